@@ -1,0 +1,80 @@
+"""The platform's Kafka topics and their idempotent creation."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped, unused-ignore]
+from aiokafka.errors import TopicAlreadyExistsError, for_code  # type: ignore[import-untyped, unused-ignore]
+
+ENROLMENT_EVENTS = "hope.enrolment.events"
+TRAINING_EVENTS = "hope.training.events"
+SUPPORT_EVENTS = "hope.support.events"
+FUNDING_EVENTS = "hope.funding.events"
+EMPLOYMENT_EVENTS = "hope.employment.events"
+DEAD_LETTERS = "hope.dlq"
+
+PLATFORM_TOPICS: tuple[str, ...] = (
+    ENROLMENT_EVENTS,
+    TRAINING_EVENTS,
+    SUPPORT_EVENTS,
+    FUNDING_EVENTS,
+    EMPLOYMENT_EVENTS,
+    DEAD_LETTERS,
+)
+
+
+class TopicCreationError(RuntimeError):
+    """The broker refused to create a topic, or did not show it in time."""
+
+
+async def ensure_topics(
+    bootstrap: str,
+    names: Iterable[str],
+    partitions: int = 6,
+    replication: int = 1,
+    *,
+    wait_seconds: float = 30.0,
+) -> None:
+    """Create the topics that do not exist yet and wait until every one of them has leaders for all
+    its partitions. Existing topics are left as they are, whatever their partition count."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(wait_seconds * 1000))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in wanted if name not in existing]
+        if missing:
+            response = await admin.create_topics(
+                [NewTopic(name, partitions, replication) for name in missing],
+                timeout_ms=int(wait_seconds * 1000),
+            )
+            for result in response.to_object()["topic_errors"]:
+                error = for_code(result["error_code"])
+                if result["error_code"] != 0 and error is not TopicAlreadyExistsError:
+                    detail = result.get("error_message") or error.__name__
+                    raise TopicCreationError(f"cannot create topic {result['topic']}: {detail}")
+        await _wait_until_visible(admin, wanted, time.monotonic() + wait_seconds)
+    finally:
+        await admin.close()
+
+
+async def _wait_until_visible(admin: AIOKafkaAdminClient, names: list[str], deadline: float) -> None:
+    while True:
+        described: list[dict[str, Any]] = await admin.describe_topics(names)
+        pending = [topic["topic"] for topic in described if not _ready(topic)]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise TopicCreationError(f"topics not ready in time: {', '.join(sorted(pending))}")
+        await asyncio.sleep(0.1)
+
+
+def _ready(topic: dict[str, Any]) -> bool:
+    partitions: list[dict[str, Any]] = topic["partitions"]
+    return topic["error_code"] == 0 and bool(partitions) and all(p["leader"] >= 0 for p in partitions)

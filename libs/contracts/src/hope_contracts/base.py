@@ -1,0 +1,64 @@
+"""What every event payload is: a frozen pydantic model with a versioned CloudEvents type.
+
+Payloads carry no direct identifier and nothing about health (DESIGN.md §5): only the pseudonymous
+``beneficiary_id``, other UUIDs, codes, dates and quantities. ``Code`` is the only string allowed, and
+``tests/contracts`` checks every registered contract against that rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+"""A machine code (status, reason, sector, test name): never free text."""
+
+_TYPE = re.compile(r"^fr\.hope\.(?P<service>[a-z]+)\.(?P<aggregate>[a-z_]+)\.(?P<event>[a-z_]+)\.v(?P<version>\d+)$")
+
+CATALOGUE: dict[str, type[EventContract]] = {}
+
+
+class EventContract(BaseModel):
+    """Subclasses set ``event_type`` (``fr.hope.<service>.<aggregate>.<event>.v<N>``) and ``subject_field``."""
+
+    # Consumers ignore fields they do not know: compatible changes keep the type.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    subject_field: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("event_type")
+        if event_type is None:
+            return
+        if not _TYPE.match(event_type):
+            raise TypeError(f"{cls.__name__}: event type {event_type!r} does not follow the naming rule")
+        if event_type in CATALOGUE:
+            raise TypeError(f"{cls.__name__}: event type {event_type!r} is already defined")
+        CATALOGUE[event_type] = cls
+
+    @classmethod
+    def service(cls) -> str:
+        match = _TYPE.match(cls.event_type)
+        assert match is not None
+        return match["service"]
+
+    @classmethod
+    def topic(cls) -> str:
+        return f"hope.{cls.service()}.events"
+
+    def subject(self) -> str:
+        return str(getattr(self, self.subject_field))
+
+    def partition_key(self) -> str:
+        """Per-person order: the beneficiary when the event is about one person, else the aggregate."""
+        beneficiary = getattr(self, "beneficiary_id", None)
+        return str(beneficiary) if isinstance(beneficiary, UUID) else self.subject()
+
+
+def contract_for(event_type: str) -> type[EventContract] | None:
+    return CATALOGUE.get(event_type)

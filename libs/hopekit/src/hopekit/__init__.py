@@ -1,0 +1,1 @@
+"""Shared service infrastructure of the HOPE platform."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing every service shares: problems, request context, security, pagination, idempotency."""

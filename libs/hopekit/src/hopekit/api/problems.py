@@ -1,0 +1,141 @@
+"""RFC 9457 problem details for every error; never a stack trace, never a bare 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hopekit.logs import request_id_var
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:hope:problem:"
+
+
+class Problem(Exception):
+    """Raise from an endpoint or dependency to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or slug)
+        self.status = status
+        self.slug = slug
+        self.title = title or HTTPStatus(status).phrase
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.extensions = extensions
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": TYPE_PREFIX + slug, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    request_id = request_id_var.get()
+    if request_id:
+        body["request_id"] = request_id
+    body.update(extensions or {})
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
+
+
+def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Field paths and messages only: the offending input is never echoed back (it may be personal data)."""
+    cleaned = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        where = location[0] if location else "body"
+        path = location[1:] if where in {"body", "query", "path", "header", "cookie"} else location
+        cleaned.append(
+            {
+                "location": where,
+                "field": ".".join(path),
+                "pointer": "/" + "/".join(path),
+                "type": str(error.get("type", "invalid")),
+                "message": str(error.get("msg", "invalid value")),
+            }
+        )
+    return cleaned
+
+
+def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception], int] | None = None) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(
+            exc.status, exc.slug, exc.title, exc.detail,
+            instance=request.url.path, headers=exc.headers, extensions=exc.extensions,
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = validation_errors(exc.errors())
+        if any(error["type"] == "json_invalid" for error in errors):
+            return problem_response(
+                400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.",
+                instance=request.url.path,
+            )
+        return problem_response(
+            422, "validation", "Invalid request", f"{len(errors)} field(s) failed validation.",
+            instance=request.url.path, extensions={"errors": errors},
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        phrase = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+        slug = phrase.lower().replace(" ", "-").replace("'", "")
+        return problem_response(
+            exc.status_code, slug, phrase, detail, instance=request.url.path, headers=exc.headers
+        )
+
+    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
+        status = next(code for kind, code in (domain_errors or {}).items() if isinstance(exc, kind))
+        describe = getattr(exc, "extensions", None)
+        extensions = describe() if callable(describe) else {}
+        return problem_response(
+            status,
+            str(getattr(exc, "code", "domain-rule")).replace("_", "-"),
+            getattr(exc, "title", None) or HTTPStatus(status).phrase,
+            getattr(exc, "detail", None) or str(exc),
+            instance=request.url.path,
+            extensions=extensions,
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            500, "internal", "Internal Server Error", "The error was logged; quote the request id.",
+            instance=request.url.path,
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    for kind in domain_errors or {}:
+        app.add_exception_handler(kind, on_domain)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,64 @@
+"""Authentication of every call and the role checks endpoints declare."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hopekit.api.problems import Problem
+from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.identity.tokens import InvalidToken, TokenVerifier
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from the gateway's /oauth/token")
+_CHALLENGE = 'Bearer realm="hope"'
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(
+        401, "unauthenticated", detail,
+        headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+    )
+
+
+async def authenticated(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal:
+    if "access_token" in request.query_params:
+        # Query strings end up in logs and browser history.
+        raise _unauthorized("Tokens are accepted only in the Authorization header.")
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "unauthenticated", "A bearer token is required.", headers={"WWW-Authenticate": _CHALLENGE})
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        principal = await verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise _unauthorized(error.reason) from error
+    request.state.principal = principal
+    return principal
+
+
+def requires(
+    *roles: Role, org_kinds: tuple[OrgKind, ...] | None = None
+) -> Callable[..., Awaitable[Principal]]:
+    """A dependency answering 403 unless the principal holds one of ``roles`` (and is of ``org_kinds``)."""
+
+    async def check(principal: Principal = Depends(authenticated)) -> Principal:
+        if roles and not principal.has_role(*roles):
+            raise Problem(
+                403, "forbidden-role", "Your roles do not allow this action.",
+                required_roles=sorted(role.value for role in roles),
+            )
+        if org_kinds is not None and principal.org_kind not in org_kinds:
+            raise Problem(
+                403, "forbidden-organisation-kind", "Your organisation's kind may not use this action.",
+                allowed_org_kinds=sorted(kind.value for kind in org_kinds),
+            )
+        return principal
+
+    return check
+
+
+READ_ROLES = (Role.ADMIN, Role.WRITER, Role.READER)
+WRITE_ROLES = (Role.ADMIN, Role.WRITER)

@@ -1,0 +1,96 @@
+"""Assembles a service's FastAPI app the same way for every service; nothing is built at import time."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from hopekit.api import health
+from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from hopekit.api.problems import install_problem_handlers
+from hopekit.db.engine import make_engine
+from hopekit.db.kit_tables import KitTables
+from hopekit.events.relay import notify_channel
+from hopekit.identity.keys import FileKeySet, KeySet, RemoteKeySet
+from hopekit.identity.tokens import TokenVerifier
+from hopekit.logs import configure_logging
+from hopekit.runtime import ConsumerSpec, EventRuntime
+from hopekit.settings import ServiceSettings
+from hopekit.uow import Database, UnitOfWork
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    settings: ServiceSettings
+    title: str
+    description: str
+    kit_tables: KitTables
+    uow_class: Callable[[Database], UnitOfWork]
+    routers: Sequence[APIRouter]
+    domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
+    consumers: Sequence[ConsumerSpec] = ()
+    large_body_paths: Mapping[str, int] = field(default_factory=dict)
+    version: str = "1.0.0"
+
+
+def build_service_app(definition: ServiceDefinition) -> FastAPI:
+    settings = definition.settings
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, settings.database_pool_size)
+        database = Database(
+            engine=engine,
+            tables=definition.kit_tables,
+            notify_channel=notify_channel(settings.event_source) if engine.dialect.name == "postgresql" else None,
+        )
+        http = httpx.AsyncClient()
+        keys: KeySet
+        if settings.jwks_url:
+            keys = RemoteKeySet(settings.jwks_url, http)
+        else:
+            assert settings.jwt_public_keys_path is not None  # the settings fill it in outside production
+            keys = FileKeySet(settings.jwt_public_keys_path)
+        app.state.settings = settings
+        app.state.database = database
+        app.state.uow_factory = lambda: definition.uow_class(database)
+        app.state.verifier = TokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        events = EventRuntime(
+            settings=settings,
+            database=database,
+            uow_factory=app.state.uow_factory,
+            consumer_specs=definition.consumers,
+        )
+        app.state.events = events
+        events.start()
+        try:
+            yield
+        finally:
+            await events.stop()
+            await http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_problem_handlers(app, definition.domain_errors)
+    app.include_router(health.router)
+    for router in definition.routers:
+        app.include_router(router)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, large_paths=dict(definition.large_body_paths)
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app
+

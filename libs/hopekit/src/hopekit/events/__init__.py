@@ -1,0 +1,1 @@
+"""The event pipeline: outbox rows, CloudEvents on Kafka, the relay and the consumer runner."""

@@ -1,0 +1,85 @@
+"""CloudEvents 1.0 in Kafka binary mode (DESIGN.md §5), through the CloudEvents SDK."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
+from cloudevents.core.exceptions import BaseCloudEventException
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+
+CONTENT_TYPE = "application/json"
+_FORMAT = JSONFormat()
+
+
+class MalformedEvent(ValueError):
+    """A Kafka record that is not a well-formed binary-mode CloudEvent with a JSON object payload."""
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    id: str
+    source: str
+    type: str
+    subject: str | None
+    time: datetime | None
+    key: str | None
+    data: dict[str, Any]
+    topic: str
+    partition: int
+    offset: int
+
+
+def encode(
+    *, event_id: UUID, source: str, type_: str, subject: str, time: datetime, key: str, payload: bytes
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """Key, value and headers of the Kafka record carrying one event; the payload is already JSON."""
+    event = CloudEvent(
+        attributes={
+            "id": str(event_id),
+            "source": source,
+            "type": type_,
+            "subject": subject,
+            "time": time,
+            "datacontenttype": CONTENT_TYPE,
+        },
+        data=payload,
+    )
+    message = to_binary(event, _FORMAT, key_mapper=lambda _event: key)
+    assert isinstance(message.key, str)
+    return message.key.encode(), message.value, list(message.headers.items())
+
+
+def decode(
+    *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, headers: Any
+) -> ReceivedEvent:
+    try:
+        message = KafkaMessage(headers=dict(headers or ()), key=key, value=value or b"")
+        event = from_binary(message, _FORMAT, CloudEvent)
+    except (BaseCloudEventException, UnicodeDecodeError, ValueError) as error:
+        raise MalformedEvent(f"not a binary-mode CloudEvent: {error}") from error
+    data = event.get_data()
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise MalformedEvent("payload is not JSON") from error
+    if not isinstance(data, dict):
+        raise MalformedEvent("payload is not a JSON object")
+    return ReceivedEvent(
+        id=str(event.get_id()),
+        source=str(event.get_source()),
+        type=str(event.get_type()),
+        subject=event.get_subject(),
+        time=event.get_time(),
+        key=key.decode("utf-8", "replace") if key is not None else None,
+        data=data,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+    )

@@ -1,0 +1,133 @@
+"""The consumer runner: at-least-once delivery made exactly-once in effect by the inbox.
+
+For each record: decode the CloudEvent, then in one transaction record (consumer, source, id) in the
+inbox and run the handler; offsets are committed only after that transaction. A failing handler is
+retried with backoff a bounded number of times, then the record goes to ``hope.dlq`` with headers
+saying which consumer, why and after how many attempts, and the partition moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Generic, TypeVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
+
+from hopekit.events import cloudevent
+from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
+from hopekit.events.kafka import DLQ_TOPIC
+from hopekit.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U", bound=UnitOfWork)
+Handler = Callable[[U, ReceivedEvent], Awaitable[None]]
+
+
+class PermanentEventError(Exception):
+    """An event that no retry can make acceptable (a handler raises it to go straight to the DLQ)."""
+
+
+_PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
+
+
+class EventConsumer(Generic[U]):
+    def __init__(
+        self,
+        *,
+        name: str,
+        topics: Sequence[str],
+        bootstrap: str,
+        uow_factory: Callable[[], U],
+        handlers: Mapping[str, Handler[U]],
+        dlq_producer: AIOKafkaProducer,
+        max_attempts: int = 5,
+        backoff_s: float = 0.2,
+    ) -> None:
+        self.name = name
+        self._topics = list(topics)
+        self._bootstrap = bootstrap
+        self._uow_factory = uow_factory
+        self._handlers = dict(handlers)
+        self._dlq = dlq_producer
+        self._max_attempts = max_attempts
+        self._backoff_s = backoff_s
+        self.processed_total = 0
+        self.dead_lettered_total = 0
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self.name,
+            client_id=self.name,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        await consumer.start()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=500)
+                for partition, records in batches.items():
+                    for record in records:
+                        await self.handle(record)
+                    position = TopicPartition(partition.topic, partition.partition)
+                    await consumer.commit({position: records[-1].offset + 1})
+        finally:
+            await consumer.stop()
+
+    async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = cloudevent.decode(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                value=record.value,
+                headers=record.headers,
+            )
+        except MalformedEvent as error:
+            await self._dead_letter(record, str(error), attempts=1)
+            return
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            return  # consumers ignore event types they do not use
+        attempts = 0
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self._max_attempts),
+                wait=wait_exponential(multiplier=self._backoff_s, max=10),
+                retry=retry_if_not_exception_type(_PERMANENT),
+                reraise=True,
+            ):
+                with attempt:
+                    attempts += 1
+                    await self._apply(handler, event)
+        except Exception as error:
+            log.warning("event %s from %s dead-lettered after %d attempt(s)", event.id, event.source, attempts)
+            await self._dead_letter(record, f"{type(error).__name__}: {error}", attempts=attempts)
+
+    async def _apply(self, handler: Handler[U], event: ReceivedEvent) -> None:
+        async with self._uow_factory() as uow:
+            if not await uow.mark_processed(self.name, event.source, event.id, event.type):
+                return
+            await handler(uow, event)
+            await uow.commit()
+        self.processed_total += 1
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str, attempts: int) -> None:
+        headers = [
+            *(record.headers or ()),
+            ("hope_dlq_consumer", self.name.encode()),
+            ("hope_dlq_reason", reason[:1000].encode()),
+            ("hope_dlq_attempts", str(attempts).encode()),
+            ("hope_dlq_topic", record.topic.encode()),
+            ("hope_dlq_partition", str(record.partition).encode()),
+            ("hope_dlq_offset", str(record.offset).encode()),
+        ]
+        await self._dlq.send_and_wait(DLQ_TOPIC, value=record.value, key=record.key, headers=headers)
+        self.dead_lettered_total += 1

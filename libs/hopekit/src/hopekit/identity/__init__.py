@@ -1,0 +1,1 @@
+"""Who is calling: the principal carried by the gateway's JWT, its verification, and development keys."""

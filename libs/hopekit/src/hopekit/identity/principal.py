@@ -1,0 +1,52 @@
+"""The principal every endpoint receives: an organisation's API client, its kind and its roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+
+class OrgKind(StrEnum):
+    PROGRAMME_OPERATOR = "programme_operator"
+    IMMIGRATION_OFFICE = "immigration_office"
+    TRAINING_PROVIDER = "training_provider"
+    SUPPORT_PROVIDER = "support_provider"
+    EMPLOYER = "employer"
+    PUBLIC_EMPLOYMENT = "public_employment"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    WRITER = "writer"
+    READER = "reader"
+    MEDICAL = "medical"
+    REPORTING = "reporting"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    org_id: UUID
+    org_kind: OrgKind
+    roles: frozenset[Role]
+    scopes: frozenset[str]
+    token_id: str | None = None
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def can_write(self) -> bool:
+        return self.has_role(Role.ADMIN, Role.WRITER)
+
+    def can_read(self) -> bool:
+        return self.has_role(Role.ADMIN, Role.WRITER, Role.READER)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.org_kind is OrgKind.PROGRAMME_OPERATOR
+
+    @property
+    def client_key(self) -> str:
+        """Scope of idempotency keys: one API client of one organisation."""
+        return f"{self.org_id}:{self.subject}"

@@ -1,0 +1,116 @@
+"""Issuing and verifying the platform's access tokens (JWT, asymmetric signature, ``kid`` in the header)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import jwt
+
+from hopekit.identity.keys import SIGNING_ALGORITHM, KeySet, SigningKey
+from hopekit.identity.principal import OrgKind, Principal, Role
+
+# Only asymmetric algorithms: a symmetric one would let anyone holding a public key sign.
+ACCEPTED_ALGORITHMS = frozenset({"ES256", "ES384", "RS256", "PS256", "EdDSA"})
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "org_id", "org_kind", "roles"]
+
+
+class InvalidToken(Exception):
+    """The token is missing, malformed, badly signed, expired or not meant for us; ``reason`` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def mint_token(
+    key: SigningKey,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    org_id: UUID,
+    org_kind: OrgKind,
+    roles: Iterable[Role],
+    scopes: Iterable[str] = (),
+    ttl: timedelta = timedelta(minutes=15),
+    now: datetime | None = None,
+) -> str:
+    issued = now or datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ttl,
+        "jti": uuid.uuid4().hex,
+        "org_id": str(org_id),
+        "org_kind": org_kind.value,
+        "roles": sorted(role.value for role in roles),
+        "scope": " ".join(sorted(scopes)),
+    }
+    return jwt.encode(claims, key.private_pem, algorithm=SIGNING_ALGORITHM, headers={"kid": key.kid})
+
+
+class TokenVerifier:
+    def __init__(self, keys: KeySet, *, issuer: str, audience: str, leeway_s: int = 30) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway_s = leeway_s
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError as error:
+            raise InvalidToken("malformed token") from error
+        algorithm = header.get("alg")
+        if algorithm not in ACCEPTED_ALGORITHMS:
+            raise InvalidToken("signature algorithm not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("token names no signing key")
+        key = await self._keys.key_for(kid)
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        if key.algorithm_name != algorithm:
+            raise InvalidToken("signature algorithm does not match the key")
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway_s,
+                options={"require": REQUIRED_CLAIMS, "verify_nbf": True},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise InvalidToken("token expired") from error
+        except jwt.ImmatureSignatureError as error:
+            raise InvalidToken("token not yet valid") from error
+        except jwt.InvalidAudienceError as error:
+            raise InvalidToken("token not meant for this platform") from error
+        except jwt.InvalidIssuerError as error:
+            raise InvalidToken("token from an unknown issuer") from error
+        except jwt.PyJWTError as error:
+            raise InvalidToken("invalid token") from error
+        return _principal(claims)
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    try:
+        return Principal(
+            subject=str(claims["sub"]),
+            org_id=UUID(str(claims["org_id"])),
+            org_kind=OrgKind(claims["org_kind"]),
+            roles=frozenset(Role(role) for role in claims["roles"]),
+            scopes=frozenset(str(claims.get("scope", "")).split()),
+            token_id=claims.get("jti"),
+        )
+    except (ValueError, TypeError, KeyError) as error:
+        raise InvalidToken("token claims are not a valid principal") from error

@@ -1,0 +1,117 @@
+"""Background work of a running service: the Kafka producer, the outbox relay and the consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+
+from hopekit.events.consumer import EventConsumer, Handler
+from hopekit.events.kafka import make_producer
+from hopekit.events.relay import OutboxRelay
+from hopekit.settings import ServiceSettings
+from hopekit.uow import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One consumer group of a service: ``<service>.<name>`` reading ``topics``."""
+
+    name: str
+    topics: Sequence[str]
+    handlers: Mapping[str, Handler[Any]]
+
+
+@dataclass
+class EventRuntime:
+    settings: ServiceSettings
+    database: Database
+    uow_factory: Callable[[], UnitOfWork]
+    consumer_specs: Sequence[ConsumerSpec]
+    producer: AIOKafkaProducer | None = None
+    relay: OutboxRelay | None = None
+    consumers: list[EventConsumer[Any]] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    kafka_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def start(self) -> None:
+        if self.settings.kafka_bootstrap is None:
+            log.warning("no Kafka configured: events stay in the outbox until one is")
+            return
+        self._tasks.append(asyncio.create_task(self._connect_and_run(), name="kafka"))
+
+    async def _connect_and_run(self) -> None:
+        settings = self.settings
+        assert settings.kafka_bootstrap is not None
+        delay = 0.2
+        while True:
+            producer = make_producer(settings.kafka_bootstrap, client_id=f"{settings.service_name}-service")
+            try:
+                await producer.start()
+                break
+            except Exception as error:
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+                log.warning("Kafka at %s not reachable yet (%s); retrying", settings.kafka_bootstrap, error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.producer = producer
+        self.kafka_ready.set()
+        workers: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if settings.relay_enabled:
+            self.relay = OutboxRelay(
+                self.database.engine,
+                self.database.tables.outbox,
+                producer,
+                settings.event_source,
+                wakeup=self.database.wakeup,
+                batch_size=settings.relay_batch_size,
+                poll_interval_s=settings.relay_poll_interval_s,
+            )
+            workers.append(("relay", self.relay.run))
+        for spec in self.consumer_specs:
+            consumer: EventConsumer[Any] = EventConsumer(
+                name=f"{settings.service_name}.{spec.name}",
+                topics=spec.topics,
+                bootstrap=settings.kafka_bootstrap,
+                uow_factory=self.uow_factory,
+                handlers=spec.handlers,
+                dlq_producer=producer,
+                max_attempts=settings.consumer_max_attempts,
+                backoff_s=settings.consumer_backoff_s,
+            )
+            self.consumers.append(consumer)
+            workers.append((consumer.name, consumer.run))
+        for name, work in workers:
+            self._tasks.append(asyncio.create_task(_supervise(name, work), name=name))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.producer is not None:
+            await self.producer.stop()
+
+
+async def _supervise(name: str, work: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background worker alive: a crash is logged and the worker restarted after a pause."""
+    delay = 0.5
+    while True:
+        try:
+            await work()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s stopped on an error; restarting in %.1fs", name, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)

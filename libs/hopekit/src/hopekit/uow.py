@@ -1,0 +1,132 @@
+"""The unit of work: one transaction that commits a state change, its outbox rows and its audit rows together.
+
+Services subclass it and build their repositories in ``_bind``; use cases never commit, the caller
+(an API handler or an event handler) calls ``commit`` once the whole change is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from hope_contracts import EventContract
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from hopekit.db.kit_tables import KitTables
+from hopekit.events.outbox import outbox_row
+from hopekit.identity.principal import Principal
+from hopekit.logs import request_id_var
+
+
+@dataclass
+class Database:
+    """What a unit of work needs from the running service."""
+
+    engine: AsyncEngine
+    tables: KitTables
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    notify_channel: str | None = None
+
+
+class UnitOfWork:
+    connection: AsyncConnection
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._outbox_rows: list[dict[str, Any]] = []
+        self._audit_rows: list[dict[str, Any]] = []
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        self.connection = await self._database.engine.connect()
+        await self.connection.begin()
+        self._bind(self.connection)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.connection.rollback()
+        finally:
+            await self.connection.close()
+
+    def _bind(self, connection: AsyncConnection) -> None:
+        """Subclasses create their repositories on this connection."""
+
+    @property
+    def tables(self) -> KitTables:
+        return self._database.tables
+
+    def publish(self, *contracts: EventContract) -> None:
+        self._outbox_rows.extend(outbox_row(contract) for contract in contracts)
+
+    def audit(
+        self,
+        principal: Principal,
+        action: str,
+        object_type: str,
+        object_id: uuid.UUID | str,
+        reason: str | None = None,
+    ) -> None:
+        self._audit_rows.append(
+            {
+                "id": uuid.uuid4(),
+                "at": datetime.now(UTC),
+                "actor": principal.subject,
+                "actor_org_id": principal.org_id,
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "request_id": request_id_var.get(),
+                "reason": reason,
+            }
+        )
+
+    async def mark_processed(self, consumer: str, source: str, event_id: str, event_type: str) -> bool:
+        """Record an incoming event in the inbox; False when this consumer already processed it."""
+        inbox = self.tables.inbox
+        seen = await self.connection.scalar(
+            select(inbox.c.event_id).where(
+                inbox.c.consumer == consumer, inbox.c.source == source, inbox.c.event_id == event_id
+            )
+        )
+        if seen is not None:
+            return False
+        await self.connection.execute(
+            insert(inbox).values(
+                consumer=consumer,
+                source=source,
+                event_id=event_id,
+                type=event_type,
+                processed_at=datetime.now(UTC),
+            )
+        )
+        return True
+
+    async def commit(self) -> None:
+        if self._outbox_rows:
+            await self.connection.execute(insert(self.tables.outbox), self._outbox_rows)
+            if self._database.notify_channel:
+                await self.connection.execute(
+                    text("SELECT pg_notify(:channel, '')"), {"channel": self._database.notify_channel}
+                )
+        if self._audit_rows:
+            await self.connection.execute(insert(self.tables.audit), self._audit_rows)
+        await self.connection.commit()
+        self._committed = True
+        if self._outbox_rows:
+            self._database.wakeup.set()
+        self._outbox_rows = []
+        self._audit_rows = []
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()
+        self._outbox_rows = []
+        self._audit_rows = []

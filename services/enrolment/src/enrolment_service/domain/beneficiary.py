@@ -1,0 +1,176 @@
+"""A beneficiary: identity (only here, removed by erasure), consent and the pathway."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from enrolment_service.domain.actor import Actor
+from enrolment_service.domain.errors import AlreadyErased, InvalidValue
+from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, DomainEvent
+from enrolment_service.domain.instants import as_utc
+from enrolment_service.domain.pathway import Pathway
+from enrolment_service.domain.vocabulary import ConsentPurpose, ProtectionStatus, Track
+
+MAX_NAME_LENGTH = 100
+MIN_AGE = 16
+MAX_AGE = 99
+
+_NATIONALITY = re.compile(r"[A-Z]{3}")  # ISO 3166-1 alpha-3 shape; also admits XXA (stateless), XXB (refugee)
+_AGDREF = re.compile(r"\d{10}")
+_FRANCE_TRAVAIL_ID = re.compile(r"[0-9A-Z]{8}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or 639-3
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_FRENCH_NATIONAL_PHONE = re.compile(r"0[1-9]\d{8}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Identity:
+    """Identity data, checked and normalised on construction.
+
+    Formats: names 1-100 characters without control characters; nationality as three letters;
+    `ofii_number` the 10-digit AGDREF number; `france_travail_id` 8 letters or digits; languages as
+    ISO 639 codes; phone in E.164 (a French national number such as 06 12 34 56 78 becomes +33...).
+    The age rule needs a date, so it is `check_age`, not part of construction.
+    """
+
+    given_name: str
+    family_name: str
+    birth_date: date
+    nationality: str
+    protection_status: ProtectionStatus
+    ofii_number: str | None = None
+    france_travail_id: str | None = None
+    spoken_languages: tuple[str, ...] = ()
+    phone: str | None = None
+    email: str | None = None
+
+    def __post_init__(self) -> None:
+        self._set("given_name", _name("given_name", self.given_name))
+        self._set("family_name", _name("family_name", self.family_name))
+        self._set("nationality", _matching("nationality", self.nationality.strip().upper(), _NATIONALITY))
+        if self.ofii_number is not None:
+            self._set("ofii_number", _matching("ofii_number", self.ofii_number.strip(), _AGDREF))
+        if self.france_travail_id is not None:
+            ft_id = self.france_travail_id.strip().upper()
+            self._set("france_travail_id", _matching("france_travail_id", ft_id, _FRANCE_TRAVAIL_ID))
+        languages = [_matching("spoken_languages", code.strip().lower(), _LANGUAGE) for code in self.spoken_languages]
+        self._set("spoken_languages", tuple(dict.fromkeys(languages)))
+        if self.phone is not None:
+            self._set("phone", _phone(self.phone))
+        if self.email is not None:
+            email = self.email.strip()
+            if len(email) > 254:
+                raise InvalidValue("email", "must be at most 254 characters")
+            self._set("email", _matching("email", email, _EMAIL))
+
+    def check_age(self, today: date) -> None:
+        if self.birth_date >= today:
+            raise InvalidValue("birth_date", "must be in the past")
+        if not MIN_AGE <= age_on(self.birth_date, today) <= MAX_AGE:
+            raise InvalidValue("birth_date", f"the person must be aged {MIN_AGE} to {MAX_AGE}")
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
+
+
+def _name(field: str, value: str) -> str:
+    name = " ".join(value.split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InvalidValue(field, f"must be 1 to {MAX_NAME_LENGTH} characters")
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise InvalidValue(field, "must not contain control characters")
+    return name
+
+
+def _phone(value: str) -> str:
+    compact = re.sub(r"[\s.\-()]", "", value)
+    if _FRENCH_NATIONAL_PHONE.fullmatch(compact):
+        compact = "+33" + compact[1:]
+    return _matching("phone", compact, _E164)
+
+
+def _matching(field: str, value: str, pattern: re.Pattern[str]) -> str:
+    if not pattern.fullmatch(value):
+        raise InvalidValue(field, "is not in the expected format")
+    return value
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """A consent given or withdrawn, and who recorded it; records are appended, never changed."""
+
+    purpose: ConsentPurpose
+    given: bool
+    at: datetime
+    recorded_by: Actor
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", as_utc(self.at))
+
+
+@dataclass
+class Beneficiary:
+    id: UUID
+    identity: Identity | None  # None once erased
+    pathway: Pathway
+    registered_at: datetime
+    registered_by_org_id: UUID
+    consents: list[ConsentRecord] = field(default_factory=list)
+    erased_at: datetime | None = None
+    erased_by: Actor | None = None
+
+    @classmethod
+    def register(
+        cls, *, beneficiary_id: UUID, identity: Identity, track: Track, actor: Actor, at: datetime
+    ) -> tuple["Beneficiary", BeneficiaryRegistered]:
+        at = as_utc(at)
+        identity.check_age(at.date())
+        beneficiary = cls(
+            id=beneficiary_id,
+            identity=identity,
+            pathway=Pathway.begin(beneficiary_id, track, actor, at),
+            registered_at=at,
+            registered_by_org_id=actor.org_id,
+        )
+        registered = BeneficiaryRegistered(
+            beneficiary_id=beneficiary_id,
+            track=track,
+            protection_status=identity.protection_status,
+            registered_by_org_id=actor.org_id,
+            occurred_at=at,
+        )
+        return beneficiary, registered
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def record_consent(self, purpose: ConsentPurpose, given: bool, actor: Actor, at: datetime) -> ConsentRecord:
+        if self.is_erased:
+            raise AlreadyErased(self.id)
+        record = ConsentRecord(purpose, given, at, actor)
+        self.consents.append(record)
+        return record
+
+    def has_consent(self, purpose: ConsentPurpose) -> bool:
+        """The latest record for the purpose decides; no record means no consent."""
+        latest = max((c for c in reversed(self.consents) if c.purpose is purpose), key=lambda c: c.at, default=None)
+        return latest is not None and latest.given
+
+    def erase(self, actor: Actor, at: datetime) -> list[DomainEvent]:
+        """Drops the identity and keeps the pseudonymous pathway; erasing twice changes nothing."""
+        if self.is_erased:
+            return []
+        at = as_utc(at)
+        self.identity = None
+        self.erased_at = at
+        self.erased_by = actor
+        return [BeneficiaryErased(beneficiary_id=self.id, occurred_at=at)]

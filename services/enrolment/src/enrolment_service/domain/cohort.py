@@ -1,0 +1,107 @@
+"""A cohort: people who go through steps 3 and 4 together, in one sector and region."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from enrolment_service.domain.errors import CohortFull, InvalidValue, NotEligibleForCohort
+from enrolment_service.domain.events import CohortCreated, CohortMemberAdded, DomainEvent
+from enrolment_service.domain.instants import as_utc
+from enrolment_service.domain.pathway import Pathway
+from enrolment_service.domain.regions import require_region
+from enrolment_service.domain.vocabulary import PathwayStatus, Step, Track, sector
+
+MAX_NAME_LENGTH = 100
+
+
+@dataclass
+class Cohort:
+    id: UUID
+    name: str
+    sector_code: str
+    region: str  # INSEE region code, e.g. "11" for Île-de-France
+    track: Track
+    training_provider_org_id: UUID
+    support_provider_org_id: UUID
+    capacity: int
+    step_start_dates: dict[Step, date] = field(default_factory=dict)
+    member_ids: set[UUID] = field(default_factory=set)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        cohort_id: UUID,
+        name: str,
+        sector_code: str,
+        region: str,
+        track: Track,
+        training_provider_org_id: UUID,
+        support_provider_org_id: UUID,
+        capacity: int,
+        step_start_dates: dict[Step, date] | None = None,
+        at: datetime,
+    ) -> tuple["Cohort", CohortCreated]:
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise InvalidValue("name", f"must be 1 to {MAX_NAME_LENGTH} characters")
+        if capacity < 1:
+            raise InvalidValue("capacity", "must be at least 1")
+        dates = dict(sorted((step_start_dates or {}).items()))
+        starts = list(dates.values())
+        if starts != sorted(starts):
+            raise InvalidValue("step_start_dates", "a later step cannot start before an earlier one")
+        cohort = cls(
+            id=cohort_id,
+            name=name,
+            sector_code=sector(sector_code).code,
+            region=require_region(region),
+            track=track,
+            training_provider_org_id=training_provider_org_id,
+            support_provider_org_id=support_provider_org_id,
+            capacity=capacity,
+            step_start_dates=dates,
+        )
+        created = CohortCreated(
+            cohort_id=cohort.id,
+            sector_code=cohort.sector_code,
+            region=cohort.region,
+            track=cohort.track,
+            training_provider_org_id=training_provider_org_id,
+            support_provider_org_id=support_provider_org_id,
+            capacity=capacity,
+            occurred_at=as_utc(at),
+        )
+        return cohort, created
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - len(self.member_ids), 0)
+
+    def add_member(self, pathway: Pathway, at: datetime) -> list[DomainEvent]:
+        """Adds a person whose prerequisites are validated; adding someone twice changes nothing."""
+        if pathway.beneficiary_id in self.member_ids:
+            pathway.cohort_id = self.id
+            return []
+        self._check_eligible(pathway)
+        if not self.places_left:
+            raise CohortFull(self.id, self.capacity)
+        self.member_ids.add(pathway.beneficiary_id)
+        pathway.cohort_id = self.id
+        return [CohortMemberAdded(cohort_id=self.id, beneficiary_id=pathway.beneficiary_id, occurred_at=as_utc(at))]
+
+    def _check_eligible(self, pathway: Pathway) -> None:
+        if pathway.track is not self.track:
+            raise NotEligibleForCohort(f"the beneficiary is on the {pathway.track} track, the cohort on {self.track}")
+        if pathway.status is not PathwayStatus.PRE_ORIENTATION:
+            raise NotEligibleForCohort(
+                f"only people with validated prerequisites (pre_orientation) can join, not {pathway.status}"
+            )
+        if pathway.cohort_id is not None:
+            raise NotEligibleForCohort(f"the beneficiary is already in cohort {pathway.cohort_id}")
+        if pathway.sector_code is None:
+            raise NotEligibleForCohort("the beneficiary must choose a sector first")
+        if pathway.sector_code != self.sector_code:
+            raise NotEligibleForCohort(
+                f"the beneficiary chose {pathway.sector_code}, the cohort trains for {self.sector_code}"
+            )
