@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-untyped, unused-ignore]
-from aiokafka.admin import AIOKafkaAdminClient  # type: ignore[import-untyped, unused-ignore]
-from aiokafka.structs import TopicPartition  # type: ignore[import-untyped, unused-ignore]
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import UnknownTopicOrPartitionError
+from aiokafka.structs import TopicPartition
 
 from hope_infra.kafka import (
     PLATFORM_TOPICS,
@@ -79,10 +81,10 @@ async def test_platform_topics_are_created_once(kafka: LocalKafka) -> None:
 
 
 async def test_topics_are_not_created_implicitly(kafka: LocalKafka) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, request_timeout_ms=2000)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, request_timeout_ms=1000)
     await producer.start()
     try:
-        with pytest.raises(Exception):  # noqa: B017, PT011 -- aiokafka raises a timeout or an unknown-topic error
+        with pytest.raises(UnknownTopicOrPartitionError):
             await producer.send_and_wait("hope.never.declared", b"{}")
     finally:
         await producer.stop()
@@ -179,3 +181,16 @@ async def test_context_manager_stops_broker_and_zookeeper(distribution: KafkaDis
     assert all(_gone(pid) for pid in pids)
     assert not server.running()
     assert "shut down completed" in server.broker_log.read_text()
+
+
+def test_restarts_on_the_same_data_after_a_hard_kill(distribution: KafkaDistribution, tmp_path: Path) -> None:
+    port, zk_port = find_free_port(), find_free_port()
+    killed = LocalKafka(tmp_path, port=port, zk_port=zk_port, distribution=distribution)
+    killed.start()
+    for pid in killed.pids:
+        os.kill(pid, signal.SIGKILL)
+    killed.stop()
+
+    # The killed broker's registration outlives it in ZooKeeper until its session expires.
+    with LocalKafka(tmp_path, port=port, zk_port=zk_port, distribution=distribution) as restarted:
+        assert restarted.running()

@@ -49,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 def _start(args: argparse.Namespace) -> int:
     kafka: LocalKafka | None = None
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    # SIGTERM unwinds like Ctrl-C, so the JVMs are always stopped by the ``finally`` below.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Both unwind like Ctrl-C so the ``finally`` below stops the JVMs; SIGINT is set explicitly because
+    # a shell starts background jobs with it ignored.
+    for sig in previous:
+        signal.signal(sig, _interrupt)
     try:
         distribution = ensure_distribution(args.cache_dir)
         kafka = LocalKafka(args.data_dir, port=args.port, zk_port=args.zk_port, distribution=distribution)

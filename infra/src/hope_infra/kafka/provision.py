@@ -60,10 +60,6 @@ class KafkaDistribution:
     def broker_classpath(self) -> str:
         return _classpath(self.broker_libs)
 
-    @property
-    def log4j_config(self) -> Path:
-        return self.home / "config" / "log4j.properties"
-
 
 def default_cache_dir() -> Path:
     override = os.environ.get("HOPE_KAFKA_CACHE")
@@ -245,7 +241,7 @@ def _require_tool(name: str) -> str:
 
 
 def _run(command: list[str], cwd: Path | None = None) -> None:
-    completed = subprocess.run(  # noqa: S603 -- fixed argument lists, no shell
+    completed = subprocess.run(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
     )
     if completed.returncode != 0:

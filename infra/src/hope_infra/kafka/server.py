@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,11 +17,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from aiokafka.admin import AIOKafkaAdminClient  # type: ignore[import-untyped, unused-ignore]
+from aiokafka.admin import AIOKafkaAdminClient
 
 from hope_infra.kafka.provision import KafkaDistribution, ensure_distribution
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 
 _ZOOKEEPER_MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain"
 _BROKER_MAIN = "kafka.Kafka"
@@ -39,9 +42,6 @@ log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.kafka.controller=INFO
-log4j.logger.state.change.logger=INFO
 """
 
 
@@ -63,8 +63,8 @@ def find_free_port() -> int:
 class LocalKafka:
     """ZooKeeper plus a single broker listening on ``127.0.0.1``, with all state under ``data_dir``.
 
-    Use it as a context manager, or call :meth:`start` and :meth:`stop`. Logs go to
-    ``data_dir/zookeeper.log`` and ``data_dir/broker.log``.
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`. Each start rewrites
+    ``data_dir/zookeeper.log`` and ``data_dir/broker.log``; topics and offsets persist across starts.
     """
 
     def __init__(
@@ -131,7 +131,7 @@ class LocalKafka:
                 log4j=log4j,
             )
             self._wait_for_port(self.zk_port, self._zookeeper, self.zookeeper_log, deadline)
-            broker_log_start = _size(self.broker_log)
+            self._wait_for_stale_sessions_to_expire(deadline)
             self._broker = self._spawn(
                 distribution,
                 "broker",
@@ -140,7 +140,7 @@ class LocalKafka:
                 main=(_BROKER_MAIN, str(self._write_broker_config())),
                 log4j=log4j,
             )
-            self._wait_for_log_line(self._broker, self.broker_log, broker_log_start, _BROKER_STARTED, deadline)
+            self._wait_for_log_line(self._broker, self.broker_log, _BROKER_STARTED, deadline)
             self._wait_for_controller(deadline)
         except BaseException:
             self.stop()
@@ -148,13 +148,12 @@ class LocalKafka:
 
     def stop(self) -> None:
         """Stop the broker first (it needs ZooKeeper to shut down cleanly), then ZooKeeper."""
-        for name in ("_broker", "_zookeeper"):
-            process: subprocess.Popen[bytes] | None = getattr(self, name)
+        for role in ("broker", "zookeeper"):
+            process: subprocess.Popen[bytes] | None = getattr(self, f"_{role}")
             if process is not None:
                 _terminate(process, self._stop_timeout)
-                setattr(self, name, None)
-        for pid_file in ("broker.pid", "zookeeper.pid"):
-            (self.data_dir / pid_file).unlink(missing_ok=True)
+                setattr(self, f"_{role}", None)
+                (self.data_dir / f"{role}.pid").unlink(missing_ok=True)
 
     def __enter__(self) -> Self:
         self.start()
@@ -184,7 +183,7 @@ class LocalKafka:
                 pid = int(path.read_text().strip())
                 os.kill(pid, 0)
                 stale.append(f"pid {pid} from {path}")
-        return f" (a previous run may still be alive: {', '.join(stale)})" if stale else ""
+        return f" (another LocalKafka on {self.data_dir} seems alive: {', '.join(stale)})" if stale else ""
 
     def _write_zookeeper_config(self) -> Path:
         config = self.data_dir / "zookeeper.properties"
@@ -250,9 +249,9 @@ class LocalKafka:
             classpath,
             *main,
         ]
-        with (self.data_dir / f"{role}.log").open("ab") as log:
+        with (self.data_dir / f"{role}.log").open("wb") as log:
             # A new session keeps a terminal's Ctrl-C away from the JVMs, so stop() shuts them down in order.
-            process = subprocess.Popen(  # noqa: S603 -- fixed argument list, no shell
+            process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -271,16 +270,28 @@ class LocalKafka:
             self._check_deadline(deadline, f"nothing listened on 127.0.0.1:{port}", log)
             time.sleep(0.05)
 
-    def _wait_for_log_line(
-        self, process: subprocess.Popen[bytes], log: Path, offset: int, needle: str, deadline: float
-    ) -> None:
+    def _wait_for_stale_sessions_to_expire(self, deadline: float) -> None:
+        # A broker that was killed leaves its /brokers/ids/0 node behind until ZooKeeper expires its
+        # session; a new broker started before that refuses to register and exits.
+        warned = False
+        while (sessions := _sessions_with_ephemerals(self.zk_port)) != 0:
+            if not warned and sessions is not None:
+                _log.warning(
+                    "waiting for ZooKeeper to expire %d session(s) left by a broker that was not stopped cleanly",
+                    sessions,
+                )
+                warned = True
+            assert self._zookeeper is not None
+            self._check_alive(self._zookeeper, self.zookeeper_log)
+            self._check_deadline(deadline, "ZooKeeper did not expire a stale broker session", self.zookeeper_log)
+            time.sleep(0.25)
+
+    def _wait_for_log_line(self, process: subprocess.Popen[bytes], log: Path, needle: str, deadline: float) -> None:
         encoded = needle.encode()
         while True:
             self._check_alive(process, log)
-            with log.open("rb") as stream:
-                stream.seek(offset)
-                if encoded in stream.read():
-                    return
+            if encoded in log.read_bytes():
+                return
             self._check_deadline(deadline, f"{log.stem} did not log {needle!r}", log)
             time.sleep(0.05)
 
@@ -325,6 +336,22 @@ def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
         return pool.submit(lambda: asyncio.run(factory())).result()
 
 
+def _sessions_with_ephemerals(zk_port: int) -> int | None:
+    """How many sessions own ephemeral nodes, from the four-letter word ``dump``.
+
+    None while ZooKeeper still loads its database; 0 when it does not answer ``dump`` at all.
+    """
+    reply = b""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", zk_port), timeout=2) as zk:
+        zk.sendall(b"dump")
+        while chunk := zk.recv(4096):
+            reply += chunk
+    if b"not currently serving" in reply:
+        return None
+    match = re.search(rb"Sessions with Ephemerals \((\d+)\)", reply)
+    return int(match.group(1)) if match else 0
+
+
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # The JVM binds with SO_REUSEADDR too, so a socket in TIME_WAIT must not count as taken.
@@ -347,20 +374,17 @@ def _terminate(process: subprocess.Popen[bytes], timeout: float) -> None:
         process.wait()
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
 def _write_properties(path: Path, values: dict[str, object]) -> None:
     path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
 
 
-def _tail(log: Path, lines: int = 40) -> str:
+def _tail(log: Path, lines: int = 30) -> str:
     try:
         content = log.read_text(errors="replace").splitlines()
     except OSError:
         return f"(no log at {log})"
-    return f"--- last {min(lines, len(content))} lines of {log} ---\n" + "\n".join(content[-lines:])
+    # A failing broker logs its cause first and then many lines of orderly shutdown.
+    errors = [line for line in content if " ERROR " in line or " FATAL " in line][:10]
+    report = [f"--- errors in {log} ---", *errors] if errors else []
+    report += [f"--- last {min(lines, len(content))} lines of {log} ---", *content[-lines:]]
+    return "\n".join(report)

@@ -93,6 +93,7 @@ class BeneficiaryWithdrawn(EventContract):
     beneficiary_id: UUID
     reason: Code
     from_status: Code
+    last_step: StepNumber | None = None
     occurred_at: datetime
 
 
@@ -121,7 +122,7 @@ class CohortCreated(EventContract):
     region: Code
     track: Track
     training_provider_org_id: UUID
-    support_provider_org_id: UUID | None = None
+    support_provider_org_id: UUID
     capacity: int = Field(ge=1)
     occurred_at: datetime
 

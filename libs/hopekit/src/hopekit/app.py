@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from hopekit.api import health
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
-from hopekit.api.problems import install_problem_handlers
+from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.relay import notify_channel
@@ -32,6 +32,7 @@ class ServiceDefinition:
     uow_class: Callable[[Database], UnitOfWork]
     routers: Sequence[APIRouter]
     domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
+    describe_error: Describe | None = None
     consumers: Sequence[ConsumerSpec] = ()
     large_body_paths: Mapping[str, int] = field(default_factory=dict)
     version: str = "1.0.0"
@@ -84,7 +85,7 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
-    install_problem_handlers(app, definition.domain_errors)
+    install_problem_handlers(app, definition.domain_errors, definition.describe_error)
     app.include_router(health.router)
     for router in definition.routers:
         app.include_router(router)
@@ -93,4 +94,3 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     return app
-

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from hope_contracts import EventContract
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.outbox import outbox_row
 from hopekit.identity.principal import Principal

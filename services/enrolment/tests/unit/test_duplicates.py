@@ -14,7 +14,7 @@ MakeIdentity = Callable[..., Identity]
 
 
 def test_duplicate_key(identity: MakeIdentity) -> None:
-    person = identity(given_name="  Éloïse-Marie ", family_name="N’Diaye  Al‑Hassan")
+    person = identity(given_name="  Éloïse-Marie ", family_name="N\u2019Diaye  Al\u2011Hassan")
     assert duplicate_key(person) == "n diaye al hassan|eloise marie|1990-05-01"
 
 
@@ -23,10 +23,10 @@ def test_duplicate_key(identity: MakeIdentity) -> None:
     [
         ("FATIMA", "AL HASSAN"),
         ("fatima", "al-hassan"),
-        ("Fâtimà", "Al–Hassan"),
+        ("Fâtimà", "Al\u2013Hassan"),
         ("Fatima", "Al  -  Hassan"),
         ("Fatima", "Al'Hassan"),
-        ("Fatima", "Al’Hassan"),
+        ("Fatima", "Al\u2019Hassan"),
     ],
 )
 def test_same_person_written_differently(given_name: str, family_name: str, identity: MakeIdentity) -> None:

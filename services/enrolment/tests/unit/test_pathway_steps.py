@@ -241,7 +241,7 @@ def test_instants_are_kept_in_utc(pathway_in: PathwayIn, ofii: Actor) -> None:
 def test_naive_instants_are_refused(pathway_in: PathwayIn, ofii: Actor) -> None:
     pathway = pathway_in(PathwayStatus.REGISTERED)
     with pytest.raises(InvalidValue) as refused:
-        pathway.start_prerequisites(ofii, datetime(2025, 3, 10, 10, 30))  # noqa: DTZ001
+        pathway.start_prerequisites(ofii, datetime(2025, 3, 10, 10, 30))
     assert refused.value.field == "at"
     assert pathway.status is PathwayStatus.REGISTERED
     assert len(pathway.history) == 1

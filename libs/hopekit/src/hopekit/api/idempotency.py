@@ -41,9 +41,7 @@ class Idempotency:
         ).one_or_none()
         if row is not None:
             if row.fingerprint != self.fingerprint:
-                raise Problem(
-                    422, "idempotency-key-reused", "This Idempotency-Key was used for a different request."
-                )
+                raise Problem(422, "idempotency-key-reused", "This Idempotency-Key was used for a different request.")
             return JSONResponse(row.response, status_code=row.status_code, headers={"Idempotent-Replayed": "true"})
         try:
             # On failure the whole unit of work rolls back as the Problem leaves it.

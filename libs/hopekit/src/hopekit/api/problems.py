@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -83,12 +83,26 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     return cleaned
 
 
-def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception], int] | None = None) -> None:
+Describe = Callable[[Exception], Mapping[str, Any]]
+
+
+def install_problem_handlers(
+    app: FastAPI,
+    domain_errors: Mapping[type[Exception], int] | None = None,
+    describe: Describe | None = None,
+) -> None:
+    """``domain_errors`` maps a service's error classes to statuses; ``describe`` adds their details."""
+
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(
-            exc.status, exc.slug, exc.title, exc.detail,
-            instance=request.url.path, headers=exc.headers, extensions=exc.extensions,
+            exc.status,
+            exc.slug,
+            exc.title,
+            exc.detail,
+            instance=request.url.path,
+            headers=exc.headers,
+            extensions=exc.extensions,
         )
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -96,12 +110,19 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
         errors = validation_errors(exc.errors())
         if any(error["type"] == "json_invalid" for error in errors):
             return problem_response(
-                400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.",
+                400,
+                "malformed-json",
+                "Malformed JSON",
+                "The request body is not valid JSON.",
                 instance=request.url.path,
             )
         return problem_response(
-            422, "validation", "Invalid request", f"{len(errors)} field(s) failed validation.",
-            instance=request.url.path, extensions={"errors": errors},
+            422,
+            "validation",
+            "Invalid request",
+            f"{len(errors)} field(s) failed validation.",
+            instance=request.url.path,
+            extensions={"errors": errors},
         )
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -109,14 +130,11 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
         phrase = HTTPStatus(exc.status_code).phrase
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
         slug = phrase.lower().replace(" ", "-").replace("'", "")
-        return problem_response(
-            exc.status_code, slug, phrase, detail, instance=request.url.path, headers=exc.headers
-        )
+        return problem_response(exc.status_code, slug, phrase, detail, instance=request.url.path, headers=exc.headers)
 
     async def on_domain(request: Request, exc: Exception) -> JSONResponse:
         status = next(code for kind, code in (domain_errors or {}).items() if isinstance(exc, kind))
-        describe = getattr(exc, "extensions", None)
-        extensions = describe() if callable(describe) else {}
+        extensions = describe(exc) if describe is not None else {}
         return problem_response(
             status,
             str(getattr(exc, "code", "domain-rule")).replace("_", "-"),
@@ -129,7 +147,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
-            500, "internal", "Internal Server Error", "The error was logged; quote the request id.",
+            500,
+            "internal",
+            "Internal Server Error",
+            "The error was logged; quote the request id.",
             instance=request.url.path,
         )
 

@@ -17,7 +17,9 @@ _CHALLENGE = 'Bearer realm="hope"'
 
 def _unauthorized(detail: str) -> Problem:
     return Problem(
-        401, "unauthenticated", detail,
+        401,
+        "unauthenticated",
+        detail,
         headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
     )
 
@@ -39,20 +41,22 @@ async def authenticated(
     return principal
 
 
-def requires(
-    *roles: Role, org_kinds: tuple[OrgKind, ...] | None = None
-) -> Callable[..., Awaitable[Principal]]:
+def requires(*roles: Role, org_kinds: tuple[OrgKind, ...] | None = None) -> Callable[..., Awaitable[Principal]]:
     """A dependency answering 403 unless the principal holds one of ``roles`` (and is of ``org_kinds``)."""
 
     async def check(principal: Principal = Depends(authenticated)) -> Principal:
         if roles and not principal.has_role(*roles):
             raise Problem(
-                403, "forbidden-role", "Your roles do not allow this action.",
+                403,
+                "forbidden-role",
+                "Your roles do not allow this action.",
                 required_roles=sorted(role.value for role in roles),
             )
         if org_kinds is not None and principal.org_kind not in org_kinds:
             raise Problem(
-                403, "forbidden-organisation-kind", "Your organisation's kind may not use this action.",
+                403,
+                "forbidden-organisation-kind",
+                "Your organisation's kind may not use this action.",
                 allowed_org_kinds=sorted(kind.value for kind in org_kinds),
             )
         return principal

@@ -84,9 +84,7 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         """Publish one batch; returns how many rows it marked published."""
         async with self._engine.connect() as connection, connection.begin():
-            if self._postgres and not await connection.scalar(
-                select(func.pg_try_advisory_xact_lock(self._lock_key))
-            ):
+            if self._postgres and not await connection.scalar(select(func.pg_try_advisory_xact_lock(self._lock_key))):
                 return 0
             rows = (await connection.execute(self._claim_query())).all()
             if not rows:
@@ -102,10 +100,7 @@ class OutboxRelay:
     def _claim_query(self) -> Any:
         outbox = self._outbox
         query = (
-            select(outbox)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.position)
-            .limit(self._batch_size)
+            select(outbox).where(outbox.c.published_at.is_(None)).order_by(outbox.c.position).limit(self._batch_size)
         )
         return query.with_for_update(skip_locked=True) if self._postgres else query
 

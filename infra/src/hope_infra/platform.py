@@ -1,0 +1,150 @@
+"""``hope-platform run``: the whole platform on one machine, on embedded defaults.
+
+Starts a local Kafka unless ``HOPE_KAFKA_BOOTSTRAP`` is set, makes the development signing key,
+migrates each service's database (SQLite files under ``var/`` unless ``HOPE_<NAME>_DATABASE_URL`` is set),
+starts the services with their relays and consumers, says when it is ready, and stops everything it
+started on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+import httpx
+
+from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics
+from hope_infra.services import SERVICES, ServiceProcess
+from hopekit.db.migrations import upgrade
+from hopekit.identity.keys import ensure_dev_keys
+
+
+class _Stop(Exception):
+    pass
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hope-platform", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the whole platform until interrupted")
+    run.add_argument("--var-dir", type=Path, default=Path("var"))
+    run.add_argument("--kafka-port", type=int, default=int(os.environ.get("HOPE_KAFKA_PORT", "9092")))
+    run.add_argument("--zookeeper-port", type=int, default=int(os.environ.get("HOPE_ZOOKEEPER_PORT", "2181")))
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    return _run(args.var_dir.resolve(), args.kafka_port, args.zookeeper_port)
+
+
+def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
+    kafka: LocalKafka | None = None
+    children: list[tuple[ServiceProcess, subprocess.Popen[bytes]]] = []
+    try:
+        bootstrap = os.environ.get("HOPE_KAFKA_BOOTSTRAP")
+        if not bootstrap:
+            kafka = LocalKafka(var_dir / "kafka", port=kafka_port, zk_port=zookeeper_port)
+            _say(f"starting a local Kafka on 127.0.0.1:{kafka_port}")
+            kafka.start()
+            bootstrap = kafka.bootstrap_servers
+        asyncio.run(ensure_topics(bootstrap, PLATFORM_TOPICS))
+        ensure_dev_keys(var_dir / "keys")
+        for service in SERVICES:
+            env = _service_env(service, var_dir, bootstrap)
+            if service.has_migrations:
+                upgrade(service.root(), env[service.env_prefix + "DATABASE_URL"])
+            children.append((service, _start(service, env)))
+        _wait_ready(children)
+        _say("HOPE platform ready:")
+        for service, _ in children:
+            _say(f"  {service.name:<12} http://127.0.0.1:{service.port}/docs")
+        _say(f"  kafka        {bootstrap}")
+        _say("Mint a development token: uv run hope dev-token --org-kind programme_operator --roles admin")
+        _say("Ctrl-C stops everything.")
+        while True:
+            for service, process in children:
+                if process.poll() is not None:
+                    _say(f"{service.name} exited with {process.returncode}; stopping the platform")
+                    return 1
+            time.sleep(0.5)
+    except _Stop:
+        _say("stopping")
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for _, process in children:
+            if process.poll() is None:
+                process.terminate()
+        for _, process in children:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if kafka is not None:
+            kafka.stop()
+        _say("stopped")
+
+
+def _service_env(service: ServiceProcess, var_dir: Path, bootstrap: str) -> dict[str, str]:
+    env = dict(os.environ)
+    prefix = service.env_prefix
+    env.setdefault(prefix + "DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / (service.name + '.db')}")
+    env.setdefault(prefix + "KAFKA_BOOTSTRAP", bootstrap)
+    env.setdefault(prefix + "VAR_DIR", str(var_dir))
+    env.setdefault(prefix + "PORT", str(service.port))
+    return env
+
+
+def _start(service: ServiceProcess, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        service.factory,
+        "--factory",
+        "--host",
+        env.get(service.env_prefix + "HOST", "127.0.0.1"),
+        "--port",
+        env[service.env_prefix + "PORT"],
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, env=env)
+
+
+def _wait_ready(children: list[tuple[ServiceProcess, subprocess.Popen[bytes]]], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    for service, process in children:
+        url = f"http://127.0.0.1:{service.port}/health/ready"
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{service.name} exited during start-up with {process.returncode}")
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{service.name} not ready after {timeout_s:.0f}s ({url})")
+            time.sleep(0.2)
+
+
+def _say(message: str) -> None:
+    print(f"[hope] {message}", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""The platform's services as the runner starts them: name, port and app factory."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServiceProcess:
+    name: str
+    port: int
+    package: str
+    has_migrations: bool = True
+
+    @property
+    def factory(self) -> str:
+        return f"{self.package}.main:create_app"
+
+    @property
+    def env_prefix(self) -> str:
+        return f"HOPE_{self.name.upper()}_"
+
+    def root(self) -> Path:
+        """The service's folder (holding alembic.ini): the package lives in <root>/src/<package>."""
+        module = importlib.import_module(self.package)
+        assert module.__file__ is not None
+        return Path(module.__file__).resolve().parents[2]
+
+
+SERVICES: tuple[ServiceProcess, ...] = (ServiceProcess("enrolment", 8101, "enrolment_service"),)

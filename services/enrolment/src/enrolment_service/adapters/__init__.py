@@ -1,0 +1,1 @@
+"""Tables and repositories of the enrolment service (no commits here)."""

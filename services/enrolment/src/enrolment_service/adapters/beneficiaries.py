@@ -1,0 +1,259 @@
+"""Loading and saving beneficiaries with their pathway history and consents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from enrolment_service.adapters.tables import beneficiaries, consents, pathway_transitions
+from enrolment_service.domain.actor import Actor
+from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
+from enrolment_service.domain.duplicates import duplicate_key
+from enrolment_service.domain.pathway import A1Attestation, Pathway, PrerequisitesRecord, Transition
+from enrolment_service.domain.vocabulary import (
+    ConsentPurpose,
+    LanguageTest,
+    PathwayStatus,
+    ProtectionStatus,
+    Track,
+)
+
+
+@dataclass(frozen=True)
+class BeneficiaryFilter:
+    """What a list may be narrowed to; ``visible_*`` come from the caller's access rights, not the query."""
+
+    cohort_id: UUID | None = None
+    status: PathwayStatus | None = None
+    statuses: frozenset[PathwayStatus] | None = None
+    registered_by_org_id: UUID | None = None
+    visible_cohort_ids: frozenset[UUID] | None = None
+    visible_registered_by: UUID | None = None
+    after_id: UUID | None = None
+
+
+class BeneficiaryRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        # How many history entries and consents each loaded beneficiary already had in the database.
+        self._stored: dict[UUID, tuple[int, int]] = {}
+
+    async def get(self, beneficiary_id: UUID, *, for_update: bool = False) -> Beneficiary | None:
+        query = select(beneficiaries).where(beneficiaries.c.id == beneficiary_id)
+        if for_update and self._connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).one_or_none()
+        if row is None:
+            return None
+        return (await self._hydrate([row]))[0]
+
+    async def find_duplicate(self, identity: Identity) -> UUID | None:
+        conditions = [beneficiaries.c.duplicate_key == duplicate_key(identity)]
+        if identity.ofii_number is not None:
+            conditions.append(beneficiaries.c.ofii_number == identity.ofii_number)
+        found: UUID | None = await self._connection.scalar(select(beneficiaries.c.id).where(or_(*conditions)).limit(1))
+        return found
+
+    async def search(self, criteria: BeneficiaryFilter, limit: int) -> list[Beneficiary]:
+        rows = (await self._connection.execute(self._list_query(criteria).limit(limit))).all()
+        return await self._hydrate(rows)
+
+    def _list_query(self, criteria: BeneficiaryFilter) -> Select[Any]:
+        table = beneficiaries
+        conditions: list[Any] = []
+        if criteria.cohort_id is not None:
+            conditions.append(table.c.cohort_id == criteria.cohort_id)
+        if criteria.status is not None:
+            conditions.append(table.c.status == criteria.status.value)
+        if criteria.statuses is not None:
+            conditions.append(table.c.status.in_([status.value for status in criteria.statuses]))
+        if criteria.registered_by_org_id is not None:
+            conditions.append(table.c.registered_by_org_id == criteria.registered_by_org_id)
+        if criteria.visible_cohort_ids is not None:
+            conditions.append(table.c.cohort_id.in_(list(criteria.visible_cohort_ids)))
+        if criteria.visible_registered_by is not None:
+            conditions.append(table.c.registered_by_org_id == criteria.visible_registered_by)
+        if criteria.after_id is not None:
+            conditions.append(table.c.id > criteria.after_id)
+        return select(table).where(and_(True, *conditions)).order_by(table.c.id)
+
+    async def add(self, beneficiary: Beneficiary) -> None:
+        await self._connection.execute(insert(beneficiaries).values(**_row(beneficiary)))
+        self._stored[beneficiary.id] = (0, 0)
+        await self._append_children(beneficiary)
+
+    async def save(self, beneficiary: Beneficiary) -> None:
+        await self._connection.execute(
+            update(beneficiaries).where(beneficiaries.c.id == beneficiary.id).values(**_row(beneficiary))
+        )
+        await self._append_children(beneficiary)
+
+    async def _append_children(self, beneficiary: Beneficiary) -> None:
+        history_stored, consents_stored = self._stored.get(beneficiary.id, (0, 0))
+        new_history = beneficiary.pathway.history[history_stored:]
+        if new_history:
+            await self._connection.execute(
+                insert(pathway_transitions),
+                [
+                    {
+                        "beneficiary_id": beneficiary.id,
+                        "sequence": history_stored + offset,
+                        "from_status": entry.from_status.value if entry.from_status else None,
+                        "to_status": entry.to_status.value,
+                        "at": entry.at,
+                        "actor": entry.actor,
+                        "actor_org_id": entry.actor_org_id,
+                        "reason_code": entry.reason_code,
+                    }
+                    for offset, entry in enumerate(new_history)
+                ],
+            )
+        new_consents = beneficiary.consents[consents_stored:]
+        if new_consents:
+            await self._connection.execute(
+                insert(consents),
+                [
+                    {
+                        "beneficiary_id": beneficiary.id,
+                        "sequence": consents_stored + offset,
+                        "purpose": record.purpose.value,
+                        "given": record.given,
+                        "at": record.at,
+                        "recorded_by": record.recorded_by.subject,
+                        "recorded_by_org_id": record.recorded_by.org_id,
+                    }
+                    for offset, record in enumerate(new_consents)
+                ],
+            )
+        self._stored[beneficiary.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
+
+    async def _hydrate(self, rows: list[Any]) -> list[Beneficiary]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        history: dict[UUID, list[Transition]] = {beneficiary_id: [] for beneficiary_id in ids}
+        for entry in await self._connection.execute(
+            select(pathway_transitions)
+            .where(pathway_transitions.c.beneficiary_id.in_(ids))
+            .order_by(pathway_transitions.c.beneficiary_id, pathway_transitions.c.sequence)
+        ):
+            history[entry.beneficiary_id].append(
+                Transition(
+                    from_status=PathwayStatus(entry.from_status) if entry.from_status else None,
+                    to_status=PathwayStatus(entry.to_status),
+                    at=entry.at,
+                    actor=entry.actor,
+                    actor_org_id=entry.actor_org_id,
+                    reason_code=entry.reason_code,
+                )
+            )
+        consent_records: dict[UUID, list[ConsentRecord]] = {beneficiary_id: [] for beneficiary_id in ids}
+        for record in await self._connection.execute(
+            select(consents)
+            .where(consents.c.beneficiary_id.in_(ids))
+            .order_by(consents.c.beneficiary_id, consents.c.sequence)
+        ):
+            consent_records[record.beneficiary_id].append(
+                ConsentRecord(
+                    purpose=ConsentPurpose(record.purpose),
+                    given=record.given,
+                    at=record.at,
+                    recorded_by=Actor(record.recorded_by, record.recorded_by_org_id),
+                )
+            )
+        loaded = []
+        for row in rows:
+            beneficiary = _beneficiary(row, history[row.id], consent_records[row.id])
+            self._stored[row.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
+            loaded.append(beneficiary)
+        return loaded
+
+
+def _row(beneficiary: Beneficiary) -> dict[str, Any]:
+    identity = beneficiary.identity
+    pathway = beneficiary.pathway
+    prerequisites = pathway.prerequisites
+    row: dict[str, Any] = {
+        "id": beneficiary.id,
+        "given_name": identity.given_name if identity else None,
+        "family_name": identity.family_name if identity else None,
+        "birth_date": identity.birth_date if identity else None,
+        "nationality": identity.nationality if identity else None,
+        "ofii_number": identity.ofii_number if identity else None,
+        "france_travail_id": identity.france_travail_id if identity else None,
+        "spoken_languages": list(identity.spoken_languages) if identity else None,
+        "phone": identity.phone if identity else None,
+        "email": identity.email if identity else None,
+        "duplicate_key": duplicate_key(identity) if identity else None,
+        "track": pathway.track.value,
+        "status": pathway.status.value,
+        "status_before_hold": pathway.status_before_hold.value if pathway.status_before_hold else None,
+        "sector_code": pathway.sector_code,
+        "cohort_id": pathway.cohort_id,
+        "ofii_hours": prerequisites.ofii_hours if prerequisites else None,
+        "a1_attested_on": prerequisites.attestation.attested_on if prerequisites else None,
+        "a1_test": prerequisites.attestation.test.value if prerequisites else None,
+        "a1_evidence_reference": prerequisites.attestation.evidence_reference if prerequisites else None,
+        "registered_at": beneficiary.registered_at,
+        "registered_by_org_id": beneficiary.registered_by_org_id,
+        "erased_at": beneficiary.erased_at,
+        "erased_by": beneficiary.erased_by.subject if beneficiary.erased_by else None,
+        "erased_by_org_id": beneficiary.erased_by.org_id if beneficiary.erased_by else None,
+        "updated_at": datetime.now(UTC),
+    }
+    if identity is not None:
+        # A code of the pseudonymous path: it outlives erasure, so it is only ever written from an identity.
+        row["protection_status"] = identity.protection_status.value
+    return row
+
+
+def _beneficiary(row: Any, history: list[Transition], consent_records: list[ConsentRecord]) -> Beneficiary:
+    identity = None
+    if row.erased_at is None:
+        identity = Identity(
+            given_name=row.given_name,
+            family_name=row.family_name,
+            birth_date=row.birth_date,
+            nationality=row.nationality,
+            protection_status=ProtectionStatus(row.protection_status),
+            ofii_number=row.ofii_number,
+            france_travail_id=row.france_travail_id,
+            spoken_languages=tuple(row.spoken_languages or ()),
+            phone=row.phone,
+            email=row.email,
+        )
+    prerequisites = None
+    if row.ofii_hours is not None:
+        prerequisites = PrerequisitesRecord(
+            ofii_hours=row.ofii_hours,
+            attestation=A1Attestation(
+                attested_on=row.a1_attested_on,
+                test=LanguageTest(row.a1_test),
+                evidence_reference=row.a1_evidence_reference,
+            ),
+        )
+    pathway = Pathway(
+        beneficiary_id=row.id,
+        track=Track(row.track),
+        status=PathwayStatus(row.status),
+        history=history,
+        prerequisites=prerequisites,
+        sector_code=row.sector_code,
+        cohort_id=row.cohort_id,
+        status_before_hold=PathwayStatus(row.status_before_hold) if row.status_before_hold else None,
+    )
+    return Beneficiary(
+        id=row.id,
+        identity=identity,
+        pathway=pathway,
+        registered_at=row.registered_at,
+        registered_by_org_id=row.registered_by_org_id,
+        consents=consent_records,
+        erased_at=row.erased_at,
+        erased_by=Actor(row.erased_by, row.erased_by_org_id) if row.erased_by else None,
+    )

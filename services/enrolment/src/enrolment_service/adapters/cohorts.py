@@ -1,0 +1,101 @@
+"""Loading and saving cohorts and their members."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from enrolment_service.adapters.tables import beneficiaries, cohorts
+from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.vocabulary import Step, Track
+
+
+class CohortRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, cohort_id: UUID, *, for_update: bool = False) -> Cohort | None:
+        query = select(cohorts).where(cohorts.c.id == cohort_id)
+        if for_update and self._connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).one_or_none()
+        if row is None:
+            return None
+        members = await self._connection.scalars(
+            select(beneficiaries.c.id).where(beneficiaries.c.cohort_id == cohort_id)
+        )
+        return _cohort(row, set(members))
+
+    async def add(self, cohort: Cohort, created_by_org_id: UUID) -> None:
+        await self._connection.execute(
+            insert(cohorts).values(
+                id=cohort.id,
+                name=cohort.name,
+                sector_code=cohort.sector_code,
+                region=cohort.region,
+                track=cohort.track.value,
+                training_provider_org_id=cohort.training_provider_org_id,
+                support_provider_org_id=cohort.support_provider_org_id,
+                capacity=cohort.capacity,
+                step_start_dates={str(int(step)): day.isoformat() for step, day in cohort.step_start_dates.items()},
+                created_at=datetime.now(UTC),
+                created_by_org_id=created_by_org_id,
+            )
+        )
+
+    async def search(self, provider_org_id: UUID | None, after_id: UUID | None, limit: int) -> list[Cohort]:
+        conditions: list[Any] = []
+        if provider_org_id is not None:
+            conditions.append(
+                or_(
+                    cohorts.c.training_provider_org_id == provider_org_id,
+                    cohorts.c.support_provider_org_id == provider_org_id,
+                )
+            )
+        if after_id is not None:
+            conditions.append(cohorts.c.id > after_id)
+        rows = (
+            await self._connection.execute(
+                select(cohorts).where(and_(True, *conditions)).order_by(cohorts.c.id).limit(limit)
+            )
+        ).all()
+        found = [_cohort(row, set()) for row in rows]
+        if found:
+            members = await self._connection.execute(
+                select(beneficiaries.c.cohort_id, beneficiaries.c.id).where(
+                    beneficiaries.c.cohort_id.in_([cohort.id for cohort in found])
+                )
+            )
+            by_id = {cohort.id: cohort for cohort in found}
+            for cohort_id, beneficiary_id in members:
+                by_id[cohort_id].member_ids.add(beneficiary_id)
+        return found
+
+    async def ids_served_by(self, org_id: UUID, *, training: bool, support: bool) -> frozenset[UUID]:
+        conditions = []
+        if training:
+            conditions.append(cohorts.c.training_provider_org_id == org_id)
+        if support:
+            conditions.append(cohorts.c.support_provider_org_id == org_id)
+        if not conditions:
+            return frozenset()
+        return frozenset(await self._connection.scalars(select(cohorts.c.id).where(or_(*conditions))))
+
+
+def _cohort(row: Any, members: set[UUID]) -> Cohort:
+    return Cohort(
+        id=row.id,
+        name=row.name,
+        sector_code=row.sector_code,
+        region=row.region,
+        track=Track(row.track),
+        training_provider_org_id=row.training_provider_org_id,
+        support_provider_org_id=row.support_provider_org_id,
+        capacity=row.capacity,
+        step_start_dates={Step(int(step)): date.fromisoformat(day) for step, day in row.step_start_dates.items()},
+        member_ids=members,
+    )

@@ -1,0 +1,16 @@
+"""The enrolment unit of work: the kit's transaction plus this service's repositories."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from enrolment_service.adapters.beneficiaries import BeneficiaryRepository
+from enrolment_service.adapters.cohorts import CohortRepository
+from hopekit.uow import UnitOfWork
+
+
+class EnrolmentUnitOfWork(UnitOfWork):
+    beneficiaries: BeneficiaryRepository
+    cohorts: CohortRepository
+
+    def _bind(self, connection: AsyncConnection) -> None:
+        self.beneficiaries = BeneficiaryRepository(connection)
+        self.cohorts = CohortRepository(connection)

@@ -1,0 +1,106 @@
+"""/v1/beneficiaries: registration, reads, consent and erasure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+
+from enrolment_service.adapters.beneficiaries import BeneficiaryFilter
+from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.api.dependencies import unit_of_work
+from enrolment_service.api.schemas import BeneficiaryView, ConsentRequest, ConsentView, Registration
+from enrolment_service.domain.vocabulary import PathwayStatus, Step
+from enrolment_service.service_layer import beneficiaries
+from enrolment_service.service_layer.access import View
+from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from hopekit.api.problems import Problem
+from hopekit.api.security import authenticated
+from hopekit.identity.principal import Principal
+
+router = APIRouter(prefix="/v1/beneficiaries", tags=["beneficiaries"])
+
+Caller = Annotated[Principal, Depends(authenticated)]
+UoW = Annotated[EnrolmentUnitOfWork, Depends(unit_of_work)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=BeneficiaryView)
+async def register(
+    body: Registration, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
+) -> BeneficiaryView | JSONResponse:
+    """Register a person. The same OFII number, or the same names and birth date, is answered 409."""
+    identity = body.identity()
+    async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
+        beneficiary = await beneficiaries.register(uow, principal, identity, body.track)
+        view = BeneficiaryView.of(beneficiary, View.FULL)
+        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
+        await uow.commit()
+    return view
+
+
+@router.get("", response_model=Page[BeneficiaryView])
+async def list_beneficiaries(
+    principal: Caller,
+    uow: UoW,
+    cohort_id: UUID | None = None,
+    step: Annotated[int | None, Query(ge=1, le=4)] = None,
+    status_: Annotated[PathwayStatus | None, Query(alias="status")] = None,
+    registered_by_org_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[BeneficiaryView]:
+    position = decode_cursor(cursor)
+    try:
+        after = UUID(position["after"]) if position else None
+    except (KeyError, ValueError, TypeError) as error:
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    statuses = None
+    if step is not None:
+        # A person on hold is still in their step for the programme's lists.
+        statuses = frozenset({Step(step).status, PathwayStatus.ON_HOLD})
+    criteria = BeneficiaryFilter(
+        cohort_id=cohort_id,
+        status=status_,
+        statuses=statuses,
+        registered_by_org_id=registered_by_org_id,
+        after_id=after,
+    )
+    async with uow:
+        found, view = await beneficiaries.search(uow, principal, criteria, limit + 1)
+        await uow.commit()
+    if step is not None:
+        found = [b for b in found if b.pathway.current_step == Step(step)]
+    page = found[:limit]
+    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
+    return Page[BeneficiaryView](items=[BeneficiaryView.of(b, view) for b in page], next_cursor=next_cursor)
+
+
+@router.get("/{beneficiary_id}", response_model=BeneficiaryView)
+async def read_beneficiary(beneficiary_id: UUID, principal: Caller, uow: UoW) -> BeneficiaryView:
+    async with uow:
+        beneficiary, view = await beneficiaries.read(uow, principal, beneficiary_id)
+        await uow.commit()
+    return BeneficiaryView.of(beneficiary, view)
+
+
+@router.post("/{beneficiary_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentView)
+async def record_consent(beneficiary_id: UUID, body: ConsentRequest, principal: Caller, uow: UoW) -> ConsentView:
+    async with uow:
+        record = await beneficiaries.record_consent(uow, principal, beneficiary_id, body.purpose, body.given)
+        await uow.commit()
+    return ConsentView.of(record)
+
+
+@router.post("/{beneficiary_id}/erasure", response_model=BeneficiaryView)
+async def erase(beneficiary_id: UUID, principal: Caller, uow: UoW) -> BeneficiaryView:
+    """Delete the person's identity; the pseudonymous path stays, and every service is told to erase."""
+    async with uow:
+        beneficiary = await beneficiaries.erase(uow, principal, beneficiary_id)
+        await uow.commit()
+    return BeneficiaryView.of(beneficiary, View.FULL)

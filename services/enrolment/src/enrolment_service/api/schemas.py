@@ -1,0 +1,238 @@
+"""Request and response bodies. Inputs are strict; responses show only what the caller's view allows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
+from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.vocabulary import (
+    ConsentPurpose,
+    LanguageTest,
+    PathwayAction,
+    PathwayStatus,
+    ProtectionStatus,
+    Step,
+    Track,
+    WithdrawalReason,
+)
+from enrolment_service.service_layer.access import View
+from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel, text
+
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
+
+
+class Registration(RequestModel):
+    given_name: Name
+    family_name: Name
+    birth_date: date
+    nationality: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")]
+    protection_status: ProtectionStatus
+    track: Track = Track.GROUP
+    ofii_number: Annotated[str | None, Field(pattern=r"^\d{10}$", description="AGDREF number")] = None
+    france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
+    spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
+    phone: Annotated[str | None, text(20)] = None
+    email: Annotated[str | None, text(254)] = None
+
+    def identity(self) -> Identity:
+        return Identity(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            birth_date=self.birth_date,
+            nationality=self.nationality,
+            protection_status=self.protection_status,
+            ofii_number=self.ofii_number,
+            france_travail_id=self.france_travail_id,
+            spoken_languages=tuple(self.spoken_languages),
+            phone=self.phone,
+            email=self.email,
+        )
+
+
+class Attestation(RequestModel):
+    attested_on: date
+    test: LanguageTest
+    evidence_reference: Reference
+
+
+class PrerequisitesValidation(RequestModel):
+    ofii_hours: Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+    attestation: Attestation
+
+
+class TransitionRequest(RequestModel):
+    action: Literal[
+        PathwayAction.START_PREREQUISITES,
+        PathwayAction.START_FRENCH_QUALIFICATION,
+        PathwayAction.START_TRADE_QUALIFICATION,
+        PathwayAction.COMPLETE,
+        PathwayAction.PUT_ON_HOLD,
+        PathwayAction.RESUME,
+        PathwayAction.WITHDRAW,
+    ]
+    reason_code: Code | None = Field(default=None, description="Why, as a code (put_on_hold)")
+    withdrawal_reason: WithdrawalReason | None = Field(default=None, description="Required to withdraw")
+
+
+class SectorChoice(RequestModel):
+    sector_code: Code
+
+
+class ConsentRequest(RequestModel):
+    purpose: ConsentPurpose
+    given: bool
+
+
+class CohortRequest(RequestModel):
+    name: Name
+    sector_code: Code
+    region: Annotated[str, Field(pattern=r"^\d{2}$", description="INSEE region code")]
+    track: Track = Track.GROUP
+    training_provider_org_id: UUID
+    support_provider_org_id: UUID
+    capacity: Annotated[int, Field(ge=1, le=500)]
+    french_qualification_starts_on: date | None = None
+    trade_qualification_starts_on: date | None = None
+
+
+class MemberRequest(RequestModel):
+    beneficiary_id: UUID
+
+
+class TransitionView(ResponseModel):
+    from_status: PathwayStatus | None
+    to_status: PathwayStatus
+    at: datetime
+    actor: str
+    actor_org_id: UUID
+    reason_code: str | None
+
+
+class PathwayView(ResponseModel):
+    status: PathwayStatus
+    current_step: int | None
+    track: Track
+    sector_code: str | None
+    cohort_id: UUID | None
+    allowed_actions: list[PathwayAction]
+    ofii_hours: Decimal | None = None
+    a1_attested_on: date | None = None
+    history: list[TransitionView]
+
+
+class ConsentView(ResponseModel):
+    purpose: ConsentPurpose
+    given: bool
+    at: datetime
+    recorded_by_org_id: UUID
+
+    @classmethod
+    def of(cls, record: ConsentRecord) -> ConsentView:
+        return cls(
+            purpose=record.purpose, given=record.given, at=record.at, recorded_by_org_id=record.recorded_by.org_id
+        )
+
+
+class BeneficiaryView(ResponseModel):
+    """``view`` says which fields the caller may see: ``reduced`` leaves out contact and OFII details."""
+
+    id: UUID
+    view: View
+    erased: bool
+    given_name: str | None = None
+    family_name: str | None = None
+    spoken_languages: list[str] | None = None
+    birth_date: date | None = None
+    nationality: str | None = None
+    protection_status: ProtectionStatus | None = None
+    ofii_number: str | None = None
+    france_travail_id: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    registered_at: datetime
+    registered_by_org_id: UUID
+    pathway: PathwayView
+    consents: list[ConsentView] | None = None
+
+    @classmethod
+    def of(cls, beneficiary: Beneficiary, view: View) -> BeneficiaryView:
+        pathway = beneficiary.pathway
+        identity = beneficiary.identity
+        prerequisites = pathway.prerequisites
+        body = cls(
+            id=beneficiary.id,
+            view=view,
+            erased=beneficiary.is_erased,
+            registered_at=beneficiary.registered_at,
+            registered_by_org_id=beneficiary.registered_by_org_id,
+            pathway=PathwayView(
+                status=pathway.status,
+                current_step=int(pathway.current_step) if pathway.current_step else None,
+                track=pathway.track,
+                sector_code=pathway.sector_code,
+                cohort_id=pathway.cohort_id,
+                allowed_actions=list(pathway.allowed_actions()),
+                ofii_hours=prerequisites.ofii_hours if prerequisites else None,
+                a1_attested_on=prerequisites.attestation.attested_on if prerequisites else None,
+                history=[TransitionView.model_validate(entry) for entry in pathway.history],
+            ),
+        )
+        if identity is not None:
+            body.given_name = identity.given_name
+            body.family_name = identity.family_name
+            body.spoken_languages = list(identity.spoken_languages)
+            if view is View.FULL:
+                body.birth_date = identity.birth_date
+                body.nationality = identity.nationality
+                body.protection_status = identity.protection_status
+                body.ofii_number = identity.ofii_number
+                body.france_travail_id = identity.france_travail_id
+                body.phone = identity.phone
+                body.email = identity.email
+        if view is View.FULL:
+            body.consents = [ConsentView.of(record) for record in beneficiary.consents]
+        return body
+
+
+class CohortView(ResponseModel):
+    id: UUID
+    name: str
+    sector_code: str
+    region: str
+    track: Track
+    training_provider_org_id: UUID
+    support_provider_org_id: UUID
+    capacity: int
+    places_left: int
+    member_count: int
+    french_qualification_starts_on: date | None
+    trade_qualification_starts_on: date | None
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> CohortView:
+        return cls(
+            id=cohort.id,
+            name=cohort.name,
+            sector_code=cohort.sector_code,
+            region=cohort.region,
+            track=cohort.track,
+            training_provider_org_id=cohort.training_provider_org_id,
+            support_provider_org_id=cohort.support_provider_org_id,
+            capacity=cohort.capacity,
+            places_left=cohort.places_left,
+            member_count=len(cohort.member_ids),
+            french_qualification_starts_on=cohort.step_start_dates.get(Step.FRENCH_QUALIFICATION),
+            trade_qualification_starts_on=cohort.step_start_dates.get(Step.TRADE_QUALIFICATION),
+        )
+
+
+class SectorView(ResponseModel):
+    code: str
+    label: str
+    rome_code: str

@@ -1,0 +1,74 @@
+"""Forming cohorts and adding people to them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.vocabulary import Step, Track
+from enrolment_service.service_layer import access
+from enrolment_service.service_layer.beneficiaries import load, publish
+from enrolment_service.service_layer.errors import NotFound
+from hopekit.identity.principal import Principal
+
+
+async def create(
+    uow: EnrolmentUnitOfWork,
+    principal: Principal,
+    *,
+    name: str,
+    sector_code: str,
+    region: str,
+    track: Track,
+    training_provider_org_id: UUID,
+    support_provider_org_id: UUID,
+    capacity: int,
+    step_start_dates: dict[Step, date],
+) -> Cohort:
+    access.ensure_operator_writer(principal)
+    cohort, created = Cohort.create(
+        cohort_id=uuid.uuid4(),
+        name=name,
+        sector_code=sector_code,
+        region=region,
+        track=track,
+        training_provider_org_id=training_provider_org_id,
+        support_provider_org_id=support_provider_org_id,
+        capacity=capacity,
+        step_start_dates=step_start_dates,
+        at=datetime.now(UTC),
+    )
+    await uow.cohorts.add(cohort, principal.org_id)
+    publish(uow, [created])
+    uow.audit(principal, "create", "cohort", cohort.id)
+    return cohort
+
+
+async def read(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID) -> Cohort:
+    cohort = await uow.cohorts.get(cohort_id)
+    if cohort is None:
+        raise NotFound("no such cohort")
+    access.ensure_may_read_cohort(principal, cohort)
+    return cohort
+
+
+async def search(uow: EnrolmentUnitOfWork, principal: Principal, after_id: UUID | None, limit: int) -> list[Cohort]:
+    provider = None if principal.is_operator else principal.org_id
+    return await uow.cohorts.search(provider, after_id, limit)
+
+
+async def add_member(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, beneficiary_id: UUID) -> Cohort:
+    access.ensure_operator_writer(principal)
+    cohort = await uow.cohorts.get(cohort_id, for_update=True)
+    if cohort is None:
+        raise NotFound("no such cohort")
+    beneficiary = await load(uow, beneficiary_id, for_update=True)
+    events = cohort.add_member(beneficiary.pathway, datetime.now(UTC))
+    if events:
+        await uow.beneficiaries.save(beneficiary)
+        publish(uow, events)
+        uow.audit(principal, "add_member", "cohort", cohort.id)
+    return cohort

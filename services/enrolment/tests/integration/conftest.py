@@ -1,0 +1,118 @@
+"""Enrolment running in-process against a fresh database: a SQLite file, or a real PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import itertools
+
+import httpx
+import pytest
+
+from enrolment_service.main import create_app
+from enrolment_service.settings import EnrolmentSettings
+from hopekit.db.migrations import upgrade
+from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer, running
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
+    return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'enrolment.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    upgrade(SERVICE_ROOT, url)
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> str:
+    upgrade(SERVICE_ROOT, postgres_database)
+    return postgres_database
+
+
+def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> EnrolmentSettings:
+    return EnrolmentSettings(
+        database_url=database_url,
+        kafka_bootstrap=kafka,
+        jwt_issuer=TEST_ISSUER,
+        jwt_audience=TEST_AUDIENCE,
+        jwt_public_keys_path=issuer.jwks_path,
+        environment="test",
+        log_json=False,
+        relay_poll_interval_s=0.2,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def client(database_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
+    """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
+    async with running(create_app(settings_for(database_url, issuer))) as http:
+        yield http
+
+
+Enrolment = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def enrolment(issuer: TokenIssuer) -> Enrolment:
+    """Start enrolment with given settings: ``async with enrolment(url, kafka=...) as http``."""
+
+    def start(
+        database_url: str, kafka: str | None = None, **extra: Any
+    ) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+        return running(create_app(settings_for(database_url, issuer, kafka, **extra)))
+
+    return start
+
+
+_counter = itertools.count(1)
+
+
+def registration(**overrides: Any) -> dict[str, Any]:
+    n = next(_counter)
+    body: dict[str, Any] = {
+        "given_name": "Amina",
+        "family_name": f"Haddad-{n}",
+        "birth_date": "1994-03-12",
+        "nationality": "SYR",
+        "protection_status": "refugee",
+        "track": "group",
+        "ofii_number": f"{7_000_000_000 + n:010d}",
+        "spoken_languages": ["ar", "en"],
+        "phone": "+33612345678",
+        "email": f"amina{n}@example.org",
+    }
+    body.update(overrides)
+    return body
+
+
+def prerequisites(hours: str = "320.50") -> dict[str, Any]:
+    return {
+        "ofii_hours": hours,
+        "attestation": {"attested_on": "2026-06-01", "test": "DILF", "evidence_reference": "DILF-2026-00042"},
+    }
+
+
+@pytest.fixture(name="registration")
+def registration_fixture() -> Callable[..., dict[str, Any]]:
+    """A valid registration body, unique on every call; keyword arguments override fields."""
+    return registration
+
+
+@pytest.fixture(name="prerequisites")
+def prerequisites_fixture() -> Callable[..., dict[str, Any]]:
+    return prerequisites
