@@ -30,7 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hope-kafka", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="hope-kafka", description="Provision the local Kafka, or run it in the foreground."
+    )
     parser.add_argument(
         "--cache-dir",
         type=Path,
