@@ -1,0 +1,1 @@
+"""HOPE API gateway."""

@@ -1,0 +1,1 @@
+"""HOPE training service."""
