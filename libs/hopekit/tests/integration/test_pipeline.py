@@ -183,8 +183,13 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
     poison_key = uuid.uuid4()
     failing = FailingThing(thing_id=poison_key)
     key, value, headers = cloudevent.encode(
-        event_id=uuid.uuid4(), source=SOURCE, type_=failing.event_type, subject=str(poison_key),
-        time=datetime.now().astimezone(), key=str(poison_key), payload=failing.model_dump_json().encode(),
+        event_id=uuid.uuid4(),
+        source=SOURCE,
+        type_=failing.event_type,
+        subject=str(poison_key),
+        time=datetime.now().astimezone(),
+        key=str(poison_key),
+        payload=failing.model_dump_json().encode(),
     )
     await producer.send_and_wait(TOPIC, value=value, key=key, headers=headers, partition=0)
     await producer.send_and_wait(TOPIC, value=b"not a cloudevent", key=key, partition=0)
@@ -192,8 +197,12 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
     relay = OutboxRelay(database.engine, kit.outbox, producer, SOURCE, wakeup=database.wakeup)
     await relay.publish_batch()
 
-    dlq = AIOKafkaConsumer(DLQ_TOPIC, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest",
-                           group_id=f"dlq-reader-{uuid.uuid4().hex[:6]}")
+    dlq = AIOKafkaConsumer(
+        DLQ_TOPIC,
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        group_id=f"dlq-reader-{uuid.uuid4().hex[:6]}",
+    )
     await dlq.start()
     consumer = consumer_for(database, kafka_bootstrap, producer)
     try:
@@ -201,9 +210,9 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
 
             async def good_applied() -> bool:
                 async with database.engine.connect() as connection:
-                    return await connection.scalar(
-                        select(applied.c.times).where(applied.c.thing_id == str(good[0]))
-                    ) == 1
+                    return (
+                        await connection.scalar(select(applied.c.times).where(applied.c.thing_id == str(good[0]))) == 1
+                    )
 
             await wait_for(good_applied)
             dead: list[dict[str, bytes]] = []
@@ -212,7 +221,8 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
                 records = [record for records in batch.values() for record in records]
                 assert records, "dead letters did not arrive"
                 dead.extend(
-                    dict(record.headers) for record in records
+                    dict(record.headers)
+                    for record in records
                     if dict(record.headers).get("hope_dlq_consumer") == consumer.name.encode()
                 )
     finally:
