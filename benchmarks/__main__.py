@@ -1,0 +1,35 @@
+"""``python -m benchmarks [section ...]``: runs the sections and prints one table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from benchmarks import enrolment_latency, relay_throughput
+from benchmarks.environment import bench_environment
+from benchmarks.report import Report
+
+SECTIONS = {
+    "relay": relay_throughput.run,
+    "registration": enrolment_latency.run,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks")
+    parser.add_argument("sections", nargs="*", help=f"any of {', '.join(SECTIONS)} (default: all)")
+    args = parser.parse_args()
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    report = Report()
+    with bench_environment() as environment:
+        for name in args.sections or SECTIONS:
+            asyncio.run(SECTIONS[name](environment, report))
+    report.print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
