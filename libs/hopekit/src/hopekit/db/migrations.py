@@ -104,9 +104,9 @@ def drop_kit_tables_v1() -> None:
 
 def run_env(metadata: MetaData) -> None:
     """Body of every service's migrations/env.py: online, async, batch mode so SQLite can alter tables."""
-    url = context.config.get_main_option("sqlalchemy.url")
+    url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option("sqlalchemy.url")
     if not url:
-        raise RuntimeError("no database url: pass one with upgrade(url=...) or -x / sqlalchemy.url")
+        raise RuntimeError("no database url: use hopekit.db.migrations.upgrade(root, url) or `alembic -x url=...`")
 
     def migrate(connection: Connection) -> None:
         context.configure(
