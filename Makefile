@@ -3,7 +3,6 @@
 
 UV_VERSION := 0.13.9
 UV := python3 -m uv
-SERVICES_SRC := services/enrolment/src
 export UV_LINK_MODE := copy
 
 .PHONY: install run test lint typecheck imports unit integration bench format clean
@@ -19,9 +18,10 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 
+PACKAGES := hopekit hope_contracts hope_infra enrolment_service
+
 typecheck: install
-	$(UV) run --frozen mypy --strict -p hopekit -p hope_contracts -p hope_infra
-	$(UV) run --frozen mypy -p enrolment_service
+	$(UV) run --frozen mypy --strict $(addprefix -p ,$(PACKAGES))
 
 imports: install
 	$(UV) run --frozen lint-imports

@@ -19,10 +19,10 @@ from hope_infra.kafka import ensure_topics
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.events import cloudevent
+from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.consumer import EventConsumer
 from hopekit.events.kafka import DLQ_TOPIC, make_producer
 from hopekit.events.relay import OutboxRelay
-from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.uow import Database, UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -117,8 +117,8 @@ def consumer_for(database: Database, kafka_bootstrap: str, producer: AIOKafkaPro
     )
 
 
-async def wait_for(condition: Any, timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for(condition: Any, within_s: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within_s
     while not await condition():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")

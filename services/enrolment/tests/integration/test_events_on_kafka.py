@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer
 
-from .conftest import Enrolment  # noqa: TID252
+from .conftest import Enrolment
 
 pytestmark = pytest.mark.integration
 
