@@ -29,4 +29,7 @@ class ServiceProcess:
         return Path(module.__file__).resolve().parents[2]
 
 
-SERVICES: tuple[ServiceProcess, ...] = (ServiceProcess("enrolment", 8101, "enrolment_service"),)
+SERVICES: tuple[ServiceProcess, ...] = (
+    ServiceProcess("enrolment", 8101, "enrolment_service"),
+    ServiceProcess("training", 8102, "training_service"),
+)

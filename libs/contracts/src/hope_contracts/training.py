@@ -1,0 +1,98 @@
+"""Events published by the training service on ``hope.training.events``: ids, codes, dates and hours only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hope_contracts.base import Code, EventContract
+
+StepNumber = Literal[1, 3, 4]
+
+
+class AttendanceEntry(BaseModel):
+    """One person's line on a session sheet."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    beneficiary_id: UUID
+    status: Code
+    hours_attended: Decimal = Field(decimal_places=2)
+
+
+class AttendanceRecorded(EventContract):
+    """The current sheet of one session, sent each time a recording or an import changed it."""
+
+    event_type: ClassVar[str] = "fr.hope.training.session.attendance_recorded.v1"
+    subject_field: ClassVar[str] = "session_id"
+
+    session_id: UUID
+    course_id: UUID
+    step: StepNumber
+    cohort_id: UUID | None = None
+    held_on: date
+    session_hours: Decimal = Field(decimal_places=2)
+    session_kind: Code
+    entries: tuple[AttendanceEntry, ...]
+    occurred_at: datetime
+
+
+class LanguageLevelAttested(EventContract):
+    event_type: ClassVar[str] = "fr.hope.training.assessment.language_level_attested.v1"
+    subject_field: ClassVar[str] = "assessment_id"
+
+    assessment_id: UUID
+    beneficiary_id: UUID
+    skill: Code
+    level: Code
+    test: Code
+    assessed_on: date
+    assessing_org_id: UUID
+    occurred_at: datetime
+
+
+class QualificationAwarded(EventContract):
+    event_type: ClassVar[str] = "fr.hope.training.qualification.awarded.v1"
+    subject_field: ClassVar[str] = "qualification_id"
+
+    qualification_id: UUID
+    beneficiary_id: UUID
+    course_id: UUID | None = None
+    rncp_code: Code
+    result: Code
+    awarded_on: date
+    occurred_at: datetime
+
+
+class CourseCompleted(EventContract):
+    """One person finished one course (per person: a cohort's members finish at their own pace)."""
+
+    event_type: ClassVar[str] = "fr.hope.training.course.completed.v1"
+    subject_field: ClassVar[str] = "course_id"
+
+    course_id: UUID
+    beneficiary_id: UUID
+    step: StepNumber
+    cohort_id: UUID | None = None
+    planned_hours: Decimal = Field(decimal_places=2)
+    attended_hours: Decimal = Field(decimal_places=2)
+    hours_waived: bool
+    occurred_at: datetime
+
+
+class AbsenceAlertRaised(EventContract):
+    event_type: ClassVar[str] = "fr.hope.training.absence_alert.raised.v1"
+    subject_field: ClassVar[str] = "alert_id"
+
+    alert_id: UUID
+    beneficiary_id: UUID
+    course_id: UUID
+    step: StepNumber
+    rule: Code
+    consecutive_unexcused: int | None = None
+    attendance_rate: Decimal | None = Field(default=None, decimal_places=4)
+    occurred_at: datetime

@@ -1,0 +1,154 @@
+"""The local projection of enrolment: cohorts and their providers, members, steps started, withdrawals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from training_service.adapters.tables import (
+    cohort_members,
+    cohorts,
+    erased_beneficiaries,
+    participant_steps,
+    participants,
+)
+from training_service.adapters.upsert import insert_ignore, upsert
+
+
+@dataclass(frozen=True)
+class CohortView:
+    id: UUID
+    training_provider_org_id: UUID
+    support_provider_org_id: UUID
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    beneficiary_id: UUID
+    withdrawn: bool
+    steps: frozenset[int]
+    cohort_ids: frozenset[UUID]
+
+
+class ProjectionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def is_erased(self, beneficiary_id: UUID) -> bool:
+        found = await self._connection.scalar(
+            select(erased_beneficiaries.c.beneficiary_id).where(erased_beneficiaries.c.beneficiary_id == beneficiary_id)
+        )
+        return found is not None
+
+    async def note_participant(self, beneficiary_id: UUID, track: str | None) -> None:
+        await insert_ignore(self._connection, participants, [{"beneficiary_id": beneficiary_id, "track": track}])
+        if track is not None:
+            await self._connection.execute(
+                update(participants)
+                .where(participants.c.beneficiary_id == beneficiary_id, participants.c.track.is_(None))
+                .values(track=track)
+            )
+
+    async def step_started(self, beneficiary_id: UUID, step: int, cohort_id: UUID | None, at: datetime) -> None:
+        await upsert(
+            self._connection,
+            participant_steps,
+            [{"beneficiary_id": beneficiary_id, "step": step, "cohort_id": cohort_id, "started_at": at}],
+            keys=["beneficiary_id", "step"],
+            update=["cohort_id", "started_at"],
+        )
+
+    async def step_completed(self, beneficiary_id: UUID, step: int, at: datetime) -> None:
+        await insert_ignore(self._connection, participant_steps, [{"beneficiary_id": beneficiary_id, "step": step}])
+        await self._connection.execute(
+            update(participant_steps)
+            .where(participant_steps.c.beneficiary_id == beneficiary_id, participant_steps.c.step == step)
+            .values(completed_at=at)
+        )
+
+    async def withdrawn(self, beneficiary_id: UUID, at: datetime) -> None:
+        await self.note_participant(beneficiary_id, None)
+        await self._connection.execute(
+            update(participants)
+            .where(participants.c.beneficiary_id == beneficiary_id, participants.c.withdrawn_at.is_(None))
+            .values(withdrawn_at=at)
+        )
+
+    async def cohort_created(
+        self, cohort_id: UUID, track: str, sector_code: str, training_provider: UUID, support_provider: UUID
+    ) -> None:
+        row = {
+            "id": cohort_id,
+            "track": track,
+            "sector_code": sector_code,
+            "training_provider_org_id": training_provider,
+            "support_provider_org_id": support_provider,
+        }
+        await upsert(self._connection, cohorts, [row], keys=["id"], update=list(row)[1:])
+
+    async def member_added(self, cohort_id: UUID, beneficiary_id: UUID) -> None:
+        await insert_ignore(
+            self._connection, cohort_members, [{"cohort_id": cohort_id, "beneficiary_id": beneficiary_id}]
+        )
+
+    async def erase(self, beneficiary_id: UUID, at: datetime) -> None:
+        await insert_ignore(
+            self._connection, erased_beneficiaries, [{"beneficiary_id": beneficiary_id, "erased_at": at}]
+        )
+        for table in (participants, participant_steps, cohort_members):
+            await self._connection.execute(delete(table).where(table.c.beneficiary_id == beneficiary_id))
+
+    async def cohort(self, cohort_id: UUID) -> CohortView | None:
+        row = (await self._connection.execute(select(cohorts).where(cohorts.c.id == cohort_id))).one_or_none()
+        if row is None:
+            return None
+        return CohortView(row.id, row.training_provider_org_id, row.support_provider_org_id)
+
+    async def participant(self, beneficiary_id: UUID) -> ParticipantView | None:
+        found = await self.participants([beneficiary_id])
+        return found.get(beneficiary_id)
+
+    async def participants(self, ids: list[UUID]) -> dict[UUID, ParticipantView]:
+        if not ids:
+            return {}
+        withdrawn = {
+            row.beneficiary_id: row.withdrawn_at is not None
+            for row in await self._connection.execute(
+                select(participants.c.beneficiary_id, participants.c.withdrawn_at).where(
+                    participants.c.beneficiary_id.in_(ids)
+                )
+            )
+        }
+        steps: dict[UUID, set[int]] = {}
+        for row in await self._connection.execute(
+            select(participant_steps.c.beneficiary_id, participant_steps.c.step).where(
+                and_(participant_steps.c.beneficiary_id.in_(ids), participant_steps.c.started_at.is_not(None))
+            )
+        ):
+            steps.setdefault(row.beneficiary_id, set()).add(row.step)
+        memberships: dict[UUID, set[UUID]] = {}
+        for row in await self._connection.execute(
+            select(cohort_members).where(cohort_members.c.beneficiary_id.in_(ids))
+        ):
+            memberships.setdefault(row.beneficiary_id, set()).add(row.cohort_id)
+        known = set(withdrawn) | set(steps) | set(memberships)
+        return {
+            beneficiary_id: ParticipantView(
+                beneficiary_id,
+                withdrawn.get(beneficiary_id, False),
+                frozenset(steps.get(beneficiary_id, ())),
+                frozenset(memberships.get(beneficiary_id, ())),
+            )
+            for beneficiary_id in known
+        }
+
+    async def members(self, cohort_id: UUID) -> list[UUID]:
+        return list(
+            await self._connection.scalars(
+                select(cohort_members.c.beneficiary_id).where(cohort_members.c.cohort_id == cohort_id)
+            )
+        )

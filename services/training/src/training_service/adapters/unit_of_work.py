@@ -1,0 +1,22 @@
+"""The training unit of work: the kit's transaction plus this service's repositories."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hopekit.uow import UnitOfWork
+from training_service.adapters.attendance import AttendanceRepository
+from training_service.adapters.courses import CourseRepository
+from training_service.adapters.projection import ProjectionRepository
+from training_service.adapters.records import RecordRepository
+
+
+class TrainingUnitOfWork(UnitOfWork):
+    courses: CourseRepository
+    attendance: AttendanceRepository
+    projection: ProjectionRepository
+    records: RecordRepository
+
+    def _bind(self, connection: AsyncConnection) -> None:
+        self.courses = CourseRepository(connection)
+        self.attendance = AttendanceRepository(connection)
+        self.projection = ProjectionRepository(connection)
+        self.records = RecordRepository(connection)

@@ -1,0 +1,1 @@
+"""HTTP routers, schemas and dependencies of the training service."""

@@ -1,0 +1,181 @@
+"""/v1/courses: courses, their sessions, ledgers and completions; /v1/cohorts/{id}/ledger."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+
+from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from hopekit.api.problems import Problem
+from hopekit.api.security import authenticated
+from hopekit.identity.principal import Principal
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.api.dependencies import unit_of_work
+from training_service.api.schemas import (
+    CohortLedgerView,
+    CompletionRequest,
+    CourseLedgerView,
+    CourseRequest,
+    CourseView,
+    LedgerView,
+    PersonLedgerView,
+    SessionRequest,
+    SessionView,
+    SlotFields,
+    WeeklyPatternRequest,
+)
+from training_service.domain.course import Course
+from training_service.domain.vocabulary import Step
+from training_service.service_layer import access, courses
+from training_service.service_layer.courses import SlotRequest
+
+router = APIRouter(tags=["courses"])
+
+Caller = Annotated[Principal, Depends(authenticated)]
+UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
+
+
+@router.post("/v1/courses", status_code=status.HTTP_201_CREATED, response_model=CourseView)
+async def create_course(
+    body: CourseRequest, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
+) -> CourseView | JSONResponse:
+    async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
+        course = await courses.create(
+            uow,
+            principal,
+            step=body.step,
+            cohort_id=body.cohort_id,
+            beneficiary_id=body.beneficiary_id,
+            provider_org_id=body.provider_org_id,
+            planned_hours=body.planned_hours,
+            support_french_hours=body.support_french_hours,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+        )
+        view = CourseView.of(course)
+        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
+        await uow.commit()
+    return view
+
+
+@router.get("/v1/courses", response_model=Page[CourseView])
+async def list_courses(
+    principal: Caller,
+    uow: UoW,
+    step: Step | None = None,
+    cohort_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[CourseView]:
+    position = decode_cursor(cursor)
+    try:
+        after = UUID(position["after"]) if position else None
+    except (KeyError, ValueError, TypeError) as error:
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    async with uow:
+        found = await courses.search(uow, principal, step=step, cohort_id=cohort_id, after_id=after, limit=limit + 1)
+    page = found[:limit]
+    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
+    return Page[CourseView](items=[CourseView.of(course) for course in page], next_cursor=next_cursor)
+
+
+@router.get("/v1/courses/{course_id}", response_model=CourseView)
+async def read_course(course_id: UUID, principal: Caller, uow: UoW) -> CourseView:
+    async with uow:
+        return CourseView.of(await courses.load(uow, principal, course_id))
+
+
+def _slot(body: SlotFields) -> SlotRequest:
+    return SlotRequest(body.starts_at, body.ends_at, body.hours, body.kind, body.trainer, body.place)
+
+
+@router.post("/v1/courses/{course_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionView)
+async def add_session(course_id: UUID, body: SessionRequest, principal: Caller, uow: UoW) -> SessionView:
+    async with uow:
+        created = await courses.add_sessions(uow, principal, course_id, [body.held_on], _slot(body))
+        await uow.commit()
+    return SessionView.of(created[0])
+
+
+@router.post(
+    "/v1/courses/{course_id}/sessions/weekly", status_code=status.HTTP_201_CREATED, response_model=list[SessionView]
+)
+async def add_weekly_sessions(
+    course_id: UUID, body: WeeklyPatternRequest, principal: Caller, uow: UoW
+) -> list[SessionView]:
+    """One session on each given weekday between two dates, skipping the days off."""
+    days = courses.pattern_days(body.starts_on, body.ends_on, body.weekdays, body.days_off)
+    async with uow:
+        created = await courses.add_sessions(uow, principal, course_id, days, _slot(body))
+        await uow.commit()
+    return [SessionView.of(session) for session in created]
+
+
+@router.get("/v1/courses/{course_id}/sessions", response_model=list[SessionView])
+async def list_sessions(course_id: UUID, principal: Caller, uow: UoW) -> list[SessionView]:
+    async with uow:
+        course = await courses.load(uow, principal, course_id)
+        return [SessionView.of(session) for session in await uow.courses.sessions_of(course.id)]
+
+
+async def _course_ledger(uow: TrainingUnitOfWork, course: Course) -> CourseLedgerView:
+    people = await courses.course_ledgers(uow, course)
+    return CourseLedgerView(
+        course_id=course.id,
+        step=int(course.step),
+        total=LedgerView.of(courses.total(people)),
+        people=[PersonLedgerView.of(course, person) for person in people],
+    )
+
+
+@router.get("/v1/courses/{course_id}/ledger", response_model=CourseLedgerView)
+async def course_ledger(course_id: UUID, principal: Caller, uow: UoW) -> CourseLedgerView:
+    async with uow:
+        return await _course_ledger(uow, await courses.load(uow, principal, course_id))
+
+
+@router.get("/v1/courses/{course_id}/participants/{beneficiary_id}/ledger", response_model=PersonLedgerView)
+async def person_ledger(course_id: UUID, beneficiary_id: UUID, principal: Caller, uow: UoW) -> PersonLedgerView:
+    async with uow:
+        course = await courses.load(uow, principal, course_id)
+        return PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
+
+
+@router.get("/v1/beneficiaries/{beneficiary_id}/ledger", response_model=list[PersonLedgerView])
+async def beneficiary_ledger(beneficiary_id: UUID, principal: Caller, uow: UoW) -> list[PersonLedgerView]:
+    """The person's hours per step, over the courses the caller may see."""
+    async with uow:
+        await access.ensure_may_read_person(uow, principal, beneficiary_id)
+        person = await uow.projection.participant(beneficiary_id)
+        found = await uow.courses.courses_of(beneficiary_id, person.cohort_ids if person else frozenset())
+        views = []
+        for course in found:
+            if principal.is_operator or course.provider_org_id == principal.org_id or course.step is Step.PREREQUISITES:
+                views.append(PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)))
+        return views
+
+
+@router.get("/v1/cohorts/{cohort_id}/ledger", response_model=CohortLedgerView)
+async def cohort_ledger(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortLedgerView:
+    async with uow:
+        found = await courses.search(uow, principal, step=None, cohort_id=cohort_id, after_id=None, limit=10)
+        return CohortLedgerView(cohort_id=cohort_id, courses=[await _course_ledger(uow, course) for course in found])
+
+
+@router.post("/v1/courses/{course_id}/participants/{beneficiary_id}/completion", response_model=PersonLedgerView)
+async def complete(
+    course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW
+) -> PersonLedgerView:
+    """Step 4 needs its hours attended, or ``waiver_reason``."""
+    async with uow:
+        course = await courses.load(uow, principal, course_id)
+        found = await courses.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
+        await uow.commit()
+    return PersonLedgerView.of(course, found)

@@ -1,0 +1,332 @@
+"""Request and response bodies. Inputs are strict; hours are decimals with two places."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import Field
+
+from hopekit.api.schemas import Reference, RequestModel, ResponseModel, text
+from training_service.domain.course import Course, Session
+from training_service.domain.ledger import HoursLedger
+from training_service.domain.vocabulary import (
+    AttendanceStatus,
+    CefrLevel,
+    LanguageTest,
+    QualificationResult,
+    SessionKind,
+    Skill,
+    Step,
+)
+from training_service.service_layer.attendance import Recording, Rejection
+from training_service.service_layer.courses import PersonLedger
+
+Hours = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+
+
+class CourseRequest(RequestModel):
+    step: Step
+    cohort_id: UUID | None = None
+    beneficiary_id: UUID | None = Field(default=None, description="For a course on the individual track or step 1.")
+    provider_org_id: UUID = Field(description="The delivering organisation.")
+    planned_hours: Hours | None = Field(default=None, description="Defaults: step 1 200, step 3 400, step 4 450.")
+    support_french_hours: Hours | None = Field(default=None, description="Step 4 only, counted apart.")
+    starts_on: date
+    ends_on: date
+
+
+class CourseView(ResponseModel):
+    id: UUID
+    step: int
+    track: str
+    cohort_id: UUID | None
+    beneficiary_id: UUID | None
+    provider_org_id: UUID
+    planned_hours: Decimal
+    support_french_hours: Decimal | None
+    starts_on: date
+    ends_on: date
+    status: str
+
+    @classmethod
+    def of(cls, course: Course) -> CourseView:
+        return cls(
+            id=course.id,
+            step=int(course.step),
+            track=course.track.value,
+            cohort_id=course.cohort_id,
+            beneficiary_id=course.beneficiary_id,
+            provider_org_id=course.provider_org_id,
+            planned_hours=course.planned_hours,
+            support_french_hours=course.support_french_hours,
+            starts_on=course.starts_on,
+            ends_on=course.ends_on,
+            status=course.status.value,
+        )
+
+
+class SlotFields(RequestModel):
+    starts_at: time
+    ends_at: time
+    hours: Hours | None = Field(default=None, description="Taught hours; defaults to the slot's length.")
+    kind: SessionKind = SessionKind.CORE
+    trainer: Annotated[str | None, text(100)] = None
+    place: Annotated[str | None, text(120)] = None
+
+
+class SessionRequest(SlotFields):
+    held_on: date
+
+
+class WeeklyPatternRequest(SlotFields):
+    starts_on: date = Field(alias="from")
+    ends_on: date = Field(alias="until")
+    weekdays: Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(min_length=1, max_length=7)] = Field(
+        description="0 = Monday … 6 = Sunday"
+    )
+    days_off: Annotated[list[date], Field(max_length=400)] = []
+
+
+class SessionView(ResponseModel):
+    id: UUID
+    course_id: UUID
+    held_on: date
+    starts_at: time
+    ends_at: time
+    hours: Decimal
+    kind: str
+    trainer: str | None
+    place: str | None
+
+    @classmethod
+    def of(cls, session: Session) -> SessionView:
+        return cls(
+            id=session.id,
+            course_id=session.course_id,
+            held_on=session.held_on,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            hours=session.hours,
+            kind=session.kind.value,
+            trainer=session.trainer,
+            place=session.place,
+        )
+
+
+class AttendanceLine(RequestModel):
+    beneficiary_id: UUID
+    status: AttendanceStatus
+    hours_attended: Hours | None = Field(default=None, description="Defaults: the whole session if present, else 0.")
+
+
+class SheetRequest(RequestModel):
+    entries: Annotated[list[AttendanceLine], Field(min_length=1, max_length=500)]
+
+
+class SheetLineView(ResponseModel):
+    beneficiary_id: UUID
+    status: str
+    hours_attended: Decimal
+
+
+class SheetView(ResponseModel):
+    session_id: UUID
+    session_hours: Decimal
+    entries: list[SheetLineView]
+    applied: int = 0
+    unchanged: int = 0
+
+
+class LedgerView(ResponseModel):
+    planned: Decimal
+    scheduled: Decimal
+    attended: Decimal
+    excused: Decimal
+    unexcused: Decimal
+    remaining: Decimal
+    completion_rate: Decimal
+    attendance_rate: Decimal | None
+
+    @classmethod
+    def of(cls, found: HoursLedger) -> LedgerView:
+        return cls(
+            planned=found.planned,
+            scheduled=found.scheduled,
+            attended=found.attended,
+            excused=found.excused,
+            unexcused=found.unexcused,
+            remaining=found.remaining,
+            completion_rate=found.completion_rate,
+            attendance_rate=found.attendance_rate,
+        )
+
+
+class PersonLedgerView(ResponseModel):
+    beneficiary_id: UUID
+    course_id: UUID
+    step: int
+    hours: LedgerView
+    french_support: LedgerView | None
+
+    @classmethod
+    def of(cls, course: Course, found: PersonLedger) -> PersonLedgerView:
+        return cls(
+            beneficiary_id=found.beneficiary_id,
+            course_id=course.id,
+            step=int(course.step),
+            hours=LedgerView.of(found.core),
+            french_support=LedgerView.of(found.french_support) if found.french_support else None,
+        )
+
+
+class CourseLedgerView(ResponseModel):
+    course_id: UUID
+    step: int
+    total: LedgerView
+    people: list[PersonLedgerView]
+
+
+class CohortLedgerView(ResponseModel):
+    cohort_id: UUID
+    courses: list[CourseLedgerView]
+
+
+class CompletionRequest(RequestModel):
+    waiver_reason: Annotated[str | None, text(500)] = Field(
+        default=None, description="Required to complete step 4 before its hours are done."
+    )
+
+
+class RejectionView(ResponseModel):
+    line: int | None
+    beneficiary_id: UUID | None
+    reason: str
+    detail: str
+
+    @classmethod
+    def of(cls, rejection: Rejection) -> RejectionView:
+        return cls(
+            line=rejection.line,
+            beneficiary_id=rejection.beneficiary_id,
+            reason=rejection.reason,
+            detail=rejection.detail,
+        )
+
+
+class ImportReportView(ResponseModel):
+    course_id: UUID
+    encoding: str
+    delimiter: str
+    all_or_nothing: bool
+    committed: bool
+    rows_read: int
+    applied: int
+    unchanged: int
+    rejected: int
+    sessions_published: int
+    alerts_raised: int
+    rejections: list[RejectionView]
+
+    @classmethod
+    def of(
+        cls,
+        recording: Recording,
+        *,
+        encoding: str,
+        delimiter: str,
+        rows: int,
+        atomic: bool,
+        committed: bool,
+        alerts: int,
+    ) -> ImportReportView:
+        return cls(
+            course_id=recording.course.id,
+            encoding=encoding,
+            delimiter=delimiter,
+            all_or_nothing=atomic,
+            committed=committed,
+            rows_read=rows,
+            applied=recording.applied if committed else 0,
+            unchanged=recording.unchanged,
+            rejected=len(recording.rejections),
+            sessions_published=len(recording.sessions) if committed else 0,
+            alerts_raised=alerts if committed else 0,
+            rejections=[RejectionView.of(rejection) for rejection in recording.rejections],
+        )
+
+
+class AlertView(ResponseModel):
+    id: UUID
+    course_id: UUID
+    beneficiary_id: UUID
+    rule: str
+    status: str
+    consecutive_unexcused: int | None
+    attendance_rate: Decimal | None
+    raised_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, alert: Any) -> AlertView:
+        return cls(
+            id=alert.id,
+            course_id=alert.course_id,
+            beneficiary_id=alert.beneficiary_id,
+            rule=alert.rule.value,
+            status=alert.status.value,
+            consecutive_unexcused=alert.consecutive_unexcused,
+            attendance_rate=alert.attendance_rate,
+            raised_at=alert.raised_at,
+            resolved_at=alert.resolved_at,
+        )
+
+
+class AssessmentRequest(RequestModel):
+    beneficiary_id: UUID
+    course_id: UUID | None = None
+    skill: Skill = Skill.OVERALL
+    level: CefrLevel
+    test: LanguageTest
+    assessed_on: date
+    assessing_org_id: UUID
+    evidence_reference: Reference | None = None
+
+
+class AssessmentView(ResponseModel):
+    id: UUID
+    beneficiary_id: UUID
+    course_id: UUID | None
+    skill: str
+    level: str
+    test: str
+    assessed_on: date
+    assessing_org_id: UUID
+    evidence_reference: str | None
+
+
+class LanguageProfileView(ResponseModel):
+    beneficiary_id: UUID
+    latest: dict[str, AssessmentView] = Field(description="The latest assessment per skill.")
+    progression: list[AssessmentView] = Field(description="Every assessment, oldest first.")
+
+
+class QualificationRequest(RequestModel):
+    beneficiary_id: UUID
+    course_id: UUID | None = None
+    certification_name: Annotated[str, text(200)]
+    rncp_code: Annotated[str, Field(pattern=r"^RNCP\d{1,6}$", description="e.g. RNCP35019")]
+    result: QualificationResult
+    awarded_on: date
+
+
+class QualificationView(ResponseModel):
+    id: UUID
+    beneficiary_id: UUID
+    course_id: UUID | None
+    certification_name: str
+    rncp_code: str
+    result: str
+    awarded_on: date

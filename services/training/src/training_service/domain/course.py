@@ -1,0 +1,110 @@
+"""A course (one per cohort, or per person on the individual track, and step) and its sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from training_service.domain.errors import InvalidValue, SessionOutsideCourse
+from training_service.domain.ledger import hours
+from training_service.domain.vocabulary import STEP_HOURS, CourseStatus, SessionKind, Step, Track
+
+
+@dataclass
+class Course:
+    id: UUID
+    step: Step
+    track: Track
+    cohort_id: UUID | None
+    beneficiary_id: UUID | None
+    provider_org_id: UUID
+    planned_hours: Decimal
+    support_french_hours: Decimal | None
+    starts_on: date
+    ends_on: date
+    status: CourseStatus = CourseStatus.OPEN
+
+    @classmethod
+    def plan(
+        cls,
+        *,
+        course_id: UUID,
+        step: Step,
+        cohort_id: UUID | None,
+        beneficiary_id: UUID | None,
+        provider_org_id: UUID,
+        planned_hours: Decimal | None,
+        support_french_hours: Decimal | None,
+        starts_on: date,
+        ends_on: date,
+    ) -> Course:
+        if (cohort_id is None) == (beneficiary_id is None):
+            raise InvalidValue("cohort_id", "a course is for one cohort or for one person, not both nor neither")
+        low, high, default = STEP_HOURS[step]
+        planned = hours(planned_hours if planned_hours is not None else default)
+        if not low <= planned <= high:
+            raise InvalidValue("planned_hours", f"step {int(step)} plans between {low} and {high} hours")
+        if support_french_hours is not None and step is not Step.TRADE_QUALIFICATION:
+            raise InvalidValue("support_french_hours", "only step 4 has French support hours")
+        if ends_on < starts_on:
+            raise InvalidValue("ends_on", "before starts_on")
+        return cls(
+            id=course_id,
+            step=step,
+            track=Track.GROUP if cohort_id is not None else Track.INDIVIDUAL,
+            cohort_id=cohort_id,
+            beneficiary_id=beneficiary_id,
+            provider_org_id=provider_org_id,
+            planned_hours=planned,
+            support_french_hours=hours(support_french_hours) if support_french_hours is not None else None,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+
+    def check_day(self, day: date) -> None:
+        if not self.starts_on <= day <= self.ends_on:
+            raise SessionOutsideCourse(f"{day} is outside the course ({self.starts_on} to {self.ends_on})")
+
+
+@dataclass(frozen=True)
+class Session:
+    id: UUID
+    course_id: UUID
+    held_on: date
+    starts_at: time
+    ends_at: time
+    hours: Decimal
+    kind: SessionKind
+    trainer: str | None = None
+    place: str | None = None
+
+
+def session_hours(starts_at: time, ends_at: time, given: Decimal | None) -> Decimal:
+    """A session's hours: given (a lunch break is not taught), else its length; never longer than its length."""
+    if ends_at <= starts_at:
+        raise InvalidValue("ends_at", "must be after starts_at")
+    length = Decimal((datetime.combine(date.min, ends_at) - datetime.combine(date.min, starts_at)).seconds) / 3600
+    length = hours(length)
+    if given is None:
+        return length
+    value = hours(given)
+    if not Decimal(0) < value <= length:
+        raise InvalidValue("hours", f"must be more than 0 and at most the session's length ({length})")
+    return value
+
+
+def weekly_days(first: date, last: date, weekdays: frozenset[int], days_off: frozenset[date]) -> list[date]:
+    """The days from ``first`` to ``last`` falling on ``weekdays`` (0 = Monday), skipping ``days_off``."""
+    if last < first:
+        raise InvalidValue("until", "before from")
+    if (last - first).days > 3 * 366:
+        raise InvalidValue("until", "a pattern spans at most three years")
+    days: list[date] = []
+    day = first
+    while day <= last:
+        if day.weekday() in weekdays and day not in days_off:
+            days.append(day)
+        day += timedelta(days=1)
+    return days

@@ -1,0 +1,61 @@
+"""Domain errors. Each has a short machine `code` and a human `detail`; the API maps them to problems."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+from uuid import UUID
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain_error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidValue(DomainError):
+    code = "invalid_value"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class HoursAboveSession(DomainError):
+    code = "hours_above_session"
+
+    def __init__(self, attended: Decimal, session_hours: Decimal) -> None:
+        super().__init__(f"{attended} hours attended is more than the session's {session_hours} hours")
+        self.attended = attended
+        self.session_hours = session_hours
+
+
+class NotInCourse(DomainError):
+    """The person is not (or no longer) in this course's cohort or step; ``reason`` is a machine code."""
+
+    code = "not_in_course"
+
+    def __init__(self, beneficiary_id: UUID, reason: str, detail: str) -> None:
+        super().__init__(f"beneficiary {beneficiary_id}: {detail}")
+        self.beneficiary_id = beneficiary_id
+        self.reason = reason
+
+
+class CourseConflict(DomainError):
+    code = "course_exists"
+
+
+class SessionOutsideCourse(DomainError):
+    code = "session_outside_course"
+
+
+class CompletionRefused(DomainError):
+    code = "completion_refused"
+
+    def __init__(self, detail: str, attended: Decimal, planned: Decimal) -> None:
+        super().__init__(detail)
+        self.attended = attended
+        self.planned = planned

@@ -1,0 +1,1 @@
+"""Outgoing contracts and handlers of incoming events."""

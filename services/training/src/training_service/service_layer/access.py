@@ -1,0 +1,67 @@
+"""Who may see and change which course (DESIGN §2).
+
+- the programme operator reads everything and writes everything;
+- a training provider reads and writes only the courses it delivers, and the people in them;
+- OFII (immigration office) records step-1 hours and language assessments.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hopekit.identity.principal import OrgKind, Principal
+from training_service.adapters.projection import CohortView
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.course import Course
+from training_service.domain.vocabulary import Step
+from training_service.service_layer.errors import Forbidden, NotFound
+
+
+def _sees(principal: Principal, course: Course) -> bool:
+    if principal.is_operator:
+        return True
+    if principal.org_kind is OrgKind.TRAINING_PROVIDER:
+        return course.provider_org_id == principal.org_id
+    return principal.org_kind is OrgKind.IMMIGRATION_OFFICE and course.step is Step.PREREQUISITES
+
+
+def ensure_may_read(principal: Principal, course: Course) -> None:
+    if not principal.can_read() or not _sees(principal, course):
+        raise NotFound("no such course")
+
+
+def ensure_may_write(principal: Principal, course: Course) -> None:
+    ensure_may_read(principal, course)
+    if not principal.can_write():
+        raise Forbidden("recording needs the writer or admin role")
+
+
+def ensure_may_create(principal: Principal, course: Course, cohort: CohortView | None) -> None:
+    if not principal.can_write():
+        raise Forbidden("creating a course needs the writer or admin role")
+    if principal.is_operator:
+        return
+    if principal.org_kind is OrgKind.IMMIGRATION_OFFICE and course.step is Step.PREREQUISITES:
+        return
+    if principal.org_kind is OrgKind.TRAINING_PROVIDER and course.provider_org_id == principal.org_id:
+        if cohort is None or cohort.training_provider_org_id == principal.org_id:
+            return
+        raise Forbidden("this cohort is trained by another provider")
+    raise Forbidden("courses are opened by the operator, their training provider, or OFII for step 1")
+
+
+async def ensure_may_read_person(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> None:
+    if not principal.can_read():
+        raise NotFound("no such beneficiary")
+    if principal.is_operator or principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
+        return
+    if principal.org_kind is OrgKind.TRAINING_PROVIDER and await provides_for(uow, principal.org_id, beneficiary_id):
+        return
+    raise NotFound("no such beneficiary")
+
+
+async def provides_for(uow: TrainingUnitOfWork, org_id: UUID, beneficiary_id: UUID) -> bool:
+    person = await uow.projection.participant(beneficiary_id)
+    cohorts = person.cohort_ids if person is not None else frozenset()
+    found = await uow.courses.courses_of(beneficiary_id, cohorts)
+    return any(course.provider_org_id == org_id for course in found)

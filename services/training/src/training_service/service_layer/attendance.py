@@ -1,0 +1,201 @@
+"""Recording attendance: checked per line, written in bulk, published once per session sheet.
+
+``apply`` is shared by the sheet endpoint and the CSV import: it checks who is in the course, the
+hours, writes only what changed (a correction keeps the previous value and who had recorded it) and
+remembers which sessions and people were touched; ``finish`` then publishes one event per touched
+session and evaluates the absence alerts of the touched people.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from hope_contracts import training as contract
+from hopekit.identity.principal import Principal
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain import alerts
+from training_service.domain.course import Course, Session
+from training_service.domain.eligibility import refusal
+from training_service.domain.errors import DomainError
+from training_service.domain.ledger import Mark
+from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
+from training_service.events.outgoing import attendance_recorded
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    session: Session
+    beneficiary_id: UUID
+    status: AttendanceStatus
+    hours_attended: Decimal | None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int | None
+    beneficiary_id: UUID | None
+    reason: str
+    detail: str
+
+
+@dataclass
+class Recording:
+    """What one recording (a sheet or a whole import) did so far."""
+
+    course: Course
+    principal: Principal
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    applied: int = 0
+    unchanged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    sessions: dict[UUID, Session] = field(default_factory=dict)
+    people: set[UUID] = field(default_factory=set)
+    _closed: dict[UUID, str] | None = None
+
+
+async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[MarkInput]) -> None:
+    course = recording.course
+    if recording._closed is None:
+        recording._closed = await uow.courses.closed_participations(course.id)
+    closed = recording._closed
+    people = await uow.projection.participants(list({item.beneficiary_id for item in inputs}))
+    valid: dict[tuple[UUID, UUID], tuple[MarkInput, Mark]] = {}
+    for item in inputs:
+        person = people.get(item.beneficiary_id)
+        refused = refusal(
+            course,
+            item.beneficiary_id,
+            known=person is not None,
+            withdrawn=person.withdrawn if person else False,
+            steps=person.steps if person else frozenset(),
+            cohort_ids=person.cohort_ids if person else frozenset(),
+            closed=closed.get(item.beneficiary_id),
+        )
+        if refused is not None:
+            recording.rejections.append(Rejection(item.line, item.beneficiary_id, refused.reason, refused.detail))
+            continue
+        try:
+            mark = Mark.of(item.status, item.session.hours, item.hours_attended)
+        except DomainError as error:
+            recording.rejections.append(Rejection(item.line, item.beneficiary_id, error.code, error.detail))
+            continue
+        key = (item.session.id, item.beneficiary_id)
+        if key in valid:
+            first = valid[key][0].line
+            recording.rejections.append(
+                Rejection(item.line, item.beneficiary_id, "duplicate_row", f"same person and session as line {first}")
+            )
+            continue
+        valid[key] = (item, mark)
+    stored = await uow.attendance.existing(valid)
+    principal, at = recording.principal, recording.at
+    rows: list[dict[str, Any]] = []
+    corrections: list[dict[str, Any]] = []
+    for key, (item, mark) in valid.items():
+        previous = stored.get(key)
+        if previous is not None and previous.status is mark.status and previous.hours_attended == mark.hours_attended:
+            recording.unchanged += 1
+            continue
+        rows.append(
+            {
+                "session_id": item.session.id,
+                "beneficiary_id": item.beneficiary_id,
+                "course_id": course.id,
+                "status": mark.status.value,
+                "hours_attended": mark.hours_attended,
+                "recorded_at": at,
+                "recorded_by": principal.subject,
+                "recorded_by_org_id": principal.org_id,
+            }
+        )
+        if previous is not None:
+            corrections.append(
+                {
+                    "id": uuid.uuid4(),
+                    "session_id": item.session.id,
+                    "beneficiary_id": item.beneficiary_id,
+                    "previous_status": previous.status.value,
+                    "previous_hours": previous.hours_attended,
+                    "previous_recorded_by": previous.recorded_by,
+                    "status": mark.status.value,
+                    "hours_attended": mark.hours_attended,
+                    "changed_at": at,
+                    "changed_by": principal.subject,
+                    "changed_by_org_id": principal.org_id,
+                }
+            )
+        recording.sessions[item.session.id] = item.session
+        recording.people.add(item.beneficiary_id)
+    await uow.attendance.write(rows, corrections)
+    recording.applied += len(rows)
+
+
+async def finish(uow: TrainingUnitOfWork, recording: Recording, threshold: Decimal) -> int:
+    """Publish the touched sheets and raise the alerts now due; the number of alerts raised."""
+    course = recording.course
+    for session in sorted(recording.sessions.values(), key=lambda s: (s.held_on, s.starts_at)):
+        sheet = await uow.attendance.sheet(session.id)
+        uow.publish(attendance_recorded(course, session, sheet, recording.at))
+    if not recording.people:
+        return 0
+    return await raise_alerts(uow, course, sorted(recording.people), threshold, recording.at)
+
+
+async def raise_alerts(
+    uow: TrainingUnitOfWork, course: Course, people: list[UUID], threshold: Decimal, at: datetime
+) -> int:
+    marks: dict[UUID, list[alerts.DatedMark]] = {}
+    for stored in await uow.attendance.course_marks(course.id, people):
+        if stored.kind is SessionKind.CORE:
+            mark = Mark(stored.status, stored.hours_attended, stored.session_hours)
+            marks.setdefault(stored.beneficiary_id, []).append(alerts.DatedMark(stored.held_on, mark))
+    open_rules: dict[UUID, set[AlertRule]] = {}
+    resolved_on: dict[UUID, dict[AlertRule, Any]] = {}
+    for alert in await uow.attendance.alerts(course.id, people):
+        if alert.status is AlertStatus.OPEN:
+            open_rules.setdefault(alert.beneficiary_id, set()).add(alert.rule)
+        elif alert.resolved_at is not None:
+            resolved_on.setdefault(alert.beneficiary_id, {})[alert.rule] = alert.resolved_at.date()
+    rows: list[dict[str, Any]] = []
+    for person, found in marks.items():
+        for finding in alerts.evaluate(
+            found,
+            at.date(),
+            threshold=threshold,
+            open_rules=frozenset(open_rules.get(person, ())),
+            resolved_on=resolved_on.get(person),
+        ):
+            alert_id = uuid.uuid4()
+            rows.append(
+                {
+                    "id": alert_id,
+                    "course_id": course.id,
+                    "beneficiary_id": person,
+                    "rule": finding.rule.value,
+                    "status": AlertStatus.OPEN.value,
+                    "consecutive_unexcused": finding.consecutive_unexcused,
+                    "attendance_rate": finding.attendance_rate,
+                    "raised_at": at,
+                }
+            )
+            uow.publish(
+                contract.AbsenceAlertRaised(
+                    alert_id=alert_id,
+                    beneficiary_id=person,
+                    course_id=course.id,
+                    step=int(course.step),
+                    rule=finding.rule.value,
+                    consecutive_unexcused=finding.consecutive_unexcused,
+                    attendance_rate=finding.attendance_rate,
+                    occurred_at=at,
+                )
+            )
+    await uow.attendance.add_alerts(rows)
+    return len(rows)

@@ -1,0 +1,240 @@
+"""Opening courses, planning sessions, reading ledgers and completing a person's course."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from hope_contracts import training as contract
+from hopekit.identity.principal import Principal
+from training_service.adapters.attendance import CourseMark
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.completion import check_completion
+from training_service.domain.course import Course, Session, session_hours, weekly_days
+from training_service.domain.errors import CourseConflict, NotInCourse
+from training_service.domain.ledger import HoursLedger, Mark, ledger
+from training_service.domain.vocabulary import CourseStatus, ParticipationStatus, SessionKind, Step
+from training_service.service_layer import access
+from training_service.service_layer.errors import NotFound
+
+
+async def create(
+    uow: TrainingUnitOfWork,
+    principal: Principal,
+    *,
+    step: Step,
+    cohort_id: UUID | None,
+    beneficiary_id: UUID | None,
+    provider_org_id: UUID,
+    planned_hours: Decimal | None,
+    support_french_hours: Decimal | None,
+    starts_on: date,
+    ends_on: date,
+) -> Course:
+    course = Course.plan(
+        course_id=uuid.uuid4(),
+        step=step,
+        cohort_id=cohort_id,
+        beneficiary_id=beneficiary_id,
+        provider_org_id=provider_org_id,
+        planned_hours=planned_hours,
+        support_french_hours=support_french_hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    cohort = await uow.projection.cohort(cohort_id) if cohort_id is not None else None
+    access.ensure_may_create(principal, course, cohort)
+    if await uow.courses.find(cohort_id, beneficiary_id, step) is not None:
+        raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person")
+    try:
+        await uow.courses.add(course, principal.org_id, datetime.now(UTC))
+    except IntegrityError as error:
+        raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person") from error
+    uow.audit(principal, "create", "course", course.id)
+    return course
+
+
+async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False) -> Course:
+    course = await uow.courses.get(course_id)
+    if course is None:
+        raise NotFound("no such course")
+    (access.ensure_may_write if write else access.ensure_may_read)(principal, course)
+    return course
+
+
+async def search(
+    uow: TrainingUnitOfWork,
+    principal: Principal,
+    *,
+    step: Step | None,
+    cohort_id: UUID | None,
+    after_id: UUID | None,
+    limit: int,
+) -> list[Course]:
+    if not principal.can_read():
+        return []
+    provider = None if principal.is_operator else principal.org_id
+    if principal.org_kind.value == "immigration_office":
+        provider, step = None, Step.PREREQUISITES
+    elif not principal.is_operator and principal.org_kind.value != "training_provider":
+        return []
+    return await uow.courses.search(
+        provider_org_id=provider, step=step, cohort_id=cohort_id, after_id=after_id, limit=limit
+    )
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    starts_at: time
+    ends_at: time
+    hours: Decimal | None
+    kind: SessionKind
+    trainer: str | None
+    place: str | None
+
+
+def _session(course: Course, day: date, slot: SlotRequest) -> Session:
+    course.check_day(day)
+    return Session(
+        id=uuid.uuid4(),
+        course_id=course.id,
+        held_on=day,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        hours=session_hours(slot.starts_at, slot.ends_at, slot.hours),
+        kind=slot.kind,
+        trainer=slot.trainer,
+        place=slot.place,
+    )
+
+
+async def add_sessions(
+    uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, days: Iterable[date], slot: SlotRequest
+) -> list[Session]:
+    course = await load(uow, principal, course_id, write=True)
+    created = [_session(course, day, slot) for day in days]
+    try:
+        await uow.courses.add_sessions(created)
+    except IntegrityError as error:
+        raise CourseConflict("a session already starts at that time on one of these days") from error
+    uow.audit(principal, "create_sessions", "course", course.id, reason=str(len(created)))
+    return created
+
+
+def pattern_days(first: date, last: date, weekdays: Iterable[int], days_off: Iterable[date]) -> list[date]:
+    return weekly_days(first, last, frozenset(weekdays), frozenset(days_off))
+
+
+@dataclass(frozen=True)
+class PersonLedger:
+    beneficiary_id: UUID
+    core: HoursLedger
+    french_support: HoursLedger | None
+
+
+def person_ledgers(course: Course, marks: Iterable[CourseMark], people: Iterable[UUID]) -> list[PersonLedger]:
+    by_person: dict[UUID, tuple[list[Mark], list[Mark]]] = {person: ([], []) for person in people}
+    for stored in marks:
+        core, support = by_person.setdefault(stored.beneficiary_id, ([], []))
+        mark = Mark(stored.status, stored.hours_attended, stored.session_hours)
+        (support if stored.kind is SessionKind.FRENCH_SUPPORT else core).append(mark)
+    return [
+        PersonLedger(
+            person,
+            ledger(course.planned_hours, core),
+            ledger(course.support_french_hours, support) if course.support_french_hours is not None else None,
+        )
+        for person, (core, support) in sorted(by_person.items())
+    ]
+
+
+async def course_ledgers(uow: TrainingUnitOfWork, course: Course) -> list[PersonLedger]:
+    people: list[UUID] = []
+    if course.beneficiary_id is not None:
+        people = [course.beneficiary_id]
+    elif course.cohort_id is not None:
+        people = await uow.projection.members(course.cohort_id)
+    return person_ledgers(course, await uow.attendance.course_marks(course.id), people)
+
+
+def total(ledgers: Iterable[PersonLedger]) -> HoursLedger:
+    result = ledger(Decimal(0), [])
+    for person in ledgers:
+        result = result + person.core
+    return result
+
+
+async def person_ledger(uow: TrainingUnitOfWork, course: Course, beneficiary_id: UUID) -> PersonLedger:
+    marks = await uow.attendance.course_marks(course.id, [beneficiary_id])
+    return person_ledgers(course, marks, [beneficiary_id])[0]
+
+
+async def complete(
+    uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, beneficiary_id: UUID, waiver_reason: str | None
+) -> PersonLedger:
+    course = await load(uow, principal, course_id, write=True)
+    closed = (await uow.courses.closed_participations(course.id)).get(beneficiary_id)
+    if closed is not None:
+        raise NotInCourse(beneficiary_id, f"participation_{closed}", f"the participation is already {closed}")
+    person = await person_ledger(uow, course, beneficiary_id)
+    waived = check_completion(course.step, person.core, waiver_reason)
+    now = datetime.now(UTC)
+    await uow.courses.close_participation(
+        {
+            "course_id": course.id,
+            "beneficiary_id": beneficiary_id,
+            "status": ParticipationStatus.COMPLETED.value,
+            "closed_at": now,
+            "hours_waived": waived,
+            "waiver_reason": waiver_reason if waived else None,
+            "closed_by": principal.subject,
+        }
+    )
+    uow.publish(
+        contract.CourseCompleted(
+            course_id=course.id,
+            beneficiary_id=beneficiary_id,
+            step=int(course.step),
+            cohort_id=course.cohort_id,
+            planned_hours=person.core.planned,
+            attended_hours=person.core.attended,
+            hours_waived=waived,
+            occurred_at=now,
+        )
+    )
+    uow.audit(principal, "complete", "course", course.id, reason="waived" if waived else None)
+    return person
+
+
+async def close_for_withdrawal(uow: TrainingUnitOfWork, beneficiary_id: UUID, at: datetime) -> int:
+    """Withdrawal closes the person's open courses: an individual course closes, a cohort course's
+    participation closes; both keep their attendance."""
+    person = await uow.projection.participant(beneficiary_id)
+    cohorts = person.cohort_ids if person is not None else frozenset()
+    closed = 0
+    for course in await uow.courses.courses_of(beneficiary_id, cohorts):
+        if course.status is CourseStatus.CLOSED:
+            continue
+        if beneficiary_id in await uow.courses.closed_participations(course.id):
+            continue
+        await uow.courses.close_participation(
+            {
+                "course_id": course.id,
+                "beneficiary_id": beneficiary_id,
+                "status": ParticipationStatus.WITHDRAWN.value,
+                "closed_at": at,
+                "hours_waived": False,
+                "waiver_reason": None,
+                "closed_by": None,
+            }
+        )
+        if course.beneficiary_id == beneficiary_id:
+            await uow.courses.set_status(course.id, CourseStatus.CLOSED)
+        closed += 1
+    return closed

@@ -1,0 +1,129 @@
+"""Language assessments (CEFR) and qualifications."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from hope_contracts import training as contract
+from hopekit.identity.principal import OrgKind, Principal
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.vocabulary import CefrLevel, LanguageTest, QualificationResult, Skill
+from training_service.service_layer import access, courses
+from training_service.service_layer.errors import Forbidden
+
+
+async def _ensure_may_record(
+    uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID, course_id: UUID | None
+) -> None:
+    if not principal.can_write():
+        raise Forbidden("recording needs the writer or admin role")
+    if course_id is not None:
+        await courses.load(uow, principal, course_id, write=True)
+    if principal.is_operator or principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
+        return
+    if principal.org_kind is OrgKind.TRAINING_PROVIDER and await access.provides_for(
+        uow, principal.org_id, beneficiary_id
+    ):
+        return
+    raise Forbidden("only the person's training provider, OFII or the operator records this")
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    beneficiary_id: UUID
+    course_id: UUID | None
+    skill: Skill
+    level: CefrLevel
+    test: LanguageTest
+    assessed_on: date
+    assessing_org_id: UUID
+    evidence_reference: str | None
+
+
+async def record_assessment(uow: TrainingUnitOfWork, principal: Principal, given: AssessmentInput) -> dict[str, Any]:
+    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id)
+    now, record_id = datetime.now(UTC), uuid.uuid4()
+    row = {
+        "id": record_id,
+        "beneficiary_id": given.beneficiary_id,
+        "course_id": given.course_id,
+        "skill": given.skill.value,
+        "level": given.level.value,
+        "test": given.test.value,
+        "assessed_on": given.assessed_on,
+        "assessing_org_id": given.assessing_org_id,
+        "evidence_reference": given.evidence_reference,
+        "recorded_at": now,
+        "recorded_by_org_id": principal.org_id,
+    }
+    await uow.records.add_assessment(row)
+    uow.publish(
+        contract.LanguageLevelAttested(
+            assessment_id=record_id,
+            beneficiary_id=given.beneficiary_id,
+            skill=given.skill.value,
+            level=given.level.value,
+            test=given.test.value,
+            assessed_on=given.assessed_on,
+            assessing_org_id=given.assessing_org_id,
+            occurred_at=now,
+        )
+    )
+    uow.audit(principal, "create", "assessment", record_id)
+    return row
+
+
+async def assessments(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> list[Any]:
+    await access.ensure_may_read_person(uow, principal, beneficiary_id)
+    return await uow.records.assessments(beneficiary_id)
+
+
+@dataclass(frozen=True)
+class QualificationInput:
+    beneficiary_id: UUID
+    course_id: UUID | None
+    certification_name: str
+    rncp_code: str
+    result: QualificationResult
+    awarded_on: date
+
+
+async def record_qualification(
+    uow: TrainingUnitOfWork, principal: Principal, given: QualificationInput
+) -> dict[str, Any]:
+    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id)
+    now, record_id = datetime.now(UTC), uuid.uuid4()
+    row = {
+        "id": record_id,
+        "beneficiary_id": given.beneficiary_id,
+        "course_id": given.course_id,
+        "certification_name": given.certification_name,
+        "rncp_code": given.rncp_code,
+        "result": given.result.value,
+        "awarded_on": given.awarded_on,
+        "recorded_at": now,
+        "recorded_by_org_id": principal.org_id,
+    }
+    await uow.records.add_qualification(row)
+    uow.publish(
+        contract.QualificationAwarded(
+            qualification_id=record_id,
+            beneficiary_id=given.beneficiary_id,
+            course_id=given.course_id,
+            rncp_code=given.rncp_code,
+            result=given.result.value,
+            awarded_on=given.awarded_on,
+            occurred_at=now,
+        )
+    )
+    uow.audit(principal, "create", "qualification", record_id)
+    return row
+
+
+async def qualifications(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> list[Any]:
+    await access.ensure_may_read_person(uow, principal, beneficiary_id)
+    return await uow.records.qualifications(beneficiary_id)

@@ -1,0 +1,95 @@
+"""Training running in-process against a fresh PostgreSQL database, fed enrolment events by hand."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hope_contracts import EventContract
+from hopekit.db.engine import make_engine
+from hopekit.db.migrations import upgrade
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer, running
+from hopekit.uow import Database
+from training_service.adapters.tables import kit
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.events.incoming import HANDLERS
+from training_service.main import create_app
+from training_service.settings import TrainingSettings
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+CONSUMER = "training.enrolment-projection"
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
+    return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> str:
+    upgrade(SERVICE_ROOT, postgres_database)
+    return postgres_database
+
+
+def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> TrainingSettings:
+    return TrainingSettings(
+        database_url=database_url,
+        kafka_bootstrap=kafka,
+        jwt_issuer=TEST_ISSUER,
+        jwt_audience=TEST_AUDIENCE,
+        jwt_public_keys_path=issuer.jwks_path,
+        environment="test",
+        log_json=False,
+        relay_poll_interval_s=0.2,
+        consumer_backoff_s=0.01,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def client(postgres_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(settings_for(postgres_url, issuer))) as http:
+        yield http
+
+
+@pytest.fixture
+async def database(postgres_url: str) -> AsyncIterator[Database]:
+    engine = make_engine(postgres_url)
+    try:
+        yield Database(engine=engine, tables=kit)
+    finally:
+        await engine.dispose()
+
+
+def received(contract: EventContract, event_id: str | None = None) -> ReceivedEvent:
+    return ReceivedEvent(
+        id=event_id or str(uuid.uuid4()),
+        source="/hope/enrolment",
+        type=contract.event_type,
+        subject=contract.subject(),
+        time=datetime.now(UTC),
+        key=contract.partition_key(),
+        data=contract.model_dump(mode="json"),
+        topic="hope.enrolment.events",
+        partition=0,
+        offset=0,
+    )
+
+
+async def deliver(database: Database, event: ReceivedEvent) -> bool:
+    """What the consumer does with one record: inbox check and handler in one transaction."""
+    async with TrainingUnitOfWork(database) as uow:
+        if not await uow.mark_processed(CONSUMER, event.source, event.id, event.type):
+            return False
+        await HANDLERS[event.type](uow, event)
+        await uow.commit()
+    return True
