@@ -18,7 +18,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 
-PACKAGES := hopekit hope_contracts hope_infra enrolment_service training_service
+PACKAGES := hopekit hope_contracts hope_infra enrolment_service training_service gateway_service
 
 typecheck: install
 	$(UV) run --frozen mypy --strict $(addprefix -p ,$(PACKAGES))

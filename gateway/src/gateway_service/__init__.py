@@ -1,1 +1,1 @@
-"""HOPE API gateway."""
+"""The HOPE API gateway: partner organisations, API clients, tokens, routing, limits and composition."""

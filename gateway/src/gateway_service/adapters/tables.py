@@ -1,0 +1,48 @@
+"""The gateway schema: partner organisations, their API clients and the token signing keys."""
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, LargeBinary, String, Table, Uuid
+
+from hopekit.db.kit_tables import add_kit_tables
+from hopekit.db.metadata import make_metadata
+from hopekit.db.types import UTCDateTime
+
+metadata = make_metadata()
+kit = add_kit_tables(metadata)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("org_kind", String(40), nullable=False),
+    Column("siret", String(14), nullable=True, unique=True),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_clients = Table(
+    "api_clients",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("org_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    # argon2id hash only: the secret itself is shown once, at creation or rotation.
+    Column("secret_hash", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("secret_rotated_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("kid", String(64), primary_key=True),
+    # PKCS#8 PEM encrypted with the gateway's key encryption secret.
+    Column("private_pem", LargeBinary, nullable=False),
+    Column("public_jwk", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("retired_at", UTCDateTime, nullable=True),
+)

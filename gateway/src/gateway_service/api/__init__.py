@@ -1,0 +1,1 @@
+"""The gateway's own endpoints: tokens, keys, the operator's admin API, docs and composition."""

@@ -1,0 +1,132 @@
+"""/admin/v1: the programme operator manages partner organisations, their API clients and the signing keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.api.dependencies import key_ring, operator_admin, unit_of_work
+from gateway_service.api.schemas import (
+    ClientCredentials,
+    ClientView,
+    NewClient,
+    NewOrganisation,
+    OrganisationChange,
+    OrganisationView,
+    SigningKeyRotated,
+)
+from gateway_service.service_layer import organisations
+from gateway_service.service_layer.keys import KeyRing
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from hopekit.api.problems import Problem
+from hopekit.identity.principal import Principal
+
+router = APIRouter(prefix="/admin/v1", tags=["admin"])
+
+Admin = Annotated[Principal, Depends(operator_admin)]
+UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
+
+
+def _credentials(issued: organisations.IssuedCredentials) -> ClientCredentials:
+    return ClientCredentials(**ClientView.of(issued.client).model_dump(), client_secret=issued.secret)
+
+
+@router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationView)
+async def create_organisation(body: NewOrganisation, principal: Admin, uow: UoW) -> OrganisationView:
+    async with uow:
+        organisation = await organisations.create_organisation(uow, body.name, body.org_kind, body.siret)
+        uow.audit(principal, "create", "organisation", organisation.id)
+        await uow.commit()
+    return OrganisationView.of(organisation)
+
+
+@router.get("/organisations", response_model=Page[OrganisationView])
+async def list_organisations(
+    principal: Admin,
+    uow: UoW,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[OrganisationView]:
+    position = decode_cursor(cursor)
+    try:
+        after = UUID(position["after"]) if position else None
+    except (KeyError, ValueError, TypeError) as error:
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    async with uow:
+        found = await uow.organisations.list(after, limit + 1)
+    page = found[:limit]
+    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
+    return Page(items=[OrganisationView.of(o) for o in page], next_cursor=next_cursor)
+
+
+@router.get("/organisations/{org_id}", response_model=OrganisationView)
+async def get_organisation(org_id: UUID, principal: Admin, uow: UoW) -> OrganisationView:
+    async with uow:
+        return OrganisationView.of(await organisations.get_organisation(uow, org_id))
+
+
+@router.patch("/organisations/{org_id}", response_model=OrganisationView)
+async def change_organisation(org_id: UUID, body: OrganisationChange, principal: Admin, uow: UoW) -> OrganisationView:
+    """Deactivating an organisation stops every one of its clients from getting new tokens."""
+    async with uow:
+        organisation = await organisations.set_active(uow, org_id, body.active)
+        uow.audit(principal, "activate" if body.active else "deactivate", "organisation", org_id)
+        await uow.commit()
+    return OrganisationView.of(organisation)
+
+
+@router.post("/organisations/{org_id}/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCredentials)
+async def create_client(org_id: UUID, body: NewClient, principal: Admin, uow: UoW) -> ClientCredentials:
+    async with uow:
+        issued = await organisations.create_client(uow, org_id, body.name, body.roles, body.scopes)
+        uow.audit(principal, "create", "api_client", issued.client.client_id)
+        await uow.commit()
+    return _credentials(issued)
+
+
+@router.get("/organisations/{org_id}/clients", response_model=Page[ClientView])
+async def list_clients(org_id: UUID, principal: Admin, uow: UoW) -> Page[ClientView]:
+    async with uow:
+        await organisations.get_organisation(uow, org_id)
+        clients = await uow.clients.of_organisation(org_id)
+    return Page(items=[ClientView.of(c) for c in clients])
+
+
+@router.get("/clients/{client_id}", response_model=ClientView)
+async def get_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
+    async with uow:
+        return ClientView.of(await organisations.get_client(uow, client_id))
+
+
+@router.post("/clients/{client_id}/rotate-secret", response_model=ClientCredentials)
+async def rotate_secret(client_id: str, principal: Admin, uow: UoW) -> ClientCredentials:
+    """A new secret; the old one stops working at once (tokens already issued run to their expiry)."""
+    async with uow:
+        issued = await organisations.rotate_secret(uow, client_id)
+        uow.audit(principal, "rotate_secret", "api_client", client_id)
+        await uow.commit()
+    return _credentials(issued)
+
+
+@router.post("/clients/{client_id}/revoke", response_model=ClientView)
+async def revoke_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
+    async with uow:
+        client = await organisations.revoke_client(uow, client_id)
+        uow.audit(principal, "revoke", "api_client", client_id)
+        await uow.commit()
+    return ClientView.of(client)
+
+
+@router.post("/signing-keys/rotate", response_model=SigningKeyRotated)
+async def rotate_signing_key(
+    principal: Admin, uow: UoW, keys: Annotated[KeyRing, Depends(key_ring)]
+) -> SigningKeyRotated:
+    """A new signing key; the previous one stays in the JWKS until the tokens it signed have expired."""
+    kid = await keys.rotate()
+    async with uow:
+        uow.audit(principal, "rotate", "signing_key", kid)
+        await uow.commit()
+    return SigningKeyRotated(kid=kid)

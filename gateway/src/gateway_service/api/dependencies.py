@@ -1,0 +1,27 @@
+"""Per-request dependencies: the unit of work, the key ring, and the operator-admin check."""
+
+from fastapi import Request
+
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.service_layer.keys import KeyRing
+from gateway_service.settings import GatewaySettings
+from hopekit.api.security import requires
+from hopekit.identity.principal import OrgKind, Role
+
+
+def unit_of_work(request: Request) -> GatewayUnitOfWork:
+    uow: GatewayUnitOfWork = request.app.state.uow_factory()
+    return uow
+
+
+def key_ring(request: Request) -> KeyRing:
+    keys: KeyRing = request.app.state.key_ring
+    return keys
+
+
+def settings(request: Request) -> GatewaySettings:
+    current: GatewaySettings = request.app.state.settings
+    return current
+
+
+operator_admin = requires(Role.ADMIN, org_kinds=(OrgKind.PROGRAMME_OPERATOR,))

@@ -1,0 +1,105 @@
+"""POST /oauth/token (client credentials) and GET /.well-known/jwks.json."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse
+
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.api.dependencies import key_ring, settings, unit_of_work
+from gateway_service.api.schemas import TokenResponse
+from gateway_service.service_layer.errors import TokenRefused
+from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.tokens import client_credentials
+from gateway_service.settings import GatewaySettings
+from hopekit.api.problems import problem_response
+
+router = APIRouter(tags=["oauth"])
+
+_FIELD_LIMIT = 512
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        decoded = base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, secret = decoded.partition(":")
+    # RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
+    return (unquote(client_id), unquote(secret)) if sep else None
+
+
+def _refusal(error: TokenRefused) -> JSONResponse:
+    """A problem document that is also an RFC 6749 §5.2 error response (``error``, ``error_description``)."""
+    headers = {"WWW-Authenticate": 'Basic realm="hope"'} if error.status == 401 else {}
+    response = problem_response(
+        error.status,
+        "oauth-" + error.error.replace("_", "-"),
+        "Token request refused",
+        error.description,
+        headers=headers,
+        extensions={"error": error.error, "error_description": error.description},
+    )
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@router.post(
+    "/oauth/token",
+    response_model=TokenResponse,
+    summary="Exchange client credentials for an access token (RFC 6749 §4.4)",
+    responses={400: {"description": "invalid_request, unsupported_grant_type, invalid_scope"}, 401: {}},
+)
+async def token(
+    request: Request,
+    uow: Annotated[GatewayUnitOfWork, Depends(unit_of_work)],
+    keys: Annotated[KeyRing, Depends(key_ring)],
+    config: Annotated[GatewaySettings, Depends(settings)],
+    grant_type: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+) -> Any:
+    basic = _basic_credentials(request)
+    if basic is not None:
+        client_id, client_secret = basic
+    try:
+        if grant_type is None:
+            raise TokenRefused("invalid_request", "grant_type is required")
+        if grant_type != "client_credentials":
+            raise TokenRefused("unsupported_grant_type", "only the client_credentials grant is supported")
+        if not client_id or not client_secret:
+            raise TokenRefused("invalid_client", "client authentication failed", 401)
+        if any(len(value) > _FIELD_LIMIT for value in (client_id, client_secret, scope or "")):
+            raise TokenRefused("invalid_request", "a parameter is too long")
+        async with uow:
+            grant = await client_credentials(
+                uow,
+                keys,
+                client_id=client_id,
+                client_secret=client_secret,
+                scope=scope,
+                issuer=config.jwt_issuer,
+                audience=config.jwt_audience,
+                ttl=timedelta(seconds=config.token_ttl_s),
+            )
+            await uow.commit()
+    except TokenRefused as error:
+        return _refusal(error)
+    body = TokenResponse(access_token=grant.access_token, expires_in=grant.expires_in, scope=grant.scope)
+    return JSONResponse(body.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+@router.get("/.well-known/jwks.json", summary="The public keys that verify the gateway's tokens")
+async def jwks(keys: Annotated[KeyRing, Depends(key_ring)]) -> JSONResponse:
+    return JSONResponse(await keys.jwks())

@@ -1,0 +1,95 @@
+"""Request and response bodies of the admin API and the token endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from gateway_service.domain.identity import ApiClient, Organisation
+from hopekit.api.schemas import RequestModel, text
+from hopekit.identity.principal import OrgKind, Role
+
+Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.:-]{0,63}$")]
+Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
+
+
+class NewOrganisation(RequestModel):
+    name: text(200)  # type: ignore[valid-type]
+    org_kind: OrgKind
+    siret: Siret | None = None
+
+
+class OrganisationChange(RequestModel):
+    active: bool
+
+
+class OrganisationView(BaseModel):
+    id: uuid.UUID
+    name: str
+    org_kind: OrgKind
+    siret: str | None
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationView:
+        return cls(
+            id=organisation.id,
+            name=organisation.name,
+            org_kind=organisation.org_kind,
+            siret=organisation.siret,
+            active=organisation.active,
+            created_at=organisation.created_at,
+        )
+
+
+class NewClient(RequestModel):
+    name: text(200)  # type: ignore[valid-type]
+    roles: Annotated[list[Role], Field(min_length=1, max_length=5)]
+    scopes: Annotated[list[Scope], Field(max_length=50)] = []
+
+
+class ClientView(BaseModel):
+    client_id: str
+    org_id: uuid.UUID
+    name: str
+    roles: list[Role]
+    scopes: list[str]
+    created_at: datetime
+    secret_rotated_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, client: ApiClient) -> ClientView:
+        return cls(
+            client_id=client.client_id,
+            org_id=client.org_id,
+            name=client.name,
+            roles=sorted(client.roles),
+            scopes=sorted(client.scopes),
+            created_at=client.created_at,
+            secret_rotated_at=client.secret_rotated_at,
+            last_used_at=client.last_used_at,
+            revoked_at=client.revoked_at,
+        )
+
+
+class ClientCredentials(ClientView):
+    """Shown once: the secret is not stored and cannot be read again."""
+
+    client_secret: str
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 - the RFC 6749 token type, not a secret
+    expires_in: int
+    scope: str
+
+
+class SigningKeyRotated(BaseModel):
+    kid: str

@@ -1,0 +1,102 @@
+"""The ``hope-gateway`` command: migrate, create the first admin client, rotate the signing key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.engine import make_url
+
+from gateway_service.adapters.tables import kit
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.service_layer.errors import Conflict
+from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin
+from gateway_service.settings import GatewaySettings
+from hopekit.db.engine import make_engine
+from hopekit.db.migrations import upgrade
+from hopekit.uow import Database
+
+app = typer.Typer(help="HOPE gateway administration.", no_args_is_help=True)
+
+GATEWAY_ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+@app.callback()
+def main() -> None:
+    """HOPE gateway administration."""
+
+
+def _with_database(settings: GatewaySettings, work: Callable[[Callable[[], GatewayUnitOfWork]], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = make_engine(settings.database_url)
+        database = Database(engine=engine, tables=kit)
+        try:
+            return await work(lambda: GatewayUnitOfWork(database))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the gateway's database schema up to date."""
+    url = GatewaySettings().database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        # A new installation's var/ folder may not exist yet.
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(GATEWAY_ROOT, url)
+    typer.echo("gateway schema up to date")
+
+
+async def create_first_admin(
+    uow_factory: Callable[[], GatewayUnitOfWork], organisation: str, client_name: str
+) -> IssuedCredentials:
+    async with uow_factory() as uow:
+        issued = await bootstrap_admin(uow, organisation, client_name)
+        await uow.commit()
+    return issued
+
+
+@app.command("create-admin")
+def create_admin(
+    organisation: Annotated[str, typer.Option(help="The programme operator's organisation name.")] = "AKTO",
+    client_name: Annotated[str, typer.Option(help="A name for this admin client.")] = "operator-admin",
+) -> None:
+    """Create an admin API client of the programme operator; prints its id and secret once."""
+    settings = GatewaySettings()
+    try:
+        issued = _with_database(settings, lambda uow: create_first_admin(uow, organisation, client_name))
+    except Conflict as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(
+        json.dumps(
+            {"client_id": issued.client.client_id, "client_secret": issued.secret, "org_id": str(issued.client.org_id)}
+        )
+    )
+
+
+@app.command("rotate-signing-key")
+def rotate_signing_key() -> None:
+    """Sign new tokens with a new key; the previous one stays published until its tokens expire."""
+    settings = GatewaySettings()
+
+    async def rotate(uow_factory: Callable[[], GatewayUnitOfWork]) -> str:
+        ring = KeyRing(
+            uow_factory,
+            settings.encryption_secret(),
+            token_ttl=timedelta(seconds=settings.token_ttl_s),
+            leeway=timedelta(seconds=settings.key_leeway_s),
+        )
+        return await ring.rotate()
+
+    typer.echo(_with_database(settings, rotate))

@@ -1,0 +1,81 @@
+"""The gateway's app: ``uvicorn gateway_service.main:create_app --factory``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.routing import Route
+
+from gateway_service.adapters.tables import kit
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.api import admin, oauth
+from gateway_service.domain.identity import IdentityError
+from gateway_service.routing import asyncapi, docs, overview, proxy
+from gateway_service.routing.limits import make_rate_limiter
+from gateway_service.routing.upstreams import make_upstream_client
+from gateway_service.service_layer.errors import Conflict, NotFound
+from gateway_service.service_layer.keys import KeyRing
+from gateway_service.settings import GatewaySettings
+from hopekit.app import ServiceDefinition, build_service_app
+from hopekit.identity.tokens import TokenVerifier
+
+DOMAIN_ERRORS: dict[type[Exception], int] = {NotFound: 404, Conflict: 409, IdentityError: 422}
+
+
+def describe(error: Exception) -> dict[str, Any]:
+    return {}
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    app = build_service_app(
+        ServiceDefinition(
+            settings=settings,
+            title="HOPE platform API",
+            description="The single entry point of the HOPE platform: tokens for partner information systems, "
+            "every service's API under /api/<service>/v1, and composed reads.",
+            kit_tables=kit,
+            uow_class=GatewayUnitOfWork,
+            # The proxy's catch-all comes last so the gateway's own paths win.
+            routers=[oauth.router, admin.router, overview.router, asyncapi.router, docs.router, proxy.router],
+            domain_errors=DOMAIN_ERRORS,
+            describe_error=describe,
+        )
+    )
+    # The merged document replaces FastAPI's own /openapi.json (which serves only the gateway's paths).
+    app.router.routes[:] = [
+        route
+        for route in app.router.routes
+        if not (isinstance(route, Route) and route.path == "/openapi.json" and route.endpoint is not docs.openapi)
+    ]
+    kit_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with kit_lifespan(app):
+            key_ring = KeyRing(
+                app.state.uow_factory,
+                settings.encryption_secret(),
+                token_ttl=timedelta(seconds=settings.token_ttl_s),
+                leeway=timedelta(seconds=settings.key_leeway_s),
+            )
+            await key_ring.signer()
+            app.state.key_ring = key_ring
+            # The gateway trusts its own keys straight from its database, not through its own JWKS URL.
+            app.state.verifier = TokenVerifier(key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+            app.state.upstream = make_upstream_client(settings)
+            app.state.rate_limiter = make_rate_limiter(
+                settings.redis_url, settings.rate_limits, settings.rate_limit_window_s
+            )
+            try:
+                yield
+            finally:
+                await app.state.upstream.aclose()
+                await app.state.rate_limiter.close()
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -1,0 +1,1 @@
+"""Routing to the services: header hygiene, rate limits, the streaming proxy and composed reads."""

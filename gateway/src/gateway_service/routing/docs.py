@@ -1,0 +1,97 @@
+"""One OpenAPI document for the whole platform: the gateway's own API and every service's under its prefix."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from gateway_service.settings import GatewaySettings
+
+router = APIRouter()
+
+_REF = "#/components/schemas/"
+_CACHE_S = 60.0
+
+
+def _prefix_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: (_REF + prefix + value[len(_REF) :])
+            if key == "$ref" and isinstance(value, str) and value.startswith(_REF)
+            else _prefix_refs(value, prefix)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_prefix_refs(item, prefix) for item in node]
+    return node
+
+
+def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """Service paths ``/v1/...`` become ``/api/<service>/v1/...``; their schemas get the service's name in front."""
+    merged = {**own, "paths": dict(own.get("paths", {}))}
+    components = merged.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemes = components.setdefault("securitySchemes", {})
+    schemes["oauth2"] = {
+        "type": "oauth2",
+        "description": "Client credentials issued by the programme operator.",
+        "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
+    }
+    schemes.setdefault("HTTPBearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    tags = list(merged.get("tags", []))
+    unavailable = []
+    for service, spec in services.items():
+        if spec is None:
+            unavailable.append(service)
+            continue
+        prefix = service.capitalize()
+        for path, item in spec.get("paths", {}).items():
+            if not path.startswith("/v1/") and path != "/v1":
+                continue
+            operations = _prefix_refs(item, prefix)
+            for operation in operations.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["tags"] = [f"{service}: {tag}" for tag in operation.get("tags", [service])]
+                    if "operationId" in operation:
+                        operation["operationId"] = f"{service}_{operation['operationId']}"
+                    operation.setdefault("security", [{"oauth2": []}, {"HTTPBearer": []}])
+            merged["paths"][f"/api/{service}{path}"] = operations
+        for name, schema in spec.get("components", {}).get("schemas", {}).items():
+            schemas[prefix + name] = _prefix_refs(schema, prefix)
+        tags.append({"name": service, "description": spec.get("info", {}).get("description", "")})
+    merged["tags"] = tags
+    if unavailable:
+        merged.setdefault("info", {})["x-hope-unavailable-services"] = sorted(unavailable)
+    return merged
+
+
+async def _fetch(client: httpx.AsyncClient, base: str, timeout_s: float) -> dict[str, Any] | None:
+    try:
+        response = await client.get(base.rstrip("/") + "/openapi.json", timeout=timeout_s)
+        response.raise_for_status()
+        spec = response.json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+@router.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> JSONResponse:
+    state = request.app.state
+    cached: tuple[float, dict[str, Any]] | None = getattr(state, "openapi_cache", None)
+    if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
+        return JSONResponse(cached[1])
+    settings: GatewaySettings = state.settings
+    client: httpx.AsyncClient = state.upstream
+    names = list(settings.upstreams)
+    specs = await asyncio.gather(*(_fetch(client, settings.upstreams[name], settings.docs_timeout_s) for name in names))
+    document = merge_openapi(request.app.openapi(), dict(zip(names, specs, strict=True)))
+    if all(spec is not None for spec in specs):
+        state.openapi_cache = (time.monotonic(), document)
+    return JSONResponse(document)

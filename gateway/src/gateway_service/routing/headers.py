@@ -1,0 +1,70 @@
+"""Which headers cross the gateway: nothing that could pass for an identity, no hop-by-hop header."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# RFC 9110 §7.6.1 connection-specific headers, plus Host (set for the upstream) .
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+    }
+)
+
+# A service behind a proxy might trust these as "who is calling"; only the bearer token says that here.
+_IDENTITY_PREFIXES = (
+    "x-forwarded-",
+    "x-org",
+    "x-user",
+    "x-principal",
+    "x-auth",
+    "x-client",
+    "x-remote",
+    "x-role",
+    "x-scope",
+    "x-subject",
+    "x-tenant",
+    "x-real-ip",
+    "x-original-",
+    "x-hope-",
+    "x-ms-client-principal",
+    "x-amzn-oidc",
+    "x-goog-authenticated",
+    "x-ssl-client",
+    "ssl-client",
+)
+_IDENTITY_NAMES = frozenset({"forwarded", "remote-user", "x-forwarded-user", "cookie", "x-request-id", "traceparent"})
+
+# Set by the gateway's own middleware on the way out; the upstream's copies would be duplicates.
+_RESPONSE_DROPPED = HOP_BY_HOP | {"x-request-id", "traceparent", "cache-control", "date", "server"}
+
+
+def is_identity_header(name: str) -> bool:
+    return name in _IDENTITY_NAMES or name.startswith(_IDENTITY_PREFIXES)
+
+
+def upstream_request_headers(
+    incoming: Iterable[tuple[bytes, bytes]], request_id: str, traceparent: str
+) -> list[tuple[bytes, bytes]]:
+    """What the upstream receives: the caller's headers cleaned, with the request's id and trace."""
+    kept = [
+        (name, value)
+        for name, value in incoming
+        if (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP and not is_identity_header(lowered)
+    ]
+    kept.append((b"x-request-id", request_id.encode()))
+    kept.append((b"traceparent", traceparent.encode()))
+    return kept
+
+
+def downstream_response_headers(upstream: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [(name, value) for name, value in upstream if name.decode("latin-1").lower() not in _RESPONSE_DROPPED]

@@ -1,0 +1,1 @@
+"""Use cases of the gateway: organisations, API clients, tokens and signing keys."""

@@ -1,0 +1,19 @@
+"""Errors the use cases raise; the API maps them to problem documents."""
+
+
+class NotFound(Exception):
+    code = "not_found"
+
+
+class Conflict(Exception):
+    code = "conflict"
+
+
+class TokenRefused(Exception):
+    """An OAuth2 token request refused with an RFC 6749 §5.2 error code."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status

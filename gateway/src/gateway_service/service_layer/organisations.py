@@ -1,0 +1,102 @@
+"""Partner organisations and their API clients, managed by the programme operator."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.domain.identity import ApiClient, Organisation
+from gateway_service.service_layer.credentials import hash_secret, new_client_id, new_secret
+from gateway_service.service_layer.errors import Conflict, NotFound
+from hopekit.identity.principal import OrgKind, Role
+
+
+@dataclass(frozen=True)
+class IssuedCredentials:
+    """A client with its secret in clear: returned once, never stored."""
+
+    client: ApiClient
+    secret: str
+
+
+async def create_organisation(uow: GatewayUnitOfWork, name: str, org_kind: OrgKind, siret: str | None) -> Organisation:
+    if await uow.organisations.by_name(name) is not None:
+        raise Conflict("an organisation with this name already exists")
+    if siret is not None and await uow.organisations.by_siret(siret) is not None:
+        raise Conflict("an organisation with this SIRET already exists")
+    organisation = Organisation(
+        id=uuid.uuid4(), name=name, org_kind=org_kind, siret=siret, active=True, created_at=datetime.now(UTC)
+    )
+    await uow.organisations.add(organisation)
+    return organisation
+
+
+async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organisation:
+    organisation = await uow.organisations.get(org_id)
+    if organisation is None:
+        raise NotFound("no such organisation")
+    return organisation
+
+
+async def set_active(uow: GatewayUnitOfWork, org_id: uuid.UUID, active: bool) -> Organisation:
+    organisation = await get_organisation(uow, org_id)
+    organisation.active = active
+    await uow.organisations.save(organisation)
+    return organisation
+
+
+async def create_client(
+    uow: GatewayUnitOfWork, org_id: uuid.UUID, name: str, roles: Iterable[Role], scopes: Iterable[str]
+) -> IssuedCredentials:
+    await get_organisation(uow, org_id)
+    secret = new_secret()
+    client = ApiClient(
+        client_id=new_client_id(),
+        org_id=org_id,
+        name=name,
+        secret_hash=hash_secret(secret),
+        roles=frozenset(roles),
+        scopes=frozenset(scopes),
+        created_at=datetime.now(UTC),
+    )
+    await uow.clients.add(client)
+    return IssuedCredentials(client=client, secret=secret)
+
+
+async def get_client(uow: GatewayUnitOfWork, client_id: str) -> ApiClient:
+    client = await uow.clients.get(client_id)
+    if client is None:
+        raise NotFound("no such API client")
+    return client
+
+
+async def rotate_secret(uow: GatewayUnitOfWork, client_id: str) -> IssuedCredentials:
+    client = await get_client(uow, client_id)
+    if client.revoked:
+        raise Conflict("a revoked client cannot get a new secret")
+    secret = new_secret()
+    client.secret_hash = hash_secret(secret)
+    client.secret_rotated_at = datetime.now(UTC)
+    await uow.clients.save(client)
+    return IssuedCredentials(client=client, secret=secret)
+
+
+async def revoke_client(uow: GatewayUnitOfWork, client_id: str) -> ApiClient:
+    client = await get_client(uow, client_id)
+    if not client.revoked:
+        client.revoked_at = datetime.now(UTC)
+        await uow.clients.save(client)
+    return client
+
+
+async def bootstrap_admin(uow: GatewayUnitOfWork, organisation_name: str, client_name: str) -> IssuedCredentials:
+    """The first admin client of a new installation, in the programme operator's organisation."""
+    organisation = await uow.organisations.by_name(organisation_name)
+    if organisation is None:
+        organisation = await create_organisation(uow, organisation_name, OrgKind.PROGRAMME_OPERATOR, None)
+    elif organisation.org_kind is not OrgKind.PROGRAMME_OPERATOR:
+        raise Conflict("the organisation exists and is not the programme operator")
+    return await create_client(uow, organisation.id, client_name, [Role.ADMIN], [])

@@ -1,0 +1,62 @@
+"""Gateway settings: environment variables prefixed HOPE_GATEWAY_."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from hopekit.settings import ServiceSettings
+
+DEFAULT_UPSTREAMS = {
+    "enrolment": "http://127.0.0.1:8101",
+    "training": "http://127.0.0.1:8102",
+    "support": "http://127.0.0.1:8103",
+    "funding": "http://127.0.0.1:8104",
+    "employment": "http://127.0.0.1:8105",
+    "reporting": "http://127.0.0.1:8106",
+}
+
+# Requests per window for each role; a client gets the most generous of its roles.
+DEFAULT_RATE_LIMITS = {"admin": 600, "writer": 600, "reader": 1200, "medical": 300, "reporting": 120}
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="HOPE_GATEWAY_", extra="ignore", env_nested_delimiter="__")
+
+    service_name: str = "gateway"
+    port: int = 8000
+
+    token_ttl_s: int = Field(default=900, ge=60, le=3600)
+    key_leeway_s: int = Field(default=300, ge=0, le=3600)
+    # Encrypts the signing keys' private halves at rest; required in production.
+    key_encryption_secret: SecretStr | None = None
+
+    upstreams: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
+    upstream_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    upstream_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    upstream_max_connections: int = Field(default=200, ge=1, le=10_000)
+    upstream_max_keepalive: int = Field(default=100, ge=0, le=10_000)
+    overview_timeout_s: float = Field(default=3.0, gt=0, le=60)
+    docs_timeout_s: float = Field(default=3.0, gt=0, le=60)
+
+    rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
+    redis_url: str | None = None
+
+    # The gateway verifies with its own keys; this is what services are told to fetch.
+    jwks_url: str | None = "http://127.0.0.1:8000/.well-known/jwks.json"
+
+    @model_validator(mode="after")
+    def _gateway_checks(self) -> GatewaySettings:
+        # Partial overrides (HOPE_GATEWAY_UPSTREAMS__TRAINING=...) keep the other defaults.
+        self.upstreams = {**DEFAULT_UPSTREAMS, **self.upstreams}
+        self.rate_limits = {**DEFAULT_RATE_LIMITS, **self.rate_limits}
+        if self.environment == "production" and self.key_encryption_secret is None:
+            raise ValueError("production needs key_encryption_secret to protect the signing keys")
+        return self
+
+    def encryption_secret(self) -> bytes:
+        if self.key_encryption_secret is not None:
+            return self.key_encryption_secret.get_secret_value().encode()
+        # Development only (refused in production above): a fixed, well-known secret.
+        return b"hope-gateway-development-only"

@@ -1,0 +1,258 @@
+"""The gateway on a real port in front of the enrolment service (also on a real port), PostgreSQL and Kafka.
+
+Beside them: a stub service that echoes what it receives or answers slowly, a socket that answers garbage,
+and a port where nothing listens, for the gateway's failure paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
+
+from enrolment_service.main import create_app as create_enrolment
+from enrolment_service.settings import EnrolmentSettings
+from gateway_service.cli import create_first_admin
+from gateway_service.main import create_app as create_gateway
+from gateway_service.service_layer.keys import decrypt_key
+from gateway_service.settings import GatewaySettings
+from hope_infra.kafka import find_free_port
+from hopekit.db.migrations import upgrade
+from hopekit.identity.keys import SigningKey
+from hopekit.identity.principal import OrgKind, Role
+
+GATEWAY_ROOT = Path(__file__).resolve().parents[2]
+ENROLMENT_ROOT = GATEWAY_ROOT.parent / "services" / "enrolment"
+ISSUER = "https://gateway.hope.test"
+
+pytestmark = pytest.mark.integration
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(admin_url: str, migrations_root: Path) -> AsyncIterator[str]:
+    name = f"hope_test_gw_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    url = f"{base}/{name}"
+    try:
+        await asyncio.to_thread(upgrade, migrations_root, url)
+        yield url
+    finally:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any, port: int) -> AsyncIterator[uvicorn.Server]:
+    """A real uvicorn server on 127.0.0.1:port, in this event loop."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto"))
+    task = asyncio.create_task(server.serve())
+    for _ in range(300):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.05)
+    if not server.started:
+        task.cancel()
+        raise RuntimeError(f"server on port {port} did not start")
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+
+
+async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
+    """/v1/echo answers what it received (headers, body size); /v1/slow takes its time."""
+    if scope["type"] != "http":
+        return
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        size += len(message.get("body", b""))
+        more = message.get("more_body", False)
+    if scope["path"].startswith("/v1/slow"):
+        await asyncio.sleep(5)
+    body = json.dumps(
+        {
+            "path": scope["path"],
+            "query": scope["query_string"].decode(),
+            "headers": {k.decode(): v.decode() for k, v in scope["headers"]},
+            "body_size": size,
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"x-upstream", b"stub")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read(1024)
+    writer.write(b"this is not HTTP\r\n\r\n")
+    await writer.drain()
+    writer.close()
+
+
+@dataclass
+class Credentials:
+    client_id: str
+    client_secret: str
+    org_id: uuid.UUID
+
+
+@dataclass
+class Platform:
+    gateway_url: str
+    enrolment_url: str
+    gateway_app: FastAPI
+    settings: GatewaySettings
+    http: httpx.AsyncClient
+    admin: Credentials
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    async def token(self, credentials: Credentials, **form: str) -> str:
+        response = await self.http.post(
+            "/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret,
+                **form,
+            },
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    async def headers(self, credentials: Credentials) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.token(credentials)}"}
+
+    async def organisation(self, org_kind: OrgKind, name: str | None = None) -> uuid.UUID:
+        response = await self.http.post(
+            "/admin/v1/organisations",
+            json={"name": name or f"{org_kind.value}-{uuid.uuid4().hex[:8]}", "org_kind": org_kind.value},
+            headers=await self.headers(self.admin),
+        )
+        assert response.status_code == 201, response.text
+        return uuid.UUID(response.json()["id"])
+
+    async def client(
+        self, org_kind: OrgKind, *roles: Role, org_id: uuid.UUID | None = None, scopes: list[str] | None = None
+    ) -> Credentials:
+        org_id = org_id or await self.organisation(org_kind)
+        response = await self.http.post(
+            f"/admin/v1/organisations/{org_id}/clients",
+            json={"name": "partner-is", "roles": [role.value for role in roles], "scopes": scopes or []},
+            headers=await self.headers(self.admin),
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return Credentials(body["client_id"], body["client_secret"], org_id)
+
+    async def signing_key(self) -> SigningKey:
+        async with self.gateway_app.state.uow_factory() as uow:
+            stored = await uow.signing_keys.current()
+        assert stored is not None
+        return decrypt_key(stored, self.settings.encryption_secret())
+
+
+@pytest.fixture(scope="module")
+async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[Platform]:
+    gateway_port, enrolment_port, stub_port, garbage_port, dead_port = (find_free_port() for _ in range(5))
+    garbage = await asyncio.start_server(_garbage, "127.0.0.1", garbage_port)
+    async with (
+        fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
+        fresh_database(postgres_admin_url, ENROLMENT_ROOT) as enrolment_db,
+    ):
+        settings = GatewaySettings(
+            database_url=gateway_db,
+            environment="test",
+            log_json=False,
+            jwt_issuer=ISSUER,
+            port=gateway_port,
+            upstreams={
+                "enrolment": f"http://127.0.0.1:{enrolment_port}",
+                "stub": f"http://127.0.0.1:{stub_port}",
+                "broken": f"http://127.0.0.1:{garbage_port}",
+                "down": f"http://127.0.0.1:{dead_port}",
+            },
+            upstream_read_timeout_s=1.0,
+            max_body_bytes=64 * 1024,
+        )
+        gateway_app = create_gateway(settings)
+        enrolment_app = create_enrolment(
+            EnrolmentSettings(
+                database_url=enrolment_db,
+                kafka_bootstrap=kafka_bootstrap,
+                jwt_issuer=ISSUER,
+                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+                environment="test",
+                log_json=False,
+                relay_poll_interval_s=0.2,
+            )
+        )
+        async with (
+            serve(gateway_app, gateway_port),
+            serve(enrolment_app, enrolment_port),
+            serve(stub_service, stub_port),
+        ):
+            issued = await create_first_admin(gateway_app.state.uow_factory, "AKTO", "bootstrap-admin")
+            admin = Credentials(issued.client.client_id, issued.secret, issued.client.org_id)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway_port}", timeout=20) as http:
+                yield Platform(
+                    gateway_url=f"http://127.0.0.1:{gateway_port}",
+                    enrolment_url=f"http://127.0.0.1:{enrolment_port}",
+                    gateway_app=gateway_app,
+                    settings=settings,
+                    http=http,
+                    admin=admin,
+                )
+    garbage.close()
+    await garbage.wait_closed()
+
+
+Registration = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def registration() -> Registration:
+    def make(**overrides: Any) -> dict[str, Any]:
+        n = uuid.uuid4().int % 1_000_000_000
+        body: dict[str, Any] = {
+            "given_name": "Amina",
+            "family_name": f"Haddad-{n}",
+            "birth_date": "1994-03-12",
+            "nationality": "SYR",
+            "protection_status": "refugee",
+            "track": "group",
+            "ofii_number": f"{7_000_000_000 + n:010d}",
+            "spoken_languages": ["ar", "en"],
+        }
+        body.update(overrides)
+        return body
+
+    return make

@@ -1,0 +1,44 @@
+from gateway_service.routing.asyncapi import asyncapi_document
+from gateway_service.routing.docs import merge_openapi
+from hope_contracts import CATALOGUE
+
+
+def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> None:
+    own = {"openapi": "3.1.0", "info": {"title": "gw"}, "paths": {"/oauth/token": {}}, "components": {}}
+    enrolment = {
+        "info": {"description": "people"},
+        "paths": {
+            "/v1/things/{id}": {
+                "get": {
+                    "tags": ["things"],
+                    "operationId": "get_thing",
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+                    },
+                }
+            },
+            "/health/live": {"get": {"responses": {}}},
+        },
+        "components": {"schemas": {"Thing": {"properties": {"part": {"$ref": "#/components/schemas/Part"}}}}},
+    }
+    merged = merge_openapi(own, {"enrolment": enrolment, "training": None})
+    assert set(merged["paths"]) == {"/oauth/token", "/api/enrolment/v1/things/{id}"}
+    operation = merged["paths"]["/api/enrolment/v1/things/{id}"]["get"]
+    assert operation["operationId"] == "enrolment_get_thing"
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == (
+        "#/components/schemas/EnrolmentThing"
+    )
+    thing = merged["components"]["schemas"]["EnrolmentThing"]
+    assert thing["properties"]["part"]["$ref"] == "#/components/schemas/EnrolmentPart"
+    assert merged["info"]["x-hope-unavailable-services"] == ["training"]
+    assert "oauth2" in merged["components"]["securitySchemes"]
+
+
+def test_the_asyncapi_document_lists_every_contract() -> None:
+    document = asyncapi_document()
+    messages = document["components"]["messages"]
+    assert {message["name"] for message in messages.values()} == set(CATALOGUE)
+    for message in messages.values():
+        assert message["payload"]["type"] == "object"
+    channel_refs = {ref["$ref"] for channel in document["channels"].values() for ref in channel["messages"].values()}
+    assert channel_refs == {f"#/components/messages/{name}" for name in messages}
