@@ -100,3 +100,7 @@ def rotate_signing_key() -> None:
         return await ring.rotate()
 
     typer.echo(_with_database(settings, rotate))
+
+
+if __name__ == "__main__":
+    app()

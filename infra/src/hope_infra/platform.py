@@ -22,7 +22,7 @@ from types import FrameType
 import httpx
 
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics
-from hope_infra.services import SERVICES, ServiceProcess
+from hope_infra.services import GATEWAY_PORT, SERVICES, ServiceProcess
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import ensure_dev_keys
 
@@ -64,13 +64,16 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
             env = _service_env(service, var_dir, bootstrap)
             if service.has_migrations:
                 upgrade(service.root(), env[service.env_prefix + "DATABASE_URL"])
+            if service.name == "gateway":
+                _ensure_admin_client(env, var_dir / "keys" / "admin-client.json")
             children.append((service, _start(service, env)))
-        _wait_ready(children)
+            _wait_ready(children[-1:])
         _say("HOPE platform ready:")
         for service, _ in children:
             _say(f"  {service.name:<12} http://127.0.0.1:{service.port}/docs")
         _say(f"  kafka        {bootstrap}")
-        _say("Mint a development token: uv run hope dev-token --org-kind programme_operator --roles admin")
+        _say(f"Operator admin client (client credentials): {var_dir / 'keys' / 'admin-client.json'}")
+        _say("Or a development token: python3 -m uv run hope dev-token --org-kind programme_operator --roles admin")
         _say("Ctrl-C stops everything.")
         while True:
             for service, process in children:
@@ -104,7 +107,23 @@ def _service_env(service: ServiceProcess, var_dir: Path, bootstrap: str) -> dict
     env.setdefault(prefix + "KAFKA_BOOTSTRAP", bootstrap)
     env.setdefault(prefix + "VAR_DIR", str(var_dir))
     env.setdefault(prefix + "PORT", str(service.port))
+    if service.name != "gateway":
+        env.setdefault(prefix + "JWKS_URL", f"http://127.0.0.1:{GATEWAY_PORT}/.well-known/jwks.json")
     return env
+
+
+def _ensure_admin_client(env: dict[str, str], path: Path) -> None:
+    """The programme operator's first admin client, made once per installation and kept beside the keys."""
+    if path.exists():
+        return
+    made = subprocess.run(
+        [sys.executable, "-m", "gateway_service.cli", "create-admin"], env=env, capture_output=True, check=False
+    )
+    if made.returncode != 0:
+        raise RuntimeError(f"could not create the first admin client: {made.stderr.decode(errors='replace')}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(made.stdout)
+    path.chmod(0o600)
 
 
 def _start(service: ServiceProcess, env: dict[str, str]) -> subprocess.Popen[bytes]:

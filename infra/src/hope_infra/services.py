@@ -29,7 +29,11 @@ class ServiceProcess:
         return Path(module.__file__).resolve().parents[2]
 
 
+GATEWAY_PORT = 8000
+
+# The gateway first: the services fetch its signing keys.
 SERVICES: tuple[ServiceProcess, ...] = (
+    ServiceProcess("gateway", GATEWAY_PORT, "gateway_service"),
     ServiceProcess("enrolment", 8101, "enrolment_service"),
     ServiceProcess("training", 8102, "training_service"),
 )

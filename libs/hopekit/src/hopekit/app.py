@@ -15,7 +15,7 @@ from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.relay import notify_channel
-from hopekit.identity.keys import FileKeySet, KeySet, RemoteKeySet
+from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
 from hopekit.logs import configure_logging
 from hopekit.runtime import ConsumerSpec, EventRuntime
@@ -51,12 +51,12 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
             notify_channel=notify_channel(settings.event_source) if engine.dialect.name == "postgresql" else None,
         )
         http = httpx.AsyncClient()
-        keys: KeySet
+        sources: list[KeySet] = []
         if settings.jwks_url:
-            keys = RemoteKeySet(settings.jwks_url, http)
-        else:
-            assert settings.jwt_public_keys_path is not None  # the settings fill it in outside production
-            keys = FileKeySet(settings.jwt_public_keys_path)
+            sources.append(RemoteKeySet(settings.jwks_url, http))
+        if settings.jwt_public_keys_path is not None:
+            sources.append(FileKeySet(settings.jwt_public_keys_path))
+        keys = sources[0] if len(sources) == 1 else CombinedKeySet(*sources)
         app.state.settings = settings
         app.state.database = database
         app.state.uow_factory = lambda: definition.uow_class(database)

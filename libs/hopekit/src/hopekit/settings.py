@@ -45,9 +45,12 @@ class ServiceSettings(BaseSettings):
     def _embedded_defaults(self) -> ServiceSettings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / (self.service_name + '.db')}"
-        if self.jwks_url is None and self.jwt_public_keys_path is None:
-            if self.environment == "production":
+        if self.environment == "production":
+            if self.jwks_url is None:
                 raise ValueError("production needs jwks_url: tokens are verified against the gateway's keys")
+            self.jwt_public_keys_path = None  # development keys are never trusted in production
+        elif self.jwt_public_keys_path is None:
+            # Outside production the local development key (``hope dev-token``) is trusted too.
             self.jwt_public_keys_path = self.var_dir / "keys" / "public.jwks.json"
         return self
 

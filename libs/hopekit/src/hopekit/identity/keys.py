@@ -133,3 +133,17 @@ class RemoteKeySet:
             return
         self._keys = keys
         self._fetched_at = time.monotonic()
+
+
+class CombinedKeySet:
+    """The gateway's keys first, then the local development keys (never combined in production)."""
+
+    def __init__(self, *sets: KeySet) -> None:
+        self._sets = sets
+
+    async def key_for(self, kid: str) -> PyJWK | None:
+        for key_set in self._sets:
+            key = await key_set.key_for(kid)
+            if key is not None:
+                return key
+        return None
