@@ -216,15 +216,16 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
 
             await wait_for(good_applied)
             dead: list[dict[str, bytes]] = []
-            while len(dead) < 2:
-                batch = await dlq.getmany(timeout_ms=10_000)
-                records = [record for records in batch.values() for record in records]
-                assert records, "dead letters did not arrive"
-                dead.extend(
-                    dict(record.headers)
-                    for record in records
-                    if dict(record.headers).get("hope_dlq_consumer") == consumer.name.encode()
-                )
+            async with asyncio.timeout(60):  # a stuck broker fails the test instead of hanging it
+                while len(dead) < 2:
+                    batch = await dlq.getmany(timeout_ms=10_000)
+                    records = [record for records in batch.values() for record in records]
+                    assert records, "dead letters did not arrive"
+                    dead.extend(
+                        dict(record.headers)
+                        for record in records
+                        if dict(record.headers).get("hope_dlq_consumer") == consumer.name.encode()
+                    )
     finally:
         await dlq.stop()
 
