@@ -20,8 +20,7 @@ from gateway_service.api.schemas import (
 )
 from gateway_service.service_layer import organisations
 from gateway_service.service_layer.keys import KeyRing
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
-from hopekit.api.problems import Problem
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.identity.principal import Principal
 
 router = APIRouter(prefix="/admin/v1", tags=["admin"])
@@ -50,16 +49,11 @@ async def list_organisations(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[OrganisationView]:
-    position = decode_cursor(cursor)
-    try:
-        after = UUID(position["after"]) if position else None
-    except (KeyError, ValueError, TypeError) as error:
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    after = after_id(cursor)
     async with uow:
         found = await uow.organisations.list(after, limit + 1)
     page = found[:limit]
-    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
-    return Page(items=[OrganisationView.of(o) for o in page], next_cursor=next_cursor)
+    return Page(items=[OrganisationView.of(o) for o in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationView)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel
 
@@ -36,3 +38,24 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(position, dict):
         raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.")
     return position
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> UUID: ...
+
+
+def after_id(cursor: str | None) -> UUID | None:
+    """The id a keyset-paginated list resumes after; 400 for a cursor this API did not give out."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return UUID(position["after"])
+    except (KeyError, ValueError, TypeError) as error:
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+
+
+def next_cursor(found: Sequence[_Identified], limit: int) -> str | None:
+    """Lists fetch ``limit + 1`` rows: the extra one only tells that another page exists."""
+    return encode_cursor({"after": str(found[limit - 1].id)}) if len(found) > limit else None

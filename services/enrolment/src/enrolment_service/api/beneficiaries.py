@@ -16,8 +16,7 @@ from enrolment_service.domain.vocabulary import PathwayStatus, Step
 from enrolment_service.service_layer import beneficiaries
 from enrolment_service.service_layer.access import View
 from hopekit.api.idempotency import Idempotency, idempotency
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
-from hopekit.api.problems import Problem
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import authenticated
 from hopekit.identity.principal import Principal
 
@@ -55,11 +54,7 @@ async def list_beneficiaries(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[BeneficiaryView]:
-    position = decode_cursor(cursor)
-    try:
-        after = UUID(position["after"]) if position else None
-    except (KeyError, ValueError, TypeError) as error:
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    after = after_id(cursor)
     statuses = None
     if step is not None:
         # A person on hold is still in their step for the programme's lists.
@@ -77,8 +72,9 @@ async def list_beneficiaries(
     if step is not None:
         found = [b for b in found if b.pathway.current_step == Step(step)]
     page = found[:limit]
-    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
-    return Page[BeneficiaryView](items=[BeneficiaryView.of(b, view) for b in page], next_cursor=next_cursor)
+    return Page[BeneficiaryView](
+        items=[BeneficiaryView.of(b, view) for b in page], next_cursor=next_cursor(found, limit)
+    )
 
 
 @router.get("/{beneficiary_id}", response_model=BeneficiaryView)

@@ -14,8 +14,7 @@ from enrolment_service.api.schemas import CohortRequest, CohortView, MemberReque
 from enrolment_service.domain.vocabulary import Step
 from enrolment_service.service_layer import cohorts
 from hopekit.api.idempotency import Idempotency, idempotency
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
-from hopekit.api.problems import Problem
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import READ_ROLES, authenticated, requires
 from hopekit.identity.principal import Principal
 
@@ -67,16 +66,11 @@ async def list_cohorts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[CohortView]:
-    position = decode_cursor(cursor)
-    try:
-        after = UUID(position["after"]) if position else None
-    except (KeyError, ValueError, TypeError) as error:
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    after = after_id(cursor)
     async with uow:
         found = await cohorts.search(uow, principal, after, limit + 1)
     page = found[:limit]
-    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
-    return Page[CohortView](items=[CohortView.of(cohort) for cohort in page], next_cursor=next_cursor)
+    return Page[CohortView](items=[CohortView.of(cohort) for cohort in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/{cohort_id}", response_model=CohortView)

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
 from hopekit.api.idempotency import Idempotency, idempotency
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
-from hopekit.api.problems import Problem
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import authenticated
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
@@ -74,16 +73,11 @@ async def list_courses(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[CourseView]:
-    position = decode_cursor(cursor)
-    try:
-        after = UUID(position["after"]) if position else None
-    except (KeyError, ValueError, TypeError) as error:
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    after = after_id(cursor)
     async with uow:
         found = await courses.search(uow, principal, step=step, cohort_id=cohort_id, after_id=after, limit=limit + 1)
     page = found[:limit]
-    next_cursor = encode_cursor({"after": str(page[-1].id)}) if len(found) > limit else None
-    return Page[CourseView](items=[CourseView.of(course) for course in page], next_cursor=next_cursor)
+    return Page[CourseView](items=[CourseView.of(course) for course in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseView)
