@@ -8,6 +8,7 @@ saying which consumer, why and after how many attempts, and the partition moves 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Generic, TypeVar
@@ -30,6 +31,8 @@ Handler = Callable[[U, ReceivedEvent], Awaitable[None]]
 class PermanentEventError(Exception):
     """An event that no retry can make acceptable (a handler raises it to go straight to the DLQ)."""
 
+
+STOP_TIMEOUT_S = 10.0
 
 _PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
 
@@ -78,7 +81,11 @@ class EventConsumer(Generic[U]):
                     position = TopicPartition(partition.topic, partition.partition)
                     await consumer.commit({position: records[-1].offset + 1})
         finally:
-            await consumer.stop()
+            # Leaving the group can wait on a busy coordinator; the group times the member out anyway.
+            try:
+                await asyncio.wait_for(consumer.stop(), STOP_TIMEOUT_S)
+            except TimeoutError:
+                log.warning("consumer %s did not leave its group within %ss", self.name, STOP_TIMEOUT_S)
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
