@@ -97,6 +97,9 @@ async def test_idempotency_key_retry_returns_the_first_result_and_creates_nothin
         ({"family_name": "Had\x00dad"}, "family_name"),
         ({"protection_status": "tourist"}, "protection_status"),
         ({"ofii_number": "12345"}, "ofii_number"),
+        ({"phone": "0" * 21}, "phone"),
+        ({"email": "a" * 250 + "@x.fr"}, "email"),
+        ({"email": "amina@\x07example.org"}, "email"),
     ],
 )
 async def test_bad_input_gets_a_problem_naming_the_field(

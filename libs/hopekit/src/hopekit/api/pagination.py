@@ -52,7 +52,7 @@ def after_id(cursor: str | None) -> UUID | None:
         return None
     try:
         return UUID(position["after"])
-    except (KeyError, ValueError, TypeError) as error:
+    except (KeyError, ValueError, TypeError, AttributeError) as error:  # e.g. {"after": 1}
         raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
 
 

@@ -37,8 +37,8 @@ class Registration(RequestModel):
     ofii_number: Annotated[str | None, Field(pattern=r"^\d{10}$", description="AGDREF number")] = None
     france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
     spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
-    phone: Annotated[str | None, text(20)] = None
-    email: Annotated[str | None, text(254)] = None
+    phone: text(20) | None = None
+    email: text(254) | None = None
 
     def identity(self) -> Identity:
         return Identity(
