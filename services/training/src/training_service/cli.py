@@ -45,7 +45,11 @@ def import_attendance(
     encoding: Annotated[str | None, typer.Option(help="utf-8 or windows-1252; detected when omitted.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the report.")] = 600.0,
 ) -> None:
-    """Upload a sheet; print the report (rejected rows with their line numbers); exit 1 if rows were rejected."""
+    """Upload a sheet and print the report, which lists every rejected row with its line number.
+
+    Exit status: 0 when every row was applied; 1 when rows were rejected (the others were applied, unless
+    --all-or-nothing); 2 when nothing was imported: the file or the call was refused, or the API is unreachable.
+    """
     bearer = token or os.environ.get("HOPE_TOKEN")
     if not bearer:
         typer.echo("a token is needed: --token or HOPE_TOKEN", err=True)
@@ -54,19 +58,25 @@ def import_attendance(
     if encoding:
         params["encoding"] = encoding
     size = file.stat().st_size
-    with file.open("rb") as raw, tqdm(total=size, unit="B", unit_scale=True, desc=file.name) as bar:
-        response = httpx.post(
-            f"{url.rstrip('/')}/v1/attendance-imports",
-            params=params,
-            files={"file": (file.name, _Progress(raw, bar), "text/csv")},  # type: ignore[dict-item]
-            headers={"Authorization": f"Bearer {bearer}"},
-            timeout=timeout,
-        )
+    try:
+        with file.open("rb") as raw, tqdm(total=size, unit="B", unit_scale=True, desc=file.name) as bar:
+            response = httpx.post(
+                f"{url.rstrip('/')}/v1/attendance-imports",
+                params=params,
+                files={"file": (file.name, _Progress(raw, bar), "text/csv")},  # type: ignore[dict-item]
+                headers={"Authorization": f"Bearer {bearer}"},
+                timeout=timeout,
+            )
+    except httpx.HTTPError as error:
+        typer.echo(f"the training API at {url} did not answer: {error}", err=True)
+        raise typer.Exit(code=2) from None
     try:
         report = response.json()
     except ValueError:
         typer.echo(f"HTTP {response.status_code}: {response.text[:500]}", err=True)
         raise typer.Exit(code=2) from None
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    if response.status_code >= 400 or report.get("rejected"):
+    if not isinstance(report, dict) or "rejections" not in report:
+        raise typer.Exit(code=2)  # a problem document: the file or the call was refused as a whole
+    if report.get("rejected"):
         raise typer.Exit(code=1)

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from training_service.adapters.tables import kit
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.api import attendance, courses, records
+from training_service.api import alerts, attendance, courses, records
 from training_service.domain import errors as domain
 from training_service.events.incoming import CONSUMERS
 from training_service.service_layer import errors as service
@@ -19,6 +19,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     service.Forbidden: 403,
     domain.CourseConflict: 409,
     domain.CompletionRefused: 409,
+    domain.AlertAlreadyResolved: 409,
     domain.NotInCourse: 409,
     domain.HoursAboveSession: 422,
     domain.SessionOutsideCourse: 422,
@@ -33,6 +34,8 @@ def describe(error: Exception) -> dict[str, Any]:
             return {"errors": [{"field": error.field, "message": error.reason}]}
         case domain.CompletionRefused():
             return {"attended_hours": str(error.attended), "planned_hours": str(error.planned)}
+        case domain.AlertAlreadyResolved():
+            return {"resolved_at": error.resolved_at.isoformat()}
         case domain.NotInCourse():
             return {"reason": error.reason, "beneficiary_id": str(error.beneficiary_id)}
         case FileRejected():
@@ -49,7 +52,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
             description="Courses, sessions, attendance, the hours ledger, language levels and qualifications.",
             kit_tables=kit,
             uow_class=TrainingUnitOfWork,
-            routers=[courses.router, attendance.router, records.router],
+            routers=[courses.router, attendance.router, alerts.router, records.router],
             domain_errors=DOMAIN_ERRORS,
             describe_error=describe,
             consumers=CONSUMERS,

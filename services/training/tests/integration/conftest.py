@@ -1,4 +1,5 @@
-"""Training running in-process against a fresh PostgreSQL database, fed enrolment events by hand."""
+"""Training running in-process against a fresh database (a SQLite file, or a real PostgreSQL), fed
+enrolment events by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -23,6 +24,9 @@ from training_service.events.incoming import HANDLERS
 from training_service.main import create_app
 from training_service.settings import TrainingSettings
 
+if TYPE_CHECKING:
+    from .programme import Programme
+
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 CONSUMER = "training.enrolment-projection"
 
@@ -32,6 +36,17 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="session")
 def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
     return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Both databases the service runs on: SQLite is what `make run` uses, PostgreSQL what production uses."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'training.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    upgrade(SERVICE_ROOT, url)
+    return url
 
 
 @pytest.fixture
@@ -56,18 +71,27 @@ def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = Non
 
 
 @pytest.fixture
-async def client(postgres_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(settings_for(postgres_url, issuer))) as http:
+async def client(database_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
+    """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
+    async with running(create_app(settings_for(database_url, issuer))) as http:
         yield http
 
 
 @pytest.fixture
-async def database(postgres_url: str) -> AsyncIterator[Database]:
-    engine = make_engine(postgres_url)
+async def database(database_url: str) -> AsyncIterator[Database]:
+    engine = make_engine(database_url)
     try:
         yield Database(engine=engine, tables=kit)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def programme(client: httpx.AsyncClient, issuer: TokenIssuer, database: Database) -> Programme:
+    """The partners around training: enrolment's events by hand, the rest over HTTP."""
+    from .programme import Programme  # it builds on deliver() below
+
+    return Programme(client, issuer, database)
 
 
 def received(contract: EventContract, event_id: str | None = None) -> ReceivedEvent:

@@ -128,7 +128,7 @@ async def setup(client: httpx.AsyncClient, issuer: TokenIssuer, database: Databa
     return found
 
 
-async def test_a_sheet_recorded_over_http_produces_its_event_once(setup: Setup, postgres_url: str) -> None:
+async def test_a_sheet_recorded_over_http_produces_its_event_once(setup: Setup, database_url: str) -> None:
     course = await setup.course()
     assert [s["held_on"] for s in course["sessions"]] == [
         "2026-01-05",
@@ -149,7 +149,7 @@ async def test_a_sheet_recorded_over_http_produces_its_event_once(setup: Setup, 
     again = await setup.http.put(f"/v1/sessions/{session['id']}/attendance", json=sheet, headers=setup.as_provider())
     assert first.status_code == 200, first.text
     assert (first.json()["applied"], again.json()["applied"], again.json()["unchanged"]) == (3, 0, 3)
-    events = [payload for kind, payload in await outbox(postgres_url) if kind == RECORDED]
+    events = [payload for kind, payload in await outbox(database_url) if kind == RECORDED]
     assert len(events) == 1
     assert b'"hours_attended":"2.50"' in events[0]
     assert b"Martin" not in events[0]
@@ -164,7 +164,7 @@ async def test_a_sheet_recorded_over_http_produces_its_event_once(setup: Setup, 
         previous = (await connection.execute(select(tables.attendance_corrections))).one()
     assert str(previous.previous_hours) == "2.50"
     assert previous.previous_recorded_by == "test-client"
-    assert len([k for k, _ in await outbox(postgres_url) if k == RECORDED]) == 2
+    assert len([k for k, _ in await outbox(database_url) if k == RECORDED]) == 2
 
     ledger = await setup.http.get(f"/v1/courses/{course['id']}/ledger", headers=setup.as_provider())
     assert ledger.status_code == 200
@@ -200,7 +200,7 @@ async def test_attendance_for_someone_outside_the_cohort_is_refused_with_the_rea
     assert other.status_code == 404
 
 
-async def test_step_four_completion_needs_hours_or_a_waiver(setup: Setup, postgres_url: str) -> None:
+async def test_step_four_completion_needs_hours_or_a_waiver(setup: Setup, database_url: str) -> None:
     for person in setup.people[:1]:
         await deliver(
             setup.database,
@@ -231,7 +231,7 @@ async def test_step_four_completion_needs_hours_or_a_waiver(setup: Setup, postgr
         url, json={"waiver_reason": "hired by the employer before the end"}, headers=setup.as_provider()
     )
     assert done.status_code == 200, done.text
-    assert any(kind == "fr.hope.training.course.completed.v1" for kind, _ in await outbox(postgres_url))
+    assert any(kind == "fr.hope.training.course.completed.v1" for kind, _ in await outbox(database_url))
 
 
 CSV_HEADER = "beneficiary_id;date;start;status;hours\n"
@@ -246,7 +246,7 @@ async def upload(setup: Setup, course_id: str, content: bytes, **params: Any) ->
     )
 
 
-async def test_a_malformed_csv_gets_a_precise_report_and_loses_no_valid_row(setup: Setup, postgres_url: str) -> None:
+async def test_a_malformed_csv_gets_a_precise_report_and_loses_no_valid_row(setup: Setup, database_url: str) -> None:
     course = await setup.course()
     a, b, c = (str(p) for p in setup.people)
     lines = [
@@ -282,7 +282,7 @@ async def test_a_malformed_csv_gets_a_precise_report_and_loses_no_valid_row(setu
     # the same file again changes nothing
     again = (await upload(setup, course["id"], content)).json()
     assert (again["applied"], again["unchanged"], again["sessions_published"]) == (0, 3, 0)
-    assert len([k for k, _ in await outbox(postgres_url) if k == RECORDED]) == 2
+    assert len([k for k, _ in await outbox(database_url) if k == RECORDED]) == 2
 
     # all-or-nothing applies nothing when a row is rejected
     changed = (CSV_HEADER + f"{a};2026-01-12;09:00;present;4\n" + lines[2]).encode()

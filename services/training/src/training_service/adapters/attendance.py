@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, cast, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from training_service.adapters.tables import absence_alerts, attendance, attendance_corrections, sessions
@@ -36,6 +37,17 @@ class CourseMark:
 
 
 @dataclass(frozen=True)
+class MarkTotal:
+    """One person's marks in a course added up per kind of session and status."""
+
+    beneficiary_id: UUID
+    kind: SessionKind
+    status: AttendanceStatus
+    session_hours: Decimal
+    hours_attended: Decimal
+
+
+@dataclass(frozen=True)
 class Alert:
     id: UUID
     course_id: UUID
@@ -49,6 +61,22 @@ class Alert:
 
 
 _CHUNK = 5000
+_SHEETS_CHUNK = 200
+_STATUSES = {status.value: status for status in AttendanceStatus}
+_KEYS = ["session_id", "beneficiary_id"]
+_UPDATED = ["status", "hours_attended", "recorded_at", "recorded_by", "recorded_by_org_id"]
+
+
+def _postgres_upsert() -> Any:
+    """INSERT ... SELECT unnest(array), ... ON CONFLICT: a batch bound as one array per column."""
+    values = select(*(func.unnest(cast(bindparam(c.name), postgresql.ARRAY(c.type))) for c in attendance.columns))
+    statement = postgresql.insert(attendance).from_select([c.name for c in attendance.columns], values)
+    return statement.on_conflict_do_update(
+        index_elements=_KEYS, set_={name: statement.excluded[name] for name in _UPDATED}
+    )
+
+
+_POSTGRES_UPSERT = _postgres_upsert()
 
 
 class AttendanceRepository:
@@ -82,15 +110,33 @@ class AttendanceRepository:
         return found
 
     async def write(self, rows: Sequence[dict[str, Any]], corrections: Sequence[dict[str, Any]]) -> None:
-        await upsert(
-            self._connection,
-            attendance,
-            rows,
-            keys=["session_id", "beneficiary_id"],
-            update=["status", "hours_attended", "recorded_at", "recorded_by", "recorded_by_org_id"],
-        )
+        if rows and self._connection.dialect.name == "postgresql":
+            # One statement per batch, its values sent as one array per column: a bulk import spends
+            # its time checking rows, not binding 100,000 rows one value at a time.
+            columns = {column.name: [row[column.name] for row in rows] for column in attendance.columns}
+            await self._connection.execute(_POSTGRES_UPSERT, columns)
+        else:
+            await upsert(self._connection, attendance, rows, keys=_KEYS, update=_UPDATED)
         if corrections:
             await self._connection.execute(insert(attendance_corrections), list(corrections))
+
+    async def sheets(self, session_ids: Sequence[UUID]) -> dict[UUID, list[tuple[UUID, AttendanceStatus, Decimal]]]:
+        """The sheets of several sessions, read together: what ``sheet`` gives for each."""
+        found: dict[UUID, list[tuple[UUID, AttendanceStatus, Decimal]]] = {session_id: [] for session_id in session_ids}
+        for start in range(0, len(session_ids), _SHEETS_CHUNK):
+            rows = await self._connection.execute(
+                select(
+                    attendance.c.session_id,
+                    attendance.c.beneficiary_id,
+                    attendance.c.status,
+                    attendance.c.hours_attended,
+                )
+                .where(attendance.c.session_id.in_(session_ids[start : start + _SHEETS_CHUNK]))
+                .order_by(attendance.c.session_id, attendance.c.beneficiary_id)
+            )
+            for session_id, beneficiary_id, status, attended in rows:
+                found[session_id].append((beneficiary_id, _STATUSES[status], attended))
+        return found
 
     async def sheet(self, session_id: UUID) -> list[tuple[UUID, AttendanceStatus, Decimal]]:
         rows = await self._connection.execute(
@@ -139,6 +185,40 @@ class AttendanceRepository:
                 row.hours_attended,
             )
             for row in rows
+        ]
+
+    async def marks_at(
+        self, session_ids: Sequence[UUID], beneficiary_ids: Sequence[UUID]
+    ) -> list[tuple[UUID, UUID, AttendanceStatus, Decimal]]:
+        """(session, person, status, hours attended) of these people at these sessions."""
+        rows = await self._connection.execute(
+            select(
+                attendance.c.session_id, attendance.c.beneficiary_id, attendance.c.status, attendance.c.hours_attended
+            ).where(
+                attendance.c.session_id.in_(list(session_ids)),
+                attendance.c.beneficiary_id.in_(list(beneficiary_ids)),
+            )
+        )
+        return [(session_id, person, _STATUSES[status], attended) for session_id, person, status, attended in rows]
+
+    async def mark_totals(self, course_id: UUID, beneficiary_ids: Sequence[UUID] | None = None) -> list[MarkTotal]:
+        """The marks of a course (or of some of its people) added up in the database: a ledger of two
+        years is a handful of rows, not one per session."""
+        session_hours = func.sum(sessions.c.hours).label("session_hours")
+        hours_attended = func.sum(attendance.c.hours_attended).label("hours_attended")
+        query = (
+            select(attendance.c.beneficiary_id, sessions.c.kind, attendance.c.status, session_hours, hours_attended)
+            .join(sessions, sessions.c.id == attendance.c.session_id)
+            # Naming the course on both sides lets each be read through its own index: the work stays
+            # the size of the course, whatever the number of sessions of other courses.
+            .where(attendance.c.course_id == course_id, sessions.c.course_id == course_id)
+            .group_by(attendance.c.beneficiary_id, sessions.c.kind, attendance.c.status)
+        )
+        if beneficiary_ids is not None:
+            query = query.where(attendance.c.beneficiary_id.in_(list(beneficiary_ids)))
+        return [
+            MarkTotal(person, SessionKind(kind), AttendanceStatus(status), scheduled, attended)
+            for person, kind, status, scheduled, attended in await self._connection.execute(query)
         ]
 
     async def alerts(

@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.uow import UnitOfWork
+from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
 from training_service.adapters.courses import CourseRepository
 from training_service.adapters.projection import ProjectionRepository
@@ -12,11 +13,13 @@ from training_service.adapters.records import RecordRepository
 class TrainingUnitOfWork(UnitOfWork):
     courses: CourseRepository
     attendance: AttendanceRepository
+    alerts: AlertRepository
     projection: ProjectionRepository
     records: RecordRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.courses = CourseRepository(connection)
         self.attendance = AttendanceRepository(connection)
+        self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
         self.records = RecordRepository(connection)

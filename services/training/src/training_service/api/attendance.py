@@ -1,28 +1,26 @@
-"""Attendance sheets, CSV imports and absence alerts."""
+"""Attendance sheets and CSV imports."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from hopekit.api.idempotency import Idempotency, idempotency
 from hopekit.api.problems import Problem
 from hopekit.api.security import authenticated
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.api.dependencies import settings, unit_of_work
 from training_service.api.schemas import (
-    AlertView,
     ImportReportView,
     RejectionView,
     SheetLineView,
     SheetRequest,
     SheetView,
 )
-from training_service.domain.vocabulary import AlertStatus
 from training_service.service_layer import attendance, courses, imports
 from training_service.service_layer.attendance import MarkInput, Recording
 from training_service.service_layer.errors import NotFound
@@ -50,10 +48,18 @@ async def _sheet(uow: TrainingUnitOfWork, principal: Principal, session_id: UUID
 
 @router.put("/v1/sessions/{session_id}/attendance", response_model=SheetView)
 async def record_sheet(
-    session_id: UUID, body: SheetRequest, principal: Caller, uow: UoW, config: Settings
-) -> SheetView:
+    session_id: UUID,
+    body: SheetRequest,
+    principal: Caller,
+    uow: UoW,
+    config: Settings,
+    key: Annotated[Idempotency, Depends(idempotency)],
+) -> SheetView | JSONResponse:
     """Records (or corrects) a session's sheet as a whole: one refused line refuses the sheet, with every reason."""
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         session = await uow.courses.session(session_id)
         if session is None:
             raise NotFound("no such session")
@@ -79,8 +85,10 @@ async def record_sheet(
             )
         await attendance.finish(uow, recording, config.absence_rate_threshold)
         view = await _sheet(uow, principal, session_id)
+        view = view.model_copy(update={"applied": recording.applied, "unchanged": recording.unchanged})
+        await key.remember(uow, principal, status.HTTP_200_OK, view)
         await uow.commit()
-    return view.model_copy(update={"applied": recording.applied, "unchanged": recording.unchanged})
+    return view
 
 
 @router.get("/v1/sessions/{session_id}/attendance", response_model=SheetView)
@@ -129,29 +137,3 @@ async def import_attendance(
     if not commit:
         return JSONResponse(report.model_dump(mode="json"), status_code=422)
     return report
-
-
-@router.get("/v1/alerts", response_model=list[AlertView])
-async def list_alerts(
-    principal: Caller, uow: UoW, course_id: UUID, status: AlertStatus | None = None
-) -> list[AlertView]:
-    async with uow:
-        await courses.load(uow, principal, course_id)
-        found = await uow.attendance.alerts(course_id, only_open=status is AlertStatus.OPEN)
-    return [AlertView.of(alert) for alert in found if status is None or alert.status is status]
-
-
-@router.post("/v1/alerts/{alert_id}/resolution", response_model=AlertView)
-async def resolve_alert(alert_id: UUID, principal: Caller, uow: UoW) -> AlertView:
-    async with uow:
-        alert = await uow.attendance.alert(alert_id)
-        if alert is None:
-            raise NotFound("no such alert")
-        await courses.load(uow, principal, alert.course_id, write=True)
-        if alert.status is AlertStatus.OPEN:
-            await uow.attendance.resolve_alert(alert.id, datetime.now(UTC), principal.subject)
-            uow.audit(principal, "resolve", "absence_alert", alert.id)
-        resolved = await uow.attendance.alert(alert_id)
-        await uow.commit()
-    assert resolved is not None
-    return AlertView.of(resolved)

@@ -14,14 +14,17 @@ from hopekit.api.security import authenticated
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.api.dependencies import unit_of_work
-from training_service.api.schemas import (
+from training_service.api.ledger_schemas import (
     CohortLedgerView,
     CompletionRequest,
     CourseLedgerView,
-    CourseRequest,
-    CourseView,
     LedgerView,
     PersonLedgerView,
+)
+from training_service.api.schemas import (
+    CourseRequest,
+    CourseView,
+    SessionList,
     SessionRequest,
     SessionView,
     SlotFields,
@@ -29,19 +32,18 @@ from training_service.api.schemas import (
 )
 from training_service.domain.course import Course
 from training_service.domain.vocabulary import Step
-from training_service.service_layer import access, courses
+from training_service.service_layer import access, courses, participations
 from training_service.service_layer.courses import SlotRequest
 
 router = APIRouter(tags=["courses"])
 
 Caller = Annotated[Principal, Depends(authenticated)]
 UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
+Key = Annotated[Idempotency, Depends(idempotency)]
 
 
 @router.post("/v1/courses", status_code=status.HTTP_201_CREATED, response_model=CourseView)
-async def create_course(
-    body: CourseRequest, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
-) -> CourseView | JSONResponse:
+async def create_course(body: CourseRequest, principal: Caller, uow: UoW, key: Key) -> CourseView | JSONResponse:
     async with uow:
         replayed = await key.replay(uow, principal)
         if replayed is not None:
@@ -91,25 +93,37 @@ def _slot(body: SlotFields) -> SlotRequest:
 
 
 @router.post("/v1/courses/{course_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionView)
-async def add_session(course_id: UUID, body: SessionRequest, principal: Caller, uow: UoW) -> SessionView:
+async def add_session(
+    course_id: UUID, body: SessionRequest, principal: Caller, uow: UoW, key: Key
+) -> SessionView | JSONResponse:
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         created = await courses.add_sessions(uow, principal, course_id, [body.held_on], _slot(body))
+        view = SessionView.of(created[0])
+        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
         await uow.commit()
-    return SessionView.of(created[0])
+    return view
 
 
 @router.post(
     "/v1/courses/{course_id}/sessions/weekly", status_code=status.HTTP_201_CREATED, response_model=list[SessionView]
 )
 async def add_weekly_sessions(
-    course_id: UUID, body: WeeklyPatternRequest, principal: Caller, uow: UoW
-) -> list[SessionView]:
+    course_id: UUID, body: WeeklyPatternRequest, principal: Caller, uow: UoW, key: Key
+) -> list[SessionView] | JSONResponse:
     """One session on each given weekday between two dates, skipping the days off."""
     days = courses.pattern_days(body.starts_on, body.ends_on, body.weekdays, body.days_off)
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         created = await courses.add_sessions(uow, principal, course_id, days, _slot(body))
+        views = SessionList([SessionView.of(session) for session in created])
+        await key.remember(uow, principal, status.HTTP_201_CREATED, views)
         await uow.commit()
-    return [SessionView.of(session) for session in created]
+    return views.root
 
 
 @router.get("/v1/courses/{course_id}/sessions", response_model=list[SessionView])
@@ -149,11 +163,11 @@ async def beneficiary_ledger(beneficiary_id: UUID, principal: Caller, uow: UoW) 
         await access.ensure_may_read_person(uow, principal, beneficiary_id)
         person = await uow.projection.participant(beneficiary_id)
         found = await uow.courses.courses_of(beneficiary_id, person.cohort_ids if person else frozenset())
-        views = []
-        for course in found:
-            if principal.is_operator or course.provider_org_id == principal.org_id or course.step is Step.PREREQUISITES:
-                views.append(PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)))
-        return views
+        return [
+            PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
+            for course in found
+            if access.sees(principal, course)
+        ]
 
 
 @router.get("/v1/cohorts/{cohort_id}/ledger", response_model=CohortLedgerView)
@@ -165,11 +179,16 @@ async def cohort_ledger(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortL
 
 @router.post("/v1/courses/{course_id}/participants/{beneficiary_id}/completion", response_model=PersonLedgerView)
 async def complete(
-    course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW
-) -> PersonLedgerView:
+    course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW, key: Key
+) -> PersonLedgerView | JSONResponse:
     """Step 4 needs its hours attended, or ``waiver_reason``."""
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         course = await courses.load(uow, principal, course_id)
-        found = await courses.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
+        found = await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
+        view = PersonLedgerView.of(course, found)
+        await key.remember(uow, principal, status.HTTP_200_OK, view)
         await uow.commit()
-    return PersonLedgerView.of(course, found)
+    return view

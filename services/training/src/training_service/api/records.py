@@ -6,12 +6,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
+from fastapi.responses import JSONResponse
 
+from hopekit.api.idempotency import Idempotency, idempotency
 from hopekit.api.security import authenticated
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.api.dependencies import unit_of_work
-from training_service.api.schemas import (
+from training_service.api.record_schemas import (
     AssessmentRequest,
     AssessmentView,
     LanguageProfileView,
@@ -24,6 +26,7 @@ router = APIRouter(tags=["records"])
 
 Caller = Annotated[Principal, Depends(authenticated)]
 UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
+Key = Annotated[Idempotency, Depends(idempotency)]
 
 
 def _assessment(row: Any) -> AssessmentView:
@@ -31,8 +34,13 @@ def _assessment(row: Any) -> AssessmentView:
 
 
 @router.post("/v1/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentView)
-async def record_assessment(body: AssessmentRequest, principal: Caller, uow: UoW) -> AssessmentView:
+async def record_assessment(
+    body: AssessmentRequest, principal: Caller, uow: UoW, key: Key
+) -> AssessmentView | JSONResponse:
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         row = await records.record_assessment(
             uow,
             principal,
@@ -47,8 +55,10 @@ async def record_assessment(body: AssessmentRequest, principal: Caller, uow: UoW
                 evidence_reference=body.evidence_reference,
             ),
         )
+        view = _assessment(row)
+        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
         await uow.commit()
-    return _assessment(row)
+    return view
 
 
 @router.get("/v1/beneficiaries/{beneficiary_id}/language", response_model=LanguageProfileView)
@@ -60,8 +70,13 @@ async def language_profile(beneficiary_id: UUID, principal: Caller, uow: UoW) ->
 
 
 @router.post("/v1/qualifications", status_code=status.HTTP_201_CREATED, response_model=QualificationView)
-async def record_qualification(body: QualificationRequest, principal: Caller, uow: UoW) -> QualificationView:
+async def record_qualification(
+    body: QualificationRequest, principal: Caller, uow: UoW, key: Key
+) -> QualificationView | JSONResponse:
     async with uow:
+        replayed = await key.replay(uow, principal)
+        if replayed is not None:
+            return replayed
         row = await records.record_qualification(
             uow,
             principal,
@@ -74,8 +89,10 @@ async def record_qualification(body: QualificationRequest, principal: Caller, uo
                 awarded_on=body.awarded_on,
             ),
         )
+        view = QualificationView.model_validate(row)
+        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
         await uow.commit()
-    return QualificationView.model_validate(row)
+    return view
 
 
 @router.get("/v1/beneficiaries/{beneficiary_id}/qualifications", response_model=list[QualificationView])

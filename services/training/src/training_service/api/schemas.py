@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, RootModel
 
-from hopekit.api.schemas import Reference, RequestModel, ResponseModel, text
+from hopekit.api.schemas import RequestModel, ResponseModel, text
 from training_service.domain.course import Course, Session
-from training_service.domain.ledger import HoursLedger
 from training_service.domain.vocabulary import (
     AttendanceStatus,
-    CefrLevel,
-    LanguageTest,
-    QualificationResult,
     SessionKind,
-    Skill,
     Step,
 )
 from training_service.service_layer.attendance import Recording, Rejection
-from training_service.service_layer.courses import PersonLedger
 
 Hours = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+# Bounded texts are used as the field's type: nested in another Annotated, pydantic would drop the bounds
+# and a longer value would reach the database (an error there, not a 422).
+if TYPE_CHECKING:
+    TrainerName = str
+    Place = str
+else:
+    TrainerName = text(100)
+    Place = text(120)
 
 
 class CourseRequest(RequestModel):
@@ -68,13 +70,22 @@ class CourseView(ResponseModel):
         )
 
 
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a session's times are the local time of the place, without a UTC offset")
+    return value
+
+
+WallClock = Annotated[time, AfterValidator(_wall_clock)]
+
+
 class SlotFields(RequestModel):
-    starts_at: time
-    ends_at: time
+    starts_at: WallClock
+    ends_at: WallClock
     hours: Hours | None = Field(default=None, description="Taught hours; defaults to the slot's length.")
     kind: SessionKind = SessionKind.CORE
-    trainer: Annotated[str | None, text(100)] = None
-    place: Annotated[str | None, text(120)] = None
+    trainer: TrainerName | None = None
+    place: Place | None = None
 
 
 class SessionRequest(SlotFields):
@@ -116,6 +127,10 @@ class SessionView(ResponseModel):
         )
 
 
+class SessionList(RootModel[list[SessionView]]):
+    """A weekly pattern's sessions as one document, so a retry with the same Idempotency-Key can replay it."""
+
+
 class AttendanceLine(RequestModel):
     beneficiary_id: UUID
     status: AttendanceStatus
@@ -138,66 +153,6 @@ class SheetView(ResponseModel):
     entries: list[SheetLineView]
     applied: int = 0
     unchanged: int = 0
-
-
-class LedgerView(ResponseModel):
-    planned: Decimal
-    scheduled: Decimal
-    attended: Decimal
-    excused: Decimal
-    unexcused: Decimal
-    remaining: Decimal
-    completion_rate: Decimal
-    attendance_rate: Decimal | None
-
-    @classmethod
-    def of(cls, found: HoursLedger) -> LedgerView:
-        return cls(
-            planned=found.planned,
-            scheduled=found.scheduled,
-            attended=found.attended,
-            excused=found.excused,
-            unexcused=found.unexcused,
-            remaining=found.remaining,
-            completion_rate=found.completion_rate,
-            attendance_rate=found.attendance_rate,
-        )
-
-
-class PersonLedgerView(ResponseModel):
-    beneficiary_id: UUID
-    course_id: UUID
-    step: int
-    hours: LedgerView
-    french_support: LedgerView | None
-
-    @classmethod
-    def of(cls, course: Course, found: PersonLedger) -> PersonLedgerView:
-        return cls(
-            beneficiary_id=found.beneficiary_id,
-            course_id=course.id,
-            step=int(course.step),
-            hours=LedgerView.of(found.core),
-            french_support=LedgerView.of(found.french_support) if found.french_support else None,
-        )
-
-
-class CourseLedgerView(ResponseModel):
-    course_id: UUID
-    step: int
-    total: LedgerView
-    people: list[PersonLedgerView]
-
-
-class CohortLedgerView(ResponseModel):
-    cohort_id: UUID
-    courses: list[CourseLedgerView]
-
-
-class CompletionRequest(RequestModel):
-    waiver_reason: Annotated[str | None, text(500)] = Field(
-        default=None, description="Required to complete step 4 before its hours are done."
-    )
 
 
 class RejectionView(ResponseModel):
@@ -282,51 +237,3 @@ class AlertView(ResponseModel):
             raised_at=alert.raised_at,
             resolved_at=alert.resolved_at,
         )
-
-
-class AssessmentRequest(RequestModel):
-    beneficiary_id: UUID
-    course_id: UUID | None = None
-    skill: Skill = Skill.OVERALL
-    level: CefrLevel
-    test: LanguageTest
-    assessed_on: date
-    assessing_org_id: UUID
-    evidence_reference: Reference | None = None
-
-
-class AssessmentView(ResponseModel):
-    id: UUID
-    beneficiary_id: UUID
-    course_id: UUID | None
-    skill: str
-    level: str
-    test: str
-    assessed_on: date
-    assessing_org_id: UUID
-    evidence_reference: str | None
-
-
-class LanguageProfileView(ResponseModel):
-    beneficiary_id: UUID
-    latest: dict[str, AssessmentView] = Field(description="The latest assessment per skill.")
-    progression: list[AssessmentView] = Field(description="Every assessment, oldest first.")
-
-
-class QualificationRequest(RequestModel):
-    beneficiary_id: UUID
-    course_id: UUID | None = None
-    certification_name: Annotated[str, text(200)]
-    rncp_code: Annotated[str, Field(pattern=r"^RNCP\d{1,6}$", description="e.g. RNCP35019")]
-    result: QualificationResult
-    awarded_on: date
-
-
-class QualificationView(ResponseModel):
-    id: UUID
-    beneficiary_id: UUID
-    course_id: UUID | None
-    certification_name: str
-    rncp_code: str
-    result: str
-    awarded_on: date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
@@ -59,3 +60,13 @@ class CompletionRefused(DomainError):
         super().__init__(detail)
         self.attended = attended
         self.planned = planned
+
+
+class AlertAlreadyResolved(DomainError):
+    """Resolving is done once: a second resolution would hide who resolved it first and when."""
+
+    code = "alert_already_resolved"
+
+    def __init__(self, resolved_at: datetime) -> None:
+        super().__init__(f"this alert was already resolved at {resolved_at.isoformat()}")
+        self.resolved_at = resolved_at

@@ -11,7 +11,7 @@ from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.runtime import ConsumerSpec
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.vocabulary import Track
-from training_service.service_layer.courses import close_for_withdrawal
+from training_service.service_layer.participations import close_for_withdrawal
 
 ENROLMENT_TOPIC = "hope.enrolment.events"
 

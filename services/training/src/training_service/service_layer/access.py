@@ -2,11 +2,13 @@
 
 - the programme operator reads everything and writes everything;
 - a training provider reads and writes only the courses it delivers, and the people in them;
-- OFII (immigration office) records step-1 hours and language assessments.
+- OFII (immigration office) records step-1 hours and language assessments;
+- other organisations (employers, support providers, France Travail) have no business here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from hopekit.identity.principal import OrgKind, Principal
@@ -17,7 +19,7 @@ from training_service.domain.vocabulary import Step
 from training_service.service_layer.errors import Forbidden, NotFound
 
 
-def _sees(principal: Principal, course: Course) -> bool:
+def sees(principal: Principal, course: Course) -> bool:
     if principal.is_operator:
         return True
     if principal.org_kind is OrgKind.TRAINING_PROVIDER:
@@ -26,8 +28,29 @@ def _sees(principal: Principal, course: Course) -> bool:
 
 
 def ensure_may_read(principal: Principal, course: Course) -> None:
-    if not principal.can_read() or not _sees(principal, course):
+    if not principal.can_read() or not sees(principal, course):
         raise NotFound("no such course")
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """What a list may show the caller: None means no restriction on that column."""
+
+    provider_org_id: UUID | None
+    step: Step | None
+
+
+def list_scope(principal: Principal) -> ListScope:
+    """The courses (and their alerts) a caller may list; Forbidden for those who may list none."""
+    if not principal.can_read():
+        raise Forbidden("listing needs the reader, writer or admin role")
+    if principal.is_operator:
+        return ListScope(provider_org_id=None, step=None)
+    if principal.org_kind is OrgKind.TRAINING_PROVIDER:
+        return ListScope(provider_org_id=principal.org_id, step=None)
+    if principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
+        return ListScope(provider_org_id=None, step=Step.PREREQUISITES)
+    raise Forbidden(f"an organisation of kind {principal.org_kind.value} has no access to training records")
 
 
 def ensure_may_write(principal: Principal, course: Course) -> None:

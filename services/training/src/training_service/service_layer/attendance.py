@@ -8,10 +8,11 @@ session and evaluates the absence alerts of the touched people.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -21,7 +22,7 @@ from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain import alerts
 from training_service.domain.course import Course, Session
-from training_service.domain.eligibility import refusal
+from training_service.domain.eligibility import Refusal, refusal
 from training_service.domain.errors import DomainError
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
@@ -58,6 +59,14 @@ class Recording:
     sessions: dict[UUID, Session] = field(default_factory=dict)
     people: set[UUID] = field(default_factory=set)
     _closed: dict[UUID, str] | None = None
+    _refusals: dict[UUID, Refusal | None] = field(default_factory=dict)
+
+
+# A sheet repeats the same few marks (present for the whole session, absent...): check each once.
+_checked_mark = functools.lru_cache(maxsize=4096)(Mark.of)
+_SHEETS_AT_ONCE = 200
+_RUN_SESSIONS = 50
+_PEOPLE_REMEMBERED = 50_000
 
 
 async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[MarkInput]) -> None:
@@ -65,24 +74,32 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
     if recording._closed is None:
         recording._closed = await uow.courses.closed_participations(course.id)
     closed = recording._closed
-    people = await uow.projection.participants(list({item.beneficiary_id for item in inputs}))
+    refusals = recording._refusals
+    unseen = list({item.beneficiary_id for item in inputs} - refusals.keys())
+    if unseen:
+        if len(refusals) > _PEOPLE_REMEMBERED:
+            refusals.clear()
+            unseen = list({item.beneficiary_id for item in inputs})
+        people = await uow.projection.participants(unseen)
+        for beneficiary_id in unseen:
+            person = people.get(beneficiary_id)
+            refusals[beneficiary_id] = refusal(
+                course,
+                beneficiary_id,
+                known=person is not None,
+                withdrawn=person.withdrawn if person else False,
+                steps=person.steps if person else frozenset(),
+                cohort_ids=person.cohort_ids if person else frozenset(),
+                closed=closed.get(beneficiary_id),
+            )
     valid: dict[tuple[UUID, UUID], tuple[MarkInput, Mark]] = {}
     for item in inputs:
-        person = people.get(item.beneficiary_id)
-        refused = refusal(
-            course,
-            item.beneficiary_id,
-            known=person is not None,
-            withdrawn=person.withdrawn if person else False,
-            steps=person.steps if person else frozenset(),
-            cohort_ids=person.cohort_ids if person else frozenset(),
-            closed=closed.get(item.beneficiary_id),
-        )
+        refused = refusals[item.beneficiary_id]
         if refused is not None:
             recording.rejections.append(Rejection(item.line, item.beneficiary_id, refused.reason, refused.detail))
             continue
         try:
-            mark = Mark.of(item.status, item.session.hours, item.hours_attended)
+            mark = _checked_mark(item.status, item.session.hours, item.hours_attended)
         except DomainError as error:
             recording.rejections.append(Rejection(item.line, item.beneficiary_id, error.code, error.detail))
             continue
@@ -140,22 +157,56 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
 async def finish(uow: TrainingUnitOfWork, recording: Recording, threshold: Decimal) -> int:
     """Publish the touched sheets and raise the alerts now due; the number of alerts raised."""
     course = recording.course
-    for session in sorted(recording.sessions.values(), key=lambda s: (s.held_on, s.starts_at)):
-        sheet = await uow.attendance.sheet(session.id)
-        uow.publish(attendance_recorded(course, session, sheet, recording.at))
+    touched = sorted(recording.sessions.values(), key=lambda s: (s.held_on, s.starts_at))
+    for start in range(0, len(touched), _SHEETS_AT_ONCE):
+        chunk = touched[start : start + _SHEETS_AT_ONCE]
+        sheets = await uow.attendance.sheets([session.id for session in chunk])
+        for session in chunk:
+            uow.publish(attendance_recorded(course, session, sheets[session.id], recording.at))
     if not recording.people:
         return 0
     return await raise_alerts(uow, course, sorted(recording.people), threshold, recording.at)
 
 
+async def _alert_marks(
+    uow: TrainingUnitOfWork, course: Course, people: list[UUID], today: date
+) -> dict[UUID, list[alerts.DatedMark]]:
+    """The core marks the absence rules look at, read from the latest session backwards: every mark of
+    the rate window, then older ones only for people whose run of unexcused absences has not ended
+    yet. Two years of marks stay in the database; each read goes by session, as the key is laid out."""
+    held = [s for s in await uow.courses.sessions_of(course.id, last=today) if s.kind is SessionKind.CORE]
+    held.reverse()
+    window_after = today - alerts.RATE_WINDOW
+    size = max(_RUN_SESSIONS, sum(1 for session in held if session.held_on > window_after))
+    found: dict[UUID, list[tuple[Session, Mark]]] = {}
+    open_runs = list(people)
+    start = 0
+    while open_runs and start < len(held):
+        chunk = {session.id: session for session in held[start : start + size]}
+        start += size
+        for session_id, person, status, attended in await uow.attendance.marks_at(list(chunk), open_runs):
+            session = chunk[session_id]
+            found.setdefault(person, []).append((session, Mark(status, attended, session.hours)))
+        ended = {
+            person
+            for person, marks in found.items()
+            if any(not alerts.DatedMark(session.held_on, mark).is_unexcused_absence for session, mark in marks)
+        }
+        open_runs = [person for person in open_runs if person not in ended]
+        size = _RUN_SESSIONS
+    return {
+        person: [
+            alerts.DatedMark(session.held_on, mark)
+            for session, mark in sorted(marks, key=lambda found: (found[0].held_on, found[0].starts_at))
+        ]
+        for person, marks in found.items()
+    }
+
+
 async def raise_alerts(
     uow: TrainingUnitOfWork, course: Course, people: list[UUID], threshold: Decimal, at: datetime
 ) -> int:
-    marks: dict[UUID, list[alerts.DatedMark]] = {}
-    for stored in await uow.attendance.course_marks(course.id, people):
-        if stored.kind is SessionKind.CORE:
-            mark = Mark(stored.status, stored.hours_attended, stored.session_hours)
-            marks.setdefault(stored.beneficiary_id, []).append(alerts.DatedMark(stored.held_on, mark))
+    marks = await _alert_marks(uow, course, people, at.date())
     open_rules: dict[UUID, set[AlertRule]] = {}
     resolved_on: dict[UUID, dict[AlertRule, Any]] = {}
     for alert in await uow.attendance.alerts(course.id, people):

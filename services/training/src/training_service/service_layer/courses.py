@@ -1,4 +1,4 @@
-"""Opening courses, planning sessions, reading ledgers and completing a person's course."""
+"""Opening courses, planning sessions and reading ledgers."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from hope_contracts import training as contract
 from hopekit.identity.principal import Principal
-from training_service.adapters.attendance import CourseMark
+from training_service.adapters.attendance import CourseMark, MarkTotal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.domain.completion import check_completion
 from training_service.domain.course import Course, Session, session_hours, weekly_days
-from training_service.domain.errors import CourseConflict, NotInCourse
+from training_service.domain.errors import CourseConflict
 from training_service.domain.ledger import HoursLedger, Mark, ledger
-from training_service.domain.vocabulary import CourseStatus, ParticipationStatus, SessionKind, Step
+from training_service.domain.vocabulary import SessionKind, Step
 from training_service.service_layer import access
 from training_service.service_layer.errors import NotFound
 
@@ -77,15 +75,13 @@ async def search(
     after_id: UUID | None,
     limit: int,
 ) -> list[Course]:
-    if not principal.can_read():
-        return []
-    provider = None if principal.is_operator else principal.org_id
-    if principal.org_kind.value == "immigration_office":
-        provider, step = None, Step.PREREQUISITES
-    elif not principal.is_operator and principal.org_kind.value != "training_provider":
-        return []
+    scope = access.list_scope(principal)
+    if scope.step is not None:
+        if step not in (None, scope.step):
+            return []
+        step = scope.step
     return await uow.courses.search(
-        provider_org_id=provider, step=step, cohort_id=cohort_id, after_id=after_id, limit=limit
+        provider_org_id=scope.provider_org_id, step=step, cohort_id=cohort_id, after_id=after_id, limit=limit
     )
 
 
@@ -138,7 +134,11 @@ class PersonLedger:
     french_support: HoursLedger | None
 
 
-def person_ledgers(course: Course, marks: Iterable[CourseMark], people: Iterable[UUID]) -> list[PersonLedger]:
+def person_ledgers(
+    course: Course, marks: Iterable[CourseMark | MarkTotal], people: Iterable[UUID]
+) -> list[PersonLedger]:
+    """Per person, the ledger of the core sessions and of the French support; the marks may come
+    added up per status (a ledger only sums their hours)."""
     by_person: dict[UUID, tuple[list[Mark], list[Mark]]] = {person: ([], []) for person in people}
     for stored in marks:
         core, support = by_person.setdefault(stored.beneficiary_id, ([], []))
@@ -160,7 +160,7 @@ async def course_ledgers(uow: TrainingUnitOfWork, course: Course) -> list[Person
         people = [course.beneficiary_id]
     elif course.cohort_id is not None:
         people = await uow.projection.members(course.cohort_id)
-    return person_ledgers(course, await uow.attendance.course_marks(course.id), people)
+    return person_ledgers(course, await uow.attendance.mark_totals(course.id), people)
 
 
 def total(ledgers: Iterable[PersonLedger]) -> HoursLedger:
@@ -171,70 +171,5 @@ def total(ledgers: Iterable[PersonLedger]) -> HoursLedger:
 
 
 async def person_ledger(uow: TrainingUnitOfWork, course: Course, beneficiary_id: UUID) -> PersonLedger:
-    marks = await uow.attendance.course_marks(course.id, [beneficiary_id])
+    marks = await uow.attendance.mark_totals(course.id, [beneficiary_id])
     return person_ledgers(course, marks, [beneficiary_id])[0]
-
-
-async def complete(
-    uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, beneficiary_id: UUID, waiver_reason: str | None
-) -> PersonLedger:
-    course = await load(uow, principal, course_id, write=True)
-    closed = (await uow.courses.closed_participations(course.id)).get(beneficiary_id)
-    if closed is not None:
-        raise NotInCourse(beneficiary_id, f"participation_{closed}", f"the participation is already {closed}")
-    person = await person_ledger(uow, course, beneficiary_id)
-    waived = check_completion(course.step, person.core, waiver_reason)
-    now = datetime.now(UTC)
-    await uow.courses.close_participation(
-        {
-            "course_id": course.id,
-            "beneficiary_id": beneficiary_id,
-            "status": ParticipationStatus.COMPLETED.value,
-            "closed_at": now,
-            "hours_waived": waived,
-            "waiver_reason": waiver_reason if waived else None,
-            "closed_by": principal.subject,
-        }
-    )
-    uow.publish(
-        contract.CourseCompleted(
-            course_id=course.id,
-            beneficiary_id=beneficiary_id,
-            step=int(course.step),
-            cohort_id=course.cohort_id,
-            planned_hours=person.core.planned,
-            attended_hours=person.core.attended,
-            hours_waived=waived,
-            occurred_at=now,
-        )
-    )
-    uow.audit(principal, "complete", "course", course.id, reason="waived" if waived else None)
-    return person
-
-
-async def close_for_withdrawal(uow: TrainingUnitOfWork, beneficiary_id: UUID, at: datetime) -> int:
-    """Withdrawal closes the person's open courses: an individual course closes, a cohort course's
-    participation closes; both keep their attendance."""
-    person = await uow.projection.participant(beneficiary_id)
-    cohorts = person.cohort_ids if person is not None else frozenset()
-    closed = 0
-    for course in await uow.courses.courses_of(beneficiary_id, cohorts):
-        if course.status is CourseStatus.CLOSED:
-            continue
-        if beneficiary_id in await uow.courses.closed_participations(course.id):
-            continue
-        await uow.courses.close_participation(
-            {
-                "course_id": course.id,
-                "beneficiary_id": beneficiary_id,
-                "status": ParticipationStatus.WITHDRAWN.value,
-                "closed_at": at,
-                "hours_waived": False,
-                "waiver_reason": None,
-                "closed_by": None,
-            }
-        )
-        if course.beneficiary_id == beneficiary_id:
-            await uow.courses.set_status(course.id, CourseStatus.CLOSED)
-        closed += 1
-    return closed

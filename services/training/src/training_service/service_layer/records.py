@@ -17,19 +17,23 @@ from training_service.service_layer.errors import Forbidden
 
 
 async def _ensure_may_record(
-    uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID, course_id: UUID | None
+    uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID, course_id: UUID | None, *, ofii_may: bool
 ) -> None:
+    """OFII attests language levels (step 1's A1) but awards no qualification: those come from step 4."""
     if not principal.can_write():
         raise Forbidden("recording needs the writer or admin role")
     if course_id is not None:
         await courses.load(uow, principal, course_id, write=True)
-    if principal.is_operator or principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
+    if principal.is_operator:
+        return
+    if principal.org_kind is OrgKind.IMMIGRATION_OFFICE and ofii_may:
         return
     if principal.org_kind is OrgKind.TRAINING_PROVIDER and await access.provides_for(
         uow, principal.org_id, beneficiary_id
     ):
         return
-    raise Forbidden("only the person's training provider, OFII or the operator records this")
+    others = "OFII or the operator" if ofii_may else "the operator"
+    raise Forbidden(f"only the person's training provider or {others} records this")
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class AssessmentInput:
 
 
 async def record_assessment(uow: TrainingUnitOfWork, principal: Principal, given: AssessmentInput) -> dict[str, Any]:
-    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id)
+    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id, ofii_may=True)
     now, record_id = datetime.now(UTC), uuid.uuid4()
     row = {
         "id": record_id,
@@ -95,7 +99,7 @@ class QualificationInput:
 async def record_qualification(
     uow: TrainingUnitOfWork, principal: Principal, given: QualificationInput
 ) -> dict[str, Any]:
-    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id)
+    await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id, ofii_may=False)
     now, record_id = datetime.now(UTC), uuid.uuid4()
     row = {
         "id": record_id,
