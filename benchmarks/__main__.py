@@ -6,13 +6,15 @@ import argparse
 import asyncio
 import sys
 
-from benchmarks import enrolment_latency, relay_throughput
+from benchmarks import enrolment_latency, relay_throughput, training_import, training_ledger
 from benchmarks.environment import bench_environment
 from benchmarks.report import Report
 
 SECTIONS = {
     "relay": relay_throughput.run,
     "registration": enrolment_latency.run,
+    "training_import": training_import.run,
+    "training_ledger": training_ledger.run,
 }
 
 

@@ -160,13 +160,9 @@ async def person_ledger(course_id: UUID, beneficiary_id: UUID, principal: Caller
 async def beneficiary_ledger(beneficiary_id: UUID, principal: Caller, uow: UoW) -> list[PersonLedgerView]:
     """The person's hours per step, over the courses the caller may see."""
     async with uow:
-        await access.ensure_may_read_person(uow, principal, beneficiary_id)
-        person = await uow.projection.participant(beneficiary_id)
-        found = await uow.courses.courses_of(beneficiary_id, person.cohort_ids if person else frozenset())
+        visible = await access.person_courses(uow, principal, beneficiary_id)
         return [
-            PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
-            for course in found
-            if access.sees(principal, course)
+            PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)) for course in visible
         ]
 
 

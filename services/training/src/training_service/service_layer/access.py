@@ -74,17 +74,27 @@ def ensure_may_create(principal: Principal, course: Course, cohort: CohortView |
 
 
 async def ensure_may_read_person(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> None:
+    await person_courses(uow, principal, beneficiary_id)
+
+
+async def person_courses(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> list[Course]:
+    """The person's courses that the caller may see; NotFound when the caller may not see the person at all
+    (a provider must deliver one of the person's courses)."""
     if not principal.can_read():
         raise NotFound("no such beneficiary")
-    if principal.is_operator or principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
-        return
-    if principal.org_kind is OrgKind.TRAINING_PROVIDER and await provides_for(uow, principal.org_id, beneficiary_id):
-        return
-    raise NotFound("no such beneficiary")
+    found = await courses_of_person(uow, beneficiary_id)
+    may_read = principal.is_operator or principal.org_kind is OrgKind.IMMIGRATION_OFFICE
+    if not may_read and principal.org_kind is OrgKind.TRAINING_PROVIDER:
+        may_read = any(course.provider_org_id == principal.org_id for course in found)
+    if not may_read:
+        raise NotFound("no such beneficiary")
+    return [course for course in found if sees(principal, course)]
 
 
 async def provides_for(uow: TrainingUnitOfWork, org_id: UUID, beneficiary_id: UUID) -> bool:
+    return any(course.provider_org_id == org_id for course in await courses_of_person(uow, beneficiary_id))
+
+
+async def courses_of_person(uow: TrainingUnitOfWork, beneficiary_id: UUID) -> list[Course]:
     person = await uow.projection.participant(beneficiary_id)
-    cohorts = person.cohort_ids if person is not None else frozenset()
-    found = await uow.courses.courses_of(beneficiary_id, cohorts)
-    return any(course.provider_org_id == org_id for course in found)
+    return await uow.courses.courses_of(beneficiary_id, person.cohort_ids if person is not None else frozenset())
