@@ -22,7 +22,7 @@ from training_service.domain import alerts
 from training_service.domain.course import Course, Session
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AttendanceStatus, SessionKind, Step, Track
-from training_service.service_layer import imports
+from training_service.service_layer import csv_records, sheet_rows
 from training_service.service_layer.attendance import MarkInput, Rejection, _alert_marks
 from training_service.service_layer.courses import person_ledgers
 
@@ -48,14 +48,14 @@ HEADER = "beneficiary_id;date;start;status;hours;comment\r\n"
 def read(content: str | bytes, encoding: str | None = None) -> tuple[list[tuple[int, list[str]]], list[Rejection]]:
     """(line, fields) of each record after the header, and the rejections."""
     raw = io.BytesIO(content.encode(encoding or "utf-8") if isinstance(content, str) else content)
-    found = imports.detect_encoding(raw, None)
-    lines = imports.PhysicalLines(raw, found)
+    found = csv_records.detect_encoding(raw, None)
+    lines = csv_records.PhysicalLines(raw, found)
     first = lines.peek()
     assert first is not None
     reader = csv.reader(lines, delimiter=";")
     next(reader)
     rejections: list[Rejection] = []
-    return list(imports.records(lines, reader, found, rejections)), rejections
+    return list(csv_records.records(lines, reader, found, rejections)), rejections
 
 
 def row(comment: str = "", status: str = "present", day: str = "05/01/2026") -> str:
@@ -71,7 +71,7 @@ def test_a_quoted_field_over_several_lines_is_one_record_and_later_lines_keep_th
 
 
 def test_a_quote_that_never_closes_costs_only_its_own_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(imports, "MAX_RECORD_LINES", 4)
+    monkeypatch.setattr(csv_records, "MAX_RECORD_LINES", 4)
     content = HEADER + row() + row('"never closed') + row() + row() + row() + row() + row()
     found, rejections = read(content)
     assert [(r.line, r.reason) for r in rejections] == [(3, "unclosed_quote")]
@@ -87,7 +87,7 @@ def test_a_quote_still_open_at_the_end_of_the_file_is_reported_on_its_line() -> 
 
 
 def test_a_line_too_long_is_rejected_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(imports, "MAX_LINE_BYTES", 200)
+    monkeypatch.setattr(csv_records, "MAX_LINE_BYTES", 200)
     content = HEADER + row() + row("x" * 500) + row()
     found, rejections = read(content)
     assert [(r.line, r.reason) for r in rejections] == [(3, "line_too_long")]
@@ -97,12 +97,12 @@ def test_a_line_too_long_is_rejected_alone(monkeypatch: pytest.MonkeyPatch) -> N
 def test_an_undecodable_line_inside_a_quoted_field_rejects_its_record_on_the_first_line() -> None:
     content = (HEADER + row() + row('"first')).encode() + 'pr\xe9sent"\r\n'.encode("cp1252") + row().encode()
     raw = io.BytesIO(content)
-    lines = imports.PhysicalLines(raw, "utf-8")
+    lines = csv_records.PhysicalLines(raw, "utf-8")
     lines.peek()
     reader = csv.reader(lines, delimiter=";")
     next(reader)
     rejections: list[Rejection] = []
-    found = list(imports.records(lines, reader, "utf-8", rejections))
+    found = list(csv_records.records(lines, reader, "utf-8", rejections))
     assert [(r.line, r.reason) for r in rejections] == [(3, "invalid_encoding")]
     assert "line 4" in rejections[0].detail
     assert [number for number, _ in found] == [2, 5]
@@ -110,15 +110,15 @@ def test_an_undecodable_line_inside_a_quoted_field_rejects_its_record_on_the_fir
 
 def test_the_bom_is_not_part_of_the_first_column() -> None:
     raw = io.BytesIO(("\ufeff" + HEADER + row()).encode())
-    encoding = imports.detect_encoding(raw, None)
-    lines = imports.PhysicalLines(raw, encoding)
+    encoding = csv_records.detect_encoding(raw, None)
+    lines = csv_records.PhysicalLines(raw, encoding)
     assert encoding == "utf-8-sig"
     assert lines.peek() == HEADER
 
 
-def checker() -> imports.RowChecker:
+def checker() -> sheet_rows.RowChecker:
     names = ["beneficiary_id", "date", "start", "status", "hours", None]
-    return imports.RowChecker(COURSE, [MORNING, AFTERNOON], names)
+    return sheet_rows.RowChecker(COURSE, [MORNING, AFTERNOON], names)
 
 
 @pytest.mark.parametrize(
@@ -190,14 +190,14 @@ class _Generated(io.RawIOBase):
 def _parse_all(rows: int) -> int:
     people = [uuid.uuid4() for _ in range(100)]
     raw = io.BufferedReader(_Generated(rows, people))
-    lines = imports.PhysicalLines(raw, "utf-8")
+    lines = csv_records.PhysicalLines(raw, "utf-8")
     lines.peek()
     reader = csv.reader(lines, delimiter=";")
     next(reader)
     check = checker()
     rejections: list[Rejection] = []
     count = 0
-    for number, fields in imports.records(lines, reader, "utf-8", rejections):
+    for number, fields in csv_records.records(lines, reader, "utf-8", rejections):
         assert isinstance(check.check(number, fields), MarkInput)
         count += 1
     assert rejections == []
