@@ -33,5 +33,11 @@ def text(max_length: int, min_length: int = 1) -> Any:
     ]
 
 
+# Used as a field's own type, optional or not (`phone: PhoneNumber | None`): nested as metadata inside another
+# Annotated (`Annotated[str | None, text(20)]`), pydantic would silently drop the bounds.
 Name = text(100)
 Reference = text(120)
+Title = text(200)
+Note = text(500)
+PhoneNumber = text(20)
+EmailAddress = text(254)

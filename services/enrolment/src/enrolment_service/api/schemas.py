@@ -22,7 +22,7 @@ from enrolment_service.domain.vocabulary import (
     WithdrawalReason,
 )
 from enrolment_service.service_layer.access import View
-from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel, text
+from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
@@ -37,8 +37,8 @@ class Registration(RequestModel):
     ofii_number: Annotated[str | None, Field(pattern=r"^\d{10}$", description="AGDREF number")] = None
     france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
     spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
-    phone: text(20) | None = None
-    email: text(254) | None = None
+    phone: PhoneNumber | None = None
+    email: EmailAddress | None = None
 
     def identity(self) -> Identity:
         return Identity(

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic import Field
 
-from hopekit.api.schemas import RequestModel, ResponseModel, text
+from hopekit.api.schemas import Note, RequestModel, ResponseModel
 from training_service.domain.course import Course
 from training_service.domain.ledger import HoursLedger
 from training_service.service_layer.courses import PersonLedger
-
-if TYPE_CHECKING:
-    WaiverReason = str
-else:
-    WaiverReason = text(500)  # the field's own type, so that pydantic keeps the bounds (see schemas.py)
 
 
 class LedgerView(ResponseModel):
@@ -74,6 +68,6 @@ class CohortLedgerView(ResponseModel):
 
 
 class CompletionRequest(RequestModel):
-    waiver_reason: WaiverReason | None = Field(
+    waiver_reason: Note | None = Field(
         default=None, description="Required to complete step 4 before its hours are done."
     )

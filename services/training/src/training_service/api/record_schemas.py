@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
-from hopekit.api.schemas import Reference, RequestModel, ResponseModel, text
+from hopekit.api.schemas import Reference, RequestModel, ResponseModel, Title
 from training_service.domain.vocabulary import CefrLevel, LanguageTest, QualificationResult, Skill
-
-if TYPE_CHECKING:
-    CertificationName = str
-else:
-    CertificationName = text(200)  # the field's own type, so that pydantic keeps the bounds (see schemas.py)
 
 
 class AssessmentRequest(RequestModel):
@@ -49,7 +44,7 @@ class LanguageProfileView(ResponseModel):
 class QualificationRequest(RequestModel):
     beneficiary_id: UUID
     course_id: UUID | None = None
-    certification_name: CertificationName
+    certification_name: Title
     rncp_code: Annotated[str, Field(pattern=r"^RNCP\d{1,6}$", description="e.g. RNCP35019")]
     result: QualificationResult
     awarded_on: date

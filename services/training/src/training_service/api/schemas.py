@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, RootModel
 
-from hopekit.api.schemas import RequestModel, ResponseModel, text
+from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel
 from training_service.domain.course import Course, Session
 from training_service.domain.vocabulary import (
     AttendanceStatus,
@@ -19,14 +19,6 @@ from training_service.domain.vocabulary import (
 from training_service.service_layer.attendance import Recording, Rejection
 
 Hours = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
-# Bounded texts are used as the field's type: nested in another Annotated, pydantic would drop the bounds
-# and a longer value would reach the database (an error there, not a 422).
-if TYPE_CHECKING:
-    TrainerName = str
-    Place = str
-else:
-    TrainerName = text(100)
-    Place = text(120)
 
 
 class CourseRequest(RequestModel):
@@ -84,8 +76,8 @@ class SlotFields(RequestModel):
     ends_at: WallClock
     hours: Hours | None = Field(default=None, description="Taught hours; defaults to the slot's length.")
     kind: SessionKind = SessionKind.CORE
-    trainer: TrainerName | None = None
-    place: Place | None = None
+    trainer: Name | None = None
+    place: Reference | None = None
 
 
 class SessionRequest(SlotFields):
