@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.domain.scopes import vocabulary
 from gateway_service.service_layer.errors import Conflict
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin
@@ -58,10 +59,11 @@ def migrate() -> None:
 
 
 async def create_first_admin(
-    uow_factory: Callable[[], GatewayUnitOfWork], organisation: str, client_name: str
+    uow_factory: Callable[[], GatewayUnitOfWork], organisation: str, client_name: str, scopes: frozenset[str]
 ) -> IssuedCredentials:
+    """``scopes``: every scope of the installation (``domain.scopes.vocabulary`` of its upstreams)."""
     async with uow_factory() as uow:
-        issued = await bootstrap_admin(uow, organisation, client_name)
+        issued = await bootstrap_admin(uow, organisation, client_name, scopes)
         await uow.commit()
     return issued
 
@@ -71,16 +73,22 @@ def create_admin(
     organisation: Annotated[str, typer.Option(help="The programme operator's organisation name.")] = "AKTO",
     client_name: Annotated[str, typer.Option(help="A name for this admin client.")] = "operator-admin",
 ) -> None:
-    """Create an admin API client of the programme operator; prints its id and secret once."""
+    """Create an admin API client of the programme operator, with every scope; prints its id and secret once."""
     settings = GatewaySettings()
+    scopes = vocabulary(settings.upstreams)
     try:
-        issued = _with_database(settings, lambda uow: create_first_admin(uow, organisation, client_name))
+        issued = _with_database(settings, lambda uow: create_first_admin(uow, organisation, client_name, scopes))
     except Conflict as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from None
     typer.echo(
         json.dumps(
-            {"client_id": issued.client.client_id, "client_secret": issued.secret, "org_id": str(issued.client.org_id)}
+            {
+                "client_id": issued.client.client_id,
+                "client_secret": issued.secret,
+                "org_id": str(issued.client.org_id),
+                "scopes": sorted(issued.client.scopes),
+            }
         )
     )
 

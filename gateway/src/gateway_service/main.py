@@ -10,23 +10,38 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.routing import Route
 
+from gateway_service.adapters.denial_stores import DenialStoreUnavailable, make_denial_store
 from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.api import admin, oauth
+from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
+from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.routing import asyncapi, docs, overview, proxy
-from gateway_service.routing.limits import make_rate_limiter
+from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_upstream_client
 from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.revocations import Revocations
+from gateway_service.service_layer.verification import RevocationAwareVerifier
 from gateway_service.settings import GatewaySettings
 from hopekit.app import ServiceDefinition, build_service_app
-from hopekit.identity.tokens import TokenVerifier
 
-DOMAIN_ERRORS: dict[type[Exception], int] = {NotFound: 404, Conflict: 409, IdentityError: 422}
+DOMAIN_ERRORS: dict[type[Exception], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    IdentityError: 422,
+    DenialStoreUnavailable: 503,
+}
 
 
 def describe(error: Exception) -> dict[str, Any]:
+    if isinstance(error, ScopeOutsideVocabulary):
+        unknown = [
+            {"location": "body", "field": "scopes", "pointer": "/scopes", "type": "unknown_scope", "message": scope}
+            for scope in error.unknown
+        ]
+        return {"errors": unknown, "known_scopes": error.vocabulary}
     return {}
 
 
@@ -65,17 +80,34 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             )
             await key_ring.signer()
             app.state.key_ring = key_ring
+            revocations = Revocations(
+                make_denial_store(settings.redis_url, app.state.uow_factory),
+                token_lifetime_s=settings.token_ttl_s + settings.key_leeway_s,
+                refresh_s=settings.revocation_refresh_s,
+            )
+            await revocations.start()
+            app.state.revocations = revocations
             # The gateway trusts its own keys straight from its database, not through its own JWKS URL.
-            app.state.verifier = TokenVerifier(key_ring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+            app.state.verifier = RevocationAwareVerifier(
+                key_ring, revocations, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+            )
             app.state.upstream = make_upstream_client(settings)
             app.state.rate_limiter = make_rate_limiter(
                 settings.redis_url, settings.rate_limits, settings.rate_limit_window_s
+            )
+            app.state.token_throttle = TokenThrottle(
+                make_counter(settings.redis_url),
+                per_client=settings.token_attempts_per_client,
+                per_address=settings.token_attempts_per_address,
+                window_s=settings.token_attempts_window_s,
             )
             try:
                 yield
             finally:
                 await app.state.upstream.aclose()
                 await app.state.rate_limiter.close()
+                await app.state.token_throttle.close()
+                await revocations.stop()
 
     app.router.lifespan_context = lifespan
     return app

@@ -41,7 +41,15 @@ class GatewaySettings(ServiceSettings):
 
     rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
+    # POST /oauth/token attempts per window: a client needs one token per token_ttl_s, so these are generous.
+    token_attempts_per_client: int = Field(default=30, ge=1, le=1_000_000)
+    token_attempts_per_address: int = Field(default=300, ge=1, le=1_000_000)
+    token_attempts_window_s: int = Field(default=60, ge=1, le=3600)
+    # Shared by every gateway instance: rate limit counters and the token deny-list (else memory / database).
     redis_url: str | None = None
+    # How stale one instance's copy of the deny-list may be: a revocation made on another instance bites here
+    # within this many seconds (at once on the instance that made it).
+    revocation_refresh_s: float = Field(default=2.0, ge=0.05, le=60)
 
     # The gateway verifies with its own keys; this is what services are told to fetch.
     jwks_url: str | None = "http://127.0.0.1:8000/.well-known/jwks.json"

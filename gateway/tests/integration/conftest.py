@@ -1,4 +1,5 @@
-"""The gateway on a real port in front of the enrolment service (also on a real port), PostgreSQL and Kafka.
+"""The gateway on a real port in front of the enrolment and training services (also on real ports), PostgreSQL
+and Kafka.
 
 Beside them: a stub service that echoes what it receives or answers slowly, a socket that answers garbage,
 and a port where nothing listens, for the gateway's failure paths.
@@ -25,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 from enrolment_service.main import create_app as create_enrolment
 from enrolment_service.settings import EnrolmentSettings
 from gateway_service.cli import create_first_admin
+from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app as create_gateway
 from gateway_service.service_layer.keys import decrypt_key
 from gateway_service.settings import GatewaySettings
@@ -32,9 +34,12 @@ from hope_infra.kafka import find_free_port
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import SigningKey
 from hopekit.identity.principal import OrgKind, Role
+from training_service.main import create_app as create_training
+from training_service.settings import TrainingSettings
 
 GATEWAY_ROOT = Path(__file__).resolve().parents[2]
 ENROLMENT_ROOT = GATEWAY_ROOT.parent / "services" / "enrolment"
+TRAINING_ROOT = GATEWAY_ROOT.parent / "services" / "training"
 ISSUER = "https://gateway.hope.test"
 
 pytestmark = pytest.mark.integration
@@ -80,10 +85,15 @@ async def serve(app: Any, port: int) -> AsyncIterator[uvicorn.Server]:
         await asyncio.wait_for(task, 30)
 
 
+# Every path the stub service was asked for, so tests can tell what the gateway did not ask.
+STUB_SEEN: list[str] = []
+
+
 async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
     """/v1/echo answers what it received (headers, body size); /v1/slow takes its time."""
     if scope["type"] != "http":
         return
+    STUB_SEEN.append(scope["path"])
     size = 0
     more = True
     while more:
@@ -128,6 +138,7 @@ class Credentials:
 class Platform:
     gateway_url: str
     enrolment_url: str
+    training_url: str
     gateway_app: FastAPI
     settings: GatewaySettings
     http: httpx.AsyncClient
@@ -160,13 +171,22 @@ class Platform:
         assert response.status_code == 201, response.text
         return uuid.UUID(response.json()["id"])
 
+    @property
+    def every_scope(self) -> list[str]:
+        return sorted(vocabulary(self.settings.upstreams))
+
     async def client(
         self, org_kind: OrgKind, *roles: Role, org_id: uuid.UUID | None = None, scopes: list[str] | None = None
     ) -> Credentials:
+        """``scopes`` None: every scope, for tests about something else; scope tests say which they give."""
         org_id = org_id or await self.organisation(org_kind)
         response = await self.http.post(
             f"/admin/v1/organisations/{org_id}/clients",
-            json={"name": "partner-is", "roles": [role.value for role in roles], "scopes": scopes or []},
+            json={
+                "name": "partner-is",
+                "roles": [role.value for role in roles],
+                "scopes": self.every_scope if scopes is None else scopes,
+            },
             headers=await self.headers(self.admin),
         )
         assert response.status_code == 201, response.text
@@ -182,11 +202,14 @@ class Platform:
 
 @pytest.fixture(scope="module")
 async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[Platform]:
-    gateway_port, enrolment_port, stub_port, garbage_port, dead_port = (find_free_port() for _ in range(5))
+    gateway_port, enrolment_port, training_port, stub_port, garbage_port, dead_port = (
+        find_free_port() for _ in range(6)
+    )
     garbage = await asyncio.start_server(_garbage, "127.0.0.1", garbage_port)
     async with (
         fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
         fresh_database(postgres_admin_url, ENROLMENT_ROOT) as enrolment_db,
+        fresh_database(postgres_admin_url, TRAINING_ROOT) as training_db,
     ):
         settings = GatewaySettings(
             database_url=gateway_db,
@@ -196,12 +219,16 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
             port=gateway_port,
             upstreams={
                 "enrolment": f"http://127.0.0.1:{enrolment_port}",
+                "training": f"http://127.0.0.1:{training_port}",
                 "stub": f"http://127.0.0.1:{stub_port}",
                 "broken": f"http://127.0.0.1:{garbage_port}",
                 "down": f"http://127.0.0.1:{dead_port}",
             },
             upstream_read_timeout_s=1.0,
             max_body_bytes=64 * 1024,
+            # Every test asks for tokens from 127.0.0.1; the token endpoint's own limits have their own tests.
+            token_attempts_per_client=100_000,
+            token_attempts_per_address=100_000,
         )
         gateway_app = create_gateway(settings)
         enrolment_app = create_enrolment(
@@ -215,17 +242,32 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
                 relay_poll_interval_s=0.2,
             )
         )
+        training_app = create_training(
+            TrainingSettings(
+                database_url=training_db,
+                kafka_bootstrap=kafka_bootstrap,
+                jwt_issuer=ISSUER,
+                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+                environment="test",
+                log_json=False,
+                relay_poll_interval_s=0.2,
+            )
+        )
         async with (
             serve(gateway_app, gateway_port),
             serve(enrolment_app, enrolment_port),
+            serve(training_app, training_port),
             serve(stub_service, stub_port),
         ):
-            issued = await create_first_admin(gateway_app.state.uow_factory, "AKTO", "bootstrap-admin")
+            issued = await create_first_admin(
+                gateway_app.state.uow_factory, "AKTO", "bootstrap-admin", vocabulary(settings.upstreams)
+            )
             admin = Credentials(issued.client.client_id, issued.secret, issued.client.org_id)
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway_port}", timeout=20) as http:
                 yield Platform(
                     gateway_url=f"http://127.0.0.1:{gateway_port}",
                     enrolment_url=f"http://127.0.0.1:{enrolment_port}",
+                    training_url=f"http://127.0.0.1:{training_port}",
                     gateway_app=gateway_app,
                     settings=settings,
                     http=http,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from hopekit.identity.principal import OrgKind, Role
@@ -45,18 +43,3 @@ async def test_another_organisation_cannot_read_or_change_a_beneficiary(
     still = await platform.http.get(f"/api/enrolment/v1/beneficiaries/{person}", headers=headers_a)
     assert still.json()["pathway"]["status"] == "registered"
     assert still.json()["erased"] is False
-
-
-async def test_the_overview_composes_what_the_caller_may_see(platform: Platform, registration: Registration) -> None:
-    ofii = await platform.client(OrgKind.IMMIGRATION_OFFICE, Role.WRITER)
-    headers = await platform.headers(ofii)
-    created = await platform.http.post("/api/enrolment/v1/beneficiaries", json=registration(), headers=headers)
-    person = created.json()["id"]
-    response = await platform.http.get(f"/api/beneficiaries/{person}/overview", headers=headers)
-    assert response.status_code == 200, response.text
-    overview = response.json()
-    assert overview["partial"] is False
-    assert overview["sources"]["enrolment"]["status"] == "ok"
-    assert overview["sources"]["enrolment"]["data"]["id"] == person
-    unknown = await platform.http.get(f"/api/beneficiaries/{uuid.uuid4()}/overview", headers=headers)
-    assert unknown.status_code == 404

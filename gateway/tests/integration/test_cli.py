@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gateway_service.cli import app
+from gateway_service.domain.scopes import vocabulary
+from gateway_service.settings import DEFAULT_UPSTREAMS
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +28,8 @@ def test_migrate_then_create_the_first_admin_then_rotate_the_key(tmp_path: Path)
     credentials = json.loads(created.output)
     assert credentials["client_id"].startswith("hope_")
     assert len(credentials["client_secret"]) >= 40
+    # Every scope of the installation: read and write on each service behind the gateway.
+    assert set(credentials["scopes"]) == vocabulary(DEFAULT_UPSTREAMS)
     again = runner.invoke(app, ["create-admin", "--organisation", "AKTO", "--client-name", "second"], env=env)
     assert again.exit_code == 0
     assert json.loads(again.output)["org_id"] == credentials["org_id"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -16,7 +15,7 @@ from gateway_service.settings import GatewaySettings
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import running
 
-from .conftest import Platform, Registration
+from .conftest import Platform
 
 pytestmark = pytest.mark.integration
 
@@ -93,20 +92,3 @@ async def test_limits_hold_across_gateway_instances_sharing_redis(
             second.get("/api/stub/v1/echo", headers=headers),
         )
         assert sorted(r.status_code for r in results) == [200, 200, 200, 429, 429]
-
-
-async def test_an_overview_with_a_failed_service_is_partial(platform: Platform, registration: Registration) -> None:
-    ofii = await platform.client(OrgKind.IMMIGRATION_OFFICE, Role.WRITER)
-    headers = await platform.headers(ofii)
-    person = uuid.uuid4()
-    upstreams = dict(platform.settings.upstreams)
-    for upstream, status in ((upstreams["down"], "unavailable"), (upstreams["stub"] + "/v1/slow?", "timeout")):
-        # The enrolment source pointed at a dead port, then at one that takes too long.
-        settings = _settings(platform, upstreams={**upstreams, "enrolment": upstream}, overview_timeout_s=0.5)
-        async with running(create_app(settings)) as gateway:
-            response = await gateway.get(f"/api/beneficiaries/{person}/overview", headers=headers)
-        assert response.status_code == 200, response.text
-        overview = response.json()
-        assert overview["partial"] is True
-        assert overview["sources"]["enrolment"]["status"] == status
-        assert overview["sources"]["enrolment"]["data"] is None

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_good_credentials_give_a_signed_token_with_every_claim(platform: Platform) -> None:
-    client = await platform.client(OrgKind.IMMIGRATION_OFFICE, Role.WRITER, scopes=["enrolment"])
+    client = await platform.client(OrgKind.IMMIGRATION_OFFICE, Role.WRITER, scopes=["enrolment:read"])
     response = await platform.http.post(
         "/oauth/token",
         data={"grant_type": "client_credentials", "client_id": client.client_id, "client_secret": client.client_secret},
@@ -25,7 +25,7 @@ async def test_good_credentials_give_a_signed_token_with_every_claim(platform: P
     body = response.json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
-    assert body["scope"] == "enrolment"
+    assert body["scope"] == "enrolment:read"
     header = jwt.get_unverified_header(body["access_token"])
     jwks = (await platform.http.get("/.well-known/jwks.json")).json()
     assert header["alg"] == "ES256"
@@ -37,7 +37,7 @@ async def test_good_credentials_give_a_signed_token_with_every_claim(platform: P
     assert claims["org_id"] == str(client.org_id)
     assert claims["org_kind"] == "immigration_office"
     assert claims["roles"] == ["writer"]
-    assert claims["scope"] == "enrolment"
+    assert claims["scope"] == "enrolment:read"
     assert claims["exp"] - claims["iat"] == 900
     assert claims["jti"]
 
@@ -89,12 +89,12 @@ async def test_wrong_grant_type_is_refused(platform: Platform) -> None:
 
 
 async def test_a_scope_beyond_the_allowed_ones_is_refused(platform: Platform) -> None:
-    client = await platform.client(OrgKind.EMPLOYER, Role.WRITER, scopes=["employment"])
+    client = await platform.client(OrgKind.EMPLOYER, Role.WRITER, scopes=["employment:read"])
     form = {
         "grant_type": "client_credentials",
         "client_id": client.client_id,
         "client_secret": client.client_secret,
-        "scope": "employment enrolment",
+        "scope": "employment:read enrolment:read",
     }
     await _refused(platform, form, 400, "invalid_scope")
 

@@ -31,7 +31,9 @@ def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> No
     thing = merged["components"]["schemas"]["EnrolmentThing"]
     assert thing["properties"]["part"]["$ref"] == "#/components/schemas/EnrolmentPart"
     assert merged["info"]["x-hope-unavailable-services"] == ["training"]
-    assert "oauth2" in merged["components"]["securitySchemes"]
+    flow = merged["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+    assert set(flow["scopes"]) == {"enrolment:read", "enrolment:write", "training:read", "training:write"}
+    assert operation["security"] == [{"oauth2": ["enrolment:read"]}, {"HTTPBearer": []}]
 
 
 def test_the_asyncapi_document_lists_every_contract() -> None:

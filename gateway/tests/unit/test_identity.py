@@ -1,3 +1,4 @@
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -19,15 +20,34 @@ def test_siret_check_digit() -> None:
         Organisation(uuid.uuid4(), "X", OrgKind.EMPLOYER, "12345678901234", True, datetime.now(UTC))
 
 
-def test_secrets_are_stored_as_argon2id_hashes_only() -> None:
+async def test_secrets_are_stored_as_argon2id_hashes_only() -> None:
     secret = new_secret()
-    stored = hash_secret(secret)
+    stored = await hash_secret(secret)
     assert stored.startswith("$argon2id$")
     assert secret not in stored
-    assert secret_matches(secret, stored)
-    assert not secret_matches(secret + "x", stored)
-    assert not secret_matches(secret, None)
-    assert not secret_matches(secret, "not-a-hash")
+    assert await secret_matches(secret, stored)
+    assert not await secret_matches(secret + "x", stored)
+    assert not await secret_matches(secret, None)
+    assert not await secret_matches(secret, "not-a-hash")
+
+
+async def test_secret_checks_leave_the_event_loop_free() -> None:
+    stored = await hash_secret("s" * 43)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        assert await secret_matches("s" * 43, stored)
+    finally:
+        ticker.cancel()
+    # An argon2id check run on the loop itself would let the ticker run at most once.
+    assert ticks > 1
 
 
 def test_scopes_requested_must_be_allowed() -> None:

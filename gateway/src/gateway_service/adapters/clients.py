@@ -61,6 +61,8 @@ class ClientRepository:
             update(api_clients)
             .where(api_clients.c.client_id == client.client_id)
             .values(
+                roles=sorted(role.value for role in client.roles),
+                scopes=sorted(client.scopes),
                 secret_hash=client.secret_hash,
                 secret_rotated_at=client.secret_rotated_at,
                 revoked_at=client.revoked_at,

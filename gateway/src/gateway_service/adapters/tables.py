@@ -1,6 +1,6 @@
-"""The gateway schema: partner organisations, their API clients and the token signing keys."""
+"""The gateway schema: partner organisations, their API clients, the token signing keys and token denials."""
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, LargeBinary, String, Table, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, LargeBinary, String, Table, Uuid
 
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
@@ -45,4 +45,14 @@ signing_keys = Table(
     Column("public_jwk", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("retired_at", UTCDateTime, nullable=True),
+)
+
+# Used when no Redis is configured: which tokens are refused before their expiry (domain.revocation).
+token_denials = Table(
+    "token_denials",
+    metadata,
+    Column("holder", String(120), primary_key=True),
+    # Epoch seconds, compared with the tokens' own ``iat``.
+    Column("issued_until", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False, index=True),
 )

@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
-from gateway_service.api.dependencies import key_ring, operator_admin, unit_of_work
+from gateway_service.api.dependencies import key_ring, known_scopes, operator_admin, revocations, unit_of_work
 from gateway_service.api.schemas import (
+    ClientChange,
     ClientCredentials,
     ClientView,
     NewClient,
@@ -20,6 +21,7 @@ from gateway_service.api.schemas import (
 )
 from gateway_service.service_layer import organisations
 from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.revocations import Revocations
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.identity.principal import Principal
 
@@ -27,6 +29,8 @@ router = APIRouter(prefix="/admin/v1", tags=["admin"])
 
 Admin = Annotated[Principal, Depends(operator_admin)]
 UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
+Denials = Annotated[Revocations, Depends(revocations)]
+Vocabulary = Annotated[frozenset[str], Depends(known_scopes)]
 
 
 def _credentials(issued: organisations.IssuedCredentials) -> ClientCredentials:
@@ -63,19 +67,24 @@ async def get_organisation(org_id: UUID, principal: Admin, uow: UoW) -> Organisa
 
 
 @router.patch("/organisations/{org_id}", response_model=OrganisationView)
-async def change_organisation(org_id: UUID, body: OrganisationChange, principal: Admin, uow: UoW) -> OrganisationView:
-    """Deactivating an organisation stops every one of its clients from getting new tokens."""
+async def change_organisation(
+    org_id: UUID, body: OrganisationChange, principal: Admin, uow: UoW, denials: Denials
+) -> OrganisationView:
+    """Deactivating an organisation stops its clients from getting tokens and denies the ones they hold."""
     async with uow:
-        organisation = await organisations.set_active(uow, org_id, body.active)
+        organisation = await organisations.set_active(uow, org_id, body.active, denials)
         uow.audit(principal, "activate" if body.active else "deactivate", "organisation", org_id)
         await uow.commit()
     return OrganisationView.of(organisation)
 
 
 @router.post("/organisations/{org_id}/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCredentials)
-async def create_client(org_id: UUID, body: NewClient, principal: Admin, uow: UoW) -> ClientCredentials:
+async def create_client(
+    org_id: UUID, body: NewClient, principal: Admin, uow: UoW, scopes: Vocabulary
+) -> ClientCredentials:
+    """``scopes`` are ``<service>:read`` and ``<service>:write``; anything else is refused."""
     async with uow:
-        issued = await organisations.create_client(uow, org_id, body.name, body.roles, body.scopes)
+        issued = await organisations.create_client(uow, org_id, body.name, body.roles, body.scopes, scopes)
         uow.audit(principal, "create", "api_client", issued.client.client_id)
         await uow.commit()
     return _credentials(issued)
@@ -95,20 +104,35 @@ async def get_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
         return ClientView.of(await organisations.get_client(uow, client_id))
 
 
-@router.post("/clients/{client_id}/rotate-secret", response_model=ClientCredentials)
-async def rotate_secret(client_id: str, principal: Admin, uow: UoW) -> ClientCredentials:
-    """A new secret; the old one stops working at once (tokens already issued run to their expiry)."""
+@router.patch("/clients/{client_id}", response_model=ClientView)
+async def change_client(
+    client_id: str, body: ClientChange, principal: Admin, uow: UoW, denials: Denials, scopes: Vocabulary
+) -> ClientView:
+    """New roles or scopes; tokens issued with the old ones are refused from now on."""
     async with uow:
-        issued = await organisations.rotate_secret(uow, client_id)
+        client = await organisations.change_client(
+            uow, client_id, denials, scopes, roles=body.roles, scopes=body.scopes
+        )
+        uow.audit(principal, "change", "api_client", client_id)
+        await uow.commit()
+    return ClientView.of(client)
+
+
+@router.post("/clients/{client_id}/rotate-secret", response_model=ClientCredentials)
+async def rotate_secret(client_id: str, principal: Admin, uow: UoW, denials: Denials) -> ClientCredentials:
+    """A new secret; the old one, and every token issued with it, stop working at once."""
+    async with uow:
+        issued = await organisations.rotate_secret(uow, client_id, denials)
         uow.audit(principal, "rotate_secret", "api_client", client_id)
         await uow.commit()
     return _credentials(issued)
 
 
 @router.post("/clients/{client_id}/revoke", response_model=ClientView)
-async def revoke_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
+async def revoke_client(client_id: str, principal: Admin, uow: UoW, denials: Denials) -> ClientView:
+    """The client gets no more tokens, and the ones it holds are refused at once."""
     async with uow:
-        client = await organisations.revoke_client(uow, client_id)
+        client = await organisations.revoke_client(uow, client_id, denials)
         uow.audit(principal, "revoke", "api_client", client_id)
         await uow.commit()
     return ClientView.of(client)

@@ -12,10 +12,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
-from gateway_service.api.dependencies import key_ring, settings, unit_of_work
+from gateway_service.api.dependencies import key_ring, revocations, settings, token_throttle, unit_of_work
 from gateway_service.api.schemas import TokenResponse
+from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.service_layer.errors import TokenRefused
 from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.revocations import Revocations
 from gateway_service.service_layer.tokens import client_credentials
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import problem_response
@@ -42,6 +44,8 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 def _refusal(error: TokenRefused) -> JSONResponse:
     """A problem document that is also an RFC 6749 §5.2 error response (``error``, ``error_description``)."""
     headers = {"WWW-Authenticate": 'Basic realm="hope"'} if error.status == 401 else {}
+    if error.retry_after_s is not None:
+        headers["Retry-After"] = str(error.retry_after_s)
     response = problem_response(
         error.status,
         "oauth-" + error.error.replace("_", "-"),
@@ -58,12 +62,18 @@ def _refusal(error: TokenRefused) -> JSONResponse:
     "/oauth/token",
     response_model=TokenResponse,
     summary="Exchange client credentials for an access token (RFC 6749 §4.4)",
-    responses={400: {"description": "invalid_request, unsupported_grant_type, invalid_scope"}, 401: {}},
+    responses={
+        400: {"description": "invalid_request, unsupported_grant_type, invalid_scope"},
+        401: {"description": "invalid_client"},
+        429: {"description": "slow_down: too many attempts for this client id or from this address"},
+    },
 )
 async def token(
     request: Request,
     uow: Annotated[GatewayUnitOfWork, Depends(unit_of_work)],
     keys: Annotated[KeyRing, Depends(key_ring)],
+    denials: Annotated[Revocations, Depends(revocations)],
+    throttle: Annotated[TokenThrottle, Depends(token_throttle)],
     config: Annotated[GatewaySettings, Depends(settings)],
     grant_type: Annotated[str | None, Form()] = None,
     client_id: Annotated[str | None, Form()] = None,
@@ -74,18 +84,24 @@ async def token(
     if basic is not None:
         client_id, client_secret = basic
     try:
+        if any(len(value) > _FIELD_LIMIT for value in (client_id or "", client_secret or "", scope or "")):
+            raise TokenRefused("invalid_request", "a parameter is too long")
+        # Before anything costly: a refused attempt spends no argon2 time.
+        address = request.client.host if request.client else "unknown"
+        wait = await throttle.retry_after(address, client_id)
+        if wait is not None:
+            raise TokenRefused("slow_down", f"too many token requests; retry after {wait}s", 429, wait)
         if grant_type is None:
             raise TokenRefused("invalid_request", "grant_type is required")
         if grant_type != "client_credentials":
             raise TokenRefused("unsupported_grant_type", "only the client_credentials grant is supported")
         if not client_id or not client_secret:
             raise TokenRefused("invalid_client", "client authentication failed", 401)
-        if any(len(value) > _FIELD_LIMIT for value in (client_id, client_secret, scope or "")):
-            raise TokenRefused("invalid_request", "a parameter is too long")
         async with uow:
             grant = await client_credentials(
                 uow,
                 keys,
+                denials,
                 client_id=client_id,
                 client_secret=client_secret,
                 scope=scope,

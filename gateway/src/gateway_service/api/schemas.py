@@ -52,6 +52,11 @@ class NewClient(RequestModel):
     scopes: Annotated[list[Scope], Field(max_length=50)] = []
 
 
+class ClientChange(RequestModel):
+    roles: Annotated[list[Role], Field(min_length=1, max_length=5)] | None = None
+    scopes: Annotated[list[Scope], Field(max_length=50)] | None = None
+
+
 class ClientView(BaseModel):
     client_id: str
     org_id: uuid.UUID

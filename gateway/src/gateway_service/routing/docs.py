@@ -11,6 +11,7 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from gateway_service.domain.scopes import described, scope_for
 from gateway_service.settings import GatewaySettings
 
 router = APIRouter()
@@ -40,8 +41,9 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
     schemes = components.setdefault("securitySchemes", {})
     schemes["oauth2"] = {
         "type": "oauth2",
-        "description": "Client credentials issued by the programme operator.",
-        "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
+        "description": "Client credentials issued by the programme operator. Scopes limit what a client may do "
+        "through the gateway; the roles in its token still decide what each service allows.",
+        "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": described(services)}},
     }
     schemes.setdefault("HTTPBearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     tags = list(merged.get("tags", []))
@@ -55,12 +57,14 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
             if not path.startswith("/v1/") and path != "/v1":
                 continue
             operations = _prefix_refs(item, prefix)
-            for operation in operations.values():
+            for method, operation in operations.items():
                 if isinstance(operation, dict) and "responses" in operation:
                     operation["tags"] = [f"{service}: {tag}" for tag in operation.get("tags", [service])]
                     if "operationId" in operation:
                         operation["operationId"] = f"{service}_{operation['operationId']}"
-                    operation.setdefault("security", [{"oauth2": []}, {"HTTPBearer": []}])
+                    # Behind the gateway every operation needs its token, with the scope its method needs.
+                    needed = scope_for(service, method.upper())
+                    operation["security"] = [{"oauth2": [needed]}, {"HTTPBearer": []}]
             merged["paths"][f"/api/{service}{path}"] = operations
         for name, schema in spec.get("components", {}).get("schemas", {}).items():
             schemas[prefix + name] = _prefix_refs(schema, prefix)

@@ -91,6 +91,9 @@ class RateLimiter:
         await self._counter.close()
 
 
+def make_counter(redis_url: str | None) -> Counter:
+    return RedisCounter(redis_url) if redis_url else MemoryCounter()
+
+
 def make_rate_limiter(redis_url: str | None, limits: Mapping[str, int], window_s: int) -> RateLimiter:
-    counter: Counter = RedisCounter(redis_url) if redis_url else MemoryCounter()
-    return RateLimiter(counter, limits, window_s)
+    return RateLimiter(make_counter(redis_url), limits, window_s)

@@ -1,70 +1,109 @@
 """GET /api/beneficiaries/{id}/overview: what the caller may see of one person, from every service, at once.
 
-Each service is asked with the caller's own token, so each applies its own access rules; a service that is
-slow, down or broken leaves its part empty with a status saying why, and the answer is marked partial.
+Each part is asked with the caller's own token, so each service applies its own access rules. A part whose
+service the token's scopes do not cover is not asked at all (``out_of_scope``). A service that is slow, down
+or broken leaves its parts empty with a status saying why, and the answer is marked ``partial``. The person
+registry (enrolment) decides whether there is anyone to show: when it answers "no such person" to this
+caller, there is no overview either.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 import httpx
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from gateway_service.domain.scopes import read_scope
 from gateway_service.routing.proxy import Caller
+from gateway_service.routing.scopes import insufficient_scope
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
+from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var, traceparent_var
 
 router = APIRouter(tags=["composition"])
 
-# Where each service answers "this person, as this caller may see them"; services join as they exist.
-SOURCES: dict[str, str] = {"enrolment": "/v1/beneficiaries/{id}"}
+REGISTRY = "enrolment"
 
 
-class SourceStatus(StrEnum):
+@dataclass(frozen=True)
+class Source:
+    service: str
+    part: str
+    path: str
+
+
+# What each service tells about one person; services join as they exist.
+SOURCES = (
+    Source("enrolment", "beneficiary", "/v1/beneficiaries/{id}"),
+    Source("training", "ledger", "/v1/beneficiaries/{id}/ledger"),
+    Source("training", "language", "/v1/beneficiaries/{id}/language"),
+    Source("training", "qualifications", "/v1/beneficiaries/{id}/qualifications"),
+)
+
+
+class PartStatus(StrEnum):
     OK = "ok"
     NOT_VISIBLE = "not_visible"
+    OUT_OF_SCOPE = "out_of_scope"
     UNAVAILABLE = "unavailable"
     TIMEOUT = "timeout"
     ERROR = "error"
 
 
-class SourcePart(BaseModel):
-    status: SourceStatus
+FAILED = frozenset({PartStatus.UNAVAILABLE, PartStatus.TIMEOUT, PartStatus.ERROR})
+
+
+class Part(BaseModel):
+    status: PartStatus
     http_status: int | None = None
-    data: dict[str, Any] | None = None
+    data: dict[str, Any] | list[Any] | None = None
 
 
 class Overview(BaseModel):
     beneficiary_id: UUID
-    partial: bool
-    sources: dict[str, SourcePart]
+    partial: bool = Field(description="A part failed (unavailable, timeout, error): asking again may give more.")
+    sources: dict[str, dict[str, Part]] = Field(description="Service, then part of what it holds on the person.")
 
 
-async def _ask(client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout_s: float) -> SourcePart:
+async def _ask(client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout_s: float) -> Part:
     try:
         response = await asyncio.wait_for(client.get(url, headers=headers), timeout_s)
     except (TimeoutError, httpx.TimeoutException):
-        return SourcePart(status=SourceStatus.TIMEOUT)
+        return Part(status=PartStatus.TIMEOUT)
     except (httpx.ConnectError, httpx.PoolTimeout):
-        return SourcePart(status=SourceStatus.UNAVAILABLE)
+        return Part(status=PartStatus.UNAVAILABLE)
     except httpx.HTTPError:
-        return SourcePart(status=SourceStatus.ERROR)
+        return Part(status=PartStatus.ERROR)
     if response.status_code == 200:
         try:
-            return SourcePart(status=SourceStatus.OK, http_status=200, data=response.json())
+            data = response.json()
         except ValueError:
-            return SourcePart(status=SourceStatus.ERROR, http_status=200)
+            data = None
+        if isinstance(data, dict | list):
+            return Part(status=PartStatus.OK, http_status=200, data=data)
+        return Part(status=PartStatus.ERROR, http_status=200)
     if response.status_code in {403, 404}:
-        return SourcePart(status=SourceStatus.NOT_VISIBLE, http_status=response.status_code)
+        return Part(status=PartStatus.NOT_VISIBLE, http_status=response.status_code)
     if response.status_code in {502, 503}:
-        return SourcePart(status=SourceStatus.UNAVAILABLE, http_status=response.status_code)
-    return SourcePart(status=SourceStatus.ERROR, http_status=response.status_code)
+        return Part(status=PartStatus.UNAVAILABLE, http_status=response.status_code)
+    return Part(status=PartStatus.ERROR, http_status=response.status_code)
+
+
+def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
+    registry = sources.get(REGISTRY, {}).get("beneficiary")
+    if registry is not None and registry.status is PartStatus.NOT_VISIBLE:
+        return True
+    asked = [
+        part for parts in sources.values() for part in parts.values() if part.status is not PartStatus.OUT_OF_SCOPE
+    ]
+    return bool(asked) and all(part.status is PartStatus.NOT_VISIBLE for part in asked)
 
 
 @router.get(
@@ -80,14 +119,26 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
         "X-Request-ID": request_id_var.get() or "",
         "traceparent": traceparent_var.get() or "",
     }
-    asked = {
-        service: settings.upstreams[service].rstrip("/") + template.format(id=beneficiary_id)
-        for service, template in SOURCES.items()
-        if service in settings.upstreams
-    }
-    parts = await asyncio.gather(*(_ask(client, url, headers, settings.overview_timeout_s) for url in asked.values()))
-    sources = dict(zip(asked, parts, strict=True))
-    if sources and all(part.status is SourceStatus.NOT_VISIBLE for part in sources.values()):
+    sources = [source for source in SOURCES if source.service in settings.upstreams]
+    _ensure_some_scope(principal, sources)
+
+    async def fetch(source: Source) -> Part:
+        if read_scope(source.service) not in principal.scopes:
+            return Part(status=PartStatus.OUT_OF_SCOPE)
+        url = settings.upstreams[source.service].rstrip("/") + source.path.format(id=beneficiary_id)
+        return await _ask(client, url, headers, settings.overview_timeout_s)
+
+    parts = await asyncio.gather(*(fetch(source) for source in sources))
+    composed: dict[str, dict[str, Part]] = {}
+    for source, part in zip(sources, parts, strict=True):
+        composed.setdefault(source.service, {})[source.part] = part
+    if _visible_to_nobody(composed):
         raise Problem(404, "not-found", "No such beneficiary, or none you may see.")
-    partial = any(part.status not in {SourceStatus.OK, SourceStatus.NOT_VISIBLE} for part in sources.values())
-    return Overview(beneficiary_id=beneficiary_id, partial=partial, sources=sources)
+    partial = any(part.status in FAILED for parts in composed.values() for part in parts.values())
+    return Overview(beneficiary_id=beneficiary_id, partial=partial, sources=composed)
+
+
+def _ensure_some_scope(principal: Principal, sources: list[Source]) -> None:
+    needed = sorted({read_scope(source.service) for source in sources})
+    if needed and not any(scope in principal.scopes for scope in needed):
+        raise insufficient_scope(needed, "An overview needs the read scope of at least one of its services.")

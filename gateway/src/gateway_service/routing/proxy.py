@@ -7,12 +7,13 @@ from typing import Annotated
 
 import httpx
 from fastapi import APIRouter, Depends, Request
-from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 
-from gateway_service.routing.headers import downstream_response_headers, upstream_request_headers
+from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
-from gateway_service.routing.upstreams import upstream_problem
+from gateway_service.routing.scopes import ensure_service_scope
+from gateway_service.routing.upstreams import relay_response, upstream_problem
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
 from hopekit.api.security import authenticated
@@ -25,6 +26,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 async def rate_limited(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    """The caller: authenticated (denied tokens refused), within its rate limit, and on /api/<service>/v1 scoped."""
     limiter: RateLimiter = request.app.state.rate_limiter
     decision = await limiter.check(principal)
     if not decision.allowed:
@@ -34,6 +36,7 @@ async def rate_limited(request: Request, principal: Annotated[Principal, Depends
             f"This client may make {decision.limit} requests per window; retry after {decision.retry_after_s}s.",
             headers={"Retry-After": str(decision.retry_after_s), "RateLimit-Limit": str(decision.limit)},
         )
+    ensure_service_scope(request, principal)
     return principal
 
 
@@ -68,18 +71,20 @@ async def proxy(service: str, path: str, request: Request, principal: Caller) ->
                 yield chunk
 
     has_body = request.method not in {"GET", "HEAD", "OPTIONS", "DELETE"} or "content-length" in request.headers
-    outgoing = client.build_request(
+    # Built directly rather than by client.build_request: the caller's headers pass as they are, without the
+    # client's defaults (its User-Agent, an Accept-Encoding the caller never asked for) or the cost of merging them.
+    outgoing = httpx.Request(
         request.method,
         upstream_url(request, service, base),
         headers=headers,
         content=body() if has_body else None,
+        extensions={"timeout": client.timeout.as_dict()},
     )
     try:
         upstream = await client.send(outgoing, stream=True)
     except httpx.HTTPError as error:
         raise upstream_problem(service, error) from error
-    response = StreamingResponse(
-        upstream.aiter_raw(), status_code=upstream.status_code, background=BackgroundTask(upstream.aclose)
-    )
-    response.raw_headers = downstream_response_headers(upstream.headers.raw)
-    return response
+    except ClientDisconnect:
+        # The caller left while its body was being passed on: nobody is left to answer (nginx's 499).
+        return Response(status_code=499)
+    return await relay_response(service, upstream)

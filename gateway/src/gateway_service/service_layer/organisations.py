@@ -1,4 +1,8 @@
-"""Partner organisations and their API clients, managed by the programme operator."""
+"""Partner organisations and their API clients, managed by the programme operator.
+
+Revoking a client, rotating its secret, changing its roles or scopes, and deactivating its organisation all
+deny the tokens issued before: a change of trust takes effect now, not when those tokens expire.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from datetime import UTC, datetime
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.domain.identity import ApiClient, Organisation
+from gateway_service.domain.revocation import client_holder, organisation_holder
+from gateway_service.domain.scopes import ensure_known
 from gateway_service.service_layer.credentials import hash_secret, new_client_id, new_secret
 from gateway_service.service_layer.errors import Conflict, NotFound
+from gateway_service.service_layer.revocations import Revocations
 from hopekit.identity.principal import OrgKind, Role
 
 
@@ -41,25 +48,33 @@ async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organis
     return organisation
 
 
-async def set_active(uow: GatewayUnitOfWork, org_id: uuid.UUID, active: bool) -> Organisation:
+async def set_active(uow: GatewayUnitOfWork, org_id: uuid.UUID, active: bool, revocations: Revocations) -> Organisation:
     organisation = await get_organisation(uow, org_id)
     organisation.active = active
     await uow.organisations.save(organisation)
+    if not active:
+        await revocations.deny(uow, organisation_holder(org_id), datetime.now(UTC))
     return organisation
 
 
 async def create_client(
-    uow: GatewayUnitOfWork, org_id: uuid.UUID, name: str, roles: Iterable[Role], scopes: Iterable[str]
+    uow: GatewayUnitOfWork,
+    org_id: uuid.UUID,
+    name: str,
+    roles: Iterable[Role],
+    scopes: Iterable[str],
+    known_scopes: frozenset[str],
 ) -> IssuedCredentials:
+    allowed = ensure_known(scopes, known_scopes)
     await get_organisation(uow, org_id)
     secret = new_secret()
     client = ApiClient(
         client_id=new_client_id(),
         org_id=org_id,
         name=name,
-        secret_hash=hash_secret(secret),
+        secret_hash=await hash_secret(secret),
         roles=frozenset(roles),
-        scopes=frozenset(scopes),
+        scopes=allowed,
         created_at=datetime.now(UTC),
     )
     await uow.clients.add(client)
@@ -73,30 +88,60 @@ async def get_client(uow: GatewayUnitOfWork, client_id: str) -> ApiClient:
     return client
 
 
-async def rotate_secret(uow: GatewayUnitOfWork, client_id: str) -> IssuedCredentials:
+async def change_client(
+    uow: GatewayUnitOfWork,
+    client_id: str,
+    revocations: Revocations,
+    known_scopes: frozenset[str],
+    *,
+    roles: Iterable[Role] | None = None,
+    scopes: Iterable[str] | None = None,
+) -> ApiClient:
+    """New roles or scopes hold from now on: tokens carrying the old ones are denied."""
+    allowed = ensure_known(scopes, known_scopes) if scopes is not None else None
+    client = await get_client(uow, client_id)
+    if client.revoked:
+        raise Conflict("a revoked client cannot be changed")
+    new_roles = frozenset(roles) if roles is not None else client.roles
+    new_scopes = allowed if allowed is not None else client.scopes
+    if (new_roles, new_scopes) == (client.roles, client.scopes):
+        return client
+    client.roles, client.scopes = new_roles, new_scopes
+    await uow.clients.save(client)
+    await revocations.deny(uow, client_holder(client_id), datetime.now(UTC))
+    return client
+
+
+async def rotate_secret(uow: GatewayUnitOfWork, client_id: str, revocations: Revocations) -> IssuedCredentials:
+    """A secret is rotated when it may have leaked, so tokens got with it are denied too."""
     client = await get_client(uow, client_id)
     if client.revoked:
         raise Conflict("a revoked client cannot get a new secret")
     secret = new_secret()
-    client.secret_hash = hash_secret(secret)
+    client.secret_hash = await hash_secret(secret)
     client.secret_rotated_at = datetime.now(UTC)
     await uow.clients.save(client)
+    await revocations.deny(uow, client_holder(client_id), client.secret_rotated_at)
     return IssuedCredentials(client=client, secret=secret)
 
 
-async def revoke_client(uow: GatewayUnitOfWork, client_id: str) -> ApiClient:
+async def revoke_client(uow: GatewayUnitOfWork, client_id: str, revocations: Revocations) -> ApiClient:
     client = await get_client(uow, client_id)
     if not client.revoked:
         client.revoked_at = datetime.now(UTC)
         await uow.clients.save(client)
+        await revocations.deny(uow, client_holder(client_id), client.revoked_at)
     return client
 
 
-async def bootstrap_admin(uow: GatewayUnitOfWork, organisation_name: str, client_name: str) -> IssuedCredentials:
+async def bootstrap_admin(
+    uow: GatewayUnitOfWork, organisation_name: str, client_name: str, scopes: frozenset[str]
+) -> IssuedCredentials:
     """The first admin client of a new installation, in the programme operator's organisation."""
     organisation = await uow.organisations.by_name(organisation_name)
     if organisation is None:
         organisation = await create_organisation(uow, organisation_name, OrgKind.PROGRAMME_OPERATOR, None)
     elif organisation.org_kind is not OrgKind.PROGRAMME_OPERATOR:
         raise Conflict("the organisation exists and is not the programme operator")
-    return await create_client(uow, organisation.id, client_name, [Role.ADMIN], [])
+    # Every scope: the operator's admin may act on every service, as far as the services' own rules allow.
+    return await create_client(uow, organisation.id, client_name, [Role.ADMIN], scopes, scopes)

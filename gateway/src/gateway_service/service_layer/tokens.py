@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.domain.identity import UnknownScopes
+from gateway_service.domain.revocation import issue_instant
 from gateway_service.service_layer.credentials import secret_matches
 from gateway_service.service_layer.errors import TokenRefused
 from gateway_service.service_layer.keys import KeyRing
+from gateway_service.service_layer.revocations import Revocations
 from hopekit.identity.tokens import mint_token
 
 _BAD_CLIENT = "client authentication failed"
@@ -25,6 +27,7 @@ class TokenGrant:
 async def client_credentials(
     uow: GatewayUnitOfWork,
     keys: KeyRing,
+    revocations: Revocations,
     *,
     client_id: str,
     client_secret: str,
@@ -35,7 +38,7 @@ async def client_credentials(
 ) -> TokenGrant:
     client = await uow.clients.get(client_id)
     # The hash is checked even for an unknown client: the answer time says nothing about which ids exist.
-    if not secret_matches(client_secret, client.secret_hash if client else None) or client is None:
+    if not await secret_matches(client_secret, client.secret_hash if client else None) or client is None:
         raise TokenRefused("invalid_client", _BAD_CLIENT, 401)
     if client.revoked:
         raise TokenRefused("invalid_client", _BAD_CLIENT, 401)
@@ -46,7 +49,8 @@ async def client_credentials(
         scopes = client.granted_scopes(scope)
     except UnknownScopes as error:
         raise TokenRefused("invalid_scope", str(error)) from error
-    now = datetime.now(UTC)
+    first_valid = await revocations.first_valid_second(uow, client.client_id, organisation.id)
+    now = issue_instant(datetime.now(UTC), first_valid)
     token = mint_token(
         await keys.signer(),
         issuer=issuer,

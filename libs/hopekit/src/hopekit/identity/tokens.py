@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import jwt
+from jwt import PyJWK
 
 from hopekit.identity.keys import SIGNING_ALGORITHM, KeySet, SigningKey
 from hopekit.identity.principal import OrgKind, Principal, Role
@@ -56,14 +60,58 @@ def mint_token(
     return jwt.encode(claims, key.private_pem, algorithm=SIGNING_ALGORITHM, headers={"kid": key.kid})
 
 
+@dataclass(frozen=True)
+class _Verified:
+    principal: Principal
+    expires_at: float
+    kid: str
+    key: PyJWK
+
+
 class TokenVerifier:
-    def __init__(self, keys: KeySet, *, issuer: str, audience: str, leeway_s: int = 30) -> None:
+    """Checks a bearer token and gives its principal.
+
+    A client sends the same token on every call until it expires, so a token that passed every check is
+    remembered (by its exact text) until its ``exp``: later calls only check that it has not expired and that
+    the key set still holds the very key that verified it, and skip the signature check.
+    """
+
+    def __init__(
+        self, keys: KeySet, *, issuer: str, audience: str, leeway_s: int = 30, cache_size: int = 10_000
+    ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._leeway_s = leeway_s
+        self._cache_size = cache_size
+        self._verified: dict[str, _Verified] = {}
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            # Same rule as the full check: expired once ``exp`` is more than the leeway in the past.
+            if time.time() - self._leeway_s < known.expires_at and await self._keys.key_for(known.kid) is known.key:
+                return known.principal
+            self._verified.pop(token, None)
+        principal, verified = await self._verify(token)
+        self._remember(token, verified)
+        return principal
+
+    def _remember(self, token: str, verified: _Verified) -> None:
+        if self._cache_size <= 0:
+            return
+        if len(self._verified) >= self._cache_size:
+            now = time.time() - self._leeway_s
+            for stale in [t for t, v in self._verified.items() if v.expires_at <= now]:
+                del self._verified[stale]
+            # Still full of live tokens: forget the oldest, a tenth more than needed so this scan stays rare.
+            excess = len(self._verified) - self._cache_size + 1
+            if excess > 0:
+                for oldest in list(itertools.islice(self._verified, excess + self._cache_size // 10)):
+                    del self._verified[oldest]
+        self._verified[token] = verified
+
+    async def _verify(self, token: str) -> tuple[Principal, _Verified]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError as error:
@@ -99,7 +147,12 @@ class TokenVerifier:
             raise InvalidToken("token from an unknown issuer") from error
         except jwt.PyJWTError as error:
             raise InvalidToken("invalid token") from error
-        return _principal(claims)
+        principal = _principal(claims)
+        try:
+            expires_at = float(claims["exp"])
+        except (TypeError, ValueError) as error:
+            raise InvalidToken("invalid token") from error
+        return principal, _Verified(principal, expires_at, kid, key)
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

@@ -1,0 +1,447 @@
+"""What the gateway adds: the same beneficiary read called directly on enrolment and through the gateway.
+
+Both services run as their own uvicorn processes (one worker each), each on a fresh PostgreSQL database;
+enrolment trusts the gateway's JWKS and every call carries a real token from the gateway's /oauth/token.
+The load comes from other processes: this package's open-loop generator (``benchmarks.load``) at a fixed
+rate, and wrk (installed with apt-get when missing and running as root; else ``benchmarks.load closed``)
+at saturation. Direct and gateway runs alternate so that background load hits both alike.
+Token verification and the secret hash are also timed in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from jwt import PyJWK
+
+from benchmarks.enrolment_latency import ENROLMENT_ROOT, _percentile
+from benchmarks.environment import BenchEnvironment
+from benchmarks.report import Report
+from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
+from gateway_service.settings import DEFAULT_RATE_LIMITS, GatewaySettings
+from hope_infra.kafka import find_free_port
+from hopekit.db.migrations import upgrade
+from hopekit.identity.keys import generate_signing_key
+from hopekit.identity.principal import OrgKind, Role
+from hopekit.identity.tokens import TokenVerifier, mint_token
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+GATEWAY_ROOT = REPOSITORY / "gateway"
+# Per target: direct and gateway requests are interleaved one by one, so enrolment sees twice this rate.
+RATE = 100
+FIXED_S = 20
+SATURATION_S = 8
+ROUNDS = 2
+CONNECTIONS = 32
+TOKEN_S = 10
+TOKEN_CONNECTIONS = 4
+# High enough that no limit of the gateway's own throttles the measurement.
+UNLIMITED = 1_000_000_000
+ROLES = [role.value for role in Role]
+
+
+@dataclass
+class Servers:
+    gateway: str
+    enrolment: str
+    gateway_process: subprocess.Popen[bytes]
+    enrolment_process: subprocess.Popen[bytes]
+
+
+def _uvicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port), "--no-access-log"]
+    return subprocess.Popen([*command, "--log-level", "warning"], env={**os.environ, **env})
+
+
+def _gateway_env(database_url: str, enrolment: str, var_dir: Path) -> dict[str, str]:
+    env = {
+        "HOPE_GATEWAY_DATABASE_URL": database_url,
+        "HOPE_GATEWAY_ENVIRONMENT": "test",
+        "HOPE_GATEWAY_VAR_DIR": str(var_dir),
+        "HOPE_GATEWAY_LOG_LEVEL": "WARNING",
+        "HOPE_GATEWAY_TOKEN_TTL_S": "3600",
+        "HOPE_GATEWAY_UPSTREAMS": json.dumps({"enrolment": enrolment}),
+        "HOPE_GATEWAY_RATE_LIMITS": json.dumps(dict.fromkeys(sorted({*ROLES, *DEFAULT_RATE_LIMITS}), UNLIMITED)),
+    }
+    # The token endpoint's attempt limits, and any other count limit the gateway grows, as high as they go.
+    for name, field in GatewaySettings.model_fields.items():
+        counted = "limit" in name or name.startswith("token_attempts")
+        if counted and "window" not in name and name != "rate_limits" and field.annotation is int:
+            bounds = [getattr(m, "le", None) or getattr(m, "lt", None) for m in field.metadata]
+            highest = min([UNLIMITED, *(int(bound) for bound in bounds if bound is not None)])
+            env[f"HOPE_GATEWAY_{name.upper()}"] = str(highest)
+    return env
+
+
+async def _wait_ready(base: str, process: subprocess.Popen[bytes], name: str) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited during start-up")
+            try:
+                if (await client.get(f"{base}/health/ready")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{name} not ready")
+
+
+def _create_admin(env: dict[str, str]) -> tuple[str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "gateway_service.cli", "create-admin", "--client-name", "bench-admin"],
+        env={**os.environ, **env},
+        capture_output=True,
+        check=True,
+    )
+    issued = json.loads(done.stdout)
+    return issued["client_id"], issued["client_secret"]
+
+
+async def _token(http: httpx.AsyncClient, gateway: str, client_id: str, secret: str) -> str:
+    response = await http.post(
+        f"{gateway}/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+async def _bench_client(http: httpx.AsyncClient, gateway: str, admin_token: str) -> tuple[str, str]:
+    """A partner client as the issue's scope enforcement will want it: enrolment:read, no scope asked for."""
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    response = await http.post(
+        f"{gateway}/admin/v1/organisations",
+        json={"name": f"bench-ofii-{uuid.uuid4().hex[:6]}", "org_kind": OrgKind.IMMIGRATION_OFFICE.value},
+        headers=headers,
+    )
+    response.raise_for_status()
+    response = await http.post(
+        f"{gateway}/admin/v1/organisations/{response.json()['id']}/clients",
+        json={"name": "bench-partner", "roles": [Role.WRITER.value], "scopes": ["enrolment:read"]},
+        headers=headers,
+    )
+    response.raise_for_status()
+    return response.json()["client_id"], response.json()["client_secret"]
+
+
+async def _beneficiary(http: httpx.AsyncClient, enrolment: str, token: str) -> str:
+    response = await http.post(
+        f"{enrolment}/v1/beneficiaries",
+        json={
+            "given_name": "Bench",
+            "family_name": f"Person-{uuid.uuid4().hex[:12]}",
+            "birth_date": "1990-01-01",
+            "nationality": "AFG",
+            "protection_status": "refugee",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    response.raise_for_status()
+    beneficiary: str = response.json()["id"]
+    return beneficiary
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---- load generators (separate processes) -------------------------------------------------------------------
+
+
+async def _open_loop(urls: list[str], token: str) -> list[dict[str, Any]]:
+    command = [sys.executable, "-m", "benchmarks.load", "open", *urls, "-H", f"Authorization: Bearer {token}"]
+    command += ["--rate", str(RATE), "--duration", str(FIXED_S), "--warmup", "2"]
+    goals: list[dict[str, Any]] = (await _json_from(command))["goals"]
+    return goals
+
+
+async def _json_from(command: list[str]) -> dict[str, Any]:
+    process = await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE, cwd=REPOSITORY)
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[:4]} failed with exit code {process.returncode}")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def ensure_wrk() -> str | None:
+    """wrk from Debian, installed like the Kafka provisioner installs Java; None means use the Python fallback."""
+    found = shutil.which("wrk")
+    if found or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return found
+    print("  wrk not found, installing it with apt-get", flush=True)
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "wrk"]
+    if subprocess.run(install, capture_output=True, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
+        subprocess.run(install, capture_output=True, check=False)
+    return shutil.which("wrk")
+
+
+@dataclass
+class Saturation:
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+    @property
+    def per_s(self) -> float:
+        return self.requests / self.seconds
+
+
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_ms(text: str, label: str) -> float | None:
+    found = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
+    return float(found.group(1)) * _WRK_UNITS[found.group(2)] if found else None
+
+
+async def _saturate(
+    wrk: str | None,
+    work_dir: Path,
+    url: str,
+    headers: list[str],
+    connections: int,
+    seconds: float,
+    *,
+    method: str = "GET",
+    body: str = "",
+) -> Saturation:
+    if wrk is None:
+        command = [sys.executable, "-m", "benchmarks.load", "closed", url, "--connections", str(connections)]
+        command += ["--duration", str(seconds), "--warmup", "1", "--processes", "2", "--method", method]
+        command += ["--body", body]
+        for header in headers:
+            command += ["-H", header]
+        result = await _json_from(command)
+        return Saturation(result["requests"], result["errors"], seconds)
+    script = work_dir / f"wrk-{uuid.uuid4().hex[:6]}.lua"
+    lua_headers = "".join(
+        f"wrk.headers[{json.dumps(h.split(':', 1)[0])}] = {json.dumps(h.split(':', 1)[1].strip())}\n" for h in headers
+    )
+    # No body at all for a GET (an empty one would still send Content-Length: 0).
+    lua_body = f"wrk.body = {json.dumps(body)}\n" if body else ""
+    script.write_text(f"wrk.method = {json.dumps(method)}\n{lua_body}{lua_headers}")
+    # One wrk thread: the machine's two cores are needed by the servers; wrk keeps up with far more than this.
+    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url]
+    process = await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE)
+    out, _ = await process.communicate()
+    text = out.decode()
+    total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", text)
+    if process.returncode != 0 or total is None:
+        raise RuntimeError(f"wrk failed:\n{text}")
+    elapsed = float(total.group(2)) * _WRK_UNITS[total.group(3)] / 1000
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return Saturation(int(total.group(1)) - errors, errors, elapsed, _wrk_ms(text, "50%"), _wrk_ms(text, "99%"))
+
+
+# ---- the section ---------------------------------------------------------------------------------------------
+
+
+async def run(environment: BenchEnvironment, report: Report) -> None:
+    wrk = ensure_wrk()
+    gateway_port, enrolment_port = find_free_port(), find_free_port()
+    gateway, enrolment = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{enrolment_port}"
+    async with environment.database() as gateway_db, environment.database() as enrolment_db:
+        await asyncio.to_thread(upgrade, GATEWAY_ROOT, gateway_db)
+        await asyncio.to_thread(upgrade, ENROLMENT_ROOT, enrolment_db)
+        gateway_env = _gateway_env(gateway_db, enrolment, environment.work_dir / "gateway")
+        admin_id, admin_secret = await asyncio.to_thread(_create_admin, gateway_env)
+        gateway_process = _uvicorn("gateway_service.main:create_app", gateway_port, gateway_env)
+        enrolment_process = _uvicorn(
+            "enrolment_service.main:create_app",
+            enrolment_port,
+            {
+                "HOPE_ENROLMENT_DATABASE_URL": enrolment_db,
+                "HOPE_ENROLMENT_KAFKA_BOOTSTRAP": environment.kafka_bootstrap,
+                "HOPE_ENROLMENT_JWKS_URL": f"{gateway}/.well-known/jwks.json",
+                "HOPE_ENROLMENT_ENVIRONMENT": "test",
+                "HOPE_ENROLMENT_VAR_DIR": str(environment.work_dir / "enrolment"),
+                "HOPE_ENROLMENT_LOG_LEVEL": "WARNING",
+            },
+        )
+        try:
+            await _wait_ready(gateway, gateway_process, "gateway")
+            await _wait_ready(enrolment, enrolment_process, "enrolment")
+            await _measure(
+                Servers(gateway, enrolment, gateway_process, enrolment_process),
+                (admin_id, admin_secret),
+                wrk,
+                environment.work_dir,
+                report,
+            )
+        finally:
+            for process in (gateway_process, enrolment_process):
+                process.terminate()
+            for process in (gateway_process, enrolment_process):
+                process.wait(timeout=20)
+    await _verification(report)
+
+
+async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, work_dir: Path, report: Report) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        admin_token = await _token(http, servers.gateway, *admin)
+        client_id, client_secret = await _bench_client(http, servers.gateway, admin_token)
+        token = await _token(http, servers.gateway, client_id, client_secret)
+        beneficiary = await _beneficiary(http, servers.enrolment, token)
+        urls = {
+            "direct": f"{servers.enrolment}/v1/beneficiaries/{beneficiary}",
+            "gateway": f"{servers.gateway}/api/enrolment/v1/beneficiaries/{beneficiary}",
+        }
+        for url in urls.values():
+            response = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, f"{url}: {response.status_code} {response.text}"
+    headers = [f"Authorization: Bearer {token}"]
+    generator = "wrk " + _wrk_version(wrk) if wrk else "benchmarks.load closed (2 processes)"
+    section = "gateway: the load"
+    report.add(section, "fixed rate", "benchmarks.load open loop (own process, pacing thread, targets interleaved)")
+    report.add(section, "saturation", f"{generator} (own process, 1 thread)")
+    report.add(section, "machine", f"{os.cpu_count()} cores shared by generator, gateway, enrolment, PostgreSQL")
+
+    # Warm-up: connections, the enrolment's pool and caches, the gateway's key ring.
+    for url in urls.values():
+        await _saturate(wrk, work_dir, url, headers, CONNECTIONS, 2)
+
+    # One generator, direct and gateway requests alternating: both meet the same background load.
+    fixed = dict(zip(urls, await _open_loop(list(urls.values()), token), strict=True))
+    p = {
+        name: (_percentile(r["latency_s"], 0.50) * 1000, _percentile(r["latency_s"], 0.99) * 1000)
+        for name, r in fixed.items()
+    }
+    lateness = [lag for result in fixed.values() for lag in result["lateness_s"]]
+    section = f"gateway: beneficiary read at {RATE} req/s each (open loop, interleaved, {FIXED_S}s)"
+    for name in urls:
+        errors = fixed[name]["errors"]
+        report.add(section, f"{name} p50 / p99", f"{p[name][0]:.2f} / {p[name][1]:.2f} ms ({errors} errors)")
+    report.add(section, "added p50", f"{p['gateway'][0] - p['direct'][0]:.2f} ms", "<= 1 ms")
+    report.add(section, "added p99", f"{p['gateway'][1] - p['direct'][1]:.2f} ms", "<= 3 ms")
+    report.add(
+        section,
+        "generator send lag p50 / p99",
+        f"{_percentile(lateness, 0.5) * 1000:.2f} / {_percentile(lateness, 0.99) * 1000:.2f} ms (in both)",
+    )
+
+    runs: dict[str, list[Saturation]] = {"direct": [], "gateway": []}
+    cpu = {"gateway": 0.0, "enrolment": 0.0}
+    proxied = 0
+    for _ in range(ROUNDS):
+        for name, url in urls.items():
+            before = {
+                "gateway": _cpu_s(servers.gateway_process.pid),
+                "enrolment": _cpu_s(servers.enrolment_process.pid),
+            }
+            measured = await _saturate(wrk, work_dir, url, headers, CONNECTIONS, SATURATION_S)
+            runs[name].append(measured)
+            if name == "gateway":
+                proxied += measured.requests + measured.errors
+                cpu["gateway"] += _cpu_s(servers.gateway_process.pid) - before["gateway"]
+                cpu["enrolment"] += _cpu_s(servers.enrolment_process.pid) - before["enrolment"]
+    rate = {name: sum(r.requests for r in v) / sum(r.seconds for r in v) for name, v in runs.items()}
+    section = f"gateway: beneficiary read at saturation ({CONNECTIONS} connections, {ROUNDS}x{SATURATION_S}s each)"
+    for name in urls:
+        last = runs[name][-1]
+        tail = f", p50 {last.p50_ms:.1f} / p99 {last.p99_ms:.1f} ms" if last.p99_ms is not None else ""
+        failed = sum(r.errors for r in runs[name])
+        report.add(section, name, f"{rate[name]:,.0f} req/s ({failed} errors{tail})")
+    report.add(section, "gateway / direct", f"{rate['gateway'] / rate['direct']:.0%}", ">= 70 %")
+    if proxied:
+        report.add(section, "gateway CPU per proxied request", f"{cpu['gateway'] / proxied * 1000:.2f} ms")
+        report.add(section, "enrolment CPU per request", f"{cpu['enrolment'] / proxied * 1000:.2f} ms")
+
+    await _token_endpoint(servers.gateway, client_id, client_secret, wrk, work_dir, report)
+
+
+def _wrk_version(wrk: str | None) -> str:
+    if wrk is None:
+        return ""
+    out = subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False).stdout
+    found = re.search(r"wrk (\S+)", out)
+    return found.group(1) if found else ""
+
+
+async def _token_endpoint(
+    gateway: str, client_id: str, secret: str, wrk: str | None, work_dir: Path, report: Report
+) -> None:
+    body = f"grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
+    headers = ["Content-Type: application/x-www-form-urlencoded"]
+    url = f"{gateway}/oauth/token"
+    measured = await _saturate(wrk, work_dir, url, headers, TOKEN_CONNECTIONS, TOKEN_S, method="POST", body=body)
+    stored = await _maybe_awaited(hash_secret(new_secret()))
+    candidate = new_secret()
+    timings = []
+    for _ in range(20):
+        started = time.perf_counter()
+        await _maybe_awaited(secret_matches(candidate, stored))
+        timings.append(time.perf_counter() - started)
+    section = f"gateway: POST /oauth/token at saturation ({TOKEN_CONNECTIONS} connections, {TOKEN_S}s)"
+    report.add(section, "tokens", f"{measured.per_s:,.1f} tokens/s ({measured.errors} errors)")
+    report.add(section, "argon2id verify per request", f"{statistics.median(timings) * 1000:.1f} ms (by design)")
+
+
+async def _maybe_awaited(result: Any) -> Any:
+    """The gateway's hashing functions, whether they run on the event loop or hand the work to a thread."""
+    return await result if inspect.isawaitable(result) else result
+
+
+class _OneKey:
+    def __init__(self, kid: str, key: PyJWK) -> None:
+        self._kid, self._key = kid, key
+
+    async def key_for(self, kid: str) -> PyJWK | None:
+        return self._key if kid == self._kid else None
+
+
+async def _verification(report: Report) -> None:
+    key = generate_signing_key()
+    issuer, audience = "https://gateway.hope.bench", "hope-platform"
+    verifier = TokenVerifier(_OneKey(key.kid, PyJWK(key.public_jwk())), issuer=issuer, audience=audience)
+
+    def mint() -> str:
+        return mint_token(
+            key,
+            issuer=issuer,
+            audience=audience,
+            subject="bench",
+            org_id=uuid.uuid4(),
+            org_kind=OrgKind.TRAINING_PROVIDER,
+            roles=[Role.READER],
+            scopes=["enrolment:read"],
+        )
+
+    fresh = [mint() for _ in range(2_000)]
+    once = await _per_call(verifier, iter(fresh).__next__, len(fresh))
+    again = fresh[0]
+    repeated = await _per_call(verifier, lambda: again, 20_000)
+    section = "token verification in process (TokenVerifier.verify, keys cached)"
+    report.add(section, "a token seen for the first time", f"{once:.0f} µs/call")
+    report.add(section, "the same token again", f"{repeated:.1f} µs/call")
+
+
+async def _per_call(verifier: TokenVerifier, token: Callable[[], str], calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        await verifier.verify(token())
+    return (time.perf_counter() - started) / calls * 1_000_000

@@ -1,0 +1,41 @@
+"""Attempts on POST /oauth/token, bounded per client id and per source address.
+
+Secrets are 256 random bits, so guessing one is hopeless anyway; the bound keeps it so and stops anyone from
+spending the gateway's CPU on argon2 checks. Every attempt counts, good or bad. Behind a load balancer, run
+uvicorn with ``--proxy-headers --forwarded-allow-ips`` set to it so the source address is the caller's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from redis.exceptions import RedisError
+
+from gateway_service.routing.limits import Counter
+
+log = logging.getLogger(__name__)
+
+
+class TokenThrottle:
+    def __init__(self, counter: Counter, *, per_client: int, per_address: int, window_s: int) -> None:
+        self._counter = counter
+        self._per_client = per_client
+        self._per_address = per_address
+        self._window_s = window_s
+
+    async def retry_after(self, address: str, client_id: str | None) -> int | None:
+        """Seconds to wait when this attempt is one too many, else None."""
+        wait = self._window_s - int(time.time()) % self._window_s
+        try:
+            if await self._counter.hit(f"token:address:{address}", self._window_s) > self._per_address:
+                return wait
+            if client_id and await self._counter.hit(f"token:client:{client_id}", self._window_s) > self._per_client:
+                return wait
+        except (RedisError, OSError):
+            # The limit store being down must not stop partners from getting tokens.
+            log.warning("token rate limit store unavailable; letting the attempt through", exc_info=True)
+        return None
+
+    async def close(self) -> None:
+        await self._counter.close()

@@ -1,0 +1,105 @@
+"""Which tokens the gateway refuses before they expire, known to every instance without I/O per request.
+
+Each instance keeps the live denials in memory and reloads them from the shared store every ``refresh_s``
+seconds; the instance that records a denial knows it at once. A denial made elsewhere therefore bites here
+within ``refresh_s`` plus one store round trip. If the store cannot be read, the last copy is kept (and its
+denials still hold) until a reload succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from gateway_service.adapters.denial_stores import DenialStore
+from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.domain.revocation import TokenDenial, client_holder, organisation_holder
+from hopekit.identity.principal import Principal
+
+log = logging.getLogger(__name__)
+
+_STORE_ERRORS = (RedisError, SQLAlchemyError, OSError)
+
+
+def _latest(denials: Iterable[TokenDenial]) -> dict[str, TokenDenial]:
+    latest: dict[str, TokenDenial] = {}
+    for denial in denials:
+        known = latest.get(denial.holder)
+        if known is None or denial.issued_until > known.issued_until:
+            latest[denial.holder] = denial
+    return latest
+
+
+class Revocations:
+    def __init__(self, store: DenialStore, *, token_lifetime_s: int, refresh_s: float) -> None:
+        self._store = store
+        self._lifetime_s = token_lifetime_s
+        self.refresh_s = refresh_s
+        self._denials: dict[str, TokenDenial] = {}
+        # Denied here: kept even when a reload does not show them yet (their transaction may not be committed).
+        self._noted: dict[str, TokenDenial] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def deny(self, uow: GatewayUnitOfWork, holder: str, at: datetime) -> TokenDenial:
+        denial = TokenDenial.at(holder, at, token_lifetime_s=self._lifetime_s)
+        await self._store.record(uow, denial)
+        self._noted = _latest([*self._noted.values(), denial])
+        self._denials = _latest([*self._denials.values(), denial])
+        return denial
+
+    def issued_until(self, principal: Principal) -> int | None:
+        """The hot path: two dictionary lookups. Tokens of ``principal`` issued up to this second are refused."""
+        if not self._denials:
+            return None
+        client = self._denials.get(client_holder(principal.subject))
+        organisation = self._denials.get(organisation_holder(principal.org_id))
+        if client is None or organisation is None:
+            found = client or organisation
+            return found.issued_until if found is not None else None
+        return max(client.issued_until, organisation.issued_until)
+
+    async def first_valid_second(self, uow: GatewayUnitOfWork, client_id: str, org_id: UUID) -> int | None:
+        """The earliest ``iat`` a new token of this client may carry, asked of the store (other instances' too)."""
+        holders = [client_holder(client_id), organisation_holder(org_id)]
+        try:
+            denials = await self._store.of(uow, holders)
+        except _STORE_ERRORS:
+            log.warning("token deny-list unavailable; dating the token from this instance's copy", exc_info=True)
+            denials = [self._denials[holder] for holder in holders if holder in self._denials]
+        return max((denial.first_valid_second for denial in denials), default=None)
+
+    async def refresh(self) -> None:
+        stored = await self._store.live()
+        now = int(time.time())
+        self._noted = {holder: denial for holder, denial in self._noted.items() if denial.expires_at > now}
+        self._denials = _latest([*stored, *self._noted.values()])
+
+    async def _keep_fresh(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_s)
+            try:
+                await self.refresh()
+            except _STORE_ERRORS:
+                log.warning("token deny-list unavailable; keeping the last copy", exc_info=True)
+
+    async def start(self) -> None:
+        try:
+            await self.refresh()
+        except _STORE_ERRORS:
+            log.warning("token deny-list unavailable at start; retrying in the background", exc_info=True)
+        self._task = asyncio.create_task(self._keep_fresh(), name="gateway-token-denials")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._store.close()
