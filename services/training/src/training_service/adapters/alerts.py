@@ -1,16 +1,18 @@
-"""Absence alerts across courses: the list a provider or the operator works through, and their resolution."""
+"""Absence alerts: those raised on a course's people, the list a provider or the operator works through across
+courses, and their resolution."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from training_service.adapters.attendance import Alert
 from training_service.adapters.tables import absence_alerts, courses
 from training_service.domain.vocabulary import AlertRule, AlertStatus, Step
 
@@ -25,6 +27,19 @@ class AlertFilter:
     beneficiary_id: UUID | None = None
     status: AlertStatus | None = None
     after_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: UUID
+    course_id: UUID
+    beneficiary_id: UUID
+    rule: AlertRule
+    status: AlertStatus
+    consecutive_unexcused: int | None
+    attendance_rate: Decimal | None
+    raised_at: datetime
+    resolved_at: datetime | None
 
 
 class AlertRepository:
@@ -50,6 +65,28 @@ class AlertRepository:
             query = query.where(absence_alerts.c.id > criteria.after_id)
         rows = await self._connection.execute(query.order_by(absence_alerts.c.id).limit(limit))
         return [_alert(row) for row in rows]
+
+    async def of_course(
+        self, course_id: UUID | None = None, beneficiary_ids: Sequence[UUID] | None = None, *, only_open: bool = False
+    ) -> list[Alert]:
+        query = select(absence_alerts).order_by(absence_alerts.c.raised_at)
+        if course_id is not None:
+            query = query.where(absence_alerts.c.course_id == course_id)
+        if beneficiary_ids is not None:
+            query = query.where(absence_alerts.c.beneficiary_id.in_(list(beneficiary_ids)))
+        if only_open:
+            query = query.where(absence_alerts.c.status == AlertStatus.OPEN.value)
+        return [_alert(row) for row in await self._connection.execute(query)]
+
+    async def get(self, alert_id: UUID) -> Alert | None:
+        row = (
+            await self._connection.execute(select(absence_alerts).where(absence_alerts.c.id == alert_id))
+        ).one_or_none()
+        return _alert(row) if row is not None else None
+
+    async def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self._connection.execute(insert(absence_alerts), list(rows))
 
     async def resolve(self, alert_id: UUID, at: datetime, by: str) -> bool:
         """Resolve an open alert; False when it was not open any more (resolved meanwhile by someone else)."""

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import bindparam, cast, delete, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from training_service.adapters.tables import absence_alerts, attendance, attendance_corrections, sessions
 from training_service.adapters.upsert import upsert
-from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
+from training_service.domain.vocabulary import AttendanceStatus, SessionKind
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,6 @@ class MarkTotal:
     status: AttendanceStatus
     session_hours: Decimal
     hours_attended: Decimal
-
-
-@dataclass(frozen=True)
-class Alert:
-    id: UUID
-    course_id: UUID
-    beneficiary_id: UUID
-    rule: AlertRule
-    status: AlertStatus
-    consecutive_unexcused: int | None
-    attendance_rate: Decimal | None
-    raised_at: datetime
-    resolved_at: datetime | None
 
 
 _CHUNK = 5000
@@ -221,49 +208,6 @@ class AttendanceRepository:
             for person, kind, status, scheduled, attended in await self._connection.execute(query)
         ]
 
-    async def alerts(
-        self, course_id: UUID | None = None, beneficiary_ids: Sequence[UUID] | None = None, *, only_open: bool = False
-    ) -> list[Alert]:
-        query = select(absence_alerts).order_by(absence_alerts.c.raised_at)
-        if course_id is not None:
-            query = query.where(absence_alerts.c.course_id == course_id)
-        if beneficiary_ids is not None:
-            query = query.where(absence_alerts.c.beneficiary_id.in_(list(beneficiary_ids)))
-        if only_open:
-            query = query.where(absence_alerts.c.status == AlertStatus.OPEN.value)
-        return [_alert(row) for row in await self._connection.execute(query)]
-
-    async def alert(self, alert_id: UUID) -> Alert | None:
-        row = (
-            await self._connection.execute(select(absence_alerts).where(absence_alerts.c.id == alert_id))
-        ).one_or_none()
-        return _alert(row) if row is not None else None
-
-    async def add_alerts(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            await self._connection.execute(insert(absence_alerts), list(rows))
-
-    async def resolve_alert(self, alert_id: UUID, at: datetime, by: str) -> None:
-        await self._connection.execute(
-            update(absence_alerts)
-            .where(absence_alerts.c.id == alert_id)
-            .values(status=AlertStatus.RESOLVED.value, resolved_at=at, resolved_by=by)
-        )
-
     async def erase(self, beneficiary_id: UUID) -> None:
         for table in (attendance, attendance_corrections, absence_alerts):
             await self._connection.execute(delete(table).where(table.c.beneficiary_id == beneficiary_id))
-
-
-def _alert(row: Any) -> Alert:
-    return Alert(
-        row.id,
-        row.course_id,
-        row.beneficiary_id,
-        AlertRule(row.rule),
-        AlertStatus(row.status),
-        row.consecutive_unexcused,
-        row.attendance_rate,
-        row.raised_at,
-        row.resolved_at,
-    )

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from hopekit.identity.principal import Principal
-from training_service.adapters.alerts import AlertFilter
-from training_service.adapters.attendance import Alert
+from training_service.adapters.alerts import Alert, AlertFilter
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.errors import AlertAlreadyResolved
 from training_service.domain.vocabulary import AlertStatus
@@ -27,7 +26,7 @@ async def search(uow: TrainingUnitOfWork, principal: Principal, criteria: AlertF
 
 
 async def resolve(uow: TrainingUnitOfWork, principal: Principal, alert_id: UUID) -> Alert:
-    alert = await uow.attendance.alert(alert_id)
+    alert = await uow.alerts.get(alert_id)
     if alert is None:
         raise NotFound("no such alert")
     await courses.load(uow, principal, alert.course_id, write=True)
@@ -36,7 +35,7 @@ async def resolve(uow: TrainingUnitOfWork, principal: Principal, alert_id: UUID)
     now = datetime.now(UTC)
     if not await uow.alerts.resolve(alert.id, now, principal.subject):
         # Someone resolved it between our read and our update.
-        raced = await uow.attendance.alert(alert_id)
+        raced = await uow.alerts.get(alert_id)
         raise AlertAlreadyResolved(raced.resolved_at if raced and raced.resolved_at else now)
     uow.audit(principal, "resolve", "absence_alert", alert.id)
     return replace(alert, status=AlertStatus.RESOLVED, resolved_at=now)

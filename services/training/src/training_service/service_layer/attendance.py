@@ -209,7 +209,7 @@ async def raise_alerts(
     marks = await _alert_marks(uow, course, people, at.date())
     open_rules: dict[UUID, set[AlertRule]] = {}
     resolved_on: dict[UUID, dict[AlertRule, Any]] = {}
-    for alert in await uow.attendance.alerts(course.id, people):
+    for alert in await uow.alerts.of_course(course.id, people):
         if alert.status is AlertStatus.OPEN:
             open_rules.setdefault(alert.beneficiary_id, set()).add(alert.rule)
         elif alert.resolved_at is not None:
@@ -248,5 +248,5 @@ async def raise_alerts(
                     occurred_at=at,
                 )
             )
-    await uow.attendance.add_alerts(rows)
+    await uow.alerts.add(rows)
     return len(rows)
