@@ -12,8 +12,8 @@ from gateway_service.adapters.denial_stores import DatabaseDenials
 from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.domain.revocation import TokenDenial
+from hope_infra.testing import migrated_database
 from hopekit.db.engine import make_engine
-from hopekit.db.migrations import upgrade
 from hopekit.uow import Database
 
 from .conftest import GATEWAY_ROOT
@@ -23,12 +23,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    upgrade(GATEWAY_ROOT, url)
-    return url
+    return migrated_database(request, tmp_path, GATEWAY_ROOT)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import asyncpg
 import pytest
 
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics, find_free_port
+from hopekit.db.migrations import upgrade
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -100,3 +101,14 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield broker.bootstrap_servers
     finally:
         broker.stop()
+
+
+def migrated_database(request: pytest.FixtureRequest, tmp_path: Path, service_root: Path) -> str:
+    """For a fixture parametrised ``["sqlite", "postgres"]``: a fresh database of that kind with the service's
+    migrations applied, so the same API tests prove both the embedded default and production's database."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / (service_root.name + '.db')}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    upgrade(service_root, url)
+    return url

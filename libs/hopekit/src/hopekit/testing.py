@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -16,6 +17,9 @@ from fastapi import FastAPI
 from hopekit.identity.keys import SigningKey, generate_signing_key
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import mint_token
+from hopekit.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
 
 TEST_ISSUER = "https://gateway.hope.test"
 TEST_AUDIENCE = "hope-platform"
@@ -65,3 +69,24 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as client:
             yield client
+
+
+def service_settings(
+    settings_class: type[S], database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any
+) -> S:
+    """A service's settings under test: it trusts ``issuer``'s keys, logs plain text, and polls and retries fast
+    so that tests wait milliseconds, not the production intervals."""
+    defaults: dict[str, Any] = {
+        "environment": "test",
+        "log_json": False,
+        "relay_poll_interval_s": 0.2,
+        "consumer_backoff_s": 0.01,
+    }
+    return settings_class(
+        database_url=database_url,
+        kafka_bootstrap=kafka,
+        jwt_issuer=TEST_ISSUER,
+        jwt_audience=TEST_AUDIENCE,
+        jwt_public_keys_path=issuer.jwks_path,
+        **{**defaults, **extra},
+    )

@@ -13,8 +13,9 @@ import pytest
 
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
+from hope_infra.testing import migrated_database
 from hopekit.db.migrations import upgrade
-from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer, running
+from hopekit.testing import TokenIssuer, running, service_settings
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,12 +29,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'enrolment.db'}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    upgrade(SERVICE_ROOT, url)
-    return url
+    return migrated_database(request, tmp_path, SERVICE_ROOT)
 
 
 @pytest.fixture
@@ -43,17 +39,7 @@ def postgres_url(postgres_database: str) -> str:
 
 
 def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> EnrolmentSettings:
-    return EnrolmentSettings(
-        database_url=database_url,
-        kafka_bootstrap=kafka,
-        jwt_issuer=TEST_ISSUER,
-        jwt_audience=TEST_AUDIENCE,
-        jwt_public_keys_path=issuer.jwks_path,
-        environment="test",
-        log_json=False,
-        relay_poll_interval_s=0.2,
-        **extra,
-    )
+    return service_settings(EnrolmentSettings, database_url, issuer, kafka, **extra)
 
 
 @pytest.fixture

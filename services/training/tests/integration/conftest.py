@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from hope_contracts import EventContract
+from hope_infra.testing import migrated_database
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events.cloudevent import ReceivedEvent
-from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer, running
+from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
 from training_service.adapters.tables import kit
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
@@ -40,13 +41,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Both databases the service runs on: SQLite is what `make run` uses, PostgreSQL what production uses."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'training.db'}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    upgrade(SERVICE_ROOT, url)
-    return url
+    return migrated_database(request, tmp_path, SERVICE_ROOT)
 
 
 @pytest.fixture
@@ -56,18 +51,7 @@ def postgres_url(postgres_database: str) -> str:
 
 
 def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> TrainingSettings:
-    return TrainingSettings(
-        database_url=database_url,
-        kafka_bootstrap=kafka,
-        jwt_issuer=TEST_ISSUER,
-        jwt_audience=TEST_AUDIENCE,
-        jwt_public_keys_path=issuer.jwks_path,
-        environment="test",
-        log_json=False,
-        relay_poll_interval_s=0.2,
-        consumer_backoff_s=0.01,
-        **extra,
-    )
+    return service_settings(TrainingSettings, database_url, issuer, kafka, **extra)
 
 
 @pytest.fixture
