@@ -19,7 +19,7 @@ from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.routing import asyncapi, docs, overview, proxy
 from gateway_service.routing.limits import make_counter, make_rate_limiter
-from gateway_service.routing.upstreams import make_upstream_client
+from gateway_service.routing.upstreams import make_upstream_client, make_upstream_transport
 from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
@@ -45,6 +45,9 @@ def describe(error: Exception) -> dict[str, Any]:
     return {}
 
 
+ROUTERS = [oauth.router, admin.router, overview.router, asyncapi.router, docs.router]
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     app = build_service_app(
@@ -55,8 +58,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             "every service's API under /api/<service>/v1, and composed reads.",
             kit_tables=kit,
             uow_class=GatewayUnitOfWork,
-            # The proxy's catch-all comes last so the gateway's own paths win.
-            routers=[oauth.router, admin.router, overview.router, asyncapi.router, docs.router, proxy.router],
+            routers=ROUTERS,
             domain_errors=DOMAIN_ERRORS,
             describe_error=describe,
         )
@@ -67,6 +69,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         for route in app.router.routes
         if not (isinstance(route, Route) and route.path == "/openapi.json" and route.endpoint is not docs.openapi)
     ]
+    own_paths = [route.path for router in ROUTERS for route in router.routes if isinstance(route, Route)]
+    own_paths += [route.path for route in app.router.routes if isinstance(route, Route)]
+    first, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
+    app.router.routes.insert(0, first)
+    app.router.routes.append(catch_all)
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -91,7 +98,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.state.verifier = RevocationAwareVerifier(
                 key_ring, revocations, issuer=settings.jwt_issuer, audience=settings.jwt_audience
             )
-            app.state.upstream = make_upstream_client(settings)
+            # One pool of connections: the proxy speaks to the transport, the composed reads use the client.
+            app.state.upstream_transport = make_upstream_transport(settings)
+            app.state.upstream = make_upstream_client(settings, app.state.upstream_transport)
             app.state.rate_limiter = make_rate_limiter(
                 settings.redis_url, settings.rate_limits, settings.rate_limit_window_s
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -125,6 +126,23 @@ async def test_an_unknown_service_is_404_and_dot_segments_are_refused(platform: 
     assert (await platform.http.get("/api/nothing/v1/x", headers=headers)).status_code == 404
     response = await platform.http.get("/api/enrolment/v1/%2e%2e/health/live", headers=headers)
     assert response.status_code == 400
+
+
+async def test_a_percent_encoded_service_name_is_refused_not_misrouted(platform: Platform) -> None:
+    headers = await platform.headers(platform.admin)
+    response = await platform.http.get("/api/enr%6Flment/v1/sectors", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["type"] == "urn:hope:problem:invalid-path"
+
+
+async def test_the_gateway_own_api_paths_win_over_the_proxy(platform: Platform) -> None:
+    headers = await platform.headers(platform.admin)
+    proxied = await platform.http.get("/api/enrolment/v1/sectors", headers=headers)
+    assert proxied.status_code == 200
+    # /api/beneficiaries/... is the gateway's composed overview, never a service called "beneficiaries".
+    overview = await platform.http.get(f"/api/beneficiaries/{uuid.uuid4()}/overview", headers=headers)
+    assert overview.status_code == 404
+    assert overview.json()["type"] != "urn:hope:problem:unknown-service"
 
 
 async def test_the_proxy_needs_a_token(platform: Platform) -> None:

@@ -36,7 +36,9 @@ class Service:
                     extra += b"connection: close\r\n"
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n" + extra + b"\r\nok")
                 await writer.drain()
-                if closing:
+                # "/idle-close" answers as if keeping the connection, then drops it, as a server does when its
+                # keep-alive timeout ends while the connection waits in the gateway's pool.
+                if closing or path == b"/idle-close":
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -89,6 +91,14 @@ async def test_a_full_pool_answers_pool_timeout(service: Service) -> None:
 async def test_a_connection_the_service_closed_is_not_reused(service: Service) -> None:
     async with _client() as client:
         assert (await client.get(f"{service.url}/close")).text == "ok"
+        assert (await client.get(f"{service.url}/a")).text == "ok"
+    assert service.connections == 2
+
+
+async def test_a_pooled_connection_the_service_dropped_silently_is_replaced(service: Service) -> None:
+    async with _client() as client:
+        assert (await client.get(f"{service.url}/idle-close")).text == "ok"
+        await asyncio.sleep(0.05)  # the close reaches the gateway's end of the idle connection
         assert (await client.get(f"{service.url}/a")).text == "ok"
     assert service.connections == 2
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from fastapi import Request
 
@@ -24,10 +24,13 @@ def insufficient_scope(needed: Sequence[str], detail: str) -> Problem:
 
 def ensure_service_scope(request: Request, principal: Principal) -> None:
     """For /api/<service>/v1/...: reading needs ``<service>:read``, anything else ``<service>:write``."""
-    service = request.path_params.get("service")
     settings: GatewaySettings = request.app.state.settings
-    if service is None or service not in settings.upstreams:
+    check_service_scope(request.path_params.get("service"), request.method, principal, settings.upstreams)
+
+
+def check_service_scope(service: str | None, method: str, principal: Principal, services: Container[str]) -> None:
+    if service is None or service not in services:
         return  # not a service path, or an unknown service the proxy answers 404 for
-    needed = scope_for(service, request.method)
+    needed = scope_for(service, method)
     if needed not in principal.scopes:
         raise insufficient_scope([needed], f"This client's token does not carry the {needed} scope.")

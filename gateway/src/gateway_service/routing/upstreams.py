@@ -10,10 +10,11 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpcore
 import httpx
-from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from gateway_service.routing.headers import downstream_response_headers
+from gateway_service.routing.network import AsyncioBackend
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
 
@@ -24,14 +25,20 @@ KEEPALIVE_EXPIRY_S = 4.0
 WHOLE_BODY_MAX = 64 * 1024
 
 
-def make_upstream_client(settings: GatewaySettings) -> httpx.AsyncClient:
-    """Shared by every request: pooled connections, explicit timeouts, no redirects followed, no env proxies,
-    and no cookie jar (a cookie one service sets must never be replayed for another caller)."""
-    limits = httpx.Limits(
-        max_connections=settings.upstream_max_connections,
-        max_keepalive_connections=settings.upstream_max_keepalive,
-        keepalive_expiry=KEEPALIVE_EXPIRY_S,
+def make_upstream_transport(settings: GatewaySettings) -> UpstreamTransport:
+    return UpstreamTransport(
+        httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+            keepalive_expiry=KEEPALIVE_EXPIRY_S,
+        )
     )
+
+
+def make_upstream_client(settings: GatewaySettings, transport: UpstreamTransport | None = None) -> httpx.AsyncClient:
+    """Shared by every request: pooled connections, explicit timeouts, no redirects followed, no env proxies,
+    and no cookie jar (a cookie one service sets must never be replayed for another caller). The proxy speaks
+    to the same ``transport`` without the client's pipeline (see :meth:`UpstreamTransport.open`)."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(
             connect=settings.upstream_connect_timeout_s,
@@ -39,34 +46,39 @@ def make_upstream_client(settings: GatewaySettings) -> httpx.AsyncClient:
             write=settings.upstream_read_timeout_s,
             pool=settings.upstream_connect_timeout_s,
         ),
-        transport=UpstreamTransport(limits),
+        transport=transport or make_upstream_transport(settings),
         cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
         trust_env=False,
     )
 
 
-async def relay_response(service: str, upstream: httpx.Response) -> Response:
+async def relay_answer(
+    service: str, answer: httpcore.Response, body: _AnswerBody, scope: Scope, receive: Receive, send: Send
+) -> None:
     """The service's answer for the caller. A small one of known length (most API answers) is read first and
     sent in one piece, which spares a streaming task per request and turns a truncated answer into a 502;
     anything else is streamed as it arrives."""
-    headers = downstream_response_headers(upstream.headers.raw)
-    length = upstream.headers.get("content-length")
-    response: Response
-    if length is not None and length.isdigit() and int(length) <= WHOLE_BODY_MAX:
+    headers = downstream_response_headers(answer.headers)
+    lengths = [value for name, value in answer.headers if name.lower() == b"content-length"]
+    length = b", ".join(lengths)
+    if lengths and length.isdigit() and int(length) <= WHOLE_BODY_MAX:
         try:
-            body = b"".join([chunk async for chunk in upstream.aiter_raw()])
+            whole = b"".join([chunk async for chunk in body])
         except httpx.HTTPError as error:
             raise upstream_problem(service, error) from error
         finally:
-            await upstream.aclose()
-        response = Response(body, status_code=upstream.status_code)
-    else:
-        response = StreamingResponse(
-            upstream.aiter_raw(), status_code=upstream.status_code, background=BackgroundTask(upstream.aclose)
-        )
-    response.raw_headers = headers
-    return response
+            await body.aclose()
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": whole})
+        return
+    streamed = StreamingResponse(body, status_code=answer.status)
+    streamed.raw_headers = headers
+    try:
+        await streamed(scope, receive, send)
+    finally:
+        # Also when the caller leaves half way: the connection goes back to the pool or is closed, never leaked.
+        await body.aclose()
 
 
 _ERRORS: dict[type[Exception], type[httpx.TransportError]] = {
@@ -96,6 +108,9 @@ def _as_httpx_errors() -> Iterator[None]:
             if kind in _ERRORS:
                 raise _ERRORS[kind](str(error)) from error
         raise
+
+
+_ASYNCIO = AsyncioBackend()
 
 
 Connection = httpcore.AsyncHTTPConnection
@@ -137,21 +152,24 @@ class UpstreamTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        origin = outgoing.url.origin
+        answer, body = await self.open(outgoing)
+        return httpx.Response(
+            status_code=answer.status, headers=answer.headers, stream=body, extensions=answer.extensions
+        )
+
+    async def open(self, request: httpcore.Request) -> tuple[httpcore.Response, _AnswerBody]:
+        """The service's answer head, and its body: reading it raises httpx's errors, closing it (always, even
+        unread) hands the connection back. Failures before the head are httpx's errors too."""
+        origin = request.url.origin
         connection = await self._connection(origin, request.extensions.get("timeout", {}).get("pool"))
         try:
             with _as_httpx_errors():
-                answer = await connection.handle_async_request(outgoing)
+                answer = await connection.handle_async_request(request)
         except BaseException:
             await self._discard(connection)
             raise
         assert isinstance(answer.stream, AsyncIterable)
-        return httpx.Response(
-            status_code=answer.status,
-            headers=answer.headers,
-            stream=_AnswerBody(self, origin, connection, answer.stream),
-            extensions=answer.extensions,
-        )
+        return answer, _AnswerBody(self, origin, connection, answer.stream)
 
     async def aclose(self) -> None:
         self._idle.clear()
@@ -171,7 +189,11 @@ class UpstreamTransport(httpx.AsyncBaseTransport):
                     if len(self._open) >= self._max_open:
                         await self._close_one_idle()
                     if len(self._open) < self._max_open:
-                        connection = Connection(origin, keepalive_expiry=self._keepalive_expiry)
+                        connection = Connection(
+                            origin,
+                            keepalive_expiry=self._keepalive_expiry,
+                            network_backend=_ASYNCIO if origin.scheme == b"http" else None,
+                        )
                         self._open.add(connection)
                         return connection
                     if self._changed is None:

@@ -43,7 +43,8 @@ class EventRuntime:
 
     def start(self) -> None:
         if self.settings.kafka_bootstrap is None:
-            log.warning("no Kafka configured: events stay in the outbox until one is")
+            if self.settings.relay_enabled or self.consumer_specs:
+                log.warning("no Kafka configured: events stay in the outbox until one is")
             return
         self._tasks.append(asyncio.create_task(self._connect_and_run(), name="kafka"))
 

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import QueryParams
+from starlette.types import Scope
 
 from hopekit.api.problems import Problem
 from hopekit.identity.principal import OrgKind, Principal, Role
@@ -38,6 +40,36 @@ async def authenticated(
     except InvalidToken as error:
         raise _unauthorized(error.reason) from error
     request.state.principal = principal
+    return principal
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, read exactly as ``HTTPBearer`` reads it."""
+    if not authorization:
+        return None
+    scheme, _, credentials = authorization.partition(" ")
+    credentials = credentials.strip()
+    if not (scheme and credentials) or scheme.lower() != "bearer":
+        return None
+    return credentials
+
+
+async def authenticated_scope(scope: Scope) -> Principal:
+    """:func:`authenticated` for a plain ASGI route: the same checks in the same order, the same problems,
+    without building a request or resolving dependencies."""
+    query = scope.get("query_string", b"")
+    if query and "access_token" in QueryParams(query):
+        raise _unauthorized("Tokens are accepted only in the Authorization header.")
+    authorization = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+    token = bearer_token(authorization.decode("latin-1") if authorization is not None else None)
+    if token is None:
+        raise Problem(401, "unauthenticated", "A bearer token is required.", headers={"WWW-Authenticate": _CHALLENGE})
+    verifier: TokenVerifier = scope["app"].state.verifier
+    try:
+        principal = await verifier.verify(token)
+    except InvalidToken as error:
+        raise _unauthorized(error.reason) from error
+    scope.setdefault("state", {})["principal"] = principal
     return principal
 
 
