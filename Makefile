@@ -21,7 +21,7 @@ lint: install
 PACKAGES := hopekit hope_contracts hope_infra enrolment_service training_service gateway_service
 
 typecheck: install
-	$(UV) run --frozen mypy --strict $(addprefix -p ,$(PACKAGES))
+	$(UV) run --frozen mypy --strict $(addprefix -p ,$(PACKAGES) benchmarks)
 
 imports: install
 	$(UV) run --frozen lint-imports

@@ -8,10 +8,8 @@ arrives. Peak resident memory of the service process is read from /proc (VmHWM).
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +18,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from benchmarks.environment import BenchEnvironment
+from benchmarks.processes import peak_rss_mb, percentile, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from hope_infra.kafka import find_free_port
 from hopekit.db.migrations import upgrade
@@ -31,21 +30,8 @@ DURATION_S = 30
 ENROLMENT_ROOT = Path(__file__).resolve().parents[1] / "services" / "enrolment"
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def start_service(url: str, bootstrap: str, issuer: TokenIssuer, port: int) -> subprocess.Popen[bytes]:
     env = {
-        **os.environ,
         "HOPE_ENROLMENT_DATABASE_URL": url,
         "HOPE_ENROLMENT_KAFKA_BOOTSTRAP": bootstrap,
         "HOPE_ENROLMENT_JWT_PUBLIC_KEYS_PATH": str(issuer.jwks_path),
@@ -53,33 +39,7 @@ def start_service(url: str, bootstrap: str, issuer: TokenIssuer, port: int) -> s
         "HOPE_ENROLMENT_JWT_AUDIENCE": TEST_AUDIENCE,
         "HOPE_ENROLMENT_LOG_LEVEL": "WARNING",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "enrolment_service.main:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, env=env)
-
-
-async def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError("enrolment exited during start-up")
-            try:
-                if (await client.get(f"{base}/health/ready")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("enrolment not ready")
+    return spawn_uvicorn("enrolment_service.main:create_app", port, env)
 
 
 async def run(environment: BenchEnvironment, report: Report) -> None:
@@ -91,7 +51,7 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         await asyncio.to_thread(upgrade, ENROLMENT_ROOT, url)
         process = start_service(url, environment.kafka_bootstrap, issuer, port)
         try:
-            await _wait_ready(base, process)
+            await wait_ready(base, process, "enrolment")
             latencies, sent = await _measure(base, headers, environment.kafka_bootstrap)
             rss = peak_rss_mb(process.pid)
         finally:
@@ -99,8 +59,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
             process.wait(timeout=20)
     section = f"registration 201 -> event consumed ({RATE} req/s, {DURATION_S}s)"
     report.add(section, "requests / events seen", f"{sent} / {len(latencies)}")
-    report.add(section, "p50", f"{_percentile(latencies, 0.50) * 1000:.1f} ms", "<= 20 ms")
-    report.add(section, "p99", f"{_percentile(latencies, 0.99) * 1000:.1f} ms", "<= 100 ms")
+    report.add(section, "p50", f"{percentile(latencies, 0.50) * 1000:.1f} ms", "<= 20 ms")
+    report.add(section, "p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms", "<= 100 ms")
     report.add(section, "mean", f"{statistics.fmean(latencies) * 1000:.1f} ms")
     report.add(section, "service peak RSS", f"{rss:.0f} MB")
 

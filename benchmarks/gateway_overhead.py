@@ -11,7 +11,6 @@ Token verification and the secret hash are also timed in this process.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import os
 import re
@@ -29,8 +28,9 @@ from typing import Any
 import httpx
 from jwt import PyJWK
 
-from benchmarks.enrolment_latency import ENROLMENT_ROOT, _percentile
+from benchmarks.enrolment_latency import ENROLMENT_ROOT
 from benchmarks.environment import BenchEnvironment
+from benchmarks.processes import percentile, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
 from gateway_service.settings import DEFAULT_RATE_LIMITS, GatewaySettings
@@ -63,11 +63,6 @@ class Servers:
     enrolment_process: subprocess.Popen[bytes]
 
 
-def _uvicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port), "--no-access-log"]
-    return subprocess.Popen([*command, "--log-level", "warning"], env={**os.environ, **env})
-
-
 def _gateway_env(database_url: str, enrolment: str, var_dir: Path) -> dict[str, str]:
     env = {
         "HOPE_GATEWAY_DATABASE_URL": database_url,
@@ -86,20 +81,6 @@ def _gateway_env(database_url: str, enrolment: str, var_dir: Path) -> dict[str, 
             highest = min([UNLIMITED, *(int(bound) for bound in bounds if bound is not None)])
             env[f"HOPE_GATEWAY_{name.upper()}"] = str(highest)
     return env
-
-
-async def _wait_ready(base: str, process: subprocess.Popen[bytes], name: str) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited during start-up")
-            try:
-                if (await client.get(f"{base}/health/ready")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{name} not ready")
 
 
 def _create_admin(env: dict[str, str]) -> tuple[str, str]:
@@ -270,8 +251,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         await asyncio.to_thread(upgrade, ENROLMENT_ROOT, enrolment_db)
         gateway_env = _gateway_env(gateway_db, enrolment, environment.work_dir / "gateway")
         admin_id, admin_secret = await asyncio.to_thread(_create_admin, gateway_env)
-        gateway_process = _uvicorn("gateway_service.main:create_app", gateway_port, gateway_env)
-        enrolment_process = _uvicorn(
+        gateway_process = spawn_uvicorn("gateway_service.main:create_app", gateway_port, gateway_env)
+        enrolment_process = spawn_uvicorn(
             "enrolment_service.main:create_app",
             enrolment_port,
             {
@@ -284,8 +265,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
             },
         )
         try:
-            await _wait_ready(gateway, gateway_process, "gateway")
-            await _wait_ready(enrolment, enrolment_process, "enrolment")
+            await wait_ready(gateway, gateway_process, "gateway")
+            await wait_ready(enrolment, enrolment_process, "enrolment")
             await _measure(
                 Servers(gateway, enrolment, gateway_process, enrolment_process),
                 (admin_id, admin_secret),
@@ -328,7 +309,7 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
     # One generator, direct and gateway requests alternating: both meet the same background load.
     fixed = dict(zip(urls, await _open_loop(list(urls.values()), token), strict=True))
     p = {
-        name: (_percentile(r["latency_s"], 0.50) * 1000, _percentile(r["latency_s"], 0.99) * 1000)
+        name: (percentile(r["latency_s"], 0.50) * 1000, percentile(r["latency_s"], 0.99) * 1000)
         for name, r in fixed.items()
     }
     lateness = [lag for result in fixed.values() for lag in result["lateness_s"]]
@@ -341,7 +322,7 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
     report.add(
         section,
         "generator send lag p50 / p99",
-        f"{_percentile(lateness, 0.5) * 1000:.2f} / {_percentile(lateness, 0.99) * 1000:.2f} ms (in both)",
+        f"{percentile(lateness, 0.5) * 1000:.2f} / {percentile(lateness, 0.99) * 1000:.2f} ms (in both)",
     )
 
     runs: dict[str, list[Saturation]] = {"direct": [], "gateway": []}
@@ -389,21 +370,16 @@ async def _token_endpoint(
     headers = ["Content-Type: application/x-www-form-urlencoded"]
     url = f"{gateway}/oauth/token"
     measured = await _saturate(wrk, work_dir, url, headers, TOKEN_CONNECTIONS, TOKEN_S, method="POST", body=body)
-    stored = await _maybe_awaited(hash_secret(new_secret()))
+    stored = await hash_secret(new_secret())
     candidate = new_secret()
     timings = []
     for _ in range(20):
         started = time.perf_counter()
-        await _maybe_awaited(secret_matches(candidate, stored))
+        await secret_matches(candidate, stored)
         timings.append(time.perf_counter() - started)
     section = f"gateway: POST /oauth/token at saturation ({TOKEN_CONNECTIONS} connections, {TOKEN_S}s)"
     report.add(section, "tokens", f"{measured.per_s:,.1f} tokens/s ({measured.errors} errors)")
     report.add(section, "argon2id verify per request", f"{statistics.median(timings) * 1000:.1f} ms (by design)")
-
-
-async def _maybe_awaited(result: Any) -> Any:
-    """The gateway's hashing functions, whether they run on the event loop or hand the work to a thread."""
-    return await result if inspect.isawaitable(result) else result
 
 
 class _OneKey:

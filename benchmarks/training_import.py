@@ -16,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import random
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -34,8 +32,8 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from benchmarks.enrolment_latency import peak_rss_mb
 from benchmarks.environment import BenchEnvironment
+from benchmarks.processes import cpu_seconds, current_rss_mb, peak_rss_mb, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from hope_contracts import EventContract, enrolment
 from hope_infra.kafka import find_free_port
@@ -54,20 +52,6 @@ PEOPLE = 100
 WEEKS = 100
 STRANGER_ROWS = 100
 SLOTS = (("09:00", "12:30"), ("13:30", "17:00"))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
@@ -102,13 +86,6 @@ class CpuMeter:
         return cpu_seconds(service_pid) - self._start[service_pid], database
 
 
-def current_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 @dataclass
 class TrainingProcess:
     """The training service running as its own process, and what a benchmark needs to talk to it."""
@@ -132,7 +109,6 @@ async def training_process(environment: BenchEnvironment) -> AsyncIterator[Train
     async with environment.database() as url:
         await asyncio.to_thread(upgrade, TRAINING_ROOT, url)
         env = {
-            **os.environ,
             "HOPE_TRAINING_DATABASE_URL": url,
             "HOPE_TRAINING_KAFKA_BOOTSTRAP": environment.kafka_bootstrap,
             "HOPE_TRAINING_JWT_PUBLIC_KEYS_PATH": str(issuer.jwks_path),
@@ -141,42 +117,14 @@ async def training_process(environment: BenchEnvironment) -> AsyncIterator[Train
             "HOPE_TRAINING_LOG_LEVEL": "WARNING",
             "HOPE_TRAINING_VAR_DIR": str(environment.work_dir / "training-var"),
         }
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "training_service.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-        process = _spawn(command, env)
+        process = spawn_uvicorn("training_service.main:create_app", port, env)
         try:
             found = TrainingProcess(f"http://127.0.0.1:{port}", url, process, issuer, environment.kafka_bootstrap)
-            await _wait_ready(found)
+            await wait_ready(found.base, process, "training")
             yield found
         finally:
             process.terminate()
             process.wait(timeout=20)
-
-
-def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env)
-
-
-async def _wait_ready(service: TrainingProcess) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            if service.process.poll() is not None:
-                raise RuntimeError("training exited during start-up")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(f"{service.base}/health/ready")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise RuntimeError("training not ready")
 
 
 async def publish_enrolment(bootstrap: str, contracts: Iterable[EventContract]) -> None:

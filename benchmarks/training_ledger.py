@@ -22,13 +22,13 @@ from typing import Any
 import httpx
 
 from benchmarks.environment import BenchEnvironment
+from benchmarks.processes import percentile
 from benchmarks.report import Report
 from benchmarks.training_import import (
     SLOTS,
     TrainingProcess,
     enrol_cohort,
     open_course,
-    percentile,
     training_process,
     upload,
     weekdays_between,
