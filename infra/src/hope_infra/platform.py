@@ -32,6 +32,10 @@ class _Stop(Exception):
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    # Ctrl-C reaches make, uv and this process at once, and uv forwards it again: only the first signal stops
+    # the platform; the others must not interrupt the orderly shutdown it starts.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise _Stop
 
 
