@@ -44,21 +44,20 @@ _PLAIN_PATH = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*"
 _PLAIN_QUERY = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
 
 
-def check_rate(decision_allowed: bool, limit: int, retry_after_s: int) -> None:
-    if not decision_allowed:
+async def within_rate_limit(limiter: RateLimiter, principal: Principal) -> None:
+    decision = await limiter.check(principal)
+    if not decision.allowed:
         raise Problem(
             429,
             "rate-limited",
-            f"This client may make {limit} requests per window; retry after {retry_after_s}s.",
-            headers={"Retry-After": str(retry_after_s), "RateLimit-Limit": str(limit)},
+            f"This client may make {decision.limit} requests per window; retry after {decision.retry_after_s}s.",
+            headers={"Retry-After": str(decision.retry_after_s), "RateLimit-Limit": str(decision.limit)},
         )
 
 
 async def rate_limited(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
     """The caller: authenticated (denied tokens refused), within its rate limit, and on /api/<service>/v1 scoped."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    decision = await limiter.check(principal)
-    check_rate(decision.allowed, decision.limit, decision.retry_after_s)
+    await within_rate_limit(request.app.state.rate_limiter, principal)
     ensure_service_scope(request, principal)
     return principal
 
@@ -112,9 +111,7 @@ class Proxy:
         settings: GatewaySettings = state.settings
         # As the dependencies did: who is calling, within its rate limit, with the scope the service needs.
         principal = await authenticated_scope(scope)
-        limiter: RateLimiter = state.rate_limiter
-        decision = await limiter.check(principal)
-        check_rate(decision.allowed, decision.limit, decision.retry_after_s)
+        await within_rate_limit(state.rate_limiter, principal)
         check_service_scope(service, method, principal, settings.upstreams)
         upstream = self._upstreams.get(service)
         if upstream is None:

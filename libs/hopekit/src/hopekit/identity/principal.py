@@ -32,6 +32,8 @@ class Principal:
     roles: frozenset[Role]
     scopes: frozenset[str]
     token_id: str | None = None
+    # The token's ``iat`` (epoch seconds): what a revocation made after it is compared with.
+    issued_at: int | None = None
 
     def has_role(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)

@@ -164,6 +164,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
             roles=frozenset(Role(role) for role in claims["roles"]),
             scopes=frozenset(str(claims.get("scope", "")).split()),
             token_id=claims.get("jti"),
+            issued_at=int(claims["iat"]) if "iat" in claims else None,
         )
     except (ValueError, TypeError, KeyError) as error:
         raise InvalidToken("token claims are not a valid principal") from error
