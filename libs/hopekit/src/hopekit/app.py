@@ -77,6 +77,10 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
             await engine.dispose()
 
     app = FastAPI(
+        # FastAPI's own OpenTelemetry hooks stay off: nothing here exports to a collector (request id and trace
+        # context are logged by the kit), its exception records would carry messages that may hold personal data,
+        # and checking for a configured provider on every request was several percent of a request's CPU.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         title=definition.title,
         description=definition.description,
         version=definition.version,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
-import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,13 +36,13 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming_id = _header(scope, b"x-request-id")
-        request_id = incoming_id if incoming_id and _REQUEST_ID.match(incoming_id) else uuid.uuid4().hex
         incoming_trace = _header(scope, b"traceparent")
-        traceparent = (
-            incoming_trace
-            if incoming_trace and _TRACEPARENT.match(incoming_trace)
-            else f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
-        )
+        kept_id = incoming_id if incoming_id and _REQUEST_ID.match(incoming_id) else None
+        kept_trace = incoming_trace if incoming_trace and _TRACEPARENT.match(incoming_trace) else None
+        # One read of the system's randomness for whatever is missing: a request id, a trace id and a span id.
+        fresh = os.urandom(40).hex() if kept_id is None or kept_trace is None else ""
+        request_id = kept_id or fresh[:32]
+        traceparent = kept_trace or f"00-{fresh[32:64]}-{fresh[64:]}-01"
         id_token = request_id_var.set(request_id)
         trace_token = traceparent_var.set(traceparent)
         started = time.perf_counter()

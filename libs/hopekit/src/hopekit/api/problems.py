@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hopekit.logs import request_id_var
 
@@ -64,6 +65,53 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
 
 
+def answer_problem(problem: Problem, instance: str) -> JSONResponse:
+    return problem_response(
+        problem.status,
+        problem.slug,
+        problem.title,
+        problem.detail,
+        instance=instance,
+        headers=problem.headers,
+        extensions=problem.extensions,
+    )
+
+
+def answer_unexpected(method: str, path: str) -> JSONResponse:
+    log.exception("unhandled error on %s %s", method, path)
+    return problem_response(
+        500, "internal", "Internal Server Error", "The error was logged; quote the request id.", instance=path
+    )
+
+
+class ProblemBoundary:
+    """For a plain ASGI app reached without the framework's exception handlers: what it raises is answered as
+    those handlers would (a Problem as its document, anything else as a logged 500), unless the answer has
+    already begun, when the error goes on up to the server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            if started:
+                raise
+            if isinstance(error, Problem):
+                answer = answer_problem(error, scope["path"])
+            else:
+                answer = answer_unexpected(scope["method"], scope["path"])
+            await answer(scope, receive, send)
+
+
 def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     """Field paths and messages only: the offending input is never echoed back (it may be personal data)."""
     cleaned = []
@@ -95,15 +143,7 @@ def install_problem_handlers(
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
-        return problem_response(
-            exc.status,
-            exc.slug,
-            exc.title,
-            exc.detail,
-            instance=request.url.path,
-            headers=exc.headers,
-            extensions=exc.extensions,
-        )
+        return answer_problem(exc, request.url.path)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -145,14 +185,7 @@ def install_problem_handlers(
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            500,
-            "internal",
-            "Internal Server Error",
-            "The error was logged; quote the request id.",
-            instance=request.url.path,
-        )
+        return answer_unexpected(request.method, request.url.path)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
