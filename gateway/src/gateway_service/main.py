@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from gateway_service.adapters.denial_stores import DenialStoreUnavailable, make_denial_store
@@ -19,7 +20,7 @@ from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.routing import asyncapi, docs, overview, proxy
 from gateway_service.routing.limits import make_counter, make_rate_limiter
-from gateway_service.routing.upstreams import make_upstream_client, make_upstream_transport
+from gateway_service.routing.upstreams import make_upstream_session
 from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
@@ -71,9 +72,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     ]
     own_paths = [route.path for router in ROUTERS for route in router.routes if isinstance(route, Route)]
     own_paths += [route.path for route in app.router.routes if isinstance(route, Route)]
-    first, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
-    app.router.routes.insert(0, first)
+    lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
+    # Appended, so innermost of the app's middleware: the kit's still wraps every proxied request.
+    app.user_middleware.append(Middleware(proxy.ProxyLane, route=lane))
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -98,9 +100,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.state.verifier = RevocationAwareVerifier(
                 key_ring, revocations, issuer=settings.jwt_issuer, audience=settings.jwt_audience
             )
-            # One pool of connections: the proxy speaks to the transport, the composed reads use the client.
-            app.state.upstream_transport = make_upstream_transport(settings)
-            app.state.upstream = make_upstream_client(settings, app.state.upstream_transport)
+            # One pool of connections to the services, for the proxy and the composed reads alike.
+            app.state.upstream = make_upstream_session(settings)
             app.state.rate_limiter = make_rate_limiter(
                 settings.redis_url, settings.rate_limits, settings.rate_limit_window_s
             )
@@ -113,7 +114,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             try:
                 yield
             finally:
-                await app.state.upstream.aclose()
+                await app.state.upstream.close()
                 await app.state.rate_limiter.close()
                 await app.state.token_throttle.close()
                 await revocations.stop()

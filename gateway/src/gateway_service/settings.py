@@ -37,7 +37,6 @@ class GatewaySettings(ServiceSettings):
     upstream_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
     upstream_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
     upstream_max_connections: int = Field(default=200, ge=1, le=10_000)
-    upstream_max_keepalive: int = Field(default=100, ge=0, le=10_000)
     overview_timeout_s: float = Field(default=3.0, gt=0, le=60)
     docs_timeout_s: float = Field(default=3.0, gt=0, le=60)
 

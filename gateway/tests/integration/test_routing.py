@@ -146,8 +146,23 @@ async def test_the_gateway_own_api_paths_win_over_the_proxy(platform: Platform) 
 
 
 async def test_the_proxy_needs_a_token(platform: Platform) -> None:
-    response = await platform.http.get("/api/enrolment/v1/beneficiaries")
+    response = await platform.http.get("/api/enrolment/v1/beneficiaries", headers={"X-Request-ID": "req-401"})
     assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    # Answered like any route's problem: request id and trace kept, the challenge, the path as the instance.
+    assert response.headers["x-request-id"] == "req-401"
+    assert response.headers["traceparent"]
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    problem = response.json()
+    assert problem["request_id"] == "req-401"
+    assert problem["instance"] == "/api/enrolment/v1/beneficiaries"
+    assert problem["type"].endswith("unauthenticated")
+
+
+async def test_a_method_the_proxy_does_not_take_is_405(platform: Platform) -> None:
+    headers = await platform.headers(platform.admin)
+    response = await platform.http.request("TRACE", "/api/stub/v1/echo", headers=headers)
+    assert response.status_code == 405
     assert response.headers["content-type"].startswith("application/problem+json")
 
 

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 import pytest
 
-from gateway_service.routing.upstreams import UpstreamTransport, make_upstream_client
+from gateway_service.routing.upstreams import make_upstream_session, upstream_problem
 from gateway_service.settings import GatewaySettings
 
 
@@ -57,69 +57,90 @@ async def service() -> AsyncIterator[Service]:
         server.close()
 
 
-def _client(max_connections: int = 10, pool_timeout: float = 2.0) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    return httpx.AsyncClient(transport=UpstreamTransport(limits), timeout=httpx.Timeout(5.0, pool=pool_timeout))
+def _session(max_connections: int = 10, connect_timeout_s: float = 2.0) -> aiohttp.ClientSession:
+    settings = GatewaySettings(
+        environment="test", upstream_max_connections=max_connections, upstream_connect_timeout_s=connect_timeout_s
+    )
+    return make_upstream_session(settings)
+
+
+async def _text(session: aiohttp.ClientSession, url: str) -> str:
+    async with session.get(url) as answer:
+        return await answer.text()
 
 
 async def test_one_connection_serves_requests_one_after_another(service: Service) -> None:
-    async with _client() as client:
+    async with _session() as session:
         for _ in range(20):
-            assert (await client.get(f"{service.url}/a")).text == "ok"
+            assert await _text(session, f"{service.url}/a") == "ok"
     assert service.connections == 1
 
 
 async def test_concurrent_requests_share_a_bounded_number_of_connections(service: Service) -> None:
-    async with _client(max_connections=3) as client:
-        answers = await asyncio.gather(*(client.get(f"{service.url}/a") for _ in range(30)))
-    assert all(answer.text == "ok" for answer in answers)
+    async with _session(max_connections=3) as session:
+        answers = await asyncio.gather(*(_text(session, f"{service.url}/a") for _ in range(30)))
+    assert answers == ["ok"] * 30
     assert service.connections <= 3
 
 
-async def test_a_full_pool_answers_pool_timeout(service: Service) -> None:
-    async with _client(max_connections=1, pool_timeout=0.2) as client:
-        slow = asyncio.create_task(client.get(f"{service.url}/slow"))
+async def test_a_full_pool_is_the_service_unavailable(service: Service) -> None:
+    async with _session(max_connections=1, connect_timeout_s=0.2) as session:
+        slow = asyncio.create_task(_text(session, f"{service.url}/slow"))
         await asyncio.sleep(0.1)
-        with pytest.raises(httpx.PoolTimeout):
-            await client.get(f"{service.url}/a")
-        assert (await slow).text == "ok"
+        with pytest.raises(aiohttp.ClientError) as refused:
+            await _text(session, f"{service.url}/a")
+        assert upstream_problem("stub", refused.value).status == 503
+        assert await slow == "ok"
         # The connection came back to the pool.
-        assert (await client.get(f"{service.url}/a")).text == "ok"
+        assert await _text(session, f"{service.url}/a") == "ok"
     assert service.connections == 1
 
 
 async def test_a_connection_the_service_closed_is_not_reused(service: Service) -> None:
-    async with _client() as client:
-        assert (await client.get(f"{service.url}/close")).text == "ok"
-        assert (await client.get(f"{service.url}/a")).text == "ok"
+    async with _session() as session:
+        assert await _text(session, f"{service.url}/close") == "ok"
+        assert await _text(session, f"{service.url}/a") == "ok"
     assert service.connections == 2
 
 
 async def test_a_pooled_connection_the_service_dropped_silently_is_replaced(service: Service) -> None:
-    async with _client() as client:
-        assert (await client.get(f"{service.url}/idle-close")).text == "ok"
+    async with _session() as session:
+        assert await _text(session, f"{service.url}/idle-close") == "ok"
         await asyncio.sleep(0.05)  # the close reaches the gateway's end of the idle connection
-        assert (await client.get(f"{service.url}/a")).text == "ok"
+        assert await _text(session, f"{service.url}/a") == "ok"
     assert service.connections == 2
 
 
 async def test_an_unread_answer_closed_early_does_not_leak_its_connection(service: Service) -> None:
-    async with _client(max_connections=1, pool_timeout=0.5) as client:
+    async with _session(max_connections=1, connect_timeout_s=0.5) as session:
         for _ in range(3):
-            async with client.stream("GET", f"{service.url}/a"):
+            async with session.get(f"{service.url}/a"):
                 pass
-        assert (await client.get(f"{service.url}/a")).text == "ok"
+        assert await _text(session, f"{service.url}/a") == "ok"
 
 
-async def test_a_service_that_is_down_is_a_connect_error() -> None:
-    async with _client() as client:
-        with pytest.raises(httpx.ConnectError):
-            await client.get("http://127.0.0.1:9/a")
+async def test_a_service_that_is_down_is_unavailable() -> None:
+    async with _session() as session:
+        with pytest.raises(aiohttp.ClientError) as refused:
+            await _text(session, "http://127.0.0.1:9/a")
+    assert upstream_problem("stub", refused.value).status == 503
+
+
+async def test_a_slow_answer_is_a_timeout_and_nonsense_a_bad_gateway() -> None:
+    assert upstream_problem("stub", aiohttp.SocketTimeoutError()).status == 504
+    assert upstream_problem("stub", aiohttp.ServerDisconnectedError()).status == 502
+    assert upstream_problem("stub", aiohttp.ClientPayloadError()).status == 502
 
 
 async def test_cookies_set_by_one_answer_are_never_sent_again(service: Service) -> None:
-    client = make_upstream_client(GatewaySettings(environment="test"))
-    async with client:
-        await client.get(f"{service.url}/cookie")
-        await client.get(f"{service.url}/a")
+    async with _session() as session:
+        await _text(session, f"{service.url}/cookie")
+        await _text(session, f"{service.url}/a")
     assert b"cookie" not in service.heads[-1].lower()
+
+
+async def test_the_client_adds_no_headers_of_its_own(service: Service) -> None:
+    async with _session() as session:
+        await _text(session, f"{service.url}/a")
+    names = {line.split(b":")[0].lower() for line in service.heads[-1].split(b"\r\n")[1:] if line}
+    assert names == {b"host"}

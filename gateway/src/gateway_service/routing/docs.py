@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from gateway_service.domain.scopes import described, scope_for
+from gateway_service.routing.upstreams import UPSTREAM_ERRORS
 from gateway_service.settings import GatewaySettings
 
 router = APIRouter()
@@ -75,12 +77,13 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
     return merged
 
 
-async def _fetch(client: httpx.AsyncClient, base: str, timeout_s: float) -> dict[str, Any] | None:
+async def _fetch(session: aiohttp.ClientSession, base: str, timeout_s: float) -> dict[str, Any] | None:
     try:
-        response = await client.get(base.rstrip("/") + "/openapi.json", timeout=timeout_s)
-        response.raise_for_status()
-        spec = response.json()
-    except (httpx.HTTPError, ValueError):
+        async with asyncio.timeout(timeout_s):
+            async with session.get(base.rstrip("/") + "/openapi.json", allow_redirects=False) as response:
+                response.raise_for_status()
+                spec = json.loads(await response.read())
+    except (*UPSTREAM_ERRORS, ValueError):
         return None
     return spec if isinstance(spec, dict) else None
 
@@ -92,9 +95,10 @@ async def openapi(request: Request) -> JSONResponse:
     if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
         return JSONResponse(cached[1])
     settings: GatewaySettings = state.settings
-    client: httpx.AsyncClient = state.upstream
+    session: aiohttp.ClientSession = state.upstream
     names = list(settings.upstreams)
-    specs = await asyncio.gather(*(_fetch(client, settings.upstreams[name], settings.docs_timeout_s) for name in names))
+    timeout_s = settings.docs_timeout_s
+    specs = await asyncio.gather(*(_fetch(session, settings.upstreams[name], timeout_s) for name in names))
     document = merge_openapi(request.app.openapi(), dict(zip(names, specs, strict=True)))
     if all(spec is not None for spec in specs):
         state.openapi_cache = (time.monotonic(), document)

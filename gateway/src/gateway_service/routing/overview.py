@@ -10,12 +10,13 @@ caller, there is no overview either.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-import httpx
+import aiohttp
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
@@ -72,28 +73,34 @@ class Overview(BaseModel):
     sources: dict[str, dict[str, Part]] = Field(description="Service, then part of what it holds on the person.")
 
 
-async def _ask(client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout_s: float) -> Part:
+async def _ask(session: aiohttp.ClientSession, url: str, headers: dict[str, str], timeout_s: float) -> Part:
     try:
-        response = await asyncio.wait_for(client.get(url, headers=headers), timeout_s)
-    except (TimeoutError, httpx.TimeoutException):
-        return Part(status=PartStatus.TIMEOUT)
-    except (httpx.ConnectError, httpx.PoolTimeout):
+        async with asyncio.timeout(timeout_s):
+            status, body = await _get(session, url, headers)
+    except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError):
         return Part(status=PartStatus.UNAVAILABLE)
-    except httpx.HTTPError:
+    except TimeoutError:
+        return Part(status=PartStatus.TIMEOUT)
+    except aiohttp.ClientError:
         return Part(status=PartStatus.ERROR)
-    if response.status_code == 200:
+    if status == 200:
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError:
             data = None
         if isinstance(data, dict | list):
             return Part(status=PartStatus.OK, http_status=200, data=data)
         return Part(status=PartStatus.ERROR, http_status=200)
-    if response.status_code in {403, 404}:
-        return Part(status=PartStatus.NOT_VISIBLE, http_status=response.status_code)
-    if response.status_code in {502, 503}:
-        return Part(status=PartStatus.UNAVAILABLE, http_status=response.status_code)
-    return Part(status=PartStatus.ERROR, http_status=response.status_code)
+    if status in {403, 404}:
+        return Part(status=PartStatus.NOT_VISIBLE, http_status=status)
+    if status in {502, 503}:
+        return Part(status=PartStatus.UNAVAILABLE, http_status=status)
+    return Part(status=PartStatus.ERROR, http_status=status)
+
+
+async def _get(session: aiohttp.ClientSession, url: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    async with session.get(url, headers=headers, allow_redirects=False) as response:
+        return response.status, await response.read()
 
 
 def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
@@ -113,7 +120,7 @@ def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
 )
 async def overview(beneficiary_id: UUID, request: Request, principal: Caller) -> Overview:
     settings: GatewaySettings = request.app.state.settings
-    client: httpx.AsyncClient = request.app.state.upstream
+    session: aiohttp.ClientSession = request.app.state.upstream
     headers = {
         "Authorization": request.headers["authorization"],
         "X-Request-ID": request_id_var.get() or "",
@@ -126,7 +133,7 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
         if read_scope(source.service) not in principal.scopes:
             return Part(status=PartStatus.OUT_OF_SCOPE)
         url = settings.upstreams[source.service].rstrip("/") + source.path.format(id=beneficiary_id)
-        return await _ask(client, url, headers, settings.overview_timeout_s)
+        return await _ask(session, url, headers, settings.overview_timeout_s)
 
     parts = await asyncio.gather(*(fetch(source) for source in sources))
     composed: dict[str, dict[str, Part]] = {}

@@ -1,33 +1,33 @@
 """/api/<service>/v1/...: authenticated, rate limited, and streamed both ways to the service's /v1/....
 
-The route is a plain ASGI app rather than a FastAPI endpoint: it runs on every proxied request, and FastAPI's
-request objects, dependency resolution and httpx's client pipeline (auth, redirects, cookies) were a fifth of the
-gateway's CPU. It makes the same checks as the dependencies below, in the same order, and raises the same
-problems (turned into problem+json documents by the app's handlers): bearer token from the Authorization header
-only (kit), verification incl. the deny-list, rate limit (429), scope (403), unknown service (404), dot segments
-(400). The body size limit, X-Request-ID and traceparent come from the kit's middleware around every route.
+The route is a plain ASGI app rather than a FastAPI endpoint, reached through :class:`ProxyLane`: it runs on every
+proxied request, and FastAPI's request objects, dependency resolution and exception layers do nothing for it. It
+makes the same checks as the dependencies below, in the same order, and raises the same problems: bearer token
+from the Authorization header only (kit), verification incl. the deny-list, rate limit (429), scope (403), unknown
+service (404), dot segments (400). The body size limit, X-Request-ID and traceparent come from the kit's
+middleware around every route.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
-import httpcore
-import httpx
+import aiohttp
+import yarl
 from fastapi import APIRouter, Depends, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
 from gateway_service.routing.scopes import check_service_scope, ensure_service_scope
-from gateway_service.routing.upstreams import UpstreamTransport, relay_answer, upstream_problem
+from gateway_service.routing.upstreams import UPSTREAM_ERRORS, relay_answer, upstream_problem
 from gateway_service.settings import GatewaySettings
-from hopekit.api.problems import Problem
+from hopekit.api.problems import Problem, ProblemBoundary
 from hopekit.api.security import authenticated, authenticated_scope
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var, traceparent_var
@@ -38,8 +38,7 @@ PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 _DOT_SEGMENTS = frozenset({".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
-# A target made only of what httpx's URL parser leaves as it is (RFC 3986 characters, valid percent escapes)
-# is passed on byte for byte; anything else goes through that parser, as it did when httpx built every request.
+# A target made only of RFC 3986 characters and valid percent escapes needs no quoting.
 _PLAIN_PATH = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
 _PLAIN_QUERY = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
 
@@ -78,24 +77,17 @@ def upstream_target(raw_path: bytes, service: str, query: bytes) -> bytes:
 
 
 class _Upstream:
-    """A service's address, parsed once: what httpx.Request used to work out for every request."""
+    """A service's address, parsed once."""
 
     def __init__(self, base: str) -> None:
-        url = httpx.URL(base.rstrip("/"))
         self.base = base.rstrip("/")
-        self.scheme = url.raw_scheme
-        self.host = url.raw_host
-        self.port = url.port
-        self.prefix = url.raw_path.rstrip(b"/")
-        self.host_header = url.netloc
 
-    def url(self, target: bytes) -> httpcore.URL:
+    def url(self, target: bytes) -> yarl.URL:
         path, _, query = target.partition(b"?")
-        if not (_PLAIN_PATH.fullmatch(path) and _PLAIN_QUERY.fullmatch(query)):
-            target = httpx.URL(self.base + target.decode("latin-1")).raw_path
-        else:
-            target = self.prefix + target
-        return httpcore.URL(scheme=self.scheme, host=self.host, port=self.port, target=target)
+        text = self.base + target.decode("latin-1")
+        # A plain target is passed on byte for byte; anything else is quoted by the URL parser.
+        plain = bool(_PLAIN_PATH.fullmatch(path) and _PLAIN_QUERY.fullmatch(query))
+        return yarl.URL(text, encoded=plain)
 
 
 class Proxy:
@@ -124,52 +116,62 @@ class Proxy:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         url = upstream.url(upstream_target(raw_path, service, scope.get("query_string", b"")))
         declared = any(name == b"content-length" for name, _ in incoming)
-        content: AsyncIterator[bytes] | None = None
+        body: _CallerBody | None = None
         if method not in _BODILESS or declared:
-            content = _body(receive)
-            if not declared:
-                headers.append((b"Transfer-Encoding", b"chunked"))
-        client: httpx.AsyncClient = state.upstream
-        transport: UpstreamTransport = state.upstream_transport
-        timeouts: dict[str, Any] = client.timeout.as_dict()
-        outgoing = httpcore.Request(
-            method.encode(),
-            url,
-            # Host first, as httpx put it; the caller's headers pass as they are, without a client's defaults.
-            headers=[(b"Host", upstream.host_header), *headers],
-            content=content,
-            extensions={"timeout": timeouts},
-        )
+            # Without a declared length the client sends the body chunked, as it arrives.
+            body = _CallerBody(receive)
+        session: aiohttp.ClientSession = state.upstream
         try:
-            answer, body = await transport.open(outgoing)
-        except httpx.HTTPError as error:
+            async with session.request(
+                method,
+                url,
+                headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
+                data=body,
+                allow_redirects=False,
+            ) as answer:
+                await relay_answer(service, answer, scope, receive, send)
+        except UPSTREAM_ERRORS as error:
+            if body is not None and body.failure is not None:
+                # The caller's body failed, not the service: too large (413), or the caller left.
+                if isinstance(body.failure, ClientDisconnect):
+                    # Nobody is left to answer (nginx's 499).
+                    await Response(status_code=499)(scope, receive, send)
+                    return
+                raise body.failure from error
             raise upstream_problem(service, error) from error
-        except ClientDisconnect:
-            # The caller left while its body was being passed on: nobody is left to answer (nginx's 499).
-            await Response(status_code=499)(scope, receive, send)
-            return
-        await relay_answer(service, answer, body, scope, receive, send)
 
 
-async def _body(receive: Receive) -> AsyncIterator[bytes]:
-    """The caller's body as it arrives (the size limit is enforced by the kit's middleware in ``receive``)."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.request":
-            chunk: bytes = message.get("body", b"")
-            if chunk:
-                yield chunk
-            if not message.get("more_body", False):
-                return
-        elif message["type"] == "http.disconnect":
-            raise ClientDisconnect()
+class _CallerBody:
+    """The caller's body as it arrives (the size limit is enforced by the kit's middleware in ``receive``). The
+    client sends it from a task of its own and wraps what it raises; ``failure`` keeps the original."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.failure: Exception | None = None
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                message = await self._receive()
+                if message["type"] == "http.request":
+                    chunk: bytes = message.get("body", b"")
+                    if chunk:
+                        yield chunk
+                    if not message.get("more_body", False):
+                        return
+                elif message["type"] == "http.disconnect":
+                    raise ClientDisconnect()
+        except Exception as error:
+            self.failure = error
+            raise
 
 
 class _ServicesRoute(Route):
     """The proxy's route for the named services only; other paths go on to the next routes."""
 
     def __init__(self, proxy: Proxy, services: frozenset[str]) -> None:
-        super().__init__(PATH, proxy, methods=METHODS, include_in_schema=False, name="proxy-first")
+        super().__init__(PATH, proxy, methods=METHODS, include_in_schema=False, name="proxy-lane")
+        self.proxy = proxy
         self.services = services
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
@@ -179,11 +181,34 @@ class _ServicesRoute(Route):
         return match, child_scope
 
 
-def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[Route, Route]:
-    """The proxy's two routes: the first, tried before any other, serves the configured services whose
-    /api/<service>/v1/... no path of the gateway's own could match (so it changes no answer, and spares walking
-    every other route on each proxied request); the last is the catch-all, after every other route so the
-    gateway's own paths win, which answers the rest (unknown services: 404). Neither is in the OpenAPI document."""
+class ProxyLane:
+    """Middleware, innermost of the app's: a request its route fully matches goes straight to the proxy.
+
+    The kit's middleware around it (request id and trace, body size limit, access log) still applies; what FastAPI
+    puts between middleware and endpoints (exception middleware, exit stack, the router's walk) does nothing for a
+    proxied request, so it is skipped, with a problem boundary answering the proxy's problems as the app's
+    handlers would. Any other request, or a method the route does not take, goes on to the app."""
+
+    def __init__(self, app: ASGIApp, route: _ServicesRoute) -> None:
+        self.app = app
+        self.route = route
+        self.proxy = ProblemBoundary(route.proxy)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            match, child_scope = self.route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child_scope)
+                await self.proxy(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[_ServicesRoute, Route]:
+    """The proxy's two routes. The lane's (for :class:`ProxyLane`, ahead of the router) serves the configured
+    services whose /api/<service>/v1/... no path of the gateway's own could match, so it changes no answer; the
+    catch-all, after every other route of the router so the gateway's own paths win, answers the rest (unknown
+    services: 404). Neither is in the OpenAPI document."""
     claimed: set[str] = set()
     for path in own_paths:
         segments = path.split("/")
@@ -193,6 +218,6 @@ def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[Rou
     if any(segment.startswith("{") for segment in claimed):
         services = frozenset()
     proxy = Proxy()
-    first = _ServicesRoute(proxy, services - claimed)
+    lane = _ServicesRoute(proxy, services - claimed)
     last = Route(PATH, proxy, methods=METHODS, include_in_schema=False, name="proxy")
-    return first, last
+    return lane, last
