@@ -42,8 +42,10 @@ from hopekit.identity.tokens import TokenVerifier, mint_token
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 GATEWAY_ROOT = REPOSITORY / "gateway"
-# Per target: direct and gateway requests are interleaved one by one, so enrolment sees twice this rate.
+# Per target: direct and gateway requests are interleaved one by one, so enrolment sees twice this rate; on a
+# machine where that would be over RATE_SHARE of enrolment's measured saturation throughput, the rate is lowered.
 RATE = 100
+RATE_SHARE = 0.4
 FIXED_S = 20
 SATURATION_S = 8
 ROUNDS = 2
@@ -147,9 +149,9 @@ def _cpu_s(pid: int) -> float:
 # ---- load generators (separate processes) -------------------------------------------------------------------
 
 
-async def _open_loop(urls: list[str], token: str) -> list[dict[str, Any]]:
+async def _open_loop(urls: list[str], token: str, rate: int) -> list[dict[str, Any]]:
     command = [sys.executable, "-m", "benchmarks.load", "open", *urls, "-H", f"Authorization: Bearer {token}"]
-    command += ["--rate", str(RATE), "--duration", str(FIXED_S), "--warmup", "2"]
+    command += ["--rate", str(rate), "--duration", str(FIXED_S), "--warmup", "2"]
     goals: list[dict[str, Any]] = (await _json_from(command))["goals"]
     return goals
 
@@ -306,25 +308,6 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
     for url in urls.values():
         await _saturate(wrk, work_dir, url, headers, CONNECTIONS, 2)
 
-    # One generator, direct and gateway requests alternating: both meet the same background load.
-    fixed = dict(zip(urls, await _open_loop(list(urls.values()), token), strict=True))
-    p = {
-        name: (percentile(r["latency_s"], 0.50) * 1000, percentile(r["latency_s"], 0.99) * 1000)
-        for name, r in fixed.items()
-    }
-    lateness = [lag for result in fixed.values() for lag in result["lateness_s"]]
-    section = f"gateway: beneficiary read at {RATE} req/s each (open loop, interleaved, {FIXED_S}s)"
-    for name in urls:
-        errors = fixed[name]["errors"]
-        report.add(section, f"{name} p50 / p99", f"{p[name][0]:.2f} / {p[name][1]:.2f} ms ({errors} errors)")
-    report.add(section, "added p50", f"{p['gateway'][0] - p['direct'][0]:.2f} ms", "<= 1 ms")
-    report.add(section, "added p99", f"{p['gateway'][1] - p['direct'][1]:.2f} ms", "<= 3 ms")
-    report.add(
-        section,
-        "generator send lag p50 / p99",
-        f"{percentile(lateness, 0.5) * 1000:.2f} / {percentile(lateness, 0.99) * 1000:.2f} ms (in both)",
-    )
-
     runs: dict[str, list[Saturation]] = {"direct": [], "gateway": []}
     cpu = {"gateway": 0.0, "enrolment": 0.0}
     proxied = 0
@@ -340,17 +323,40 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
                 proxied += measured.requests + measured.errors
                 cpu["gateway"] += _cpu_s(servers.gateway_process.pid) - before["gateway"]
                 cpu["enrolment"] += _cpu_s(servers.enrolment_process.pid) - before["enrolment"]
-    rate = {name: sum(r.requests for r in v) / sum(r.seconds for r in v) for name, v in runs.items()}
+    rates = {name: sum(r.requests for r in v) / sum(r.seconds for r in v) for name, v in runs.items()}
+    direct_rate = rates["direct"]
     section = f"gateway: beneficiary read at saturation ({CONNECTIONS} connections, {ROUNDS}x{SATURATION_S}s each)"
     for name in urls:
         last = runs[name][-1]
         tail = f", p50 {last.p50_ms:.1f} / p99 {last.p99_ms:.1f} ms" if last.p99_ms is not None else ""
         failed = sum(r.errors for r in runs[name])
-        report.add(section, name, f"{rate[name]:,.0f} req/s ({failed} errors{tail})")
-    report.add(section, "gateway / direct", f"{rate['gateway'] / rate['direct']:.0%}", ">= 70 %")
+        report.add(section, name, f"{rates[name]:,.0f} req/s ({failed} errors{tail})")
+    report.add(section, "gateway / direct", f"{rates['gateway'] / rates['direct']:.0%}", ">= 70 %")
     if proxied:
         report.add(section, "gateway CPU per proxied request", f"{cpu['gateway'] / proxied * 1000:.2f} ms")
         report.add(section, "enrolment CPU per request", f"{cpu['enrolment'] / proxied * 1000:.2f} ms")
+
+    # One generator, direct and gateway requests alternating: both meet the same background load.
+    # Below saturation, so that the figures are the gateway's cost and not queueing: enrolment meets both targets'
+    # requests, at most RATE_SHARE of what it answered at saturation.
+    rate = max(1, min(RATE, int(direct_rate * RATE_SHARE / 2)))
+    fixed = dict(zip(urls, await _open_loop(list(urls.values()), token, rate), strict=True))
+    p = {
+        name: (percentile(r["latency_s"], 0.50) * 1000, percentile(r["latency_s"], 0.99) * 1000)
+        for name, r in fixed.items()
+    }
+    lateness = [lag for result in fixed.values() for lag in result["lateness_s"]]
+    section = f"gateway: beneficiary read at {rate} req/s each (open loop, interleaved, {FIXED_S}s)"
+    for name in urls:
+        errors = fixed[name]["errors"]
+        report.add(section, f"{name} p50 / p99", f"{p[name][0]:.2f} / {p[name][1]:.2f} ms ({errors} errors)")
+    report.add(section, "added p50", f"{p['gateway'][0] - p['direct'][0]:.2f} ms", "<= 1 ms")
+    report.add(section, "added p99", f"{p['gateway'][1] - p['direct'][1]:.2f} ms", "<= 3 ms")
+    report.add(
+        section,
+        "generator send lag p50 / p99",
+        f"{percentile(lateness, 0.5) * 1000:.2f} / {percentile(lateness, 0.99) * 1000:.2f} ms (in both)",
+    )
 
     await _token_endpoint(servers.gateway, client_id, client_secret, wrk, work_dir, report)
 
