@@ -102,6 +102,9 @@ async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
         more = message.get("more_body", False)
     if scope["path"].startswith("/v1/slow"):
         await asyncio.sleep(5)
+    if scope["path"].startswith(("/v1/large", "/v1/cut-short")):
+        await _sized_answer(scope, send)
+        return
     body = json.dumps(
         {
             "path": scope["path"],
@@ -118,6 +121,19 @@ async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _sized_answer(scope: Scope, send: Send) -> None:
+    """/v1/large?size=N: N bytes of a known length, sent in 16 KiB pieces; /v1/cut-short: announces 100 KiB and
+    stops after 1 KiB (the server then drops the connection)."""
+    size = int(scope["query_string"].decode().partition("size=")[2] or 100 * 1024)
+    headers = [(b"content-type", b"application/octet-stream"), (b"content-length", str(size).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    sent = 1024 if scope["path"].startswith("/v1/cut-short") else size
+    for start in range(0, sent, 16 * 1024):
+        piece = bytes(i % 251 for i in range(start, min(sent, start + 16 * 1024)))
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from hopekit.identity.principal import OrgKind, Role
@@ -95,6 +96,27 @@ async def test_a_body_over_the_limit_is_refused_with_413(platform: Platform) -> 
 
     streamed = await platform.http.post("/api/stub/v1/echo", content=endless(), headers=headers)
     assert streamed.status_code == 413
+
+
+async def test_a_large_answer_is_streamed_through_whole(platform: Platform) -> None:
+    size = 300 * 1024
+    headers = await platform.headers(platform.admin)
+    async with platform.http.stream("GET", f"/api/stub/v1/large?size={size}", headers=headers) as response:
+        assert response.status_code == 200
+        assert response.headers["content-length"] == str(size)
+        received = b"".join([piece async for piece in response.aiter_bytes()])
+    assert received == bytes(i % 251 for i in range(size))
+
+
+async def test_an_answer_cut_short_is_a_bad_gateway(platform: Platform) -> None:
+    headers = await platform.headers(platform.admin)
+    small = await platform.http.get("/api/stub/v1/cut-short?size=4096", headers=headers)
+    # Read whole before answering: the caller gets a problem, not a truncated body.
+    assert small.status_code == 502
+    assert small.json()["service"] == "stub"
+    # Streamed: the status is already sent, so the gateway drops the connection rather than end cleanly.
+    with pytest.raises(httpx.RemoteProtocolError):
+        await platform.http.get("/api/stub/v1/cut-short?size=300000", headers=headers)
 
 
 async def test_a_slow_upstream_gives_504_naming_the_service(platform: Platform) -> None:
