@@ -76,25 +76,15 @@ def upstream_target(raw_path: bytes, service: str, query: bytes) -> bytes:
     return rest.encode("latin-1") + (b"?" + query if query else b"")
 
 
-class _Upstream:
-    """A service's address, parsed once."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base.rstrip("/")
-
-    def url(self, target: bytes) -> yarl.URL:
-        path, _, query = target.partition(b"?")
-        text = self.base + target.decode("latin-1")
-        # A plain target is passed on byte for byte; anything else is quoted by the URL parser.
-        plain = bool(_PLAIN_PATH.fullmatch(path) and _PLAIN_QUERY.fullmatch(query))
-        return yarl.URL(text, encoded=plain)
+def upstream_url(base: str, target: bytes) -> yarl.URL:
+    """The service's URL for ``target``: a plain one is passed on byte for byte, anything else is quoted."""
+    path, _, query = target.partition(b"?")
+    plain = bool(_PLAIN_PATH.fullmatch(path) and _PLAIN_QUERY.fullmatch(query))
+    return yarl.URL(base.rstrip("/") + target.decode("latin-1"), encoded=plain)
 
 
 class Proxy:
     """The ASGI app of the /api/<service>/v1/... route."""
-
-    def __init__(self) -> None:
-        self._upstreams: dict[str, _Upstream] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope["app"].state
@@ -105,16 +95,13 @@ class Proxy:
         principal = await authenticated_scope(scope)
         await within_rate_limit(state.rate_limiter, principal)
         check_service_scope(service, method, principal, settings.upstreams)
-        upstream = self._upstreams.get(service)
-        if upstream is None:
-            base = settings.upstreams.get(service)
-            if base is None:
-                raise Problem(404, "unknown-service", f"There is no service named {service!r}.")
-            upstream = self._upstreams[service] = _Upstream(base)
+        base = settings.upstreams.get(service)
+        if base is None:
+            raise Problem(404, "unknown-service", f"There is no service named {service!r}.")
         incoming: list[tuple[bytes, bytes]] = scope["headers"]
         headers = upstream_request_headers(incoming, request_id_var.get() or "", traceparent_var.get() or "")
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        url = upstream.url(upstream_target(raw_path, service, scope.get("query_string", b"")))
+        url = upstream_url(base, upstream_target(raw_path, service, scope.get("query_string", b"")))
         declared = any(name == b"content-length" for name, _ in incoming)
         body: _CallerBody | None = None
         if method not in _BODILESS or declared:
