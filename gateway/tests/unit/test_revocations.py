@@ -3,6 +3,7 @@
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -10,7 +11,13 @@ import pytest
 from jwt import PyJWK
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
-from gateway_service.domain.revocation import TokenDenial, client_holder, issue_instant, organisation_holder
+from gateway_service.domain.revocation import (
+    TokenDenial,
+    client_holder,
+    issue_instant,
+    organisation_holder,
+    token_holder,
+)
 from gateway_service.service_layer.revocations import Revocations
 from gateway_service.service_layer.verification import RevocationAwareVerifier
 from hopekit.identity.keys import generate_signing_key
@@ -65,6 +72,18 @@ async def test_the_later_of_the_client_and_organisation_denials_counts() -> None
     await revocations.deny(NO_UOW, organisation_holder(principal.org_id), now)
     assert revocations.issued_until(principal) == int(now.timestamp())
     assert revocations.issued_until(_principal("hope_b")) is None
+
+
+async def test_a_single_tokens_denial_touches_only_that_token() -> None:
+    store = SharedStore()
+    revocations = Revocations(store, token_lifetime_s=900, refresh_s=1)
+    org_id = uuid.uuid4()
+    leaked, sibling = (replace(_principal(org_id=org_id), token_id=jti) for jti in ("jti-leaked", "jti-sibling"))
+    issued = datetime.now(UTC)
+    await revocations.deny(NO_UOW, token_holder("jti-leaked"), issued)
+    assert revocations.issued_until(leaked) == int(issued.timestamp())
+    assert revocations.issued_until(sibling) is None
+    assert revocations.issued_until(_principal(org_id=org_id)) is None
 
 
 async def test_a_denial_made_here_survives_a_reload_that_does_not_show_it_yet() -> None:

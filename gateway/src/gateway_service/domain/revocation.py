@@ -1,4 +1,5 @@
-"""Denials: tokens issued to a client or an organisation up to some instant are refused before their expiry.
+"""Denials: tokens issued to a client or an organisation up to some instant, or one token, are refused before
+their expiry.
 
 Tokens carry ``iat`` in whole seconds, so a denial covers every token issued up to and including its second;
 tokens the gateway issues afterwards are dated later (see ``TokenDenial.first_valid_second``).
@@ -17,6 +18,11 @@ def client_holder(client_id: str) -> str:
 
 def organisation_holder(org_id: UUID) -> str:
     return f"organisation:{org_id}"
+
+
+def token_holder(token_id: str) -> str:
+    """One token (by its ``jti``), revoked by its client (RFC 7009); its denial is dated at the token's ``iat``."""
+    return f"token:{token_id}"
 
 
 @dataclass(frozen=True)

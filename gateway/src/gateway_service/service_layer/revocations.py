@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gateway_service.adapters.denial_stores import DenialStore
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
-from gateway_service.domain.revocation import TokenDenial, client_holder, organisation_holder
+from gateway_service.domain.revocation import TokenDenial, client_holder, organisation_holder, token_holder
 from hopekit.identity.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -56,15 +56,15 @@ class Revocations:
         return denial
 
     def issued_until(self, principal: Principal) -> int | None:
-        """The hot path: two dictionary lookups. Tokens of ``principal`` issued up to this second are refused."""
+        """The hot path: up to three dictionary lookups. Tokens of ``principal`` (its client, its organisation, or
+        this very token) issued up to this second are refused."""
         if not self._denials:
             return None
-        client = self._denials.get(client_holder(principal.subject))
-        organisation = self._denials.get(organisation_holder(principal.org_id))
-        if client is None or organisation is None:
-            found = client or organisation
-            return found.issued_until if found is not None else None
-        return max(client.issued_until, organisation.issued_until)
+        holders = [client_holder(principal.subject), organisation_holder(principal.org_id)]
+        if principal.token_id is not None:
+            holders.append(token_holder(principal.token_id))
+        found = [denial.issued_until for holder in holders if (denial := self._denials.get(holder)) is not None]
+        return max(found, default=None)
 
     async def first_valid_second(self, uow: GatewayUnitOfWork, client_id: str, org_id: UUID) -> int | None:
         """The earliest ``iat`` a new token of this client may carry, asked of the store (other instances' too)."""

@@ -55,7 +55,9 @@ class RequestContextMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"traceparent", traceparent.encode()))
-                headers.append((b"cache-control", b"no-store"))
+                # Personal data must not sit in caches; an answer that says otherwise (or the same) keeps its own.
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 
