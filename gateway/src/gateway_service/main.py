@@ -62,6 +62,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             routers=ROUTERS,
             domain_errors=DOMAIN_ERRORS,
             describe_error=describe,
+            # The gateway sends and receives no events; its /asyncapi is the services' documents merged.
+            event_document=False,
         )
     )
     # The merged document replaces FastAPI's own /openapi.json (which serves only the gateway's paths).

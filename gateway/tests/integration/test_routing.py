@@ -206,13 +206,24 @@ async def test_the_platform_documents_merge_every_service(platform: Platform) ->
     assert "swagger" in docs.text.lower()
 
 
-async def test_the_event_catalogue_is_published(platform: Platform) -> None:
+async def test_the_event_catalogue_merges_the_services_own_documents(platform: Platform) -> None:
+    async with httpx.AsyncClient() as direct:
+        own = (await direct.get(f"{platform.training_url}/asyncapi")).json()
+    assert own["asyncapi"].startswith("3.")
+    assert {operation["action"] for operation in own["operations"].values()} == {"send", "receive"}
+
     document = (await platform.http.get("/asyncapi")).json()
     assert document["asyncapi"].startswith("3.")
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert "hope.enrolment.events" in addresses
+    assert addresses == {"hope.enrolment.events", "hope.training.events"}
     names = {message["name"] for message in document["components"]["messages"].values()}
-    assert any(name.startswith("fr.hope.enrolment.beneficiary.registered") for name in names)
+    assert "fr.hope.enrolment.beneficiary.registered.v1" in names
+    assert any(name.startswith("fr.hope.training.") for name in names)
+    assert "training_receive_hope_enrolment_events" in document["operations"]
+    # The stub answers with something else; the others (and services not built yet) not at all.
+    unavailable = set(document["info"]["x-hope-unavailable-services"])
+    assert {"broken", "down", "stub"} <= unavailable
+    assert not {"enrolment", "training"} & unavailable
 
 
 async def test_readers_cannot_use_admin_endpoints(platform: Platform) -> None:

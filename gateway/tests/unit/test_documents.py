@@ -1,6 +1,4 @@
-from gateway_service.routing.asyncapi import asyncapi_document
 from gateway_service.routing.docs import merge_openapi
-from hope_contracts import CATALOGUE
 
 
 def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> None:
@@ -34,13 +32,3 @@ def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> No
     flow = merged["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
     assert set(flow["scopes"]) == {"enrolment:read", "enrolment:write", "training:read", "training:write"}
     assert operation["security"] == [{"oauth2": ["enrolment:read"]}, {"HTTPBearer": []}]
-
-
-def test_the_asyncapi_document_lists_every_contract() -> None:
-    document = asyncapi_document()
-    messages = document["components"]["messages"]
-    assert {message["name"] for message in messages.values()} == set(CATALOGUE)
-    for message in messages.values():
-        assert message["payload"]["type"] == "object"
-    channel_refs = {ref["$ref"] for channel in document["channels"].values() for ref in channel["messages"].values()}
-    assert channel_refs == {f"#/components/messages/{name}" for name in messages}

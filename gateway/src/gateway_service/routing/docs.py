@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -77,29 +77,40 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
     return merged
 
 
-async def _fetch(session: aiohttp.ClientSession, base: str, timeout_s: float) -> dict[str, Any] | None:
+async def _fetch(session: aiohttp.ClientSession, url: str, timeout_s: float) -> dict[str, Any] | None:
     try:
         async with asyncio.timeout(timeout_s):
-            async with session.get(base.rstrip("/") + "/openapi.json", allow_redirects=False) as response:
+            async with session.get(url, allow_redirects=False) as response:
                 response.raise_for_status()
-                spec = json.loads(await response.read())
+                document = json.loads(await response.read())
     except (*UPSTREAM_ERRORS, ValueError):
         return None
-    return spec if isinstance(spec, dict) else None
+    return document if isinstance(document, dict) else None
+
+
+Merge = Callable[[dict[str, dict[str, Any] | None]], dict[str, Any]]
+
+
+async def merged_document(request: Request, path: str, merge: Merge) -> dict[str, Any]:
+    """``merge`` of every service's document at ``path`` (None for a service that gave none), asked at once; kept
+    for a minute once every service has answered, asked again on each call until then."""
+    state = request.app.state
+    caches: dict[str, tuple[float, dict[str, Any]]] = getattr(state, "document_caches", {})
+    cached = caches.get(path)
+    if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
+        return cached[1]
+    settings: GatewaySettings = state.settings
+    session: aiohttp.ClientSession = state.upstream
+    names = list(settings.upstreams)
+    urls = [settings.upstreams[name].rstrip("/") + path for name in names]
+    found = await asyncio.gather(*(_fetch(session, url, settings.docs_timeout_s) for url in urls))
+    document = merge(dict(zip(names, found, strict=True)))
+    if all(each is not None for each in found):
+        state.document_caches = {**caches, path: (time.monotonic(), document)}
+    return document
 
 
 @router.get("/openapi.json", include_in_schema=False)
 async def openapi(request: Request) -> JSONResponse:
-    state = request.app.state
-    cached: tuple[float, dict[str, Any]] | None = getattr(state, "openapi_cache", None)
-    if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
-        return JSONResponse(cached[1])
-    settings: GatewaySettings = state.settings
-    session: aiohttp.ClientSession = state.upstream
-    names = list(settings.upstreams)
-    timeout_s = settings.docs_timeout_s
-    specs = await asyncio.gather(*(_fetch(session, settings.upstreams[name], timeout_s) for name in names))
-    document = merge_openapi(request.app.openapi(), dict(zip(names, specs, strict=True)))
-    if all(spec is not None for spec in specs):
-        state.openapi_cache = (time.monotonic(), document)
-    return JSONResponse(document)
+    own = request.app.openapi()
+    return JSONResponse(await merged_document(request, "/openapi.json", lambda specs: merge_openapi(own, specs)))

@@ -10,6 +10,7 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from hopekit.api import health
+from hopekit.api.events import asyncapi_router
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
@@ -36,6 +37,8 @@ class ServiceDefinition:
     consumers: Sequence[ConsumerSpec] = ()
     large_body_paths: Mapping[str, int] = field(default_factory=dict)
     version: str = "1.0.0"
+    # Serve GET /asyncapi (what the service sends and receives); off for the gateway, which serves the merge.
+    event_document: bool = True
 
 
 def build_service_app(definition: ServiceDefinition) -> FastAPI:
@@ -91,6 +94,9 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
     )
     install_problem_handlers(app, definition.domain_errors, definition.describe_error)
     app.include_router(health.router)
+    if definition.event_document:
+        consumed = [event_type for spec in definition.consumers for event_type in spec.handlers]
+        app.include_router(asyncapi_router(settings.service_name, consumed))
     for router in definition.routers:
         app.include_router(router)
     app.add_middleware(
