@@ -84,19 +84,18 @@ async def revoke_token(
     client_id: str,
     client_secret: str,
     token: str,
-) -> bool:
+) -> None:
     """RFC 7009 §2.1: after the client's own authentication, its token is refused from now on, here and on every
     gateway instance. A token that is no longer valid (forged, expired, already refused) needs nothing done; a
-    token issued to another client is not this client's to revoke. True when a denial was recorded."""
+    token issued to another client is not this client's to revoke."""
     client, _ = await authenticated_client(uow, client_id, client_secret)
     try:
         principal = await verifier.verify(token)
     except InvalidToken:
-        return False
+        return
     if principal.subject != client.client_id:
         raise TokenRefused("unauthorized_client", "the token was not issued to this client")
     if principal.token_id is None or principal.issued_at is None:
-        return False
+        return
     issued = datetime.fromtimestamp(principal.issued_at, UTC)
     await revocations.deny(uow, token_holder(principal.token_id), issued)
-    return True
