@@ -20,7 +20,7 @@ from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.routing import asyncapi, docs, overview, proxy
 from gateway_service.routing.limits import make_counter, make_rate_limiter
-from gateway_service.routing.upstreams import make_upstream_session
+from gateway_service.routing.upstreams import make_service_client
 from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
@@ -103,7 +103,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 key_ring, revocations, issuer=settings.jwt_issuer, audience=settings.jwt_audience
             )
             # One pool of connections to the services, for the proxy and the composed reads alike.
-            app.state.upstream = make_upstream_session(settings)
+            app.state.upstream = make_service_client(settings)
             app.state.rate_limiter = make_rate_limiter(
                 settings.redis_url, settings.rate_limits, settings.rate_limit_window_s
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway_service.routing.service_client import Origin
 from hopekit.settings import ServiceSettings
 
 DEFAULT_UPSTREAMS = {
@@ -60,6 +61,9 @@ class GatewaySettings(ServiceSettings):
         # Partial overrides (HOPE_GATEWAY_UPSTREAMS__TRAINING=...) keep the other defaults.
         self.upstreams = {**DEFAULT_UPSTREAMS, **self.upstreams}
         self.rate_limits = {**DEFAULT_RATE_LIMITS, **self.rate_limits}
+        for base in self.upstreams.values():
+            # Checked at start-up rather than on the first request that needs the service.
+            Origin.parse(base)
         if self.environment == "production" and self.key_encryption_secret is None:
             raise ValueError("production needs key_encryption_secret to protect the signing keys")
         return self

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import aiohttp
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from gateway_service.domain.scopes import described, scope_for
+from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS
 from gateway_service.settings import GatewaySettings
 
@@ -77,13 +77,12 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
     return merged
 
 
-async def _fetch(session: aiohttp.ClientSession, url: str, timeout_s: float) -> dict[str, Any] | None:
+async def _fetch(client: ServiceClient, url: str, timeout_s: float) -> dict[str, Any] | None:
     try:
         async with asyncio.timeout(timeout_s):
-            async with session.get(url, allow_redirects=False) as response:
-                response.raise_for_status()
-                document = json.loads(await response.read())
-    except (*UPSTREAM_ERRORS, ValueError):
+            status, body = await client.get(url)
+        document = json.loads(body) if status == 200 else None
+    except (*UPSTREAM_ERRORS, TimeoutError, ValueError):
         return None
     return document if isinstance(document, dict) else None
 
@@ -100,10 +99,10 @@ async def merged_document(request: Request, path: str, merge: Merge) -> dict[str
     if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
         return cached[1]
     settings: GatewaySettings = state.settings
-    session: aiohttp.ClientSession = state.upstream
+    client: ServiceClient = state.upstream
     names = list(settings.upstreams)
     urls = [settings.upstreams[name].rstrip("/") + path for name in names]
-    found = await asyncio.gather(*(_fetch(session, url, settings.docs_timeout_s) for url in urls))
+    found = await asyncio.gather(*(_fetch(client, url, settings.docs_timeout_s) for url in urls))
     document = merge(dict(zip(names, found, strict=True)))
     if all(each is not None for each in found):
         state.document_caches = {**caches, path: (time.monotonic(), document)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# RFC 9110 §7.6.1 connection-specific headers, plus Host (set for the upstream) .
+# RFC 9110 §7.6.1 connection-specific headers, plus Host (set for the upstream) and Expect.
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -17,6 +17,8 @@ HOP_BY_HOP = frozenset(
         "transfer-encoding",
         "upgrade",
         "host",
+        # The gateway answers a caller's "Expect: 100-continue" itself, as it reads the body to pass it on.
+        "expect",
     }
 )
 

@@ -16,13 +16,13 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-import aiohttp
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gateway_service.domain.scopes import read_scope
 from gateway_service.routing.proxy import Caller
 from gateway_service.routing.scopes import insufficient_scope
+from gateway_service.routing.service_client import Headers, ServiceClient, UpstreamError, UpstreamUnavailable
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
 from hopekit.identity.principal import Principal
@@ -73,15 +73,16 @@ class Overview(BaseModel):
     sources: dict[str, dict[str, Part]] = Field(description="Service, then part of what it holds on the person.")
 
 
-async def _ask(session: aiohttp.ClientSession, url: str, headers: dict[str, str], timeout_s: float) -> Part:
+async def _ask(client: ServiceClient, url: str, headers: Headers, timeout_s: float) -> Part:
     try:
         async with asyncio.timeout(timeout_s):
-            status, body = await _get(session, url, headers)
-    except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError):
+            status, body = await client.get(url, headers)
+    except UpstreamUnavailable:
         return Part(status=PartStatus.UNAVAILABLE)
     except TimeoutError:
         return Part(status=PartStatus.TIMEOUT)
-    except aiohttp.ClientError:
+    except UpstreamError:
+        # Broken answers, and the client's own read timeout (longer than the overview's).
         return Part(status=PartStatus.ERROR)
     if status == 200:
         try:
@@ -96,11 +97,6 @@ async def _ask(session: aiohttp.ClientSession, url: str, headers: dict[str, str]
     if status in {502, 503}:
         return Part(status=PartStatus.UNAVAILABLE, http_status=status)
     return Part(status=PartStatus.ERROR, http_status=status)
-
-
-async def _get(session: aiohttp.ClientSession, url: str, headers: dict[str, str]) -> tuple[int, bytes]:
-    async with session.get(url, headers=headers, allow_redirects=False) as response:
-        return response.status, await response.read()
 
 
 def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
@@ -120,12 +116,12 @@ def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
 )
 async def overview(beneficiary_id: UUID, request: Request, principal: Caller) -> Overview:
     settings: GatewaySettings = request.app.state.settings
-    session: aiohttp.ClientSession = request.app.state.upstream
-    headers = {
-        "Authorization": request.headers["authorization"],
-        "X-Request-ID": request_id_var.get() or "",
-        "traceparent": traceparent_var.get() or "",
-    }
+    client: ServiceClient = request.app.state.upstream
+    headers = [
+        (b"authorization", request.headers["authorization"].encode("latin-1")),
+        (b"x-request-id", (request_id_var.get() or "").encode()),
+        (b"traceparent", (traceparent_var.get() or "").encode()),
+    ]
     sources = [source for source in SOURCES if source.service in settings.upstreams]
     _ensure_some_scope(principal, sources)
 
@@ -133,7 +129,7 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
         if read_scope(source.service) not in principal.scopes:
             return Part(status=PartStatus.OUT_OF_SCOPE)
         url = settings.upstreams[source.service].rstrip("/") + source.path.format(id=beneficiary_id)
-        return await _ask(session, url, headers, settings.overview_timeout_s)
+        return await _ask(client, url, headers, settings.overview_timeout_s)
 
     parts = await asyncio.gather(*(fetch(source) for source in sources))
     composed: dict[str, dict[str, Part]] = {}

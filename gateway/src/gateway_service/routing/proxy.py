@@ -14,8 +14,6 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Annotated
 
-import aiohttp
-import yarl
 from fastapi import APIRouter, Depends, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
@@ -25,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
 from gateway_service.routing.scopes import check_service_scope, ensure_service_scope
+from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS, relay_answer, upstream_problem
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem, ProblemBoundary
@@ -38,9 +37,9 @@ PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 _DOT_SEGMENTS = frozenset({".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
-# A target made only of RFC 3986 characters and valid percent escapes needs no quoting.
-_PLAIN_PATH = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
-_PLAIN_QUERY = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+# What may not go on the wire as it is in a request target: bytes outside RFC 3986's characters (a fragment's
+# "#" included), and a "%" that starts no escape.
+_UNSAFE = re.compile(rb"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]")
 
 
 async def within_rate_limit(limiter: RateLimiter, principal: Principal) -> None:
@@ -76,11 +75,9 @@ def upstream_target(raw_path: bytes, service: str, query: bytes) -> bytes:
     return rest.encode("latin-1") + (b"?" + query if query else b"")
 
 
-def upstream_url(base: str, target: bytes) -> yarl.URL:
-    """The service's URL for ``target``: a plain one is passed on byte for byte, anything else is quoted."""
-    path, _, query = target.partition(b"?")
-    plain = bool(_PLAIN_PATH.fullmatch(path) and _PLAIN_QUERY.fullmatch(query))
-    return yarl.URL(base.rstrip("/") + target.decode("latin-1"), encoded=plain)
+def quoted_target(target: bytes) -> bytes:
+    """``target`` as it may go on the wire: a plain one byte for byte, any other byte percent-encoded."""
+    return _UNSAFE.sub(lambda unsafe: b"%%%02X" % unsafe.group()[0], target)
 
 
 class Proxy:
@@ -101,56 +98,43 @@ class Proxy:
         incoming: list[tuple[bytes, bytes]] = scope["headers"]
         headers = upstream_request_headers(incoming, request_id_var.get() or "", traceparent_var.get() or "")
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        url = upstream_url(base, upstream_target(raw_path, service, scope.get("query_string", b"")))
+        target = quoted_target(upstream_target(raw_path, service, scope.get("query_string", b"")))
         declared = any(name == b"content-length" for name, _ in incoming)
         body: _CallerBody | None = None
         if method not in _BODILESS or declared:
             # Without a declared length the client sends the body chunked, as it arrives.
             body = _CallerBody(receive)
-        session: aiohttp.ClientSession = state.upstream
+        client: ServiceClient = state.upstream
         try:
-            async with session.request(
-                method,
-                url,
-                headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
-                data=body,
-                allow_redirects=False,
-            ) as answer:
-                await relay_answer(service, answer, scope, receive, send)
+            answer = await client.request(method, base, target, headers, body)
+        except ClientDisconnect:
+            # The caller left while its body was read: nobody is left to answer (nginx's 499).
+            await Response(status_code=499)(scope, receive, send)
+            return
         except UPSTREAM_ERRORS as error:
-            if body is not None and body.failure is not None:
-                # The caller's body failed, not the service: too large (413), or the caller left.
-                if isinstance(body.failure, ClientDisconnect):
-                    # Nobody is left to answer (nginx's 499).
-                    await Response(status_code=499)(scope, receive, send)
-                    return
-                raise body.failure from error
             raise upstream_problem(service, error) from error
+        async with answer:
+            await relay_answer(service, answer, scope, receive, send)
 
 
 class _CallerBody:
-    """The caller's body as it arrives (the size limit is enforced by the kit's middleware in ``receive``). The
-    client sends it from a task of its own and wraps what it raises; ``failure`` keeps the original."""
+    """The caller's body as it arrives. The kit's middleware enforces the size limit in ``receive`` (a 413
+    problem raised from here); a caller that leaves half way raises ClientDisconnect."""
 
     def __init__(self, receive: Receive) -> None:
         self._receive = receive
-        self.failure: Exception | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            while True:
-                message = await self._receive()
-                if message["type"] == "http.request":
-                    chunk: bytes = message.get("body", b"")
-                    if chunk:
-                        yield chunk
-                    if not message.get("more_body", False):
-                        return
-                elif message["type"] == "http.disconnect":
-                    raise ClientDisconnect()
-        except Exception as error:
-            self.failure = error
-            raise
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.request":
+                chunk: bytes = message.get("body", b"")
+                if chunk:
+                    yield chunk
+                if not message.get("more_body", False):
+                    return
+            elif message["type"] == "http.disconnect":
+                raise ClientDisconnect()
 
 
 class _ServicesRoute(Route):
