@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from gateway_service.adapters.denial_stores import DenialStoreUnavailable, make_denial_store
@@ -76,8 +75,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     own_paths += [route.path for route in app.router.routes if isinstance(route, Route)]
     lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
-    # Appended, so innermost of the app's middleware: the kit's still wraps every proxied request.
-    app.user_middleware.append(Middleware(proxy.ProxyLane, route=lane))
+    app.fast_lane = lane
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager

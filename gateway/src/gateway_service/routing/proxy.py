@@ -17,8 +17,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
-from starlette.routing import Match, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
@@ -26,7 +26,7 @@ from gateway_service.routing.scopes import check_service_scope, ensure_service_s
 from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS, relay_answer, upstream_problem
 from gateway_service.settings import GatewaySettings
-from hopekit.api.problems import Problem, ProblemBoundary
+from hopekit.api.problems import Problem
 from hopekit.api.security import authenticated, authenticated_scope
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var, traceparent_var
@@ -35,8 +35,10 @@ router = APIRouter()
 
 PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_METHODS = frozenset(METHODS)
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-_DOT_SEGMENTS = frozenset({".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
+# A segment "." or "..", written plainly or percent-encoded, in any case.
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=/|$)", re.IGNORECASE)
 # What may not go on the wire as it is in a request target: bytes outside RFC 3986's characters (a fragment's
 # "#" included), and a "%" that starts no escape.
 _UNSAFE = re.compile(rb"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]")
@@ -70,7 +72,7 @@ def upstream_target(raw_path: bytes, service: str, query: bytes) -> bytes:
         # The service's name was percent-encoded: what follows it cannot be told apart reliably.
         raise Problem(400, "invalid-path", "The service name must be written as it is in API paths.")
     rest = raw_path[len(prefix) - 1 :].decode("latin-1")
-    if any(segment in _DOT_SEGMENTS or segment.lower() in _DOT_SEGMENTS for segment in rest.split("/")):
+    if _DOT_SEGMENT.search(rest):
         raise Problem(400, "invalid-path", "Dot segments are not allowed in API paths.")
     return rest.encode("latin-1") + (b"?" + query if query else b"")
 
@@ -137,49 +139,35 @@ class _CallerBody:
                 raise ClientDisconnect()
 
 
-class _ServicesRoute(Route):
-    """The proxy's route for the named services only; other paths go on to the next routes."""
+class ProxyLane:
+    """The kit's fast lane for /api/<service>/v1/... of the services no path of the gateway's own could match:
+    straight to the proxy, past FastAPI's own layers (see :mod:`hopekit.api.lane`). Other requests, and methods
+    the proxy does not take, go the usual way."""
 
     def __init__(self, proxy: Proxy, services: frozenset[str]) -> None:
-        super().__init__(PATH, proxy, methods=METHODS, include_in_schema=False, name="proxy-lane")
         self.proxy = proxy
         self.services = services
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE and child_scope["path_params"]["service"] not in self.services:
-            return Match.NONE, {}
-        return match, child_scope
-
-
-class ProxyLane:
-    """Middleware, innermost of the app's: a request its route fully matches goes straight to the proxy.
-
-    The kit's middleware around it (request id and trace, body size limit, access log) still applies; what FastAPI
-    puts between middleware and endpoints (exception middleware, exit stack, the router's walk) does nothing for a
-    proxied request, so it is skipped, with a problem boundary answering the proxy's problems as the app's
-    handlers would. Any other request, or a method the route does not take, goes on to the app."""
-
-    def __init__(self, app: ASGIApp, route: _ServicesRoute) -> None:
-        self.app = app
-        self.route = route
-        self.proxy = ProblemBoundary(route.proxy)
+    def claims(self, scope: Scope) -> bool:
+        """As the route ``/api/{service}/v1/{path:path}`` would match, for these services; sets its path_params."""
+        path: str = scope["path"]
+        if scope["method"] not in _METHODS or not path.startswith("/api/"):
+            return False
+        service, _, rest = path[5:].partition("/")
+        if service not in self.services or not rest.startswith("v1/"):
+            return False
+        scope["path_params"] = {"service": service, "path": rest[3:]}
+        return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            match, child_scope = self.route.matches(scope)
-            if match is Match.FULL:
-                scope.update(child_scope)
-                await self.proxy(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        await self.proxy(scope, receive, send)
 
 
-def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[_ServicesRoute, Route]:
-    """The proxy's two routes. The lane's (for :class:`ProxyLane`, ahead of the router) serves the configured
-    services whose /api/<service>/v1/... no path of the gateway's own could match, so it changes no answer; the
-    catch-all, after every other route of the router so the gateway's own paths win, answers the rest (unknown
-    services: 404). Neither is in the OpenAPI document."""
+def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[ProxyLane, Route]:
+    """The proxy's lane and its route. The lane (ahead of FastAPI's layers) serves the configured services whose
+    /api/<service>/v1/... no path of the gateway's own could match, so it changes no answer; the catch-all route,
+    after every other route of the router so the gateway's own paths win, answers the rest (unknown services:
+    404). Neither is in the OpenAPI document."""
     claimed: set[str] = set()
     for path in own_paths:
         segments = path.split("/")
@@ -189,6 +177,6 @@ def proxy_routes(services: Iterable[str], own_paths: Iterable[str]) -> tuple[_Se
     if any(segment.startswith("{") for segment in claimed):
         services = frozenset()
     proxy = Proxy()
-    lane = _ServicesRoute(proxy, services - claimed)
+    lane = ProxyLane(proxy, services - claimed)
     last = Route(PATH, proxy, methods=METHODS, include_in_schema=False, name="proxy")
     return lane, last

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from starlette.middleware import Middleware
 
 from hopekit.api import health
 from hopekit.api.events import asyncapi_router
+from hopekit.api.lane import ServiceApp
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
@@ -41,7 +43,7 @@ class ServiceDefinition:
     event_document: bool = True
 
 
-def build_service_app(definition: ServiceDefinition) -> FastAPI:
+def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     settings = definition.settings
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
 
@@ -79,7 +81,15 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
             await http.aclose()
             await engine.dispose()
 
-    app = FastAPI(
+    app = ServiceApp(
+        kit_middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(
+                BodySizeLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                large_paths=dict(definition.large_body_paths),
+            ),
+        ],
         # FastAPI's own OpenTelemetry hooks stay off: nothing here exports to a collector (request id and trace
         # context are logged by the kit), its exception records would carry messages that may hold personal data,
         # and checking for a configured provider on every request was several percent of a request's CPU.
@@ -99,8 +109,4 @@ def build_service_app(definition: ServiceDefinition) -> FastAPI:
         app.include_router(asyncapi_router(settings.service_name, consumed))
     for router in definition.routers:
         app.include_router(router)
-    app.add_middleware(
-        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, large_paths=dict(definition.large_body_paths)
-    )
-    app.add_middleware(RequestContextMiddleware)
     return app
