@@ -35,6 +35,7 @@ from benchmarks.report import Report
 from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
 from gateway_service.settings import DEFAULT_RATE_LIMITS, GatewaySettings
 from hope_infra.kafka import find_free_port
+from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import generate_signing_key
 from hopekit.identity.principal import OrgKind, Role
@@ -55,6 +56,7 @@ TOKEN_CONNECTIONS = 4
 # High enough that no limit of the gateway's own throttles the measurement.
 UNLIMITED = 1_000_000_000
 ROLES = [role.value for role in Role]
+GATEWAY = next(service for service in SERVICES if service.name == "gateway")
 
 
 @dataclass
@@ -253,7 +255,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         await asyncio.to_thread(upgrade, ENROLMENT_ROOT, enrolment_db)
         gateway_env = _gateway_env(gateway_db, enrolment, environment.work_dir / "gateway")
         admin_id, admin_secret = await asyncio.to_thread(_create_admin, gateway_env)
-        gateway_process = spawn_uvicorn("gateway_service.main:create_app", gateway_port, gateway_env)
+        # Started as the platform runner starts it (its HTTP protocol included).
+        gateway_process = spawn_uvicorn(GATEWAY.factory, gateway_port, gateway_env, GATEWAY.uvicorn_options)
         enrolment_process = spawn_uvicorn(
             "enrolment_service.main:create_app",
             enrolment_port,

@@ -7,7 +7,7 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -18,10 +18,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def spawn_uvicorn(app_factory: str, port: int, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    """``app_factory`` such as ``enrolment_service.main:create_app``; no access log, warnings only."""
+def spawn_uvicorn(
+    app_factory: str, port: int, env: Mapping[str, str], options: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
+    """``app_factory`` such as ``enrolment_service.main:create_app``; no access log, warnings only; ``options``
+    as the platform runner gives them (``ServiceProcess.uvicorn_options``)."""
     command = [sys.executable, "-m", "uvicorn", app_factory, "--factory", "--port", str(port), "--no-access-log"]
-    return subprocess.Popen([*command, "--log-level", "warning"], env={**os.environ, **env})
+    return subprocess.Popen([*command, "--log-level", "warning", *options], env={**os.environ, **env})
 
 
 async def wait_ready(base: str, process: subprocess.Popen[bytes], name: str) -> None:

@@ -25,6 +25,8 @@ def test_every_platform_service_runs_on_its_port() -> None:
         command = " ".join(services[process.name]["command"])
         assert f"{process.package}.main:create_app" in command
         assert f"--port {process.port}" in command
+        # Started by compose as the platform runner starts it (the gateway's HTTP protocol included).
+        assert " ".join(["", *process.uvicorn_options, ""]) in command + " "
         assert f"{process.env_prefix}DATABASE_URL" in services[process.name]["environment"]
 
 

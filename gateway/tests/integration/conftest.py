@@ -31,6 +31,7 @@ from gateway_service.main import create_app as create_gateway
 from gateway_service.service_layer.keys import decrypt_key
 from gateway_service.settings import GatewaySettings
 from hope_infra.kafka import find_free_port
+from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import SigningKey
 from hopekit.identity.principal import OrgKind, Role
@@ -67,9 +68,10 @@ async def fresh_database(admin_url: str, migrations_root: Path) -> AsyncIterator
 
 
 @contextlib.asynccontextmanager
-async def serve(app: Any, port: int) -> AsyncIterator[uvicorn.Server]:
-    """A real uvicorn server on 127.0.0.1:port, in this event loop."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto"))
+async def serve(app: Any, port: int, http: str = "auto") -> AsyncIterator[uvicorn.Server]:
+    """A real uvicorn server on 127.0.0.1:port, in this event loop (``http``: uvicorn's HTTP protocol)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", http=http)
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(300):
         if server.started or task.done():
@@ -84,6 +86,8 @@ async def serve(app: Any, port: int) -> AsyncIterator[uvicorn.Server]:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
 
+
+GATEWAY = next(service for service in SERVICES if service.name == "gateway")
 
 # Every path the stub service was asked for, so tests can tell what the gateway did not ask.
 STUB_SEEN: list[str] = []
@@ -270,7 +274,8 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
             )
         )
         async with (
-            serve(gateway_app, gateway_port),
+            # With the HTTP protocol it is started with everywhere else.
+            serve(gateway_app, gateway_port, GATEWAY.http_protocol or "auto"),
             serve(enrolment_app, enrolment_port),
             serve(training_app, training_port),
             serve(stub_service, stub_port),

@@ -144,6 +144,7 @@ def _start(service: ServiceProcess, env: dict[str, str]) -> subprocess.Popen[byt
         "--no-access-log",
         "--log-level",
         "warning",
+        *service.uvicorn_options,
     ]
     return subprocess.Popen(command, env=env)
 

@@ -13,10 +13,17 @@ class ServiceProcess:
     port: int
     package: str
     has_migrations: bool = True
+    # uvicorn's --http: the gateway relays whole answers and sends each head with its body (hopekit.api.coalescing).
+    http_protocol: str | None = None
 
     @property
     def factory(self) -> str:
         return f"{self.package}.main:create_app"
+
+    @property
+    def uvicorn_options(self) -> list[str]:
+        """What uvicorn is told besides the app, host and port, wherever the service is started."""
+        return ["--http", self.http_protocol] if self.http_protocol else []
 
     @property
     def env_prefix(self) -> str:
@@ -33,7 +40,9 @@ GATEWAY_PORT = 8000
 
 # The gateway first: the services fetch its signing keys.
 SERVICES: tuple[ServiceProcess, ...] = (
-    ServiceProcess("gateway", GATEWAY_PORT, "gateway_service"),
+    ServiceProcess(
+        "gateway", GATEWAY_PORT, "gateway_service", http_protocol="hopekit.api.coalescing:CoalescingHttpProtocol"
+    ),
     ServiceProcess("enrolment", 8101, "enrolment_service"),
     ServiceProcess("training", 8102, "training_service"),
 )

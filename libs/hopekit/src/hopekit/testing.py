@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
+import uvloop
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -18,6 +20,9 @@ from hopekit.identity.keys import SigningKey, generate_signing_key
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import mint_token
 from hopekit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    import pytest
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -90,3 +95,12 @@ def service_settings(
         jwt_public_keys_path=issuer.jwks_path,
         **{**defaults, **extra},
     )
+
+
+def on_both_event_loops(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """For a conftest (``pytest_asyncio_loop_factories = on_both_event_loops``): its folder's tests run on asyncio's
+    own loop and on uvloop, which the services run on. Code that meets transports directly needs both: uvloop's
+    are not subclasses of asyncio's, and they differ in when they write and read."""
+    return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
