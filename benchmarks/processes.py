@@ -13,11 +13,6 @@ from pathlib import Path
 import httpx
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def spawn_uvicorn(
     app_factory: str, port: int, env: Mapping[str, str], options: Sequence[str] = ()
 ) -> subprocess.Popen[bytes]:
