@@ -23,7 +23,8 @@ class ServiceProcess:
     @property
     def uvicorn_options(self) -> list[str]:
         """What uvicorn is told besides the app, host and port, wherever the service is started."""
-        return ["--http", self.http_protocol] if self.http_protocol else []
+        # No "server: uvicorn" on any answer: a caller has no need to know what serves it, an attacker has.
+        return ["--no-server-header", *(["--http", self.http_protocol] if self.http_protocol else [])]
 
     @property
     def env_prefix(self) -> str:
