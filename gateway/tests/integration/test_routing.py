@@ -33,6 +33,7 @@ async def test_identity_headers_are_stripped_and_request_id_and_trace_propagated
             "Remote-User": "root",
             "X-Request-ID": "req-12345",
             "traceparent": TRACEPARENT,
+            "X-Forwarded-Prefix": "/somewhere/else",
             "X-Partner-Note": "kept",
         }
     )
@@ -58,10 +59,26 @@ async def test_identity_headers_are_stripped_and_request_id_and_trace_propagated
     assert received["authorization"].startswith("Bearer ")
     assert received["x-request-id"] == "req-12345"
     assert received["traceparent"] == TRACEPARENT
+    # The gateway's own, not the caller's.
+    assert received["x-forwarded-prefix"] == "/api/stub"
     assert response.headers["x-request-id"] == "req-12345"
     assert response.headers["traceparent"] == TRACEPARENT
     assert response.headers["x-upstream"] == "stub"
     assert response.headers.get_list("x-request-id") == ["req-12345"]
+
+
+async def test_a_services_problem_names_the_path_the_caller_used(platform: Platform) -> None:
+    headers = await platform.headers(platform.admin)
+    response = await platform.http.post(
+        "/api/enrolment/v1/beneficiaries",
+        content=b"{not json",
+        headers={**headers, "Content-Type": "application/json", "X-Forwarded-Prefix": "/elsewhere"},
+    )
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["type"] == "urn:hope:problem:malformed-json"
+    assert problem["instance"] == "/api/enrolment/v1/beneficiaries"
+    assert problem["request_id"] == response.headers["x-request-id"]
 
 
 async def test_a_request_id_is_created_when_missing_and_given_to_the_upstream(platform: Platform) -> None:

@@ -14,15 +14,17 @@ def test_upstream_headers_drop_identity_and_hop_by_hop_and_set_request_context()
         (b"Connection", b"keep-alive"),
         (b"X-Org-Id", b"1"),
         (b"X-Request-ID", b"spoofed"),
+        (b"X-Forwarded-Prefix", b"/spoofed"),
         (b"Authorization", b"Bearer t"),
         (b"Idempotency-Key", b"k"),
     ]
-    out = dict(upstream_request_headers(incoming, "rid", "00-aa-bb-01"))
+    out = dict(upstream_request_headers(incoming, "rid", "00-aa-bb-01", "/api/enrolment"))
     assert out == {
         b"Authorization": b"Bearer t",
         b"Idempotency-Key": b"k",
         b"x-request-id": b"rid",
         b"traceparent": b"00-aa-bb-01",
+        b"x-forwarded-prefix": b"/api/enrolment",
     }
 
 

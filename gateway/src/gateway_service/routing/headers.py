@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hopekit.api.problems import FORWARDED_PREFIX
+
 # RFC 9110 §7.6.1 connection-specific headers, plus Host (set for the upstream) and Expect.
 HOP_BY_HOP = frozenset(
     {
@@ -55,9 +57,10 @@ def is_identity_header(name: str) -> bool:
 
 
 def upstream_request_headers(
-    incoming: Iterable[tuple[bytes, bytes]], request_id: str, traceparent: str
+    incoming: Iterable[tuple[bytes, bytes]], request_id: str, traceparent: str, prefix: str
 ) -> list[tuple[bytes, bytes]]:
-    """What the upstream receives: the caller's headers cleaned, with the request's id and trace."""
+    """What the upstream receives: the caller's headers cleaned, with the request's id and trace, and the path
+    prefix the caller used (``/api/enrolment``), which the service's problem documents name."""
     kept = [
         (name, value)
         for name, value in incoming
@@ -65,6 +68,7 @@ def upstream_request_headers(
     ]
     kept.append((b"x-request-id", request_id.encode()))
     kept.append((b"traceparent", traceparent.encode()))
+    kept.append((FORWARDED_PREFIX, prefix.encode()))
     return kept
 
 

@@ -98,7 +98,8 @@ class Proxy:
         if base is None:
             raise Problem(404, "unknown-service", f"There is no service named {service!r}.")
         incoming: list[tuple[bytes, bytes]] = scope["headers"]
-        headers = upstream_request_headers(incoming, request_id_var.get() or "", traceparent_var.get() or "")
+        request_id, traceparent = request_id_var.get() or "", traceparent_var.get() or ""
+        headers = upstream_request_headers(incoming, request_id, traceparent, f"/api/{service}")
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         target = quoted_target(upstream_target(raw_path, service, scope.get("query_string", b"")))
         declared = any(name == b"content-length" for name, _ in incoming)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from hopekit.api.problems import Problem, ProblemBoundary
+from hopekit.api.problems import Problem, ProblemBoundary, public_path
 
 SCOPE: Scope = {"type": "http", "method": "GET", "path": "/api/stub/v1/things", "headers": []}
 
@@ -70,3 +70,13 @@ async def test_an_app_that_answers_is_left_alone() -> None:
     sent = await _call(app)
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
     assert sent[0]["status"] == 204
+
+
+def test_the_public_path_carries_the_gateways_prefix_when_it_is_a_plain_path() -> None:
+    def scope(*headers: tuple[bytes, bytes]) -> Scope:
+        return {"type": "http", "path": "/v1/beneficiaries", "headers": list(headers)}
+
+    assert public_path(scope()) == "/v1/beneficiaries"
+    assert public_path(scope((b"x-forwarded-prefix", b"/api/enrolment"))) == "/api/enrolment/v1/beneficiaries"
+    for odd in (b"", b"/", b"api", b"//evil.example", b"/api/../x", b"/a b", b"/api/enrolment/", b"/a/b/c/d/e"):
+        assert public_path(scope((b"x-forwarded-prefix", odd))) == "/v1/beneficiaries", odd

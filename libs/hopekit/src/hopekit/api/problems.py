@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -19,6 +20,20 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:hope:problem:"
+# Set by the gateway on each request it relays (``/api/enrolment``), so that a problem's ``instance`` is the path
+# the caller used. The gateway drops any copy a caller sends; a direct caller can only rename its own problems.
+FORWARDED_PREFIX = b"x-forwarded-prefix"
+_PREFIX = re.compile(r"(?:/[A-Za-z0-9_-]{1,64}){1,4}")
+
+
+def public_path(scope: Scope) -> str:
+    """The request's path as its caller wrote it: the gateway's prefix, when there is one, and the path."""
+    path: str = scope["path"]
+    for name, value in scope.get("headers", ()):
+        if name == FORWARDED_PREFIX:
+            prefix = value.decode("latin-1")
+            return prefix + path if _PREFIX.fullmatch(prefix) else path
+    return path
 
 
 class Problem(Exception):
@@ -77,10 +92,14 @@ def answer_problem(problem: Problem, instance: str) -> JSONResponse:
     )
 
 
-def answer_unexpected(method: str, path: str) -> JSONResponse:
-    log.exception("unhandled error on %s %s", method, path)
+def answer_unexpected(scope: Scope) -> JSONResponse:
+    log.exception("unhandled error on %s %s", scope["method"], scope["path"])
     return problem_response(
-        500, "internal", "Internal Server Error", "The error was logged; quote the request id.", instance=path
+        500,
+        "internal",
+        "Internal Server Error",
+        "The error was logged; quote the request id.",
+        instance=public_path(scope),
     )
 
 
@@ -106,9 +125,9 @@ class ProblemBoundary:
             if started:
                 raise
             if isinstance(error, Problem):
-                answer = answer_problem(error, scope["path"])
+                answer = answer_problem(error, public_path(scope))
             else:
-                answer = answer_unexpected(scope["method"], scope["path"])
+                answer = answer_unexpected(scope)
             await answer(scope, receive, send)
 
 
@@ -143,7 +162,7 @@ def install_problem_handlers(
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
-        return answer_problem(exc, request.url.path)
+        return answer_problem(exc, public_path(request.scope))
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -154,14 +173,14 @@ def install_problem_handlers(
                 "malformed-json",
                 "Malformed JSON",
                 "The request body is not valid JSON.",
-                instance=request.url.path,
+                instance=public_path(request.scope),
             )
         return problem_response(
             422,
             "validation",
             "Invalid request",
             f"{len(errors)} field(s) failed validation.",
-            instance=request.url.path,
+            instance=public_path(request.scope),
             extensions={"errors": errors},
         )
 
@@ -170,7 +189,9 @@ def install_problem_handlers(
         phrase = HTTPStatus(exc.status_code).phrase
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
         slug = phrase.lower().replace(" ", "-").replace("'", "")
-        return problem_response(exc.status_code, slug, phrase, detail, instance=request.url.path, headers=exc.headers)
+        return problem_response(
+            exc.status_code, slug, phrase, detail, instance=public_path(request.scope), headers=exc.headers
+        )
 
     async def on_domain(request: Request, exc: Exception) -> JSONResponse:
         status = next(code for kind, code in (domain_errors or {}).items() if isinstance(exc, kind))
@@ -180,12 +201,12 @@ def install_problem_handlers(
             str(getattr(exc, "code", "domain-rule")).replace("_", "-"),
             getattr(exc, "title", None) or HTTPStatus(status).phrase,
             getattr(exc, "detail", None) or str(exc),
-            instance=request.url.path,
+            instance=public_path(request.scope),
             extensions=extensions,
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return answer_unexpected(request.method, request.url.path)
+        return answer_unexpected(request.scope)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
