@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -181,6 +182,27 @@ async def test_context_manager_stops_broker_and_zookeeper(distribution: KafkaDis
     assert all(_gone(pid) for pid in pids)
     assert not server.running()
     assert "shut down completed" in server.broker_log.read_text()
+
+
+async def test_a_consumer_group_joins_a_new_broker_without_coordinator_errors(
+    distribution: KafkaDistribution, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A new broker has no offsets topic until a group asks for a coordinator; start() has already asked.
+    caplog.set_level(logging.ERROR, logger="aiokafka")
+    with LocalKafka(tmp_path, port=find_free_port(), zk_port=find_free_port(), distribution=distribution) as server:
+        await ensure_topics(server.bootstrap_servers, ["test.first-group"], partitions=1)
+        consumer = AIOKafkaConsumer(
+            "test.first-group", bootstrap_servers=server.bootstrap_servers, group_id="first-group"
+        )
+        await consumer.start()
+        try:
+            await consumer.getmany(timeout_ms=2000)
+            assigned = consumer.assignment()
+        finally:
+            await consumer.stop()
+
+    assert assigned == {TopicPartition("test.first-group", 0)}
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("aiokafka")] == []
 
 
 def test_restarts_on_the_same_data_after_a_hard_kill(distribution: KafkaDistribution, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -142,6 +142,7 @@ class LocalKafka:
             )
             self._wait_for_log_line(self._broker, self.broker_log, _BROKER_STARTED, deadline)
             self._wait_for_controller(deadline)
+            self._wait_for_group_coordinator(deadline)
         except BaseException:
             self.stop()
             raise
@@ -304,6 +305,17 @@ class LocalKafka:
             self._check_deadline(deadline, "the broker did not report a controller", self.broker_log)
             time.sleep(0.1)
 
+    def _wait_for_group_coordinator(self, deadline: float) -> None:
+        """On a new broker the first consumer group creates the offsets topic: done here, so that the services'
+        consumers do not each log GroupCoordinatorNotAvailableError as errors while it is created."""
+        while True:
+            assert self._broker is not None
+            self._check_alive(self._broker, self.broker_log)
+            if _run_coroutine(lambda: _has_group_coordinator(self.bootstrap_servers)):
+                return
+            self._check_deadline(deadline, "the broker did not name a group coordinator", self.broker_log)
+            time.sleep(0.1)
+
     def _check_alive(self, process: subprocess.Popen[bytes], log: Path) -> None:
         code = process.poll()
         if code is not None:
@@ -314,16 +326,25 @@ class LocalKafka:
             raise KafkaStartError(f"{what} within {self._start_timeout:.0f} s\n{_tail(log)}")
 
 
-async def _has_controller(bootstrap: str) -> bool:
+async def _ask_admin(bootstrap: str, question: Callable[[AIOKafkaAdminClient], Awaitable[_T]]) -> _T | None:
+    """The answer, or None while the broker cannot give it yet."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
     try:
         await admin.start()
-        cluster: dict[str, Any] = await admin.describe_cluster()
+        return await question(admin)
     except Exception:
-        return False
+        return None
     finally:
         await admin.close()
-    return bool(cluster.get("brokers")) and cluster.get("controller_id", -1) >= 0
+
+
+async def _has_controller(bootstrap: str) -> bool:
+    cluster: dict[str, Any] | None = await _ask_admin(bootstrap, lambda admin: admin.describe_cluster())
+    return cluster is not None and bool(cluster.get("brokers")) and cluster.get("controller_id", -1) >= 0
+
+
+async def _has_group_coordinator(bootstrap: str) -> bool:
+    return await _ask_admin(bootstrap, lambda admin: admin.find_coordinator("hope-local-readiness")) is not None
 
 
 def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
