@@ -141,8 +141,10 @@ class LocalKafka:
                 log4j=log4j,
             )
             self._wait_for_log_line(self._broker, self.broker_log, _BROKER_STARTED, deadline)
-            self._wait_for_controller(deadline)
-            self._wait_for_group_coordinator(deadline)
+            self._wait_for_broker(_has_controller, "the broker did not report a controller", deadline)
+            # On a new broker the first consumer group creates the offsets topic: done here, so that the services'
+            # consumers do not each log GroupCoordinatorNotAvailableError as errors while it is created.
+            self._wait_for_broker(_has_group_coordinator, "the broker did not name a group coordinator", deadline)
         except BaseException:
             self.stop()
             raise
@@ -296,24 +298,13 @@ class LocalKafka:
             self._check_deadline(deadline, f"{log.stem} did not log {needle!r}", log)
             time.sleep(0.05)
 
-    def _wait_for_controller(self, deadline: float) -> None:
+    def _wait_for_broker(self, ready: Callable[[str], Coroutine[Any, Any, bool]], what: str, deadline: float) -> None:
         while True:
             assert self._broker is not None
             self._check_alive(self._broker, self.broker_log)
-            if _run_coroutine(lambda: _has_controller(self.bootstrap_servers)):
+            if _run_coroutine(lambda: ready(self.bootstrap_servers)):
                 return
-            self._check_deadline(deadline, "the broker did not report a controller", self.broker_log)
-            time.sleep(0.1)
-
-    def _wait_for_group_coordinator(self, deadline: float) -> None:
-        """On a new broker the first consumer group creates the offsets topic: done here, so that the services'
-        consumers do not each log GroupCoordinatorNotAvailableError as errors while it is created."""
-        while True:
-            assert self._broker is not None
-            self._check_alive(self._broker, self.broker_log)
-            if _run_coroutine(lambda: _has_group_coordinator(self.bootstrap_servers)):
-                return
-            self._check_deadline(deadline, "the broker did not name a group coordinator", self.broker_log)
+            self._check_deadline(deadline, what, self.broker_log)
             time.sleep(0.1)
 
     def _check_alive(self, process: subprocess.Popen[bytes], log: Path) -> None:
