@@ -1,7 +1,7 @@
 """How far apart two latency samples are at a quantile, with how sure that figure is.
 
-A p99 difference rests on the slowest one percent of each sample: a few dozen answers per thousand seconds of
-load on this machine. Two runs of the same code differ by more than a millisecond there, so every added-latency
+A p99 difference rests on the slowest one percent of each sample: a few dozen answers out of a few thousand.
+Two runs of the same code have differed by more than a millisecond there, so every added-latency
 figure comes with a bootstrap 95 % interval (scipy's percentile bootstrap, both samples resampled
 independently): a figure whose interval crosses its target is not a pass, whatever the point says.
 """
