@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hopekit.errors import category_of, details_of
 from hopekit.logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,20 @@ def problem_response(
         body["request_id"] = request_id
     body.update(extensions or {})
     return JSONResponse(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
+
+
+def categorised_problem(error: Exception) -> Problem | None:
+    """The problem for an error that names its category (see :mod:`hopekit.errors`); None for any other."""
+    category = category_of(error)
+    if category is None:
+        return None
+    return Problem(
+        category.status,
+        str(getattr(error, "code", "domain-rule")).replace("_", "-"),
+        getattr(error, "detail", None) or str(error),
+        title=getattr(error, "title", None) or category.title,
+        **details_of(error),
+    )
 
 
 def answer_problem(problem: Problem, instance: str) -> JSONResponse:

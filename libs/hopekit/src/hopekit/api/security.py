@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -90,3 +91,6 @@ def requires(*roles: Role, org_kinds: tuple[OrgKind, ...] | None = None) -> Call
 
 READ_ROLES = (Role.ADMIN, Role.WRITER, Role.READER)
 WRITE_ROLES = (Role.ADMIN, Role.WRITER)
+
+# The authenticated caller, as an endpoint parameter: ``principal: Caller``.
+Caller = Annotated[Principal, Depends(authenticated)]

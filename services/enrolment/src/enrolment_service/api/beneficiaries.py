@@ -5,42 +5,27 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import Query, status
 
 from enrolment_service.adapters.beneficiaries import BeneficiaryFilter
-from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
-from enrolment_service.api.dependencies import unit_of_work
+from enrolment_service.api.dependencies import UoW
 from enrolment_service.api.schemas import BeneficiaryView, ConsentRequest, ConsentView, Registration
 from enrolment_service.domain.vocabulary import PathwayStatus, Step
 from enrolment_service.service_layer import beneficiaries
 from enrolment_service.service_layer.access import View
-from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
-from hopekit.api.security import authenticated
-from hopekit.identity.principal import Principal
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
 
-router = APIRouter(prefix="/v1/beneficiaries", tags=["beneficiaries"])
-
-Caller = Annotated[Principal, Depends(authenticated)]
-UoW = Annotated[EnrolmentUnitOfWork, Depends(unit_of_work)]
+router = service_router(prefix="/v1/beneficiaries", tags=["beneficiaries"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=BeneficiaryView)
-async def register(
-    body: Registration, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
-) -> BeneficiaryView | JSONResponse:
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=BeneficiaryView, dependencies=[IDEMPOTENT])
+async def register(body: Registration, principal: Caller, uow: UoW) -> BeneficiaryView:
     """Register a person. The same OFII number, or the same names and birth date, is answered 409."""
-    identity = body.identity()
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        beneficiary = await beneficiaries.register(uow, principal, identity, body.track)
-        view = BeneficiaryView.of(beneficiary, View.FULL)
-        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
-        await uow.commit()
-    return view
+    beneficiary = await beneficiaries.register(uow, principal, body.identity(), body.track)
+    return BeneficiaryView.of(beneficiary, View.FULL)
 
 
 @router.get("", response_model=Page[BeneficiaryView])
@@ -66,9 +51,7 @@ async def list_beneficiaries(
         registered_by_org_id=registered_by_org_id,
         after_id=after,
     )
-    async with uow:
-        found, view = await beneficiaries.search(uow, principal, criteria, limit + 1)
-        await uow.commit()
+    found, view = await beneficiaries.search(uow, principal, criteria, limit + 1)
     if step is not None:
         found = [b for b in found if b.pathway.current_step == Step(step)]
     page = found[:limit]
@@ -79,24 +62,18 @@ async def list_beneficiaries(
 
 @router.get("/{beneficiary_id}", response_model=BeneficiaryView)
 async def read_beneficiary(beneficiary_id: UUID, principal: Caller, uow: UoW) -> BeneficiaryView:
-    async with uow:
-        beneficiary, view = await beneficiaries.read(uow, principal, beneficiary_id)
-        await uow.commit()
+    beneficiary, view = await beneficiaries.read(uow, principal, beneficiary_id)
     return BeneficiaryView.of(beneficiary, view)
 
 
 @router.post("/{beneficiary_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentView)
 async def record_consent(beneficiary_id: UUID, body: ConsentRequest, principal: Caller, uow: UoW) -> ConsentView:
-    async with uow:
-        record = await beneficiaries.record_consent(uow, principal, beneficiary_id, body.purpose, body.given)
-        await uow.commit()
+    record = await beneficiaries.record_consent(uow, principal, beneficiary_id, body.purpose, body.given)
     return ConsentView.of(record)
 
 
 @router.post("/{beneficiary_id}/erasure", response_model=BeneficiaryView)
 async def erase(beneficiary_id: UUID, principal: Caller, uow: UoW) -> BeneficiaryView:
     """Delete the person's identity; the pseudonymous path stays, and every service is told to erase."""
-    async with uow:
-        beneficiary = await beneficiaries.erase(uow, principal, beneficiary_id)
-        await uow.commit()
+    beneficiary = await beneficiaries.erase(uow, principal, beneficiary_id)
     return BeneficiaryView.of(beneficiary, View.FULL)

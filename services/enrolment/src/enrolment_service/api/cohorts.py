@@ -5,30 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import Depends, Query, status
 
-from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
-from enrolment_service.api.dependencies import unit_of_work
+from enrolment_service.api.dependencies import UoW
 from enrolment_service.api.schemas import CohortRequest, CohortView, MemberRequest
 from enrolment_service.domain.vocabulary import Step
 from enrolment_service.service_layer import cohorts
-from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
-from hopekit.api.security import READ_ROLES, authenticated, requires
+from hopekit.api.security import READ_ROLES, Caller, requires
+from hopekit.api.transaction import service_router
 from hopekit.identity.principal import Principal
 
-router = APIRouter(prefix="/v1/cohorts", tags=["cohorts"])
+router = service_router(prefix="/v1/cohorts", tags=["cohorts"])
 
-Caller = Annotated[Principal, Depends(authenticated)]
 Reader = Annotated[Principal, Depends(requires(*READ_ROLES))]
-UoW = Annotated[EnrolmentUnitOfWork, Depends(unit_of_work)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=CohortView)
-async def create_cohort(
-    body: CohortRequest, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
-) -> CohortView | JSONResponse:
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CohortView, dependencies=[IDEMPOTENT])
+async def create_cohort(body: CohortRequest, principal: Caller, uow: UoW) -> CohortView:
     starts = {
         step: day
         for step, day in (
@@ -37,26 +32,19 @@ async def create_cohort(
         )
         if day is not None
     }
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        cohort = await cohorts.create(
-            uow,
-            principal,
-            name=body.name,
-            sector_code=body.sector_code,
-            region=body.region,
-            track=body.track,
-            training_provider_org_id=body.training_provider_org_id,
-            support_provider_org_id=body.support_provider_org_id,
-            capacity=body.capacity,
-            step_start_dates=starts,
-        )
-        view = CohortView.of(cohort)
-        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
-        await uow.commit()
-    return view
+    cohort = await cohorts.create(
+        uow,
+        principal,
+        name=body.name,
+        sector_code=body.sector_code,
+        region=body.region,
+        track=body.track,
+        training_provider_org_id=body.training_provider_org_id,
+        support_provider_org_id=body.support_provider_org_id,
+        capacity=body.capacity,
+        step_start_dates=starts,
+    )
+    return CohortView.of(cohort)
 
 
 @router.get("", response_model=Page[CohortView])
@@ -67,23 +55,19 @@ async def list_cohorts(
     cursor: str | None = None,
 ) -> Page[CohortView]:
     after = after_id(cursor)
-    async with uow:
-        found = await cohorts.search(uow, principal, after, limit + 1)
+    found = await cohorts.search(uow, principal, after, limit + 1)
     page = found[:limit]
     return Page[CohortView](items=[CohortView.of(cohort) for cohort in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/{cohort_id}", response_model=CohortView)
 async def read_cohort(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortView:
-    async with uow:
-        cohort = await cohorts.read(uow, principal, cohort_id)
+    cohort = await cohorts.read(uow, principal, cohort_id)
     return CohortView.of(cohort)
 
 
 @router.post("/{cohort_id}/members", response_model=CohortView)
 async def add_member(cohort_id: UUID, body: MemberRequest, principal: Caller, uow: UoW) -> CohortView:
     """Refused beyond capacity, or for a person not yet past step 2's requirements, with the reason."""
-    async with uow:
-        cohort = await cohorts.add_member(uow, principal, cohort_id, body.beneficiary_id)
-        await uow.commit()
+    cohort = await cohorts.add_member(uow, principal, cohort_id, body.beneficiary_id)
     return CohortView.of(cohort)

@@ -1,10 +1,10 @@
-"""Per-request dependencies: the unit of work."""
+"""Per-request dependencies: the request's unit of work, opened and committed by the kit."""
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends
 
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from hopekit.api.transaction import unit_of_work
 
-
-def unit_of_work(request: Request) -> EnrolmentUnitOfWork:
-    uow: EnrolmentUnitOfWork = request.app.state.uow_factory()
-    return uow
+UoW = Annotated[EnrolmentUnitOfWork, Depends(unit_of_work)]

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
-
-from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
-from enrolment_service.api.dependencies import unit_of_work
+from enrolment_service.api.dependencies import UoW
 from enrolment_service.api.schemas import BeneficiaryView, PrerequisitesValidation, SectorChoice, TransitionRequest
 from enrolment_service.domain.pathway import A1Attestation, PrerequisitesRecord
 from enrolment_service.domain.vocabulary import PathwayAction
 from enrolment_service.service_layer import access, pathway
 from hopekit.api.problems import Problem
-from hopekit.api.security import authenticated
-from hopekit.identity.principal import Principal
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
 
-router = APIRouter(prefix="/v1/beneficiaries/{beneficiary_id}/pathway", tags=["pathway"])
-
-Caller = Annotated[Principal, Depends(authenticated)]
-UoW = Annotated[EnrolmentUnitOfWork, Depends(unit_of_work)]
+router = service_router(prefix="/v1/beneficiaries/{beneficiary_id}/pathway", tags=["pathway"])
 
 
 @router.post("/transitions", response_model=BeneficiaryView)
@@ -28,17 +21,15 @@ async def transition(beneficiary_id: UUID, body: TransitionRequest, principal: C
     """Illegal transitions are answered 409 with the actions allowed now."""
     if body.action is PathwayAction.WITHDRAW and body.withdrawal_reason is None:
         raise Problem(422, "withdrawal-reason-required", "Withdrawing needs a withdrawal_reason.")
-    async with uow:
-        beneficiary = await pathway.transition(
-            uow,
-            principal,
-            beneficiary_id,
-            PathwayAction(body.action),
-            reason_code=body.reason_code,
-            withdrawal_reason=body.withdrawal_reason,
-        )
-        view = await access.view_of(uow, principal, beneficiary)
-        await uow.commit()
+    beneficiary = await pathway.transition(
+        uow,
+        principal,
+        beneficiary_id,
+        PathwayAction(body.action),
+        reason_code=body.reason_code,
+        withdrawal_reason=body.withdrawal_reason,
+    )
+    view = await access.view_of(uow, principal, beneficiary)
     return BeneficiaryView.of(beneficiary, view)
 
 
@@ -55,17 +46,13 @@ async def validate_prerequisites(
             evidence_reference=body.attestation.evidence_reference,
         ),
     )
-    async with uow:
-        beneficiary = await pathway.validate_prerequisites(uow, principal, beneficiary_id, record)
-        view = await access.view_of(uow, principal, beneficiary)
-        await uow.commit()
+    beneficiary = await pathway.validate_prerequisites(uow, principal, beneficiary_id, record)
+    view = await access.view_of(uow, principal, beneficiary)
     return BeneficiaryView.of(beneficiary, view)
 
 
 @router.put("/sector", response_model=BeneficiaryView)
 async def choose_sector(beneficiary_id: UUID, body: SectorChoice, principal: Caller, uow: UoW) -> BeneficiaryView:
-    async with uow:
-        beneficiary = await pathway.choose_sector(uow, principal, beneficiary_id, body.sector_code)
-        view = await access.view_of(uow, principal, beneficiary)
-        await uow.commit()
+    beneficiary = await pathway.choose_sector(uow, principal, beneficiary_id, body.sector_code)
+    view = await access.view_of(uow, principal, beneficiary)
     return BeneficiaryView.of(beneficiary, view)

@@ -1,15 +1,21 @@
-"""Domain errors. Each has a short machine `code` and a human `detail`; the API maps them to problems."""
+"""Domain errors. Each has a short machine ``code``, a human ``detail`` and a ``category`` (``conflict``,
+``unprocessable``...) that the kit answers with its status; ``details()`` adds what a partner needs to react.
+Nothing here repeats what the caller sent."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 
 class DomainError(Exception):
     code: ClassVar[str] = "domain_error"
+    category: ClassVar[str] = "conflict"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def details(self) -> dict[str, Any]:
+        return {}
 
 
 class IllegalTransition(DomainError):
@@ -21,6 +27,9 @@ class IllegalTransition(DomainError):
         self.current = current
         self.attempted = attempted
         self.allowed = allowed
+
+    def details(self) -> dict[str, Any]:
+        return {"current_status": self.current, "allowed_actions": list(self.allowed)}
 
 
 class PrerequisitesNotMet(DomainError):
@@ -38,6 +47,9 @@ class CohortFull(DomainError):
         super().__init__(f"cohort {cohort_id} already has its {capacity} members")
         self.cohort_id = cohort_id
         self.capacity = capacity
+
+    def details(self) -> dict[str, Any]:
+        return {"capacity": self.capacity}
 
 
 class NotEligibleForCohort(DomainError):
@@ -64,6 +76,9 @@ class DuplicateBeneficiary(DomainError):
         super().__init__(f"this person is already registered as beneficiary {existing_id}")
         self.existing_id = existing_id
 
+    def details(self) -> dict[str, Any]:
+        return {"existing_id": str(self.existing_id)}
+
 
 class AlreadyErased(DomainError):
     code = "beneficiary_erased"
@@ -75,17 +90,25 @@ class AlreadyErased(DomainError):
 
 class UnknownSector(DomainError):
     code = "unknown_sector"
+    category = "unprocessable"
 
     def __init__(self, sector_code: str, known: tuple[str, ...]) -> None:
         super().__init__(f"unknown sector {sector_code!r}; known sectors: {', '.join(known)}")
         self.sector_code = sector_code
         self.known = known
 
+    def details(self) -> dict[str, Any]:
+        return {"known_sectors": list(self.known)}
+
 
 class InvalidValue(DomainError):
     code = "invalid_value"
+    category = "unprocessable"
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [{"field": self.field, "message": self.reason}]}

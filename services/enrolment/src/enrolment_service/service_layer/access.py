@@ -18,7 +18,7 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.beneficiary import Beneficiary
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import ConsentPurpose, PathwayAction
-from enrolment_service.service_layer.errors import Forbidden, NotFound
+from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import OrgKind, Principal, Role
 
 

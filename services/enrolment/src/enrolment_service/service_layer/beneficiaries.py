@@ -17,7 +17,7 @@ from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.vocabulary import ConsentPurpose, Track
 from enrolment_service.events.outgoing import to_contract
 from enrolment_service.service_layer import access
-from enrolment_service.service_layer.errors import Forbidden, NotFound
+from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import OrgKind, Principal
 
 

@@ -11,7 +11,7 @@ from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import Step, Track
 from enrolment_service.service_layer import access
 from enrolment_service.service_layer.beneficiaries import load, publish
-from enrolment_service.service_layer.errors import NotFound
+from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 
 

@@ -5,24 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import Query
 
-from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
-from hopekit.api.security import authenticated
-from hopekit.identity.principal import Principal
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
 from training_service.adapters.alerts import AlertFilter
-from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.api.dependencies import unit_of_work
+from training_service.api.dependencies import UoW
 from training_service.api.schemas import AlertView
 from training_service.domain.vocabulary import AlertStatus
 from training_service.service_layer import alerts
 
-router = APIRouter(tags=["alerts"])
-
-Caller = Annotated[Principal, Depends(authenticated)]
-UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
+router = service_router(tags=["alerts"])
 
 
 @router.get("/v1/alerts", response_model=Page[AlertView])
@@ -38,22 +33,13 @@ async def list_alerts(
     """The alerts of the courses the caller may see (a provider its own, the operator all), oldest id first."""
     after = after_id(cursor)
     criteria = AlertFilter(course_id=course_id, beneficiary_id=beneficiary_id, status=status_, after_id=after)
-    async with uow:
-        found = await alerts.search(uow, principal, criteria, limit + 1)
+    found = await alerts.search(uow, principal, criteria, limit + 1)
     page = found[:limit]
     return Page[AlertView](items=[AlertView.of(alert) for alert in page], next_cursor=next_cursor(found, limit))
 
 
-@router.post("/v1/alerts/{alert_id}/resolution", response_model=AlertView)
-async def resolve_alert(
-    alert_id: UUID, principal: Caller, uow: UoW, key: Annotated[Idempotency, Depends(idempotency)]
-) -> AlertView | JSONResponse:
+@router.post("/v1/alerts/{alert_id}/resolution", response_model=AlertView, dependencies=[IDEMPOTENT])
+async def resolve_alert(alert_id: UUID, principal: Caller, uow: UoW) -> AlertView:
     """Resolves an open alert; resolving it again is refused (409), unless it is a retry with the same key."""
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        view = AlertView.of(await alerts.resolve(uow, principal, alert_id))
-        await key.remember(uow, principal, status.HTTP_200_OK, view)
-        await uow.commit()
+    view = AlertView.of(await alerts.resolve(uow, principal, alert_id))
     return view

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile, status
+from fastapi import File, Query, UploadFile
 from fastapi.responses import JSONResponse
 
-from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.problems import Problem
-from hopekit.api.security import authenticated
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
+from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.api.dependencies import settings, unit_of_work
+from training_service.api.dependencies import Settings, UoW
 from training_service.api.schemas import (
     ImportReportView,
     RejectionView,
@@ -23,14 +25,8 @@ from training_service.api.schemas import (
 )
 from training_service.service_layer import attendance, courses, imports
 from training_service.service_layer.attendance import MarkInput, Recording
-from training_service.service_layer.errors import NotFound
-from training_service.settings import TrainingSettings
 
-router = APIRouter(tags=["attendance"])
-
-Caller = Annotated[Principal, Depends(authenticated)]
-UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
-Settings = Annotated[TrainingSettings, Depends(settings)]
+router = service_router(tags=["attendance"])
 
 
 async def _sheet(uow: TrainingUnitOfWork, principal: Principal, session_id: UUID, write: bool = False) -> SheetView:
@@ -46,55 +42,47 @@ async def _sheet(uow: TrainingUnitOfWork, principal: Principal, session_id: UUID
     )
 
 
-@router.put("/v1/sessions/{session_id}/attendance", response_model=SheetView)
+@router.put("/v1/sessions/{session_id}/attendance", response_model=SheetView, dependencies=[IDEMPOTENT])
 async def record_sheet(
     session_id: UUID,
     body: SheetRequest,
     principal: Caller,
     uow: UoW,
     config: Settings,
-    key: Annotated[Idempotency, Depends(idempotency)],
-) -> SheetView | JSONResponse:
+) -> SheetView:
     """Records (or corrects) a session's sheet as a whole: one refused line refuses the sheet, with every reason."""
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        session = await uow.courses.session(session_id)
-        if session is None:
-            raise NotFound("no such session")
-        course = await courses.load(uow, principal, session.course_id, write=True)
-        recording = Recording(course, principal)
-        await attendance.apply(
-            uow,
-            recording,
-            [
-                MarkInput(session, line.beneficiary_id, line.status, line.hours_attended, index)
-                for index, line in enumerate(body.entries)
+    session = await uow.courses.session(session_id)
+    if session is None:
+        raise NotFound("no such session")
+    course = await courses.load(uow, principal, session.course_id, write=True)
+    recording = Recording(course, principal)
+    await attendance.apply(
+        uow,
+        recording,
+        [
+            MarkInput(session, line.beneficiary_id, line.status, line.hours_attended, index)
+            for index, line in enumerate(body.entries)
+        ],
+    )
+    if recording.rejections:
+        raise Problem(
+            422,
+            "attendance-refused",
+            f"{len(recording.rejections)} line(s) refused; nothing was recorded.",
+            errors=[
+                {**RejectionView.of(r).model_dump(mode="json"), "pointer": f"/entries/{r.line}"}
+                for r in recording.rejections
             ],
         )
-        if recording.rejections:
-            raise Problem(
-                422,
-                "attendance-refused",
-                f"{len(recording.rejections)} line(s) refused; nothing was recorded.",
-                errors=[
-                    {**RejectionView.of(r).model_dump(mode="json"), "pointer": f"/entries/{r.line}"}
-                    for r in recording.rejections
-                ],
-            )
-        await attendance.finish(uow, recording, config.absence_rate_threshold)
-        view = await _sheet(uow, principal, session_id)
-        view = view.model_copy(update={"applied": recording.applied, "unchanged": recording.unchanged})
-        await key.remember(uow, principal, status.HTTP_200_OK, view)
-        await uow.commit()
+    await attendance.finish(uow, recording, config.absence_rate_threshold)
+    view = await _sheet(uow, principal, session_id)
+    view = view.model_copy(update={"applied": recording.applied, "unchanged": recording.unchanged})
     return view
 
 
 @router.get("/v1/sessions/{session_id}/attendance", response_model=SheetView)
 async def read_sheet(session_id: UUID, principal: Caller, uow: UoW) -> SheetView:
-    async with uow:
-        return await _sheet(uow, principal, session_id)
+    return await _sheet(uow, principal, session_id)
 
 
 @router.post("/v1/attendance-imports", response_model=ImportReportView)
@@ -109,22 +97,20 @@ async def import_attendance(
 ) -> ImportReportView | JSONResponse:
     """Every rejected row is reported with its line number; the valid ones are applied in one transaction,
     or none of them when ``all_or_nothing`` is set. Importing the same file again changes nothing."""
-    async with uow:
-        course = await courses.load(uow, principal, course_id, write=True)
-        recording = Recording(course, principal)
-        found = await imports.import_csv(
-            uow,
-            recording,
-            file.file,
-            declared_encoding="cp1252" if encoding == "windows-1252" else encoding,
-            batch_size=config.import_batch_size,
-        )
-        commit = not (all_or_nothing and recording.rejections)
-        alerts = 0
-        if commit:
-            alerts = await attendance.finish(uow, recording, config.absence_rate_threshold)
-            uow.audit(principal, "import_attendance", "course", course.id, reason=str(recording.applied))
-            await uow.commit()
+    course = await courses.load(uow, principal, course_id, write=True)
+    recording = Recording(course, principal)
+    found = await imports.import_csv(
+        uow,
+        recording,
+        file.file,
+        declared_encoding="cp1252" if encoding == "windows-1252" else encoding,
+        batch_size=config.import_batch_size,
+    )
+    commit = not (all_or_nothing and recording.rejections)
+    alerts = 0
+    if commit:
+        alerts = await attendance.finish(uow, recording, config.absence_rate_threshold)
+        uow.audit(principal, "import_attendance", "course", course.id, reason=str(recording.applied))
     report = ImportReportView.of(
         recording,
         encoding=found.encoding,

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import Query, status
 
-from hopekit.api.idempotency import Idempotency, idempotency
+from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
-from hopekit.api.security import authenticated
-from hopekit.identity.principal import Principal
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.api.dependencies import unit_of_work
+from training_service.api.dependencies import UoW
 from training_service.api.ledger_schemas import (
     CohortLedgerView,
     CompletionRequest,
@@ -35,34 +34,24 @@ from training_service.domain.vocabulary import Step
 from training_service.service_layer import access, courses, participations
 from training_service.service_layer.courses import SlotRequest
 
-router = APIRouter(tags=["courses"])
-
-Caller = Annotated[Principal, Depends(authenticated)]
-UoW = Annotated[TrainingUnitOfWork, Depends(unit_of_work)]
-Key = Annotated[Idempotency, Depends(idempotency)]
+router = service_router(tags=["courses"])
 
 
-@router.post("/v1/courses", status_code=status.HTTP_201_CREATED, response_model=CourseView)
-async def create_course(body: CourseRequest, principal: Caller, uow: UoW, key: Key) -> CourseView | JSONResponse:
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        course = await courses.create(
-            uow,
-            principal,
-            step=body.step,
-            cohort_id=body.cohort_id,
-            beneficiary_id=body.beneficiary_id,
-            provider_org_id=body.provider_org_id,
-            planned_hours=body.planned_hours,
-            support_french_hours=body.support_french_hours,
-            starts_on=body.starts_on,
-            ends_on=body.ends_on,
-        )
-        view = CourseView.of(course)
-        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
-        await uow.commit()
+@router.post("/v1/courses", status_code=status.HTTP_201_CREATED, response_model=CourseView, dependencies=[IDEMPOTENT])
+async def create_course(body: CourseRequest, principal: Caller, uow: UoW) -> CourseView:
+    course = await courses.create(
+        uow,
+        principal,
+        step=body.step,
+        cohort_id=body.cohort_id,
+        beneficiary_id=body.beneficiary_id,
+        provider_org_id=body.provider_org_id,
+        planned_hours=body.planned_hours,
+        support_french_hours=body.support_french_hours,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )
+    view = CourseView.of(course)
     return view
 
 
@@ -76,61 +65,52 @@ async def list_courses(
     cursor: str | None = None,
 ) -> Page[CourseView]:
     after = after_id(cursor)
-    async with uow:
-        found = await courses.search(uow, principal, step=step, cohort_id=cohort_id, after_id=after, limit=limit + 1)
+    found = await courses.search(uow, principal, step=step, cohort_id=cohort_id, after_id=after, limit=limit + 1)
     page = found[:limit]
     return Page[CourseView](items=[CourseView.of(course) for course in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseView)
 async def read_course(course_id: UUID, principal: Caller, uow: UoW) -> CourseView:
-    async with uow:
-        return CourseView.of(await courses.load(uow, principal, course_id))
+    return CourseView.of(await courses.load(uow, principal, course_id))
 
 
 def _slot(body: SlotFields) -> SlotRequest:
     return SlotRequest(body.starts_at, body.ends_at, body.hours, body.kind, body.trainer, body.place)
 
 
-@router.post("/v1/courses/{course_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionView)
-async def add_session(
-    course_id: UUID, body: SessionRequest, principal: Caller, uow: UoW, key: Key
-) -> SessionView | JSONResponse:
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        created = await courses.add_sessions(uow, principal, course_id, [body.held_on], _slot(body))
-        view = SessionView.of(created[0])
-        await key.remember(uow, principal, status.HTTP_201_CREATED, view)
-        await uow.commit()
+@router.post(
+    "/v1/courses/{course_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionView,
+    dependencies=[IDEMPOTENT],
+)
+async def add_session(course_id: UUID, body: SessionRequest, principal: Caller, uow: UoW) -> SessionView:
+    created = await courses.add_sessions(uow, principal, course_id, [body.held_on], _slot(body))
+    view = SessionView.of(created[0])
     return view
 
 
 @router.post(
-    "/v1/courses/{course_id}/sessions/weekly", status_code=status.HTTP_201_CREATED, response_model=list[SessionView]
+    "/v1/courses/{course_id}/sessions/weekly",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[SessionView],
+    dependencies=[IDEMPOTENT],
 )
 async def add_weekly_sessions(
-    course_id: UUID, body: WeeklyPatternRequest, principal: Caller, uow: UoW, key: Key
-) -> list[SessionView] | JSONResponse:
+    course_id: UUID, body: WeeklyPatternRequest, principal: Caller, uow: UoW
+) -> list[SessionView]:
     """One session on each given weekday between two dates, skipping the days off."""
     days = courses.pattern_days(body.starts_on, body.ends_on, body.weekdays, body.days_off)
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        created = await courses.add_sessions(uow, principal, course_id, days, _slot(body))
-        views = SessionList([SessionView.of(session) for session in created])
-        await key.remember(uow, principal, status.HTTP_201_CREATED, views)
-        await uow.commit()
+    created = await courses.add_sessions(uow, principal, course_id, days, _slot(body))
+    views = SessionList([SessionView.of(session) for session in created])
     return views.root
 
 
 @router.get("/v1/courses/{course_id}/sessions", response_model=list[SessionView])
 async def list_sessions(course_id: UUID, principal: Caller, uow: UoW) -> list[SessionView]:
-    async with uow:
-        course = await courses.load(uow, principal, course_id)
-        return [SessionView.of(session) for session in await uow.courses.sessions_of(course.id)]
+    course = await courses.load(uow, principal, course_id)
+    return [SessionView.of(session) for session in await uow.courses.sessions_of(course.id)]
 
 
 async def _course_ledger(uow: TrainingUnitOfWork, course: Course) -> CourseLedgerView:
@@ -145,46 +125,38 @@ async def _course_ledger(uow: TrainingUnitOfWork, course: Course) -> CourseLedge
 
 @router.get("/v1/courses/{course_id}/ledger", response_model=CourseLedgerView)
 async def course_ledger(course_id: UUID, principal: Caller, uow: UoW) -> CourseLedgerView:
-    async with uow:
-        return await _course_ledger(uow, await courses.load(uow, principal, course_id))
+    return await _course_ledger(uow, await courses.load(uow, principal, course_id))
 
 
 @router.get("/v1/courses/{course_id}/participants/{beneficiary_id}/ledger", response_model=PersonLedgerView)
 async def person_ledger(course_id: UUID, beneficiary_id: UUID, principal: Caller, uow: UoW) -> PersonLedgerView:
-    async with uow:
-        course = await courses.load(uow, principal, course_id)
-        return PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
+    course = await courses.load(uow, principal, course_id)
+    return PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
 
 
 @router.get("/v1/beneficiaries/{beneficiary_id}/ledger", response_model=list[PersonLedgerView])
 async def beneficiary_ledger(beneficiary_id: UUID, principal: Caller, uow: UoW) -> list[PersonLedgerView]:
     """The person's hours per step, over the courses the caller may see."""
-    async with uow:
-        visible = await access.person_courses(uow, principal, beneficiary_id)
-        return [
-            PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)) for course in visible
-        ]
+    visible = await access.person_courses(uow, principal, beneficiary_id)
+    return [PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)) for course in visible]
 
 
 @router.get("/v1/cohorts/{cohort_id}/ledger", response_model=CohortLedgerView)
 async def cohort_ledger(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortLedgerView:
-    async with uow:
-        found = await courses.search(uow, principal, step=None, cohort_id=cohort_id, after_id=None, limit=10)
-        return CohortLedgerView(cohort_id=cohort_id, courses=[await _course_ledger(uow, course) for course in found])
+    found = await courses.search(uow, principal, step=None, cohort_id=cohort_id, after_id=None, limit=10)
+    return CohortLedgerView(cohort_id=cohort_id, courses=[await _course_ledger(uow, course) for course in found])
 
 
-@router.post("/v1/courses/{course_id}/participants/{beneficiary_id}/completion", response_model=PersonLedgerView)
+@router.post(
+    "/v1/courses/{course_id}/participants/{beneficiary_id}/completion",
+    response_model=PersonLedgerView,
+    dependencies=[IDEMPOTENT],
+)
 async def complete(
-    course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW, key: Key
-) -> PersonLedgerView | JSONResponse:
+    course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW
+) -> PersonLedgerView:
     """Step 4 needs its hours attended, or ``waiver_reason``."""
-    async with uow:
-        replayed = await key.replay(uow, principal)
-        if replayed is not None:
-            return replayed
-        course = await courses.load(uow, principal, course_id)
-        found = await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
-        view = PersonLedgerView.of(course, found)
-        await key.remember(uow, principal, status.HTTP_200_OK, view)
-        await uow.commit()
+    course = await courses.load(uow, principal, course_id)
+    found = await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
+    view = PersonLedgerView.of(course, found)
     return view

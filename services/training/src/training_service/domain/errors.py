@@ -1,32 +1,43 @@
-"""Domain errors. Each has a short machine `code` and a human `detail`; the API maps them to problems."""
+"""Domain errors. Each has a short machine ``code``, a human ``detail`` and a ``category`` (``conflict``,
+``unprocessable``...) that the kit answers with its status; ``details()`` adds what a partner needs to react.
+Nothing here repeats what the caller sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 
 class DomainError(Exception):
     code: ClassVar[str] = "domain_error"
+    category: ClassVar[str] = "conflict"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
+    def details(self) -> dict[str, Any]:
+        return {}
+
 
 class InvalidValue(DomainError):
     code = "invalid_value"
+    category = "unprocessable"
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
 
+    def details(self) -> dict[str, Any]:
+        return {"errors": [{"field": self.field, "message": self.reason}]}
+
 
 class HoursAboveSession(DomainError):
     code = "hours_above_session"
+    category = "unprocessable"
 
     def __init__(self, attended: Decimal, session_hours: Decimal) -> None:
         super().__init__(f"{attended} hours attended is more than the session's {session_hours} hours")
@@ -44,6 +55,9 @@ class NotInCourse(DomainError):
         self.beneficiary_id = beneficiary_id
         self.reason = reason
 
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason, "beneficiary_id": str(self.beneficiary_id)}
+
 
 class CourseConflict(DomainError):
     code = "course_exists"
@@ -51,6 +65,7 @@ class CourseConflict(DomainError):
 
 class SessionOutsideCourse(DomainError):
     code = "session_outside_course"
+    category = "unprocessable"
 
 
 class CompletionRefused(DomainError):
@@ -61,6 +76,9 @@ class CompletionRefused(DomainError):
         self.attended = attended
         self.planned = planned
 
+    def details(self) -> dict[str, Any]:
+        return {"attended_hours": str(self.attended), "planned_hours": str(self.planned)}
+
 
 class AlertAlreadyResolved(DomainError):
     """Resolving is done once: a second resolution would hide who resolved it first and when."""
@@ -70,3 +88,6 @@ class AlertAlreadyResolved(DomainError):
     def __init__(self, resolved_at: datetime) -> None:
         super().__init__(f"this alert was already resolved at {resolved_at.isoformat()}")
         self.resolved_at = resolved_at
+
+    def details(self) -> dict[str, Any]:
+        return {"resolved_at": self.resolved_at.isoformat()}

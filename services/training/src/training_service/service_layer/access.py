@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import OrgKind, Principal
 from training_service.adapters.projection import CohortView
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.course import Course
 from training_service.domain.vocabulary import Step
-from training_service.service_layer.errors import Forbidden, NotFound
 
 
 def sees(principal: Principal, course: Course) -> bool:

@@ -6,13 +6,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID
 
+from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 from training_service.adapters.alerts import Alert, AlertFilter
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.errors import AlertAlreadyResolved
 from training_service.domain.vocabulary import AlertStatus
 from training_service.service_layer import access, courses
-from training_service.service_layer.errors import NotFound
 
 
 async def search(uow: TrainingUnitOfWork, principal: Principal, criteria: AlertFilter, limit: int) -> list[Alert]:

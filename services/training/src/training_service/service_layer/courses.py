@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
+from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 from training_service.adapters.attendance import CourseMark, MarkTotal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
@@ -19,7 +20,6 @@ from training_service.domain.errors import CourseConflict
 from training_service.domain.ledger import HoursLedger, Mark, ledger
 from training_service.domain.vocabulary import SessionKind, Step
 from training_service.service_layer import access
-from training_service.service_layer.errors import NotFound
 
 
 async def create(

@@ -11,7 +11,7 @@ import codecs
 import csv
 from collections import deque
 from collections.abc import Iterator
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from training_service.domain.errors import DomainError
 from training_service.service_layer.attendance import Rejection
@@ -27,11 +27,15 @@ class FileRejected(DomainError):
     """The file as a whole cannot be read (encoding, header); nothing was applied."""
 
     code = "file_rejected"
+    category = "unprocessable"
 
     def __init__(self, reason: str, detail: str, **facts: object) -> None:
         super().__init__(detail)
         self.reason = reason
         self.facts = facts
+
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason, **self.facts}
 
 
 def detect_encoding(raw: IO[bytes], declared: str | None) -> str:
