@@ -18,7 +18,10 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 
-PACKAGES := hopekit hope_contracts hope_infra enrolment_service training_service gateway_service
+# The services' packages come from the registry of services (`hope new-service` adds to it).
+REGISTRY := libs/contracts/src/hope_contracts/services.toml
+SERVICE_PACKAGES := $(shell python3 -c 'import sys, tomllib; print(*(s["name"] + "_service" for s in tomllib.load(open(sys.argv[1], "rb"))["service"] if not s.get("planned")))' $(REGISTRY))
+PACKAGES := hopekit hope_contracts hope_infra $(SERVICE_PACKAGES)
 
 typecheck: install
 	$(UV) run --frozen mypy --strict $(addprefix -p ,$(PACKAGES) benchmarks)

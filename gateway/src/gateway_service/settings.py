@@ -6,16 +6,11 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from gateway_service.routing.service_client import Origin
+from hope_contracts import registry
 from hopekit.settings import ServiceSettings
 
-DEFAULT_UPSTREAMS = {
-    "enrolment": "http://127.0.0.1:8101",
-    "training": "http://127.0.0.1:8102",
-    "support": "http://127.0.0.1:8103",
-    "funding": "http://127.0.0.1:8104",
-    "employment": "http://127.0.0.1:8105",
-    "reporting": "http://127.0.0.1:8106",
-}
+# Every service of the registry (planned ones too), on its development port.
+DEFAULT_UPSTREAMS = registry.upstreams()
 
 # Requests per window for each role; a client gets the most generous of its roles.
 DEFAULT_RATE_LIMITS = {"admin": 600, "writer": 600, "reader": 1200, "medical": 300, "reporting": 120}

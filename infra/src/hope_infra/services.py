@@ -1,10 +1,13 @@
-"""The platform's services as the runner starts them: name, port and app factory."""
+"""The platform's services as the runner starts them: name, port and app factory, from the registry
+(``hope_contracts/services.toml``)."""
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from hope_contracts import registry
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,10 @@ class ServiceProcess:
         return Path(module.__file__).resolve().parents[2]
 
 
-GATEWAY_PORT = 8000
+GATEWAY_PORT = next(service.port for service in registry.services() if service.name == "gateway")
 
-# The gateway first: the services fetch its signing keys.
-SERVICES: tuple[ServiceProcess, ...] = (
-    ServiceProcess(
-        "gateway", GATEWAY_PORT, "gateway_service", http_protocol="hopekit.api.coalescing:CoalescingHttpProtocol"
-    ),
-    ServiceProcess("enrolment", 8101, "enrolment_service"),
-    ServiceProcess("training", 8102, "training_service"),
+# In the registry's order: the gateway first, since the services fetch its signing keys.
+SERVICES: tuple[ServiceProcess, ...] = tuple(
+    ServiceProcess(service.name, service.port, service.package, http_protocol=service.http)
+    for service in registry.built()
 )

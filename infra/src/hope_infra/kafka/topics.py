@@ -10,21 +10,12 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
-ENROLMENT_EVENTS = "hope.enrolment.events"
-TRAINING_EVENTS = "hope.training.events"
-SUPPORT_EVENTS = "hope.support.events"
-FUNDING_EVENTS = "hope.funding.events"
-EMPLOYMENT_EVENTS = "hope.employment.events"
-DEAD_LETTERS = "hope.dlq"
+from hope_contracts import registry
 
-PLATFORM_TOPICS: tuple[str, ...] = (
-    ENROLMENT_EVENTS,
-    TRAINING_EVENTS,
-    SUPPORT_EVENTS,
-    FUNDING_EVENTS,
-    EMPLOYMENT_EVENTS,
-    DEAD_LETTERS,
-)
+# One topic per publishing service of the registry (planned ones too, so that their consumers can be written
+# first), and the dead letters.
+PLATFORM_TOPICS: tuple[str, ...] = registry.topics()
+DEAD_LETTERS = registry.DEAD_LETTERS
 
 
 class TopicCreationError(RuntimeError):
