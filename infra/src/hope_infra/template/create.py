@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def create_service(root: Path, new: NewService, *, lock: bool = True) -> list[Pa
     register.databases(root, context)
     _tidy(root, [target, root / register.CONTRACTS_INIT.parent / f"{new.name}.py"])
     if lock:
-        subprocess.run([sys.executable, "-m", "uv", "lock"], cwd=root, check=True)
+        subprocess.run([*_uv(), "lock"], cwd=root, check=True)
     return written
 
 
@@ -73,3 +74,9 @@ def _tidy(root: Path, paths: list[Path]) -> None:
     ruff = [sys.executable, "-m", "ruff"]
     subprocess.run([*ruff, "check", "--fix", "--select", "I", "--quiet", *map(str, paths)], cwd=root, check=True)
     subprocess.run([*ruff, "format", "--quiet", *map(str, paths)], cwd=root, check=True)
+
+
+def _uv() -> list[str]:
+    """uv as the Makefile runs it: on the PATH, else the module of the system's python3 (``make install``)."""
+    found = shutil.which("uv")
+    return [found] if found else ["python3", "-m", "uv"]
