@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hope_contracts import CATALOGUE
+import pytest
+
+from hope_contracts import CATALOGUE, registry
 from hope_contracts.asyncapi import merge, service_document
 from training_service.events.incoming import CONSUMERS as TRAINING_CONSUMERS
 
@@ -23,6 +25,19 @@ def _names(document: dict[str, Any]) -> set[str]:
 def _operation_messages(document: dict[str, Any], operation_id: str) -> set[str]:
     operation = document["operations"][operation_id]
     return {ref["$ref"].rsplit("/", 1)[1] for ref in operation["messages"]}
+
+
+PUBLISHING = [service for service in registry.built() if service.publishes]
+
+
+@pytest.mark.parametrize("service", PUBLISHING, ids=lambda service: service.name)
+def test_every_publishing_service_of_the_registry_has_contracts_and_sends_them_on_its_topic(
+    service: registry.Service,
+) -> None:
+    assert _of(service.name), f"{service.name} publishes: its contracts belong in hope_contracts.{service.name}"
+    document = service_document(service.name)
+    assert _names(document) == _of(service.name)
+    assert {channel["address"] for channel in document["channels"].values()} == {service.topic}
 
 
 def test_a_service_sends_every_contract_of_its_own_on_its_topic() -> None:
