@@ -16,6 +16,7 @@ import yaml
 
 from hope_contracts.registry import parse
 from hope_infra.template import NewService, create_service
+from hope_infra.template.create import uv_command
 from hope_infra.template.register import REGISTRY, RegistrationError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,32 +118,24 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
 @pytest.mark.integration
 def test_a_new_service_passes_its_own_tests_lint_types_and_contracts(tmp_path: Path, postgres_admin_url: str) -> None:
     copy = _copy_repository(tmp_path / "repository")
-    # The copy's own packages come first; the rest (hopekit, the gateway, the dependencies) from this environment.
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            str(copy / path) for path in ("services/demo/src", "libs/contracts/src", "infra/src", "gateway/src")
-        ),
-        "HOPE_TEST_DATABASE_URL": postgres_admin_url,
-        "UV_OFFLINE": "1",  # the lock resolves from the cache: a new workspace member needs nothing new
-    }
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "UV_LINK_MODE", "PYTHONPATH")}
+    # Offline: a new workspace member needs nothing that is not in uv's cache already. Hard links (uv's default)
+    # keep the copy's environment from costing its size in copies.
+    env |= {"HOPE_TEST_DATABASE_URL": postgres_admin_url, "UV_OFFLINE": "1"}
     _run([str(BIN / "hope"), "new-service", "demo", "--port", "8190", "--owns", "an example"], copy, env)
     assert 'name = "demo-service"' in (copy / "uv.lock").read_text()
+    # As `make install` does: the lock must hold the new member, or --frozen refuses.
+    _run([*uv_command(), "sync", "--frozen", "--all-packages", "--quiet"], copy, env)
+    python = str(copy / ".venv/bin/python")
 
-    tests = _run(
-        [sys.executable, "-m", "pytest", "services/demo/tests", "-p", "no:cacheprovider", "-q", "-rs"], copy, env
-    )
+    tests = _run([python, "-m", "pytest", "services/demo/tests", "-p", "no:cacheprovider", "-q", "-rs"], copy, env)
     assert "skipped" not in tests, tests  # both databases, every test
     assert " passed" in tests
-    _run([sys.executable, "-m", "ruff", "check", "services/demo", "libs/contracts"], copy, env)
-    _run([sys.executable, "-m", "ruff", "format", "--check", "services/demo", "libs/contracts"], copy, env)
-    _run(
-        [sys.executable, "-m", "mypy", "--strict", "-p", "demo_service", "--cache-dir", str(tmp_path / "mypy")],
-        copy,
-        env,
-    )
-    contracts = _run([str(BIN / "lint-imports")], copy, env)
+    _run([python, "-m", "ruff", "check", "services/demo", "libs/contracts"], copy, env)
+    _run([python, "-m", "ruff", "format", "--check", "services/demo", "libs/contracts"], copy, env)
+    _run([python, "-m", "mypy", "--strict", "-p", "demo_service", "--cache-dir", str(tmp_path / "mypy")], copy, env)
+    contracts = _run([str(copy / ".venv/bin/lint-imports")], copy, env)
     assert "Demo layers" in contracts
     # The copy's static files agree with its registry, as the repository's own do.
     registry_tests = ["infra/tests/test_registry.py", "infra/tests/test_compose.py", "tests/contracts"]
-    _run([sys.executable, "-m", "pytest", *registry_tests, "-p", "no:cacheprovider", "-q"], copy, env)
+    _run([python, "-m", "pytest", *registry_tests, "-p", "no:cacheprovider", "-q"], copy, env)

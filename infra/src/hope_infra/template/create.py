@@ -62,7 +62,7 @@ def create_service(root: Path, new: NewService, *, lock: bool = True) -> list[Pa
     register.databases(root, context)
     _tidy(root, [target, root / register.CONTRACTS_INIT.parent / f"{new.name}.py"])
     if lock:
-        subprocess.run([*_uv(), "lock"], cwd=root, check=True)
+        subprocess.run([*uv_command(), "lock"], cwd=root, check=True)
     return written
 
 
@@ -76,7 +76,7 @@ def _tidy(root: Path, paths: list[Path]) -> None:
     subprocess.run([*ruff, "format", "--quiet", *map(str, paths)], cwd=root, check=True)
 
 
-def _uv() -> list[str]:
+def uv_command() -> list[str]:
     """uv as the Makefile runs it: on the PATH, else the module of the system's python3 (``make install``)."""
     found = shutil.which("uv")
     return [found] if found else ["python3", "-m", "uv"]
