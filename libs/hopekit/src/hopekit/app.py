@@ -21,6 +21,8 @@ from hopekit.events.relay import notify_channel
 from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
 from hopekit.logs import configure_logging
+from hopekit.metrics import MetricsMiddleware
+from hopekit.metrics import router as metrics_router
 from hopekit.runtime import ConsumerSpec, EventRuntime
 from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
@@ -83,6 +85,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
 
     app = ServiceApp(
         kit_middleware=[
+            Middleware(MetricsMiddleware),
             Middleware(RequestContextMiddleware),
             Middleware(
                 BodySizeLimitMiddleware,
@@ -104,6 +107,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     )
     install_problem_handlers(app, definition.domain_errors, definition.describe_error)
     app.include_router(health.router)
+    app.include_router(metrics_router)
     if definition.event_document:
         consumed = [event_type for spec in definition.consumers for event_type in spec.handlers]
         app.include_router(asyncapi_router(settings.service_name, consumed))
