@@ -69,7 +69,8 @@ def test_a_child_that_exits_is_started_again_after_a_growing_backoff(
     clock.now += 0.5
     supervisor.check()
     assert said[-1] == "enrolment restarted"
-    assert crashing.process is not None and crashing.process.pid != first_pid
+    assert crashing.process is not None
+    assert crashing.process.pid != first_pid
 
     wait_for_exit(crashing)
     supervisor.check()
@@ -111,4 +112,5 @@ def test_running_children_are_left_alone_and_stopped_on_request(supervisor: Supe
     assert said == []
 
     supervisor.stop_all()
-    assert steady.process is not None and steady.process.poll() is not None
+    assert steady.process is not None
+    assert steady.process.poll() is not None
