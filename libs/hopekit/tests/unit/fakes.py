@@ -25,7 +25,7 @@ SOURCE = "/hope/kittest"
 
 
 class ThingHappened(EventContract):
-    event_type: ClassVar[str] = "fr.hope.kittest.thing.happened.v1"
+    event_type: ClassVar[str] = "fr.hope.kittest.unit.happened.v1"
     subject_field: ClassVar[str] = "thing_id"
 
     thing_id: uuid.UUID
