@@ -83,6 +83,9 @@ class RenewingProducer:
 
     async def start(self) -> None:
         """Start one producer; raises when the broker cannot be reached (the caller decides how long to wait)."""
+        self._producer = await self._started()
+
+    async def _started(self) -> AIOKafkaProducer:
         producer = self._factory()
         try:
             await producer.start()
@@ -90,7 +93,7 @@ class RenewingProducer:
             with contextlib.suppress(Exception):
                 await producer.stop()
             raise
-        self._producer = producer
+        return producer
 
     async def stop(self) -> None:
         if self._producer is not None:
@@ -98,26 +101,28 @@ class RenewingProducer:
             await producer.stop()
 
     async def renew(self, broken: AIOKafkaProducer | None = None, reason: BaseException | None = None) -> None:
-        """Close the current producer and start a new one, retrying with jittered exponential backoff.
+        """Start a new producer, retrying with jittered exponential backoff, then close the old one.
 
         ``broken`` names the producer the caller saw fail: when another task already replaced it, nothing is done.
+        The old producer stays ``current`` until the new one is up, so callers never meet "no producer".
         """
         async with self._lock:
             if broken is not None and self._producer is not broken:
                 return
-            old, self._producer = self._producer, None
-            if old is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(old.stop(), 10.0)
-            log.warning("Kafka producer replaced by a new one after %r", reason)
+            log.warning("Kafka producer being replaced by a new one after %r", reason)
             async for attempt in AsyncRetrying(
                 wait=wait_exponential_jitter(multiplier=0.2, max=self._max_backoff_s, jitter=0.2),
                 retry=retry_if_exception_type(Exception),
             ):
                 with attempt:
-                    await self.start()
+                    fresh = await self._started()
+            old, self._producer = self._producer, fresh
+            if old is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(old.stop(), 10.0)
             self.renewals += 1
             metrics.PRODUCER_RENEWALS.inc()
+            log.warning("Kafka producer replaced")
 
     async def _usable(self) -> AIOKafkaProducer:
         producer = self.current
