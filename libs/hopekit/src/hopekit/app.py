@@ -25,6 +25,7 @@ from hopekit.metrics import MetricsMiddleware
 from hopekit.metrics import router as metrics_router
 from hopekit.runtime import ConsumerSpec, EventRuntime
 from hopekit.settings import ServiceSettings
+from hopekit.tracing import configure_tracing
 from hopekit.uow import Database, UnitOfWork
 
 
@@ -48,6 +49,7 @@ class ServiceDefinition:
 def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     settings = definition.settings
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    configure_tracing(settings.service_name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,16 +87,16 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
 
     app = ServiceApp(
         kit_middleware=[
-            Middleware(MetricsMiddleware),
             Middleware(RequestContextMiddleware),
+            Middleware(MetricsMiddleware),
             Middleware(
                 BodySizeLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 large_paths=dict(definition.large_body_paths),
             ),
         ],
-        # FastAPI's own OpenTelemetry hooks stay off: nothing here exports to a collector (request id and trace
-        # context are logged by the kit), its exception records would carry messages that may hold personal data,
+        # FastAPI's own OpenTelemetry hooks stay off: the kit makes its own spans, only when an exporter is configured
+        # (hopekit.tracing); FastAPI's exception records would carry messages that may hold personal data,
         # and checking for a configured provider on every request was several percent of a request's CPU.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         title=definition.title,

@@ -12,8 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Response
+from opentelemetry.trace import SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hopekit import tracing
+from hopekit.logs import traceparent_var
 
 HTTP_REQUESTS = Counter(
     "hope_http_requests_total", "HTTP requests answered, by route template and status.", ["method", "route", "status"]
@@ -61,7 +65,8 @@ async def serve_metrics() -> Response:
 
 class MetricsMiddleware:
     """Counts and times every HTTP answer by the route template that served it (never the raw path: ids in
-    paths would make one series per person)."""
+    paths would make one series per person); a server span for it when traces are exported. Installed inside
+    ``RequestContextMiddleware``, which has set the request's trace context."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -79,13 +84,18 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, receive, observe_status)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            labels = (scope["method"], route, str(status))
-            HTTP_REQUESTS.labels(*labels).inc()
-            HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+        with tracing.span(scope["method"], SpanKind.SERVER, traceparent_var.get()) as span:
+            try:
+                await self.app(scope, receive, observe_status)
+            finally:
+                route = getattr(scope.get("route"), "path", None) or "unmatched"
+                labels = (scope["method"], route, str(status))
+                HTTP_REQUESTS.labels(*labels).inc()
+                HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+                if span is not None:
+                    span.update_name(f"{scope['method']} {route}")
+                    span.set_attribute("http.route", route)
+                    span.set_attribute("http.response.status_code", status)
 
 
 def record_lag(consumer_name: str, consumer: Any, batches: Mapping[Any, Sequence[Any]]) -> None:

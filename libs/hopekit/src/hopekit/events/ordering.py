@@ -23,11 +23,12 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hopekit import metrics
+from hopekit import metrics, tracing
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.logs import traceparent_var
@@ -103,19 +104,30 @@ async def apply_in_order(
     """
     token = traceparent_var.set(child_traceparent(event.traceparent) or traceparent_var.get())
     try:
-        if event.sequence is not None and not await _advance(connection, tables, consumer, event):
-            metrics.STALE_SKIPPED.labels(consumer, event.type).inc()
-            log.info(
-                "stale event skipped: %s applied a later event of this key",
-                consumer,
-                extra={"event_id": event.id, "source": event.source, "sequence": event.sequence},
-            )
-            return False
-        try:
-            await handle()
-        except Exception:
-            metrics.HANDLER_FAILURES.labels(consumer, event.type).inc()
-            raise
-        return True
+        with tracing.span(f"{event.type} process", SpanKind.CONSUMER, event.traceparent):
+            return await _apply(connection, tables, consumer, event, handle)
     finally:
         traceparent_var.reset(token)
+
+
+async def _apply(
+    connection: AsyncConnection,
+    tables: KitTables,
+    consumer: str,
+    event: ReceivedEvent,
+    handle: Callable[[], Awaitable[None]],
+) -> bool:
+    if event.sequence is not None and not await _advance(connection, tables, consumer, event):
+        metrics.STALE_SKIPPED.labels(consumer, event.type).inc()
+        log.info(
+            "stale event skipped: %s applied a later event of this key",
+            consumer,
+            extra={"event_id": event.id, "source": event.source, "sequence": event.sequence},
+        )
+        return False
+    try:
+        await handle()
+    except Exception:
+        metrics.HANDLER_FAILURES.labels(consumer, event.type).inc()
+        raise
+    return True
