@@ -57,6 +57,24 @@ def sender_dead(producer: AIOKafkaProducer) -> bool:
     return task is not None and task.done()
 
 
+async def _abort(producer: AIOKafkaProducer) -> None:
+    """Stop a producer without delivering what it still holds.
+
+    ``stop()`` alone flushes first, and with idempotence its batches never expire: against an unreachable broker it
+    waits forever, and a producer left flushing in the background would deliver old events after newer ones.
+    Its sender is cancelled and its waiting records failed (aiokafka internals, guarded) before it is stopped.
+    """
+    with contextlib.suppress(Exception):
+        sender = getattr(producer, "_sender", None)
+        if sender is not None:
+            await asyncio.wait_for(sender.close(), 20.0)
+        accumulator = getattr(producer, "_message_accumulator", None)
+        if accumulator is not None:
+            accumulator.fail_all(ProducerClosed("the producer was replaced"))
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(producer.stop(), 10.0)
+
+
 class RenewingProducer:
     """An idempotent producer that a caller can replace by a fresh one (a new producer id) after a fatal error.
 
@@ -101,25 +119,25 @@ class RenewingProducer:
             await producer.stop()
 
     async def renew(self, broken: AIOKafkaProducer | None = None, reason: BaseException | None = None) -> None:
-        """Start a new producer, retrying with jittered exponential backoff, then close the old one.
+        """Abort the current producer, then start a new one, retrying with jittered exponential backoff.
 
         ``broken`` names the producer the caller saw fail: when another task already replaced it, nothing is done.
-        The old producer stays ``current`` until the new one is up, so callers never meet "no producer".
+        The old producer is aborted first, so nothing it still holds reaches Kafka after what the new one sends
+        (an older event after a newer one); it stays ``current``, dead, until the new one is up.
         """
         async with self._lock:
             if broken is not None and self._producer is not broken:
                 return
             log.warning("Kafka producer being replaced by a new one after %r", reason)
+            if self._producer is not None:
+                await _abort(self._producer)
             async for attempt in AsyncRetrying(
                 wait=wait_exponential_jitter(multiplier=0.2, max=self._max_backoff_s, jitter=0.2),
                 retry=retry_if_exception_type(Exception),
             ):
                 with attempt:
                     fresh = await self._started()
-            old, self._producer = self._producer, fresh
-            if old is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(old.stop(), 10.0)
+            self._producer = fresh
             self.renewals += 1
             metrics.PRODUCER_RENEWALS.inc()
             log.warning("Kafka producer replaced")
