@@ -64,7 +64,7 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
             kafka = LocalKafka(var_dir / "kafka", port=kafka_port, zk_port=zookeeper_port)
             _say(f"starting a local Kafka on 127.0.0.1:{kafka_port}")
             kafka.start()
-            supervisor.adopt(_KafkaChild(kafka))
+            supervisor.adopt(KafkaChild(kafka))
             bootstrap = kafka.bootstrap_servers
         asyncio.run(ensure_topics(bootstrap, PLATFORM_TOPICS))
         ensure_dev_keys(var_dir / "keys")
@@ -105,7 +105,7 @@ def supervise(supervisor: Supervisor, interval_s: float = 0.5) -> NoReturn:
         time.sleep(interval_s)
 
 
-class _KafkaChild:
+class KafkaChild:
     """The local Kafka as one supervised child: if the broker or ZooKeeper dies, both are started again."""
 
     name = "kafka"
