@@ -169,7 +169,8 @@ async def read_wire(bootstrap: str, topic: str) -> WireReport:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(await consumer.partitions_for_topic(topic) or ())]
+        numbers = await consumer._client._wait_on_metadata(topic)  # aiokafka has no public "partitions of" that waits
+        partitions = [TopicPartition(topic, p) for p in sorted(numbers)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

@@ -120,6 +120,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
         stuck = await wait_for_outbox(postgres_database, kit, SETTLE_S)
         stop.set()
         await watcher
+        print(f"faults {faults.injected}; restarts {said}; acknowledged {acknowledged.total}; stuck {stuck}")
         wire = await read_wire(kafka.bootstrap_servers, TOPIC)
     finally:
         stop.set()

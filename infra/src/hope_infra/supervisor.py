@@ -105,7 +105,7 @@ class Supervisor:
             delay = min(self._first_delay_s * 2**watch.restarts, self._max_delay_s)
             watch.restarts += 1
             watch.restart_at = now + delay
-            self._say(f"{watch.child.name} {status}; restarting it in {delay:.0f}s (restart {watch.restarts})")
+            self._say(f"{watch.child.name} {status}; restarting it in {delay:g}s (restart {watch.restarts})")
 
     def _restart(self, watch: _Watch) -> None:
         watch.restart_at = None
