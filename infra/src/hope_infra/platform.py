@@ -3,13 +3,15 @@
 Starts a local Kafka unless ``HOPE_KAFKA_BOOTSTRAP`` is set, makes the development signing key,
 migrates each service's database (SQLite files under ``var/`` unless ``HOPE_<NAME>_DATABASE_URL`` is set),
 starts the services with their relays and consumers, says when it is ready, and stops everything it
-started on Ctrl-C or SIGTERM.
+started on Ctrl-C or SIGTERM. A service or the local Kafka that dies meanwhile is started again with backoff
+(``hope_infra.supervisor``); only Ctrl-C or SIGTERM stops the platform.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -18,11 +20,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 import httpx
 
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics
 from hope_infra.services import GATEWAY_PORT, SERVICES, ServiceProcess
+from hope_infra.supervisor import ChildProcess, Supervisor
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import ensure_dev_keys
 
@@ -53,55 +57,70 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
-    kafka: LocalKafka | None = None
-    children: list[tuple[ServiceProcess, subprocess.Popen[bytes]]] = []
+    supervisor = Supervisor(_say)
     try:
         bootstrap = os.environ.get("HOPE_KAFKA_BOOTSTRAP")
         if not bootstrap:
             kafka = LocalKafka(var_dir / "kafka", port=kafka_port, zk_port=zookeeper_port)
             _say(f"starting a local Kafka on 127.0.0.1:{kafka_port}")
             kafka.start()
+            supervisor.adopt(KafkaChild(kafka))
             bootstrap = kafka.bootstrap_servers
         asyncio.run(ensure_topics(bootstrap, PLATFORM_TOPICS))
         ensure_dev_keys(var_dir / "keys")
+        started: list[tuple[ServiceProcess, ChildProcess]] = []
         for service in SERVICES:
             env = _service_env(service, var_dir, bootstrap)
             if service.has_migrations:
                 upgrade(service.root(), env[service.env_prefix + "DATABASE_URL"])
             if service.name == "gateway":
                 _ensure_admin_client(env, var_dir / "keys" / "admin-client.json")
-            children.append((service, _start(service, env)))
-            _wait_ready(children[-1:])
+            child = ChildProcess(service.name, functools.partial(_start, service, env))
+            child.start()
+            supervisor.adopt(child)
+            started.append((service, child))
+            _wait_ready(service, child)
         _say("HOPE platform ready:")
-        for service, _ in children:
+        for service, _ in started:
             _say(f"  {service.name:<12} http://127.0.0.1:{service.port}/docs")
         _say(f"  kafka        {bootstrap}")
         _say(f"Operator admin client (client credentials): {var_dir / 'keys' / 'admin-client.json'}")
         _say("Or a development token: python3 -m uv run hope dev-token --org-kind programme_operator --roles admin")
-        _say("Ctrl-C stops everything.")
-        while True:
-            for service, process in children:
-                if process.poll() is not None:
-                    _say(f"{service.name} exited with {process.returncode}; stopping the platform")
-                    return 1
-            time.sleep(0.5)
+        _say("A process that dies is started again. Ctrl-C stops everything.")
+        supervise(supervisor)
     except _Stop:
         _say("stopping")
         return 0
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        for _, process in children:
-            if process.poll() is None:
-                process.terminate()
-        for _, process in children:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if kafka is not None:
-            kafka.stop()
+        supervisor.stop_all()
         _say("stopped")
+
+
+def supervise(supervisor: Supervisor, interval_s: float = 0.5) -> NoReturn:
+    """Until a signal stops the platform: restart what died."""
+    while True:
+        supervisor.check()
+        time.sleep(interval_s)
+
+
+class KafkaChild:
+    """The local Kafka as one supervised child: if the broker or ZooKeeper dies, both are started again."""
+
+    name = "kafka"
+
+    def __init__(self, kafka: LocalKafka) -> None:
+        self._kafka = kafka
+
+    def start(self) -> None:
+        self._kafka.start()
+
+    def exit_status(self) -> str | None:
+        return None if self._kafka.running() else "stopped (broker or ZooKeeper)"
+
+    def stop(self) -> None:
+        self._kafka.stop()
 
 
 def _service_env(service: ServiceProcess, var_dir: Path, bootstrap: str) -> dict[str, str]:
@@ -149,21 +168,22 @@ def _start(service: ServiceProcess, env: dict[str, str]) -> subprocess.Popen[byt
     return subprocess.Popen(command, env=env)
 
 
-def _wait_ready(children: list[tuple[ServiceProcess, subprocess.Popen[bytes]]], timeout_s: float = 60) -> None:
+def _wait_ready(service: ServiceProcess, child: ChildProcess, timeout_s: float = 60) -> None:
+    """A service that cannot start at all stops the platform: restarting it would fail the same way."""
     deadline = time.monotonic() + timeout_s
-    for service, process in children:
-        url = f"http://127.0.0.1:{service.port}/health/ready"
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{service.name} exited during start-up with {process.returncode}")
-            try:
-                if httpx.get(url, timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{service.name} not ready after {timeout_s:.0f}s ({url})")
-            time.sleep(0.2)
+    url = f"http://127.0.0.1:{service.port}/health/ready"
+    while True:
+        status = child.exit_status()
+        if status is not None:
+            raise RuntimeError(f"{service.name} {status} during start-up")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{service.name} not ready after {timeout_s:.0f}s ({url})")
+        time.sleep(0.2)
 
 
 def _say(message: str) -> None:

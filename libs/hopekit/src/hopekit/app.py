@@ -21,8 +21,11 @@ from hopekit.events.relay import notify_channel
 from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
 from hopekit.logs import configure_logging
+from hopekit.metrics import MetricsMiddleware
+from hopekit.metrics import router as metrics_router
 from hopekit.runtime import ConsumerSpec, EventRuntime
 from hopekit.settings import ServiceSettings
+from hopekit.tracing import configure_tracing
 from hopekit.uow import Database, UnitOfWork
 
 
@@ -46,6 +49,7 @@ class ServiceDefinition:
 def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     settings = definition.settings
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    configure_tracing(settings.service_name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,14 +88,15 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     app = ServiceApp(
         kit_middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(MetricsMiddleware),
             Middleware(
                 BodySizeLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 large_paths=dict(definition.large_body_paths),
             ),
         ],
-        # FastAPI's own OpenTelemetry hooks stay off: nothing here exports to a collector (request id and trace
-        # context are logged by the kit), its exception records would carry messages that may hold personal data,
+        # FastAPI's own OpenTelemetry hooks stay off: the kit makes its own spans, only when an exporter is configured
+        # (hopekit.tracing); FastAPI's exception records would carry messages that may hold personal data,
         # and checking for a configured provider on every request was several percent of a request's CPU.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         title=definition.title,
@@ -104,6 +109,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
     )
     install_problem_handlers(app, definition.domain_errors, definition.describe_error)
     app.include_router(health.router)
+    app.include_router(metrics_router)
     if definition.event_document:
         consumed = [event_type for spec in definition.consumers for event_type in spec.handlers]
         app.include_router(asyncapi_router(settings.service_name, consumed))

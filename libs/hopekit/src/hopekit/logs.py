@@ -8,6 +8,8 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
+from hopekit.logfilters import KafkaLogFilter
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 traceparent_var: ContextVar[str | None] = ContextVar("traceparent", default=None)
 
@@ -22,6 +24,7 @@ class _RequestContextFilter(logging.Filter):
 def configure_logging(service: str, level: str = "INFO", json_output: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RequestContextFilter())
+    handler.addFilter(KafkaLogFilter())
     if json_output:
         handler.setFormatter(
             JsonFormatter(
@@ -35,5 +38,5 @@ def configure_logging(service: str, level: str = "INFO", json_output: bool = Tru
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # aiokafka logs every reconnect attempt at ERROR; the relay reports broker trouble itself.
+    # aiokafka logs every reconnect attempt at ERROR: KafkaLogFilter turns an outage into two WARNING lines.
     logging.getLogger("aiokafka").setLevel(logging.WARNING if level.upper() != "DEBUG" else logging.DEBUG)

@@ -7,12 +7,11 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
-
 from hopekit.events.consumer import EventConsumer, Handler
-from hopekit.events.kafka import make_producer
+from hopekit.events.kafka import RenewingProducer, make_producer
 from hopekit.events.relay import OutboxRelay
 from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
@@ -35,7 +34,7 @@ class EventRuntime:
     database: Database
     uow_factory: Callable[[], UnitOfWork]
     consumer_specs: Sequence[ConsumerSpec]
-    producer: AIOKafkaProducer | None = None
+    producer: RenewingProducer | None = None
     relay: OutboxRelay | None = None
     consumers: list[EventConsumer[Any]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -53,7 +52,9 @@ class EventRuntime:
         assert settings.kafka_bootstrap is not None
         delay = 0.2
         while True:
-            producer = make_producer(settings.kafka_bootstrap, client_id=f"{settings.service_name}-service")
+            producer = RenewingProducer(
+                partial(make_producer, settings.kafka_bootstrap, f"{settings.service_name}-service")
+            )
             try:
                 await producer.start()
                 break

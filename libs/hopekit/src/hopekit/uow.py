@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
+from hopekit.events.ordering import assign_sequences
 from hopekit.events.outbox import outbox_row
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var
@@ -112,6 +113,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._outbox_rows:
+            await assign_sequences(self.connection, self.tables, self._outbox_rows)
             await self.connection.execute(insert(self.tables.outbox), self._outbox_rows)
             if self._database.notify_channel:
                 await self.connection.execute(

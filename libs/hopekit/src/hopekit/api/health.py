@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from hopekit.events.relay import readiness as relay_readiness
+
 router = APIRouter(prefix="/health", tags=["health"])
 
 
@@ -19,7 +21,11 @@ async def live() -> dict[str, str]:
 
 @router.get("/ready")
 async def ready(request: Request) -> JSONResponse:
-    checks: dict[str, Any] = {"database": await _database(request), "kafka": await _kafka(request)}
+    checks: dict[str, Any] = {
+        "database": await _database(request),
+        "kafka": await _kafka(request),
+        "relay": relay_readiness(request.app.state.events.relay),
+    }
     ok = all(check in ("ok", "not_configured") for check in checks.values())
     return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
 

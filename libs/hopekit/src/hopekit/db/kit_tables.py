@@ -31,6 +31,9 @@ class KitTables:
     inbox: Table
     idempotency: Table
     audit: Table
+    # The last sequence number given to each outbox key, and the last one each consumer applied per key.
+    outbox_sequences: Table
+    consumer_streams: Table
 
 
 def add_kit_tables(metadata: MetaData) -> KitTables:
@@ -49,6 +52,10 @@ def add_kit_tables(metadata: MetaData) -> KitTables:
         Column("published_at", UTCDateTime, nullable=True),
         Column("attempts", SmallInteger, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
+        # Per-key order of the key's events (CloudEvents extension `sequence`); null on rows written before v2.
+        Column("sequence", BigInteger, nullable=True),
+        # The W3C trace context of the request that wrote the row (CloudEvents extension `traceparent`).
+        Column("traceparent", String(55), nullable=True),
     )
     Index(
         "ix_outbox_unpublished",
@@ -89,4 +96,25 @@ def add_kit_tables(metadata: MetaData) -> KitTables:
         Column("reason", String(200), nullable=True),
     )
     Index("ix_audit_log_object", audit.c.object_type, audit.c.object_id)
-    return KitTables(outbox=outbox, inbox=inbox, idempotency=idempotency, audit=audit)
+    outbox_sequences = Table(
+        "outbox_sequences",
+        metadata,
+        Column("key", String(64), primary_key=True),
+        Column("last_sequence", BigInteger, nullable=False),
+    )
+    consumer_streams = Table(
+        "consumer_streams",
+        metadata,
+        Column("consumer", String(120), primary_key=True),
+        Column("source", String(120), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("last_sequence", BigInteger, nullable=False),
+    )
+    return KitTables(
+        outbox=outbox,
+        inbox=inbox,
+        idempotency=idempotency,
+        audit=audit,
+        outbox_sequences=outbox_sequences,
+        consumer_streams=consumer_streams,
+    )

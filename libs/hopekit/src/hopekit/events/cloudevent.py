@@ -1,4 +1,9 @@
-"""CloudEvents 1.0 in Kafka binary mode (DESIGN.md §5), through the CloudEvents SDK."""
+"""CloudEvents 1.0 in Kafka binary mode (DESIGN.md §5), through the CloudEvents SDK.
+
+Two extension attributes: ``sequence`` (the CloudEvents sequence extension: the event's place among its key's
+events, a decimal integer compared as a number) and ``traceparent`` (the distributed-tracing extension: the W3C
+trace context of the request that caused the event).
+"""
 
 from __future__ import annotations
 
@@ -33,23 +38,36 @@ class ReceivedEvent:
     topic: str
     partition: int
     offset: int
+    sequence: int | None = None
+    traceparent: str | None = None
 
 
 def encode(
-    *, event_id: UUID, source: str, type_: str, subject: str, time: datetime, key: str, payload: bytes
+    *,
+    event_id: UUID,
+    source: str,
+    type_: str,
+    subject: str,
+    time: datetime,
+    key: str,
+    payload: bytes,
+    sequence: int | None = None,
+    traceparent: str | None = None,
 ) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     """Key, value and headers of the Kafka record carrying one event; the payload is already JSON."""
-    event = CloudEvent(
-        attributes={
-            "id": str(event_id),
-            "source": source,
-            "type": type_,
-            "subject": subject,
-            "time": time,
-            "datacontenttype": CONTENT_TYPE,
-        },
-        data=payload,
-    )
+    attributes: dict[str, Any] = {
+        "id": str(event_id),
+        "source": source,
+        "type": type_,
+        "subject": subject,
+        "time": time,
+        "datacontenttype": CONTENT_TYPE,
+    }
+    if sequence is not None:
+        attributes["sequence"] = str(sequence)
+    if traceparent is not None:
+        attributes["traceparent"] = traceparent
+    event = CloudEvent(attributes=attributes, data=payload)
     message = to_binary(event, _FORMAT, key_mapper=lambda _event: key)
     assert isinstance(message.key, str)
     return message.key.encode(), message.value, list(message.headers.items())
@@ -71,6 +89,12 @@ def decode(
             raise MalformedEvent("payload is not JSON") from error
     if not isinstance(data, dict):
         raise MalformedEvent("payload is not a JSON object")
+    sequence = event.get_extension("sequence")
+    try:
+        parsed_sequence = int(sequence) if sequence is not None else None
+    except (TypeError, ValueError) as error:
+        raise MalformedEvent("sequence is not an integer") from error
+    traceparent = event.get_extension("traceparent")
     return ReceivedEvent(
         id=str(event.get_id()),
         source=str(event.get_source()),
@@ -82,4 +106,6 @@ def decode(
         topic=topic,
         partition=partition,
         offset=offset,
+        sequence=parsed_sequence,
+        traceparent=str(traceparent) if traceparent is not None else None,
     )

@@ -17,9 +17,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
+from hopekit import metrics
 from hopekit.events import cloudevent
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
-from hopekit.events.kafka import DLQ_TOPIC
+from hopekit.events.kafka import DLQ_TOPIC, RenewingProducer
+from hopekit.events.ordering import apply_in_order
 from hopekit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class EventConsumer(Generic[U]):
         bootstrap: str,
         uow_factory: Callable[[], U],
         handlers: Mapping[str, Handler[U]],
-        dlq_producer: AIOKafkaProducer,
+        dlq_producer: AIOKafkaProducer | RenewingProducer,
         max_attempts: int = 5,
         backoff_s: float = 0.2,
     ) -> None:
@@ -75,6 +77,7 @@ class EventConsumer(Generic[U]):
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=500)
+                metrics.record_lag(self.name, consumer, batches)
                 for partition, records in batches.items():
                     for record in records:
                         await self.handle(record)
@@ -122,7 +125,7 @@ class EventConsumer(Generic[U]):
         async with self._uow_factory() as uow:
             if not await uow.mark_processed(self.name, event.source, event.id, event.type):
                 return
-            await handler(uow, event)
+            await apply_in_order(uow.connection, uow.tables, self.name, event, lambda: handler(uow, event))
             await uow.commit()
         self.processed_total += 1
 
@@ -138,3 +141,4 @@ class EventConsumer(Generic[U]):
         ]
         await self._dlq.send_and_wait(DLQ_TOPIC, value=record.value, key=record.key, headers=headers)
         self.dead_lettered_total += 1
+        metrics.DEAD_LETTERS.labels(self.name).inc()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hope_contracts import EventContract
+from hopekit.logs import traceparent_var
 
 
 def outbox_row(contract: EventContract, occurred_at: datetime | None = None) -> dict[str, Any]:
@@ -21,4 +22,7 @@ def outbox_row(contract: EventContract, occurred_at: datetime | None = None) -> 
         "occurred_at": occurred_at or datetime.now(UTC),
         "payload": contract.model_dump_json().encode(),
         "attempts": 0,
+        # The request (or the event) being served: the trace goes on with the event it causes.
+        "traceparent": traceparent_var.get(),
+        # "sequence" is given at commit, inside the transaction (hopekit.events.ordering.assign_sequences).
     }

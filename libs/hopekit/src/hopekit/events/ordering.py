@@ -1,0 +1,133 @@
+"""Per-key order of events: sequence numbers given at write time, stale events recognised at read time.
+
+Writing: each outbox key (the Kafka key: the person, else the aggregate) has a counter in ``outbox_sequences``;
+the unit of work takes the next numbers with one upsert per key inside its own transaction. On PostgreSQL the
+upsert locks the counter row until commit, so two transactions writing the same key are serialised and their
+numbers follow their commit order; SQLite has one writer at a time anyway.
+
+Reading, the rule: a consumer keeps, per (consumer, source, key), the highest sequence it applied
+(``consumer_streams``), updated in the handler's transaction. An event whose sequence is not above that mark is
+stale: the consumer already applied a later event of that aggregate, so it is skipped (counted in
+``hope_consumer_stale_events_skipped_total`` and logged), not applied and not dead-lettered. Gaps are allowed
+(a consumer does not handle every type). An event without a sequence (written before the kit's v2 tables) is
+applied as before. A dead letter replayed after a later event of its key was applied is therefore skipped too:
+replaying it on purpose means lowering that key's mark first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from opentelemetry.trace import SpanKind
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hopekit import metrics, tracing
+from hopekit.db.kit_tables import KitTables
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.logs import traceparent_var
+
+log = logging.getLogger(__name__)
+
+_TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-([0-9a-f]{2})$")
+
+
+def _insert(connection: AsyncConnection, table: Table) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows: Sequence[dict[str, Any]]) -> None:
+    """Give each outbox row the next sequence number of its key, in the order of ``rows``."""
+    if not rows:
+        return
+    counts = Counter(str(row["key"]) for row in rows)
+    counters = tables.outbox_sequences
+    following: dict[str, int] = {}
+    # Keys in a stable order: two transactions writing the same keys lock their counters in the same order.
+    for key in sorted(counts):
+        statement = _insert(connection, counters).values(key=key, last_sequence=counts[key])
+        statement = statement.on_conflict_do_update(
+            index_elements=[counters.c.key],
+            set_={"last_sequence": counters.c.last_sequence + statement.excluded.last_sequence},
+        ).returning(counters.c.last_sequence)
+        last = int(await connection.scalar(statement))
+        following[key] = last - counts[key] + 1
+    for row in rows:
+        key = str(row["key"])
+        row["sequence"] = following[key]
+        following[key] += 1
+
+
+async def _advance(connection: AsyncConnection, tables: KitTables, consumer: str, event: ReceivedEvent) -> bool:
+    """Raise the consumer's mark for the event's key to its sequence; False when the mark is already there."""
+    streams = tables.consumer_streams
+    statement = _insert(connection, streams).values(
+        consumer=consumer, source=event.source, key=_stream_key(event), last_sequence=event.sequence
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
+        set_={"last_sequence": statement.excluded.last_sequence},
+        where=streams.c.last_sequence < statement.excluded.last_sequence,
+    ).returning(streams.c.last_sequence)
+    return (await connection.scalar(statement)) is not None
+
+
+def _stream_key(event: ReceivedEvent) -> str:
+    return event.key or event.subject or ""
+
+
+def child_traceparent(parent: str | None) -> str | None:
+    """The same trace with a new span id: the consumer's work is a new step of the request that caused it."""
+    matched = _TRACEPARENT.match(parent or "")
+    if matched is None:
+        return None
+    return f"00-{matched.group(1)}-{os.urandom(8).hex()}-{matched.group(2)}"
+
+
+async def apply_in_order(
+    connection: AsyncConnection,
+    tables: KitTables,
+    consumer: str,
+    event: ReceivedEvent,
+    handle: Callable[[], Awaitable[None]],
+) -> bool:
+    """Run ``handle`` for ``event`` unless it is stale, inside the caller's transaction; True when it ran.
+
+    The event's trace context is the log context (and the trace of any event the handler publishes) meanwhile.
+    """
+    token = traceparent_var.set(child_traceparent(event.traceparent) or traceparent_var.get())
+    try:
+        with tracing.span(f"{event.type} process", SpanKind.CONSUMER, event.traceparent):
+            return await _apply(connection, tables, consumer, event, handle)
+    finally:
+        traceparent_var.reset(token)
+
+
+async def _apply(
+    connection: AsyncConnection,
+    tables: KitTables,
+    consumer: str,
+    event: ReceivedEvent,
+    handle: Callable[[], Awaitable[None]],
+) -> bool:
+    if event.sequence is not None and not await _advance(connection, tables, consumer, event):
+        metrics.STALE_SKIPPED.labels(consumer, event.type).inc()
+        log.info(
+            "stale event skipped: %s applied a later event of this key",
+            consumer,
+            extra={"event_id": event.id, "source": event.source, "sequence": event.sequence},
+        )
+        return False
+    try:
+        await handle()
+    except Exception:
+        metrics.HANDLER_FAILURES.labels(consumer, event.type).inc()
+        raise
+    return True
