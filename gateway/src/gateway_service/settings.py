@@ -37,6 +37,7 @@ class GatewaySettings(ServiceSettings):
     upstreams: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
     upstream_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
     upstream_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    # To each service, not in all: a service that hangs ties up its own connections only.
     upstream_max_connections: int = Field(default=200, ge=1, le=10_000)
     overview_timeout_s: float = Field(default=3.0, gt=0, le=60)
     docs_timeout_s: float = Field(default=3.0, gt=0, le=60)
