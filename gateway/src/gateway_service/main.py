@@ -17,6 +17,7 @@ from gateway_service.api import admin, oauth
 from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
+from gateway_service.http_protocol import HEAD_LIMITS_STATE, HeadLimits
 from gateway_service.routing import asyncapi, docs, overview, proxy
 from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_service_client
@@ -79,7 +80,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         async with kit_lifespan(app):
             key_ring = KeyRing(
                 app.state.uow_factory,
@@ -112,7 +113,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 window_s=settings.token_attempts_window_s,
             )
             try:
-                yield
+                # uvicorn gives the lifespan state to every connection: the gateway's protocol reads its bounds.
+                yield {
+                    HEAD_LIMITS_STATE: HeadLimits(
+                        settings.head_max_bytes, settings.head_max_fields, settings.head_timeout_s
+                    )
+                }
             finally:
                 await app.state.upstream.close()
                 await app.state.rate_limiter.close()

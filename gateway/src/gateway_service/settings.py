@@ -42,6 +42,12 @@ class GatewaySettings(ServiceSettings):
     overview_timeout_s: float = Field(default=3.0, gt=0, le=60)
     docs_timeout_s: float = Field(default=3.0, gt=0, le=60)
 
+    # What a caller may send before its request is known (gateway_service.http_protocol): the head's size and
+    # number of header fields (431 past them), and the time to receive it all (408, the connection closed).
+    head_max_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024)
+    head_max_fields: int = Field(default=100, ge=10, le=1000)
+    head_timeout_s: float = Field(default=10.0, gt=0, le=300)
+
     rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
     # POST /oauth/token attempts per window: a client needs one token per token_ttl_s, so these are generous.
