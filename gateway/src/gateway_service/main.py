@@ -18,7 +18,7 @@ from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.http_protocol import HEAD_LIMITS_STATE, HeadLimits
-from gateway_service.routing import asyncapi, docs, overview, proxy
+from gateway_service.routing import asyncapi, docs, overview, proxy, redirects
 from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_service_client
 from gateway_service.service_layer.errors import Conflict, NotFound
@@ -46,6 +46,9 @@ def describe(error: Exception) -> dict[str, Any]:
     return {}
 
 
+# The training service's /v1/attendance-imports, as callers reach it.
+IMPORT_PATH = "/api/training/v1/attendance-imports"
+
 ROUTERS = [oauth.router, admin.router, overview.router, asyncapi.router, docs.router]
 
 
@@ -64,6 +67,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             describe_error=describe,
             # The gateway sends and receives no events; its /asyncapi is the services' documents merged.
             event_document=False,
+            large_body_paths={IMPORT_PATH: settings.import_max_bytes},
         )
     )
     # The merged document replaces FastAPI's own /openapi.json (which serves only the gateway's paths).
@@ -77,6 +81,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
     app.fast_lane = lane
+    redirects.install(app.router)
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager

@@ -8,13 +8,11 @@ from pydantic_settings import SettingsConfigDict
 from gateway_service.routing.service_client import Origin
 from hopekit.settings import ServiceSettings
 
+# Only the services the platform runs (hope_infra.services): a service named here that does not exist would answer
+# 503 "try again shortly" for ever, where a service that does not exist is 404.
 DEFAULT_UPSTREAMS = {
     "enrolment": "http://127.0.0.1:8101",
     "training": "http://127.0.0.1:8102",
-    "support": "http://127.0.0.1:8103",
-    "funding": "http://127.0.0.1:8104",
-    "employment": "http://127.0.0.1:8105",
-    "reporting": "http://127.0.0.1:8106",
 }
 
 # Requests per window for each role; a client gets the most generous of its roles.
@@ -47,6 +45,10 @@ class GatewaySettings(ServiceSettings):
     head_max_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024)
     head_max_fields: int = Field(default=100, ge=10, le=1000)
     head_timeout_s: float = Field(default=10.0, gt=0, le=300)
+
+    # The training service's attendance imports (CSV files) have their own body limit, the same as training's own
+    # (its HOPE_TRAINING_IMPORT_MAX_BYTES): the gateway's general max_body_bytes would refuse files training takes.
+    import_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
 
     rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)

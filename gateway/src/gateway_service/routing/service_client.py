@@ -270,6 +270,7 @@ class ServiceAnswer:
     def __init__(self, client: ServiceClient, connection: _Connection) -> None:
         self._client = client
         self._connection: _Connection | None = connection
+        self.origin = connection.key
         self.status = connection.status
         self.headers: list[tuple[bytes, bytes]] = connection.headers
         self.content_length = connection.content_length
