@@ -52,7 +52,8 @@ class GatewaySettings(ServiceSettings):
 
     rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
-    # POST /oauth/token attempts per window: a client needs one token per token_ttl_s, so these are generous.
+    # POST /oauth/token attempts per window, per client id from one address and per address: a client needs one
+    # token per token_ttl_s, so these are generous.
     token_attempts_per_client: int = Field(default=30, ge=1, le=1_000_000)
     token_attempts_per_address: int = Field(default=300, ge=1, le=1_000_000)
     token_attempts_window_s: int = Field(default=60, ge=1, le=3600)
