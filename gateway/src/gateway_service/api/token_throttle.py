@@ -32,7 +32,10 @@ class TokenThrottle:
         try:
             if await self._counter.hit(f"token:address:{address}", self._window_s) > self._per_address:
                 return wait
-            if client_id and await self._counter.hit(f"token:client:{address}:{client_id}", self._window_s) > self._per_client:
+            if (
+                client_id
+                and await self._counter.hit(f"token:client:{address}:{client_id}", self._window_s) > self._per_client
+            ):
                 return wait
         except (RedisError, OSError):
             # The limit store being down must not stop partners from getting tokens.
