@@ -64,7 +64,8 @@ def test_migrations_run_as_one_shot_steps_that_the_services_wait_for() -> None:
         command = " ".join(services[process.name]["command"])
         # The service's own command starts the service only: a failed migration stops it from starting at all.
         assert "alembic" not in command
-        assert ";" not in command and "&&" not in command
+        assert ";" not in command
+        assert "&&" not in command
         assert _depends(services[process.name])[f"{process.name}-migrations"] == "service_completed_successfully"
 
 
