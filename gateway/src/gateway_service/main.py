@@ -17,7 +17,8 @@ from gateway_service.api import admin, oauth
 from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
-from gateway_service.routing import asyncapi, docs, overview, proxy
+from gateway_service.http_protocol import HEAD_LIMITS_STATE, HeadLimits
+from gateway_service.routing import asyncapi, docs, overview, proxy, redirects
 from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_service_client
 from gateway_service.service_layer.errors import Conflict, NotFound
@@ -45,6 +46,9 @@ def describe(error: Exception) -> dict[str, Any]:
     return {}
 
 
+# The training service's /v1/attendance-imports, as callers reach it.
+IMPORT_PATH = "/api/training/v1/attendance-imports"
+
 ROUTERS = [oauth.router, admin.router, overview.router, asyncapi.router, docs.router]
 
 
@@ -63,6 +67,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             describe_error=describe,
             # The gateway sends and receives no events; its /asyncapi is the services' documents merged.
             event_document=False,
+            large_body_paths={IMPORT_PATH: settings.import_max_bytes},
         )
     )
     # The merged document replaces FastAPI's own /openapi.json (which serves only the gateway's paths).
@@ -76,10 +81,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
     app.fast_lane = lane
+    redirects.install(app.router)
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         async with kit_lifespan(app):
             key_ring = KeyRing(
                 app.state.uow_factory,
@@ -112,7 +118,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 window_s=settings.token_attempts_window_s,
             )
             try:
-                yield
+                # uvicorn gives the lifespan state to every connection: the gateway's protocol reads its bounds.
+                yield {
+                    HEAD_LIMITS_STATE: HeadLimits(
+                        settings.head_max_bytes, settings.head_max_fields, settings.head_timeout_s
+                    )
+                }
             finally:
                 await app.state.upstream.close()
                 await app.state.rate_limiter.close()

@@ -9,7 +9,7 @@ from gateway_service.routing.service_client import Origin
 from hope_contracts import registry
 from hopekit.settings import ServiceSettings
 
-# Every service of the registry (planned ones too), on its development port.
+# Every built service of the registry, on its development port.
 DEFAULT_UPSTREAMS = registry.upstreams()
 
 # Requests per window for each role; a client gets the most generous of its roles.
@@ -32,13 +32,25 @@ class GatewaySettings(ServiceSettings):
     upstreams: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
     upstream_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
     upstream_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    # To each service, not in all: a service that hangs ties up its own connections only.
     upstream_max_connections: int = Field(default=200, ge=1, le=10_000)
     overview_timeout_s: float = Field(default=3.0, gt=0, le=60)
     docs_timeout_s: float = Field(default=3.0, gt=0, le=60)
 
+    # What a caller may send before its request is known (gateway_service.http_protocol): the head's size and
+    # number of header fields (431 past them), and the time to receive it all (408, the connection closed).
+    head_max_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024)
+    head_max_fields: int = Field(default=100, ge=10, le=1000)
+    head_timeout_s: float = Field(default=10.0, gt=0, le=300)
+
+    # The training service's attendance imports (CSV files) have their own body limit, the same as training's own
+    # (its HOPE_TRAINING_IMPORT_MAX_BYTES): the gateway's general max_body_bytes would refuse files training takes.
+    import_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+
     rate_limits: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window_s: int = Field(default=60, ge=1, le=3600)
-    # POST /oauth/token attempts per window: a client needs one token per token_ttl_s, so these are generous.
+    # POST /oauth/token attempts per window, per client id from one address and per address: a client needs one
+    # token per token_ttl_s, so these are generous.
     token_attempts_per_client: int = Field(default=30, ge=1, le=1_000_000)
     token_attempts_per_address: int = Field(default=300, ge=1, le=1_000_000)
     token_attempts_window_s: int = Field(default=60, ge=1, le=3600)

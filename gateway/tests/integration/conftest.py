@@ -94,7 +94,8 @@ STUB_SEEN: list[str] = []
 
 
 async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
-    """/v1/echo answers what it received (headers, body size); /v1/slow takes its time."""
+    """/v1/echo answers what it received (headers, body size); /v1/slow takes its time; /v1/redirect sends the
+    caller to /v1/echo with the service's own address."""
     if scope["type"] != "http":
         return
     STUB_SEEN.append(scope["path"])
@@ -108,6 +109,13 @@ async def stub_service(scope: Scope, receive: Receive, send: Send) -> None:
         await asyncio.sleep(5)
     if scope["path"].startswith(("/v1/large", "/v1/cut-short")):
         await _sized_answer(scope, send)
+        return
+    if scope["path"].startswith("/v1/redirect"):
+        # As a service's own trailing-slash redirect does: an absolute URL built from the Host it was sent.
+        host, port = scope["server"]
+        location = f"http://{host}:{port}/v1/echo?from=redirect".encode()
+        await send({"type": "http.response.start", "status": 307, "headers": [(b"location", location)]})
+        await send({"type": "http.response.body", "body": b""})
         return
     body = json.dumps(
         {

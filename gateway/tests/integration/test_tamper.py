@@ -100,6 +100,11 @@ async def not_yet_valid(platform: Platform) -> str:
     return await _signed(platform, now=datetime.now(UTC) + timedelta(hours=1))
 
 
+async def lives_until_year_9999(platform: Platform) -> str:
+    # Signed with the gateway's own key, as only a leaked key or a misconfigured gateway could.
+    return await _signed(platform, ttl=datetime(9999, 12, 31, tzinfo=UTC) - datetime.now(UTC))
+
+
 async def unknown_kid(platform: Platform) -> str:
     stranger = generate_signing_key()
     return mint_token(
@@ -130,6 +135,7 @@ FORGERIES: list[Forge] = [
     wrong_issuer,
     expired,
     not_yet_valid,
+    lives_until_year_9999,
     unknown_kid,
     altered_payload,
 ]

@@ -89,12 +89,12 @@ async def test_wrong_grant_type_is_refused(platform: Platform) -> None:
 
 
 async def test_a_scope_beyond_the_allowed_ones_is_refused(platform: Platform) -> None:
-    client = await platform.client(OrgKind.EMPLOYER, Role.WRITER, scopes=["employment:read"])
+    client = await platform.client(OrgKind.EMPLOYER, Role.WRITER, scopes=["stub:read"])
     form = {
         "grant_type": "client_credentials",
         "client_id": client.client_id,
         "client_secret": client.client_secret,
-        "scope": "employment:read enrolment:read",
+        "scope": "stub:read enrolment:read",
     }
     await _refused(platform, form, 400, "invalid_scope")
 

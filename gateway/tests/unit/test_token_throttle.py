@@ -23,6 +23,14 @@ async def test_each_client_id_and_each_address_has_its_own_allowance() -> None:
     assert await throttle.retry_after("10.0.0.1", None) is not None
 
 
+async def test_a_stranger_using_a_client_id_does_not_use_up_that_clients_own_allowance() -> None:
+    throttle = TokenThrottle(MemoryCounter(), per_client=3, per_address=100, window_s=3600)
+    for _ in range(30):
+        await throttle.retry_after("203.0.113.9", "hope_victim")
+    assert await throttle.retry_after("203.0.113.9", "hope_victim") is not None
+    assert await throttle.retry_after("10.0.0.1", "hope_victim") is None
+
+
 async def test_a_store_that_is_down_lets_attempts_through() -> None:
     throttle = TokenThrottle(_DownCounter(), per_client=1, per_address=1, window_s=60)
     assert await throttle.retry_after("10.0.0.1", "hope_a") is None

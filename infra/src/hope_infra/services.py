@@ -16,7 +16,8 @@ class ServiceProcess:
     port: int
     package: str
     has_migrations: bool = True
-    # uvicorn's --http: the gateway relays whole answers and sends each head with its body (hopekit.api.coalescing).
+    # uvicorn's --http: the gateway bounds what callers send before their request is known and sends each answer's
+    # head with its body (gateway_service.http_protocol).
     http_protocol: str | None = None
 
     @property

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway_service.adapters.tables import api_clients
+from gateway_service.adapters.tables import api_clients, organisations
 from gateway_service.domain.identity import ApiClient
-from hopekit.identity.principal import Role
+from hopekit.identity.principal import OrgKind, Role
 
 
 def _client(row: Any) -> ApiClient:
@@ -55,6 +55,23 @@ class ClientRepository:
     async def of_organisation(self, org_id: uuid.UUID) -> list[ApiClient]:
         query = select(api_clients).where(api_clients.c.org_id == org_id).order_by(api_clients.c.created_at)
         return [_client(row) for row in await self._connection.execute(query)]
+
+    async def operator_admins(self) -> list[ApiClient]:
+        """The programme operator's admin clients that can still get a token (not revoked, organisation active),
+        locked until the transaction ends: two admins revoking each other at once cannot both succeed."""
+        query = (
+            select(api_clients)
+            .join(organisations, organisations.c.id == api_clients.c.org_id)
+            .where(
+                organisations.c.org_kind == OrgKind.PROGRAMME_OPERATOR.value,
+                organisations.c.active.is_(True),
+                api_clients.c.revoked_at.is_(None),
+            )
+            .order_by(api_clients.c.client_id)
+            .with_for_update(of=api_clients)
+        )
+        found = [_client(row) for row in await self._connection.execute(query)]
+        return [client for client in found if Role.ADMIN in client.roles]
 
     async def save(self, client: ApiClient) -> None:
         await self._connection.execute(

@@ -70,9 +70,10 @@ async def get_organisation(org_id: UUID, principal: Admin, uow: UoW) -> Organisa
 async def change_organisation(
     org_id: UUID, body: OrganisationChange, principal: Admin, uow: UoW, denials: Denials
 ) -> OrganisationView:
-    """Deactivating an organisation stops its clients from getting tokens and denies the ones they hold."""
+    """Deactivating an organisation stops its clients from getting tokens and denies the ones they hold. The
+    caller's own organisation, or the one holding the operator's last admin clients, cannot be deactivated (409)."""
     async with uow:
-        organisation = await organisations.set_active(uow, org_id, body.active, denials)
+        organisation = await organisations.set_active(uow, org_id, body.active, denials, principal.org_id)
         uow.audit(principal, "activate" if body.active else "deactivate", "organisation", org_id)
         await uow.commit()
     return OrganisationView.of(organisation)

@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
 from gateway_service.domain.identity import ApiClient, Organisation
-from hopekit.api.schemas import RequestModel, text
+from hopekit.api.schemas import RequestModel
 from hopekit.identity.principal import OrgKind, Role
 
 Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.:-]{0,63}$")]
+
+
+def _as_sent(max_length: int) -> BeforeValidator:
+    """The kit's checks, made on the value as it was sent, before trimming: a name of 200 characters behind a tab
+    is 201 characters, and the tab a control character, not whitespace to drop."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            if len(value) > max_length:
+                raise ValueError(f"at most {max_length} characters")
+            if any(unicodedata.category(char) == "Cc" for char in value):
+                raise ValueError("control characters (such as a tab or NUL) are not allowed")
+        return value
+
+    return BeforeValidator(check)
+
+
+# A name as the admin API takes it: bounded and free of control characters as sent, then trimmed.
+Name = Annotated[str, _as_sent(200), StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
 
 
 class NewOrganisation(RequestModel):
-    name: text(200)  # type: ignore[valid-type]
+    name: Name
     org_kind: OrgKind
     siret: Siret | None = None
 
 
 class OrganisationChange(RequestModel):
-    active: bool
+    # A JSON true or false only: 1, "yes" or "false" would be taken as a boolean by pydantic's lax mode.
+    active: StrictBool
 
 
 class OrganisationView(BaseModel):
@@ -47,7 +68,7 @@ class OrganisationView(BaseModel):
 
 
 class NewClient(RequestModel):
-    name: text(200)  # type: ignore[valid-type]
+    name: Name
     roles: Annotated[list[Role], Field(min_length=1, max_length=5)]
     scopes: Annotated[list[Scope], Field(max_length=50)] = []
 

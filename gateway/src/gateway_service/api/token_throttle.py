@@ -1,7 +1,9 @@
-"""Attempts on POST /oauth/token, bounded per client id and per source address.
+"""Attempts on POST /oauth/token, bounded per client id from one source address, and per source address.
 
 Secrets are 256 random bits, so guessing one is hopeless anyway; the bound keeps it so and stops anyone from
-spending the gateway's CPU on argon2 checks. Every attempt counts, good or bad. Behind a load balancer, run
+spending the gateway's CPU on argon2 checks. Every attempt counts, good or bad. A client id is no secret (every
+service sees it as its tokens' ``sub``), so its bound is counted per source address: a stranger who spends it from
+elsewhere locks out only itself, never the client calling from its own address. Behind a load balancer, run
 uvicorn with ``--proxy-headers --forwarded-allow-ips`` set to it so the source address is the caller's.
 """
 
@@ -30,7 +32,10 @@ class TokenThrottle:
         try:
             if await self._counter.hit(f"token:address:{address}", self._window_s) > self._per_address:
                 return wait
-            if client_id and await self._counter.hit(f"token:client:{client_id}", self._window_s) > self._per_client:
+            if (
+                client_id
+                and await self._counter.hit(f"token:client:{address}:{client_id}", self._window_s) > self._per_client
+            ):
                 return wait
         except (RedisError, OSError):
             # The limit store being down must not stop partners from getting tokens.

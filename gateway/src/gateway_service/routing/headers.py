@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gateway_service.routing.redirects import LOCATIONS, public_location
+from gateway_service.routing.service_client import Origin
 from hopekit.api.problems import FORWARDED_PREFIX
 
 # RFC 9110 §7.6.1 connection-specific headers, plus Host (set for the upstream) and Expect.
@@ -50,6 +52,7 @@ _IDENTITY_NAMES = frozenset({"forwarded", "remote-user", "x-forwarded-user", "co
 
 # Set by the gateway's own middleware on the way out; the upstream's copies would be duplicates.
 _RESPONSE_DROPPED = HOP_BY_HOP | {"x-request-id", "traceparent", "cache-control", "date", "server"}
+_RESPONSE_DROPPED_NAMES = frozenset(name.encode() for name in _RESPONSE_DROPPED)
 
 
 def is_identity_header(name: str) -> bool:
@@ -64,7 +67,11 @@ def upstream_request_headers(
     kept = [
         (name, value)
         for name, value in incoming
-        if (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP and not is_identity_header(lowered)
+        # A name with "_" is dropped, as nginx does: servers and frameworks that map "_" and "-" to the same name
+        # would read "x_forwarded_prefix" or "transfer_encoding" as the header this gateway removes or sets.
+        if b"_" not in name
+        and (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP
+        and not is_identity_header(lowered)
     ]
     kept.append((b"x-request-id", request_id.encode()))
     kept.append((b"traceparent", traceparent.encode()))
@@ -72,5 +79,15 @@ def upstream_request_headers(
     return kept
 
 
-def downstream_response_headers(upstream: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    return [(name, value) for name, value in upstream if name.decode("latin-1").lower() not in _RESPONSE_DROPPED]
+def downstream_response_headers(
+    upstream: Iterable[tuple[bytes, bytes]], origin: Origin, public_prefix: bytes
+) -> list[tuple[bytes, bytes]]:
+    """The service's answer headers for the caller: the gateway's own dropped, and a Location that names the
+    service's address (``http://127.0.0.1:8101/v1/...``) made the path through the gateway."""
+    kept = []
+    for name, value in upstream:
+        lowered = name.lower()
+        if lowered in _RESPONSE_DROPPED_NAMES:
+            continue
+        kept.append((name, public_location(value, origin, public_prefix) if lowered in LOCATIONS else value))
+    return kept

@@ -37,8 +37,10 @@ PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 _METHODS = frozenset(METHODS)
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-# A segment "." or "..", written plainly or percent-encoded, in any case.
-_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=/|$)", re.IGNORECASE)
+# A segment "." or "..", written plainly or percent-encoded, in any case, and ended by what some server behind
+# could take for the end of a segment: "/" encoded ("%2f"), a backslash ("\\", "%5c"), or ";" (path parameters,
+# "..;/" climbs a directory in Tomcat and its kin).
+_DOT_SEGMENT = re.compile(r"(?:/|%2f|\\|%5c)(?:\.|%2e){1,2}(?=/|%2f|\\|%5c|;|$)", re.IGNORECASE)
 # What may not go on the wire as it is in a request target: bytes outside RFC 3986's characters (a fragment's
 # "#" included), and a "%" that starts no escape.
 _UNSAFE = re.compile(rb"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]")

@@ -5,7 +5,8 @@ place added 1.06-1.10 ms with aiohttp's client and 0.55-0.60 ms with plain async
 blacksheep's clients measured 1.07-1.41 ms. Proxying is what the gateway is for, and a general client's per-call
 work (cookie jars, redirects, tracing hooks, URL handling, timeout objects) was more than half of what it added.
 What is kept: an asyncio protocol per connection, llhttp (through httptools, as uvicorn parses requests) for the
-answers, a pool with a total bound, keep-alive expiry, one retry of a request without a body on a reused
+answers, a pool per service with its own bound (one service that hangs cannot take the connections another one
+needs), keep-alive expiry, one retry of a request without a body on a reused
 connection the service had closed, read timeouts between reads, flow control both ways.
 """
 
@@ -26,6 +27,10 @@ Headers = Sequence[tuple[bytes, bytes]]
 KEEPALIVE_EXPIRY_S = 4.0
 # A streamed answer read this far ahead of the caller stops the service's socket until the caller catches up.
 _READ_AHEAD = 256 * 1024
+
+
+class _SecondAnswer(Exception):
+    """Raised from the parser's callbacks: bytes follow a complete answer, which no request asked for."""
 
 
 class UpstreamError(Exception):
@@ -120,8 +125,12 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
         except (httptools.HttpParserError, httptools.HttpParserUpgrade) as error:
-            # An upgrade included: the gateway passes no Upgrade header on, so none was asked for.
-            self._failure = UpstreamBroken(f"invalid answer: {error!r}")
+            if not isinstance(error.__context__, _SecondAnswer):
+                # An upgrade included: the gateway passes no Upgrade header on, so none was asked for.
+                self._failure = UpstreamBroken(f"invalid answer: {error!r}")
+            # Bytes after a complete answer: the answer stands, but what follows it is never read as another
+            # one (it would be a smuggled answer to the next caller), and the connection is not used again.
+            self.reusable = False
             self.abort()
         self._wake()
 
@@ -134,6 +143,10 @@ class _Connection(asyncio.Protocol):
         self._writable = None
 
     # -- httptools callbacks -----------------------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        if self.head_done:
+            raise _SecondAnswer
+
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name, value))
 
@@ -161,6 +174,9 @@ class _Connection(asyncio.Protocol):
             self._finish()
 
     def on_body(self, body: bytes) -> None:
+        if self.complete:
+            # A body after an answer to HEAD, which has none.
+            raise _SecondAnswer
         if body:
             self.chunks.append(body)
             self._buffered += len(body)
@@ -254,6 +270,7 @@ class ServiceAnswer:
     def __init__(self, client: ServiceClient, connection: _Connection) -> None:
         self._client = client
         self._connection: _Connection | None = connection
+        self.origin = connection.key
         self.status = connection.status
         self.headers: list[tuple[bytes, bytes]] = connection.headers
         self.content_length = connection.content_length
@@ -295,9 +312,11 @@ class ServiceAnswer:
 
 
 class ServiceClient:
-    """Pooled keep-alive connections to the services, at most ``max_connections`` open in all. Waiting for a
-    connection (a free one in the pool, or a new one made) is bounded by ``connect_timeout_s``, each wait for more
-    of an answer by ``read_timeout_s``. Only plain http: the services sit on the platform's own network."""
+    """Pooled keep-alive connections to the services, at most ``max_connections`` open to each service: a
+    bulkhead, so that callers piling up on a service that hangs take no connection, and no place in a queue, that a
+    call to another service needs. Waiting for a connection (a free one in the pool, or a new one made) is bounded
+    by ``connect_timeout_s``, each wait for more of an answer by ``read_timeout_s``. Only plain http: the services
+    sit on the platform's own network."""
 
     def __init__(
         self,
@@ -313,13 +332,14 @@ class ServiceClient:
         self.keepalive_s = keepalive_s
         self._idle: dict[Origin, list[_Connection]] = {}
         self._origins: dict[str, Origin] = {}
-        self._open = 0
-        self._slot_waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        # Per service: connections open (idle or busy), and the callers waiting for one of them.
+        self._open: collections.Counter[Origin] = collections.Counter()
+        self._slot_waiters: dict[Origin, collections.deque[asyncio.Future[None]]] = {}
         self._closed = False
 
     @property
     def open_connections(self) -> int:
-        return self._open
+        return self._open.total()
 
     def origin(self, base: str) -> Origin:
         """``base`` parsed once (ValueError for anything but http://host[:port][/path])."""
@@ -379,10 +399,11 @@ class ServiceClient:
             for connection in list(connections):
                 connection.abort()
         self._idle.clear()
-        while self._slot_waiters:
-            waiter = self._slot_waiters.popleft()
-            if not waiter.done():
-                waiter.set_exception(UpstreamUnavailable("the gateway is stopping"))
+        for waiters in self._slot_waiters.values():
+            while waiters:
+                waiter = waiters.popleft()
+                if not waiter.done():
+                    waiter.set_exception(UpstreamUnavailable("the gateway is stopping"))
 
     # -- exchange --------------------------------------------------------------------------------------------
     async def _exchange(
@@ -410,22 +431,17 @@ class ServiceClient:
             return connection, True
         try:
             async with asyncio.timeout(self.connect_timeout_s):
-                while self._open >= self.max_connections:
-                    spare = next((c for connections in self._idle.values() for c in connections), None)
-                    if spare is not None:
-                        # An idle connection to another service is given up for this one.
-                        self._discard(spare)
-                        continue
-                    await self._released()
+                while self._open[key] >= self.max_connections:
+                    await self._released(key)
                     connection = self._kept_alive(key)
                     if connection is not None:
                         return connection, True
-                self._open += 1
+                self._open[key] += 1
                 try:
                     connection = await self._connect(key)
                 except BaseException:
-                    self._open -= 1
-                    self._wake_slot_waiter()
+                    self._open[key] -= 1
+                    self._wake_slot_waiter(key)
                     raise
         except TimeoutError:
             raise UpstreamUnavailable("no connection to the service could be had in time") from None
@@ -442,20 +458,21 @@ class ServiceClient:
                 self._discard(connection)
         return None
 
-    async def _released(self) -> None:
-        """Until a connection is given back or closed."""
+    async def _released(self, key: Origin) -> None:
+        """Until a connection to ``key`` is given back or closed."""
         waiter = asyncio.get_running_loop().create_future()
-        self._slot_waiters.append(waiter)
+        waiters = self._slot_waiters.setdefault(key, collections.deque())
+        waiters.append(waiter)
         try:
             await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
                 # Woken just as this caller gave up: the freed place goes to the next one waiting.
-                self._wake_slot_waiter()
+                self._wake_slot_waiter(key)
             raise
         finally:
-            if waiter in self._slot_waiters:
-                self._slot_waiters.remove(waiter)
+            if waiter in waiters:
+                waiters.remove(waiter)
 
     async def _connect(self, key: Origin) -> _Connection:
         loop = asyncio.get_running_loop()
@@ -469,7 +486,7 @@ class ServiceClient:
         if connection.complete and connection.reusable and not connection.closed and not self._closed:
             connection.idle_since = asyncio.get_running_loop().time()
             self._idle.setdefault(connection.key, []).append(connection)
-            self._wake_slot_waiter()
+            self._wake_slot_waiter(connection.key)
         else:
             self._discard(connection)
 
@@ -477,8 +494,8 @@ class ServiceClient:
         self._unidle(connection)
         if connection.counted:
             connection.counted = False
-            self._open -= 1
-            self._wake_slot_waiter()
+            self._open[connection.key] -= 1
+            self._wake_slot_waiter(connection.key)
         if not connection.closed:
             connection.abort()
 
@@ -492,9 +509,10 @@ class ServiceClient:
         if idle and connection in idle:
             idle.remove(connection)
 
-    def _wake_slot_waiter(self) -> None:
-        while self._slot_waiters:
-            waiter = self._slot_waiters.popleft()
+    def _wake_slot_waiter(self, key: Origin) -> None:
+        waiters = self._slot_waiters.get(key)
+        while waiters:
+            waiter = waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return

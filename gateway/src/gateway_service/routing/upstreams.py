@@ -37,7 +37,7 @@ async def relay_answer(service: str, answer: ServiceAnswer, scope: Scope, receiv
     """The service's answer for the caller. A small one of known length is read first and sent in one piece,
     which spares a streaming task per request and turns a truncated answer into a 502; anything else is streamed
     as it arrives. The caller of this closes ``answer`` (also when the caller leaves half way)."""
-    headers = downstream_response_headers(answer.headers)
+    headers = downstream_response_headers(answer.headers, answer.origin, f"/api/{service}".encode())
     length = answer.content_length
     if length is not None and length <= WHOLE_BODY_MAX:
         try:

@@ -48,8 +48,33 @@ async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organis
     return organisation
 
 
-async def set_active(uow: GatewayUnitOfWork, org_id: uuid.UUID, active: bool, revocations: Revocations) -> Organisation:
+async def _keeps_an_admin(
+    uow: GatewayUnitOfWork, *, losing_client: str | None = None, losing_org: uuid.UUID | None = None
+) -> None:
+    """Conflict unless an admin client of the programme operator would still get tokens after the change: without
+    one, only the command line on the gateway's host could manage the platform again."""
+    remaining = [
+        client
+        for client in await uow.clients.operator_admins()
+        if client.client_id != losing_client and client.org_id != losing_org
+    ]
+    if not remaining:
+        raise Conflict("this would leave the programme operator without an admin client that can get a token")
+
+
+async def set_active(
+    uow: GatewayUnitOfWork,
+    org_id: uuid.UUID,
+    active: bool,
+    revocations: Revocations,
+    caller_org_id: uuid.UUID | None = None,
+) -> Organisation:
+    """``caller_org_id``: the organisation of whoever asks, which may not deactivate itself."""
     organisation = await get_organisation(uow, org_id)
+    if not active and organisation.active:
+        if org_id == caller_org_id:
+            raise Conflict("an organisation cannot deactivate itself: its admin would be locked out")
+        await _keeps_an_admin(uow, losing_org=org_id)
     organisation.active = active
     await uow.organisations.save(organisation)
     if not active:
@@ -106,6 +131,8 @@ async def change_client(
     new_scopes = allowed if allowed is not None else client.scopes
     if (new_roles, new_scopes) == (client.roles, client.scopes):
         return client
+    if Role.ADMIN in client.roles and Role.ADMIN not in new_roles:
+        await _keeps_an_admin(uow, losing_client=client_id)
     client.roles, client.scopes = new_roles, new_scopes
     await uow.clients.save(client)
     await revocations.deny(uow, client_holder(client_id), datetime.now(UTC))
@@ -128,6 +155,8 @@ async def rotate_secret(uow: GatewayUnitOfWork, client_id: str, revocations: Rev
 async def revoke_client(uow: GatewayUnitOfWork, client_id: str, revocations: Revocations) -> ApiClient:
     client = await get_client(uow, client_id)
     if not client.revoked:
+        if Role.ADMIN in client.roles:
+            await _keeps_an_admin(uow, losing_client=client_id)
         client.revoked_at = datetime.now(UTC)
         await uow.clients.save(client)
         await revocations.deny(uow, client_holder(client_id), client.revoked_at)

@@ -31,6 +31,12 @@ _ANSWERS = {
     b"/garbage": b"NOT HTTP AT ALL\r\n\r\n",
     b"/short": b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nok",
     b"/until-close": b"HTTP/1.1 200 OK\r\n\r\nall of it",
+    # A complete answer with more behind it, in the same write: the second must never be read as an answer.
+    b"/204-then-more": b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\nsmuggled",
+    b"/two-answers": b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+    b"HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\nsmuggled",
+    # Answered with its body whatever the method, HEAD included.
+    b"/head-with-body": b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok",
     b"/big": b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % BIG + b"x" * BIG,
 }
 # After these the service closes the connection.
@@ -66,7 +72,7 @@ class Service:
                 if path == b"/slow":
                     await asyncio.sleep(1)
                 answer = _ANSWERS.get(path, _ANSWERS[b"/a"])
-                if method == b"HEAD":
+                if method == b"HEAD" and path != b"/head-with-body":
                     answer = answer.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
                 writer.write(answer)
                 await writer.drain()
@@ -153,7 +159,28 @@ async def test_a_request_waiting_for_a_full_pool_gets_the_connection_given_back(
     assert service.connections == 1
 
 
-async def test_a_connection_to_another_service_is_given_up_for_a_full_pool(service: Service) -> None:
+async def test_a_service_that_hangs_does_not_make_calls_to_another_one_wait(service: Service) -> None:
+    healthy = Service()
+    server = await asyncio.start_server(healthy.handle, "127.0.0.1", 0)
+    healthy.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    client = _client(max_connections=2, connect_timeout_s=0.5)
+    try:
+        # The slow service's every connection busy, and more callers queued for it...
+        stuck = [asyncio.create_task(_text(client, f"{service.url}/slow")) for _ in range(6)]
+        await asyncio.sleep(0.05)
+        # ...while the healthy one answers at once, on connections of its own.
+        started = asyncio.get_running_loop().time()
+        assert await asyncio.gather(*(_text(client, f"{healthy.url}/a") for _ in range(4))) == ["ok"] * 4
+        assert asyncio.get_running_loop().time() - started < 0.3
+        outcomes = await asyncio.gather(*stuck, return_exceptions=True)
+        assert outcomes.count("ok") == 2
+        assert all(isinstance(outcome, UpstreamUnavailable) for outcome in outcomes if outcome != "ok")
+    finally:
+        await client.close()
+        server.close()
+
+
+async def test_an_idle_connection_to_one_service_does_not_count_against_another(service: Service) -> None:
     other = Service()
     server = await asyncio.start_server(other.handle, "127.0.0.1", 0)
     other.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
@@ -161,10 +188,34 @@ async def test_a_connection_to_another_service_is_given_up_for_a_full_pool(servi
     try:
         assert await _text(client, f"{service.url}/a") == "ok"
         assert await _text(client, f"{other.url}/a") == "ok"
-        assert client.open_connections == 1
+        assert await _text(client, f"{service.url}/a") == "ok"
+        # One kept alive to each: neither was given up for the other.
+        assert client.open_connections == 2
+        assert service.connections == other.connections == 1
     finally:
         await client.close()
         server.close()
+
+
+@pytest.mark.parametrize(("path", "status", "body"), [("/204-then-more", 204, b""), ("/two-answers", 200, b"ok")])
+async def test_bytes_after_a_complete_answer_are_never_read_as_an_answer(
+    service: Service, client: ServiceClient, path: str, status: int, body: bytes
+) -> None:
+    async with await client.request("GET", service.url, path.encode()) as answer:
+        assert answer.status == status
+        assert [name.lower() for name, _ in answer.headers].count(b"content-length") <= 1
+        assert await answer.read() == body
+    # The connection that carried them is closed, not used again for the next caller.
+    assert await _text(client, f"{service.url}/a") == "ok"
+    assert service.connections == 2
+
+
+async def test_a_body_after_an_answer_to_head_closes_the_connection(service: Service, client: ServiceClient) -> None:
+    async with await client.request("HEAD", service.url, b"/head-with-body") as answer:
+        assert answer.status == 200
+        assert await answer.read() == b""
+    assert await _text(client, f"{service.url}/a") == "ok"
+    assert service.connections == 2
 
 
 async def test_a_connection_the_service_closed_is_not_reused(service: Service, client: ServiceClient) -> None:

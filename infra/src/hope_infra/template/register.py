@@ -77,9 +77,9 @@ def compose(root: Path, context: Mapping[str, Any]) -> None:
     text = path.read_text()
     if f"\n  {context['name']}:\n" in text:
         return
-    if "\n  gateway:\n" not in text:
-        raise RegistrationError("docker-compose.yml has no gateway service to insert before")
-    text = text.replace("\n  gateway:\n", "\n" + render("registration/compose.yml.j2", context) + "  gateway:\n", 1)
+    if "\nvolumes:\n" not in text:
+        raise RegistrationError("docker-compose.yml has no volumes section to insert the service before")
+    text = text.replace("\nvolumes:\n", "\n" + render("registration/compose.yml.j2", context) + "volumes:\n", 1)
     upstream = f"      HOPE_GATEWAY_UPSTREAMS__{context['name'].upper()}: http://{context['name']}:{context['port']}\n"
     text = _insert_after_last(text, r"^      HOPE_GATEWAY_UPSTREAMS__[A-Z]+: .*\n", upstream, "gateway upstreams")
     path.write_text(text)

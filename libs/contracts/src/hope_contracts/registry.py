@@ -81,5 +81,7 @@ def topics() -> tuple[str, ...]:
 
 
 def upstreams() -> dict[str, str]:
-    """Where each service listens on a development machine, as the gateway's default routing table."""
-    return {service.name: f"http://127.0.0.1:{service.port}" for service in services() if service.name != "gateway"}
+    """Where each built service listens on a development machine, as the gateway's default routing table.
+
+    Planned services are left out: a route to a service that does not run yet is 404, not 503 "try again"."""
+    return {service.name: f"http://127.0.0.1:{service.port}" for service in built() if service.name != "gateway"}

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 
 from hopekit.identity.keys import FileKeySet, generate_signing_key
 from hopekit.identity.principal import OrgKind, Role
-from hopekit.identity.tokens import InvalidToken, TokenVerifier, mint_token
+from hopekit.identity.tokens import MAX_TOKEN_LIFETIME_S, InvalidToken, TokenVerifier, mint_token
 
 ISSUER = "https://gateway.test"
 AUDIENCE = "hope-platform"
@@ -113,3 +113,17 @@ async def test_claims_that_are_not_a_principal_are_refused(key_and_verifier: tup
     token = jwt.encode(claims, key.private_pem, algorithm="ES256", headers={"kid": key.kid})  # type: ignore[attr-defined]
     with pytest.raises(InvalidToken, match="not a valid principal"):
         await verifier.verify(token)
+
+
+async def test_a_token_that_would_live_longer_than_the_platform_allows_is_refused(
+    key_and_verifier: tuple[object, TokenVerifier],
+) -> None:
+    key, verifier = key_and_verifier
+    # Year 9999: signed by a trusted key, but no token of the platform's lives that long.
+    far = good(key, ttl=datetime(9999, 1, 1, tzinfo=UTC) - datetime.now(UTC))
+    with pytest.raises(InvalidToken, match="lives longer"):
+        await verifier.verify(far)
+    just_over = good(key, ttl=timedelta(seconds=MAX_TOKEN_LIFETIME_S + 1))
+    with pytest.raises(InvalidToken, match="lives longer"):
+        await verifier.verify(just_over)
+    assert await verifier.verify(good(key, ttl=timedelta(seconds=MAX_TOKEN_LIFETIME_S)))

@@ -20,6 +20,9 @@ from hopekit.identity.principal import OrgKind, Principal, Role
 # Only asymmetric algorithms: a symmetric one would let anyone holding a public key sign.
 ACCEPTED_ALGORITHMS = frozenset({"ES256", "ES384", "RS256", "PS256", "EdDSA"})
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "org_id", "org_kind", "roles"]
+# The longest a token may live (``exp`` - ``iat``): the gateway issues none longer (its token_ttl_s is at most an
+# hour), so a longer one was signed with a leaked key or by a gateway misconfigured, and is refused.
+MAX_TOKEN_LIFETIME_S = 3600
 
 
 class InvalidToken(Exception):
@@ -77,13 +80,21 @@ class TokenVerifier:
     """
 
     def __init__(
-        self, keys: KeySet, *, issuer: str, audience: str, leeway_s: int = 30, cache_size: int = 10_000
+        self,
+        keys: KeySet,
+        *,
+        issuer: str,
+        audience: str,
+        leeway_s: int = 30,
+        cache_size: int = 10_000,
+        max_lifetime_s: int = MAX_TOKEN_LIFETIME_S,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._leeway_s = leeway_s
         self._cache_size = cache_size
+        self._max_lifetime_s = max_lifetime_s
         self._verified: dict[str, _Verified] = {}
 
     async def verify(self, token: str) -> Principal:
@@ -150,8 +161,11 @@ class TokenVerifier:
         principal = _principal(claims)
         try:
             expires_at = float(claims["exp"])
+            issued_at = float(claims["iat"])
         except (TypeError, ValueError) as error:
             raise InvalidToken("invalid token") from error
+        if expires_at - issued_at > self._max_lifetime_s:
+            raise InvalidToken("token lives longer than the platform allows")
         return principal, _Verified(principal, expires_at, kid, key)
 
 
