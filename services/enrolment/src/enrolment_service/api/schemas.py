@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import (
+    SECTORS,
     ConsentPurpose,
     LanguageTest,
     PathwayAction,
@@ -25,6 +26,16 @@ from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
+
+
+def _known_sector(code: str) -> str:
+    if code not in SECTORS:
+        raise ValueError(f"unknown sector; known sectors: {', '.join(SECTORS)}")
+    return code
+
+
+# The codes of the reference list (GET /v1/sectors) as an enum, so that a generated client cannot send another.
+SectorCode = Annotated[str, AfterValidator(_known_sector), Field(json_schema_extra={"enum": list(SECTORS)})]
 
 
 class Registration(RequestModel):
@@ -77,11 +88,28 @@ class TransitionRequest(RequestModel):
         PathwayAction.WITHDRAW,
     ]
     reason_code: Code | None = Field(default=None, description="Why, as a code (put_on_hold)")
-    withdrawal_reason: WithdrawalReason | None = Field(default=None, description="Required to withdraw")
+    withdrawal_reason: WithdrawalReason | None = Field(
+        default=None, description="Required to withdraw", validate_default=True
+    )
+
+    # The conditional requirement in the schema too (JSON Schema if/then), so that a client knows it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"action": {"const": PathwayAction.WITHDRAW.value}}, "required": ["action"]},
+            "then": {"required": ["withdrawal_reason"], "properties": {"withdrawal_reason": {"type": "string"}}},
+        }
+    )
+
+    @field_validator("withdrawal_reason")
+    @classmethod
+    def _withdrawal_has_reason(cls, reason: WithdrawalReason | None, info: ValidationInfo) -> WithdrawalReason | None:
+        if reason is None and info.data.get("action") is PathwayAction.WITHDRAW:
+            raise ValueError("withdrawing needs a withdrawal_reason")
+        return reason
 
 
 class SectorChoice(RequestModel):
-    sector_code: Code
+    sector_code: SectorCode
 
 
 class ConsentRequest(RequestModel):
@@ -91,7 +119,7 @@ class ConsentRequest(RequestModel):
 
 class CohortRequest(RequestModel):
     name: Name
-    sector_code: Code
+    sector_code: SectorCode
     region: Annotated[str, Field(pattern=r"^\d{2}$", description="INSEE region code")]
     track: Track = Track.GROUP
     training_provider_org_id: UUID
