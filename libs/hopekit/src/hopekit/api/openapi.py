@@ -6,7 +6,8 @@ platform ever sends: every error is an RFC 9457 problem document in ``applicatio
 service's generated document once, so that a generated client and a contract tester see the answers that come:
 
 - 401 and 403 on authenticated operations (the bearer scheme is declared by ``security.authenticated``);
-- 404 on operations that name a resource by path, and on authenticated writes (a body may name a missing one);
+- 404 on operations that name a resource by path or in a ``..._id`` filter, and on authenticated writes (a body
+  may name a missing one);
 - 409 on authenticated writes (illegal transitions, duplicates, an Idempotency-Key in use);
 - 400 (malformed body, a cursor or Idempotency-Key this API did not give out), 413 and 422 where they apply;
 - 500 everywhere: an unexpected error is still a problem document, with the request id to quote.
@@ -122,7 +123,8 @@ def error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int
     statuses = {500}
     if authenticated:
         statuses |= {401, 403}
-    if any(where == "path" for where, _ in names) or (authenticated and write):
+    names_resource = any(where == "path" or (where == "query" and name.endswith("_id")) for where, name in names)
+    if names_resource or (authenticated and write):
         statuses.add(404)
     if authenticated and write:
         statuses.add(409)
@@ -196,11 +198,27 @@ def describe_cursor(operation: dict[str, Any]) -> None:
             parameter.setdefault("description", "The next_cursor of the previous page, as given; absent at first.")
 
 
+# What hopekit.api.idempotency accepts: 1 to 160 visible ASCII characters.
+IDEMPOTENCY_KEY_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"^[\x21-\x7e]{1,160}$",
+    "title": "Idempotency-Key",
+}
+
+
+def describe_idempotency_key(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        if isinstance(parameter, dict) and parameter.get("in") == "header":
+            if str(parameter.get("name", "")).lower() == "idempotency-key":
+                parameter["schema"] = dict(IDEMPOTENCY_KEY_SCHEMA)
+
+
 def truthful(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (a kit-built service's), with the error answers its operations really give."""
     add_problem_schemas(document)
     for path, method, operation in _operations(document):
         describe_cursor(operation)
+        describe_idempotency_key(operation)
         document_answers(operation, error_statuses(path, method, operation))
     _drop_unused_fastapi_schemas(document)
     return document
