@@ -37,7 +37,7 @@ def enrolment(service_app: Any) -> Any:
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_enrolment_answers_as_its_document_says(
     case: schemathesis.Case,
     enrolment: Any,
