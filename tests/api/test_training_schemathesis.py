@@ -18,9 +18,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from hopekit.identity.principal import OrgKind
 from training_service.main import create_app
 from training_service.settings import TrainingSettings
-from hopekit.identity.principal import OrgKind
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Every answer's status, per operation, for the last test.

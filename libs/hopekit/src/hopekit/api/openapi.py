@@ -113,7 +113,7 @@ def problem_response(status: int, description: str | None = None) -> dict[str, A
     return response
 
 
-def error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses a kit-built operation can answer, from what it declares."""
     parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
     names = {(p.get("in"), str(p.get("name", "")).lower()) for p in parameters}
@@ -147,18 +147,19 @@ def _is_problem(status: str) -> bool:
 def document_answers(operation: dict[str, Any], statuses: Iterable[int]) -> None:
     """Adds problem answers for ``statuses`` to ``operation``; every error answer it has becomes problem+json."""
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    for status in statuses:
-        responses.setdefault(str(status), problem_response(status))
+    for wanted in statuses:
+        responses.setdefault(str(wanted), problem_response(wanted))
     for status, response in list(responses.items()):
         if not _is_problem(status) or not isinstance(response, dict):
             continue
-        content = response.get("content") or {}
-        schema = next(iter(content.values()), {}).get("schema", {}) if content else {}
+        content: dict[str, Any] = response.get("content") or {}
+        media: dict[str, Any] = next(iter(content.values()), {})
+        schema = media.get("schema")
         ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
         # FastAPI's own 422, or an answer declared with a description only: the problem document it really is.
         if not content or ref.endswith(tuple("/" + name for name in _FASTAPI_SCHEMAS)):
             described = response.get("description")
-            if not described or described == "Validation Error" or described == "Successful Response":
+            if described == "Validation Error":  # FastAPI's, which says nothing more than the status
                 described = None
             responses[status] = {**problem_response(int(status), described), **_extra(response)}
     operation["responses"] = dict(sorted(responses.items()))
@@ -168,11 +169,11 @@ def _extra(response: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in response.items() if key not in {"description", "content"}}
 
 
-def _operations(document: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    for path, item in document.get("paths", {}).items():
+def _operations(document: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for item in document.get("paths", {}).values():
         for method, operation in item.items():
             if method in _METHODS and isinstance(operation, dict):
-                yield path, method, operation
+                yield method, operation
 
 
 def add_problem_schemas(document: dict[str, Any]) -> None:
@@ -189,13 +190,21 @@ def _drop_unused_fastapi_schemas(document: dict[str, Any]) -> None:
             schemas.pop(name, None)
 
 
+def _parameters(operation: dict[str, Any], where: str, name: str) -> Iterable[dict[str, Any]]:
+    """The operation's parameters in ``where`` named ``name`` (case-insensitively, as headers are)."""
+    for parameter in operation.get("parameters", []):
+        if not isinstance(parameter, dict):
+            continue
+        if parameter.get("in") == where and str(parameter.get("name", "")).lower() == name:
+            yield parameter
+
+
 def describe_cursor(operation: dict[str, Any]) -> None:
     """A ``cursor`` is one the API gave out, never empty (an empty one is refused): the document says so."""
-    for parameter in operation.get("parameters", []):
-        if isinstance(parameter, dict) and parameter.get("in") == "query" and parameter.get("name") == "cursor":
-            # Not nullable either: a query parameter is absent or a string.
-            parameter["schema"] = {"type": "string", "minLength": 1, "pattern": CURSOR_PATTERN, "title": "Cursor"}
-            parameter.setdefault("description", "The next_cursor of the previous page, as given; absent at first.")
+    for parameter in _parameters(operation, "query", "cursor"):
+        # Not nullable either: a query parameter is absent or a string.
+        parameter["schema"] = {"type": "string", "minLength": 1, "pattern": CURSOR_PATTERN, "title": "Cursor"}
+        parameter.setdefault("description", "The next_cursor of the previous page, as given; absent at first.")
 
 
 # What hopekit.api.idempotency accepts: 1 to 160 visible ASCII characters.
@@ -207,19 +216,17 @@ IDEMPOTENCY_KEY_SCHEMA: dict[str, Any] = {
 
 
 def describe_idempotency_key(operation: dict[str, Any]) -> None:
-    for parameter in operation.get("parameters", []):
-        if isinstance(parameter, dict) and parameter.get("in") == "header":
-            if str(parameter.get("name", "")).lower() == "idempotency-key":
-                parameter["schema"] = dict(IDEMPOTENCY_KEY_SCHEMA)
+    for parameter in _parameters(operation, "header", "idempotency-key"):
+        parameter["schema"] = dict(IDEMPOTENCY_KEY_SCHEMA)
 
 
 def truthful(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (a kit-built service's), with the error answers its operations really give."""
     add_problem_schemas(document)
-    for path, method, operation in _operations(document):
+    for method, operation in _operations(document):
         describe_cursor(operation)
         describe_idempotency_key(operation)
-        document_answers(operation, error_statuses(path, method, operation))
+        document_answers(operation, error_statuses(method, operation))
     _drop_unused_fastapi_schemas(document)
     return document
 
@@ -236,12 +243,11 @@ def behind_gateway(operation: dict[str, Any]) -> None:
 def install_truthful_openapi(app: FastAPI) -> None:
     """Makes ``app.openapi()`` (and so ``/openapi.json`` and ``/docs``) the truthful document, built once."""
     generate: Callable[[], dict[str, Any]] = app.openapi
+    built: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
-        if not getattr(app, "_truthful_openapi", False):
-            app.openapi_schema = truthful(generate())
-            app._truthful_openapi = True  # type: ignore[attr-defined]
-        assert app.openapi_schema is not None
-        return app.openapi_schema
+        if not built:
+            built.append(truthful(generate()))
+        return built[0]
 
     app.openapi = openapi  # type: ignore[method-assign]
