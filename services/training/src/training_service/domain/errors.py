@@ -49,6 +49,13 @@ class CourseConflict(DomainError):
     code = "course_exists"
 
 
+class SessionExists(CourseConflict):
+    """A session of the course already starts at that time that day. A conflict like a course that exists (the
+    same answer status, without a line in the service's error map), but a type of its own: it is not a course."""
+
+    code = "session_exists"
+
+
 class SessionOutsideCourse(DomainError):
     code = "session_outside_course"
 
