@@ -35,7 +35,7 @@ def describe(error: Exception) -> dict[str, Any]:
         case domain.DuplicateBeneficiary():
             return {"existing_id": str(error.existing_id)}
         case domain.InvalidValue():
-            return {"errors": [{"field": error.field, "message": error.reason}]}
+            return {"errors": [{"field": field, "message": reason} for field, reason in error.refusals]}
         case domain.UnknownSector():
             return {"known_sectors": list(error.known)}
         case domain.CohortFull():

@@ -31,7 +31,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
 def describe(error: Exception) -> dict[str, Any]:
     match error:
         case domain.InvalidValue():
-            return {"errors": [{"field": error.field, "message": error.reason}]}
+            return {"errors": [{"field": field, "message": reason} for field, reason in error.refusals]}
         case domain.CompletionRefused():
             return {"attended_hours": str(error.attended), "planned_hours": str(error.planned)}
         case domain.AlertAlreadyResolved():

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_va
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.regions import REGIONS
 from enrolment_service.domain.vocabulary import (
     SECTORS,
     ConsentPurpose,
@@ -120,7 +121,9 @@ class ConsentRequest(RequestModel):
 class CohortRequest(RequestModel):
     name: Name
     sector_code: SectorCode
-    region: Annotated[str, Field(pattern=r"^\d{2}$", description="INSEE region code")]
+    region: Annotated[
+        str, Field(pattern=r"^\d{2}$", description="INSEE region code", json_schema_extra={"enum": list(REGIONS)})
+    ]
     track: Track = Track.GROUP
     training_provider_org_id: UUID
     support_provider_org_id: UUID
