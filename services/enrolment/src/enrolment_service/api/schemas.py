@@ -27,6 +27,8 @@ from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
+# The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
+EvidenceReference = Annotated[Reference, Field(max_length=100)]
 
 
 def _known_sector(code: str) -> str:
@@ -50,7 +52,8 @@ class Registration(RequestModel):
     france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
     spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
     phone: PhoneNumber | None = None
-    email: EmailAddress | None = None
+    # The shape the service checks, so that a client knows it before sending (spaces around it are trimmed).
+    email: EmailAddress | None = Field(default=None, json_schema_extra={"pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"})
 
     def identity(self) -> Identity:
         return Identity(
@@ -70,7 +73,7 @@ class Registration(RequestModel):
 class Attestation(RequestModel):
     attested_on: date
     test: LanguageTest
-    evidence_reference: Reference
+    evidence_reference: EvidenceReference
 
 
 class PrerequisitesValidation(RequestModel):

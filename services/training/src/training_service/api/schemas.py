@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, RootModel
+from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema
 from pydantic.config import JsonDict
 
 from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel
@@ -19,7 +19,19 @@ from training_service.domain.vocabulary import (
 )
 from training_service.service_layer.attendance import Recording, Rejection
 
-Hours = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+# As a number, or as a string of digits with at most two decimals (not "" nor "1e3", which are refused).
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000, max_digits=7, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 10_000},
+                {"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$"},
+            ]
+        }
+    ),
+]
 
 
 _FOR_ONE_COHORT_OR_ONE_PERSON: JsonDict = {
@@ -90,7 +102,12 @@ def _wall_clock(value: time) -> time:
     return value
 
 
-WallClock = Annotated[time, AfterValidator(_wall_clock)]
+# Local time without an offset, which the document says too.
+WallClock = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    Field(json_schema_extra={"pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"}),
+]
 
 
 class SlotFields(RequestModel):
