@@ -102,11 +102,13 @@ def _wall_clock(value: time) -> time:
     return value
 
 
-# Local time without an offset, which the document says too.
+# Local time without an offset, as the document says too: not JSON Schema's "time" format, which needs one.
 WallClock = Annotated[
     time,
     AfterValidator(_wall_clock),
-    Field(json_schema_extra={"pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"}),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$", "description": "Local time, HH:MM[:SS]"}
+    ),
 ]
 
 
