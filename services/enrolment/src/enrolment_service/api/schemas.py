@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.cohort import Cohort
@@ -77,7 +77,19 @@ class Attestation(RequestModel):
 
 
 class PrerequisitesValidation(RequestModel):
-    ofii_hours: Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+    # As a number, or as a string of digits with at most two decimals (not "" nor "1e3", which are refused).
+    ofii_hours: Annotated[
+        Decimal,
+        Field(ge=0, le=10_000, max_digits=7, decimal_places=2),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 10_000},
+                    {"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$"},
+                ]
+            }
+        ),
+    ]
     attestation: Attestation
 
 

@@ -107,7 +107,11 @@ WallClock = Annotated[
     time,
     AfterValidator(_wall_clock),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$", "description": "Local time, HH:MM[:SS]"}
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "description": "Local time, HH:MM[:SS]",
+        }
     ),
 ]
 
