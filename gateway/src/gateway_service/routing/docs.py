@@ -15,6 +15,7 @@ from gateway_service.domain.scopes import described, scope_for
 from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS
 from gateway_service.settings import GatewaySettings
+from hopekit.api.openapi import behind_gateway
 
 router = APIRouter()
 
@@ -67,6 +68,7 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
                     # Behind the gateway every operation needs its token, with the scope its method needs.
                     needed = scope_for(service, method.upper())
                     operation["security"] = [{"oauth2": [needed]}, {"HTTPBearer": []}]
+                    behind_gateway(operation)
             merged["paths"][f"/api/{service}{path}"] = operations
         for name, schema in spec.get("components", {}).get("schemas", {}).items():
             schemas[prefix + name] = _prefix_refs(schema, prefix)

@@ -14,6 +14,7 @@ from hopekit.api import health
 from hopekit.api.events import asyncapi_router
 from hopekit.api.lane import ServiceApp
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from hopekit.api.openapi import install_truthful_openapi
 from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
@@ -108,6 +109,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
         redoc_url=None,
     )
     install_problem_handlers(app, definition.domain_errors, definition.describe_error)
+    install_truthful_openapi(app)
     app.include_router(health.router)
     app.include_router(metrics_router)
     if definition.event_document:

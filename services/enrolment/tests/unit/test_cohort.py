@@ -168,3 +168,10 @@ def test_track_must_match(pathway_in: PathwayIn) -> None:
         a_cohort().add_member(pathway, AT)
     individual = a_cohort(track=Track.INDIVIDUAL)
     assert len(individual.add_member(pathway, AT)) == 1
+
+
+def test_creation_reports_every_refused_value_at_once() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        a_cohort(name="  ", capacity=0, region="99")
+
+    assert [field for field, _ in refused.value.refusals] == ["name", "capacity", "region"]

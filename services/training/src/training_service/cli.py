@@ -75,6 +75,9 @@ def import_attendance(
     except ValueError:
         typer.echo(f"HTTP {response.status_code}: {response.text[:500]}", err=True)
         raise typer.Exit(code=2) from None
+    if isinstance(report, dict) and isinstance(report.get("report"), dict):
+        # An all-or-nothing import that was refused: a problem document carrying the import's report.
+        report = report["report"]
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     if not isinstance(report, dict) or "rejections" not in report:
         raise typer.Exit(code=2)  # a problem document: the file or the call was refused as a whole

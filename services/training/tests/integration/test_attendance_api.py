@@ -288,7 +288,8 @@ async def test_a_malformed_csv_gets_a_precise_report_and_loses_no_valid_row(setu
     changed = (CSV_HEADER + f"{a};2026-01-12;09:00;present;4\n" + lines[2]).encode()
     atomic = await upload(setup, course["id"], changed, all_or_nothing="true")
     assert atomic.status_code == 422
-    assert atomic.json()["committed"] is False
+    assert atomic.headers["content-type"] == "application/problem+json"
+    assert atomic.json()["report"]["committed"] is False
     async with setup.database.engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(tables.attendance)) == 3
 

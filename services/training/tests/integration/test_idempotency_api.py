@@ -193,7 +193,7 @@ async def test_without_a_key_a_repeated_creation_is_a_new_request(programme: Pro
     assert_problem(await programme.http.post(resolution, headers=school), 409, "alert-already-resolved")
     method, path, body = session_at(found, "14:00")
     assert (await programme.http.request(method, path, json=body, headers=school)).status_code == 201
-    assert_problem(await programme.http.request(method, path, json=body, headers=school), 409, "course-exists")
+    assert_problem(await programme.http.request(method, path, json=body, headers=school), 409, "session-exists")
 
 
 async def test_a_key_is_one_to_160_visible_characters(programme: Programme) -> None:

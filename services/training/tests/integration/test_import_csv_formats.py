@@ -102,7 +102,9 @@ async def test_all_or_nothing_applies_nothing_when_a_row_over_several_lines_is_r
     ).encode()
     response = await upload(programme, course, content, all_or_nothing="true")
     assert response.status_code == 422
-    report = response.json()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:hope:problem:attendance-import-refused"
+    report = response.json()["report"]
     assert report["committed"] is False
     assert [(r["line"], r["reason"]) for r in report["rejections"]] == [(3, "hours_above_session"), (6, "no_session")]
     assert await sheet(programme, first) == {}

@@ -19,7 +19,10 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+_NOT_READY = {"description": "Not ready: the checks say which dependency is not", "content": {"application/json": {}}}
+
+
+@router.get("/ready", responses={503: _NOT_READY})
 async def ready(request: Request) -> JSONResponse:
     checks: dict[str, Any] = {
         "database": await _database(request),

@@ -16,6 +16,8 @@ T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# What encode_cursor gives out (unpadded URL-safe base64); the OpenAPI document says so for every ``cursor``.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 class Page(BaseModel, Generic[T]):

@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.regions import REGIONS
 from enrolment_service.domain.vocabulary import (
+    SECTORS,
     ConsentPurpose,
     LanguageTest,
     PathwayAction,
@@ -25,6 +27,18 @@ from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
+# The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
+EvidenceReference = Annotated[Reference, Field(max_length=100)]
+
+
+def _known_sector(code: str) -> str:
+    if code not in SECTORS:
+        raise ValueError(f"unknown sector; known sectors: {', '.join(SECTORS)}")
+    return code
+
+
+# The codes of the reference list (GET /v1/sectors) as an enum, so that a generated client cannot send another.
+SectorCode = Annotated[str, AfterValidator(_known_sector), Field(json_schema_extra={"enum": list(SECTORS)})]
 
 
 class Registration(RequestModel):
@@ -38,7 +52,8 @@ class Registration(RequestModel):
     france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
     spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
     phone: PhoneNumber | None = None
-    email: EmailAddress | None = None
+    # The shape the service checks, so that a client knows it before sending (spaces around it are trimmed).
+    email: EmailAddress | None = Field(default=None, json_schema_extra={"pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"})
 
     def identity(self) -> Identity:
         return Identity(
@@ -58,11 +73,23 @@ class Registration(RequestModel):
 class Attestation(RequestModel):
     attested_on: date
     test: LanguageTest
-    evidence_reference: Reference
+    evidence_reference: EvidenceReference
 
 
 class PrerequisitesValidation(RequestModel):
-    ofii_hours: Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+    # As a number, or as a string of digits with at most two decimals (not "" nor "1e3", which are refused).
+    ofii_hours: Annotated[
+        Decimal,
+        Field(ge=0, le=10_000, max_digits=7, decimal_places=2),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 10_000},
+                    {"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$"},
+                ]
+            }
+        ),
+    ]
     attestation: Attestation
 
 
@@ -77,11 +104,28 @@ class TransitionRequest(RequestModel):
         PathwayAction.WITHDRAW,
     ]
     reason_code: Code | None = Field(default=None, description="Why, as a code (put_on_hold)")
-    withdrawal_reason: WithdrawalReason | None = Field(default=None, description="Required to withdraw")
+    withdrawal_reason: WithdrawalReason | None = Field(
+        default=None, description="Required to withdraw", validate_default=True
+    )
+
+    # The conditional requirement in the schema too (JSON Schema if/then), so that a client knows it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"action": {"const": PathwayAction.WITHDRAW.value}}, "required": ["action"]},
+            "then": {"required": ["withdrawal_reason"], "properties": {"withdrawal_reason": {"type": "string"}}},
+        }
+    )
+
+    @field_validator("withdrawal_reason")
+    @classmethod
+    def _withdrawal_has_reason(cls, reason: WithdrawalReason | None, info: ValidationInfo) -> WithdrawalReason | None:
+        if reason is None and info.data.get("action") is PathwayAction.WITHDRAW:
+            raise ValueError("withdrawing needs a withdrawal_reason")
+        return reason
 
 
 class SectorChoice(RequestModel):
-    sector_code: Code
+    sector_code: SectorCode
 
 
 class ConsentRequest(RequestModel):
@@ -91,8 +135,10 @@ class ConsentRequest(RequestModel):
 
 class CohortRequest(RequestModel):
     name: Name
-    sector_code: Code
-    region: Annotated[str, Field(pattern=r"^\d{2}$", description="INSEE region code")]
+    sector_code: SectorCode
+    region: Annotated[
+        str, Field(pattern=r"^\d{2}$", description="INSEE region code", json_schema_extra={"enum": list(REGIONS)})
+    ]
     track: Track = Track.GROUP
     training_provider_org_id: UUID
     support_provider_org_id: UUID

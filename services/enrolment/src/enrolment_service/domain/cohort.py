@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from enrolment_service.domain.errors import CohortFull, InvalidValue, NotEligibleForCohort
+from enrolment_service.domain.errors import CohortFull, NotEligibleForCohort, Refusals
 from enrolment_service.domain.events import CohortCreated, CohortMemberAdded, DomainEvent
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.pathway import Pathway
-from enrolment_service.domain.regions import require_region
+from enrolment_service.domain.regions import REGIONS, require_region
 from enrolment_service.domain.vocabulary import PathwayStatus, Step, Track, sector
 
 MAX_NAME_LENGTH = 100
@@ -42,15 +42,19 @@ class Cohort:
         step_start_dates: dict[Step, date] | None = None,
         at: datetime,
     ) -> tuple["Cohort", CohortCreated]:
+        refused = Refusals()
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME_LENGTH:
-            raise InvalidValue("name", f"must be 1 to {MAX_NAME_LENGTH} characters")
+            refused.add("name", f"must be 1 to {MAX_NAME_LENGTH} characters")
         if capacity < 1:
-            raise InvalidValue("capacity", "must be at least 1")
+            refused.add("capacity", "must be at least 1")
         dates = dict(sorted((step_start_dates or {}).items()))
         starts = list(dates.values())
         if starts != sorted(starts):
-            raise InvalidValue("step_start_dates", "a later step cannot start before an earlier one")
+            refused.add("step_start_dates", "a later step cannot start before an earlier one")
+        if region not in REGIONS:
+            refused.add("region", f"{region!r} is not the INSEE code of a current French region")
+        refused.raise_any()
         cohort = cls(
             id=cohort_id,
             name=name,

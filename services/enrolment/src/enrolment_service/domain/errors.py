@@ -102,13 +102,32 @@ class UnknownSector(DomainError):
 
 
 class InvalidValue(DomainError):
+    """One value refused, or several (``others``) when a rule checks several fields of one request: the caller
+    hears every refusal at once instead of one per round trip."""
+
     code = "invalid_value"
     category = "unprocessable"
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str, *others: tuple[str, str]) -> None:
+        self.refusals: tuple[tuple[str, str], ...] = ((field, reason), *others)
+        super().__init__("; ".join(f"{name}: {why}" for name, why in self.refusals))
         self.field = field
         self.reason = reason
 
     def details(self) -> dict[str, Any]:
-        return {"errors": [{"field": self.field, "message": self.reason}]}
+        return {"errors": [{"field": field, "message": reason} for field, reason in self.refusals]}
+
+
+class Refusals:
+    """Collects the refused values of one request, then raises them together as one InvalidValue."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def add(self, field: str, reason: str) -> None:
+        self.found.append((field, reason))
+
+    def raise_any(self) -> None:
+        if self.found:
+            (field, reason), *others = self.found
+            raise InvalidValue(field, reason, *others)

@@ -121,5 +121,11 @@ async def import_attendance(
         alerts=alerts,
     )
     if not commit:
-        return JSONResponse(report.model_dump(mode="json"), status_code=422)
+        # A refusal like any other: a problem document, the import's report in its ``report`` member.
+        raise Problem(
+            422,
+            "attendance-import-refused",
+            f"{report.rejected} row(s) refused; nothing was recorded (all_or_nothing).",
+            report=report.model_dump(mode="json"),
+        )
     return report

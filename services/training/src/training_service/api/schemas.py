@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, RootModel
+from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema
+from pydantic.config import JsonDict
 
 from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel
 from training_service.domain.course import Course, Session
@@ -18,10 +19,43 @@ from training_service.domain.vocabulary import (
 )
 from training_service.service_layer.attendance import Recording, Rejection
 
-Hours = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=7, decimal_places=2)]
+# As a number, or as a string of digits with at most two decimals (not "" nor "1e3", which are refused).
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, le=10_000, max_digits=7, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 10_000},
+                {"type": "string", "pattern": r"^\d{1,5}(\.\d{1,2})?$"},
+            ]
+        }
+    ),
+]
+
+
+_FOR_ONE_COHORT_OR_ONE_PERSON: JsonDict = {
+    "oneOf": [
+        {
+            "required": ["cohort_id"],
+            "properties": {"cohort_id": {"type": "string"}, "beneficiary_id": {"type": "null"}},
+        },
+        {
+            "required": ["beneficiary_id"],
+            "properties": {"beneficiary_id": {"type": "string"}, "cohort_id": {"type": "null"}},
+        },
+    ],
+    "if": {"properties": {"step": {"not": {"const": int(Step.TRADE_QUALIFICATION)}}}},
+    "then": {"properties": {"support_french_hours": {"type": "null"}}},
+}
 
 
 class CourseRequest(RequestModel):
+    """For one cohort or one person, not both; French support hours on step 4 only."""
+
+    # The service refuses the other shapes (422); the schema says so, so that a generated client cannot send them.
+    model_config = ConfigDict(json_schema_extra=_FOR_ONE_COHORT_OR_ONE_PERSON)
+
     step: Step
     cohort_id: UUID | None = None
     beneficiary_id: UUID | None = Field(default=None, description="For a course on the individual track or step 1.")
@@ -68,7 +102,18 @@ def _wall_clock(value: time) -> time:
     return value
 
 
-WallClock = Annotated[time, AfterValidator(_wall_clock)]
+# Local time without an offset, as the document says too: not JSON Schema's "time" format, which needs one.
+WallClock = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "description": "Local time, HH:MM[:SS]",
+        }
+    ),
+]
 
 
 class SlotFields(RequestModel):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from training_service.domain.errors import InvalidValue, SessionOutsideCourse
+from training_service.domain.errors import InvalidValue, Refusals, SessionOutsideCourse
 from training_service.domain.ledger import hours
 from training_service.domain.vocabulary import STEP_HOURS, CourseStatus, SessionKind, Step, Track
 
@@ -40,16 +40,18 @@ class Course:
         starts_on: date,
         ends_on: date,
     ) -> Course:
+        refused = Refusals()
         if (cohort_id is None) == (beneficiary_id is None):
-            raise InvalidValue("cohort_id", "a course is for one cohort or for one person, not both nor neither")
+            refused.add("cohort_id", "a course is for one cohort or for one person, not both nor neither")
         low, high, default = STEP_HOURS[step]
         planned = hours(planned_hours if planned_hours is not None else default)
         if not low <= planned <= high:
-            raise InvalidValue("planned_hours", f"step {int(step)} plans between {low} and {high} hours")
+            refused.add("planned_hours", f"step {int(step)} plans between {low} and {high} hours")
         if support_french_hours is not None and step is not Step.TRADE_QUALIFICATION:
-            raise InvalidValue("support_french_hours", "only step 4 has French support hours")
+            refused.add("support_french_hours", "only step 4 has French support hours")
         if ends_on < starts_on:
-            raise InvalidValue("ends_on", "before starts_on")
+            refused.add("ends_on", "before starts_on")
+        refused.raise_any()
         return cls(
             id=course_id,
             step=step,

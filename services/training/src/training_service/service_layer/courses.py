@@ -16,7 +16,7 @@ from hopekit.identity.principal import Principal
 from training_service.adapters.attendance import CourseMark, MarkTotal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.course import Course, Session, session_hours, weekly_days
-from training_service.domain.errors import CourseConflict
+from training_service.domain.errors import CourseConflict, SessionExists
 from training_service.domain.ledger import HoursLedger, Mark, ledger
 from training_service.domain.vocabulary import SessionKind, Step
 from training_service.service_layer import access
@@ -118,7 +118,7 @@ async def add_sessions(
     try:
         await uow.courses.add_sessions(created)
     except IntegrityError as error:
-        raise CourseConflict("a session already starts at that time on one of these days") from error
+        raise SessionExists("a session already starts at that time on one of these days") from error
     uow.audit(principal, "create_sessions", "course", course.id, reason=str(len(created)))
     return created
 

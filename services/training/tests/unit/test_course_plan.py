@@ -1,0 +1,52 @@
+"""A course's plan is checked as a whole: a partner hears every refused value of its request at once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from training_service.domain.course import Course
+from training_service.domain.errors import InvalidValue
+from training_service.domain.vocabulary import Step
+
+
+def test_a_plan_with_several_faults_is_refused_with_all_of_them() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        Course.plan(
+            course_id=uuid.uuid4(),
+            step=Step.FRENCH_QUALIFICATION,
+            cohort_id=uuid.uuid4(),
+            beneficiary_id=uuid.uuid4(),
+            provider_org_id=uuid.uuid4(),
+            planned_hours=Decimal(2000),
+            support_french_hours=Decimal(20),
+            starts_on=date(2026, 3, 1),
+            ends_on=date(2026, 2, 1),
+        )
+
+    assert [field for field, _ in refused.value.refusals] == [
+        "cohort_id",
+        "planned_hours",
+        "support_french_hours",
+        "ends_on",
+    ]
+    assert refused.value.field == "cohort_id"
+
+
+def test_a_sound_plan_is_accepted() -> None:
+    course = Course.plan(
+        course_id=uuid.uuid4(),
+        step=Step.FRENCH_QUALIFICATION,
+        cohort_id=uuid.uuid4(),
+        beneficiary_id=None,
+        provider_org_id=uuid.uuid4(),
+        planned_hours=None,
+        support_french_hours=None,
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 9, 1),
+    )
+
+    assert course.planned_hours == Decimal(400)
