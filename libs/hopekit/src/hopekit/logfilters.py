@@ -15,14 +15,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# aiokafka's messages (client.py, conn.py) that mean "the broker cannot be reached", not "this request failed".
+# aiokafka's messages (client, producer sender, consumer coordinator) that mean "the broker cannot be reached", not
+# "this request failed"; compared in lower case.
 CONNECTION_TROUBLE = (
-    "Unable connect to node",
-    "Unable to update metadata",
-    "Unable to request metadata",
-    "Unable to connect to",
-    "Failed fetch messages from",
-    "Coordinator dead",
+    "unable connect to node",
+    "unable to update metadata",
+    "unable to request metadata",
+    "unable to connect to",
+    "failed fetch messages from",
+    "coordinator dead",
+    "group coordinator request failed",
+    "nodenotreadyerror",
 )
 
 _summary = logging.getLogger("hopekit.kafka")
@@ -58,7 +61,7 @@ class KafkaLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith("aiokafka"):
             return True
-        if record.levelno >= logging.WARNING and any(text in str(record.msg) for text in CONNECTION_TROUBLE):
+        if record.levelno >= logging.WARNING and any(text in str(record.msg).lower() for text in CONNECTION_TROUBLE):
             return self._connection_trouble(record)
         return self._rate_limited(record)
 

@@ -34,6 +34,8 @@ def test_an_outage_logs_one_warning_when_it_starts_and_one_with_the_count_when_i
         record = aiokafka_record("Unable connect to node with id %s: %s", 0, "refused")
         if attempt % 2:
             record = aiokafka_record("Unable to update metadata from %s", [0])
+        if attempt % 7 == 3:
+            record = aiokafka_record("Marking the coordinator dead (node %s)for group %s.", 0, "g", level=30)
         if kafka_filter.filter(record):
             passed.append(record)
 
@@ -60,12 +62,12 @@ def test_any_other_aiokafka_line_is_written_at_most_once_per_interval_with_a_cou
     written = []
     for _ in range(100):  # 100 lines over 20 s
         clock.now += 0.2
-        record = aiokafka_record("Got error produce response on topic-partition %s, retrying", "t-0", level=30)
+        record = aiokafka_record("Produce response on topic-partition %s: %s, retrying", "t-0", "NotLeader", level=30)
         if kafka_filter.filter(record):
             written.append(record.getMessage())
 
     assert len(written) == 2
-    assert written[0] == "Got error produce response on topic-partition t-0, retrying"
+    assert written[0] == "Produce response on topic-partition t-0: NotLeader, retrying"
     assert written[1].endswith("(49 like it not logged since the last one)")
 
 

@@ -172,3 +172,26 @@ async def test_a_relay_publishing_nothing_while_rows_wait_is_stalled_then_resume
     assert metrics.RELAY_STALLED.labels(SOURCE)._value.get() == 0
     resumed = [record for record in caplog.records if "resumed" in record.getMessage()]
     assert len(resumed) == 1
+
+
+async def test_a_standby_relay_is_not_stalled_while_another_one_publishes(database: Database) -> None:
+    standby = OutboxRelay(
+        database.engine,
+        kit.outbox,
+        FakeProducer(),
+        SOURCE,
+        wakeup=database.wakeup,
+        stall_after_s=0.05,  # type: ignore[arg-type]
+    )
+    active = OutboxRelay(database.engine, kit.outbox, FakeProducer(), SOURCE, wakeup=database.wakeup)  # type: ignore[arg-type]
+
+    for _ in range(4):
+        await publish(database, ThingHappened(thing_id=uuid.uuid4()), ThingHappened(thing_id=uuid.uuid4()))
+        await standby.measure_backlog()  # rows are waiting every time it looks...
+        await asyncio.sleep(0.06)
+        await active.publish_batch()  # ...but the oldest of them moves on each time
+        await publish(database, ThingHappened(thing_id=uuid.uuid4()))
+        await standby.measure_backlog()
+
+    assert standby.waiting > 0
+    assert readiness(standby) == "ok"

@@ -11,9 +11,10 @@ later rows wait, untouched, behind it for the next batch. Rows of distinct keys 
 
 Recovery: a producer that hit a fatal error (``hopekit.events.kafka.is_fatal``), whose sender died, or that
 failed three batches in a row is closed and replaced by a new one (a new producer id), with backoff, outside
-the batch's transaction. A watcher measures the waiting rows every second; rows waiting while nothing is
-published for ``stall_after_s`` is a stall: one WARNING when it starts, one when it ends, the
-``hope_outbox_relay_stalled`` gauge meanwhile, and ``/health/ready`` answers 503 with ``relay: stalled``.
+the batch's transaction. A watcher measures the waiting rows every second; the oldest waiting row staying
+unpublished for ``stall_after_s`` is a stall, whichever relay instance should publish it: one WARNING when
+it starts, one when it ends, the ``hope_outbox_relay_stalled`` gauge meanwhile, and ``/health/ready``
+answers 503 with ``relay: stalled``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class OutboxRelay:
         self._failed_batches = 0
         self._last_failure_log = 0.0
         self._last_progress = time.monotonic()
+        self._oldest_position: int | None = None
         self.published_total = 0
         self.waiting = 0
         self.stalled_since: float | None = None
@@ -139,8 +141,6 @@ class OutboxRelay:
         published = sum(1 for result in results if result is None)
         self.published_total += published
         failures = [result for result in results if result is not None and not isinstance(result, _Held)]
-        if published:
-            self._last_progress = time.monotonic()
         if failures:
             self._batch_failed(failures[0])
         else:
@@ -268,30 +268,35 @@ class OutboxRelay:
     async def measure_backlog(self) -> None:
         outbox = self._outbox
         async with self._engine.connect() as connection:
-            waiting, oldest = (
+            waiting, oldest_at, oldest_position = (
                 await connection.execute(
-                    select(func.count(), func.min(outbox.c.occurred_at)).where(outbox.c.published_at.is_(None))
+                    select(func.count(), func.min(outbox.c.occurred_at), func.min(outbox.c.position)).where(
+                        outbox.c.published_at.is_(None)
+                    )
                 )
             ).one()
         self.waiting = int(waiting)
-        age = max((datetime.now(UTC) - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+        age = max((datetime.now(UTC) - oldest_at).total_seconds(), 0.0) if oldest_at is not None else 0.0
         metrics.OUTBOX_WAITING.labels(self._source).set(self.waiting)
         metrics.OUTBOX_OLDEST_AGE.labels(self._source).set(age)
+        # Progress is the oldest waiting row moving on, whoever published it: on PostgreSQL a standby relay (the
+        # advisory lock held by another instance) is not stalled while the active one publishes.
+        if self.waiting == 0 or oldest_position != self._oldest_position:
+            self._last_progress = time.monotonic()
+        self._oldest_position = oldest_position
         self._judge_stall(age)
 
     def _judge_stall(self, oldest_age_s: float) -> None:
         now = time.monotonic()
-        if self.waiting == 0:
-            self._last_progress = now
         idle_for = now - self._last_progress
         if self.stalled_since is None and self.waiting and idle_for >= self._stall_after_s:
             self.stalled_since = self._last_progress
             metrics.RELAY_STALLED.labels(self._source).set(1)
             log.warning(
-                "outbox relay stalled: %d rows waiting, none published for %.0fs, oldest row %.0fs old",
+                "outbox relay stalled: %d rows waiting, the oldest (%.0fs old) not published for %.0fs",
                 self.waiting,
-                idle_for,
                 oldest_age_s,
+                idle_for,
                 extra={"waiting": self.waiting, "oldest_age_s": round(oldest_age_s, 1)},
             )
         elif self.stalled_since is not None and self._last_progress > self.stalled_since:
