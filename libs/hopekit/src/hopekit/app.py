@@ -18,10 +18,11 @@ from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.relay import notify_channel
+from hopekit.events.subscriptions import ConsumerSpec
 from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
 from hopekit.logs import configure_logging
-from hopekit.runtime import ConsumerSpec, EventRuntime
+from hopekit.runtime import EventRuntime
 from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
 

@@ -13,20 +13,15 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.errors import DuplicateBeneficiary
-from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.vocabulary import ConsentPurpose, Track
-from enrolment_service.events.outgoing import to_contract
 from enrolment_service.service_layer import access
+from enrolment_service.service_layer.publishing import publish
 from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import OrgKind, Principal
 
 
 def actor_of(principal: Principal) -> Actor:
     return Actor(subject=principal.subject, org_id=principal.org_id)
-
-
-def publish(uow: EnrolmentUnitOfWork, events: list[DomainEvent]) -> None:
-    uow.publish(*(to_contract(event) for event in events))
 
 
 async def register(uow: EnrolmentUnitOfWork, principal: Principal, identity: Identity, track: Track) -> Beneficiary:

@@ -11,7 +11,8 @@ from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.pathway import PrerequisitesRecord
 from enrolment_service.domain.vocabulary import PathwayAction, WithdrawalReason
 from enrolment_service.service_layer import access
-from enrolment_service.service_layer.beneficiaries import actor_of, load, publish
+from enrolment_service.service_layer.beneficiaries import actor_of, load
+from enrolment_service.service_layer.publishing import publish
 from hopekit.identity.principal import Principal
 
 

@@ -26,7 +26,6 @@ from training_service.domain.eligibility import Refusal, refusal
 from training_service.domain.errors import DomainError
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
-from training_service.events.outgoing import attendance_recorded
 
 
 @dataclass(frozen=True)
@@ -152,6 +151,25 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
         recording.people.add(item.beneficiary_id)
     await uow.attendance.write(rows, corrections)
     recording.applied += len(rows)
+
+
+def attendance_recorded(
+    course: Course, session: Session, sheet: Sequence[tuple[UUID, AttendanceStatus, Decimal]], at: datetime
+) -> contract.AttendanceRecorded:
+    return contract.AttendanceRecorded(
+        session_id=session.id,
+        course_id=course.id,
+        step=int(course.step),
+        cohort_id=course.cohort_id,
+        held_on=session.held_on,
+        session_hours=session.hours,
+        session_kind=session.kind.value,
+        entries=tuple(
+            contract.AttendanceEntry(beneficiary_id=person, status=status.value, hours_attended=attended)
+            for person, status, attended in sheet
+        ),
+        occurred_at=at,
+    )
 
 
 async def finish(uow: TrainingUnitOfWork, recording: Recording, threshold: Decimal) -> int:
