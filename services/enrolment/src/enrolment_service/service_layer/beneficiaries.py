@@ -59,9 +59,11 @@ async def read(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: U
 async def search(
     uow: EnrolmentUnitOfWork, principal: Principal, criteria: BeneficiaryFilter, limit: int
 ) -> tuple[list[Beneficiary], access.View]:
+    """A page of ``limit`` people and, when more follow, one more (which tells there is a next page and is
+    not returned, so not recorded as read)."""
     scoped = await access.list_scope(uow, principal, criteria)
-    found = await uow.beneficiaries.search(scoped, limit)
-    for beneficiary in found:
+    found = await uow.beneficiaries.search(scoped, limit + 1)
+    for beneficiary in found[:limit]:
         uow.audit(principal, "read", "beneficiary", beneficiary.id)
     return found, access.list_view(principal)
 
