@@ -18,6 +18,7 @@ from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
 from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.routing import asyncapi, docs, overview, proxy
+from gateway_service.routing.lane import install_fast_lane
 from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_service_client
 from gateway_service.service_layer.errors import Conflict, NotFound
@@ -75,7 +76,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     own_paths += [route.path for route in app.router.routes if isinstance(route, Route)]
     lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
-    app.fast_lane = lane
+    install_fast_lane(app, lane)
     kit_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager

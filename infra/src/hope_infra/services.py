@@ -13,7 +13,8 @@ class ServiceProcess:
     port: int
     package: str
     has_migrations: bool = True
-    # uvicorn's --http: the gateway relays whole answers and sends each head with its body (hopekit.api.coalescing).
+    # uvicorn's --http: the gateway relays whole answers and sends each head with its body
+    # (gateway_service.routing.coalescing).
     http_protocol: str | None = None
 
     @property
@@ -42,7 +43,10 @@ GATEWAY_PORT = 8000
 # The gateway first: the services fetch its signing keys.
 SERVICES: tuple[ServiceProcess, ...] = (
     ServiceProcess(
-        "gateway", GATEWAY_PORT, "gateway_service", http_protocol="hopekit.api.coalescing:CoalescingHttpProtocol"
+        "gateway",
+        GATEWAY_PORT,
+        "gateway_service",
+        http_protocol="gateway_service.routing.coalescing:CoalescingHttpProtocol",
     ),
     ServiceProcess("enrolment", 8101, "enrolment_service"),
     ServiceProcess("training", 8102, "training_service"),

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway_service.domain.identity import ApiClient, Organisation
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.api.schemas import RequestModel, text
-from hopekit.identity.principal import OrgKind, Role
 
 Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.:-]{0,63}$")]
 Siret = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from hopekit.api import health
 from hopekit.api.events import asyncapi_router
-from hopekit.api.lane import ServiceApp
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hopekit.api.problems import Describe, install_problem_handlers
 from hopekit.db.engine import make_engine
@@ -25,6 +26,21 @@ from hopekit.logs import configure_logging
 from hopekit.runtime import EventRuntime
 from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with the kit's middleware, kept so that a service can put something in front of FastAPI's own
+    layers with the same middleware around it: ``wrap_stack`` (set before the first request) receives the usual
+    stack and returns what serves every request (the gateway's fast lane, see ``gateway_service.routing.lane``)."""
+
+    def __init__(self, *, kit_middleware: Sequence[Middleware], **options: Any) -> None:
+        super().__init__(middleware=kit_middleware, **options)
+        self.kit_middleware = list(kit_middleware)
+        self.wrap_stack: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return stack if self.wrap_stack is None else self.wrap_stack(stack)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from enrolment_service.domain.errors import DuplicateBeneficiary
 from enrolment_service.domain.vocabulary import ConsentPurpose, Track
 from enrolment_service.service_layer import access
 from enrolment_service.service_layer.publishing import publish
+from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import Forbidden, NotFound
-from hopekit.identity.principal import OrgKind, Principal
+from hopekit.identity.principal import Principal
 
 
 def actor_of(principal: Principal) -> Actor:
