@@ -24,7 +24,7 @@ async def transition(
     *,
     reason_code: str | None = None,
     withdrawal_reason: WithdrawalReason | None = None,
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     """The actions that need nothing but a reason: starts, completion, hold, resume, withdrawal."""
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, action)
@@ -52,7 +52,7 @@ async def transition(
 
 async def validate_prerequisites(
     uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: UUID, record: PrerequisitesRecord
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, PathwayAction.VALIDATE_PREREQUISITES)
     events = beneficiary.pathway.validate_prerequisites(record, actor_of(principal), datetime.now(UTC))
@@ -61,7 +61,7 @@ async def validate_prerequisites(
 
 async def choose_sector(
     uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: UUID, sector_code: str
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, PathwayAction.CHOOSE_SECTOR)
     events = beneficiary.pathway.choose_sector(sector_code, actor_of(principal), datetime.now(UTC))
@@ -74,8 +74,9 @@ async def _save(
     beneficiary: Beneficiary,
     events: list[DomainEvent],
     action: PathwayAction,
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
+    """Stored, published and audited; with the view of the person the caller is given in the answer."""
     await uow.beneficiaries.save(beneficiary)
     publish(uow, events)
     uow.audit(principal, action.value, "beneficiary", beneficiary.id)
-    return beneficiary
+    return beneficiary, await access.view_of(uow, principal, beneficiary)
