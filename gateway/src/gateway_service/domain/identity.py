@@ -13,7 +13,10 @@ _SIRET = re.compile(r"^\d{14}$")
 
 
 class IdentityError(Exception):
+    """An organisation or client that cannot be registered as described; answered 422 (its category)."""
+
     code = "identity"
+    category = "unprocessable"
 
 
 class InvalidSiret(IdentityError):

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 from hopekit.api import health
 from hopekit.api.events import asyncapi_router
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
-from hopekit.api.problems import Describe, install_problem_handlers
+from hopekit.api.problems import install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.relay import notify_channel
@@ -51,8 +51,8 @@ class ServiceDefinition:
     kit_tables: KitTables
     uow_class: Callable[[Database], UnitOfWork]
     routers: Sequence[APIRouter]
-    domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
-    describe_error: Describe | None = None
+    # Error base classes (with a ``category``) raised outside the request transaction's routes (the gateway's).
+    error_types: Sequence[type[Exception]] = ()
     consumers: Sequence[ConsumerSpec] = ()
     large_body_paths: Mapping[str, int] = field(default_factory=dict)
     version: str = "1.0.0"
@@ -119,7 +119,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
         docs_url="/docs",
         redoc_url=None,
     )
-    install_problem_handlers(app, definition.domain_errors, definition.describe_error)
+    install_problem_handlers(app, definition.error_types)
     app.include_router(health.router)
     if definition.event_document:
         consumed = [event_type for spec in definition.consumers for event_type in spec.handlers]

@@ -168,3 +168,9 @@ def test_track_must_match(pathway_in: PathwayIn) -> None:
         a_cohort().add_member(pathway, AT)
     individual = a_cohort(track=Track.INDIVIDUAL)
     assert len(individual.add_member(pathway, AT)) == 1
+
+
+def test_an_unknown_region_is_refused_without_repeating_the_code_sent() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        a_cohort(region="Île-de-France")
+    assert "Île" not in refused.value.detail

@@ -90,7 +90,8 @@ class UnknownSector(DomainError):
     category = "unprocessable"
 
     def __init__(self, sector_code: str, known: tuple[str, ...]) -> None:
-        super().__init__(f"unknown sector {sector_code!r}; known sectors: {', '.join(known)}")
+        # The code the caller sent is not repeated: problem documents never echo input.
+        super().__init__(f"unknown sector; known sectors: {', '.join(known)}")
         self.sector_code = sector_code
         self.known = known
 
