@@ -21,9 +21,9 @@ from benchmarks.environment import BenchEnvironment
 from benchmarks.processes import peak_rss_mb, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from benchmarks.tails import quantile
+from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
 from hopekit.db.migrations import upgrade
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
 
 RATE = 50

@@ -35,11 +35,11 @@ from benchmarks.report import Report
 from benchmarks.tails import quantile, quantile_difference
 from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
 from gateway_service.settings import DEFAULT_RATE_LIMITS, GatewaySettings
+from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
 from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import TokenVerifier, mint_token
 
 REPOSITORY = Path(__file__).resolve().parents[1]

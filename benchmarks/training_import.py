@@ -36,12 +36,12 @@ from benchmarks.environment import BenchEnvironment
 from benchmarks.processes import cpu_seconds, current_rss_mb, peak_rss_mb, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from hope_contracts import EventContract, enrolment
+from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
 from hopekit.events.kafka import make_producer
 from hopekit.events.outbox import outbox_row
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
 
 TRAINING_ROOT = Path(__file__).resolve().parents[1] / "services" / "training"

@@ -15,12 +15,12 @@ from sqlalchemy.engine import make_url
 from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.domain.scopes import vocabulary
-from gateway_service.service_layer.errors import Conflict
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin
 from gateway_service.settings import GatewaySettings
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
+from hopekit.errors import Conflict
 from hopekit.uow import Database
 
 app = typer.Typer(help="HOPE gateway administration.", no_args_is_help=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from hopekit.api.coalescing import CoalescingHttpProtocol
+from gateway_service.routing.coalescing import CoalescingHttpProtocol
 
 # The lifespan state's key for the bounds.
 HEAD_LIMITS_STATE = "gateway.head_limits"

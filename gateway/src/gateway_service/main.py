@@ -16,35 +16,16 @@ from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.api import admin, oauth
 from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
-from gateway_service.domain.scopes import ScopeOutsideVocabulary
 from gateway_service.http_protocol import HEAD_LIMITS_STATE, HeadLimits
 from gateway_service.routing import asyncapi, docs, overview, proxy, redirects
+from gateway_service.routing.lane import install_fast_lane
 from gateway_service.routing.limits import make_counter, make_rate_limiter
 from gateway_service.routing.upstreams import make_service_client
-from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
 from gateway_service.service_layer.verification import RevocationAwareVerifier
 from gateway_service.settings import GatewaySettings
 from hopekit.app import ServiceDefinition, build_service_app
-
-DOMAIN_ERRORS: dict[type[Exception], int] = {
-    NotFound: 404,
-    Conflict: 409,
-    IdentityError: 422,
-    DenialStoreUnavailable: 503,
-}
-
-
-def describe(error: Exception) -> dict[str, Any]:
-    if isinstance(error, ScopeOutsideVocabulary):
-        unknown = [
-            {"location": "body", "field": "scopes", "pointer": "/scopes", "type": "unknown_scope", "message": scope}
-            for scope in error.unknown
-        ]
-        return {"errors": unknown, "known_scopes": error.vocabulary}
-    return {}
-
 
 # The training service's /v1/attendance-imports, as callers reach it.
 IMPORT_PATH = "/api/training/v1/attendance-imports"
@@ -63,8 +44,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             kit_tables=kit,
             uow_class=GatewayUnitOfWork,
             routers=ROUTERS,
-            domain_errors=DOMAIN_ERRORS,
-            describe_error=describe,
+            # Outside the kit's request transaction, these are answered by their category.
+            error_types=[IdentityError, DenialStoreUnavailable],
             # The gateway sends and receives no events; its /asyncapi is the services' documents merged.
             event_document=False,
             large_body_paths={IMPORT_PATH: settings.import_max_bytes},
@@ -80,7 +61,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     own_paths += [route.path for route in app.router.routes if isinstance(route, Route)]
     lane, catch_all = proxy.proxy_routes(settings.upstreams, own_paths)
     app.router.routes.append(catch_all)
-    app.fast_lane = lane
+    install_fast_lane(app, lane)
     redirects.install(app.router)
     kit_lifespan = app.router.lifespan_context
 

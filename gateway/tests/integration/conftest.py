@@ -30,11 +30,11 @@ from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app as create_gateway
 from gateway_service.service_layer.keys import decrypt_key
 from gateway_service.settings import GatewaySettings
+from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
 from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import SigningKey
-from hopekit.identity.principal import OrgKind, Role
 from training_service.main import create_app as create_training
 from training_service.settings import TrainingSettings
 

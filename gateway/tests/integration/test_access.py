@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Platform, Registration
 

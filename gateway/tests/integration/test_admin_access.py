@@ -7,7 +7,7 @@ import pytest
 from starlette.routing import Route
 
 from gateway_service.api import admin
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Credentials, Platform
 

@@ -12,7 +12,7 @@ import redis.asyncio
 
 from gateway_service.main import create_app
 from gateway_service.settings import GatewaySettings
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import running
 
 from .conftest import Platform

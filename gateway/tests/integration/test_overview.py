@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gateway_service.main import create_app
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import running
 
 from .conftest import STUB_SEEN, Credentials, Platform, Registration

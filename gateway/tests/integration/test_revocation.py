@@ -15,8 +15,8 @@ import pytest
 import redis.asyncio
 
 from gateway_service.main import create_app
+from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import running
 
 from .conftest import Credentials, Platform

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Platform
 

@@ -6,7 +6,7 @@ import httpx
 import jwt
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Platform
 

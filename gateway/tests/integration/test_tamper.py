@@ -15,8 +15,8 @@ from typing import Any
 import jwt
 import pytest
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import mint_token
 
 from .conftest import ISSUER, Platform

@@ -14,7 +14,7 @@ from asgi_lifespan import LifespanManager
 
 from gateway_service.main import create_app
 from gateway_service.settings import GatewaySettings
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Platform
 

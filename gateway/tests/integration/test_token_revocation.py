@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Credentials, Platform
 

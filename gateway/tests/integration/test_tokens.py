@@ -7,7 +7,7 @@ import base64
 import jwt
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import ISSUER, Credentials, Platform
 

@@ -8,8 +8,8 @@ from gateway_service.adapters.signing_keys import StoredKey
 from gateway_service.domain.identity import ApiClient, InvalidSiret, Organisation, UnknownScopes, valid_siret
 from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
 from gateway_service.service_layer.keys import decrypt_key, encrypt_key
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 
 
 def test_siret_check_digit() -> None:

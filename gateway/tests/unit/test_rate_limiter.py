@@ -1,7 +1,8 @@
 import uuid
 
 from gateway_service.routing.limits import MemoryCounter, RateLimiter
-from hopekit.identity.principal import OrgKind, Principal, Role
+from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.identity.principal import Principal
 
 
 def _principal(*roles: Role) -> Principal:

@@ -20,8 +20,9 @@ from gateway_service.domain.revocation import (
 )
 from gateway_service.service_layer.revocations import Revocations
 from gateway_service.service_layer.verification import RevocationAwareVerifier
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import generate_signing_key
-from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.identity.principal import Principal
 from hopekit.identity.tokens import InvalidToken, mint_token
 
 # The fake store below writes nowhere a unit of work would reach.

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway_service.adapters.tables import api_clients, organisations
 from gateway_service.domain.identity import ApiClient
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 
 def _client(row: Any) -> ApiClient:

@@ -15,6 +15,7 @@ from gateway_service.domain.revocation import TokenDenial
 
 class DenialStoreUnavailable(Exception):
     code = "denial_store_unavailable"
+    category = "unavailable"
 
 
 class DenialStore(Protocol):

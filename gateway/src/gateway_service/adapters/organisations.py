@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway_service.adapters.tables import organisations
 from gateway_service.domain.identity import Organisation
-from hopekit.identity.principal import OrgKind
+from hope_contracts.vocabulary import OrgKind
 
 
 def _organisation(row: Any) -> Organisation:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
-from gateway_service.api.dependencies import key_ring, known_scopes, operator_admin, revocations, unit_of_work
+from gateway_service.api.dependencies import key_ring, known_scopes, operator_admin, revocations
 from gateway_service.api.schemas import (
     ClientChange,
     ClientCredentials,
@@ -23,9 +23,11 @@ from gateway_service.service_layer import organisations
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.transaction import service_router, unit_of_work
 from hopekit.identity.principal import Principal
 
-router = APIRouter(prefix="/admin/v1", tags=["admin"])
+# Every route runs in the request's transaction (the kit commits after the answer is built, before it is sent).
+router = service_router(prefix="/admin/v1", tags=["admin"])
 
 Admin = Annotated[Principal, Depends(operator_admin)]
 UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
@@ -39,10 +41,8 @@ def _credentials(issued: organisations.IssuedCredentials) -> ClientCredentials:
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationView)
 async def create_organisation(body: NewOrganisation, principal: Admin, uow: UoW) -> OrganisationView:
-    async with uow:
-        organisation = await organisations.create_organisation(uow, body.name, body.org_kind, body.siret)
-        uow.audit(principal, "create", "organisation", organisation.id)
-        await uow.commit()
+    organisation = await organisations.create_organisation(uow, body.name, body.org_kind, body.siret)
+    uow.audit(principal, "create", "organisation", organisation.id)
     return OrganisationView.of(organisation)
 
 
@@ -54,16 +54,14 @@ async def list_organisations(
     cursor: str | None = None,
 ) -> Page[OrganisationView]:
     after = after_id(cursor)
-    async with uow:
-        found = await uow.organisations.list(after, limit + 1)
+    found = await uow.organisations.list(after, limit + 1)
     page = found[:limit]
     return Page(items=[OrganisationView.of(o) for o in page], next_cursor=next_cursor(found, limit))
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationView)
 async def get_organisation(org_id: UUID, principal: Admin, uow: UoW) -> OrganisationView:
-    async with uow:
-        return OrganisationView.of(await organisations.get_organisation(uow, org_id))
+    return OrganisationView.of(await organisations.get_organisation(uow, org_id))
 
 
 @router.patch("/organisations/{org_id}", response_model=OrganisationView)
@@ -72,10 +70,8 @@ async def change_organisation(
 ) -> OrganisationView:
     """Deactivating an organisation stops its clients from getting tokens and denies the ones they hold. The
     caller's own organisation, or the one holding the operator's last admin clients, cannot be deactivated (409)."""
-    async with uow:
-        organisation = await organisations.set_active(uow, org_id, body.active, denials, principal.org_id)
-        uow.audit(principal, "activate" if body.active else "deactivate", "organisation", org_id)
-        await uow.commit()
+    organisation = await organisations.set_active(uow, org_id, body.active, denials, principal.org_id)
+    uow.audit(principal, "activate" if body.active else "deactivate", "organisation", org_id)
     return OrganisationView.of(organisation)
 
 
@@ -84,25 +80,21 @@ async def create_client(
     org_id: UUID, body: NewClient, principal: Admin, uow: UoW, scopes: Vocabulary
 ) -> ClientCredentials:
     """``scopes`` are ``<service>:read`` and ``<service>:write``; anything else is refused."""
-    async with uow:
-        issued = await organisations.create_client(uow, org_id, body.name, body.roles, body.scopes, scopes)
-        uow.audit(principal, "create", "api_client", issued.client.client_id)
-        await uow.commit()
+    issued = await organisations.create_client(uow, org_id, body.name, body.roles, body.scopes, scopes)
+    uow.audit(principal, "create", "api_client", issued.client.client_id)
     return _credentials(issued)
 
 
 @router.get("/organisations/{org_id}/clients", response_model=Page[ClientView])
 async def list_clients(org_id: UUID, principal: Admin, uow: UoW) -> Page[ClientView]:
-    async with uow:
-        await organisations.get_organisation(uow, org_id)
-        clients = await uow.clients.of_organisation(org_id)
+    await organisations.get_organisation(uow, org_id)
+    clients = await uow.clients.of_organisation(org_id)
     return Page(items=[ClientView.of(c) for c in clients])
 
 
 @router.get("/clients/{client_id}", response_model=ClientView)
 async def get_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
-    async with uow:
-        return ClientView.of(await organisations.get_client(uow, client_id))
+    return ClientView.of(await organisations.get_client(uow, client_id))
 
 
 @router.patch("/clients/{client_id}", response_model=ClientView)
@@ -110,32 +102,24 @@ async def change_client(
     client_id: str, body: ClientChange, principal: Admin, uow: UoW, denials: Denials, scopes: Vocabulary
 ) -> ClientView:
     """New roles or scopes; tokens issued with the old ones are refused from now on."""
-    async with uow:
-        client = await organisations.change_client(
-            uow, client_id, denials, scopes, roles=body.roles, scopes=body.scopes
-        )
-        uow.audit(principal, "change", "api_client", client_id)
-        await uow.commit()
+    client = await organisations.change_client(uow, client_id, denials, scopes, roles=body.roles, scopes=body.scopes)
+    uow.audit(principal, "change", "api_client", client_id)
     return ClientView.of(client)
 
 
 @router.post("/clients/{client_id}/rotate-secret", response_model=ClientCredentials)
 async def rotate_secret(client_id: str, principal: Admin, uow: UoW, denials: Denials) -> ClientCredentials:
     """A new secret; the old one, and every token issued with it, stop working at once."""
-    async with uow:
-        issued = await organisations.rotate_secret(uow, client_id, denials)
-        uow.audit(principal, "rotate_secret", "api_client", client_id)
-        await uow.commit()
+    issued = await organisations.rotate_secret(uow, client_id, denials)
+    uow.audit(principal, "rotate_secret", "api_client", client_id)
     return _credentials(issued)
 
 
 @router.post("/clients/{client_id}/revoke", response_model=ClientView)
 async def revoke_client(client_id: str, principal: Admin, uow: UoW, denials: Denials) -> ClientView:
     """The client gets no more tokens, and the ones it holds are refused at once."""
-    async with uow:
-        client = await organisations.revoke_client(uow, client_id, denials)
-        uow.audit(principal, "revoke", "api_client", client_id)
-        await uow.commit()
+    client = await organisations.revoke_client(uow, client_id, denials)
+    uow.audit(principal, "revoke", "api_client", client_id)
     return ClientView.of(client)
 
 
@@ -145,7 +129,5 @@ async def rotate_signing_key(
 ) -> SigningKeyRotated:
     """A new signing key; the previous one stays in the JWKS until the tokens it signed have expired."""
     kid = await keys.rotate()
-    async with uow:
-        uow.audit(principal, "rotate", "signing_key", kid)
-        await uow.commit()
+    uow.audit(principal, "rotate", "signing_key", kid)
     return SigningKeyRotated(kid=kid)

@@ -8,8 +8,8 @@ from gateway_service.domain.scopes import vocabulary
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
 from gateway_service.settings import GatewaySettings
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.api.security import requires
-from hopekit.identity.principal import OrgKind, Role
 
 
 def unit_of_work(request: Request) -> GatewayUnitOfWork:

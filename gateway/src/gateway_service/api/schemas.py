@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
 from gateway_service.domain.identity import ApiClient, Organisation
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.api.schemas import RequestModel
-from hopekit.identity.principal import OrgKind, Role
 
 Scope = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.:-]{0,63}$")]
 

@@ -7,13 +7,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 _SIRET = re.compile(r"^\d{14}$")
 
 
 class IdentityError(Exception):
+    """An organisation or client that cannot be registered as described; answered 422 (its category)."""
+
     code = "identity"
+    category = "unprocessable"
 
 
 class InvalidSiret(IdentityError):

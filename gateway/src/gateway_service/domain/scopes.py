@@ -22,6 +22,13 @@ class ScopeOutsideVocabulary(IdentityError):
         self.vocabulary = sorted(vocabulary)
         super().__init__(f"unknown scopes: {', '.join(self.unknown)}")
 
+    def details(self) -> dict[str, object]:
+        unknown = [
+            {"location": "body", "field": "scopes", "pointer": "/scopes", "type": "unknown_scope", "message": scope}
+            for scope in self.unknown
+        ]
+        return {"errors": unknown, "known_scopes": self.vocabulary}
+
 
 def read_scope(service: str) -> str:
     return f"{service}:read"

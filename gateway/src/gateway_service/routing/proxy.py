@@ -143,9 +143,9 @@ class _CallerBody:
 
 
 class ProxyLane:
-    """The kit's fast lane for /api/<service>/v1/... of the services no path of the gateway's own could match:
-    straight to the proxy, past FastAPI's own layers (see :mod:`hopekit.api.lane`). Other requests, and methods
-    the proxy does not take, go the usual way."""
+    """The fast lane for /api/<service>/v1/... of the services no path of the gateway's own could match:
+    straight to the proxy, past FastAPI's own layers (see :mod:`gateway_service.routing.lane`). Other requests,
+    and methods the proxy does not take, go the usual way."""
 
     def __init__(self, proxy: Proxy, services: frozenset[str]) -> None:
         self.proxy = proxy

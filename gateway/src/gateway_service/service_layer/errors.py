@@ -1,12 +1,5 @@
-"""Errors the use cases raise; the API maps them to problem documents."""
-
-
-class NotFound(Exception):
-    code = "not_found"
-
-
-class Conflict(Exception):
-    code = "conflict"
+"""The token endpoint's own refusals (OAuth2 error documents, not problems). The use cases' not found and
+conflict are the kit's (hopekit.errors)."""
 
 
 class TokenRefused(Exception):

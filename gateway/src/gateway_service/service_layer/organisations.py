@@ -16,9 +16,9 @@ from gateway_service.domain.identity import ApiClient, Organisation
 from gateway_service.domain.revocation import client_holder, organisation_holder
 from gateway_service.domain.scopes import ensure_known
 from gateway_service.service_layer.credentials import hash_secret, new_client_id, new_secret
-from gateway_service.service_layer.errors import Conflict, NotFound
 from gateway_service.service_layer.revocations import Revocations
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)

@@ -5,29 +5,46 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from hopekit.api import health
 from hopekit.api.events import asyncapi_router
-from hopekit.api.lane import ServiceApp
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hopekit.api.openapi import install_truthful_openapi
-from hopekit.api.problems import Describe, install_problem_handlers
+from hopekit.api.problems import install_problem_handlers
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.relay import notify_channel
+from hopekit.events.subscriptions import ConsumerSpec
 from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
 from hopekit.logs import configure_logging
 from hopekit.metrics import MetricsMiddleware
 from hopekit.metrics import router as metrics_router
-from hopekit.runtime import ConsumerSpec, EventRuntime
+from hopekit.runtime import EventRuntime
 from hopekit.settings import ServiceSettings
 from hopekit.tracing import configure_tracing
 from hopekit.uow import Database, UnitOfWork
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with the kit's middleware, kept so that a service can put something in front of FastAPI's own
+    layers with the same middleware around it: ``wrap_stack`` (set before the first request) receives the usual
+    stack and returns what serves every request (the gateway's fast lane, see ``gateway_service.routing.lane``)."""
+
+    def __init__(self, *, kit_middleware: Sequence[Middleware], **options: Any) -> None:
+        super().__init__(middleware=kit_middleware, **options)
+        self.kit_middleware = list(kit_middleware)
+        self.wrap_stack: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return stack if self.wrap_stack is None else self.wrap_stack(stack)
 
 
 @dataclass(frozen=True)
@@ -38,8 +55,8 @@ class ServiceDefinition:
     kit_tables: KitTables
     uow_class: Callable[[Database], UnitOfWork]
     routers: Sequence[APIRouter]
-    domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
-    describe_error: Describe | None = None
+    # Error base classes (with a ``category``) raised outside the request transaction's routes (the gateway's).
+    error_types: Sequence[type[Exception]] = ()
     consumers: Sequence[ConsumerSpec] = ()
     large_body_paths: Mapping[str, int] = field(default_factory=dict)
     version: str = "1.0.0"
@@ -108,7 +125,7 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
         docs_url="/docs",
         redoc_url=None,
     )
-    install_problem_handlers(app, definition.domain_errors, definition.describe_error)
+    install_problem_handlers(app, definition.error_types)
     install_truthful_openapi(app)
     app.include_router(health.router)
     app.include_router(metrics_router)

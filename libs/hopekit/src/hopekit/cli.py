@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import ensure_dev_keys
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import mint_token
 
 app = typer.Typer(help="HOPE platform development commands.", no_args_is_help=True)

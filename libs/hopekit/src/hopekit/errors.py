@@ -28,6 +28,8 @@ CATEGORIES: dict[str, Category] = {
     "conflict": Category(409),
     "invalid": Category(400),
     "unprocessable": Category(422),
+    # A dependency the change needs is down: nothing was changed, retrying later may work.
+    "unavailable": Category(503),
 }
 
 
@@ -70,3 +72,8 @@ class NotFound(ServiceError):
 class Forbidden(ServiceError):
     category = "forbidden"
     code = "forbidden"
+
+
+class Conflict(ServiceError):
+    category = "conflict"
+    code = "conflict"

@@ -5,27 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from hopekit.events.consumer import EventConsumer, Handler
+from hopekit.events.consumer import EventConsumer
 from hopekit.events.kafka import RenewingProducer, make_producer
 from hopekit.events.relay import OutboxRelay
+from hopekit.events.subscriptions import ConsumerSpec
 from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ConsumerSpec:
-    """One consumer group of a service: ``<service>.<name>`` reading ``topics``."""
-
-    name: str
-    topics: Sequence[str]
-    handlers: Mapping[str, Handler[Any]]
 
 
 @dataclass

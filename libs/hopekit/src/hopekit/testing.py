@@ -16,8 +16,8 @@ import uvloop
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import SigningKey, generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import mint_token
 from hopekit.settings import ServiceSettings
 

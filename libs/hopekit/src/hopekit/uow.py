@@ -18,10 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
+from hopekit.events.context import current_event
 from hopekit.events.ordering import assign_sequences
 from hopekit.events.outbox import outbox_row
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var
+
+# The audit log's organisation for what the platform does by itself (acting on another service's event).
+PLATFORM_ORG = uuid.UUID(int=0)
 
 
 @dataclass
@@ -76,16 +80,38 @@ class UnitOfWork:
         object_id: uuid.UUID | str,
         reason: str | None = None,
     ) -> None:
+        self._audit_row(
+            principal.subject, principal.org_id, request_id_var.get(), action, object_type, object_id, reason
+        )
+
+    def audit_event(self, action: str, object_type: str, object_id: uuid.UUID | str, reason: str | None = None) -> None:
+        """The audit row of a change made on an incoming event rather than a request: the actor is the event's
+        source, on behalf of no organisation (``PLATFORM_ORG``), and the event's id stands for the request id."""
+        event = current_event.get()
+        actor = f"event:{event.source}"[:160] if event is not None else "event"
+        event_id = event.id if event is not None else None
+        self._audit_row(actor, PLATFORM_ORG, event_id, action, object_type, object_id, reason)
+
+    def _audit_row(
+        self,
+        actor: str,
+        actor_org_id: uuid.UUID,
+        request_id: str | None,
+        action: str,
+        object_type: str,
+        object_id: uuid.UUID | str,
+        reason: str | None,
+    ) -> None:
         self._audit_rows.append(
             {
                 "id": uuid.uuid4(),
                 "at": datetime.now(UTC),
-                "actor": principal.subject,
-                "actor_org_id": principal.org_id,
+                "actor": actor,
+                "actor_org_id": actor_org_id,
                 "action": action,
                 "object_type": object_type,
                 "object_id": str(object_id),
-                "request_id": request_id_var.get(),
+                "request_id": request_id,
                 "reason": reason,
             }
         )

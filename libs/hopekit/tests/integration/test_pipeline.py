@@ -19,10 +19,10 @@ from hope_infra.kafka import ensure_topics
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.events import cloudevent
-from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.consumer import EventConsumer
 from hopekit.events.kafka import DLQ_TOPIC, make_producer
 from hopekit.events.relay import OutboxRelay
+from hopekit.events.subscriptions import ConsumerSpec, on
 from hopekit.uow import Database, UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -89,8 +89,7 @@ async def record_things(database: Database, count: int) -> list[uuid.UUID]:
     return ids
 
 
-async def apply_thing(uow: UnitOfWork, event: ReceivedEvent) -> None:
-    thing = ThingHappened.model_validate(event.data)
+async def apply_thing(uow: UnitOfWork, thing: ThingHappened) -> None:
     existing = await uow.connection.scalar(select(applied.c.times).where(applied.c.thing_id == str(thing.thing_id)))
     if existing is None:
         await uow.connection.execute(insert(applied).values(thing_id=str(thing.thing_id), times=1))
@@ -100,7 +99,7 @@ async def apply_thing(uow: UnitOfWork, event: ReceivedEvent) -> None:
         )
 
 
-async def always_fail(uow: UnitOfWork, event: ReceivedEvent) -> None:
+async def always_fail(uow: UnitOfWork, event: FailingThing) -> None:
     raise RuntimeError("this handler cannot cope")
 
 
@@ -110,7 +109,7 @@ def consumer_for(database: Database, kafka_bootstrap: str, producer: AIOKafkaPro
         topics=[TOPIC],
         bootstrap=kafka_bootstrap,
         uow_factory=lambda: UnitOfWork(database),
-        handlers={ThingHappened.event_type: apply_thing, FailingThing.event_type: always_fail},
+        handlers=ConsumerSpec("things", [on(ThingHappened, apply_thing), on(FailingThing, always_fail)]).handlers,
         dlq_producer=producer,
         max_attempts=3,
         backoff_s=0.01,

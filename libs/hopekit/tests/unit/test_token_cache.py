@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import FileKeySet, SigningKey, generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import InvalidToken, TokenVerifier, mint_token
 
 ISSUER = "https://gateway.test"

@@ -14,8 +14,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import FileKeySet, generate_signing_key
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.identity.tokens import MAX_TOKEN_LIFETIME_S, InvalidToken, TokenVerifier, mint_token
 
 ISSUER = "https://gateway.test"

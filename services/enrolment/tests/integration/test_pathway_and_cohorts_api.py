@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from enrolment_service.adapters.tables import kit
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 
 pytestmark = pytest.mark.integration

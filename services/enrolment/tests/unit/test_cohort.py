@@ -175,3 +175,9 @@ def test_creation_reports_every_refused_value_at_once() -> None:
         a_cohort(name="  ", capacity=0, region="99")
 
     assert [field for field, _ in refused.value.refusals] == ["name", "capacity", "region"]
+
+
+def test_an_unknown_region_is_refused_without_repeating_the_code_sent() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        a_cohort(region="Île-de-France")
+    assert "Île" not in refused.value.detail

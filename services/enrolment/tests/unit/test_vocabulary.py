@@ -51,3 +51,10 @@ def test_the_18_regions() -> None:
     assert len(REGIONS) == 18
     assert REGIONS["11"] == "Île-de-France"
     assert REGIONS["06"] == "Mayotte"
+
+
+def test_an_unknown_sector_names_the_known_ones_without_repeating_the_code_sent() -> None:
+    with pytest.raises(UnknownSector) as refused:
+        sector("astronaut-<script>")
+    assert "astronaut" not in refused.value.detail
+    assert "logistics" in refused.value.detail

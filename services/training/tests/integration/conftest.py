@@ -17,11 +17,12 @@ from hope_infra.testing import migrated_database
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.subscriptions import process
 from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
 from training_service.adapters.tables import kit
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.events.incoming import HANDLERS
+from training_service.events.incoming import CONSUMERS
 from training_service.main import create_app
 from training_service.settings import TrainingSettings
 
@@ -95,9 +96,4 @@ def received(contract: EventContract, event_id: str | None = None) -> ReceivedEv
 
 async def deliver(database: Database, event: ReceivedEvent) -> bool:
     """What the consumer does with one record: inbox check and handler in one transaction."""
-    async with TrainingUnitOfWork(database) as uow:
-        if not await uow.mark_processed(CONSUMER, event.source, event.id, event.type):
-            return False
-        await HANDLERS[event.type](uow, event)
-        await uow.commit()
-    return True
+    return await process(CONSUMER, TrainingUnitOfWork(database), CONSUMERS[0].handlers[event.type], event)

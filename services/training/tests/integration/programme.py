@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hope_contracts import enrolment
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from training_service.adapters.tables import kit

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hopekit.identity.principal import Role
+from hope_contracts.vocabulary import Role
 
 from .programme import ATTESTED, OTHER_SCHOOL, RECORDED, SCHOOL, Programme, assert_problem, days_ago, outbox
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 from training_service.main import create_app
 

@@ -185,3 +185,31 @@ async def test_enrolment_events_from_kafka_reach_the_projection_once(
             select(func.count()).select_from(inbox).where(inbox.c.event_id == str(event_id))
         )
     assert count == 1
+
+
+async def test_erasure_and_withdrawal_on_an_event_leave_an_audit_row_naming_the_event(database: Database) -> None:
+    person = uuid.uuid4()
+    await deliver(
+        database, received(enrolment.StepStarted(beneficiary_id=person, step=1, track="individual", occurred_at=NOW))
+    )
+    withdrawn = received(
+        enrolment.BeneficiaryWithdrawn(
+            beneficiary_id=person, reason="moved_away", from_status="prerequisites", occurred_at=NOW
+        )
+    )
+    erased = received(enrolment.BeneficiaryErased(beneficiary_id=person, occurred_at=NOW))
+    await deliver(database, withdrawn)
+    await deliver(database, erased)
+    audit = tables.kit.audit
+    async with database.engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                select(audit.c.action, audit.c.actor, audit.c.request_id, audit.c.object_type)
+                .where(audit.c.object_id == str(person))
+                .order_by(audit.c.at)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("withdraw", "event:/hope/enrolment", withdrawn.id, "beneficiary"),
+        ("erase", "event:/hope/enrolment", erased.id, "beneficiary"),
+    ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hopekit.identity.principal import OrgKind, Role
+from hope_contracts.vocabulary import OrgKind, Role
 
 from .programme import ATTESTED, AWARDED, Programme, assert_problem, days_ago, outbox
 

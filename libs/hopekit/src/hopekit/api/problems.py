@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hopekit.errors import category_of, details_of
+from hopekit.errors import ServiceError, category_of, details_of
 from hopekit.logs import request_id_var
 
 log = logging.getLogger(__name__)
@@ -165,15 +165,10 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     return cleaned
 
 
-Describe = Callable[[Exception], Mapping[str, Any]]
-
-
-def install_problem_handlers(
-    app: FastAPI,
-    domain_errors: Mapping[type[Exception], int] | None = None,
-    describe: Describe | None = None,
-) -> None:
-    """``domain_errors`` maps a service's error classes to statuses; ``describe`` adds their details."""
+def install_problem_handlers(app: FastAPI, error_types: Sequence[type[Exception]] = ()) -> None:
+    """Problem documents for everything. Errors that name their category (:mod:`hopekit.errors`) are answered by
+    it: the kit's own ``ServiceError`` and, for routes outside the request transaction (which converts them
+    itself), the ``error_types`` a service lists (its error base classes)."""
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -208,17 +203,11 @@ def install_problem_handlers(
             exc.status_code, slug, phrase, detail, instance=public_path(request.scope), headers=exc.headers
         )
 
-    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
-        status = next(code for kind, code in (domain_errors or {}).items() if isinstance(exc, kind))
-        extensions = describe(exc) if describe is not None else {}
-        return problem_response(
-            status,
-            str(getattr(exc, "code", "domain-rule")).replace("_", "-"),
-            getattr(exc, "title", None) or HTTPStatus(status).phrase,
-            getattr(exc, "detail", None) or str(exc),
-            instance=public_path(request.scope),
-            extensions=extensions,
-        )
+    async def on_categorised(request: Request, exc: Exception) -> JSONResponse:
+        problem = categorised_problem(exc)
+        if problem is None:
+            return answer_unexpected(request.scope)
+        return answer_problem(problem, public_path(request.scope))
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         return answer_unexpected(request.scope)
@@ -226,6 +215,7 @@ def install_problem_handlers(
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    for kind in domain_errors or {}:
-        app.add_exception_handler(kind, on_domain)
+    categorised: list[type[Exception]] = [ServiceError, *error_types]
+    for kind in categorised:
+        app.add_exception_handler(kind, on_categorised)
     app.add_exception_handler(Exception, on_unexpected)

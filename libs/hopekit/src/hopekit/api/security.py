@@ -10,8 +10,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import QueryParams
 from starlette.types import Scope
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.api.problems import Problem
-from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.identity.principal import Principal
 from hopekit.identity.tokens import InvalidToken, TokenVerifier
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from the gateway's /oauth/token")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
@@ -21,13 +21,12 @@ from hopekit import metrics
 from hopekit.events import cloudevent
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
 from hopekit.events.kafka import DLQ_TOPIC, RenewingProducer
-from hopekit.events.ordering import apply_in_order
+from hopekit.events.subscriptions import Subscription, process
 from hopekit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 U = TypeVar("U", bound=UnitOfWork)
-Handler = Callable[[U, ReceivedEvent], Awaitable[None]]
 
 
 class PermanentEventError(Exception):
@@ -47,7 +46,7 @@ class EventConsumer(Generic[U]):
         topics: Sequence[str],
         bootstrap: str,
         uow_factory: Callable[[], U],
-        handlers: Mapping[str, Handler[U]],
+        handlers: Mapping[str, Subscription[U, Any]],
         dlq_producer: AIOKafkaProducer | RenewingProducer,
         max_attempts: int = 5,
         backoff_s: float = 0.2,
@@ -121,13 +120,9 @@ class EventConsumer(Generic[U]):
             log.warning("event %s from %s dead-lettered after %d attempt(s)", event.id, event.source, attempts)
             await self._dead_letter(record, f"{type(error).__name__}: {error}", attempts=attempts)
 
-    async def _apply(self, handler: Handler[U], event: ReceivedEvent) -> None:
-        async with self._uow_factory() as uow:
-            if not await uow.mark_processed(self.name, event.source, event.id, event.type):
-                return
-            await apply_in_order(uow.connection, uow.tables, self.name, event, lambda: handler(uow, event))
-            await uow.commit()
-        self.processed_total += 1
+    async def _apply(self, handler: Subscription[U, Any], event: ReceivedEvent) -> None:
+        if await process(self.name, self._uow_factory(), handler, event):
+            self.processed_total += 1
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str, attempts: int) -> None:
         headers = [

@@ -3,25 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from uuid import UUID
 
-
-class OrgKind(StrEnum):
-    PROGRAMME_OPERATOR = "programme_operator"
-    IMMIGRATION_OFFICE = "immigration_office"
-    TRAINING_PROVIDER = "training_provider"
-    SUPPORT_PROVIDER = "support_provider"
-    EMPLOYER = "employer"
-    PUBLIC_EMPLOYMENT = "public_employment"
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    WRITER = "writer"
-    READER = "reader"
-    MEDICAL = "medical"
-    REPORTING = "reporting"
+from hope_contracts.vocabulary import OrgKind, Role
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from uuid import UUID
 import jwt
 from jwt import PyJWK
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.identity.keys import SIGNING_ALGORITHM, KeySet, SigningKey
-from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.identity.principal import Principal
 
 # Only asymmetric algorithms: a symmetric one would let anyone holding a public key sign.
 ACCEPTED_ALGORITHMS = frozenset({"ES256", "ES384", "RS256", "PS256", "EdDSA"})

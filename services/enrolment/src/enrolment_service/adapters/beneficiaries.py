@@ -30,7 +30,8 @@ class BeneficiaryFilter:
 
     cohort_id: UUID | None = None
     status: PathwayStatus | None = None
-    statuses: frozenset[PathwayStatus] | None = None
+    # The people in the step of this status: in it now, or on hold from it (they resume there).
+    step_status: PathwayStatus | None = None
     registered_by_org_id: UUID | None = None
     visible_cohort_ids: frozenset[UUID] | None = None
     visible_registered_by: UUID | None = None
@@ -70,8 +71,14 @@ class BeneficiaryRepository:
             conditions.append(table.c.cohort_id == criteria.cohort_id)
         if criteria.status is not None:
             conditions.append(table.c.status == criteria.status.value)
-        if criteria.statuses is not None:
-            conditions.append(table.c.status.in_([status.value for status in criteria.statuses]))
+        if criteria.step_status is not None:
+            in_step = criteria.step_status.value
+            conditions.append(
+                or_(
+                    table.c.status == in_step,
+                    and_(table.c.status == PathwayStatus.ON_HOLD.value, table.c.status_before_hold == in_step),
+                )
+            )
         if criteria.registered_by_org_id is not None:
             conditions.append(table.c.registered_by_org_id == criteria.registered_by_org_id)
         if criteria.visible_cohort_ids is not None:

@@ -39,24 +39,17 @@ async def list_beneficiaries(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[BeneficiaryView]:
-    after = after_id(cursor)
-    statuses = None
-    if step is not None:
-        # A person on hold is still in their step for the programme's lists.
-        statuses = frozenset({Step(step).status, PathwayStatus.ON_HOLD})
     criteria = BeneficiaryFilter(
         cohort_id=cohort_id,
         status=status_,
-        statuses=statuses,
+        # A person on hold is still in their step for the programme's lists.
+        step_status=Step(step).status if step is not None else None,
         registered_by_org_id=registered_by_org_id,
-        after_id=after,
+        after_id=after_id(cursor),
     )
-    found, view = await beneficiaries.search(uow, principal, criteria, limit + 1)
-    if step is not None:
-        found = [b for b in found if b.pathway.current_step == Step(step)]
-    page = found[:limit]
+    found, view = await beneficiaries.search(uow, principal, criteria, limit)
     return Page[BeneficiaryView](
-        items=[BeneficiaryView.of(b, view) for b in page], next_cursor=next_cursor(found, limit)
+        items=[BeneficiaryView.of(b, view) for b in found[:limit]], next_cursor=next_cursor(found, limit)
     )
 
 

@@ -8,7 +8,7 @@ from enrolment_service.api.dependencies import UoW
 from enrolment_service.api.schemas import BeneficiaryView, PrerequisitesValidation, SectorChoice, TransitionRequest
 from enrolment_service.domain.pathway import A1Attestation, PrerequisitesRecord
 from enrolment_service.domain.vocabulary import PathwayAction
-from enrolment_service.service_layer import access, pathway
+from enrolment_service.service_layer import pathway
 from hopekit.api.problems import Problem
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
@@ -21,16 +21,16 @@ async def transition(beneficiary_id: UUID, body: TransitionRequest, principal: C
     """Illegal transitions are answered 409 with the actions allowed now."""
     if body.action is PathwayAction.WITHDRAW and body.withdrawal_reason is None:
         raise Problem(422, "withdrawal-reason-required", "Withdrawing needs a withdrawal_reason.")
-    beneficiary = await pathway.transition(
-        uow,
-        principal,
-        beneficiary_id,
-        PathwayAction(body.action),
-        reason_code=body.reason_code,
-        withdrawal_reason=body.withdrawal_reason,
+    return BeneficiaryView.of(
+        *await pathway.transition(
+            uow,
+            principal,
+            beneficiary_id,
+            PathwayAction(body.action),
+            reason_code=body.reason_code,
+            withdrawal_reason=body.withdrawal_reason,
+        )
     )
-    view = await access.view_of(uow, principal, beneficiary)
-    return BeneficiaryView.of(beneficiary, view)
 
 
 @router.post("/prerequisites", response_model=BeneficiaryView)
@@ -46,13 +46,9 @@ async def validate_prerequisites(
             evidence_reference=body.attestation.evidence_reference,
         ),
     )
-    beneficiary = await pathway.validate_prerequisites(uow, principal, beneficiary_id, record)
-    view = await access.view_of(uow, principal, beneficiary)
-    return BeneficiaryView.of(beneficiary, view)
+    return BeneficiaryView.of(*await pathway.validate_prerequisites(uow, principal, beneficiary_id, record))
 
 
 @router.put("/sector", response_model=BeneficiaryView)
 async def choose_sector(beneficiary_id: UUID, body: SectorChoice, principal: Caller, uow: UoW) -> BeneficiaryView:
-    beneficiary = await pathway.choose_sector(uow, principal, beneficiary_id, body.sector_code)
-    view = await access.view_of(uow, principal, beneficiary)
-    return BeneficiaryView.of(beneficiary, view)
+    return BeneficiaryView.of(*await pathway.choose_sector(uow, principal, beneficiary_id, body.sector_code))

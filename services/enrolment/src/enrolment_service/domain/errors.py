@@ -1,6 +1,6 @@
-"""Domain errors. Each has a short machine ``code``, a human ``detail`` and a ``category`` (``conflict``,
-``unprocessable``...) that the kit answers with its status; ``details()`` adds what a partner needs to react.
-Nothing here repeats what the caller sent."""
+"""Why the pathway, a cohort or a registration refuses a change. The kit answers each by its ``category``
+(``conflict``: 409, ``unprocessable``: 422) with its ``code`` as the problem type, its ``detail``, and what
+``details()`` adds for a partner to react; none of them repeats what the caller sent."""
 
 from typing import Any, ClassVar
 from uuid import UUID
@@ -13,9 +13,6 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-    def details(self) -> dict[str, Any]:
-        return {}
 
 
 class IllegalTransition(DomainError):
@@ -93,7 +90,8 @@ class UnknownSector(DomainError):
     category = "unprocessable"
 
     def __init__(self, sector_code: str, known: tuple[str, ...]) -> None:
-        super().__init__(f"unknown sector {sector_code!r}; known sectors: {', '.join(known)}")
+        # The code the caller sent is not repeated: problem documents never echo input.
+        super().__init__(f"unknown sector; known sectors: {', '.join(known)}")
         self.sector_code = sector_code
         self.known = known
 

@@ -31,5 +31,5 @@ REGIONS: Mapping[str, str] = MappingProxyType(
 
 def require_region(code: str, field: str = "region") -> str:
     if code not in REGIONS:
-        raise InvalidValue(field, f"{code!r} is not the INSEE code of a current French region")
+        raise InvalidValue(field, "is not the INSEE code of a current French region")
     return code

@@ -1,1 +1,1 @@
-"""Outgoing event contracts of the enrolment service and their mapping from domain events."""
+"""The events enrolment consumes: none yet. A consumer lists its subscriptions here, as training does."""

@@ -18,8 +18,9 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.beneficiary import Beneficiary
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import ConsentPurpose, PathwayAction
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.errors import Forbidden, NotFound
-from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.identity.principal import Principal
 
 
 class View(StrEnum):

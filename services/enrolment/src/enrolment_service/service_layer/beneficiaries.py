@@ -13,20 +13,16 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.errors import DuplicateBeneficiary
-from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.vocabulary import ConsentPurpose, Track
-from enrolment_service.events.outgoing import to_contract
 from enrolment_service.service_layer import access
+from enrolment_service.service_layer.publishing import publish
+from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import Forbidden, NotFound
-from hopekit.identity.principal import OrgKind, Principal
+from hopekit.identity.principal import Principal
 
 
 def actor_of(principal: Principal) -> Actor:
     return Actor(subject=principal.subject, org_id=principal.org_id)
-
-
-def publish(uow: EnrolmentUnitOfWork, events: list[DomainEvent]) -> None:
-    uow.publish(*(to_contract(event) for event in events))
 
 
 async def register(uow: EnrolmentUnitOfWork, principal: Principal, identity: Identity, track: Track) -> Beneficiary:
@@ -64,9 +60,11 @@ async def read(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: U
 async def search(
     uow: EnrolmentUnitOfWork, principal: Principal, criteria: BeneficiaryFilter, limit: int
 ) -> tuple[list[Beneficiary], access.View]:
+    """A page of ``limit`` people and, when more follow, one more (which tells there is a next page and is
+    not returned, so not recorded as read)."""
     scoped = await access.list_scope(uow, principal, criteria)
-    found = await uow.beneficiaries.search(scoped, limit)
-    for beneficiary in found:
+    found = await uow.beneficiaries.search(scoped, limit + 1)
+    for beneficiary in found[:limit]:
         uow.audit(principal, "read", "beneficiary", beneficiary.id)
     return found, access.list_view(principal)
 

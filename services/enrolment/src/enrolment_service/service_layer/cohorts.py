@@ -10,7 +10,8 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import Step, Track
 from enrolment_service.service_layer import access
-from enrolment_service.service_layer.beneficiaries import load, publish
+from enrolment_service.service_layer.beneficiaries import load
+from enrolment_service.service_layer.publishing import publish
 from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 

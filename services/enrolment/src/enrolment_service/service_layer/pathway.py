@@ -11,7 +11,8 @@ from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.pathway import PrerequisitesRecord
 from enrolment_service.domain.vocabulary import PathwayAction, WithdrawalReason
 from enrolment_service.service_layer import access
-from enrolment_service.service_layer.beneficiaries import actor_of, load, publish
+from enrolment_service.service_layer.beneficiaries import actor_of, load
+from enrolment_service.service_layer.publishing import publish
 from hopekit.identity.principal import Principal
 
 
@@ -23,7 +24,7 @@ async def transition(
     *,
     reason_code: str | None = None,
     withdrawal_reason: WithdrawalReason | None = None,
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     """The actions that need nothing but a reason: starts, completion, hold, resume, withdrawal."""
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, action)
@@ -51,7 +52,7 @@ async def transition(
 
 async def validate_prerequisites(
     uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: UUID, record: PrerequisitesRecord
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, PathwayAction.VALIDATE_PREREQUISITES)
     events = beneficiary.pathway.validate_prerequisites(record, actor_of(principal), datetime.now(UTC))
@@ -60,7 +61,7 @@ async def validate_prerequisites(
 
 async def choose_sector(
     uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: UUID, sector_code: str
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, PathwayAction.CHOOSE_SECTOR)
     events = beneficiary.pathway.choose_sector(sector_code, actor_of(principal), datetime.now(UTC))
@@ -73,8 +74,9 @@ async def _save(
     beneficiary: Beneficiary,
     events: list[DomainEvent],
     action: PathwayAction,
-) -> Beneficiary:
+) -> tuple[Beneficiary, access.View]:
+    """Stored, published and audited; with the view of the person the caller is given in the answer."""
     await uow.beneficiaries.save(beneficiary)
     publish(uow, events)
     uow.audit(principal, action.value, "beneficiary", beneficiary.id)
-    return beneficiary
+    return beneficiary, await access.view_of(uow, principal, beneficiary)

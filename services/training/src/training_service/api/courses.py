@@ -11,7 +11,6 @@ from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
-from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.api.dependencies import UoW
 from training_service.api.ledger_schemas import (
     CohortLedgerView,
@@ -29,9 +28,8 @@ from training_service.api.schemas import (
     SlotFields,
     WeeklyPatternRequest,
 )
-from training_service.domain.course import Course
 from training_service.domain.vocabulary import Step
-from training_service.service_layer import access, courses, participations
+from training_service.service_layer import courses, ledgers, participations
 from training_service.service_layer.courses import SlotRequest
 
 router = service_router(tags=["courses"])
@@ -109,42 +107,39 @@ async def add_weekly_sessions(
 
 @router.get("/v1/courses/{course_id}/sessions", response_model=list[SessionView])
 async def list_sessions(course_id: UUID, principal: Caller, uow: UoW) -> list[SessionView]:
-    course = await courses.load(uow, principal, course_id)
-    return [SessionView.of(session) for session in await uow.courses.sessions_of(course.id)]
+    return [SessionView.of(session) for session in await courses.sessions(uow, principal, course_id)]
 
 
-async def _course_ledger(uow: TrainingUnitOfWork, course: Course) -> CourseLedgerView:
-    people = await courses.course_ledgers(uow, course)
+def _course_ledger_view(found: ledgers.CourseLedger) -> CourseLedgerView:
     return CourseLedgerView(
-        course_id=course.id,
-        step=int(course.step),
-        total=LedgerView.of(courses.total(people)),
-        people=[PersonLedgerView.of(course, person) for person in people],
+        course_id=found.course.id,
+        step=int(found.course.step),
+        total=LedgerView.of(found.total),
+        people=[PersonLedgerView.of(found.course, person) for person in found.people],
     )
 
 
 @router.get("/v1/courses/{course_id}/ledger", response_model=CourseLedgerView)
 async def course_ledger(course_id: UUID, principal: Caller, uow: UoW) -> CourseLedgerView:
-    return await _course_ledger(uow, await courses.load(uow, principal, course_id))
+    return _course_ledger_view(await ledgers.course_ledger(uow, principal, course_id))
 
 
 @router.get("/v1/courses/{course_id}/participants/{beneficiary_id}/ledger", response_model=PersonLedgerView)
 async def person_ledger(course_id: UUID, beneficiary_id: UUID, principal: Caller, uow: UoW) -> PersonLedgerView:
-    course = await courses.load(uow, principal, course_id)
-    return PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id))
+    return PersonLedgerView.of(*await ledgers.person_ledger(uow, principal, course_id, beneficiary_id))
 
 
 @router.get("/v1/beneficiaries/{beneficiary_id}/ledger", response_model=list[PersonLedgerView])
 async def beneficiary_ledger(beneficiary_id: UUID, principal: Caller, uow: UoW) -> list[PersonLedgerView]:
     """The person's hours per step, over the courses the caller may see."""
-    visible = await access.person_courses(uow, principal, beneficiary_id)
-    return [PersonLedgerView.of(course, await courses.person_ledger(uow, course, beneficiary_id)) for course in visible]
+    found = await ledgers.beneficiary_ledgers(uow, principal, beneficiary_id)
+    return [PersonLedgerView.of(course, person) for course, person in found]
 
 
 @router.get("/v1/cohorts/{cohort_id}/ledger", response_model=CohortLedgerView)
 async def cohort_ledger(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortLedgerView:
-    found = await courses.search(uow, principal, step=None, cohort_id=cohort_id, after_id=None, limit=10)
-    return CohortLedgerView(cohort_id=cohort_id, courses=[await _course_ledger(uow, course) for course in found])
+    found = await ledgers.cohort_ledger(uow, principal, cohort_id)
+    return CohortLedgerView(cohort_id=cohort_id, courses=[_course_ledger_view(course) for course in found])
 
 
 @router.post(
@@ -156,7 +151,6 @@ async def complete(
     course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW
 ) -> PersonLedgerView:
     """Step 4 needs its hours attended, or ``waiver_reason``."""
-    course = await courses.load(uow, principal, course_id)
-    found = await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
-    view = PersonLedgerView.of(course, found)
-    return view
+    return PersonLedgerView.of(
+        *await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
+    )

@@ -1,6 +1,5 @@
-"""Domain errors. Each has a short machine ``code``, a human ``detail`` and a ``category`` (``conflict``,
-``unprocessable``...) that the kit answers with its status; ``details()`` adds what a partner needs to react.
-Nothing here repeats what the caller sent."""
+"""Why a course, a session sheet, a completion or an alert refuses a change: the kit answers each by its
+``category`` with its ``code``, ``detail`` and ``details()`` (see hopekit.errors); nothing echoes the input."""
 
 from __future__ import annotations
 
@@ -17,9 +16,6 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-    def details(self) -> dict[str, Any]:
-        return {}
 
 
 class InvalidValue(DomainError):

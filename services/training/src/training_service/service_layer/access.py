@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import Forbidden, NotFound
-from hopekit.identity.principal import OrgKind, Principal
+from hopekit.identity.principal import Principal
 from training_service.adapters.projection import CohortView
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.course import Course

@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from hope_contracts import training as contract
+from hopekit.errors import NotFound, ServiceError
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain import alerts
@@ -26,7 +27,7 @@ from training_service.domain.eligibility import Refusal, refusal
 from training_service.domain.errors import DomainError
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
-from training_service.events.outgoing import attendance_recorded
+from training_service.service_layer import courses
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,82 @@ class Recording:
     people: set[UUID] = field(default_factory=set)
     _closed: dict[UUID, str] | None = None
     _refusals: dict[UUID, Refusal | None] = field(default_factory=dict)
+
+
+class SheetRefused(ServiceError):
+    """A sheet is recorded whole or not at all: every refused line is reported, with its pointer."""
+
+    category = "unprocessable"
+    code = "attendance_refused"
+
+    def __init__(self, rejections: Sequence[Rejection]) -> None:
+        super().__init__(f"{len(rejections)} line(s) refused; nothing was recorded.")
+        self.rejections = list(rejections)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "errors": [
+                {
+                    "line": rejection.line,
+                    "beneficiary_id": str(rejection.beneficiary_id) if rejection.beneficiary_id else None,
+                    "reason": rejection.reason,
+                    "detail": rejection.detail,
+                    "pointer": f"/entries/{rejection.line}",
+                }
+                for rejection in self.rejections
+            ]
+        }
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    beneficiary_id: UUID
+    status: AttendanceStatus
+    hours_attended: Decimal | None
+
+
+SheetEntry = tuple[UUID, AttendanceStatus, Decimal]
+
+
+async def read_sheet(
+    uow: TrainingUnitOfWork, principal: Principal, session_id: UUID
+) -> tuple[Session, list[SheetEntry]]:
+    """A session and its sheet, for a caller who may see the session's course."""
+    session = await uow.courses.session(session_id)
+    if session is None:
+        raise NotFound("no such session")
+    await courses.load(uow, principal, session.course_id)
+    return session, list(await uow.attendance.sheet(session.id))
+
+
+@dataclass(frozen=True)
+class RecordedSheet:
+    session: Session
+    entries: list[SheetEntry]
+    applied: int
+    unchanged: int
+
+
+async def record_sheet(
+    uow: TrainingUnitOfWork, principal: Principal, session_id: UUID, lines: Sequence[SheetLine], threshold: Decimal
+) -> RecordedSheet:
+    """Records (or corrects) a session's sheet as a whole: one refused line refuses the sheet, with every reason;
+    then publishes it and raises the alerts now due."""
+    session = await uow.courses.session(session_id)
+    if session is None:
+        raise NotFound("no such session")
+    course = await courses.load(uow, principal, session.course_id, write=True)
+    recording = Recording(course, principal)
+    marks = [
+        MarkInput(session, line.beneficiary_id, line.status, line.hours_attended, index)
+        for index, line in enumerate(lines)
+    ]
+    await apply(uow, recording, marks)
+    if recording.rejections:
+        raise SheetRefused(recording.rejections)
+    await finish(uow, recording, threshold)
+    entries = list(await uow.attendance.sheet(session.id))
+    return RecordedSheet(session, entries, recording.applied, recording.unchanged)
 
 
 # A sheet repeats the same few marks (present for the whole session, absent...): check each once.
@@ -152,6 +229,25 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
         recording.people.add(item.beneficiary_id)
     await uow.attendance.write(rows, corrections)
     recording.applied += len(rows)
+
+
+def attendance_recorded(
+    course: Course, session: Session, sheet: Sequence[tuple[UUID, AttendanceStatus, Decimal]], at: datetime
+) -> contract.AttendanceRecorded:
+    return contract.AttendanceRecorded(
+        session_id=session.id,
+        course_id=course.id,
+        step=int(course.step),
+        cohort_id=course.cohort_id,
+        held_on=session.held_on,
+        session_hours=session.hours,
+        session_kind=session.kind.value,
+        entries=tuple(
+            contract.AttendanceEntry(beneficiary_id=person, status=status.value, hours_attended=attended)
+            for person, status, attended in sheet
+        ),
+        occurred_at=at,
+    )
 
 
 async def finish(uow: TrainingUnitOfWork, recording: Recording, threshold: Decimal) -> int:

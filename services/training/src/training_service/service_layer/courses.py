@@ -66,6 +66,11 @@ async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *
     return course
 
 
+async def sessions(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID) -> list[Session]:
+    course = await load(uow, principal, course_id)
+    return list(await uow.courses.sessions_of(course.id))
+
+
 async def search(
     uow: TrainingUnitOfWork,
     principal: Principal,

@@ -14,11 +14,14 @@ import contextlib
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO
 from uuid import UUID
 
+from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.service_layer.attendance import MarkInput, Recording, Rejection, apply
+from training_service.service_layer import courses
+from training_service.service_layer.attendance import MarkInput, Recording, Rejection, apply, finish
 from training_service.service_layer.csv_records import (
     FileRejected,
     PhysicalLines,
@@ -40,6 +43,38 @@ class ImportReport:
     delimiter: str
     rows_read: int
     recording: Recording
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    report: ImportReport
+    committed: bool
+    alerts: int
+
+
+async def import_attendance(
+    uow: TrainingUnitOfWork,
+    principal: Principal,
+    course_id: UUID,
+    raw: IO[bytes],
+    *,
+    declared_encoding: str | None,
+    batch_size: int,
+    threshold: Decimal,
+    all_or_nothing: bool,
+) -> ImportOutcome:
+    """Every rejected row is reported with its line number; the valid ones are applied in one transaction, or
+    none of them when ``all_or_nothing`` is set and a row was rejected. Importing the same file again changes
+    nothing."""
+    course = await courses.load(uow, principal, course_id, write=True)
+    recording = Recording(course, principal)
+    report = await import_csv(uow, recording, raw, declared_encoding=declared_encoding, batch_size=batch_size)
+    if all_or_nothing and recording.rejections:
+        await uow.rollback()
+        return ImportOutcome(report, committed=False, alerts=0)
+    alerts = await finish(uow, recording, threshold)
+    uow.audit(principal, "import_attendance", "course", course.id, reason=str(recording.applied))
+    return ImportOutcome(report, committed=True, alerts=alerts)
 
 
 async def import_csv(

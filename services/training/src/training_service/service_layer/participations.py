@@ -20,7 +20,7 @@ from training_service.service_layer.courses import PersonLedger, load, person_le
 
 async def complete(
     uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, beneficiary_id: UUID, waiver_reason: str | None
-) -> PersonLedger:
+) -> tuple[Course, PersonLedger]:
     course = await load(uow, principal, course_id, write=True)
     await _ensure_in_course(uow, course, beneficiary_id)
     person = await person_ledger(uow, course, beneficiary_id)
@@ -53,7 +53,7 @@ async def complete(
         )
     )
     uow.audit(principal, "complete", "course", course.id, reason="waived" if waived else None)
-    return person
+    return course, person
 
 
 async def _ensure_in_course(uow: TrainingUnitOfWork, course: Course, beneficiary_id: UUID) -> None:

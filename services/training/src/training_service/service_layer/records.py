@@ -9,8 +9,9 @@ from typing import Any
 from uuid import UUID
 
 from hope_contracts import training as contract
+from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import Forbidden
-from hopekit.identity.principal import OrgKind, Principal
+from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.vocabulary import CefrLevel, LanguageTest, QualificationResult, Skill
 from training_service.service_layer import access, courses

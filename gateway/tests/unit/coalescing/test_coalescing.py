@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.types import Receive, Scope, Send
 from uvicorn.server import ServerState
 
-from hopekit.api.coalescing import CoalescingHttpProtocol, CoalescingTransport
+from gateway_service.routing.coalescing import CoalescingHttpProtocol, CoalescingTransport
 
 
 class _Recording(asyncio.Transport):

@@ -1,4 +1,4 @@
-"""A ServiceApp's fast lane: its requests skip FastAPI's layers but keep the kit's middleware and problem
+"""The gateway's fast lane: its requests skip FastAPI's layers but keep the kit's middleware and problem
 answers; every other request goes the usual way."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import httpx
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
-from hopekit.api.lane import ServiceApp
+from gateway_service.routing.lane import install_fast_lane
 from hopekit.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from hopekit.api.problems import Problem
+from hopekit.app import ServiceApp
 
 
 class _Lane:
@@ -55,7 +56,7 @@ def _app(with_lane: bool = True) -> ServiceApp:
         return {"answered": "by FastAPI"}
 
     if with_lane:
-        app.fast_lane = _Lane()
+        install_fast_lane(app, _Lane())
     return app
 
 

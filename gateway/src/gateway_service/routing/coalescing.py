@@ -7,9 +7,9 @@ pre-empt the server before it has written the body. For the gateway, which relay
 58 requests/s on a 2-core machine, median added latency over eleven runs each 1.07 ms with uvicorn's protocol and
 0.96 ms with the head held back to go with the body (throwaway harness).
 
-Serve with ``uvicorn ... --http hopekit.api.coalescing:CoalescingHttpProtocol``. Each write to the caller is held
-until the next write (and sent with it) or until the end of the event loop's current pass, whichever comes first:
-nothing waits longer than that, so streamed answers are not delayed.
+Serve with ``uvicorn ... --http gateway_service.routing.coalescing:CoalescingHttpProtocol``. Each write to the
+caller is held until the next write (and sent with it) or until the end of the event loop's current pass,
+whichever comes first: nothing waits longer than that, so streamed answers are not delayed.
 """
 
 from __future__ import annotations

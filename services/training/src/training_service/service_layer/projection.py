@@ -1,0 +1,52 @@
+"""Enrolment's events kept as training's local picture of the programme: who is in which step and cohort.
+
+Every use case is order-independent and idempotent (the consumer's inbox drops exact duplicates; upserts absorb
+the rest); nothing is recreated for an erased person.
+"""
+
+from __future__ import annotations
+
+from hope_contracts import enrolment
+from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.vocabulary import Track
+from training_service.service_layer.participations import close_for_withdrawal
+
+
+async def note_registration(uow: TrainingUnitOfWork, event: enrolment.BeneficiaryRegistered) -> None:
+    if not await uow.projection.is_erased(event.beneficiary_id):
+        await uow.projection.note_participant(event.beneficiary_id, event.track)
+
+
+async def note_step_started(uow: TrainingUnitOfWork, event: enrolment.StepStarted) -> None:
+    if await uow.projection.is_erased(event.beneficiary_id):
+        return
+    await uow.projection.note_participant(event.beneficiary_id, event.track)
+    await uow.projection.step_started(event.beneficiary_id, event.step, event.cohort_id, event.occurred_at)
+    if event.cohort_id is not None:
+        await uow.projection.member_added(event.cohort_id, event.beneficiary_id)
+
+
+async def note_step_completed(uow: TrainingUnitOfWork, event: enrolment.StepCompleted) -> None:
+    if not await uow.projection.is_erased(event.beneficiary_id):
+        await uow.projection.step_completed(event.beneficiary_id, event.step, event.occurred_at)
+
+
+async def withdraw(uow: TrainingUnitOfWork, event: enrolment.BeneficiaryWithdrawn) -> None:
+    """The person leaves the programme: their open courses close (see ``close_for_withdrawal``)."""
+    if await uow.projection.is_erased(event.beneficiary_id):
+        return
+    await uow.projection.withdrawn(event.beneficiary_id, event.occurred_at)
+    closed = await close_for_withdrawal(uow, event.beneficiary_id, event.occurred_at)
+    uow.audit_event("withdraw", "beneficiary", event.beneficiary_id, reason=f"courses_closed:{closed}")
+
+
+async def note_cohort(uow: TrainingUnitOfWork, event: enrolment.CohortCreated) -> None:
+    await uow.projection.cohort_created(
+        event.cohort_id, event.track, event.sector_code, event.training_provider_org_id, event.support_provider_org_id
+    )
+
+
+async def note_member(uow: TrainingUnitOfWork, event: enrolment.CohortMemberAdded) -> None:
+    if not await uow.projection.is_erased(event.beneficiary_id):
+        await uow.projection.note_participant(event.beneficiary_id, Track.GROUP.value)
+        await uow.projection.member_added(event.cohort_id, event.beneficiary_id)
