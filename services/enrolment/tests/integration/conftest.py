@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from enrolment_service.adapters.tables import kit
+from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
+from hope_contracts import EventContract
 from hope_infra.testing import migrated_database
+from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.subscriptions import process
 from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.uow import Database
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,3 +111,34 @@ def registration_fixture() -> Callable[..., dict[str, Any]]:
 @pytest.fixture(name="prerequisites")
 def prerequisites_fixture() -> Callable[..., dict[str, Any]]:
     return prerequisites
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    engine = make_engine(database_url)
+    try:
+        yield Database(engine=engine, tables=kit)
+    finally:
+        await engine.dispose()
+
+
+def received(contract: EventContract, event_id: str | None = None) -> ReceivedEvent:
+    """Another service's event as the consumer receives it from Kafka."""
+    return ReceivedEvent(
+        id=event_id or str(uuid.uuid4()),
+        source=f"/hope/{contract.service()}",
+        type=contract.event_type,
+        subject=contract.subject(),
+        time=datetime.now(UTC),
+        key=contract.partition_key(),
+        data=contract.model_dump(mode="json"),
+        topic=contract.topic(),
+        partition=0,
+        offset=0,
+    )
+
+
+async def deliver(database: Database, event: ReceivedEvent) -> bool:
+    """What enrolment's consumer does with one record: inbox row and use case in one transaction."""
+    [spec] = CONSUMERS
+    return await process(f"enrolment.{spec.name}", EnrolmentUnitOfWork(database), spec.handlers[event.type], event)

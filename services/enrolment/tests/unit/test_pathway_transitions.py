@@ -52,6 +52,9 @@ ALLOWED_NOW: dict[PathwayStatus, tuple[PathwayAction, ...]] = {
 }
 
 
+WAIVER = HoursWaiver("prior B1")
+
+
 def act(
     pathway: Pathway, action: PathwayAction, actor: Actor, at: datetime, record: PrerequisitesRecord
 ) -> list[DomainEvent]:
@@ -60,7 +63,7 @@ def act(
         A.VALIDATE_PREREQUISITES: lambda: pathway.validate_prerequisites(record, actor, at),
         A.CHOOSE_SECTOR: lambda: pathway.choose_sector("construction", actor, at),
         A.START_FRENCH_QUALIFICATION: lambda: pathway.start_french_qualification(actor, at),
-        A.START_TRADE_QUALIFICATION: lambda: pathway.start_trade_qualification(actor, at, waiver=HoursWaiver("prior B1")),
+        A.START_TRADE_QUALIFICATION: lambda: pathway.start_trade_qualification(actor, at, waiver=WAIVER),
         A.COMPLETE: lambda: pathway.complete(actor, at),
         A.PUT_ON_HOLD: lambda: pathway.put_on_hold(HoldReason.ADMINISTRATIVE, actor, at),
         A.RESUME: lambda: pathway.resume(actor, at),
