@@ -11,14 +11,21 @@ from typing import Any
 import httpx
 import pytest
 
+from enrolment_service.adapters.tables import kit
+from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
 from hope_infra.testing import ServiceUnderTest
+from hope_infra.testing import received as received
 from hopekit.testing import TokenIssuer, running
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
-SERVICE = ServiceUnderTest(SERVICE_ROOT, EnrolmentSettings, create_app)
+SERVICE = ServiceUnderTest(
+    "enrolment", SERVICE_ROOT, EnrolmentSettings, create_app, kit, EnrolmentUnitOfWork, CONSUMERS
+)
+deliver = SERVICE.deliver
 settings_for = SERVICE.settings
 
 pytestmark = pytest.mark.integration
