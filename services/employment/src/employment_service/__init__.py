@@ -1,0 +1,1 @@
+"""HOPE employment: employers, vacancies, work-study contracts, outcomes and follow-ups."""
