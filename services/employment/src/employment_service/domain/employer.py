@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from employment_service.domain.contact import HrContact
 from employment_service.domain.errors import EstablishmentOfAnotherEmployer, InvalidValue
-from employment_service.domain.events import DomainEvent, EmployerRegistered, HrContactErased
+from employment_service.domain.events import DomainEvent, EmployerRegistered
 from employment_service.domain.identifiers import Commune, Siren, Siret, naf_code
 from employment_service.domain.quantities import as_utc
 from employment_service.domain.regions import require_region
@@ -76,7 +76,6 @@ class Employer:
         )
         registered = EmployerRegistered(
             employer_id=employer.id,
-            siren=employer.siren.value,
             naf_code=employer.naf_code,
             akto_member=akto_member,
             sector_codes=tuple(sorted(sectors)),
@@ -106,11 +105,11 @@ class Employer:
     def replace_contact(self, contact: HrContact) -> None:
         self.hr_contact = contact
 
-    def erase_contact(self, at: datetime) -> list[DomainEvent]:
-        if self.hr_contact is None:
-            return []
+    def erase_contact(self) -> bool:
+        """Forgets the contact; says whether there was one, so the service layer audits what it erased."""
+        erased = self.hr_contact is not None
         self.hr_contact = None
-        return [HrContactErased(employer_id=self.id, occurred_at=as_utc(at))]
+        return erased
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from employment_service.domain.vocabulary import (
     FollowUpStatus,
     OutcomeCode,
     RefusalReason,
+    VacancyStatus,
 )
 
 
@@ -26,17 +27,9 @@ class DomainEvent:
 @dataclass(frozen=True, kw_only=True)
 class EmployerRegistered(DomainEvent):
     employer_id: UUID
-    siren: str
     naf_code: str
     akto_member: bool
     sector_codes: tuple[str, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class HrContactErased(DomainEvent):
-    """Internal: the service layer writes the audit entry; no contract is published for it."""
-
-    employer_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +50,7 @@ class VacancyPublished(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class VacancyStatusChanged(DomainEvent):
     vacancy_id: UUID
-    status: str
+    status: VacancyStatus
 
 
 @dataclass(frozen=True, kw_only=True)
