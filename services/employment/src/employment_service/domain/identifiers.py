@@ -61,6 +61,8 @@ class Siret:
     @classmethod
     def parse(cls, raw: str, field: str = "siret") -> "Siret":
         digits = _digits(raw, 14, field)
+        if not luhn_valid(digits[:9]):
+            raise InvalidValue(field, "fails the check digit of its SIREN")
         if not (luhn_valid(digits) or (digits.startswith(LA_POSTE_SIREN) and sum(map(int, digits)) % 5 == 0)):
             raise InvalidValue(field, "fails the SIRET check digit")
         return cls(digits)
