@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from employment_service.domain.employer import Establishment
 from employment_service.domain.errors import DomainError, ImmersionCapExceeded, InvalidValue, Unprocessable
 from employment_service.domain.identifiers import Commune
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.placement import ImmersionPlacement, immersion_cap, place
 
 PERSON = UUID("00000000-0000-4000-8000-000000000001")
@@ -28,8 +29,7 @@ def placed(
     planned: Decimal = Decimal("400"),
 ) -> ImmersionPlacement:
     placement, _ = place(
-        beneficiary_id=PERSON,
-        current_step=step,
+        path=PersonPath(PERSON, step=step),
         establishment=SITE,
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=days - 1),
@@ -71,6 +71,21 @@ def test_an_immersion_is_made_only_during_step_three(step: int | None) -> None:
     assert refused.value.details() == {"rule": "step_3_required"}
 
 
+def test_no_immersion_is_made_for_someone_who_left_the_path() -> None:
+    path = PersonPath(PERSON, step=3)
+    path.withdrawn("moved_away", 3, date(2026, 4, 1))
+    with pytest.raises(Unprocessable):
+        place(
+            path=path,
+            establishment=SITE,
+            starts_on=date(2026, 4, 6),
+            ends_on=date(2026, 4, 10),
+            placement_hours=Decimal("35"),
+            placements_of_person=[],
+            at=NOW,
+        )
+
+
 def test_two_immersions_of_one_person_cannot_overlap() -> None:
     first = placed(date(2026, 4, 6), 5, "35", [])
     with pytest.raises(InvalidValue, match="overlaps"):
@@ -86,8 +101,7 @@ def test_hours_must_fit_in_the_days_of_the_immersion(days: int, hours: str) -> N
 def test_an_immersion_cannot_end_before_it_starts() -> None:
     with pytest.raises(InvalidValue, match="ends_on"):
         place(
-            beneficiary_id=PERSON,
-            current_step=3,
+            path=PersonPath(PERSON, step=3),
             establishment=SITE,
             starts_on=date(2026, 4, 6),
             ends_on=date(2026, 4, 5),

@@ -14,17 +14,19 @@ from employment_service.domain.events import FollowUpRecorded, OutcomeRecorded
 from employment_service.domain.follow_up import UNREACHABLE_AFTER_ATTEMPTS, FollowUp, add_months
 from employment_service.domain.observation import Observation
 from employment_service.domain.outcome import record_exit_outcome
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.vocabulary import EvidenceSource, FollowUpStatus, OutcomeCode, counts_as_employed
 
 PERSON = UUID("00000000-0000-4000-8000-000000000001")
 NOW = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 EMPLOYER = uuid4()
+IN_STEP_4 = PersonPath(PERSON, step=4)
 CDI = Observation(OutcomeCode.CDI, EvidenceSource.CONTRACT_COPY, EMPLOYER, Decimal("35"))
 
 
 def record(exit_on: date, observation: Observation = CDI) -> tuple[list[FollowUp], list[object]]:
     _, follow_ups, events = record_exit_outcome(
-        beneficiary_id=PERSON, exit_on=exit_on, observation=observation, existing=None, at=NOW
+        path=IN_STEP_4, exit_on=exit_on, observation=observation, existing=None, at=NOW
     )
     return follow_ups, list(events)
 
@@ -84,10 +86,10 @@ def test_follow_ups_fall_in_the_right_months_in_order(start: date) -> None:
 
 def test_an_outcome_is_recorded_once_per_person() -> None:
     outcome, _, _ = record_exit_outcome(
-        beneficiary_id=PERSON, exit_on=date(2026, 8, 31), observation=CDI, existing=None, at=NOW
+        path=IN_STEP_4, exit_on=date(2026, 8, 31), observation=CDI, existing=None, at=NOW
     )
     with pytest.raises(OutcomeAlreadyRecorded) as refused:
-        record_exit_outcome(beneficiary_id=PERSON, exit_on=date(2026, 8, 31), observation=CDI, existing=outcome, at=NOW)
+        record_exit_outcome(path=IN_STEP_4, exit_on=date(2026, 8, 31), observation=CDI, existing=outcome, at=NOW)
     assert refused.value.category == "conflict"
 
 
@@ -164,3 +166,19 @@ def test_a_follow_up_is_overdue_the_day_after_its_due_date_while_still_due() -> 
     assert three.is_overdue(date(2026, 9, 1))
     three.complete(Observation(OutcomeCode.CDI, EvidenceSource.EMPLOYER_CONFIRMATION), date(2026, 8, 31), NOW)
     assert not three.is_overdue(date(2026, 9, 1))
+
+
+@pytest.mark.parametrize("step", [None, 1, 2, 3])
+def test_no_outcome_is_recorded_for_someone_still_on_the_path_before_step_4(step: int | None) -> None:
+    with pytest.raises(Unprocessable) as refused:
+        record_exit_outcome(
+            path=PersonPath(PERSON, step=step), exit_on=date(2026, 8, 31), observation=CDI, existing=None, at=NOW
+        )
+    assert refused.value.details() == {"rule": "path_not_ending"}
+
+
+def test_someone_who_left_at_any_step_gets_an_outcome() -> None:
+    path = PersonPath(PERSON, step=1)
+    path.withdrawn("employment_found", 1, date(2026, 8, 31))
+    outcome, _, _ = record_exit_outcome(path=path, exit_on=date(2026, 8, 31), observation=CDI, existing=None, at=NOW)
+    assert outcome.beneficiary_id == PERSON

@@ -13,6 +13,7 @@ from employment_service.domain.contract import WorkStudyContract
 from employment_service.domain.employer import Employer
 from employment_service.domain.observation import Observation
 from employment_service.domain.outcome import record_exit_outcome
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.placement import place
 from employment_service.domain.vacancy import Vacancy
 from employment_service.domain.vocabulary import (
@@ -59,8 +60,7 @@ def a_life_in_the_programme() -> list[domain.DomainEvent]:
     application.invite_to_interview()
     events += hire(application, vacancy, [], NOW)
     _, made = place(
-        beneficiary_id=person,
-        current_step=3,
+        path=PersonPath(person, step=3),
         establishment=site,
         starts_on=date(2026, 6, 1),
         ends_on=date(2026, 6, 5),
@@ -85,7 +85,7 @@ def a_life_in_the_programme() -> list[domain.DomainEvent]:
     events += contract.break_off(date(2026, 10, 20), BreakingParty.EMPLOYER, BreakReason.TRIAL_NOT_CONCLUSIVE, NOW)
     outcome_on = date(2026, 5, 31)
     _, follow_ups, recorded = record_exit_outcome(
-        beneficiary_id=person,
+        path=PersonPath(person, step=4),
         exit_on=outcome_on,
         observation=Observation(OutcomeCode.WORK_STUDY, EvidenceSource.CONTRACT_COPY, employer.id, Decimal("35")),
         existing=None,

@@ -39,6 +39,8 @@ class Employer:
     naf_code: str
     akto_member: bool
     sector_codes: frozenset[str]
+    # The gateway organisation (kind `employer`) that acts for this company; None until one is linked.
+    org_id: UUID | None = None
     establishments: dict[UUID, Establishment] = field(default_factory=dict)
     hr_contact: HrContact | None = None
 
@@ -57,6 +59,7 @@ class Employer:
         sector_codes: list[str],
         hr_contact: HrContact | None,
         at: datetime,
+        org_id: UUID | None = None,
         id: UUID | None = None,
     ) -> tuple["Employer", list[DomainEvent]]:
         clean_name = " ".join(name.split())
@@ -72,6 +75,7 @@ class Employer:
             naf_code=naf_code(naf),
             akto_member=akto_member,
             sector_codes=sectors,
+            org_id=org_id,
             hr_contact=hr_contact,
         )
         registered = EmployerRegistered(

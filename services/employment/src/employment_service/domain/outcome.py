@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from employment_service.domain.errors import InvalidValue, OutcomeAlreadyRecorded
+from employment_service.domain.errors import InvalidValue, OutcomeAlreadyRecorded, Unprocessable
 from employment_service.domain.events import DomainEvent, OutcomeRecorded
 from employment_service.domain.follow_up import FollowUp, schedule_follow_ups
 from employment_service.domain.observation import Observation
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.quantities import as_utc
 
 
@@ -21,15 +22,18 @@ class ExitOutcome:
 
 def record_exit_outcome(
     *,
-    beneficiary_id: UUID,
+    path: PersonPath,
     exit_on: date,
     observation: Observation,
     existing: ExitOutcome | None,
     at: datetime,
 ) -> tuple[ExitOutcome, list[FollowUp], list[DomainEvent]]:
     """The outcome once per person, with its 3-, 6- and 12-month follow-ups scheduled from the exit date."""
+    beneficiary_id = path.beneficiary_id
     if existing is not None:
         raise OutcomeAlreadyRecorded(beneficiary_id)
+    if not path.expects_outcome:
+        raise Unprocessable("path_not_ending", "an exit outcome is recorded in step 4 or once the path is left")
     at = as_utc(at)
     if exit_on > at.date():
         raise InvalidValue("exit_on", "cannot be in the future")

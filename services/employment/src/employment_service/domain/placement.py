@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from employment_service.domain.employer import Establishment
 from employment_service.domain.errors import ImmersionCapExceeded, InvalidValue, Unprocessable
 from employment_service.domain.events import DomainEvent, PlacementMade
+from employment_service.domain.person_path import PathState, PersonPath
 from employment_service.domain.quantities import HUNDREDTH, as_utc, hours
 
 STEP_3 = 3
@@ -38,8 +39,7 @@ class ImmersionPlacement:
 
 def place(
     *,
-    beneficiary_id: UUID,
-    current_step: int | None,
+    path: PersonPath,
     establishment: Establishment,
     starts_on: date,
     ends_on: date,
@@ -49,7 +49,8 @@ def place(
     step_planned_hours: Decimal = STEP_3_PLANNED_HOURS,
     id: UUID | None = None,
 ) -> tuple[ImmersionPlacement, list[DomainEvent]]:
-    if current_step != STEP_3:
+    beneficiary_id = path.beneficiary_id
+    if path.state is not PathState.ACTIVE or path.step != STEP_3:
         raise Unprocessable("step_3_required", "an immersion is made while the person is in step 3")
     if ends_on < starts_on:
         raise InvalidValue("ends_on", "cannot be before starts_on")
