@@ -56,7 +56,7 @@ def a_life_in_the_programme() -> list[domain.DomainEvent]:
         at=NOW,
     )
     events += published
-    application = Application.propose(vacancy, person)
+    application = Application.propose(vacancy, PersonPath(person, step=3))
     application.invite_to_interview()
     events += hire(application, vacancy, [], NOW)
     _, made = place(
@@ -70,7 +70,7 @@ def a_life_in_the_programme() -> list[domain.DomainEvent]:
     )
     events += made
     contract, signed = WorkStudyContract.sign(
-        beneficiary_id=person,
+        path=PersonPath(person, step=4),
         establishment=site,
         contract_type=ContractType.PROFESSIONALISATION,
         starts_on=date(2026, 10, 1),

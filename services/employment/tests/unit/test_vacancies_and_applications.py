@@ -10,8 +10,9 @@ import pytest
 
 from employment_service.domain.application import Application, hire
 from employment_service.domain.employer import Establishment
-from employment_service.domain.errors import IllegalTransition, InvalidValue
+from employment_service.domain.errors import IllegalTransition, InvalidValue, Unprocessable
 from employment_service.domain.events import ApplicationDecided, VacancyPublished, VacancyStatusChanged
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.vacancy import Vacancy
 from employment_service.domain.vocabulary import ApplicationStatus, ContractType, RefusalReason, VacancyStatus
 
@@ -34,8 +35,12 @@ def publish(establishment: Establishment, now: datetime, **changes: object) -> V
     return vacancy
 
 
+def on_path(person: UUID = PERSON) -> PersonPath:
+    return PersonPath(person, step=3)
+
+
 def at_interview(vacancy: Vacancy, person: UUID = PERSON) -> Application:
-    application = Application.propose(vacancy, person)
+    application = Application.propose(vacancy, on_path(person))
     application.invite_to_interview()
     return application
 
@@ -93,7 +98,7 @@ def test_the_vacancy_is_filled_with_its_last_position_and_then_takes_no_one(
     assert VacancyStatusChanged(vacancy_id=vacancy.id, status=VacancyStatus.FILLED, occurred_at=now) in events
     assert vacancy.open_positions == 0
     with pytest.raises(IllegalTransition):
-        Application.propose(vacancy, uuid4())
+        Application.propose(vacancy, on_path(uuid4()))
 
 
 def test_a_closed_vacancy_cannot_hire_or_be_closed_again(establishment: Establishment, now: datetime) -> None:
@@ -109,7 +114,7 @@ def test_a_closed_vacancy_cannot_hire_or_be_closed_again(establishment: Establis
 
 def test_a_person_is_accepted_only_after_an_interview(establishment: Establishment, now: datetime) -> None:
     vacancy = publish(establishment, now)
-    application = Application.propose(vacancy, PERSON)
+    application = Application.propose(vacancy, on_path())
     with pytest.raises(IllegalTransition) as refused:
         hire(application, vacancy, [], now)
     assert refused.value.details()["allowed"] == ["interview", "obsolete", "refused", "withdrawn"]
@@ -119,10 +124,10 @@ def test_a_person_is_accepted_only_after_an_interview(establishment: Establishme
 def test_hiring_makes_the_persons_other_open_applications_obsolete(establishment: Establishment, now: datetime) -> None:
     chosen, elsewhere, decided = publish(establishment, now), publish(establishment, now), publish(establishment, now)
     application = at_interview(chosen)
-    waiting = Application.propose(elsewhere, PERSON)
+    waiting = Application.propose(elsewhere, on_path())
     refused = at_interview(decided)
     refused.refuse(RefusalReason.NO_SHOW, now)
-    someone_else = Application.propose(elsewhere, uuid4())
+    someone_else = Application.propose(elsewhere, on_path(uuid4()))
     events = hire(application, chosen, [application, waiting, refused, someone_else], now)
     assert application.status is ApplicationStatus.ACCEPTED
     assert waiting.status is ApplicationStatus.OBSOLETE
@@ -134,7 +139,7 @@ def test_hiring_makes_the_persons_other_open_applications_obsolete(establishment
 
 @pytest.mark.parametrize("reason", list(RefusalReason))
 def test_a_refusal_carries_its_reason_code(establishment: Establishment, now: datetime, reason: RefusalReason) -> None:
-    application = Application.propose(publish(establishment, now), PERSON)
+    application = Application.propose(publish(establishment, now), on_path())
     [decided] = application.refuse(reason, now)
     assert isinstance(decided, ApplicationDecided)
     assert (decided.status, decided.refusal_reason) == (ApplicationStatus.REFUSED, reason)
@@ -159,3 +164,11 @@ def test_an_application_must_be_hired_through_its_own_vacancy(establishment: Est
     application = at_interview(publish(establishment, now))
     with pytest.raises(InvalidValue):
         hire(application, publish(establishment, now), [], now)
+
+
+def test_a_person_who_left_the_path_is_not_proposed(establishment: Establishment, now: datetime) -> None:
+    path = on_path()
+    path.withdrawn("employment_found", 3, now.date())
+    with pytest.raises(Unprocessable) as refused:
+        Application.propose(publish(establishment, now), path)
+    assert refused.value.details() == {"rule": "person_not_on_path"}

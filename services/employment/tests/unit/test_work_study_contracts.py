@@ -10,8 +10,9 @@ import pytest
 
 from employment_service.domain.contract import WorkStudyContract
 from employment_service.domain.employer import Establishment
-from employment_service.domain.errors import ActiveContractExists, IllegalTransition, InvalidValue
+from employment_service.domain.errors import ActiveContractExists, IllegalTransition, InvalidValue, Unprocessable
 from employment_service.domain.events import ContractEnded, ContractSigned
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.vocabulary import BreakingParty, BreakReason, ContractStatus, ContractType
 
 PERSON = UUID("00000000-0000-4000-8000-000000000001")
@@ -27,7 +28,7 @@ def sign(
     **changes: object,
 ) -> WorkStudyContract:
     fields: dict[str, object] = {
-        "beneficiary_id": person,
+        "path": PersonPath(person, step=4),
         "establishment": establishment,
         "contract_type": ContractType.PROFESSIONALISATION,
         "starts_on": START,
@@ -45,7 +46,7 @@ def sign(
 
 def test_signing_announces_the_contract_with_codes_dates_and_hours(establishment: Establishment, now: datetime) -> None:
     contract, [signed] = WorkStudyContract.sign(
-        beneficiary_id=PERSON,
+        path=PersonPath(PERSON, step=3),
         establishment=establishment,
         contract_type=ContractType.APPRENTICESHIP,
         starts_on=START,
@@ -168,3 +169,17 @@ def test_another_persons_running_contract_does_not_stop_a_signature(
 ) -> None:
     theirs = sign(establishment, now, person=uuid4())
     assert sign(establishment, now, existing=[theirs]).beneficiary_id == PERSON
+
+
+@pytest.mark.parametrize("step", [None, 1, 2])
+def test_no_contract_is_signed_before_step_3(establishment: Establishment, now: datetime, step: int | None) -> None:
+    with pytest.raises(Unprocessable) as refused:
+        sign(establishment, now, path=PersonPath(PERSON, step=step))
+    assert refused.value.details() == {"rule": "step_3_or_4_required"}
+
+
+def test_no_contract_is_signed_for_someone_who_left_the_path(establishment: Establishment, now: datetime) -> None:
+    path = PersonPath(PERSON, step=4)
+    path.withdrawn("moved_away", 4, date(2026, 3, 1))
+    with pytest.raises(Unprocessable):
+        sign(establishment, now, path=path)

@@ -6,8 +6,9 @@ from datetime import datetime
 from types import MappingProxyType
 from uuid import UUID, uuid4
 
-from employment_service.domain.errors import IllegalTransition, InvalidValue
+from employment_service.domain.errors import IllegalTransition, InvalidValue, Unprocessable
 from employment_service.domain.events import ApplicationDecided, DomainEvent
+from employment_service.domain.person_path import PathState, PersonPath
 from employment_service.domain.quantities import as_utc
 from employment_service.domain.vacancy import Vacancy
 from employment_service.domain.vocabulary import OPEN_APPLICATION_STATUSES, ApplicationStatus, RefusalReason
@@ -44,10 +45,12 @@ class Application:
     decided_at: datetime | None = None
 
     @classmethod
-    def propose(cls, vacancy: Vacancy, beneficiary_id: UUID, id: UUID | None = None) -> "Application":
+    def propose(cls, vacancy: Vacancy, path: PersonPath, id: UUID | None = None) -> "Application":
+        if path.state is not PathState.ACTIVE:
+            raise Unprocessable("person_not_on_path", "only a person still on the path is proposed for a vacancy")
         if vacancy.open_positions == 0:
             raise IllegalTransition("vacancy", vacancy.status, "propose a person for", ())
-        return cls(id=id or uuid4(), vacancy_id=vacancy.id, beneficiary_id=beneficiary_id)
+        return cls(id=id or uuid4(), vacancy_id=vacancy.id, beneficiary_id=path.beneficiary_id)
 
     @property
     def is_open(self) -> bool:

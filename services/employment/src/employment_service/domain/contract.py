@@ -8,12 +8,15 @@ from types import MappingProxyType
 from uuid import UUID, uuid4
 
 from employment_service.domain.employer import Establishment
-from employment_service.domain.errors import ActiveContractExists, IllegalTransition, InvalidValue
+from employment_service.domain.errors import ActiveContractExists, IllegalTransition, InvalidValue, Unprocessable
 from employment_service.domain.events import ContractEnded, ContractSigned, ContractStarted, DomainEvent
 from employment_service.domain.identifiers import staff_reference
+from employment_service.domain.person_path import PathState, PersonPath
 from employment_service.domain.quantities import as_utc, weekly_hours
 from employment_service.domain.vocabulary import BreakingParty, BreakReason, ContractStatus, ContractType
 
+# Step 4 is the work-study; the contract is often signed as step 3 ends, before enrolment starts step 4.
+WORK_STUDY_FROM_STEP = 3
 RUNNING_STATUSES = frozenset({ContractStatus.SIGNED, ContractStatus.ACTIVE})
 
 # A signed contract the person never starts is broken too (trial not begun counts as during the trial).
@@ -57,7 +60,7 @@ class WorkStudyContract:
     def sign(
         cls,
         *,
-        beneficiary_id: UUID,
+        path: PersonPath,
         establishment: Establishment,
         contract_type: ContractType,
         starts_on: date,
@@ -69,6 +72,9 @@ class WorkStudyContract:
         at: datetime,
         id: UUID | None = None,
     ) -> tuple["WorkStudyContract", list[DomainEvent]]:
+        beneficiary_id = path.beneficiary_id
+        if path.state is not PathState.ACTIVE or (path.step or 0) < WORK_STUDY_FROM_STEP:
+            raise Unprocessable("step_3_or_4_required", "a work-study contract is signed from step 3 on, on the path")
         ensure_no_running_contract(beneficiary_id, contracts_of_person)
         if planned_end_on <= starts_on:
             raise InvalidValue("planned_end_on", "must be after starts_on")
