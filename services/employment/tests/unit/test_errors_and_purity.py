@@ -12,6 +12,7 @@ import pytest
 
 import employment_service.domain
 from employment_service.domain import errors
+from employment_service.domain.vocabulary import EvidenceSource, parse_code
 
 CATEGORIES = {"not_found", "forbidden", "conflict", "invalid", "unprocessable"}
 DOMAIN = Path(employment_service.domain.__file__).parent
@@ -25,7 +26,6 @@ SAMPLES: list[errors.DomainError] = [
     errors.ActiveContractExists(uuid4(), uuid4()),
     errors.ImmersionCapExceeded("133.33", "70.00", "70.00"),
     errors.OutcomeAlreadyRecorded(uuid4()),
-    errors.ContactErased(),
     errors.Unprocessable("step_3_required", "an immersion is made while the person is in step 3"),
 ]
 
@@ -62,3 +62,11 @@ def test_a_domain_module_imports_only_the_standard_library_and_the_domain(module
         for name in names:
             top = name.split(".")[0]
             assert top in sys.stdlib_module_names or name.startswith("employment_service.domain"), name
+
+
+def test_a_code_from_outside_is_parsed_or_refused_naming_the_list_not_the_value() -> None:
+    assert parse_code(EvidenceSource, "contract_copy", "evidence_source") is EvidenceSource.CONTRACT_COPY
+    with pytest.raises(errors.UnknownCode) as refused:
+        parse_code(EvidenceSource, "my cousin said so", "evidence_source")
+    assert "cousin" not in str(refused.value)
+    assert refused.value.details()["known"] == [source.value for source in EvidenceSource]

@@ -146,14 +146,6 @@ class OutcomeAlreadyRecorded(DomainError):
         return {"beneficiary_id": str(self.beneficiary_id)}
 
 
-class ContactErased(DomainError):
-    category = "conflict"
-    code = "contact_erased"
-
-    def __init__(self) -> None:
-        super().__init__("the HR contact has been erased")
-
-
 class Unprocessable(DomainError):
     """A well-formed request the current state does not allow; `rule` is a code, `reason` the domain's words."""
 
