@@ -1,1 +1,1 @@
-"""HOPE employment: employers, vacancies, work-study contracts, outcomes and follow-ups."""
+"""The employment service: employers, vacancies, work-study contracts, placements, exit outcomes, follow-ups."""

@@ -1,1 +1,1 @@
-"""Entities, invariants and domain errors of employment: no I/O, no framework."""
+"""Employment domain: employers, demand, work-study contracts, placements, exit outcomes, follow-ups. No I/O."""

@@ -1,1 +1,1 @@
-"""Handlers of other services' events."""
+"""Outgoing contracts and, once the service is wired, handlers for incoming events."""
