@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from employment_service.adapters.tables import kit
 from employment_service.adapters.unit_of_work import EmploymentUnitOfWork
-from employment_service.api import examples
+from employment_service.api import contracts, employers, outcomes, vacancies
 from employment_service.events.incoming import CONSUMERS
 from employment_service.settings import EmploymentSettings
 from hopekit.app import ServiceDefinition, build_service_app
@@ -19,7 +19,7 @@ def create_app(settings: EmploymentSettings | None = None) -> FastAPI:
             description="Employers, vacancies, work-study contracts, outcomes and follow-ups.",
             kit_tables=kit,
             uow_class=EmploymentUnitOfWork,
-            routers=[examples.router],
+            routers=[employers.router, vacancies.router, contracts.router, outcomes.router],
             consumers=CONSUMERS,
         )
     )
