@@ -131,12 +131,12 @@ async def add_pledge(uow: EmploymentUnitOfWork, principal: Principal, employer_i
 
 
 async def read_contact(uow: EmploymentUnitOfWork, principal: Principal, employer_id: UUID, reason: str) -> HrContact:
-    """Every read leaves an audit row with its reason, even when nothing is there to read."""
+    """Every read that shows the contact leaves an audit row with its reason."""
     await visible_employer(uow, principal, employer_id)
     contact = await uow.employers.contact(employer_id)
-    uow.audit(principal, "read", "employer_contact", employer_id, reason=reason)
     if contact is None:
         raise NotFound("this employer has no HR contact")
+    uow.audit(principal, "read", "employer_contact", employer_id, reason=reason)
     return contact
 
 
