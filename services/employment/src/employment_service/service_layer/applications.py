@@ -31,11 +31,10 @@ async def propose(
     ensure_writer(principal)
     vacancy = await vacancies.get(uow, principal, vacancy_id)
     path = await uow.paths.get(beneficiary_id, lock=True)
-    if not may_propose(viewer(principal), path):
-        if principal.is_operator:
-            raise PersonNotOnPath("this person is not known on the path here")
+    if path is None and principal.is_operator:
+        raise PersonNotOnPath("this person is not known on the path here")
+    if path is None or not may_propose(viewer(principal), path):
         raise NotFound("no such person among the people you support")
-    assert path is not None
     application = Application.propose(vacancy, path)
     await uow.vacancies.add_application(application, principal.org_id)
     uow.audit(principal, "create", "application", application.id)

@@ -67,7 +67,9 @@ async def get(uow: EmploymentUnitOfWork, principal: Principal, vacancy_id: UUID,
 async def writable(uow: EmploymentUnitOfWork, principal: Principal, vacancy_id: UUID, *, lock: bool = False) -> Vacancy:
     vacancy = await get(uow, principal, vacancy_id, lock=lock)
     org = await uow.employers.org_of(vacancy.employer_id)
-    ensure_writable(principal, may_see_employer_side(viewer(principal), org), "vacancy")
+    if not may_see_employer_side(viewer(principal), org):
+        raise Forbidden("only the employer or the operator changes a vacancy")
+    ensure_writable(principal, True, "vacancy")
     return vacancy
 
 
