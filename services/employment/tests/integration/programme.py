@@ -30,7 +30,8 @@ def _luhn_completed(digits: str) -> str:
     for check in "0123456789":
         candidate = digits + check
         total = sum(
-            (v * 2 - 9 if v * 2 > 9 else v * 2) if i % 2 else v for i, v in enumerate(int(c) for c in reversed(candidate))
+            (v * 2 - 9 if v * 2 > 9 else v * 2) if i % 2 else v
+            for i, v in enumerate(int(c) for c in reversed(candidate))
         )
         if total % 10 == 0:
             return candidate
@@ -162,7 +163,11 @@ class Programme:
             "naf_code": "49.41A",
             "akto_member": True,
             "sector_codes": ["logistics"],
-            "hr_contact": {"full_name": "Claire Martin", "email": "claire.martin@durand.example", "phone": "01 23 45 67 89"},
+            "hr_contact": {
+                "full_name": "Claire Martin",
+                "email": "claire.martin@durand.example",
+                "phone": "01 23 45 67 89",
+            },
         }
         created = await self.client.post("/v1/employers", json=body, headers=headers)
         assert created.status_code == 201, created.text
@@ -190,7 +195,9 @@ class Programme:
 
     async def sign(self, company: Company, person: Person) -> dict[str, Any]:
         signed = await self.client.post(
-            "/v1/contracts", json=self.contract_body(company, person), headers=self.as_(OrgKind.EMPLOYER, company.org_id)
+            "/v1/contracts",
+            json=self.contract_body(company, person),
+            headers=self.as_(OrgKind.EMPLOYER, company.org_id),
         )
         assert signed.status_code == 201, signed.text
         result: dict[str, Any] = signed.json()

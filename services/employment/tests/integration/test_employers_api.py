@@ -46,7 +46,9 @@ async def test_an_employer_organisation_registers_itself_and_the_event_names_no_
     assert siret[:9] not in str(event) and "Boulangerie" not in str(event)
 
 
-async def test_a_known_siret_is_a_conflict_and_an_organisation_registers_only_one_employer(programme: Programme) -> None:
+async def test_a_known_siret_is_a_conflict_and_an_organisation_registers_only_one_employer(
+    programme: Programme,
+) -> None:
     siret, org = new_siret(), uuid.uuid4()
     headers = programme.as_(OrgKind.EMPLOYER, org)
     assert (await programme.client.post("/v1/employers", json=employer_body(siret), headers=headers)).status_code == 201
@@ -100,7 +102,9 @@ async def test_every_read_of_the_hr_contact_is_audited_with_its_reason_and_erasu
     assert read.status_code == 200
     assert read.json() == {"full_name": "Claire Martin", "email": "claire.martin@durand.example", "phone": "0123456789"}
     assert_problem(await programme.client.get(path, headers=headers), 422)  # a read needs its reason
-    replaced = await programme.client.put(path, json={"full_name": "Paul Leroy", "email": "p.leroy@durand.example"}, headers=headers)
+    replaced = await programme.client.put(
+        path, json={"full_name": "Paul Leroy", "email": "p.leroy@durand.example"}, headers=headers
+    )
     assert replaced.json()["full_name"] == "Paul Leroy"
     assert (await programme.client.delete(path, headers=headers)).status_code == 204
     assert_problem(await programme.client.get(path, params={"reason": "audit_check"}, headers=programme.operator), 404)
@@ -163,5 +167,9 @@ async def test_demand_adds_pledged_places_and_open_positions_per_sector_and_regi
         "/v1/demand", params={"sector_code": "logistics", "region_code": "11"}, headers=programme.trainer
     )
     assert demand.status_code == 200
-    assert demand.json() == [{"sector_code": "logistics", "region_code": "11", "pledged_places": 8, "open_positions": 3}]
-    assert_problem(await programme.client.get("/v1/demand", params={"sector_code": "space"}, headers=programme.trainer), 400)
+    assert demand.json() == [
+        {"sector_code": "logistics", "region_code": "11", "pledged_places": 8, "open_positions": 3}
+    ]
+    assert_problem(
+        await programme.client.get("/v1/demand", params={"sector_code": "space"}, headers=programme.trainer), 400
+    )

@@ -84,7 +84,9 @@ async def test_a_refusal_names_its_reason_code_and_a_refused_application_cannot_
     )
     application = proposed.json()["id"]
     employer = programme.as_(OrgKind.EMPLOYER, company.org_id)
-    bad = await programme.client.post(f"/v1/applications/{application}/refuse", json={"reason": "too_old"}, headers=employer)
+    bad = await programme.client.post(
+        f"/v1/applications/{application}/refuse", json={"reason": "too_old"}, headers=employer
+    )
     assert_problem(bad, 400, "unknown-code")
     refused = await programme.client.post(
         f"/v1/applications/{application}/refuse", json={"reason": "no_show"}, headers=employer
@@ -103,7 +105,9 @@ async def test_a_person_is_proposed_once_per_vacancy_and_only_while_on_the_path(
     assert_problem(await programme.client.post(url, json=body, headers=programme.support), 409)
     left = await programme.person_in_step(3)
     await programme.withdraw(left)
-    gone = await programme.client.post(url, json={"beneficiary_id": str(left.beneficiary_id)}, headers=programme.support)
+    gone = await programme.client.post(
+        url, json={"beneficiary_id": str(left.beneficiary_id)}, headers=programme.support
+    )
     assert_problem(gone, 422, "rule-not-met")
     stranger = await programme.client.post(url, json={"beneficiary_id": str(uuid.uuid4())}, headers=programme.support)
     assert_problem(stranger, 404)
@@ -153,5 +157,7 @@ async def test_an_employer_publishes_only_at_its_own_establishments_and_sees_onl
     open_ones = await programme.client.get("/v1/vacancies", headers=programme.support)
     assert their_job["id"] in [v["id"] for v in open_ones.json()["items"]]
     assert own_job["id"] not in [v["id"] for v in open_ones.json()["items"]]
-    assert_problem(await programme.client.post(f"/v1/vacancies/{their_job['id']}/close", headers=programme.support), 403)
+    assert_problem(
+        await programme.client.post(f"/v1/vacancies/{their_job['id']}/close", headers=programme.support), 403
+    )
     assert_problem(await programme.client.get("/v1/vacancies", headers=programme.trainer), 403)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from employment_service.adapters.tables import cohorts, person_paths
+from employment_service.adapters.locking import locked
 from employment_service.adapters.upsert import insert_ignore, upsert
 from employment_service.domain.person_path import PathState, PersonPath
 
@@ -27,9 +28,10 @@ class PathRepository:
     async def get(self, beneficiary_id: UUID, *, lock: bool = False) -> PersonPath | None:
         """With `lock`, the row is held until commit on PostgreSQL (SQLite has one writer at a time anyway), so
         that read-then-write rules on one person (the immersion cap, one outcome, one contract) serialise."""
-        query = select(person_paths).where(person_paths.c.beneficiary_id == beneficiary_id)
+        where = person_paths.c.beneficiary_id == beneficiary_id
+        query = select(person_paths).where(where)
         if lock:
-            query = query.with_for_update()
+            query = await locked(self._connection, query, person_paths, where)
         row = (await self._connection.execute(query)).first()
         return _path(row) if row is not None else None
 

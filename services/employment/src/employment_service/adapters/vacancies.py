@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from employment_service.adapters.locking import locked
 from employment_service.adapters.tables import applications, vacancies
 from employment_service.domain.application import Application
 from employment_service.domain.errors import IllegalTransition
@@ -78,9 +79,10 @@ class VacancyRepository:
         )
 
     async def get(self, vacancy_id: UUID, *, lock: bool = False) -> Vacancy | None:
-        query = select(vacancies).where(vacancies.c.id == vacancy_id)
+        where = vacancies.c.id == vacancy_id
+        query = select(vacancies).where(where)
         if lock:  # hires on the same vacancy are serialised so `hired` never passes `positions`
-            query = query.with_for_update()
+            query = await locked(self._connection, query, vacancies, where)
         row = (await self._connection.execute(query)).first()
         return _vacancy(row) if row is not None else None
 
