@@ -136,7 +136,9 @@ async def test_a_follow_up_is_completed_with_the_situation_at_that_date(programm
     assert (done.json()["status"], done.json()["observation"]["outcome_code"]) == ("done", "interim")
     unknown = await programme.client.post(f"/v1/follow-ups/{uuid.uuid4()}/attempts", headers=programme.support)
     assert_problem(unknown, 404)
-    stranger = await programme.client.get(f"/v1/follow-ups/{three['id']}", headers=programme.as_(OrgKind.SUPPORT_PROVIDER))
+    stranger = await programme.client.get(
+        f"/v1/follow-ups/{three['id']}", headers=programme.as_(OrgKind.SUPPORT_PROVIDER)
+    )
     assert_problem(stranger, 404)
 
 
@@ -164,5 +166,3 @@ async def test_a_provider_assigned_after_the_exit_reaches_the_due_lists(programm
         )
     )
     assert len((await programme.client.get("/v1/follow-ups", headers=programme.support)).json()["items"]) == 3
-
-
