@@ -43,7 +43,8 @@ async def test_an_employer_organisation_registers_itself_and_the_event_names_no_
     assert (employer["name"], employer["naf_code"]) == ("Boulangerie Petit", "10.71C")
     [event] = [e for e in await outbox(database_url) if e["type"].endswith("employer.registered.v1")]
     assert event["employer_id"] == employer["id"]
-    assert siret[:9] not in str(event) and "Boulangerie" not in str(event)
+    assert siret[:9] not in str(event)
+    assert "Boulangerie" not in str(event)
 
 
 async def test_a_known_siret_is_a_conflict_and_an_organisation_registers_only_one_employer(

@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from employment_service.adapters.tables import cohorts, person_paths
 from employment_service.adapters.locking import locked
+from employment_service.adapters.tables import cohorts, person_paths
 from employment_service.adapters.upsert import insert_ignore, upsert
 from employment_service.domain.person_path import PathState, PersonPath
 
