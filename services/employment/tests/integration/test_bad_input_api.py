@@ -25,11 +25,13 @@ async def test_malformed_employers_are_refused_with_the_field_named(programme: P
         "sector_codes": ["logistics"],
     }
     siret = good["siret"]
+    # Digits str.isdigit() accepts but a SIRET is not made of: the check must refuse them.
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in siret)
     wrong_key = siret[:-1] + str((int(siret[-1]) + 1) % 10)
     cases: list[tuple[dict[str, Any], int, str, str | None]] = [
         ({"siret": wrong_key}, 400, "invalid-value", "siret"),
         ({"siret": "1234567890123"}, 400, "invalid-value", "siret"),
-        ({"siret": "７３２８２９３２００００７４"}, 400, "invalid-value", "siret"),
+        ({"siret": fullwidth}, 400, "invalid-value", "siret"),
         ({"naf_code": "ABCDE"}, 400, "invalid-value", "naf_code"),
         ({"sector_codes": ["space"]}, 400, "unknown-code", "sector_codes"),
         ({"sector_codes": []}, 422, "validation", None),
@@ -108,7 +110,8 @@ async def test_malformed_vacancies_contracts_outcomes_and_follow_ups_are_refused
         assert_problem(answer, status, slug)
     for params in ({"status": "lost"}, {"due_before": "soon"}, {"limit": 0}, {"cursor": "bm90LW91cnM"}):
         answer = await programme.client.get("/v1/follow-ups", params=params, headers=programme.support)
-        assert 400 <= answer.status_code < 500 and answer.headers["content-type"] == "application/problem+json"
+        assert 400 <= answer.status_code < 500, params
+        assert answer.headers["content-type"] == "application/problem+json"
     assert_problem(
         await programme.client.get("/v1/contracts/not-a-uuid", headers=programme.operator), 422, "validation"
     )

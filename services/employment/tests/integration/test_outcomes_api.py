@@ -166,3 +166,27 @@ async def test_a_provider_assigned_after_the_exit_reaches_the_due_lists(programm
         )
     )
     assert len((await programme.client.get("/v1/follow-ups", headers=programme.support)).json()["items"]) == 3
+
+
+async def test_the_pending_list_names_who_left_without_an_outcome_and_drops_them_once_recorded(
+    programme: Programme,
+) -> None:
+    hired, dropped, in_step_4 = [await programme.person_in_step(4) for _ in range(3)]
+    await programme.withdraw(hired, "employment_found", last_step=4)
+    await programme.withdraw(dropped, "personal_reasons", last_step=4)
+    in_step_3 = await programme.person_in_step(3)
+    pending = await programme.client.get("/v1/outcomes/pending", headers=programme.support)
+    ids = {p["beneficiary_id"] for p in pending.json()["items"]}
+    assert {str(hired.beneficiary_id), str(dropped.beneficiary_id), str(in_step_4.beneficiary_id)} == ids
+    assert str(in_step_3.beneficiary_id) not in ids
+    for_a_job = await programme.client.get(
+        "/v1/outcomes/pending", params={"withdrawal_reason": "employment_found"}, headers=programme.support
+    )
+    assert [p["beneficiary_id"] for p in for_a_job.json()["items"]] == [str(hired.beneficiary_id)]
+    assert (await programme.record_outcome(hired, TODAY)).status_code == 201
+    after = await programme.client.get("/v1/outcomes/pending", headers=programme.support)
+    assert str(hired.beneficiary_id) not in {p["beneficiary_id"] for p in after.json()["items"]}
+    assert (await programme.client.get("/v1/outcomes/pending", headers=programme.as_(OrgKind.SUPPORT_PROVIDER))).json()[
+        "items"
+    ] == []
+    assert_problem(await programme.client.get("/v1/outcomes/pending", headers=programme.as_(OrgKind.EMPLOYER)), 403)

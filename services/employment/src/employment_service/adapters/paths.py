@@ -6,13 +6,13 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from employment_service.adapters.locking import locked
-from employment_service.adapters.tables import cohorts, person_paths
+from employment_service.adapters.tables import cohorts, exit_outcomes, person_paths
 from employment_service.adapters.upsert import insert_ignore, upsert
-from employment_service.domain.person_path import PathState, PersonPath
+from employment_service.domain.person_path import TRADE_QUALIFICATION_STEP, PathState, PersonPath
 
 
 def _path(row: Any) -> PersonPath:
@@ -69,6 +69,32 @@ class PathRepository:
         )
         row = (await self._connection.execute(query)).first()
         return (row[0], row[1]) if row is not None else None
+
+    async def awaiting_outcome(
+        self, support_provider_org_id: UUID | None, withdrawal_reason: str | None, after: UUID | None, limit: int
+    ) -> list[PersonPath]:
+        """People who left the path (or are in step 4) and have no exit outcome yet, by id."""
+        query = (
+            select(person_paths)
+            .where(
+                or_(
+                    person_paths.c.state.in_([PathState.WITHDRAWN.value, PathState.COMPLETED.value]),
+                    and_(
+                        person_paths.c.state == PathState.ACTIVE.value, person_paths.c.step == TRADE_QUALIFICATION_STEP
+                    ),
+                ),
+                ~exists().where(exit_outcomes.c.beneficiary_id == person_paths.c.beneficiary_id),
+            )
+            .order_by(person_paths.c.beneficiary_id)
+            .limit(limit)
+        )
+        if support_provider_org_id is not None:
+            query = query.where(person_paths.c.support_provider_org_id == support_provider_org_id)
+        if withdrawal_reason is not None:
+            query = query.where(person_paths.c.withdrawal_reason == withdrawal_reason)
+        if after is not None:
+            query = query.where(person_paths.c.beneficiary_id > after)
+        return [_path(row) for row in await self._connection.execute(query)]
 
     async def supported_by(self, org_id: UUID) -> list[UUID]:
         query = select(person_paths.c.beneficiary_id).where(person_paths.c.support_provider_org_id == org_id)

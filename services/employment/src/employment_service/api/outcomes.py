@@ -11,6 +11,7 @@ from fastapi import Query, status
 from employment_service.api.dependencies import UoW
 from employment_service.api.employers import Cursor, Limit
 from employment_service.api.schemas import (
+    AwaitingOutcomeView,
     FollowUpCount,
     FollowUpDoneIn,
     FollowUpLineView,
@@ -20,7 +21,7 @@ from employment_service.api.schemas import (
 )
 from employment_service.service_layer import follow_ups, outcomes
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, decode_cursor, encode_cursor
 from hopekit.api.problems import Problem
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
@@ -37,6 +38,21 @@ async def record_outcome(body: OutcomeIn, principal: Caller, uow: UoW) -> Outcom
     """Once per person (409 after); answers with the 3-, 6- and 12-month follow-ups it scheduled."""
     outcome, schedule = await outcomes.record(uow, principal, body.beneficiary_id, body.exit_on, _form(body))
     return OutcomeView.of(outcome, schedule)
+
+
+@router.get("/v1/outcomes/pending", response_model=Page[AwaitingOutcomeView])
+async def outcomes_pending(
+    principal: Caller,
+    uow: UoW,
+    withdrawal_reason: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[AwaitingOutcomeView]:
+    """People who left the path, or are in step 4, with no exit outcome yet (by id; `withdrawal_reason=
+    employment_found` gives those who left for a job)."""
+    found = await outcomes.awaiting(uow, principal, withdrawal_reason, after_id(cursor), limit + 1)
+    following = encode_cursor({"after": str(found[limit - 1].beneficiary_id)}) if len(found) > limit else None
+    return Page[AwaitingOutcomeView](items=[AwaitingOutcomeView.of(p) for p in found[:limit]], next_cursor=following)
 
 
 @router.get("/v1/outcomes/{beneficiary_id}", response_model=OutcomeView)

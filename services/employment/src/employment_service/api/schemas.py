@@ -17,6 +17,7 @@ from employment_service.domain.employer import Employer, Establishment, Pledge
 from employment_service.domain.follow_up import FollowUp
 from employment_service.domain.observation import Observation
 from employment_service.domain.outcome import ExitOutcome
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.placement import ImmersionPlacement
 from employment_service.domain.vacancy import Vacancy
 from employment_service.service_layer.employers import DemandLine
@@ -365,6 +366,26 @@ class FollowUpCount(ResponseModel):
     status: str
     count: int
     overdue: int
+
+
+class AwaitingOutcomeView(ResponseModel):
+    beneficiary_id: UUID
+    step: int | None
+    state: str
+    left_on: date | None
+    withdrawal_reason: str | None
+    qualification_result_in: bool
+
+    @classmethod
+    def of(cls, path: PersonPath) -> AwaitingOutcomeView:
+        return cls(
+            beneficiary_id=path.beneficiary_id,
+            step=path.step,
+            state=path.state.value,
+            left_on=path.left_on,
+            withdrawal_reason=path.withdrawal_reason,
+            qualification_result_in=path.qualification_result_in,
+        )
 
 
 class OutcomeView(ResponseModel):

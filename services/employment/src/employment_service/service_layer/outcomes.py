@@ -13,11 +13,13 @@ from employment_service.domain.access import may_see_outcome
 from employment_service.domain.follow_up import FollowUp
 from employment_service.domain.observation import Observation
 from employment_service.domain.outcome import ExitOutcome, record_exit_outcome
+from employment_service.domain.person_path import PersonPath
 from employment_service.domain.vocabulary import EvidenceSource, OutcomeCode, parse_code
-from employment_service.service_layer.access import ensure_visible, ensure_writable, viewer
+from employment_service.service_layer.access import ensure_reader, ensure_visible, ensure_writable, viewer
 from employment_service.service_layer.errors import PersonNotOnPath
 from employment_service.service_layer.publishing import publish
-from hopekit.errors import NotFound
+from hope_contracts.vocabulary import OrgKind
+from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import Principal
 
 
@@ -61,6 +63,18 @@ async def record(
     publish(uow, events)
     uow.audit(principal, "create", "exit_outcome", beneficiary_id)
     return outcome, schedule
+
+
+async def awaiting(
+    uow: EmploymentUnitOfWork, principal: Principal, withdrawal_reason: str | None, after: UUID | None, limit: int
+) -> list[PersonPath]:
+    """Whose exit outcome is still to record: the operator's whole list, a support provider its people's."""
+    ensure_reader(principal)
+    if principal.is_operator:
+        return await uow.paths.awaiting_outcome(None, withdrawal_reason, after, limit)
+    if principal.org_kind is OrgKind.SUPPORT_PROVIDER:
+        return await uow.paths.awaiting_outcome(principal.org_id, withdrawal_reason, after, limit)
+    raise Forbidden(f"an organisation of kind {principal.org_kind.value} does not record exit outcomes")
 
 
 async def get(
