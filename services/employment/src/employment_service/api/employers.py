@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from employment_service.api.dependencies import UoW
+from employment_service.api.dependencies import UNKNOWN_CODE, UoW
 from employment_service.api.schemas import (
     DemandView,
     EmployerIn,
@@ -106,7 +106,7 @@ async def erase_hr_contact(employer_id: UUID, principal: Caller, uow: UoW) -> Re
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/v1/demand", response_model=list[DemandView])
+@router.get("/v1/demand", response_model=list[DemandView], responses=UNKNOWN_CODE)
 async def demand(
     principal: Caller,
     uow: UoW,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import Query, status
 
-from employment_service.api.dependencies import UoW
+from employment_service.api.dependencies import RULE_NOT_MET, UNKNOWN_CODE, UoW
 from employment_service.api.employers import Cursor, Limit
 from employment_service.api.schemas import (
     AwaitingOutcomeView,
@@ -70,7 +70,7 @@ def _after(cursor: str | None) -> tuple[date, UUID] | None:
         raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
 
 
-@router.get("/v1/follow-ups", response_model=Page[FollowUpLineView])
+@router.get("/v1/follow-ups", response_model=Page[FollowUpLineView], responses=UNKNOWN_CODE)
 async def list_follow_ups(
     principal: Caller,
     uow: UoW,
@@ -110,6 +110,6 @@ async def complete_follow_up(follow_up_id: UUID, body: FollowUpDoneIn, principal
     return FollowUpView.of(await follow_ups.complete(uow, principal, follow_up_id, body.observed_on, _form(body)))
 
 
-@router.post("/v1/follow-ups/{follow_up_id}/unreachable", response_model=FollowUpView)
+@router.post("/v1/follow-ups/{follow_up_id}/unreachable", response_model=FollowUpView, responses=RULE_NOT_MET)
 async def mark_unreachable(follow_up_id: UUID, principal: Caller, uow: UoW) -> FollowUpView:
     return FollowUpView.of(await follow_ups.unreachable(uow, principal, follow_up_id))

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import Query, status
 
-from employment_service.api.dependencies import UoW
+from employment_service.api.dependencies import RULE_NOT_MET, UNKNOWN_CODE, UoW
 from employment_service.api.employers import Cursor, Limit
 from employment_service.api.schemas import ApplicationIn, ApplicationView, RefusalIn, VacancyIn, VacancyView
 from employment_service.service_layer import applications, vacancies
@@ -27,7 +27,7 @@ async def publish_vacancy(body: VacancyIn, principal: Caller, uow: UoW) -> Vacan
     return VacancyView.of(await vacancies.publish_vacancy(uow, principal, form))
 
 
-@router.get("/v1/vacancies", response_model=Page[VacancyView])
+@router.get("/v1/vacancies", response_model=Page[VacancyView], responses=UNKNOWN_CODE)
 async def list_vacancies(
     principal: Caller,
     uow: UoW,
@@ -80,7 +80,7 @@ async def invite(application_id: UUID, principal: Caller, uow: UoW) -> Applicati
     return ApplicationView.of(await applications.invite(uow, principal, application_id))
 
 
-@router.post("/v1/applications/{application_id}/hire", response_model=ApplicationView)
+@router.post("/v1/applications/{application_id}/hire", response_model=ApplicationView, responses=RULE_NOT_MET)
 async def hire(application_id: UUID, principal: Caller, uow: UoW) -> ApplicationView:
     """Accepted after an interview: the vacancy takes one hire; the person's other open applications become
     obsolete."""
