@@ -116,6 +116,12 @@ async def _timed(client: httpx.AsyncClient, path: str, headers: dict[str, str], 
     return latencies, items
 
 
+async def _latency(client: httpx.AsyncClient, path: str) -> float:
+    started = time.perf_counter()
+    (await client.get(path)).raise_for_status()
+    return time.perf_counter() - started
+
+
 async def run(environment: BenchEnvironment, report: Report) -> None:
     today = datetime.now(UTC).date()
     providers = [uuid.uuid4() for _ in range(PROVIDERS)]
@@ -152,6 +158,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
             due_latencies, due_items = await _timed(client, due, headers, READS)
             await _timed(client, overdue, headers, WARM_UP)
             overdue_latencies, overdue_items = await _timed(client, overdue, headers, READS)
+            # The floor on this machine: the service's cheapest answer (no token, no database), read the same way.
+            floor_latencies = [await _latency(client, "/health/live") for _ in range(READS)]
     section = f"employment follow-ups ({len(rows):,} scheduled, {PROVIDERS} support providers)"
     report.add(section, "seed (COPY)", f"{seeded:.1f} s")
     for name, latencies, items in (
@@ -161,3 +169,5 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         report.add(section, f"{name}: items", str(items))
         report.add(section, f"{name}: p50", f"{quantile(latencies, 0.50) * 1000:.1f} ms")
         report.add(section, f"{name}: p99", f"{quantile(latencies, 0.99) * 1000:.1f} ms", "<= 20 ms")
+    report.add(section, "floor (GET /health/live): p50", f"{quantile(floor_latencies, 0.50) * 1000:.1f} ms")
+    report.add(section, "floor (GET /health/live): p99", f"{quantile(floor_latencies, 0.99) * 1000:.1f} ms")
