@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from hopekit.identity.principal import OrgKind
 from employment_service.main import create_app
 from employment_service.settings import EmploymentSettings
+from hopekit.identity.principal import OrgKind
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # A bounded budget for the suite; HOPE_SCHEMATHESIS_EXAMPLES raises it for a deeper run.
