@@ -261,6 +261,7 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
                 headers=issuer.headers(OrgKind.SUPPORT_PROVIDER, Role.WRITER, org_id=support),
             )
             assert outcome.status_code == 201, outcome.text
+            assert [f["months_after_exit"] for f in outcome.json()["follow_ups"]] == [3, 6, 12]
             published = await employment_events(kafka_bootstrap, str(person), "outcome.recorded.v1")
             # Enrolment completes the path on this event; its `completed` comes back and closes the projection.
             await send(enrolment.PathwayCompleted(beneficiary_id=person, occurred_at=NOW), "/hope/enrolment")
