@@ -66,7 +66,9 @@ async def test_duplicates_and_any_order_give_the_same_path(programme: Programme)
     assert path.qualification_result_in is True
     await programme.deliver(enrolment.PathwayCompleted(beneficiary_id=person, occurred_at=NOW))
     await programme.deliver(
-        enrolment.BeneficiaryWithdrawn(beneficiary_id=person, reason="other", from_status="trade_qualification", occurred_at=NOW)
+        enrolment.BeneficiaryWithdrawn(
+            beneficiary_id=person, reason="other", from_status="trade_qualification", occurred_at=NOW
+        )
     )
     path = await path_of(programme.database, person)
     assert (path.state, path.withdrawal_reason) == (PathState.COMPLETED, None)
