@@ -28,6 +28,7 @@ from training_service.domain.errors import DomainError
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
 from training_service.service_layer import courses
+from training_service.service_layer.rejections import Rejection, RejectionLog
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,6 @@ class MarkInput:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Rejection:
-    line: int | None
-    beneficiary_id: UUID | None
-    reason: str
-    detail: str
-
-
 @dataclass
 class Recording:
     """What one recording (a sheet or a whole import) did so far."""
@@ -56,7 +49,7 @@ class Recording:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
     applied: int = 0
     unchanged: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: RejectionLog = field(default_factory=RejectionLog)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     people: set[UUID] = field(default_factory=set)
     _closed: dict[UUID, str] | None = None
@@ -133,7 +126,7 @@ async def record_sheet(
     ]
     await apply(uow, recording, marks)
     if recording.rejections:
-        raise SheetRefused(recording.rejections)
+        raise SheetRefused(recording.rejections.first())
     await finish(uow, recording, threshold)
     entries = list(await uow.attendance.sheet(session.id))
     return RecordedSheet(session, entries, recording.applied, recording.unchanged)
