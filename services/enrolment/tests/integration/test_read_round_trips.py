@@ -49,7 +49,7 @@ async def test_a_read_sends_three_statements_and_answers_with_the_history_and_co
             event.remove(engine, "before_cursor_execute", note)
 
         assert read.status_code == 200, read.text
-        # The person, their history and consents together, the audit row; BEGIN and COMMIT besides.
+        # The person, their history and consents together, the audit row (a read runs without BEGIN and COMMIT).
         assert statements == ["SELECT", "SELECT", "INSERT"]
         found = read.json()
         assert [step["to_status"] for step in found["pathway"]["history"]] == [
