@@ -11,6 +11,7 @@ from benchmarks import (
     enrolment_latency,
     gateway_overhead,
     relay_throughput,
+    request_cost,
     training_import,
     training_ledger,
 )
@@ -21,6 +22,7 @@ SECTIONS = {
     "relay": relay_throughput.run,
     "registration": enrolment_latency.run,
     "gateway": gateway_overhead.run,
+    "request_cost": request_cost.run,
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
