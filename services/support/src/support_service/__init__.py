@@ -1,0 +1,1 @@
+"""HOPE support: what this service owns."""

@@ -1,0 +1,1 @@
+"""Entities, invariants and domain errors of support: no I/O, no framework."""
