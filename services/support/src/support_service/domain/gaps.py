@@ -8,7 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from support_service.domain.housing import Placement
-from support_service.domain.nights import Nights, first_uncovered, merged
+from support_service.domain.nights import Nights, first_uncovered_in_merged, merged
 
 COMING_WEEK = timedelta(days=7)
 
@@ -57,7 +57,7 @@ def housing_gaps(windows: Iterable[StepWindow], placements: Iterable[Placement],
             continue
         covering = merged(stays.get(window.beneficiary_id, ()))
         this_week = window.nights.intersection(week)
-        uncovered = first_uncovered(ahead, covering)
+        uncovered = first_uncovered_in_merged(ahead, covering)
         if uncovered is None:
             continue
         if not this_week.is_empty and not any(span.overlaps(this_week) for span in covering):

@@ -53,7 +53,7 @@ class Nights:
 def merged(ranges: Iterable[Nights]) -> list[Nights]:
     """The union of ranges as sorted, disjoint, non-adjacent ranges."""
     result: list[Nights] = []
-    for current in sorted(r for r in ranges if not r.is_empty):
+    for current in sorted((r for r in ranges if r.start < r.end), key=lambda r: (r.start, r.end)):
         if result and current.start <= result[-1].end:
             last = result.pop()
             current = Nights(last.start, max(last.end, current.end))
@@ -63,8 +63,13 @@ def merged(ranges: Iterable[Nights]) -> list[Nights]:
 
 def first_uncovered(window: Nights, covering: Iterable[Nights]) -> date | None:
     """The first night of `window` that no range covers, or None when all are covered."""
+    return first_uncovered_in_merged(window, merged(covering))
+
+
+def first_uncovered_in_merged(window: Nights, spans: list[Nights]) -> date | None:
+    """`first_uncovered` for ranges already merged (sorted and disjoint), to merge once per person."""
     night = window.start
-    for span in merged(covering):
+    for span in spans:
         if span.end <= night:
             continue
         if span.start > night:
