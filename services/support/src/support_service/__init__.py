@@ -1,1 +1,1 @@
-"""HOPE support: what this service owns."""
+"""HOPE support: support files, needs, notes (medical ones encrypted per person), housing and catering."""

@@ -5,21 +5,27 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from support_service.adapters.tables import kit
 from support_service.adapters.unit_of_work import SupportUnitOfWork
-from support_service.api import examples
+from support_service.api import files, housing, needs, notes, referrals
 from support_service.events.incoming import CONSUMERS
 from support_service.settings import SupportSettings
 
 
 def create_app(settings: SupportSettings | None = None) -> FastAPI:
     settings = settings or SupportSettings()
-    return build_service_app(
+    app = build_service_app(
         ServiceDefinition(
             settings=settings,
             title="HOPE support",
-            description="What this service owns.",
+            description=(
+                "Support files, needs, actions and referrals; case notes at three confidentiality levels, medical "
+                "ones sealed at rest and read only with a stated, audited reason; residences, beds and placements."
+            ),
             kit_tables=kit,
             uow_class=SupportUnitOfWork,
-            routers=[examples.router],
+            routers=[files.router, needs.router, notes.router, referrals.router, housing.router],
             consumers=CONSUMERS,
         )
     )
+    # Made once: the key-encryption key never leaves the process; None refuses medical data (503).
+    app.state.envelope = settings.envelope()
+    return app

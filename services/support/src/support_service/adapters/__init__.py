@@ -1,1 +1,1 @@
-"""Tables, repositories and the unit of work (no commits here)."""
+"""Infrastructure: persistence mapping and the envelope encryption of health data."""

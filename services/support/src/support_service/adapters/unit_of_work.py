@@ -3,11 +3,32 @@
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.uow import UnitOfWork
-from support_service.adapters.examples import ExampleRepository
+from support_service.adapters.erasures import ErasureRepository
+from support_service.adapters.files import FileRepository
+from support_service.adapters.housing import HousingRepository
+from support_service.adapters.keys import KeyRepository
+from support_service.adapters.needs import NeedRepository
+from support_service.adapters.notes import NoteRepository
+from support_service.adapters.projection import ProjectionRepository
+from support_service.adapters.referrals import ReferralRepository
 
 
 class SupportUnitOfWork(UnitOfWork):
-    examples: ExampleRepository
+    projection: ProjectionRepository
+    files: FileRepository
+    needs: NeedRepository
+    referrals: ReferralRepository
+    notes: NoteRepository
+    keys: KeyRepository
+    housing: HousingRepository
+    erasures: ErasureRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
-        self.examples = ExampleRepository(connection)
+        self.projection = ProjectionRepository(connection)
+        self.files = FileRepository(connection)
+        self.needs = NeedRepository(connection)
+        self.referrals = ReferralRepository(connection)
+        self.notes = NoteRepository(connection)
+        self.keys = KeyRepository(connection)
+        self.housing = HousingRepository(connection)
+        self.erasures = ErasureRepository(connection)

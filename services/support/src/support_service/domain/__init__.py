@@ -1,1 +1,1 @@
-"""Entities, invariants and domain errors of support: no I/O, no framework."""
+"""Support domain: files, needs, referrals, notes and who may read them, housing, catering. No I/O here."""

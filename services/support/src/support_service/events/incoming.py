@@ -1,8 +1,23 @@
-"""Other services' events this service consumes: none yet. Add a ``ConsumerSpec`` per consumer group whose
-handlers call use cases in ``service_layer``."""
+"""The events support consumes: each contract to its use case. The topics come from the contracts."""
+
+from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hopekit.events.subscriptions import ConsumerSpec
+from hope_contracts import enrolment
+from hopekit.events.subscriptions import ConsumerSpec, on
+from support_service.service_layer import erasure, projection
 
-CONSUMERS: Sequence[ConsumerSpec] = ()
+CONSUMERS: Sequence[ConsumerSpec] = [
+    ConsumerSpec(
+        name="enrolment-projection",
+        subscriptions=[
+            on(enrolment.CohortCreated, projection.note_cohort),
+            on(enrolment.CohortMemberAdded, projection.note_member),
+            on(enrolment.StepStarted, projection.note_step_started),
+            on(enrolment.BeneficiaryWithdrawn, projection.withdraw),
+            on(enrolment.PathwayCompleted, projection.complete),
+            on(enrolment.BeneficiaryErased, erasure.erase_beneficiary),
+        ],
+    )
+]
