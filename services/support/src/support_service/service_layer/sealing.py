@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from support_service.adapters.envelope import Envelope, WrappedDataKey
+from support_service.adapters.envelope import Envelope, EnvelopeError, WrappedDataKey
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 from support_service.service_layer.errors import EncryptionUnavailable
 
@@ -29,7 +29,10 @@ async def seal(
     uow: SupportUnitOfWork, envelope: Envelope | None, beneficiary_id: UUID, kind: str, record_id: UUID, text: str
 ) -> bytes:
     key = await key_for(uow, envelope, beneficiary_id)
-    return _required(envelope).seal(key, kind, record_id, text)
+    try:
+        return _required(envelope).seal(key, kind, record_id, text)
+    except EnvelopeError as error:
+        raise EncryptionUnavailable() from error
 
 
 async def unseal(
@@ -40,7 +43,11 @@ async def unseal(
     if key is None:
         # Only after erasure: the person's key is gone, and with it every way to read this.
         raise EncryptionUnavailable()
-    return opened.open(key, kind, record_id, blob)
+    try:
+        return opened.open(key, kind, record_id, blob)
+    except EnvelopeError as error:
+        # A key wrapped by a KEK no longer (or not yet) in settings: a configuration fault, never a data answer.
+        raise EncryptionUnavailable() from error
 
 
 async def rotate(uow: SupportUnitOfWork, envelope: Envelope, batch: int = 500) -> int:
