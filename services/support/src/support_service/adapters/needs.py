@@ -4,16 +4,16 @@ on it, only as ciphertexts."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from support_service.adapters.tables import actions, need_changes, needs
+from support_service.adapters.tables import actions, need_changes, needs, support_files
 from support_service.domain.need import NeedChange
 from support_service.domain.vocabulary import OPEN_NEED_STATUSES, NeedStatus, Priority
 
@@ -46,7 +46,7 @@ class StoredAction:
     recorded_at: datetime
 
 
-def _need(m: RowMapping) -> StoredNeed:
+def _need(m: Mapping[Any, Any]) -> StoredNeed:
     sealed = m["code_sealed"]
     return StoredNeed(
         m["id"],
@@ -62,7 +62,7 @@ def _need(m: RowMapping) -> StoredNeed:
     )
 
 
-def _action(m: RowMapping) -> StoredAction:
+def _action(m: Mapping[Any, Any]) -> StoredAction:
     sealed = m["details_sealed"]
     return StoredAction(
         m["id"],
@@ -137,17 +137,53 @@ class NeedRepository:
         )
         return [_need(row._mapping) for row in rows]
 
-    async def overdue(self, file_ids: Sequence[UUID] | None, today: date, limit: int) -> list[StoredNeed]:
-        """Open needs whose due date has passed; `file_ids` None means every file (the operator's view)."""
+    async def overdue(self, org_id: UUID | None, *, medical: bool, today: date, limit: int) -> list[StoredNeed]:
+        """Open needs of open files whose due date has passed, oldest first; `org_id` None means every
+        organisation's files (the operator's view); medical needs only when `medical`."""
         query = (
             select(needs)
-            .where(needs.c.status.in_([s.value for s in OPEN_NEED_STATUSES]), needs.c.due_on < today)
+            .join(support_files, support_files.c.id == needs.c.file_id)
+            .where(
+                needs.c.status.in_([s.value for s in OPEN_NEED_STATUSES]),
+                needs.c.due_on < today,
+                support_files.c.status != "closed",
+            )
             .order_by(needs.c.due_on, needs.c.id)
             .limit(limit)
         )
-        if file_ids is not None:
-            query = query.where(needs.c.file_id.in_(file_ids))
+        if org_id is not None:
+            query = query.where(support_files.c.support_org_id == org_id)
+        if not medical:
+            query = query.where(needs.c.medical.is_(False))
         return [_need(row._mapping) for row in await self._connection.execute(query)]
+
+    async def follow_ups(
+        self, org_id: UUID | None, *, medical: bool, first: date, last: date, limit: int
+    ) -> list[tuple[StoredAction, StoredNeed]]:
+        """Actions whose follow-up falls in [first, last], with their need, on open files."""
+        query = (
+            select(actions, needs)
+            .join(needs, needs.c.id == actions.c.need_id)
+            .join(support_files, support_files.c.id == needs.c.file_id)
+            .where(
+                actions.c.follow_up_on >= first,
+                actions.c.follow_up_on <= last,
+                support_files.c.status != "closed",
+            )
+            .order_by(actions.c.follow_up_on, actions.c.id)
+            .limit(limit)
+        )
+        if org_id is not None:
+            query = query.where(support_files.c.support_org_id == org_id)
+        if not medical:
+            query = query.where(needs.c.medical.is_(False))
+        found = []
+        for row in await self._connection.execute(query):
+            m = row._mapping
+            action = _action({c.name: m[actions.c[c.name]] for c in actions.columns})
+            need = _need({c.name: m[needs.c[c.name]] for c in needs.columns})
+            found.append((action, need))
+        return found
 
     async def add_action(self, action: StoredAction) -> None:
         await self._connection.execute(

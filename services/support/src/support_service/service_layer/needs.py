@@ -86,7 +86,7 @@ async def identify(
     return need
 
 
-async def _as_need(uow: SupportUnitOfWork, envelope: Envelope | None, stored: StoredNeed) -> Need:
+async def as_need(uow: SupportUnitOfWork, envelope: Envelope | None, stored: StoredNeed) -> Need:
     code = stored.code
     if stored.medical:
         assert stored.code_sealed is not None
@@ -117,7 +117,7 @@ async def _readable(
         actor, medical=stored.medical, file_org_id=support_file.support_org_id, supporting_org_ids=supporting
     ):
         raise NotFound("need", need_id)
-    return await _as_need(uow, envelope, stored), support_file.support_org_id
+    return await as_need(uow, envelope, stored), support_file.support_org_id
 
 
 async def _writable(uow: SupportUnitOfWork, envelope: Envelope | None, actor: Actor, need_id: UUID) -> Need:
@@ -142,7 +142,7 @@ async def of_file(uow: SupportUnitOfWork, envelope: Envelope | None, principal: 
         if can_read_need(
             actor, medical=stored.medical, file_org_id=support_file.support_org_id, supporting_org_ids=supporting
         ):
-            found.append(await _as_need(uow, envelope, stored))
+            found.append(await as_need(uow, envelope, stored))
     uow.audit(principal, "list", "need", file_id)
     return found
 
@@ -209,28 +209,28 @@ async def actions_of(
     uow: SupportUnitOfWork, envelope: Envelope | None, principal: Principal, need_id: UUID
 ) -> list[ActionView]:
     need, _ = await _readable(uow, envelope, actor_of(principal), need_id)
-    views = []
-    for stored in await uow.needs.actions_of(need_id):
-        type_, partner = stored.type, stored.partner
-        if stored.details_sealed is not None:
-            opened = json.loads(
-                await sealing.unseal(
-                    uow, envelope, need.beneficiary_id, ACTION_DETAILS, stored.id, stored.details_sealed
-                )
-            )
-            type_, partner = opened["type"], opened["partner"]
-        assert type_ is not None
-        views.append(
-            ActionView(
-                stored.id,
-                need_id,
-                ActionType(type_),
-                Partner(partner) if partner else None,
-                stored.on,
-                stored.duration_minutes,
-                stored.follow_up_on,
-                stored.recorded_at,
-            )
-        )
+    views = [await action_view(uow, envelope, need.beneficiary_id, a) for a in await uow.needs.actions_of(need_id)]
     uow.audit(principal, "list", "action", need_id)
     return views
+
+
+async def action_view(
+    uow: SupportUnitOfWork, envelope: Envelope | None, beneficiary_id: UUID, stored: StoredAction
+) -> ActionView:
+    """An action as its readers see it: an action on a medical need has its type and partner opened here."""
+    type_, partner = stored.type, stored.partner
+    if stored.details_sealed is not None:
+        details = await sealing.unseal(uow, envelope, beneficiary_id, ACTION_DETAILS, stored.id, stored.details_sealed)
+        opened = json.loads(details)
+        type_, partner = opened["type"], opened["partner"]
+    assert type_ is not None
+    return ActionView(
+        stored.id,
+        stored.need_id,
+        ActionType(type_),
+        Partner(partner) if partner else None,
+        stored.on,
+        stored.duration_minutes,
+        stored.follow_up_on,
+        stored.recorded_at,
+    )
