@@ -235,6 +235,7 @@ def upgrade() -> None:
         sa.Column("end_reason", sa.String(length=24), nullable=True),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("step_ends_on", sa.Date(), nullable=True),
         sa.CheckConstraint("status IN ('active', 'on_hold', 'closed')", name=op.f("ck_support_files_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_support_files")),
     )

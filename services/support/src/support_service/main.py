@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from support_service.adapters.tables import kit
 from support_service.adapters.unit_of_work import SupportUnitOfWork
-from support_service.api import files, housing, needs, notes, referrals, worklists
+from support_service.api import files, gaps, housing, needs, notes, referrals, worklists
 from support_service.events.incoming import CONSUMERS
 from support_service.settings import SupportSettings
 
@@ -22,7 +22,15 @@ def create_app(settings: SupportSettings | None = None) -> FastAPI:
             ),
             kit_tables=kit,
             uow_class=SupportUnitOfWork,
-            routers=[files.router, needs.router, notes.router, referrals.router, housing.router, worklists.router],
+            routers=[
+                files.router,
+                needs.router,
+                notes.router,
+                referrals.router,
+                housing.router,
+                gaps.router,
+                worklists.router,
+            ],
             consumers=CONSUMERS,
         )
     )

@@ -59,6 +59,8 @@ support_files = Table(
     Column("end_reason", String(24), nullable=True),
     Column("opened_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
+    # The end of the person's current step, entered by the referent until enrolment publishes step calendars.
+    Column("step_ends_on", Date, nullable=True),
     CheckConstraint("status IN ('active', 'on_hold', 'closed')", name="status"),
     # One open file per person and organisation: a duplicate step-started cannot open a second one.
     Index(

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hopekit.uow import UnitOfWork
 from support_service.adapters.erasures import ErasureRepository
 from support_service.adapters.files import FileRepository
+from support_service.adapters.gaps import GapRepository
 from support_service.adapters.housing import HousingRepository
 from support_service.adapters.keys import KeyRepository
 from support_service.adapters.needs import NeedRepository
@@ -22,6 +23,7 @@ class SupportUnitOfWork(UnitOfWork):
     keys: KeyRepository
     housing: HousingRepository
     erasures: ErasureRepository
+    gaps: GapRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.projection = ProjectionRepository(connection)
@@ -32,3 +34,4 @@ class SupportUnitOfWork(UnitOfWork):
         self.keys = KeyRepository(connection)
         self.housing = HousingRepository(connection)
         self.erasures = ErasureRepository(connection)
+        self.gaps = GapRepository(connection)
