@@ -249,6 +249,26 @@ def upgrade() -> None:
         postgresql_where=sa.text("status <> 'closed'"),
         sqlite_where=sa.text("status <> 'closed'"),
     )
+    op.create_table(
+        "absence_alerts",
+        sa.Column("alert_id", sa.Uuid(), nullable=False),
+        sa.Column("beneficiary_id", sa.Uuid(), nullable=False),
+        sa.Column("course_id", sa.Uuid(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=64), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_absence_alerts")),
+    )
+    op.create_index(op.f("ix_absence_alerts_beneficiary_id"), "absence_alerts", ["beneficiary_id"], unique=False)
+    op.create_table(
+        "attendance",
+        sa.Column("session_id", sa.Uuid(), nullable=False),
+        sa.Column("beneficiary_id", sa.Uuid(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("session_id", "beneficiary_id", name=op.f("pk_attendance")),
+    )
+    op.create_index("ix_attendance_beneficiary_id_held_on", "attendance", ["beneficiary_id", "held_on"], unique=False)
     op.drop_table("examples")
     if op.get_bind().dialect.name == "postgresql":
         _bed_night_rule()
@@ -280,6 +300,8 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_examples")),
         sa.UniqueConstraint("code", name=op.f("uq_examples_code")),
     )
+    op.drop_table("attendance")
+    op.drop_table("absence_alerts")
     op.drop_index(
         "uq_support_files_open",
         table_name="support_files",

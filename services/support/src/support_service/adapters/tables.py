@@ -271,3 +271,26 @@ placements = Table(
     CheckConstraint("status IN ('planned', 'active', 'ended')", name="status"),
     Index("ix_placements_beneficiary_id_ends_on", "beneficiary_id", "ends_on"),
 )
+
+# --- projection of training ---------------------------------------------------------------------
+absence_alerts = Table(
+    "absence_alerts",
+    metadata,
+    Column("alert_id", Uuid, primary_key=True),
+    Column("beneficiary_id", Uuid, nullable=False, index=True),
+    Column("course_id", Uuid, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+)
+
+# One row per person, session: the latest sheet of a session wins. Catering counts the days present.
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("session_id", Uuid, primary_key=True),
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("held_on", Date, nullable=False),
+    Column("present", Boolean, nullable=False),
+    Index("ix_attendance_beneficiary_id_held_on", "beneficiary_id", "held_on"),
+)

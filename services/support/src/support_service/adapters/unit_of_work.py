@@ -12,6 +12,7 @@ from support_service.adapters.needs import NeedRepository
 from support_service.adapters.notes import NoteRepository
 from support_service.adapters.projection import ProjectionRepository
 from support_service.adapters.referrals import ReferralRepository
+from support_service.adapters.training import TrainingRepository
 
 
 class SupportUnitOfWork(UnitOfWork):
@@ -24,6 +25,7 @@ class SupportUnitOfWork(UnitOfWork):
     housing: HousingRepository
     erasures: ErasureRepository
     gaps: GapRepository
+    training: TrainingRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.projection = ProjectionRepository(connection)
@@ -35,3 +37,4 @@ class SupportUnitOfWork(UnitOfWork):
         self.housing = HousingRepository(connection)
         self.erasures = ErasureRepository(connection)
         self.gaps = GapRepository(connection)
+        self.training = TrainingRepository(connection)

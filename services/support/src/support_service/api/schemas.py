@@ -92,12 +92,25 @@ class ChangeView(BaseModel):
         )
 
 
+class AlertView(BaseModel):
+    alert_id: UUID
+    course_id: UUID
+    step: int
+    rule: str
+    raised_at: datetime
+
+
 class FileDetailView(FileView):
     history: list[ChangeView]
+    absence_alerts: list[AlertView]
 
     @classmethod
     def of_detail(cls, d: FileDetail) -> FileDetailView:
-        return cls(**FileView.of(d.file).model_dump(), history=[ChangeView.of(c) for c in d.history])
+        return cls(
+            **FileView.of(d.file).model_dump(),
+            history=[ChangeView.of(c) for c in d.history],
+            absence_alerts=[AlertView.model_validate(a) for a in d.absence_alerts],
+        )
 
 
 class NeedIn(Strict):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hope_contracts import enrolment
+from hope_contracts import enrolment, training
 from hopekit.events.subscriptions import ConsumerSpec, on
-from support_service.service_layer import erasure, projection
+from support_service.service_layer import erasure, projection, training_events
 
 CONSUMERS: Sequence[ConsumerSpec] = [
     ConsumerSpec(
@@ -19,5 +19,12 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(enrolment.PathwayCompleted, projection.complete),
             on(enrolment.BeneficiaryErased, erasure.erase_beneficiary),
         ],
-    )
+    ),
+    ConsumerSpec(
+        name="training-events",
+        subscriptions=[
+            on(training.AbsenceAlertRaised, training_events.note_alert),
+            on(training.AttendanceRecorded, training_events.note_attendance),
+        ],
+    ),
 ]

@@ -26,6 +26,8 @@ ENROLMENT = Actor("event:enrolment", PLATFORM_ORG, OrgKind.PROGRAMME_OPERATOR, f
 class FileDetail:
     file: SupportFile
     history: list[FileChange]
+    # Training's absence alerts about the person since the file opened, for the referent to act on.
+    absence_alerts: list[dict[str, object]]
 
 
 async def open_file(
@@ -101,7 +103,8 @@ async def close_for_person(uow: SupportUnitOfWork, beneficiary_id: UUID, reason:
 async def get(uow: SupportUnitOfWork, principal: Principal, file_id: UUID) -> FileDetail:
     support_file, _ = await readable_file(uow, actor_of(principal), file_id)
     uow.audit(principal, "read", "support_file", file_id)
-    return FileDetail(support_file, await uow.files.history(file_id))
+    alerts = await uow.training.alerts_of(support_file.beneficiary_id, support_file.opened_at)
+    return FileDetail(support_file, await uow.files.history(file_id), alerts)
 
 
 async def search(
