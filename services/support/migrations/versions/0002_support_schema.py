@@ -269,6 +269,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id", "beneficiary_id", name=op.f("pk_attendance")),
     )
     op.create_index("ix_attendance_beneficiary_id_held_on", "attendance", ["beneficiary_id", "held_on"], unique=False)
+    op.create_table(
+        "meals_served",
+        sa.Column("beneficiary_id", sa.Uuid(), nullable=False),
+        sa.Column("served_on", sa.Date(), nullable=False),
+        sa.Column("meal", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_org_id", sa.Uuid(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("count >= 0", name=op.f("ck_meals_served_count")),
+        sa.CheckConstraint("meal IN ('breakfast', 'lunch', 'dinner')", name=op.f("ck_meals_served_meal")),
+        sa.PrimaryKeyConstraint("beneficiary_id", "served_on", "meal", "source", name=op.f("pk_meals_served")),
+    )
     op.drop_table("examples")
     if op.get_bind().dialect.name == "postgresql":
         _bed_night_rule()
@@ -300,6 +313,7 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_examples")),
         sa.UniqueConstraint("code", name=op.f("uq_examples_code")),
     )
+    op.drop_table("meals_served")
     op.drop_table("attendance")
     op.drop_table("absence_alerts")
     op.drop_index(

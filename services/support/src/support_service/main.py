@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from support_service.adapters.tables import kit
 from support_service.adapters.unit_of_work import SupportUnitOfWork
-from support_service.api import files, gaps, housing, needs, notes, referrals, worklists
+from support_service.api import catering, files, gaps, housing, needs, notes, referrals, worklists
 from support_service.events.incoming import CONSUMERS
 from support_service.settings import SupportSettings
 
@@ -18,7 +18,8 @@ def create_app(settings: SupportSettings | None = None) -> FastAPI:
             title="HOPE support",
             description=(
                 "Support files, needs, actions and referrals; case notes at three confidentiality levels, medical "
-                "ones sealed at rest and read only with a stated, audited reason; residences, beds and placements."
+                "ones sealed at rest and read only with a stated, audited reason; residences, beds and placements; "
+                "housing gaps; meals served and their monthly reconciliation."
             ),
             kit_tables=kit,
             uow_class=SupportUnitOfWork,
@@ -30,6 +31,7 @@ def create_app(settings: SupportSettings | None = None) -> FastAPI:
                 housing.router,
                 gaps.router,
                 worklists.router,
+                catering.router,
             ],
             consumers=CONSUMERS,
         )

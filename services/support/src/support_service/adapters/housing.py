@@ -172,3 +172,11 @@ class HousingRepository:
             )
         )
         return len(rows.all())
+
+    async def stays_of(self, beneficiary_id: UUID, nights: Nights) -> list[Nights]:
+        rows = await self._connection.execute(
+            select(placements.c.starts_on, placements.c.ends_on).where(
+                placements.c.beneficiary_id == beneficiary_id, _sharing_a_night(nights)
+            )
+        )
+        return [Nights(row.starts_on, row.ends_on) for row in rows]

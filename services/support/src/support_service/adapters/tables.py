@@ -294,3 +294,19 @@ attendance = Table(
     Column("present", Boolean, nullable=False),
     Index("ix_attendance_beneficiary_id_held_on", "beneficiary_id", "held_on"),
 )
+
+# --- catering -------------------------------------------------------------------------------------
+# A re-import from the same source replaces that day's count rather than adding to it.
+meals_served = Table(
+    "meals_served",
+    metadata,
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("served_on", Date, primary_key=True),
+    Column("meal", String(16), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("recorded_by_org_id", Uuid, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    CheckConstraint("count >= 0", name="count"),
+    CheckConstraint("meal IN ('breakfast', 'lunch', 'dinner')", name="meal"),
+)

@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.uow import UnitOfWork
+from support_service.adapters.catering import CateringRepository
 from support_service.adapters.erasures import ErasureRepository
 from support_service.adapters.files import FileRepository
 from support_service.adapters.gaps import GapRepository
@@ -26,6 +27,7 @@ class SupportUnitOfWork(UnitOfWork):
     erasures: ErasureRepository
     gaps: GapRepository
     training: TrainingRepository
+    catering: CateringRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.projection = ProjectionRepository(connection)
@@ -38,3 +40,4 @@ class SupportUnitOfWork(UnitOfWork):
         self.erasures = ErasureRepository(connection)
         self.gaps = GapRepository(connection)
         self.training = TrainingRepository(connection)
+        self.catering = CateringRepository(connection)
