@@ -76,7 +76,7 @@ async def reconciliation(
     principal: Caller,
     uow: UoW,
     beneficiary_id: UUID,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    month: Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM, 2000 to 2099")],
 ) -> ReconciliationOut:
     """Meals owed (lunch on each day present at training, full board on each night housed) against meals served."""
     year, number = (int(part) for part in month.split("-"))

@@ -18,3 +18,6 @@ def envelope(request: Request) -> Envelope | None:
 
 
 Keys = Annotated[Envelope | None, Depends(envelope)]
+
+# Routes that may seal or open health data answer 503 when no key-encryption key is configured.
+SEALING: dict[int | str, dict[str, str]] = {503: {"description": "No key-encryption key is configured."}}

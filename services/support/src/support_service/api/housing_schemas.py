@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from support_service.domain.housing import Bed, Placement, Residence
 from support_service.domain.vocabulary import PlacementStatus
@@ -15,9 +16,17 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
 
 class PeriodIn(BaseModel):
+    """Open from the night of `starts_on` to the morning of `ends_on`: at least one night."""
+
     model_config = ConfigDict(extra="forbid")
     starts_on: date
     ends_on: date
+
+    @model_validator(mode="after")
+    def _one_night_at_least(self) -> PeriodIn:
+        if self.ends_on <= self.starts_on:
+            raise ValueError("ends_on must be after starts_on")
+        return self
 
 
 class RoomIn(BaseModel):
@@ -33,6 +42,13 @@ class ResidenceIn(BaseModel):
     department_code: Code
     open_periods: list[PeriodIn] = Field(min_length=1, max_length=50)
     rooms: list[RoomIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _periods_apart(self) -> ResidenceIn:
+        periods = sorted(self.open_periods, key=lambda p: p.starts_on)
+        if any(later.starts_on < earlier.ends_on for earlier, later in itertools.pairwise(periods)):
+            raise ValueError("open periods must not overlap")
+        return self
 
 
 class BedOut(BaseModel):

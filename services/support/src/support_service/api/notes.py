@@ -11,7 +11,7 @@ from fastapi import status
 from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
-from support_service.api.dependencies import Keys, UoW
+from support_service.api.dependencies import SEALING, Keys, UoW
 from support_service.api.note_schemas import CorrectionIn, NoteDetailOut, NoteIn, NoteList, NoteOut, ReadIn, VersionOut
 from support_service.domain.notes import ReadReason
 from support_service.service_layer import notes
@@ -21,7 +21,11 @@ router = service_router(tags=["notes"])
 
 
 @router.post(
-    "/v1/files/{file_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut, dependencies=[IDEMPOTENT]
+    "/v1/files/{file_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NoteOut,
+    dependencies=[IDEMPOTENT],
+    responses=SEALING,
 )
 async def write_note(file_id: UUID, body: NoteIn, principal: Caller, uow: UoW, keys: Keys) -> NoteOut:
     stored = await notes.write(uow, keys, principal, file_id, body.level, body.body)
@@ -40,7 +44,7 @@ async def get_note(note_id: UUID, principal: Caller, uow: UoW) -> NoteDetailOut:
     return NoteDetailOut.of(await notes.get(uow, principal, note_id))
 
 
-@router.post("/v1/notes/{note_id}/reads", response_model=NoteDetailOut)
+@router.post("/v1/notes/{note_id}/reads", response_model=NoteDetailOut, responses=SEALING)
 async def read_note(note_id: UUID, body: ReadIn, principal: Caller, uow: UoW, keys: Keys) -> NoteDetailOut:
     reason = ReadReason(body.reason_code, body.reason_text)
     return NoteDetailOut.of(await notes.read_with_reason(uow, keys, principal, note_id, reason))
@@ -51,6 +55,7 @@ async def read_note(note_id: UUID, body: ReadIn, principal: Caller, uow: UoW, ke
     status_code=status.HTTP_201_CREATED,
     response_model=VersionOut,
     dependencies=[IDEMPOTENT],
+    responses=SEALING,
 )
 async def correct_note(note_id: UUID, body: CorrectionIn, principal: Caller, uow: UoW, keys: Keys) -> VersionOut:
     """A correction is a new version; the earlier ones stay."""

@@ -10,7 +10,7 @@ from fastapi import Query
 from hopekit.api.pagination import MAX_LIMIT
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
-from support_service.api.dependencies import Keys, UoW
+from support_service.api.dependencies import SEALING, Keys, UoW
 from support_service.api.schemas import ActionList, ActionOut, NeedList, NeedView
 from support_service.service_layer import worklists
 
@@ -19,7 +19,7 @@ router = service_router(tags=["worklists"])
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-@router.get("/v1/worklists/overdue-needs", response_model=NeedList)
+@router.get("/v1/worklists/overdue-needs", response_model=NeedList, responses=SEALING)
 async def overdue_needs(
     principal: Caller, uow: UoW, keys: Keys, today: date | None = None, limit: Limit = MAX_LIMIT
 ) -> NeedList:
@@ -28,7 +28,7 @@ async def overdue_needs(
     return NeedList(items=[NeedView.of(n) for n in await worklists.overdue_needs(uow, keys, principal, day, limit)])
 
 
-@router.get("/v1/worklists/follow-ups", response_model=ActionList)
+@router.get("/v1/worklists/follow-ups", response_model=ActionList, responses=SEALING)
 async def follow_ups(
     principal: Caller, uow: UoW, keys: Keys, week_of: date | None = None, limit: Limit = MAX_LIMIT
 ) -> ActionList:
