@@ -32,7 +32,7 @@ async def create_residence(
 ) -> tuple[Residence, list[Bed]]:
     """A support provider's residence with its rooms (room code, number of beds) and open periods."""
     actor = actor_of(principal)
-    if actor.org_kind is not OrgKind.SUPPORT_PROVIDER or (Role.ADMIN not in actor.roles and not actor.writes()):
+    if actor.org_kind is not OrgKind.SUPPORT_PROVIDER or not actor.writes():
         raise AccessDenied("register a residence")
     residence = Residence(uuid.uuid4(), actor.org_id, commune_code, department_code, tuple(open_periods))
     room_beds = [Bed(uuid.uuid4(), residence.id, room) for room, count in rooms for _ in range(count)]
