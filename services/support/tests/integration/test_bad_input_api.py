@@ -82,3 +82,16 @@ async def test_unknown_objects_and_missing_tokens_are_problems_too(programme: Pr
     assert_problem(await programme.client.get(f"/v1/files/{uuid.uuid4()}"), 401)
     transition = await programme.client.post(f"/v1/needs/{uuid.uuid4()}/explode", headers=writer)
     assert_problem(transition, 422, "validation")
+
+
+async def test_a_residence_with_an_empty_or_overlapping_open_period_is_refused(programme: Programme) -> None:
+    admin = programme.support(uuid.uuid4(), Role.ADMIN)
+    residence = {"label": "R", "commune_code": "75056", "department_code": "75", "rooms": [{"room": "A", "beds": 1}]}
+    for periods in (
+        [{"starts_on": "2026-09-01", "ends_on": "2026-09-01"}],
+        [{"starts_on": "2026-09-01", "ends_on": "2026-10-01"}, {"starts_on": "2026-09-15", "ends_on": "2026-11-01"}],
+    ):
+        answer = await programme.client.post(
+            "/v1/residences", json={**residence, "open_periods": periods}, headers=admin
+        )
+        assert_problem(answer, 422, "validation")
