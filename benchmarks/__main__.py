@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from benchmarks import (
+    employment_follow_ups,
     enrolment_latency,
     gateway_overhead,
     relay_throughput,
@@ -23,6 +24,7 @@ SECTIONS = {
     "gateway": gateway_overhead.run,
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
+    "employment_follow_ups": employment_follow_ups.run,
     "support": support_latency.run,
 }
 
