@@ -6,6 +6,7 @@ from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
 from training_service.adapters.courses import CourseRepository
+from training_service.adapters.imports import ImportRepository
 from training_service.adapters.projection import ProjectionRepository
 from training_service.adapters.records import RecordRepository
 
@@ -16,6 +17,7 @@ class TrainingUnitOfWork(UnitOfWork):
     alerts: AlertRepository
     projection: ProjectionRepository
     records: RecordRepository
+    imports: ImportRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.courses = CourseRepository(connection)
@@ -23,3 +25,4 @@ class TrainingUnitOfWork(UnitOfWork):
         self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
         self.records = RecordRepository(connection)
+        self.imports = ImportRepository(connection)
