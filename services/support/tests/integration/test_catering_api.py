@@ -36,7 +36,7 @@ async def test_the_reconciliation_compares_meals_owed_for_days_present_with_meal
                 step=3,
                 held_on=date(2026, 3, day),
                 session_hours=Decimal("7.00"),
-                session_kind="classroom",
+                session_kind="core",
                 entries=(
                     training.AttendanceEntry(beneficiary_id=person, status="present", hours_attended=Decimal("7")),
                 ),

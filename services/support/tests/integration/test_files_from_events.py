@@ -80,7 +80,11 @@ async def test_withdrawal_and_completion_close_the_file_with_their_reason(
     await deliver(
         database,
         enrolment.BeneficiaryWithdrawn(
-            beneficiary_id=withdrawn_person, reason="moved", from_status="in_progress", last_step=3, occurred_at=now
+            beneficiary_id=withdrawn_person,
+            reason="moved_away",
+            from_status="french_qualification",
+            last_step=3,
+            occurred_at=now,
         ),
     )
     await deliver(database, enrolment.PathwayCompleted(beneficiary_id=done_person, occurred_at=now))

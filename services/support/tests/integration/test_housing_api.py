@@ -110,7 +110,7 @@ async def test_withdrawal_ends_the_placement_at_that_date_and_frees_the_bed(
     withdrawn = enrolment.BeneficiaryWithdrawn(
         beneficiary_id=person,
         reason="personal",
-        from_status="in_progress",
+        from_status="french_qualification",
         last_step=3,
         occurred_at=datetime(2026, 9, 10, 8, tzinfo=UTC),
     )

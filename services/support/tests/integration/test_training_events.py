@@ -64,7 +64,7 @@ async def test_the_latest_sheet_of_a_session_replaces_the_earlier_one(database: 
             step=3,
             held_on=date(2026, 3, 2),
             session_hours=Decimal("7.00"),
-            session_kind="classroom",
+            session_kind="core",
             entries=tuple(
                 training.AttendanceEntry(beneficiary_id=p, status="present", hours_attended=Decimal(h))
                 for p, h in entries
