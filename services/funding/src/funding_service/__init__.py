@@ -1,0 +1,1 @@
+"""HOPE funding: what this service owns."""

@@ -1,0 +1,1 @@
+"""Entities, invariants and domain errors of funding: no I/O, no framework."""

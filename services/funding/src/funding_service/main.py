@@ -1,0 +1,25 @@
+"""The funding service's app: ``uvicorn funding_service.main:create_app --factory``."""
+
+from fastapi import FastAPI
+
+from funding_service.adapters.tables import kit
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.api import examples
+from funding_service.events.incoming import CONSUMERS
+from funding_service.settings import FundingSettings
+from hopekit.app import ServiceDefinition, build_service_app
+
+
+def create_app(settings: FundingSettings | None = None) -> FastAPI:
+    settings = settings or FundingSettings()
+    return build_service_app(
+        ServiceDefinition(
+            settings=settings,
+            title="HOPE funding",
+            description="What this service owns.",
+            kit_tables=kit,
+            uow_class=FundingUnitOfWork,
+            routers=[examples.router],
+            consumers=CONSUMERS,
+        )
+    )
