@@ -9,6 +9,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from funding_service.domain.errors import InvalidValue
+from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger, Posting, Transaction, transfer
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import Stage, TransactionKind
@@ -34,6 +35,22 @@ def commitment(
                 line_account(line_id, Stage.AVAILABLE), person_account(line_id, Stage.COMMITTED, beneficiary_id), amount
             )
     return Transaction(TransactionKind.COMMITMENT, tuple(postings), at, reference_id=reference_id)
+
+
+# Planned hours of steps 3 and 4 when the course does not say (DESIGN.md §1).
+DEFAULT_STEP_HOURS: Mapping[int, Decimal] = {3: Decimal(400), 4: Decimal(450)}
+
+
+def step_commitment(
+    plan: FinancingPlan, beneficiary_id: UUID, planned_hours: Decimal | None, at: datetime, reference_id: UUID
+) -> Transaction:
+    """On step-started: the step's planned hours times the plan's hourly cost, split between its lines."""
+    if plan.step is None:
+        raise InvalidValue("plan", "only a training-hours plan commits on a step's start")
+    hours = DEFAULT_STEP_HOURS[plan.step] if planned_hours is None else planned_hours
+    if not hours.is_finite() or hours <= 0:
+        raise InvalidValue("planned_hours", "must be above zero")
+    return commitment(beneficiary_id, plan.parts_for(hours), at, reference_id)
 
 
 def consumption(
