@@ -30,7 +30,7 @@ def test_step_3_commits_400_hours_at_the_plan_cost_split_70_30(
 ) -> None:
     ledger = funded_ledger()
     ledger.post(step_commitment(plan, PERSON, None, now, STARTED))
-    # 400 h × 12.50 € = 5,000 €: 3,500 € for the State, 1,500 € for the region.
+    # 400 h x 12.50 € = 5,000 €: 3,500 € for the State, 1,500 € for the region.
     assert ledger.balance(AccountKey.person(LINE_STATE, Stage.COMMITTED, PERSON)) == Decimal("3500.00")
     assert ledger.balance(AccountKey.person(LINE_REGION, Stage.COMMITTED, PERSON)) == Decimal("1500.00")
     assert ledger.balance(AccountKey.line(LINE_STATE, Stage.AVAILABLE)) == Decimal("96500.00")

@@ -1,6 +1,5 @@
 """The ledger keeps balanced transactions only, refuses whole what breaks a limit, and never changes the past."""
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID

@@ -34,7 +34,7 @@ def amounts(deltas: list[ConsumptionDelta]) -> dict[tuple[UUID, UUID], Decimal]:
 def test_a_first_sheet_consumes_the_present_hours_split_between_funders(plan: FinancingPlan) -> None:
     anna = PersonHours(ANNA, Decimal(400))
     deltas = anna.record(mark(MONDAY, AttendanceStatus.PRESENT, "7"), MONDAY, plan, NO_EXCUSED)
-    # 7 h × 12.50 € = 87.50 €: 61.25 € for the State, 26.25 € for the region.
+    # 7 h x 12.50 € = 87.50 €: 61.25 € for the State, 26.25 € for the region.
     assert amounts(deltas) == {(MONDAY, LINE_STATE): Decimal("61.25"), (MONDAY, LINE_REGION): Decimal("26.25")}
 
 
@@ -48,7 +48,7 @@ def test_a_corrected_sheet_posts_only_the_difference(plan: FinancingPlan) -> Non
     anna = PersonHours(ANNA, Decimal(400))
     anna.record(mark(MONDAY, AttendanceStatus.PRESENT, "7"), MONDAY, plan, NO_EXCUSED)
     deltas = anna.record(mark(MONDAY, AttendanceStatus.UNEXCUSED, "3"), MONDAY, plan, NO_EXCUSED)
-    # From 7 h to 3 h: 4 h × 12.50 € = 50 € given back, 35 € by the State and 15 € by the region.
+    # From 7 h to 3 h: 4 h x 12.50 € = 50 € given back, 35 € by the State and 15 € by the region.
     assert amounts(deltas) == {(MONDAY, LINE_STATE): Decimal("-35.00"), (MONDAY, LINE_REGION): Decimal("-15.00")}
 
 
