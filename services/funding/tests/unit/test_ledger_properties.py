@@ -22,10 +22,10 @@ from funding_service.domain.money_view import MoneyView
 from funding_service.domain.movements import (
     claim_decision,
     claim_submission,
-    consumption,
     grant,
     payment,
     release,
+    sheet_consumption,
     step_commitment,
 )
 from funding_service.domain.vocabulary import LINE_STAGES, AttendanceStatus, CostType, Stage, TransactionKind
@@ -107,8 +107,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(lambda: self._consume(person, session, None))
 
     def _consume(self, person: UUID, session: UUID, mark: SessionMark | None) -> None:
-        for delta in self.hours[person].record(mark, session, PLAN, POLICIES):
-            self.ledger.post(consumption(self.ledger, person, delta.budget_line_id, delta.amount, NOW, session))
+        deltas = self.hours[person].record(mark, session, PLAN, POLICIES)
+        posted = sheet_consumption(self.ledger, deltas, NOW, session)
+        if posted is not None:
+            self.ledger.post(posted)
 
     @rule(person=people)
     def withdraw(self, person: UUID) -> None:

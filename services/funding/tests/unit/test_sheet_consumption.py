@@ -1,7 +1,8 @@
 """Consumption per (person, session) is what the latest sheet says: a duplicate posts nothing, a
 correction posts the difference."""
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -9,9 +10,11 @@ import pytest
 
 from funding_service.domain.budget_line import AttendancePolicy
 from funding_service.domain.consumption import ConsumptionDelta, PersonHours, SessionMark, apply_sheet
-from funding_service.domain.errors import InvalidValue
+from funding_service.domain.errors import InvalidValue, LimitExceeded
 from funding_service.domain.financing_plan import FinancingPlan
-from funding_service.domain.vocabulary import AttendanceStatus
+from funding_service.domain.ledger import AccountKey, Ledger
+from funding_service.domain.movements import claim_submission, sheet_consumption
+from funding_service.domain.vocabulary import AttendanceStatus, Stage
 
 LINE_STATE = UUID("00000000-0000-4000-8000-00000000001a")
 LINE_REGION = UUID("00000000-0000-4000-8000-00000000001b")
@@ -98,3 +101,42 @@ def test_a_sheet_naming_a_person_whose_hours_are_not_loaded_is_refused(plan: Fin
 def test_a_mark_cannot_attend_more_than_the_session(plan: FinancingPlan) -> None:
     with pytest.raises(InvalidValue):
         mark(MONDAY, AttendanceStatus.PRESENT, "7.5", hours="7")
+
+
+def test_a_whole_sheet_posts_as_one_balanced_transaction_netted_per_person_and_line(
+    plan: FinancingPlan, funded_ledger: Callable[..., Ledger], now: datetime
+) -> None:
+    ledger = funded_ledger()
+    anna, boris = PersonHours(ANNA, Decimal(400)), PersonHours(BORIS, Decimal(400))
+    sheet = {ANNA: mark(MONDAY, AttendanceStatus.PRESENT, "7"), BORIS: mark(MONDAY, AttendanceStatus.PRESENT, "3.5")}
+    deltas = apply_sheet(MONDAY, sheet, {ANNA: anna, BORIS: boris}, plan, NO_EXCUSED)
+    posted = sheet_consumption(ledger, deltas, now, MONDAY)
+    assert posted is not None
+    ledger.post(posted)
+    assert posted.balanced
+    assert posted.total == Decimal("131.25")  # 10.5 h x 12.50
+    assert ledger.balance(AccountKey.person(LINE_STATE, Stage.CONSUMED, ANNA)) == Decimal("61.25")
+    assert (
+        sheet_consumption(ledger, apply_sheet(MONDAY, sheet, {ANNA: anna, BORIS: boris}, plan, NO_EXCUSED), now, MONDAY)
+        is None
+    )
+
+
+def test_a_correction_after_the_hours_were_claimed_is_refused_and_names_what_is_left(
+    plan: FinancingPlan, funded_ledger: Callable[..., Ledger], now: datetime
+) -> None:
+    ledger = funded_ledger()
+    anna = PersonHours(ANNA, Decimal(400))
+    first = sheet_consumption(
+        ledger, anna.record(mark(MONDAY, AttendanceStatus.PRESENT, "7"), MONDAY, plan, NO_EXCUSED), now, MONDAY
+    )
+    assert first is not None
+    ledger.post(first)
+    claimed = claim_submission({(ANNA, LINE_STATE): Decimal("61.25")}, now, UUID(int=1))
+    assert claimed is not None
+    ledger.post(claimed)
+    correction = anna.record(mark(MONDAY, AttendanceStatus.UNEXCUSED, "0"), MONDAY, plan, NO_EXCUSED)
+    with pytest.raises(LimitExceeded) as refused:
+        ledger.post(sheet_consumption(ledger, correction, now, MONDAY))  # type: ignore[arg-type]
+    assert refused.value.details()["stage"] == "consumed"
+    assert refused.value.details()["available"] == "0.00"

@@ -3,11 +3,12 @@ ledger refuses it whole if it would break a limit (see ``ledger``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from funding_service.domain.consumption import ConsumptionDelta
 from funding_service.domain.errors import InvalidValue
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger, Posting, Transaction, transfer
@@ -72,6 +73,22 @@ def consumption(
         if amount - from_commitment:
             postings += transfer(line_account(budget_line_id, Stage.AVAILABLE), consumed, amount - from_commitment)
     return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=reference_id)
+
+
+def sheet_consumption(
+    ledger: Ledger, deltas: Iterable[ConsumptionDelta], at: datetime, session_id: UUID
+) -> Transaction | None:
+    """All the differences one sheet brings, as one transaction. Deltas are netted per (person, line) first:
+    a correction can move excused hours between sessions of one person, and each account is read once."""
+    net: dict[tuple[UUID, UUID], Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    postings: tuple[Posting, ...] = ()
+    for (person, line_id), amount in sorted(net.items()):
+        if amount:
+            postings += consumption(ledger, person, line_id, amount, at, session_id).postings
+    return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=session_id) if postings else None
 
 
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
