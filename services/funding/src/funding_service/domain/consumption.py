@@ -65,36 +65,52 @@ class ConsumptionDelta:
     budget_line_id: UUID
     reference_id: UUID  # the session (or the support event) the amount is for
     amount: Decimal
+    quantity: Decimal  # the funded quantity (hours, nights, meals) the line now pays for that reference
+
+
+Key = tuple[UUID, UUID]  # (reference id, budget line id)
+Target = tuple[Decimal, Decimal]  # (funded quantity, amount)
 
 
 @dataclass
 class PostedAmounts:
-    """What the ledger already holds per (reference, line) for one person, and the differences to reach a target."""
+    """What the ledger already holds per (reference, line) for one person, with the quantity it pays for,
+    and the differences to reach a target."""
 
     beneficiary_id: UUID
-    posted: dict[tuple[UUID, UUID], Decimal] = field(default_factory=dict)
+    posted: dict[Key, Decimal] = field(default_factory=dict)
+    quantities: dict[Key, Decimal] = field(default_factory=dict)
 
-    def settle(self, targets: Mapping[tuple[UUID, UUID], Decimal], within: Iterable[UUID]) -> list[ConsumptionDelta]:
+    def settle(self, targets: Mapping[Key, Target], within: Iterable[UUID]) -> list[ConsumptionDelta]:
         """Reach ``targets`` for the references in ``within``; a (reference, line) absent from targets goes to 0."""
         scope = set(within)
-        keys = {key for key in self.posted if key[0] in scope} | set(targets)
+        keys = {key for key in self.posted.keys() | self.quantities.keys() if key[0] in scope} | set(targets)
         deltas = []
-        for reference_id, line_id in sorted(keys):
-            target = targets.get((reference_id, line_id), ZERO)
-            difference = target - self.posted.get((reference_id, line_id), ZERO)
+        for key in sorted(keys):
+            quantity, target = targets.get(key, (ZERO, ZERO))
+            difference = target - self.posted.get(key, ZERO)
             if difference:
-                deltas.append(ConsumptionDelta(self.beneficiary_id, line_id, reference_id, difference))
-                self.posted[(reference_id, line_id)] = target
+                deltas.append(ConsumptionDelta(self.beneficiary_id, key[1], key[0], difference, quantity))
+            if quantity or target:
+                self.posted[key], self.quantities[key] = target, quantity
+            else:
+                self.posted.pop(key, None)
+                self.quantities.pop(key, None)
         return deltas
 
 
 @dataclass
 class PersonHours:
-    """One person's marks on one step's course, and the consumption posted for them."""
+    """One person's marks on one step's course, and the consumption posted for them.
+
+    ``complete`` says every mark of the person on the course is loaded. Most sheets need only the mark of
+    their own session (see ``needs_every_mark``), which keeps a sheet of 100 people cheap to apply.
+    """
 
     beneficiary_id: UUID
     planned_hours: Decimal
     marks: dict[UUID, SessionMark] = field(default_factory=dict)
+    complete: bool = True
     amounts: PostedAmounts = field(init=False)
 
     def __post_init__(self) -> None:
@@ -112,31 +128,50 @@ class PersonHours:
             funded[mark.session_id] = mark.hours_attended + excused
         return funded
 
+    def needs_every_mark(
+        self, session_id: UUID, mark: SessionMark | None, policies: Mapping[UUID, AttendancePolicy]
+    ) -> bool:
+        """Whether this mark can change what other sessions are paid: only when its excused hours change and
+        a line funds excused hours (the allowance they use is shared, in date order, by all sessions)."""
+        old = self.marks.get(session_id)
+        before = old.excused if old is not None else ZERO
+        after = mark.excused if mark is not None else ZERO
+        return before != after and any(policy.excused_share for policy in policies.values())
+
     def record(
         self, mark: SessionMark | None, session_id: UUID, plan: FinancingPlan, policies: Mapping[UUID, AttendancePolicy]
     ) -> list[ConsumptionDelta]:
         """Take the person's mark on a session as the latest sheet gives it (None: no longer on the sheet)."""
-        if mark is None:
-            self.marks.pop(session_id, None)
-        else:
-            if mark.session_id != session_id:
-                raise InvalidValue("session_id", "the mark is for another session")
+        if mark is not None and mark.session_id != session_id:
+            raise InvalidValue("session_id", "the mark is for another session")
+        plan_policies = {line_id: policies.get(line_id, AttendancePolicy()) for line_id in plan.shares}
+        every_session = self.needs_every_mark(session_id, mark, plan_policies)
+        if every_session and not self.complete:
+            raise InvalidValue("marks", "this change moves the excused allowance: load every mark of the person")
+        old = self.marks.pop(session_id, None)
+        if mark is not None:
             self.marks[session_id] = mark
-        return self.amounts.settle(self._targets(plan, policies), [session_id, *self.marks])
+        if every_session:
+            return self.amounts.settle(self._targets(plan, plan_policies), [session_id, *self.marks])
+        # Only this session changes, and the excused hours it was paid stay what they were.
+        targets: dict[Key, Target] = {}
+        if mark is not None:
+            attended_before = old.hours_attended if old is not None else ZERO
+            for line_id in plan.shares:
+                excused_paid = self.amounts.quantities.get((session_id, line_id), attended_before) - attended_before
+                hours = mark.hours_attended + excused_paid
+                targets[(session_id, line_id)] = (hours, plan.parts_for(hours)[line_id])
+        return self.amounts.settle(targets, [session_id])
 
-    def _targets(
-        self, plan: FinancingPlan, policies: Mapping[UUID, AttendancePolicy]
-    ) -> dict[tuple[UUID, UUID], Decimal]:
-        targets: dict[tuple[UUID, UUID], Decimal] = {}
+    def _targets(self, plan: FinancingPlan, policies: Mapping[UUID, AttendancePolicy]) -> dict[Key, Target]:
+        targets: dict[Key, Target] = {}
         by_policy: dict[AttendancePolicy, dict[UUID, Decimal]] = {}
-        for line_id in plan.shares:
-            policy = policies.get(line_id, AttendancePolicy())
+        for line_id, policy in policies.items():
             if policy not in by_policy:
                 by_policy[policy] = self.funded_hours(policy)
             for session_id, hours in by_policy[policy].items():
-                part = plan.parts_for(hours)[line_id]
-                if part:
-                    targets[(session_id, line_id)] = part
+                if hours:
+                    targets[(session_id, line_id)] = (hours, plan.parts_for(hours)[line_id])
         return targets
 
     def totals(self) -> tuple[Decimal, Decimal, Decimal]:
