@@ -140,3 +140,26 @@ def test_a_correction_after_the_hours_were_claimed_is_refused_and_names_what_is_
         ledger.post(sheet_consumption(ledger, correction, now, MONDAY))  # type: ignore[arg-type]
     assert refused.value.details()["stage"] == "consumed"
     assert refused.value.details()["available"] == "0.00"
+
+
+def test_a_sheet_that_keeps_the_excused_hours_needs_only_its_own_session_loaded(plan: FinancingPlan) -> None:
+    anna = PersonHours(ANNA, Decimal(100))
+    anna.record(mark(MONDAY, AttendanceStatus.EXCUSED, "4", day=1), MONDAY, plan, TEN_PERCENT_EXCUSED)
+    # What the service loads for the correction of Monday alone: that mark and what was posted for it.
+    partial = PersonHours(ANNA, Decimal(100), marks={MONDAY: anna.marks[MONDAY]}, complete=False)
+    partial.amounts.posted = dict(anna.amounts.posted)
+    partial.amounts.quantities = dict(anna.amounts.quantities)
+    corrected = mark(MONDAY, AttendanceStatus.EXCUSED, "4", hours="7", day=1)
+    assert not partial.needs_every_mark(MONDAY, corrected, TEN_PERCENT_EXCUSED)
+    assert partial.record(corrected, MONDAY, plan, TEN_PERCENT_EXCUSED) == []
+    more_present = mark(MONDAY, AttendanceStatus.EXCUSED, "5", hours="8", day=1)
+    assert sum(d.amount for d in partial.record(more_present, MONDAY, plan, TEN_PERCENT_EXCUSED)) == Decimal("12.50")
+
+
+def test_a_change_of_excused_hours_on_a_partial_load_is_refused_rather_than_guessed(plan: FinancingPlan) -> None:
+    partial = PersonHours(ANNA, Decimal(100), complete=False)
+    excused = mark(MONDAY, AttendanceStatus.EXCUSED, "0")
+    assert partial.needs_every_mark(MONDAY, excused, TEN_PERCENT_EXCUSED)
+    with pytest.raises(InvalidValue, match="load every mark"):
+        partial.record(excused, MONDAY, plan, TEN_PERCENT_EXCUSED)
+    assert not partial.needs_every_mark(MONDAY, excused, NO_EXCUSED)
