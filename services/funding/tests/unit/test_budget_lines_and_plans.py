@@ -117,3 +117,22 @@ def test_a_plan_prices_a_quantity_once_and_splits_it() -> None:
     plan = a_plan("12.37")
     assert plan.amount_for(Decimal("3.5")) == Decimal("43.30")  # 43.295 rounded half up
     assert plan.parts_for(Decimal("3.5")) == {LINE_STATE: Decimal("30.31"), LINE_REGION: Decimal("12.99")}
+
+
+def test_a_plan_may_only_use_lines_whose_scope_admits_the_cohort(line_factory: Callable[..., BudgetLine]) -> None:
+    regional = BudgetLine(
+        LINE_REGION,
+        uuid4(),
+        CostType.TRAINING_HOURS,
+        Unit.HOUR,
+        Rate(Decimal(15), capped=True),
+        Decimal(1000),
+        Decimal(15000),
+        scope=Scope(region="IDF", step=3),
+    )
+    lines = {LINE_STATE: line_factory(), LINE_REGION: regional}
+    assert FinancingPlan.checked(a_plan(), lines, region="IDF", sector_code="logistics", track="group")
+    with pytest.raises(InvalidValue, match="not for this region"):
+        FinancingPlan.checked(a_plan(), lines, region="ARA", sector_code="logistics", track="group")
+    with pytest.raises(InvalidValue, match="not for this region"):
+        FinancingPlan.checked(a_plan(step=4), lines, region="IDF")

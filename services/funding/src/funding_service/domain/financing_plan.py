@@ -38,14 +38,24 @@ class FinancingPlan:
         object.__setattr__(self, "shares", MappingProxyType(dict(self.shares)))
 
     @classmethod
-    def checked(cls, plan: FinancingPlan, lines: Mapping[UUID, BudgetLine]) -> FinancingPlan:
-        """The plan, once its lines are known to exist, pay its cost type, admit its scope and their caps."""
+    def checked(
+        cls,
+        plan: FinancingPlan,
+        lines: Mapping[UUID, BudgetLine],
+        region: str | None = None,
+        sector_code: str | None = None,
+        track: str | None = None,
+    ) -> FinancingPlan:
+        """The plan, once its lines are known to exist, to pay its cost type, to admit what it pays for (the
+        cohort's or the path's region, sector and track, and the plan's step) and to respect their caps."""
         for line_id, share in plan.shares.items():
             line = lines.get(line_id)
             if line is None:
                 raise InvalidValue("shares", f"unknown budget line {line_id}")
             if line.cost_type is not plan.cost_type:
                 raise InvalidValue("shares", f"line {line_id} pays {line.cost_type}, not {plan.cost_type}")
+            if not line.scope.admits(region, sector_code, plan.step, track):
+                raise InvalidValue("shares", f"line {line_id} is not for this region, sector, step or track")
             if not line.admits_hourly_part(plan.unit_cost * share):
                 raise InvalidValue("unit_cost", f"line {line_id} caps its hourly rate at {line.rate.amount}")
         return plan
