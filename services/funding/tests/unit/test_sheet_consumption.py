@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from funding_service.domain.budget_line import AttendancePolicy
-from funding_service.domain.consumption import ConsumptionDelta, PersonHours, SessionMark, apply_sheet
+from funding_service.domain.consumption import ConsumptionDelta, PersonHours, PostedAmounts, SessionMark, apply_sheet
 from funding_service.domain.errors import InvalidValue, LimitExceeded
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger
@@ -147,8 +147,7 @@ def test_a_sheet_that_keeps_the_excused_hours_needs_only_its_own_session_loaded(
     anna.record(mark(MONDAY, AttendanceStatus.EXCUSED, "4", day=1), MONDAY, plan, TEN_PERCENT_EXCUSED)
     # What the service loads for the correction of Monday alone: that mark and what was posted for it.
     partial = PersonHours(ANNA, Decimal(100), marks={MONDAY: anna.marks[MONDAY]}, complete=False)
-    partial.amounts.posted = dict(anna.amounts.posted)
-    partial.amounts.quantities = dict(anna.amounts.quantities)
+    partial.amounts = PostedAmounts(ANNA, dict(anna.amounts.posted), dict(anna.amounts.quantities))
     corrected = mark(MONDAY, AttendanceStatus.EXCUSED, "4", hours="7", day=1)
     assert not partial.needs_every_mark(MONDAY, corrected, TEN_PERCENT_EXCUSED)
     assert partial.record(corrected, MONDAY, plan, TEN_PERCENT_EXCUSED) == []

@@ -80,11 +80,17 @@ class PostedAmounts:
     beneficiary_id: UUID
     posted: dict[Key, Decimal] = field(default_factory=dict)
     quantities: dict[Key, Decimal] = field(default_factory=dict)
+    # The lines each reference has rows for, so settling one session never scans the person's whole history.
+    _lines: dict[UUID, set[UUID]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._lines = {}
+        for reference_id, line_id in self.posted.keys() | self.quantities.keys():
+            self._lines.setdefault(reference_id, set()).add(line_id)
 
     def settle(self, targets: Mapping[Key, Target], within: Iterable[UUID]) -> list[ConsumptionDelta]:
         """Reach ``targets`` for the references in ``within``; a (reference, line) absent from targets goes to 0."""
-        scope = set(within)
-        keys = {key for key in self.posted.keys() | self.quantities.keys() if key[0] in scope} | set(targets)
+        keys = {(ref, line) for ref in set(within) for line in self._lines.get(ref, ())} | set(targets)
         deltas = []
         for key in sorted(keys):
             quantity, target = targets.get(key, (ZERO, ZERO))
@@ -93,9 +99,11 @@ class PostedAmounts:
                 deltas.append(ConsumptionDelta(self.beneficiary_id, key[1], key[0], difference, quantity))
             if quantity or target:
                 self.posted[key], self.quantities[key] = target, quantity
+                self._lines.setdefault(key[0], set()).add(key[1])
             else:
                 self.posted.pop(key, None)
                 self.quantities.pop(key, None)
+                self._lines.get(key[0], set()).discard(key[1])
         return deltas
 
 
@@ -157,10 +165,13 @@ class PersonHours:
         targets: dict[Key, Target] = {}
         if mark is not None:
             attended_before = old.hours_attended if old is not None else ZERO
+            priced: dict[Decimal, dict[UUID, Decimal]] = {}
             for line_id in plan.shares:
                 excused_paid = self.amounts.quantities.get((session_id, line_id), attended_before) - attended_before
                 hours = mark.hours_attended + excused_paid
-                targets[(session_id, line_id)] = (hours, plan.parts_for(hours)[line_id])
+                if hours not in priced:
+                    priced[hours] = plan.parts_for(hours)
+                targets[(session_id, line_id)] = (hours, priced[hours][line_id])
         return self.amounts.settle(targets, [session_id])
 
     def _targets(self, plan: FinancingPlan, policies: Mapping[UUID, AttendancePolicy]) -> dict[Key, Target]:

@@ -139,10 +139,14 @@ class Ledger:
             moved[posting.account] = moved.get(posting.account, ZERO) + posting.effect
             if posting.side is Side.DEBIT:
                 requested[posting.account] = requested.get(posting.account, ZERO) + posting.amount
-        for account, change in sorted(moved.items()):
-            before = self.balance(account)
-            if not account.may_go_negative and before + change < 0:
-                raise LimitExceeded(account.budget_line_id, account.stage, before, requested[account])
+        overdrawn = [
+            account
+            for account, change in moved.items()
+            if change < 0 and not account.may_go_negative and self.balance(account) + change < 0
+        ]
+        if overdrawn:
+            account = min(overdrawn)  # the same account named whatever the postings' order
+            raise LimitExceeded(account.budget_line_id, account.stage, self.balance(account), requested[account])
         for account, change in moved.items():
             self.balances[account] = self.balance(account) + change
         self.transactions.append(transaction)

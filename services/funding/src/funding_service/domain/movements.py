@@ -59,20 +59,26 @@ def consumption(
 ) -> Transaction:
     """Consume (amount > 0) from the person's commitment first, then from what the line has available;
     give back (amount < 0) to the person's commitment."""
+    postings = _consumption_postings(ledger, beneficiary_id, budget_line_id, amount)
+    return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=reference_id)
+
+
+def _consumption_postings(
+    ledger: Ledger, beneficiary_id: UUID, budget_line_id: UUID, amount: Decimal
+) -> tuple[Posting, ...]:
     committed = person_account(budget_line_id, Stage.COMMITTED, beneficiary_id)
     consumed = person_account(budget_line_id, Stage.CONSUMED, beneficiary_id)
     if amount == 0:
         raise InvalidValue("amount", "a consumption moves some money")
-    postings: tuple[Posting, ...] = ()
     if amount < 0:
-        postings = transfer(consumed, committed, -amount)
-    else:
-        from_commitment = min(amount, max(ledger.balance(committed), ZERO))
-        if from_commitment:
-            postings += transfer(committed, consumed, from_commitment)
-        if amount - from_commitment:
-            postings += transfer(line_account(budget_line_id, Stage.AVAILABLE), consumed, amount - from_commitment)
-    return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=reference_id)
+        return transfer(consumed, committed, -amount)
+    from_commitment = min(amount, max(ledger.balance(committed), ZERO))
+    postings: tuple[Posting, ...] = ()
+    if from_commitment:
+        postings += transfer(committed, consumed, from_commitment)
+    if amount - from_commitment:
+        postings += transfer(line_account(budget_line_id, Stage.AVAILABLE), consumed, amount - from_commitment)
+    return postings
 
 
 def sheet_consumption(
@@ -84,11 +90,11 @@ def sheet_consumption(
     for delta in deltas:
         key = (delta.beneficiary_id, delta.budget_line_id)
         net[key] = net.get(key, ZERO) + delta.amount
-    postings: tuple[Posting, ...] = ()
+    postings: list[Posting] = []
     for (person, line_id), amount in sorted(net.items()):
         if amount:
-            postings += consumption(ledger, person, line_id, amount, at, session_id).postings
-    return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=session_id) if postings else None
+            postings.extend(_consumption_postings(ledger, person, line_id, amount))
+    return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
 
 
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
