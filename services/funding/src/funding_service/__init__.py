@@ -1,1 +1,1 @@
-"""HOPE funding: what this service owns."""
+"""The funding service: funders, agreements, budget lines, financing plans, a double-entry ledger, claims."""

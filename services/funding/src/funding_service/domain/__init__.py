@@ -1,1 +1,1 @@
-"""Entities, invariants and domain errors of funding: no I/O, no framework."""
+"""Funding domain: agreements, budget lines, financing plans, the ledger, consumption and claims. No I/O here."""
