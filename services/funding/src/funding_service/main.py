@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from funding_service.adapters.tables import kit
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
-from funding_service.api import examples
+from funding_service.api import agreements, claims, commitments, funders, money, plans
 from funding_service.events.incoming import CONSUMERS
 from funding_service.settings import FundingSettings
 from hopekit.app import ServiceDefinition, build_service_app
@@ -16,10 +16,13 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         ServiceDefinition(
             settings=settings,
             title="HOPE funding",
-            description="What this service owns.",
+            description=(
+                "Funders, agreements and budget lines, financing plans, a double-entry ledger of commitments, "
+                "consumption, claims and payments, and one view of the money."
+            ),
             kit_tables=kit,
             uow_class=FundingUnitOfWork,
-            routers=[examples.router],
+            routers=[funders.router, agreements.router, plans.router, commitments.router, money.router, claims.router],
             consumers=CONSUMERS,
         )
     )

@@ -2,12 +2,24 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.examples import ExampleRepository
+from funding_service.adapters.claims import ClaimRepository
+from funding_service.adapters.consumption import ConsumptionRepository
+from funding_service.adapters.ledger import LedgerRepository
+from funding_service.adapters.projection import ProjectionRepository
+from funding_service.adapters.reference import ReferenceRepository
 from hopekit.uow import UnitOfWork
 
 
 class FundingUnitOfWork(UnitOfWork):
-    examples: ExampleRepository
+    reference: ReferenceRepository
+    ledger: LedgerRepository
+    consumption: ConsumptionRepository
+    projection: ProjectionRepository
+    claims: ClaimRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
-        self.examples = ExampleRepository(connection)
+        self.reference = ReferenceRepository(connection)
+        self.ledger = LedgerRepository(connection)
+        self.consumption = ConsumptionRepository(connection)
+        self.projection = ProjectionRepository(connection)
+        self.claims = ClaimRepository(connection)

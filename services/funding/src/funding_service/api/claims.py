@@ -1,0 +1,183 @@
+"""/v1/claims: a claim's whole life, its CSV export and its certificates of completion (JSON or PDF)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Query, status
+from pydantic import BaseModel, Field, StringConstraints
+
+from funding_service.api.dependencies import UoW
+from funding_service.api.schemas import Money, ReasonCode, Reference, Strict
+from funding_service.domain.claim import MAX_COMMENT, Claim
+from funding_service.domain.vocabulary import ClaimStatus, CostType
+from funding_service.service_layer import claims
+from hopekit.api.idempotency import IDEMPOTENT
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.security import Caller
+from hopekit.api.transaction import service_router
+
+router = service_router(tags=["claims"])
+
+
+class ClaimIn(Strict):
+    agreement_id: UUID
+    period_start: date
+    period_end: date
+
+
+class StepIn(Strict):
+    on: date = Field(description="The date the step happened (the funder's decision date, the payment date).")
+
+
+class ReturnIn(StepIn):
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT)]
+
+
+class DecisionIn(Strict):
+    beneficiary_id: UUID
+    budget_line_id: UUID
+    approved: Money = Field(ge=0)
+    reason_code: ReasonCode | None = None
+
+
+class ApproveIn(StepIn):
+    lines: list[DecisionIn] = Field(default_factory=list, description="Lines not named are approved in full.")
+
+
+class RejectIn(StepIn):
+    reason_code: ReasonCode
+
+
+class PaymentIn(StepIn):
+    reference: Reference
+    amount: Money = Field(gt=0)
+
+
+class ClaimLineOut(BaseModel):
+    beneficiary_id: UUID
+    budget_line_id: UUID
+    cost_type: CostType
+    claimed: Money
+    approved: Money | None
+    reason_code: str | None
+
+
+class ClaimStepOut(BaseModel):
+    from_status: ClaimStatus | None
+    to_status: ClaimStatus
+    on: date
+    comment: str | None
+
+
+class ClaimOut(BaseModel):
+    id: UUID
+    agreement_id: UUID
+    period_start: date
+    period_end: date
+    status: ClaimStatus
+    claimed: Money
+    approved: Money
+    payment_reference: str | None
+    paid_on: date | None
+    paid_amount: Money | None
+    lines: list[ClaimLineOut]
+    history: list[ClaimStepOut]
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimOut:
+        payment = claim.payment
+        return cls(
+            id=claim.claim_id,
+            agreement_id=claim.agreement_id,
+            period_start=claim.period_start,
+            period_end=claim.period_end,
+            status=claim.status,
+            claimed=claim.claimed,
+            approved=claim.approved,
+            payment_reference=payment.reference if payment else None,
+            paid_on=payment.paid_on if payment else None,
+            paid_amount=payment.amount if payment else None,
+            lines=[
+                ClaimLineOut(
+                    beneficiary_id=line.beneficiary_id,
+                    budget_line_id=line.budget_line_id,
+                    cost_type=line.cost_type,
+                    claimed=line.claimed,
+                    approved=line.approved,
+                    reason_code=line.reason_code,
+                )
+                for line in claim.lines
+            ],
+            history=[
+                ClaimStepOut(from_status=h.from_status, to_status=h.to_status, on=h.on, comment=h.comment)
+                for h in claim.history
+            ],
+        )
+
+
+@router.post("/v1/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimOut, dependencies=[IDEMPOTENT])
+async def create_claim(body: ClaimIn, principal: Caller, uow: UoW) -> ClaimOut:
+    """A draft claiming, per person and line, what was consumed in the period and not yet claimed (422 when
+    nothing is left to claim)."""
+    return ClaimOut.of(await claims.build(uow, principal, body.agreement_id, (body.period_start, body.period_end)))
+
+
+@router.get("/v1/claims/{claim_id}", response_model=ClaimOut)
+async def get_claim(claim_id: UUID, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(await claims.get(uow, principal, claim_id))
+
+
+@router.get("/v1/claims", response_model=Page[ClaimOut])
+async def list_claims(
+    principal: Caller,
+    uow: UoW,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[ClaimOut]:
+    found = [ClaimOut.of(c) for c in await claims.page(uow, principal, after_id(cursor), limit + 1)]
+    return Page[ClaimOut](items=found[:limit], next_cursor=next_cursor(found, limit))
+
+
+@router.post("/v1/claims/{claim_id}/submit", response_model=ClaimOut)
+async def submit(claim_id: UUID, body: StepIn, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "submit", body.on))
+
+
+@router.post("/v1/claims/{claim_id}/return", response_model=ClaimOut)
+async def return_claim(claim_id: UUID, body: ReturnIn, principal: Caller, uow: UoW) -> ClaimOut:
+    """The funder sent it back with a comment (kept in the history, never in an event)."""
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "return", body.on, comment=body.comment))
+
+
+@router.post("/v1/claims/{claim_id}/reopen", response_model=ClaimOut)
+async def reopen(claim_id: UUID, body: StepIn, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "reopen", body.on))
+
+
+@router.post("/v1/claims/{claim_id}/approve", response_model=ClaimOut)
+async def approve(claim_id: UUID, body: ApproveIn, principal: Caller, uow: UoW) -> ClaimOut:
+    decisions: dict[tuple[UUID, UUID], tuple[Decimal, str | None]] = {
+        (d.beneficiary_id, d.budget_line_id): (d.approved, d.reason_code) for d in body.lines
+    }
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "approve", body.on, decisions=decisions))
+
+
+@router.post("/v1/claims/{claim_id}/reject", response_model=ClaimOut)
+async def reject(claim_id: UUID, body: RejectIn, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "reject", body.on, reason_code=body.reason_code))
+
+
+@router.post("/v1/claims/{claim_id}/payment", response_model=ClaimOut)
+async def payment(claim_id: UUID, body: PaymentIn, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(
+        await claims.act(uow, principal, claim_id, "pay", body.on, payment=(body.reference, body.amount))
+    )
+
+
+@router.post("/v1/claims/{claim_id}/reconcile", response_model=ClaimOut)
+async def reconcile(claim_id: UUID, body: StepIn, principal: Caller, uow: UoW) -> ClaimOut:
+    return ClaimOut.of(await claims.act(uow, principal, claim_id, "reconcile", body.on))

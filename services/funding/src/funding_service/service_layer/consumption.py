@@ -1,0 +1,128 @@
+"""Consumption from training's attendance sheets: the ledger holds per (person, session, line) what the latest
+sheet says. A sheet is resent whole when corrected: only the difference is posted (a duplicate posts nothing),
+as one transaction per sheet and plan, published as one ``consumption-recorded``."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.domain import movements
+from funding_service.domain.consumption import ConsumptionDelta, SessionMark, apply_sheet
+from funding_service.domain.financing_plan import FinancingPlan
+from funding_service.domain.ledger import AccountKey, Transaction
+from funding_service.domain.money import ZERO
+from funding_service.domain.vocabulary import AttendanceStatus, CostType, Stage
+from funding_service.service_layer.ledger_writes import post
+from hope_contracts import training
+from hope_contracts.funding import ConsumptionEntry, ConsumptionRecorded
+from hopekit.events.context import current_event
+
+log = logging.getLogger(__name__)
+
+
+async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.AttendanceRecorded) -> None:
+    if event.step not in movements.DEFAULT_STEP_HOURS:
+        return  # steps 1 and 2 are not paid from these agreements
+    marks = {
+        entry.beneficiary_id: SessionMark(
+            event.session_id, event.held_on, AttendanceStatus(entry.status), entry.hours_attended, event.session_hours
+        )
+        for entry in event.entries
+    }
+    everyone = set(marks) | await uow.consumption.people_on(event.session_id)
+    # People are grouped by the plan that pays their hours: the cohort's, or an individual path's own.
+    by_plan: dict[UUID, tuple[FinancingPlan, set[UUID]]] = {}
+    unplanned: set[UUID] = set()
+    for person in sorted(everyone):
+        cohort_id = event.cohort_id or await uow.projection.cohort_of(person)
+        plan = await uow.reference.plan_for(CostType.TRAINING_HOURS, event.step, cohort_id, person)
+        if plan is None:
+            unplanned.add(person)
+        else:
+            by_plan.setdefault(plan.plan_id, (plan, set()))[1].add(person)
+    planned_hours = movements.DEFAULT_STEP_HOURS[event.step]
+    now = datetime.now(UTC)
+    entries: list[ConsumptionEntry] = []
+    for plan, people in by_plan.values():
+        loaded = await uow.consumption.load(event.course_id, people, planned_hours)
+        lines = await uow.reference.lines(set(plan.shares))
+        policies = {line_id: line.attendance for line_id, line in lines.items()}
+        deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
+        if deltas:
+            transaction = await _post(uow, deltas, now, event.session_id)
+            entries += await _entries(uow, deltas, transaction)
+        await uow.consumption.keep(event.course_id, event.step, event.session_id, event.held_on, loaded.values())
+    if unplanned:
+        # Kept so that a plan made later can price them; no money moves without a plan.
+        waiting = await uow.consumption.load(event.course_id, unplanned, planned_hours)
+        for hours in waiting.values():
+            mark = marks.get(hours.beneficiary_id)
+            hours.marks.pop(event.session_id, None)
+            if mark is not None:
+                hours.marks[event.session_id] = mark
+        await uow.consumption.keep(event.course_id, event.step, event.session_id, event.held_on, waiting.values())
+        log.info("%d people on a step %s sheet have no financing plan", len(unplanned), event.step)
+    if entries:
+        received = current_event.get()
+        uow.publish(
+            ConsumptionRecorded(
+                session_id=event.session_id,
+                course_id=event.course_id,
+                cohort_id=event.cohort_id,
+                step=event.step,
+                held_on=event.held_on,
+                source_event_id=UUID(received.id) if received is not None else event.session_id,
+                entries=tuple(entries),
+                occurred_at=now,
+            )
+        )
+        uow.audit_event("consume", "session", event.session_id)
+
+
+async def _post(
+    uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], now: datetime, session_id: UUID
+) -> Transaction | None:
+    keys: set[AccountKey] = set()
+    for delta in deltas:
+        keys |= {
+            AccountKey.line(delta.budget_line_id, Stage.AVAILABLE),
+            AccountKey.person(delta.budget_line_id, Stage.COMMITTED, delta.beneficiary_id),
+            AccountKey.person(delta.budget_line_id, Stage.CONSUMED, delta.beneficiary_id),
+        }
+    return await post(uow, keys, lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id))
+
+
+async def _entries(
+    uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], transaction: Transaction | None
+) -> list[ConsumptionEntry]:
+    """Per person and line, what the sheet moved into ``consumed`` and the funded hours now paid for."""
+    if transaction is None:
+        return []
+    owners = await uow.reference.line_owners({delta.budget_line_id for delta in deltas})
+    amounts: dict[tuple[UUID, UUID], Decimal] = {}
+    for posting in transaction.postings:
+        person = posting.account.beneficiary_id
+        if posting.account.stage is Stage.CONSUMED and person is not None:
+            key = (person, posting.account.budget_line_id)
+            amounts[key] = amounts.get(key, ZERO) + posting.effect
+    hours: dict[tuple[UUID, UUID], Decimal] = {}
+    for delta in deltas:
+        # A person's funded hours on the line for this session, as the sheet now says.
+        if delta.reference_id == transaction.reference_id:
+            hours[(delta.beneficiary_id, delta.budget_line_id)] = delta.quantity
+    return [
+        ConsumptionEntry(
+            beneficiary_id=person,
+            funder_id=owners[line][1],
+            agreement_id=owners[line][0],
+            budget_line_id=line,
+            funded_hours=hours.get((person, line), ZERO),
+            amount=amount,
+        )
+        for (person, line), amount in sorted(amounts.items())
+        if amount
+    ]
