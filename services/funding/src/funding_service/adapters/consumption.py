@@ -136,3 +136,13 @@ class ConsumptionRepository:
             )
         )
         return [(r.beneficiary_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount) for r in rows]
+
+    async def courses_of(self, beneficiary_id: UUID) -> list[tuple[UUID, int]]:
+        """The courses (and their step) the person has marks on."""
+        rows = await self._connection.execute(
+            select(attendance_marks.c.course_id, attendance_marks.c.step)
+            .where(attendance_marks.c.beneficiary_id == beneficiary_id)
+            .distinct()
+            .order_by(attendance_marks.c.step, attendance_marks.c.course_id)
+        )
+        return [(row.course_id, row.step) for row in rows]

@@ -7,14 +7,18 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, status
+import anyio.to_thread
+from fastapi import Header, Query, Response, status
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from funding_service.adapters import certificate_pdf
 from funding_service.api.dependencies import UoW
-from funding_service.api.schemas import Money, ReasonCode, Reference, Strict
+from funding_service.api.schemas import Hours, Money, Quantity, ReasonCode, Reference, Strict
+from funding_service.domain.certificate import CertificateOfCompletion
 from funding_service.domain.claim import MAX_COMMENT, Claim
 from funding_service.domain.vocabulary import ClaimStatus, CostType
-from funding_service.service_layer import claims
+from funding_service.service_layer import certificates, claims
 from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import Caller
@@ -181,3 +185,61 @@ async def payment(claim_id: UUID, body: PaymentIn, principal: Caller, uow: UoW) 
 @router.post("/v1/claims/{claim_id}/reconcile", response_model=ClaimOut)
 async def reconcile(claim_id: UUID, body: StepIn, principal: Caller, uow: UoW) -> ClaimOut:
     return ClaimOut.of(await claims.act(uow, principal, claim_id, "reconcile", body.on))
+
+
+class CertificateOut(BaseModel):
+    beneficiary_id: UUID
+    course_id: UUID
+    step: int
+    title: str
+    provider_org_id: UUID
+    first_day: date
+    last_day: date
+    hours_planned: Quantity
+    hours_present: Hours
+    hours_excused: Hours
+    hours_unexcused: Hours
+
+    @classmethod
+    def of(cls, certificate: CertificateOfCompletion) -> CertificateOut:
+        return cls(
+            beneficiary_id=certificate.beneficiary_id,
+            course_id=certificate.action.course_id,
+            step=certificate.action.step,
+            title=certificate.action.title,
+            provider_org_id=certificate.action.provider_org_id,
+            first_day=certificate.first_day,
+            last_day=certificate.last_day,
+            hours_planned=certificate.hours_planned,
+            hours_present=certificate.hours_present,
+            hours_excused=certificate.hours_excused,
+            hours_unexcused=certificate.hours_unexcused,
+        )
+
+
+PDF = "application/pdf"
+
+
+@router.get(
+    "/v1/claims/{claim_id}/certificates/{beneficiary_id}",
+    response_model=list[CertificateOut],
+    responses={200: {"content": {PDF: {}}}},
+)
+async def certificates_of(
+    claim_id: UUID, beneficiary_id: UUID, principal: Caller, uow: UoW, accept: Annotated[str | None, Header()] = None
+) -> Response | list[CertificateOut]:
+    """The person's certificates of completion (one per training action), as JSON, or as one PDF when the
+    ``Accept`` header asks for ``application/pdf``."""
+    found = await certificates.of_person(uow, principal, claim_id, beneficiary_id)
+    if accept is not None and PDF in accept:
+        document = await anyio.to_thread.run_sync(certificate_pdf.render, found, str(claim_id))
+        return Response(document, media_type=PDF)
+    return [CertificateOut.of(certificate) for certificate in found]
+
+
+@router.get(
+    "/v1/claims/{claim_id}/export.csv", response_class=PlainTextResponse, responses={200: {"content": {"text/csv": {}}}}
+)
+async def export_csv(claim_id: UUID, principal: Caller, uow: UoW) -> Response:
+    """The claim's lines as CSV (one per person and budget line) for a funder's own system."""
+    return Response(await certificates.csv_export(uow, principal, claim_id), media_type="text/csv; charset=utf-8")

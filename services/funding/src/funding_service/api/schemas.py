@@ -28,6 +28,11 @@ Quantity = Annotated[
     Field(decimal_places=2, max_digits=12, gt=0, examples=["400.00"]),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
 ]
+Hours = Annotated[
+    Decimal,
+    Field(decimal_places=2, ge=0, examples=["7.00"]),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+]
 Share = Annotated[
     Decimal,
     BeforeValidator(_no_float),
