@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hopekit.db.migrations import downgrade, upgrade
 
-from .support import SERVICE_ROOT
+from .conftest import SERVICE_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -26,8 +26,8 @@ async def _tables(url: str) -> set[str]:
 
 # Alembic runs its own event loop (hopekit.db.migrations): this test is synchronous.
 def test_the_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
-    assert {"examples", "outbox"} <= asyncio.run(_tables(database_url))
+    assert {"accounts", "postings", "claims", "outbox"} <= asyncio.run(_tables(database_url))
     downgrade(SERVICE_ROOT, database_url)
     assert asyncio.run(_tables(database_url)) <= {"alembic_version"}
     upgrade(SERVICE_ROOT, database_url)
-    assert {"examples", "outbox"} <= asyncio.run(_tables(database_url))
+    assert {"accounts", "postings", "claims", "outbox"} <= asyncio.run(_tables(database_url))
