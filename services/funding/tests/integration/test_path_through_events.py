@@ -146,3 +146,31 @@ async def test_a_step_start_beyond_what_the_line_has_left_is_kept_unfunded_and_n
     assert await programme.step_started(second)  # handled (not an error): 1,500.00 left, 6,000.00 needed
     assert len(await of_type(database_url, COMMITTED)) == 1
     assert (await programme.money("agreements", programme.agreement_id))["available"] == "1500.00"
+
+
+async def test_a_corrected_excused_absence_moves_the_excused_allowance_to_a_later_session(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    programme = Programme(client, issuer, database)
+    # Excused hours are paid up to 1 % of the 400 planned hours: 4 hours per person.
+    await programme.agreement([{**LINE, "excused_share": "0.01"}])
+    person = uuid.uuid4()
+    await programme.cohort([person])
+    await programme.plan("15.00", ["1"])
+    await programme.step_started(person)
+    course, monday, tuesday = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    def day(session: uuid.UUID, held_on: date, status: str, hours: str) -> training.AttendanceRecorded:
+        return sheet(programme, session, course, {person: (status, hours)}).model_copy(update={"held_on": held_on})
+
+    # Monday: 7 h excused, of which 4 are paid. Tuesday: 3 h excused, nothing left of the allowance.
+    await deliver(database, received(day(monday, date(2026, 3, 2), "excused", "0.00"), source="/hope/training"))
+    await deliver(database, received(day(tuesday, date(2026, 3, 3), "excused", "4.00"), source="/hope/training"))
+    assert (await programme.money("people", person))["consumed"] == "120.00"  # (4 + 4) h x 15.00
+    # Monday corrected: present all day. Monday is now paid 7 h, and Tuesday's 3 excused hours fit the allowance.
+    await deliver(database, received(day(monday, date(2026, 3, 2), "present", "7.00"), source="/hope/training"))
+    correction = (await of_type(database_url, CONSUMED))[-1]
+    assert [e["amount"] for e in correction["entries"]] == ["90.00"]  # type: ignore[union-attr]
+    assert (await programme.money("people", person))["consumed"] == "210.00"  # (7 + 7) h x 15.00
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived

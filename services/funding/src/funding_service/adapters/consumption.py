@@ -28,27 +28,30 @@ class ConsumptionRepository:
         )
         return {row.beneficiary_id for row in rows}
 
-    async def load(self, course_id: UUID, people: Iterable[UUID], planned_hours: Decimal) -> dict[UUID, PersonHours]:
-        """Every mark and posted amount of these people on the course (``complete``: a correction may move the
-        excused allowance between sessions)."""
+    async def load(
+        self, course_id: UUID, people: Iterable[UUID], planned_hours: Decimal, session_id: UUID | None = None
+    ) -> dict[UUID, PersonHours]:
+        """The marks and posted amounts of these people on the course: every session's (``complete``, needed
+        when a change moves the excused allowance between sessions), or only ``session_id``'s (most sheets)."""
         ids = sorted(set(people))
-        loaded = {person: PersonHours(person, planned_hours) for person in ids}
+        loaded = {person: PersonHours(person, planned_hours, complete=session_id is None) for person in ids}
         if not ids:
             return loaded
-        marks = await self._connection.execute(
-            select(attendance_marks).where(
-                attendance_marks.c.course_id == course_id, attendance_marks.c.beneficiary_id.in_(ids)
-            )
+        marks_query = select(attendance_marks).where(
+            attendance_marks.c.course_id == course_id, attendance_marks.c.beneficiary_id.in_(ids)
         )
+        posted_query = select(consumption_posted).where(
+            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
+        )
+        if session_id is not None:
+            marks_query = marks_query.where(attendance_marks.c.session_id == session_id)
+            posted_query = posted_query.where(consumption_posted.c.session_id == session_id)
+        marks = await self._connection.execute(marks_query)
         for row in marks:
             loaded[row.beneficiary_id].marks[row.session_id] = SessionMark(
                 row.session_id, row.held_on, AttendanceStatus(row.status), row.hours_attended, row.session_hours
             )
-        posted = await self._connection.execute(
-            select(consumption_posted).where(
-                consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
-            )
-        )
+        posted = await self._connection.execute(posted_query)
         amounts: dict[UUID, PostedAmounts] = {}
         for row in posted:
             kept = amounts.setdefault(row.beneficiary_id, PostedAmounts(row.beneficiary_id))
@@ -106,6 +109,11 @@ class ConsumptionRepository:
         stale = delete(consumption_posted).where(
             consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
         )
+        if not all(person.complete for person in people):
+            # Only this session's rows were loaded: rows of other sessions are not ours to remove.
+            stale = stale.where(consumption_posted.c.session_id == session_id)
+            keep_keys = [key for key in keep_keys if key[1] == session_id]
+            rows = [row for row in rows if row["session_id"] == session_id]
         if keep_keys:
             stale = stale.where(
                 tuple_(

@@ -48,17 +48,24 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
     now = datetime.now(UTC)
     entries: list[ConsumptionEntry] = []
     for plan, people in by_plan.values():
-        loaded = await uow.consumption.load(event.course_id, people, planned_hours)
         lines = await uow.reference.lines(set(plan.shares))
         policies = {line_id: line.attendance for line_id, line in lines.items()}
+        # Most sheets need only their own session's rows; a change of excused hours on a line that funds them
+        # moves the shared allowance, so those people are loaded whole.
+        loaded = await uow.consumption.load(event.course_id, people, planned_hours, event.session_id)
+        whole = {p for p, hours in loaded.items() if hours.needs_every_mark(event.session_id, marks.get(p), policies)}
+        if whole:
+            loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
         deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
         if deltas:
             transaction = await _post(uow, deltas, now, event.session_id)
             entries += await _entries(uow, deltas, transaction)
-        await uow.consumption.keep(event.course_id, event.step, event.session_id, event.held_on, loaded.values())
+        for group in ([h for p, h in loaded.items() if p not in whole], [loaded[p] for p in sorted(whole)]):
+            if group:
+                await uow.consumption.keep(event.course_id, event.step, event.session_id, event.held_on, group)
     if unplanned:
         # Kept so that a plan made later can price them; no money moves without a plan.
-        waiting = await uow.consumption.load(event.course_id, unplanned, planned_hours)
+        waiting = await uow.consumption.load(event.course_id, unplanned, planned_hours, event.session_id)
         for hours in waiting.values():
             mark = marks.get(hours.beneficiary_id)
             hours.marks.pop(event.session_id, None)
