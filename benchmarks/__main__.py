@@ -6,7 +6,14 @@ import argparse
 import asyncio
 import sys
 
-from benchmarks import enrolment_latency, gateway_overhead, relay_throughput, training_import, training_ledger
+from benchmarks import (
+    enrolment_latency,
+    funding_ledger,
+    gateway_overhead,
+    relay_throughput,
+    training_import,
+    training_ledger,
+)
 from benchmarks.environment import bench_environment
 from benchmarks.report import Report
 
@@ -16,6 +23,7 @@ SECTIONS = {
     "gateway": gateway_overhead.run,
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
+    "funding_ledger": funding_ledger.run,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -268,10 +269,13 @@ class ReferenceRepository:
             [{"plan_id": plan.plan_id, "budget_line_id": line, "share": share} for line, share in plan.shares.items()],
         )
 
-    async def plans(self, **where: object) -> list[FinancingPlan]:
+    async def plans(self, people: Iterable[UUID] | None = None, **where: object) -> list[FinancingPlan]:
+        """Plans matching equalities on their columns, and paying one of ``people``'s own paths when given."""
         query = select(financing_plans).order_by(financing_plans.c.id)
         for column, value in where.items():
             query = query.where(financing_plans.c[column] == value)
+        if people is not None:
+            query = query.where(financing_plans.c.beneficiary_id.in_(list(people)))
         rows = list(await self._connection.execute(query))
         if not rows:
             return []

@@ -37,9 +37,17 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
     # People are grouped by the plan that pays their hours: the cohort's, or an individual path's own.
     by_plan: dict[UUID, tuple[FinancingPlan, set[UUID]]] = {}
     unplanned: set[UUID] = set()
+    cost = CostType.TRAINING_HOURS.value
+    own = {plan.beneficiary_id: plan for plan in await uow.reference.plans(everyone, cost_type=cost, step=event.step)}
+    of_cohort: dict[UUID | None, FinancingPlan | None] = {None: None}
     for person in sorted(everyone):
-        cohort_id = event.cohort_id or await uow.projection.cohort_of(person)
-        plan = await uow.reference.plan_for(CostType.TRAINING_HOURS, event.step, cohort_id, person)
+        plan = own.get(person)
+        if plan is None:
+            cohort_id = event.cohort_id or await uow.projection.cohort_of(person)
+            if cohort_id not in of_cohort:
+                found = await uow.reference.plans(cost_type=cost, step=event.step, cohort_id=cohort_id)
+                of_cohort[cohort_id] = found[0] if found else None
+            plan = of_cohort[cohort_id]
         if plan is None:
             unplanned.add(person)
         else:

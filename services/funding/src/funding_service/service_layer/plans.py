@@ -34,7 +34,9 @@ async def create(uow: FundingUnitOfWork, principal: Principal, plan: FinancingPl
 
 async def listed(uow: FundingUnitOfWork, principal: Principal, cohort_id: UUID | None) -> list[FinancingPlan]:
     access.ensure_operator_lister(principal)
-    return await uow.reference.plans(**({"cohort_id": cohort_id} if cohort_id else {}))
+    if cohort_id is None:
+        return await uow.reference.plans()
+    return await uow.reference.plans(cohort_id=cohort_id)
 
 
 async def cohorts_without_plan(uow: FundingUnitOfWork, principal: Principal, step: int) -> list[UUID]:
