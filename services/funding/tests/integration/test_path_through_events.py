@@ -174,3 +174,30 @@ async def test_a_corrected_excused_absence_moves_the_excused_allowance_to_a_late
     assert (await programme.money("people", person))["consumed"] == "210.00"  # (7 + 7) h x 15.00
     kept, derived = await kept_and_derived_balances(database_url)
     assert kept == derived
+
+
+async def test_hours_beyond_what_a_line_has_are_left_unposted_for_that_person_and_the_rest_of_the_sheet_is_kept(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    programme = Programme(client, issuer, database)
+    # 6,050.00: Alice's step commits 6,000.00, 50.00 stays available, Bruno's commitment is unfunded.
+    await programme.agreement([{"rate": "15.00", "quantity": "500.00", "amount": "6050.00"}])
+    alice, bruno = uuid.uuid4(), uuid.uuid4()
+    await programme.cohort([alice, bruno])
+    await programme.plan("15.00", ["1"])
+    for person in (alice, bruno):
+        await programme.step_started(person)
+    session, course = uuid.uuid4(), uuid.uuid4()
+    both_present = sheet(programme, session, course, {alice: ("present", "7.00"), bruno: ("present", "7.00")})
+    assert await deliver(database, received(both_present, source="/hope/training"))  # handled, not a failure
+    [consumed] = await of_type(database_url, CONSUMED)
+    assert [(e["beneficiary_id"], e["amount"]) for e in consumed["entries"]] == [(str(alice), "105.00")]  # type: ignore[union-attr]
+    assert (await programme.money("people", alice))["consumed"] == "105.00"
+    # Bruno's 105.00 did not fit in the 50.00 left; a corrected sheet asking 45.00 for him fits and is posted.
+    corrected = sheet(programme, session, course, {alice: ("present", "7.00"), bruno: ("unexcused", "3.00")})
+    assert await deliver(database, received(corrected, source="/hope/training"))
+    [_, second] = await of_type(database_url, CONSUMED)
+    assert [(e["beneficiary_id"], e["amount"]) for e in second["entries"]] == [(str(bruno), "45.00")]  # type: ignore[union-attr]
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == "5.00"
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived

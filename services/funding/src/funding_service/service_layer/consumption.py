@@ -7,16 +7,18 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from uuid import UUID
 
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain import movements
 from funding_service.domain.consumption import ConsumptionDelta, SessionMark, apply_sheet
+from funding_service.domain.errors import LimitExceeded
 from funding_service.domain.financing_plan import FinancingPlan
-from funding_service.domain.ledger import AccountKey, Transaction
+from funding_service.domain.ledger import AccountKey, Ledger, Transaction
 from funding_service.domain.money import ZERO
-from funding_service.domain.vocabulary import AttendanceStatus, CostType, Stage
-from funding_service.service_layer.ledger_writes import post
+from funding_service.domain.vocabulary import AttendanceStatus, CostType, Stage, TransactionKind
+from funding_service.service_layer.ledger_writes import post, post_each
 from hope_contracts import training
 from hope_contracts.funding import ConsumptionEntry, ConsumptionRecorded
 from hopekit.events.context import current_event
@@ -66,7 +68,24 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
             loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
         deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
         if deltas:
-            transaction = await _post(uow, deltas, now, event.session_id)
+            try:
+                transaction = await _post(uow, deltas, now, event.session_id)
+            except LimitExceeded:
+                transaction, unfunded = await _post_each_person(uow, deltas, now, event.session_id)
+                deltas = [delta for delta in deltas if delta.beneficiary_id not in unfunded]
+                # Their marks are kept and their posted amounts stay what the ledger holds, so a later
+                # version of this sheet posts what they are owed once it fits. A shortage is not an error.
+                for person in sorted(unfunded):
+                    session_only = None if person in whole else event.session_id
+                    fresh = await uow.consumption.load(event.course_id, [person], planned_hours, session_only)
+                    restored = fresh[person]
+                    restored.marks.pop(event.session_id, None)
+                    if (mark := marks.get(person)) is not None:
+                        restored.marks[event.session_id] = mark
+                    loaded[person] = restored
+                log.warning(
+                    "a step %s sheet: %d people's hours exceed what their lines have", event.step, len(unfunded)
+                )
             entries += await _entries(uow, deltas, transaction)
         for group in ([h for p, h in loaded.items() if p not in whole], [loaded[p] for p in sorted(whole)]):
             if group:
@@ -101,6 +120,12 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
 async def _post(
     uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], now: datetime, session_id: UUID
 ) -> Transaction | None:
+    return await post(
+        uow, _accounts(deltas), lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id)
+    )
+
+
+def _accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
     keys: set[AccountKey] = set()
     for delta in deltas:
         keys |= {
@@ -108,7 +133,26 @@ async def _post(
             AccountKey.person(delta.budget_line_id, Stage.COMMITTED, delta.beneficiary_id),
             AccountKey.person(delta.budget_line_id, Stage.CONSUMED, delta.beneficiary_id),
         }
-    return await post(uow, keys, lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id))
+    return keys
+
+
+async def _post_each_person(
+    uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], now: datetime, session_id: UUID
+) -> tuple[Transaction | None, set[UUID]]:
+    """The sheet's differences person by person: those that fit are posted together, the others left out."""
+    people: dict[UUID, list[ConsumptionDelta]] = {}
+    for delta in deltas:
+        people.setdefault(delta.beneficiary_id, []).append(delta)
+    order = sorted(people)
+    builds = [partial(_person_consumption, people[person], now, session_id) for person in order]
+    transaction, refused = await post_each(uow, _accounts(deltas), builds, TransactionKind.CONSUMPTION, now, session_id)
+    return transaction, {order[index] for index in refused}
+
+
+def _person_consumption(
+    deltas: list[ConsumptionDelta], now: datetime, session_id: UUID, ledger: Ledger
+) -> Transaction | None:
+    return movements.sheet_consumption(ledger, deltas, now, session_id)
 
 
 async def _entries(

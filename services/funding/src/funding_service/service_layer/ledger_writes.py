@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from uuid import UUID
 
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
-from funding_service.domain.ledger import AccountKey, Ledger, Transaction
+from funding_service.domain.errors import LimitExceeded
+from funding_service.domain.ledger import AccountKey, Ledger, Posting, Transaction
+from funding_service.domain.vocabulary import TransactionKind
 
 
 async def post(
@@ -30,3 +34,37 @@ async def post(
     ledger.post(transaction)
     await uow.ledger.write(transaction)
     return transaction
+
+
+async def post_each(
+    uow: FundingUnitOfWork,
+    accounts: Iterable[AccountKey],
+    builds: Sequence[Callable[[Ledger], Transaction | None]],
+    kind: TransactionKind,
+    at: datetime,
+    reference_id: UUID | None,
+) -> tuple[Transaction | None, list[int]]:
+    """Like ``post`` for several movements that would otherwise go as one: each is checked against the balances
+    the ones before it left, those that break a limit are left out (their indexes returned), and the rest are
+    kept as one transaction."""
+    locked = set(accounts)
+    ledger = Ledger.of(await uow.ledger.lock(locked))
+    postings: list[Posting] = []
+    refused: list[int] = []
+    for index, build in enumerate(builds):
+        transaction = build(ledger)
+        if transaction is None:
+            continue
+        if {posting.account for posting in transaction.postings} - locked:
+            raise RuntimeError("a movement posts to accounts it did not lock")
+        try:
+            ledger.post(transaction)
+        except LimitExceeded:
+            refused.append(index)
+            continue
+        postings.extend(transaction.postings)
+    if not postings:
+        return None, refused
+    kept = Transaction(kind, tuple(postings), at, reference_id=reference_id)
+    await uow.ledger.write(kept)
+    return kept, refused
