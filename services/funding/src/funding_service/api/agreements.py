@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from fastapi import Header, Query, Response, status
@@ -201,10 +201,11 @@ async def attach_document(
     return _answer(response, *await agreements.get_agreement(uow, principal, agreement_id))
 
 
+BAD_IF_MATCH: dict[int | str, dict[str, Any]] = {400: {"description": "If-Match is not an ETag of this API."}}
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="The ETag the decision was made on.")]
 
 
-@router.post("/v1/agreements/{agreement_id}/sign", response_model=AgreementOut)
+@router.post("/v1/agreements/{agreement_id}/sign", response_model=AgreementOut, responses=BAD_IF_MATCH)
 async def sign(
     agreement_id: UUID, body: SignIn, principal: Caller, uow: UoW, response: Response, if_match: IfMatch = None
 ) -> AgreementOut:
@@ -213,7 +214,7 @@ async def sign(
     return _answer(response, *found)
 
 
-@router.post("/v1/agreements/{agreement_id}/activate", response_model=AgreementOut)
+@router.post("/v1/agreements/{agreement_id}/activate", response_model=AgreementOut, responses=BAD_IF_MATCH)
 async def activate(
     agreement_id: UUID, principal: Caller, uow: UoW, response: Response, if_match: IfMatch = None
 ) -> AgreementOut:
@@ -221,7 +222,7 @@ async def activate(
     return _answer(response, *await agreements.transition(uow, principal, agreement_id, "activate", _version(if_match)))
 
 
-@router.post("/v1/agreements/{agreement_id}/close", response_model=AgreementOut)
+@router.post("/v1/agreements/{agreement_id}/close", response_model=AgreementOut, responses=BAD_IF_MATCH)
 async def close(
     agreement_id: UUID, principal: Caller, uow: UoW, response: Response, if_match: IfMatch = None
 ) -> AgreementOut:
