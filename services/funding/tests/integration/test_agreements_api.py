@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from hopekit.identity.principal import Role
+from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
@@ -119,3 +119,78 @@ async def test_bad_input_is_a_problem_naming_the_field(client: httpx.AsyncClient
     duplicate = {"code": "REG-IDF", "name": "Other", "kind": "region"}
     assert_problem(await client.post("/v1/funders", json=duplicate, headers=headers), 409, "code-taken")
     assert_problem(await client.get(f"/v1/agreements/{uuid.uuid4()}", headers=headers), 404)
+
+
+async def test_a_document_is_attached_once_and_a_funder_reader_lists_only_its_own(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
+) -> None:
+    programme = Programme(client, issuer, database)
+    await programme.agreement([LINE])
+    other = Programme(client, issuer, database)
+    await other.agreement([LINE], code="REG-IDF")
+    document = {"kind": "convention", "reference": "CONV-2026-001"}
+    for _ in range(2):
+        attached = await client.post(
+            f"/v1/agreements/{programme.agreement_id}/documents", json=document, headers=programme.operator
+        )
+        assert attached.status_code == 200, attached.text
+    assert attached.json()["documents"] == [document]
+    reader = issuer.headers(OrgKind.PUBLIC_EMPLOYMENT, Role.READER, org_id=programme.funder_org)
+    listed = (await client.get("/v1/agreements", headers=reader)).json()["items"]
+    assert [item["id"] for item in listed] == [programme.agreement_id]
+    funders = (await client.get("/v1/funders", headers=reader)).json()["items"]
+    assert [item["id"] for item in funders] == [programme.funder_id]
+    assert_problem(await client.get(f"/v1/agreements/{other.agreement_id}", headers=reader), 404)
+    assert_problem(await client.get(f"/v1/money/funders/{other.funder_id}", headers=reader), 404)
+    assert (await client.get(f"/v1/money/funders/{programme.funder_id}", headers=reader)).status_code == 200
+
+
+async def test_a_plan_whose_shares_do_not_sum_to_one_or_whose_cohort_is_unknown_is_refused(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
+) -> None:
+    programme = Programme(client, issuer, database)
+    await programme.agreement([LINE, LINE])
+    unknown = await client.post(
+        "/v1/financing-plans",
+        json={
+            "cost_type": "training_hours",
+            "unit_cost": "15.00",
+            "step": 3,
+            "cohort_id": str(uuid.uuid4()),
+            "shares": [{"budget_line_id": programme.line_ids[0], "share": "1"}],
+            "remainder_line_id": programme.line_ids[0],
+        },
+        headers=programme.operator,
+    )
+    assert_problem(unknown, 404)
+    await programme.cohort([])
+    short = await client.post(
+        "/v1/financing-plans",
+        json={
+            "cost_type": "training_hours",
+            "unit_cost": "15.00",
+            "step": 3,
+            "cohort_id": str(programme.cohort_id),
+            "shares": [
+                {"budget_line_id": programme.line_ids[0], "share": "0.7"},
+                {"budget_line_id": programme.line_ids[1], "share": "0.2"},
+            ],
+            "remainder_line_id": programme.line_ids[0],
+        },
+        headers=programme.operator,
+    )
+    assert_problem(short, 400, "invalid-value")
+    await programme.plan("15.00", ["0.7", "0.3"])
+    twice = await client.post(
+        "/v1/financing-plans",
+        json={
+            "cost_type": "training_hours",
+            "unit_cost": "15.00",
+            "step": 3,
+            "cohort_id": str(programme.cohort_id),
+            "shares": [{"budget_line_id": programme.line_ids[0], "share": "1"}],
+            "remainder_line_id": programme.line_ids[0],
+        },
+        headers=programme.operator,
+    )
+    assert_problem(twice, 409, "plan-exists")
