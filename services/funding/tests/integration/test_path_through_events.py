@@ -134,7 +134,7 @@ async def test_a_step_start_without_a_plan_commits_nothing_and_the_cohort_is_lis
     assert listed.json()["cohort_ids"] == []
 
 
-async def test_a_step_start_beyond_what_the_line_has_left_is_kept_unfunded_and_not_retried(
+async def test_a_step_start_beyond_what_the_line_has_left_is_kept_unfunded_listed_and_not_retried(
     client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
 ) -> None:
     programme = Programme(client, issuer, database)
@@ -146,6 +146,8 @@ async def test_a_step_start_beyond_what_the_line_has_left_is_kept_unfunded_and_n
     assert await programme.step_started(second)  # handled (not an error): 1,500.00 left, 6,000.00 needed
     assert len(await of_type(database_url, COMMITTED)) == 1
     assert (await programme.money("agreements", programme.agreement_id))["available"] == "1500.00"
+    pending = (await client.get("/v1/pending-commitments", headers=programme.operator)).json()["items"]
+    assert [(p["beneficiary_id"], p["amount"], p["outcome"]) for p in pending] == [(str(second), "6000.00", "unfunded")]
 
 
 async def test_a_corrected_excused_absence_moves_the_excused_allowance_to_a_later_session(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.tables import cohort_members, cohorts, financing_plans, pathways
+from funding_service.adapters.tables import cohort_members, cohorts, commitments, financing_plans, pathways
 from funding_service.adapters.upsert import insert_ignore, upsert
 
 
@@ -87,6 +88,9 @@ class ProjectionRepository:
             update(pathways).where(pathways.c.beneficiary_id == beneficiary_id).values(withdrawn_at=at)
         )
 
+    async def pending_commitments(self, after: UUID | None, limit: int) -> list[PendingCommitment]:
+        return await pending_commitments(self._connection, after, limit)
+
     async def cohorts_without_plan(self, cost_type: str, step: int) -> list[UUID]:
         planned = select(financing_plans.c.cohort_id).where(
             financing_plans.c.cost_type == cost_type,
@@ -97,3 +101,24 @@ class ProjectionRepository:
             select(cohorts.c.id).where(cohorts.c.id.not_in(planned)).order_by(cohorts.c.id)
         )
         return [row.id for row in rows]
+
+
+@dataclass(frozen=True)
+class PendingCommitment:
+    commitment_id: UUID
+    beneficiary_id: UUID
+    step: int
+    plan_id: UUID
+    amount: Decimal
+    outcome: str
+
+
+async def pending_commitments(connection: AsyncConnection, after: UUID | None, limit: int) -> list[PendingCommitment]:
+    """Step starts that committed nothing: the lines had not enough left, or their agreement was not active."""
+    query = select(commitments).where(commitments.c.outcome != "committed").order_by(commitments.c.id).limit(limit)
+    if after is not None:
+        query = query.where(commitments.c.id > after)
+    return [
+        PendingCommitment(row.id, row.beneficiary_id, row.step, row.plan_id, row.amount, row.outcome)
+        for row in await connection.execute(query)
+    ]

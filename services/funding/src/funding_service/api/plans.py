@@ -15,6 +15,7 @@ from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.vocabulary import CostType
 from funding_service.service_layer import plans
 from hopekit.api.idempotency import IDEMPOTENT
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -95,3 +96,34 @@ async def cohorts_without_plan(
 ) -> CohortsWithoutPlan:
     """Cohorts enrolment created that no plan pays the training hours of for ``step``: they cannot start it."""
     return CohortsWithoutPlan(step=step, cohort_ids=await plans.cohorts_without_plan(uow, principal, step))
+
+
+class PendingCommitmentOut(BaseModel):
+    id: UUID
+    beneficiary_id: UUID
+    step: int
+    plan_id: UUID
+    amount: Money
+    outcome: str = Field(description="unfunded (the lines had not enough left) or inactive (an agreement not active).")
+
+
+@router.get("/v1/pending-commitments", response_model=Page[PendingCommitmentOut])
+async def pending_commitments(
+    principal: Caller,
+    uow: UoW,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[PendingCommitmentOut]:
+    """Step starts a plan pays that committed nothing: what the operator has to fund or fix."""
+    found = [
+        PendingCommitmentOut(
+            id=p.commitment_id,
+            beneficiary_id=p.beneficiary_id,
+            step=p.step,
+            plan_id=p.plan_id,
+            amount=p.amount,
+            outcome=p.outcome,
+        )
+        for p in await plans.pending_commitments(uow, principal, after_id(cursor), limit + 1)
+    ]
+    return Page[PendingCommitmentOut](items=found[:limit], next_cursor=next_cursor(found, limit))

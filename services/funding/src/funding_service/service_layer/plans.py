@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from funding_service.adapters.projection import PendingCommitment
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.errors import InvalidValue, NotFound
 from funding_service.domain.financing_plan import FinancingPlan
@@ -42,3 +43,10 @@ async def listed(uow: FundingUnitOfWork, principal: Principal, cohort_id: UUID |
 async def cohorts_without_plan(uow: FundingUnitOfWork, principal: Principal, step: int) -> list[UUID]:
     access.ensure_operator_lister(principal)
     return await uow.projection.cohorts_without_plan(CostType.TRAINING_HOURS.value, step)
+
+
+async def pending_commitments(
+    uow: FundingUnitOfWork, principal: Principal, after: UUID | None, limit: int
+) -> list[PendingCommitment]:
+    access.ensure_operator_lister(principal)
+    return await uow.projection.pending_commitments(after, limit)
