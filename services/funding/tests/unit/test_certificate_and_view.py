@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -75,3 +75,20 @@ def test_the_money_view_counts_what_reached_each_stage() -> None:
         disallowed=Decimal("50.00"),
         available=Decimal("5000.00"),
     )
+
+
+def test_the_view_from_totals_per_stage_equals_the_view_from_every_account() -> None:
+    line, people = uuid4(), [uuid4(), uuid4()]
+    balances = {
+        AccountKey.line(line, Stage.AVAILABLE): Decimal("100.00"),
+        AccountKey.person(line, Stage.COMMITTED, people[0]): Decimal("40.00"),
+        AccountKey.person(line, Stage.CONSUMED, people[0]): Decimal("10.00"),
+        AccountKey.person(line, Stage.CLAIMED, people[1]): Decimal("5.00"),
+        AccountKey.person(line, Stage.PAID, people[1]): Decimal("2.50"),
+        AccountKey.person(line, Stage.RELEASED, people[1]): Decimal("1.00"),
+    }
+    totals: dict[Stage, Decimal] = {}
+    for key, balance in balances.items():
+        totals[key.stage] = totals.get(key.stage, Decimal(0)) + balance
+    for whole_lines in (True, False):
+        assert MoneyView.of_totals(totals, whole_lines) == MoneyView.of(balances, whole_lines)

@@ -30,18 +30,22 @@ class ClaimRepository:
         await self._write_lines(claim)
         await self._add_transitions(claim, 0)
 
-    async def get(self, claim_id: UUID, lock: bool = False) -> Claim | None:
+    async def get(self, claim_id: UUID, lock: bool = False, only_of: UUID | None = None) -> Claim | None:
+        """The claim; ``only_of`` loads only that person's lines (a certificate needs no more)."""
         query = select(claims).where(claims.c.id == claim_id)
         if lock:
             query = query.with_for_update()
         row = (await self._connection.execute(query)).first()
         if row is None:
             return None
-        lines = await self._connection.execute(
+        lines_query = (
             select(claim_lines)
             .where(claim_lines.c.claim_id == claim_id)
             .order_by(claim_lines.c.beneficiary_id, claim_lines.c.budget_line_id)
         )
+        if only_of is not None:
+            lines_query = lines_query.where(claim_lines.c.beneficiary_id == only_of)
+        lines = await self._connection.execute(lines_query)
         history = await self._connection.execute(
             select(claim_transitions)
             .where(claim_transitions.c.claim_id == claim_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
@@ -77,8 +77,9 @@ class LedgerRepository:
         )
         return {_key(row): row.balance for row in await self._connection.execute(query)}
 
-    async def write(self, transaction: Transaction) -> None:
-        """Keep a transaction the domain's ledger accepted, and move the balances it changes."""
+    async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
+        """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
+        ledger's balances after it, computed in ``Decimal`` from the locked rows)."""
         await self._connection.execute(
             insert(ledger_transactions).values(
                 id=transaction.transaction_id,
@@ -103,6 +104,15 @@ class LedgerRepository:
         changes: dict[UUID, Decimal] = {}
         for p in transaction.postings:
             changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
+        if self._connection.dialect.name == "sqlite":
+            # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
+            # Its write lock is held since the accounts were created, so the Decimal balances are current.
+            touched = {p.account for p in transaction.postings}
+            await self._connection.execute(
+                update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
+                [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
+            )
+            return
         await self._connection.execute(
             update(accounts)
             .where(accounts.c.id == bindparam("account"))
@@ -132,6 +142,15 @@ class LedgerRepository:
         for column, value in where.items():
             query = query.where(accounts.c[column] == value)
         return {_key(row): row.balance for row in await self._connection.execute(query)}
+
+    async def stage_totals(self, people: Iterable[UUID] | None = None, **where: object) -> dict[Stage, Decimal]:
+        """Balances summed per stage over the accounts matching ``where`` (and belonging to ``people``)."""
+        query = select(accounts.c.stage, func.sum(accounts.c.balance).label("total")).group_by(accounts.c.stage)
+        for column, value in where.items():
+            query = query.where(accounts.c[column] == value)
+        if people is not None:
+            query = query.where(accounts.c.beneficiary_id.in_(list(people)))
+        return {Stage(row.stage): Decimal(row.total) for row in await self._connection.execute(query)}
 
     async def balances_of_people(self, people: Iterable[UUID]) -> dict[AccountKey, Decimal]:
         ids = list(people)

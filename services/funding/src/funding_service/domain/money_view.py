@@ -36,6 +36,13 @@ class MoneyView:
         at: dict[Stage, Decimal] = dict.fromkeys(Stage, ZERO)
         for account, balance in balances.items():
             at[account.stage] += balance
+        return cls.of_totals(at, whole_lines)
+
+    @classmethod
+    def of_totals(cls, totals: Mapping[Stage, Decimal], whole_lines: bool) -> MoneyView:
+        """The same from the balances already summed per stage (what a database's GROUP BY gives)."""
+        at: dict[Stage, Decimal] = dict.fromkeys(Stage, ZERO)
+        at.update(totals)
         paid = at[Stage.PAID]
         approved = at[Stage.APPROVED] + paid
         claimed = at[Stage.CLAIMED] + approved + at[Stage.DISALLOWED]

@@ -21,13 +21,13 @@ async def _claim_for(uow: FundingUnitOfWork, principal: Principal, claim_id: UUI
     """The claim, if the caller sees it, or if the caller trains this person (a training provider sees the
     certificates of its own trainees)."""
     if principal.org_kind is OrgKind.TRAINING_PROVIDER and principal.can_read():
-        claim = await uow.claims.get(claim_id)
+        claim = await uow.claims.get(claim_id, only_of=beneficiary_id)
         cohort_id = await uow.projection.cohort_of(beneficiary_id)
         cohort = await uow.projection.cohort(cohort_id) if cohort_id is not None else None
         if claim is None or cohort is None or cohort.training_provider_org_id != principal.org_id:
             raise NotFound("certificate", beneficiary_id)
         return claim
-    return await claims.get(uow, principal, claim_id)
+    return await claims.get(uow, principal, claim_id, only_of=beneficiary_id)
 
 
 async def of_person(

@@ -42,8 +42,10 @@ async def build(uow: FundingUnitOfWork, principal: Principal, agreement_id: UUID
     return claim
 
 
-async def get(uow: FundingUnitOfWork, principal: Principal, claim_id: UUID, lock: bool = False) -> Claim:
-    claim = await uow.claims.get(claim_id, lock=lock)
+async def get(
+    uow: FundingUnitOfWork, principal: Principal, claim_id: UUID, lock: bool = False, only_of: UUID | None = None
+) -> Claim:
+    claim = await uow.claims.get(claim_id, lock=lock, only_of=only_of)
     if claim is None:
         raise NotFound("claim", claim_id)
     found = await uow.reference.agreement(claim.agreement_id)

@@ -32,7 +32,7 @@ async def post(
     if unlocked:
         raise RuntimeError(f"a movement posts to accounts it did not lock: {sorted(unlocked)}")
     ledger.post(transaction)
-    await uow.ledger.write(transaction)
+    await uow.ledger.write(transaction, ledger.balances)
     return transaction
 
 
@@ -66,5 +66,5 @@ async def post_each(
     if not postings:
         return None, refused
     kept = Transaction(kind, tuple(postings), at, reference_id=reference_id)
-    await uow.ledger.write(kept)
+    await uow.ledger.write(kept, ledger.balances)
     return kept, refused

@@ -35,7 +35,7 @@ async def of_cohort(uow: FundingUnitOfWork, principal: Principal, cohort_id: UUI
         raise NotFound("cohort", cohort_id)
     members = await uow.projection.members(cohort_id)
     uow.audit(principal, "read-money", "cohort", cohort_id)
-    return MoneyView.of(await uow.ledger.balances_of_people(members), whole_lines=False)
+    return MoneyView.of_totals(await uow.ledger.stage_totals(members), whole_lines=False)
 
 
 async def of_agreement(uow: FundingUnitOfWork, principal: Principal, agreement_id: UUID) -> MoneyView:
@@ -43,11 +43,11 @@ async def of_agreement(uow: FundingUnitOfWork, principal: Principal, agreement_i
     if found is None:
         raise NotFound("agreement", agreement_id)
     await access.ensure_sees_funder(uow, principal, found[0].funder_id, "agreement")
-    return MoneyView.of(await uow.ledger.balances_where(agreement_id=agreement_id), whole_lines=True)
+    return MoneyView.of_totals(await uow.ledger.stage_totals(agreement_id=agreement_id), whole_lines=True)
 
 
 async def of_funder(uow: FundingUnitOfWork, principal: Principal, funder_id: UUID) -> MoneyView:
     if await uow.reference.funder(funder_id) is None:
         raise NotFound("funder", funder_id)
     await access.ensure_sees_funder(uow, principal, funder_id, "funder")
-    return MoneyView.of(await uow.ledger.balances_where(funder_id=funder_id), whole_lines=True)
+    return MoneyView.of_totals(await uow.ledger.stage_totals(funder_id=funder_id), whole_lines=True)
