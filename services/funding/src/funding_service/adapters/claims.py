@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.tables import claim_lines, claim_transitions, claims, consumption_posted
+from funding_service.adapters.tables import claim_lines, claim_transitions, claims
 from funding_service.domain.claim import Claim, ClaimLine, ClaimTransition, Payment
 from funding_service.domain.vocabulary import ClaimStatus, CostType
 
@@ -94,38 +94,6 @@ class ClaimRepository:
         )
         await self._write_lines(claim)
         await self._add_transitions(claim, known_transitions)
-
-    async def mark_claimed(self, claim: Claim, sign: int) -> None:
-        """Take (sign 1) or give back (sign -1) the consumption rows a claim's lines cover, oldest first."""
-        for line in claim.lines:
-            left = line.claimed
-            rows = await self._connection.execute(
-                select(consumption_posted)
-                .where(
-                    consumption_posted.c.beneficiary_id == line.beneficiary_id,
-                    consumption_posted.c.budget_line_id == line.budget_line_id,
-                    consumption_posted.c.held_on >= claim.period_start,
-                    consumption_posted.c.held_on <= claim.period_end,
-                )
-                .order_by(consumption_posted.c.held_on, consumption_posted.c.session_id)
-            )
-            for row in rows:
-                room = row.amount - row.claimed_amount if sign > 0 else row.claimed_amount
-                moved = min(room, left)
-                if moved <= 0:
-                    continue
-                left -= moved
-                await self._connection.execute(
-                    update(consumption_posted)
-                    .where(
-                        consumption_posted.c.beneficiary_id == row.beneficiary_id,
-                        consumption_posted.c.session_id == row.session_id,
-                        consumption_posted.c.budget_line_id == row.budget_line_id,
-                    )
-                    .values(claimed_amount=row.claimed_amount + sign * moved)
-                )
-                if not left:
-                    break
 
     async def _write_lines(self, claim: Claim) -> None:
         await self._connection.execute(delete(claim_lines).where(claim_lines.c.claim_id == claim.claim_id))

@@ -4,18 +4,30 @@ line): the domain's ``PersonHours`` loaded and kept."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, tuple_
+from sqlalchemy import and_, bindparam, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.tables import attendance_marks, consumption_posted
+from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
 from funding_service.adapters.upsert import upsert
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
+
+
+@dataclass(frozen=True)
+class Unclaimed:
+    """One (person, session, line) row's amount consumed and not yet claimed."""
+
+    beneficiary_id: UUID
+    session_id: UUID
+    budget_line_id: UUID
+    held_on: date
+    amount: Decimal
 
 
 class ConsumptionRepository:
@@ -132,18 +144,38 @@ class ConsumptionRepository:
             update=["funded_hours", "amount", "held_on"],
         )
 
-    async def unclaimed(self, line_ids: Iterable[UUID]) -> list[tuple[UUID, UUID, date, Decimal]]:
-        """(person, line, date, amount consumed and not claimed) on the given lines."""
-        ids = list(line_ids)
+    async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
+        """What was consumed on the lines in the period and not yet claimed, row by row."""
         rows = await self._connection.execute(
             select(consumption_posted).where(
                 and_(
-                    consumption_posted.c.budget_line_id.in_(ids),
+                    consumption_posted.c.budget_line_id.in_(list(line_ids)),
+                    consumption_posted.c.held_on >= start,
+                    consumption_posted.c.held_on <= end,
                     consumption_posted.c.amount > consumption_posted.c.claimed_amount,
                 )
             )
         )
-        return [(r.beneficiary_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount) for r in rows]
+        return [
+            Unclaimed(r.beneficiary_id, r.session_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount)
+            for r in rows
+        ]
+
+    async def take(self, rows: Iterable[Unclaimed]) -> None:
+        """Mark these rows claimed (a claim's draft took them), in one statement."""
+        await self._connection.execute(
+            update(consumption_posted)
+            .where(
+                consumption_posted.c.beneficiary_id == bindparam("person"),
+                consumption_posted.c.session_id == bindparam("session"),
+                consumption_posted.c.budget_line_id == bindparam("line"),
+            )
+            .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
+            [
+                {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
+                for r in rows
+            ],
+        )
 
     async def courses_of(self, beneficiary_id: UUID) -> list[tuple[UUID, int]]:
         """The courses (and their step) the person has marks on."""
