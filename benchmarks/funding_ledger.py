@@ -30,11 +30,11 @@ from funding_service.events.incoming import CONSUMERS
 from funding_service.main import create_app
 from funding_service.settings import FundingSettings
 from hope_contracts import EventContract, enrolment, training
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.subscriptions import process
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
 
