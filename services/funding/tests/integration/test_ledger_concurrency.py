@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
-from .support import Programme, assert_problem, kept_and_derived_balances
+from .support import Programme, assert_problem, kept_and_derived_balances, outbox
 
 pytestmark = pytest.mark.integration
 
@@ -75,3 +75,21 @@ async def test_postings_cannot_be_changed_nor_removed(
         with pytest.raises(DBAPIError, match="append-only"):
             async with database.engine.begin() as connection:
                 await connection.execute(text(statement))
+
+
+async def test_a_commitment_retried_with_the_same_idempotency_key_commits_once(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    programme = Programme(client, issuer, database)
+    await programme.agreement([{"rate": "10.00", "quantity": "100.00", "amount": "1000.00"}])
+    body = {"beneficiary_id": str(uuid.uuid4()), "budget_line_id": programme.line_ids[0], "quantity": "10.00"}
+    headers = {**programme.operator, "Idempotency-Key": "commit-once"}
+    first = await client.post("/v1/commitments", json=body, headers=headers)
+    again = await client.post("/v1/commitments", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    view = await programme.money("agreements", programme.agreement_id)
+    assert (view["committed"], view["available"]) == ("100.00", "900.00")
+    made = [e for e in await outbox(database_url) if e["type"] == "fr.hope.funding.commitment.made.v1"]
+    assert len(made) == 1
