@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from funding_service.adapters.tables import kit
 from hope_contracts import training
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer
@@ -218,3 +220,26 @@ async def test_each_organisation_kind_sees_only_what_the_access_rules_give_it(
     operator_reader = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.READER)
     assert (await client.get(claim_path, headers=operator_reader)).status_code == 200
     assert_problem(await client.post(f"{claim_path}/submit", json={"on": TODAY}, headers=operator_reader), 403)
+
+
+async def test_reading_a_claim_a_certificate_or_a_person_s_money_leaves_an_audit_row(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
+) -> None:
+    programme, alice, _, _ = await consumed_programme(client, issuer, database)
+    claim = await programme.post("/v1/claims", {"agreement_id": programme.agreement_id, **MARCH})
+    reader = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.READER)
+    for path in (
+        f"/v1/claims/{claim['id']}",
+        f"/v1/claims/{claim['id']}/certificates/{alice}",
+        f"/v1/money/people/{alice}",
+    ):
+        assert (await client.get(path, headers=reader)).status_code == 200, path
+    audit = kit.audit
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(select(audit.c.action, audit.c.object_id).where(audit.c.action.like("read%")))
+        found = {(row.action, row.object_id) for row in rows}
+    assert found == {
+        ("read", claim["id"]),
+        ("read-certificate", str(alice)),
+        ("read-money", str(alice)),
+    }

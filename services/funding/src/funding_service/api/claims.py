@@ -132,7 +132,7 @@ async def create_claim(body: ClaimIn, principal: Caller, uow: UoW) -> ClaimOut:
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimOut)
 async def get_claim(claim_id: UUID, principal: Caller, uow: UoW) -> ClaimOut:
-    return ClaimOut.of(await claims.get(uow, principal, claim_id))
+    return ClaimOut.of(await claims.read(uow, principal, claim_id))
 
 
 @router.get("/v1/claims", response_model=Page[ClaimOut])

@@ -55,6 +55,13 @@ async def get(
     return claim
 
 
+async def read(uow: FundingUnitOfWork, principal: Principal, claim_id: UUID) -> Claim:
+    """A claim as a caller reads it: its lines name people, so the read is audited."""
+    claim = await get(uow, principal, claim_id)
+    uow.audit(principal, "read", "claim", claim_id)
+    return claim
+
+
 async def page(uow: FundingUnitOfWork, principal: Principal, after: UUID | None, limit: int) -> list[Claim]:
     scope = await access.funder_scope(uow, principal)
     agreement_ids = None
