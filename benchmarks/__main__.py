@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from benchmarks import (
+    employment_follow_ups,
     enrolment_latency,
     funding_ledger,
     gateway_overhead,
@@ -24,6 +25,7 @@ SECTIONS = {
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
     "funding_ledger": funding_ledger.run,
+    "employment_follow_ups": employment_follow_ups.run,
 }
 
 

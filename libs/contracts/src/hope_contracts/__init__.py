@@ -3,7 +3,7 @@
 Importing this package registers every service's contracts in ``CATALOGUE``.
 """
 
-from hope_contracts import enrolment, funding, training
+from hope_contracts import employment, enrolment, funding, training
 from hope_contracts.base import CATALOGUE, Code, EventContract, contract_for
 
-__all__ = ["CATALOGUE", "Code", "EventContract", "contract_for", "enrolment", "funding", "training"]
+__all__ = ["CATALOGUE", "Code", "EventContract", "contract_for", "employment", "enrolment", "funding", "training"]

@@ -116,6 +116,7 @@ class BeneficiaryRepository:
                         "actor": entry.actor,
                         "actor_org_id": entry.actor_org_id,
                         "reason_code": entry.reason_code,
+                        "waiver_reason": entry.waiver_reason,
                     }
                     for offset, entry in enumerate(new_history)
                 ],
@@ -157,6 +158,7 @@ class BeneficiaryRepository:
                     actor=entry.actor,
                     actor_org_id=entry.actor_org_id,
                     reason_code=entry.reason_code,
+                    waiver_reason=entry.waiver_reason,
                 )
             )
         consent_records: dict[UUID, list[ConsentRecord]] = {beneficiary_id: [] for beneficiary_id in ids}
@@ -206,6 +208,8 @@ def _row(beneficiary: Beneficiary) -> dict[str, Any]:
         "a1_attested_on": prerequisites.attestation.attested_on if prerequisites else None,
         "a1_test": prerequisites.attestation.test.value if prerequisites else None,
         "a1_evidence_reference": prerequisites.attestation.evidence_reference if prerequisites else None,
+        "french_hours_done_at": pathway.french_hours_done_at,
+        "french_course_id": pathway.french_course_id,
         "registered_at": beneficiary.registered_at,
         "registered_by_org_id": beneficiary.registered_by_org_id,
         "erased_at": beneficiary.erased_at,
@@ -253,6 +257,8 @@ def _beneficiary(row: Any, history: list[Transition], consent_records: list[Cons
         sector_code=row.sector_code,
         cohort_id=row.cohort_id,
         status_before_hold=PathwayStatus(row.status_before_hold) if row.status_before_hold else None,
+        french_hours_done_at=row.french_hours_done_at,
+        french_course_id=row.french_course_id,
     )
     return Beneficiary(
         id=row.id,
