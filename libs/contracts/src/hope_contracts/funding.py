@@ -1,5 +1,9 @@
 """Events published by the funding service on ``hope.funding.events``: ids, codes, dates and amounts only.
 
+Every string is a closed list (hope_contracts.privacy). The partner-issued references of an agreement or a
+payment are free text: they stay out of the events (the ids identify both; a consumer reads the reference
+through the funding API).
+
 Amounts are ``Decimal`` euros with two places and travel as decimal strings (``"1234.50"``). An event
 about one person's money carries ``beneficiary_id`` (the Kafka key, so one person's movements stay in
 order); the others are keyed by their aggregate (agreement, session, claim).
@@ -14,9 +18,37 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hope_contracts.base import Code, EventContract
+from hope_contracts.base import EventContract
 
 StepNumber = Literal[1, 2, 3, 4]
+
+# The funding service's vocabulary (funding_service.domain.vocabulary; its tests check the two agree).
+FunderKind = Literal["opco", "state", "region", "france_travail", "esf", "other"]
+CostType = Literal[
+    "training_hours",
+    "support_per_person_month",
+    "housing_night",
+    "catering_meal",
+    "trainee_allowance",
+    "other",
+]
+Unit = Literal["hour", "person_month", "night", "meal", "person_day", "lump_sum"]
+# Why committed money went back to the lines: today only a withdrawal releases.
+ReleaseReason = Literal["withdrawn"]
+# Why a funder approved less than claimed on a line, or rejected a whole claim (the API takes only these).
+ClaimReason = Literal[
+    "hours_not_evidenced",
+    "attendance_below_threshold",
+    "outside_agreement_period",
+    "person_not_eligible",
+    "cost_not_eligible",
+    "above_agreed_rate",
+    "above_budget_line",
+    "duplicate_claim",
+    "documents_missing",
+    "out_of_scope",
+    "other",
+]
 Amount = Decimal  # read with Field(decimal_places=2): euros to the cent
 
 
@@ -26,8 +58,8 @@ class _Part(BaseModel):
 
 class BudgetLineGranted(_Part):
     budget_line_id: UUID
-    cost_type: Code
-    unit: Code
+    cost_type: CostType
+    unit: Unit
     quantity: Decimal = Field(decimal_places=2, gt=0)
     amount: Amount = Field(decimal_places=2, gt=0)
 
@@ -47,8 +79,7 @@ class AgreementSigned(EventContract):
 
     agreement_id: UUID
     funder_id: UUID
-    funder_kind: Code
-    agreement_reference: Code
+    funder_kind: FunderKind
     period_start: date
     period_end: date
     signed_on: date
@@ -67,7 +98,7 @@ class CommitmentMade(EventContract):
     beneficiary_id: UUID
     cohort_id: UUID | None = None
     step: StepNumber | None = None
-    cost_type: Code
+    cost_type: CostType
     planned_quantity: Decimal = Field(decimal_places=2, gt=0)
     total_amount: Amount = Field(decimal_places=2, gt=0)
     parts: tuple[FunderPart, ...]
@@ -82,7 +113,7 @@ class CommitmentReleased(EventContract):
 
     release_id: UUID
     beneficiary_id: UUID
-    reason: Code
+    reason: ReleaseReason
     total_amount: Amount = Field(decimal_places=2, gt=0)
     parts: tuple[FunderPart, ...]
     occurred_at: datetime
@@ -134,10 +165,10 @@ class ClaimSubmitted(EventContract):
 class ClaimLineDecision(_Part):
     beneficiary_id: UUID
     budget_line_id: UUID
-    cost_type: Code
+    cost_type: CostType
     claimed_amount: Amount = Field(decimal_places=2, gt=0)
     approved_amount: Amount = Field(decimal_places=2, ge=0)
-    reason_code: Code | None = None
+    reason_code: ClaimReason | None = None
 
 
 class ClaimApproved(EventContract):
@@ -162,7 +193,7 @@ class ClaimRejected(EventContract):
     agreement_id: UUID
     funder_id: UUID
     rejected_on: date
-    reason_code: Code
+    reason_code: ClaimReason
     claimed_amount: Amount = Field(decimal_places=2, gt=0)
     occurred_at: datetime
 
@@ -176,7 +207,6 @@ class PaymentIssued(EventContract):
     claim_id: UUID
     agreement_id: UUID
     funder_id: UUID
-    payment_reference: Code
     paid_on: date
     amount: Amount = Field(decimal_places=2, gt=0)
     occurred_at: datetime

@@ -14,11 +14,12 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from funding_service.adapters import certificate_pdf
 from funding_service.api.dependencies import UoW
-from funding_service.api.schemas import Hours, Money, Quantity, ReasonCode, Reference, Strict
+from funding_service.api.schemas import Hours, Money, Quantity, Reference, Strict
 from funding_service.domain.certificate import CertificateOfCompletion
 from funding_service.domain.claim import MAX_COMMENT, Claim
 from funding_service.domain.vocabulary import ClaimStatus, CostType
 from funding_service.service_layer import certificates, claims
+from hope_contracts.funding import ClaimReason
 from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
 from hopekit.api.security import Caller
@@ -45,7 +46,7 @@ class DecisionIn(Strict):
     beneficiary_id: UUID
     budget_line_id: UUID
     approved: Money = Field(ge=0)
-    reason_code: ReasonCode | None = None
+    reason_code: ClaimReason | None = None
 
 
 class ApproveIn(StepIn):
@@ -53,7 +54,7 @@ class ApproveIn(StepIn):
 
 
 class RejectIn(StepIn):
-    reason_code: ReasonCode
+    reason_code: ClaimReason
 
 
 class PaymentIn(StepIn):
@@ -67,7 +68,7 @@ class ClaimLineOut(BaseModel):
     cost_type: CostType
     claimed: Money
     approved: Money | None
-    reason_code: str | None
+    reason_code: ClaimReason | None
 
 
 class ClaimStepOut(BaseModel):

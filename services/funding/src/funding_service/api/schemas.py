@@ -46,7 +46,6 @@ Fraction = Annotated[
     PlainSerializer(lambda value: str(value), return_type=str, when_used="json"),
 ]
 Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
 
 class Strict(BaseModel):

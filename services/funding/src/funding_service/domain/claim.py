@@ -19,9 +19,9 @@ from funding_service.domain.actor import Actor
 from funding_service.domain.errors import DatesOutOfOrder, IllegalTransition, InvalidValue
 from funding_service.domain.instants import as_utc
 from funding_service.domain.money import ZERO, money
-from funding_service.domain.vocabulary import ClaimStatus, CostType
+from funding_service.domain.vocabulary import ClaimReason, ClaimStatus, CostType
 
-_CODE = re.compile(r"[a-z][a-z0-9_]{0,49}")
+_REASONS = frozenset(reason.value for reason in ClaimReason)
 _PAYMENT_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,63}")
 MAX_COMMENT = 2000
 
@@ -170,15 +170,15 @@ class Claim:
             amount = money(amount, "approved")
             if not ZERO <= amount <= line.claimed:
                 raise InvalidValue("approved", f"must be between 0 and the {line.claimed} claimed")
-            if amount < line.claimed and (reason is None or not _CODE.fullmatch(reason)):
+            if amount < line.claimed and reason not in _REASONS:
                 raise InvalidValue("reason_code", "a line approved for less than claimed needs a reason code")
             decided.append(replace(line, approved=amount, reason_code=reason if amount < line.claimed else None))
         self.lines = decided
         self._enter(ClaimStatus.APPROVED, on, actor, at)
 
     def reject(self, reason_code: str, on: date, actor: Actor, at: datetime) -> None:
-        if not _CODE.fullmatch(reason_code):
-            raise InvalidValue("reason_code", "must be a snake_case code of at most 50 characters")
+        if reason_code not in _REASONS:
+            raise InvalidValue("reason_code", f"must be one of {', '.join(sorted(_REASONS))}")
         self._check(ClaimStatus.REJECTED, on, at)
         self.lines = [replace(line, approved=ZERO, reason_code=reason_code) for line in self.lines]
         self._enter(ClaimStatus.REJECTED, on, actor, at)

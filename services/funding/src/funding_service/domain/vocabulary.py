@@ -77,6 +77,22 @@ class ClaimStatus(StrEnum):
     RECONCILED = "reconciled"
 
 
+class ClaimReason(StrEnum):
+    """Why a funder approved less than claimed on a line, or rejected a whole claim (published, so closed)."""
+
+    HOURS_NOT_EVIDENCED = "hours_not_evidenced"
+    ATTENDANCE_BELOW_THRESHOLD = "attendance_below_threshold"
+    OUTSIDE_AGREEMENT_PERIOD = "outside_agreement_period"
+    PERSON_NOT_ELIGIBLE = "person_not_eligible"
+    COST_NOT_ELIGIBLE = "cost_not_eligible"
+    ABOVE_AGREED_RATE = "above_agreed_rate"
+    ABOVE_BUDGET_LINE = "above_budget_line"
+    DUPLICATE_CLAIM = "duplicate_claim"
+    DOCUMENTS_MISSING = "documents_missing"
+    OUT_OF_SCOPE = "out_of_scope"
+    OTHER = "other"
+
+
 class TransactionKind(StrEnum):
     GRANT = "grant"
     COMMITMENT = "commitment"

@@ -150,7 +150,6 @@ async def _grant(uow: FundingUnitOfWork, agreement: FundingAgreement, now: datet
             agreement_id=agreement.agreement_id,
             funder_id=agreement.funder_id,
             funder_kind=funder.kind.value,
-            agreement_reference=agreement.reference,
             period_start=agreement.period_start,
             period_end=agreement.period_end,
             signed_on=agreement.signed_on,

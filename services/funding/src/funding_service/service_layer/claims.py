@@ -167,7 +167,7 @@ async def act(
             _accounts(claim, Stage.APPROVED, Stage.PAID),
             lambda _: movements.payment(settled, now, claim.claim_id),
         )
-        uow.publish(PaymentIssued(**common, payment_reference=payment[0], paid_on=on, amount=payment[1]))
+        uow.publish(PaymentIssued(**common, paid_on=on, amount=payment[1]))
     else:
         claim.reconcile(on, who, now)
     await uow.claims.save(claim, known)

@@ -20,7 +20,7 @@ from funding_service.domain.vocabulary import AgreementStatus, CostType, Stage
 from funding_service.service_layer import access
 from funding_service.service_layer.ledger_writes import post
 from hope_contracts import enrolment
-from hope_contracts.funding import CommitmentMade, CommitmentReleased, FunderPart
+from hope_contracts.funding import CommitmentMade, CommitmentReleased, FunderPart, ReleaseReason
 from hopekit.identity.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ async def on_step_started(uow: FundingUnitOfWork, event: enrolment.StepStarted) 
     uow.audit_event("commit", "beneficiary", event.beneficiary_id)
 
 
-async def release(uow: FundingUnitOfWork, beneficiary_id: UUID, reason: str) -> CommitmentReleased | None:
+async def release(uow: FundingUnitOfWork, beneficiary_id: UUID, reason: ReleaseReason) -> CommitmentReleased | None:
     """Give back to the lines what the person has committed and not consumed."""
     line_ids = await uow.ledger.person_lines(beneficiary_id, Stage.COMMITTED)
     if not line_ids:
