@@ -115,7 +115,7 @@ class Programme:
                 enrolment.CohortCreated(
                     cohort_id=self.cohort_id,
                     sector_code="logistics",
-                    region="IDF",
+                    region="11",  # Île-de-France
                     track="group",
                     training_provider_org_id=self.provider_org,
                     support_provider_org_id=uuid.uuid4(),

@@ -48,7 +48,7 @@ async def consumed_programme(
         cohort_id=programme.cohort_id,
         held_on=date(2026, 3, 2),
         session_hours=Decimal("7.00"),
-        session_kind="classroom",
+        session_kind="core",
         entries=(
             training.AttendanceEntry(beneficiary_id=alice, status="present", hours_attended=Decimal("7.00")),
             training.AttendanceEntry(beneficiary_id=bruno, status="unexcused", hours_attended=Decimal("6.00")),
@@ -93,6 +93,22 @@ async def test_a_claim_lives_from_draft_to_reconciled_moving_the_money_at_each_s
         headers=programme.operator,
     )
     assert_problem(unexplained, 400, "invalid-value")
+    made_up = await client.post(
+        f"{path}/approve",
+        json={
+            "on": TODAY,
+            "lines": [
+                {
+                    "beneficiary_id": str(alice),
+                    "budget_line_id": programme.line_ids[0],
+                    "approved": "100.00",
+                    "reason_code": "pregnancy_leave",
+                }
+            ],
+        },
+        headers=programme.operator,
+    )
+    assert_problem(made_up, 422, "validation")
     approved = await programme.post(
         f"{path}/approve",
         {
@@ -102,7 +118,7 @@ async def test_a_claim_lives_from_draft_to_reconciled_moving_the_money_at_each_s
                     "beneficiary_id": str(alice),
                     "budget_line_id": programme.line_ids[0],
                     "approved": "100.00",
-                    "reason_code": "hours_not_proven",
+                    "reason_code": "hours_not_evidenced",
                 }
             ],
         },
@@ -130,6 +146,8 @@ async def test_a_claim_lives_from_draft_to_reconciled_moving_the_money_at_each_s
         event["type"].split(".")[3:5] for event in events if ".claim." in event["type"] or ".payment." in event["type"]
     ]
     assert types == [["claim", "submitted"], ["claim", "submitted"], ["claim", "approved"], ["payment", "issued"]]
+    [issued] = [event for event in events if event["type"] == "fr.hope.funding.payment.issued.v1"]
+    assert "PAY-1" not in str(issued)
     assert "Signature" not in str(events)
     kept, derived = await kept_and_derived_balances(database_url)
     assert kept == derived
@@ -149,6 +167,12 @@ async def test_a_rejected_claim_moves_what_was_claimed_to_disallowed(
     assert (view["approved"], view["disallowed"]) == ("0.00", "195.00")
     [event] = [e for e in await outbox(database_url) if e["type"] == "fr.hope.funding.claim.rejected.v1"]
     assert (event["reason_code"], event["claimed_amount"]) == ("out_of_scope", "195.00")
+    made_up = await client.post(
+        f"/v1/claims/{claim['id']}/reject",
+        json={"on": TODAY, "reason_code": "tuberculosis"},
+        headers=programme.operator,
+    )
+    assert_problem(made_up, 422, "validation")
     late = await client.post(f"/v1/claims/{claim['id']}/submit", json={"on": TODAY}, headers=programme.operator)
     assert_problem(late, 409, "illegal-transition")
 

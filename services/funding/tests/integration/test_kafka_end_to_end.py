@@ -74,7 +74,7 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
             cohort = enrolment.CohortCreated(
                 cohort_id=programme.cohort_id,
                 sector_code="logistics",
-                region="IDF",
+                region="11",  # Île-de-France
                 track="group",
                 training_provider_org_id=programme.provider_org,
                 support_provider_org_id=uuid.uuid4(),
@@ -107,7 +107,7 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
                     cohort_id=programme.cohort_id,
                     held_on=date(2026, 3, 2),
                     session_hours=Decimal("7.00"),
-                    session_kind="classroom",
+                    session_kind="core",
                     entries=(
                         training.AttendanceEntry(
                             beneficiary_id=person, status="present", hours_attended=Decimal("7.00")

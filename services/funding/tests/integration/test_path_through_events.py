@@ -36,7 +36,7 @@ def sheet(
         cohort_id=programme.cohort_id,
         held_on=date(2026, 3, 2),
         session_hours=Decimal("7.00"),
-        session_kind="classroom",
+        session_kind="core",
         entries=tuple(
             training.AttendanceEntry(beneficiary_id=person, status=status, hours_attended=Decimal(hours))
             for person, (status, hours) in marks.items()
@@ -105,7 +105,11 @@ async def test_a_cohort_path_commits_consumes_corrects_and_releases_exactly(
 
     # Alice withdraws: the 5,895.00 committed and not consumed goes back to the lines at once.
     withdrawn = enrolment.BeneficiaryWithdrawn(
-        beneficiary_id=alice, reason="moved", from_status="in_step_3", last_step=3, occurred_at=datetime.now(UTC)
+        beneficiary_id=alice,
+        reason="moved_away",
+        from_status="french_qualification",
+        last_step=3,
+        occurred_at=datetime.now(UTC),
     )
     assert await deliver(database, received(withdrawn))
     [released] = await of_type(database_url, RELEASED)

@@ -91,7 +91,7 @@ def test_approving_less_than_claimed_needs_a_reason_code(claim: Claim, operator:
 
 def test_a_rejected_claim_approves_nothing_and_cannot_be_paid(claim: Claim, operator: Actor) -> None:
     claim.submit(date(2025, 10, 3), operator, LATER)
-    claim.reject("out_of_agreement_period", date(2025, 10, 4), operator, LATER)
+    claim.reject("outside_agreement_period", date(2025, 10, 4), operator, LATER)
     assert claim.approved == 0
     with pytest.raises(IllegalTransition):
         claim.pay("VIR-1", date(2025, 10, 5), Decimal("1.00"), operator, LATER)

@@ -82,7 +82,7 @@ def test_a_rejected_claim_sends_everything_claimed_to_disallowed(ledger: Ledger,
     submitted = claim_submission(claim.claimed_by_line(), LATER, claim.claim_id)
     assert submitted is not None
     ledger.post(submitted)
-    claim.reject("outside_agreement_scope", date(2025, 10, 3), operator, LATER)
+    claim.reject("out_of_scope", date(2025, 10, 3), operator, LATER)
     decided = claim_decision(claim.claimed_by_line(), claim.approved_by_line(), LATER, claim.claim_id)
     assert decided is not None
     ledger.post(decided)

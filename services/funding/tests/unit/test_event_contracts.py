@@ -3,13 +3,18 @@
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import get_args
 from uuid import UUID
 
 import pytest
 from pydantic import ValidationError
 
+from funding_service.domain.vocabulary import ClaimReason, CostType, FunderKind, Unit
+from hope_contracts import funding
 from hope_contracts.base import CATALOGUE
 from hope_contracts.funding import (
+    ClaimRejected,
     CommitmentMade,
     ConsumptionEntry,
     ConsumptionRecorded,
@@ -81,21 +86,47 @@ def test_a_payment_of_a_fraction_of_a_cent_or_of_nothing_is_not_a_valid_event(am
             claim_id=UUID("00000000-0000-4000-8000-0000000000d1"),
             agreement_id=AGREEMENT,
             funder_id=FUNDER,
-            payment_reference="VIR-2025-11-0042",
             paid_on=date(2025, 11, 5),
             amount=Decimal(amount),
             occurred_at=NOW,
         )
 
 
-def test_a_payment_reference_with_spaces_is_not_a_code() -> None:
-    with pytest.raises(ValidationError):
-        PaymentIssued(
+def test_a_payment_event_carries_no_partner_reference_even_when_given_one() -> None:
+    issued = PaymentIssued(
+        claim_id=UUID("00000000-0000-4000-8000-0000000000d1"),
+        agreement_id=AGREEMENT,
+        funder_id=FUNDER,
+        payment_reference="paid by Mr Smith",  # extra fields are ignored, never published
+        paid_on=date(2025, 11, 5),
+        amount=Decimal("1.00"),
+        occurred_at=NOW,
+    )
+    assert "Smith" not in issued.model_dump_json()
+
+
+def test_a_rejection_reason_outside_the_closed_list_is_not_a_valid_event() -> None:
+    with pytest.raises(ValidationError, match="reason_code"):
+        ClaimRejected(
             claim_id=UUID("00000000-0000-4000-8000-0000000000d1"),
             agreement_id=AGREEMENT,
             funder_id=FUNDER,
-            payment_reference="paid by Mr Smith",
-            paid_on=date(2025, 11, 5),
-            amount=Decimal("1.00"),
+            rejected_on=date(2025, 11, 5),
+            reason_code="pregnancy_tuberculosis",
+            claimed_amount=Decimal("1.00"),
             occurred_at=NOW,
         )
+
+
+@pytest.mark.parametrize(
+    ("published", "domain"),
+    [
+        (funding.FunderKind, FunderKind),
+        (funding.CostType, CostType),
+        (funding.Unit, Unit),
+        (funding.ClaimReason, ClaimReason),
+    ],
+    ids=["funder_kind", "cost_type", "unit", "claim_reason"],
+)
+def test_the_published_closed_lists_are_the_domain_s_vocabulary(published: object, domain: type[StrEnum]) -> None:
+    assert set(get_args(published)) == {member.value for member in domain}
