@@ -9,6 +9,7 @@ import sys
 from benchmarks import (
     employment_follow_ups,
     enrolment_latency,
+    funding_ledger,
     gateway_overhead,
     relay_throughput,
     request_cost,
@@ -26,6 +27,7 @@ SECTIONS = {
     "request_cost": request_cost.run,
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
+    "funding_ledger": funding_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
     "support": support_latency.run,
 }

@@ -1,0 +1,188 @@
+"""Attendance marks (the latest sheet per person and session) and what the ledger holds per (person, session,
+line): the domain's ``PersonHours`` loaded and kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import and_, bindparam, delete, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
+from funding_service.adapters.upsert import upsert
+from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
+from funding_service.domain.money import ZERO
+from funding_service.domain.vocabulary import AttendanceStatus
+
+
+@dataclass(frozen=True)
+class Unclaimed:
+    """One (person, session, line) row's amount consumed and not yet claimed."""
+
+    beneficiary_id: UUID
+    session_id: UUID
+    budget_line_id: UUID
+    held_on: date
+    amount: Decimal
+
+
+class ConsumptionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def people_on(self, session_id: UUID) -> set[UUID]:
+        rows = await self._connection.execute(
+            select(attendance_marks.c.beneficiary_id).where(attendance_marks.c.session_id == session_id)
+        )
+        return {row.beneficiary_id for row in rows}
+
+    async def load(
+        self, course_id: UUID, people: Iterable[UUID], planned_hours: Decimal, session_id: UUID | None = None
+    ) -> dict[UUID, PersonHours]:
+        """The marks and posted amounts of these people on the course: every session's (``complete``, needed
+        when a change moves the excused allowance between sessions), or only ``session_id``'s (most sheets)."""
+        ids = sorted(set(people))
+        loaded = {person: PersonHours(person, planned_hours, complete=session_id is None) for person in ids}
+        if not ids:
+            return loaded
+        marks_query = select(attendance_marks).where(
+            attendance_marks.c.course_id == course_id, attendance_marks.c.beneficiary_id.in_(ids)
+        )
+        posted_query = select(consumption_posted).where(
+            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
+        )
+        if session_id is not None:
+            marks_query = marks_query.where(attendance_marks.c.session_id == session_id)
+            posted_query = posted_query.where(consumption_posted.c.session_id == session_id)
+        marks = await self._connection.execute(marks_query)
+        for row in marks:
+            loaded[row.beneficiary_id].marks[row.session_id] = SessionMark(
+                row.session_id, row.held_on, AttendanceStatus(row.status), row.hours_attended, row.session_hours
+            )
+        posted = await self._connection.execute(posted_query)
+        amounts: dict[UUID, PostedAmounts] = {}
+        for row in posted:
+            kept = amounts.setdefault(row.beneficiary_id, PostedAmounts(row.beneficiary_id))
+            kept.posted[(row.session_id, row.budget_line_id)] = row.amount
+            kept.quantities[(row.session_id, row.budget_line_id)] = row.funded_hours
+        for person, kept in amounts.items():
+            loaded[person].amounts = PostedAmounts(person, kept.posted, kept.quantities)
+        return loaded
+
+    async def keep(
+        self, course_id: UUID, step: int, session_id: UUID, held_on: date, people: Iterable[PersonHours]
+    ) -> None:
+        """Write back the people's marks on this session and what is posted for them on the course."""
+        people = list(people)
+        ids = [person.beneficiary_id for person in people]
+        await self._connection.execute(
+            delete(attendance_marks).where(
+                attendance_marks.c.session_id == session_id, attendance_marks.c.beneficiary_id.in_(ids)
+            )
+        )
+        marks = [
+            {
+                "beneficiary_id": person.beneficiary_id,
+                "session_id": session_id,
+                "course_id": course_id,
+                "step": step,
+                "held_on": held_on,
+                "status": mark.status.value,
+                "hours_attended": mark.hours_attended,
+                "session_hours": mark.session_hours,
+            }
+            for person in people
+            if (mark := person.marks.get(session_id)) is not None
+        ]
+        if marks:
+            await self._connection.execute(attendance_marks.insert(), marks)
+        held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
+        rows = []
+        keep_keys = []
+        for person in people:
+            for (session, line), amount in person.amounts.posted.items():
+                keep_keys.append((person.beneficiary_id, session, line))
+                rows.append(
+                    {
+                        "beneficiary_id": person.beneficiary_id,
+                        "session_id": session,
+                        "budget_line_id": line,
+                        "course_id": course_id,
+                        "held_on": held.get(session, held_on),
+                        "funded_hours": person.amounts.quantities.get((session, line), ZERO),
+                        "amount": amount,
+                        "claimed_amount": ZERO,
+                    }
+                )
+        stale = delete(consumption_posted).where(
+            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
+        )
+        if not all(person.complete for person in people):
+            # Only this session's rows were loaded: rows of other sessions are not ours to remove.
+            stale = stale.where(consumption_posted.c.session_id == session_id)
+            keep_keys = [key for key in keep_keys if key[1] == session_id]
+            rows = [row for row in rows if row["session_id"] == session_id]
+        if keep_keys:
+            stale = stale.where(
+                tuple_(
+                    consumption_posted.c.beneficiary_id,
+                    consumption_posted.c.session_id,
+                    consumption_posted.c.budget_line_id,
+                ).not_in(keep_keys)
+            )
+        await self._connection.execute(stale)
+        # claimed_amount is not overwritten: what a claim took stays taken.
+        await upsert(
+            self._connection,
+            consumption_posted,
+            rows,
+            keys=["beneficiary_id", "session_id", "budget_line_id"],
+            update=["funded_hours", "amount", "held_on"],
+        )
+
+    async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
+        """What was consumed on the lines in the period and not yet claimed, row by row."""
+        rows = await self._connection.execute(
+            select(consumption_posted).where(
+                and_(
+                    consumption_posted.c.budget_line_id.in_(list(line_ids)),
+                    consumption_posted.c.held_on >= start,
+                    consumption_posted.c.held_on <= end,
+                    consumption_posted.c.amount > consumption_posted.c.claimed_amount,
+                )
+            )
+        )
+        return [
+            Unclaimed(r.beneficiary_id, r.session_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount)
+            for r in rows
+        ]
+
+    async def take(self, rows: Iterable[Unclaimed]) -> None:
+        """Mark these rows claimed (a claim's draft took them), in one statement."""
+        await self._connection.execute(
+            update(consumption_posted)
+            .where(
+                consumption_posted.c.beneficiary_id == bindparam("person"),
+                consumption_posted.c.session_id == bindparam("session"),
+                consumption_posted.c.budget_line_id == bindparam("line"),
+            )
+            .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
+            [
+                {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
+                for r in rows
+            ],
+        )
+
+    async def courses_of(self, beneficiary_id: UUID) -> list[tuple[UUID, int]]:
+        """The courses (and their step) the person has marks on."""
+        rows = await self._connection.execute(
+            select(attendance_marks.c.course_id, attendance_marks.c.step)
+            .where(attendance_marks.c.beneficiary_id == beneficiary_id)
+            .distinct()
+            .order_by(attendance_marks.c.step, attendance_marks.c.course_id)
+        )
+        return [(row.course_id, row.step) for row in rows]

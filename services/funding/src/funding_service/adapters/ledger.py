@@ -1,0 +1,170 @@
+"""The ledger in the database: accounts with their balances, transactions and postings (insert only).
+
+Writers lock the accounts a transaction touches, in one order for everyone (by account id), so two writers
+never deadlock: the second waits on the shared row (a line's ``available``) and then reads what the first
+committed. On SQLite, creating the accounts first (an INSERT, even one that ignores every row) takes the
+database's write lock, which gives the same queueing. Balances change by ``balance + change`` and a CHECK
+refuses a limited account below zero, so even a bug above cannot overdraw a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
+from funding_service.adapters.upsert import insert_ignore
+from funding_service.domain.ledger import AccountKey, Transaction
+from funding_service.domain.money import ZERO
+from funding_service.domain.vocabulary import Stage
+
+_ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")
+
+
+def account_id(key: AccountKey) -> UUID:
+    """One id per (line, stage, person), the same in every process: the account's natural key as a UUID."""
+    return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
+
+
+def _key(row: object) -> AccountKey:
+    mapping = row._mapping  # type: ignore[attr-defined]
+    return AccountKey(mapping["budget_line_id"], Stage(mapping["stage"]), mapping["beneficiary_id"])
+
+
+class LedgerRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def lock(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
+        """Create the missing accounts, then lock them all in id order; their balances as committed now."""
+        wanted = sorted(set(keys), key=account_id)
+        if not wanted:
+            return {}
+        lines = {key.budget_line_id for key in wanted}
+        owners = {
+            row.id: (row.agreement_id, row.funder_id)
+            for row in await self._connection.execute(
+                select(budget_lines.c.id, budget_lines.c.agreement_id, agreements.c.funder_id)
+                .join(agreements, agreements.c.id == budget_lines.c.agreement_id)
+                .where(budget_lines.c.id.in_(lines))
+            )
+        }
+        await insert_ignore(
+            self._connection,
+            accounts,
+            [
+                {
+                    "id": account_id(key),
+                    "budget_line_id": key.budget_line_id,
+                    "stage": key.stage.value,
+                    "beneficiary_id": key.beneficiary_id,
+                    "agreement_id": owners[key.budget_line_id][0],
+                    "funder_id": owners[key.budget_line_id][1],
+                    "balance": ZERO,
+                }
+                for key in wanted
+            ],
+        )
+        query = (
+            select(accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance)
+            .where(accounts.c.id.in_([account_id(key) for key in wanted]))
+            .order_by(accounts.c.id)
+            .with_for_update()
+        )
+        return {_key(row): row.balance for row in await self._connection.execute(query)}
+
+    async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
+        """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
+        ledger's balances after it, computed in ``Decimal`` from the locked rows)."""
+        await self._connection.execute(
+            insert(ledger_transactions).values(
+                id=transaction.transaction_id,
+                kind=transaction.kind.value,
+                at=transaction.at,
+                reverses=transaction.reverses,
+                reference_id=transaction.reference_id,
+            )
+        )
+        await self._connection.execute(
+            insert(postings),
+            [
+                {
+                    "transaction_id": transaction.transaction_id,
+                    "account_id": account_id(p.account),
+                    "side": p.side.value,
+                    "amount": p.amount,
+                }
+                for p in transaction.postings
+            ],
+        )
+        changes: dict[UUID, Decimal] = {}
+        for p in transaction.postings:
+            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
+        if self._connection.dialect.name == "sqlite":
+            # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
+            # Its write lock is held since the accounts were created, so the Decimal balances are current.
+            touched = {p.account for p in transaction.postings}
+            await self._connection.execute(
+                update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
+                [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
+            )
+            return
+        await self._connection.execute(
+            update(accounts)
+            .where(accounts.c.id == bindparam("account"))
+            .values(balance=accounts.c.balance + bindparam("change", type_=accounts.c.balance.type)),
+            [{"account": account, "change": change} for account, change in sorted(changes.items()) if change],
+        )
+
+    async def balances(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
+        """Balances without a lock, for reads only."""
+        ids = [account_id(key) for key in set(keys)]
+        if not ids:
+            return {}
+        query = select(
+            accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance
+        ).where(accounts.c.id.in_(ids))
+        return {_key(row): row.balance for row in await self._connection.execute(query)}
+
+    async def person_lines(self, beneficiary_id: UUID, stage: Stage) -> list[UUID]:
+        query = select(accounts.c.budget_line_id).where(
+            accounts.c.beneficiary_id == beneficiary_id, accounts.c.stage == stage.value
+        )
+        return sorted(row.budget_line_id for row in await self._connection.execute(query))
+
+    async def balances_where(self, **where: object) -> dict[AccountKey, Decimal]:
+        """Balances of every account matching equalities on ``agreement_id``, ``funder_id`` or ``beneficiary_id``."""
+        query = select(accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance)
+        for column, value in where.items():
+            query = query.where(accounts.c[column] == value)
+        return {_key(row): row.balance for row in await self._connection.execute(query)}
+
+    async def stage_totals(self, people: Iterable[UUID] | None = None, **where: object) -> dict[Stage, Decimal]:
+        """Balances summed per stage over the accounts matching ``where`` (and belonging to ``people``)."""
+        query = select(accounts.c.stage, func.sum(accounts.c.balance).label("total")).group_by(accounts.c.stage)
+        for column, value in where.items():
+            query = query.where(accounts.c[column] == value)
+        if people is not None:
+            query = query.where(accounts.c.beneficiary_id.in_(list(people)))
+        return {Stage(row.stage): Decimal(row.total) for row in await self._connection.execute(query)}
+
+    async def balances_of_people(self, people: Iterable[UUID]) -> dict[AccountKey, Decimal]:
+        ids = list(people)
+        if not ids:
+            return {}
+        query = select(
+            accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance
+        ).where(accounts.c.beneficiary_id.in_(ids))
+        return {_key(row): row.balance for row in await self._connection.execute(query)}
+
+    async def recomputed(self) -> Mapping[UUID, Decimal]:
+        """Every account's balance derived again from the postings (the check of the kept balances)."""
+        derived: dict[UUID, Decimal] = {}
+        for row in await self._connection.execute(select(postings.c.account_id, postings.c.side, postings.c.amount)):
+            sign = 1 if row.side == "credit" else -1
+            derived[row.account_id] = derived.get(row.account_id, ZERO) + sign * row.amount
+        return derived

@@ -1,0 +1,124 @@
+"""Enrolment's cohorts, their members and each person's path, as this service needs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from funding_service.adapters.tables import cohort_members, cohorts, commitments, financing_plans, pathways
+from funding_service.adapters.upsert import insert_ignore, upsert
+
+
+@dataclass(frozen=True)
+class CohortView:
+    cohort_id: UUID
+    sector_code: str
+    region: str
+    track: str
+    training_provider_org_id: UUID
+    support_provider_org_id: UUID
+
+
+class ProjectionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def note_cohort(self, cohort: CohortView) -> None:
+        await insert_ignore(
+            self._connection,
+            cohorts,
+            [
+                {
+                    "id": cohort.cohort_id,
+                    "sector_code": cohort.sector_code,
+                    "region": cohort.region,
+                    "track": cohort.track,
+                    "training_provider_org_id": cohort.training_provider_org_id,
+                    "support_provider_org_id": cohort.support_provider_org_id,
+                }
+            ],
+        )
+
+    async def cohort(self, cohort_id: UUID) -> CohortView | None:
+        row = (await self._connection.execute(select(cohorts).where(cohorts.c.id == cohort_id))).first()
+        if row is None:
+            return None
+        return CohortView(
+            row.id, row.sector_code, row.region, row.track, row.training_provider_org_id, row.support_provider_org_id
+        )
+
+    async def note_member(self, cohort_id: UUID, beneficiary_id: UUID) -> None:
+        await insert_ignore(
+            self._connection, cohort_members, [{"cohort_id": cohort_id, "beneficiary_id": beneficiary_id}]
+        )
+
+    async def members(self, cohort_id: UUID) -> list[UUID]:
+        rows = await self._connection.execute(
+            select(cohort_members.c.beneficiary_id).where(cohort_members.c.cohort_id == cohort_id)
+        )
+        return sorted(row.beneficiary_id for row in rows)
+
+    async def note_step(self, beneficiary_id: UUID, track: str, step: int, cohort_id: UUID | None) -> None:
+        await upsert(
+            self._connection,
+            pathways,
+            [{"beneficiary_id": beneficiary_id, "track": track, "step": step, "cohort_id": cohort_id}],
+            keys=["beneficiary_id"],
+            update=["track", "step", "cohort_id"],
+        )
+
+    async def cohort_of(self, beneficiary_id: UUID) -> UUID | None:
+        found: UUID | None = await self._connection.scalar(
+            select(pathways.c.cohort_id).where(pathways.c.beneficiary_id == beneficiary_id)
+        )
+        if found is not None:
+            return found
+        member: UUID | None = await self._connection.scalar(
+            select(cohort_members.c.cohort_id).where(cohort_members.c.beneficiary_id == beneficiary_id)
+        )
+        return member
+
+    async def note_withdrawal(self, beneficiary_id: UUID, at: datetime) -> None:
+        await self._connection.execute(
+            update(pathways).where(pathways.c.beneficiary_id == beneficiary_id).values(withdrawn_at=at)
+        )
+
+    async def pending_commitments(self, after: UUID | None, limit: int) -> list[PendingCommitment]:
+        return await pending_commitments(self._connection, after, limit)
+
+    async def cohorts_without_plan(self, cost_type: str, step: int) -> list[UUID]:
+        planned = select(financing_plans.c.cohort_id).where(
+            financing_plans.c.cost_type == cost_type,
+            financing_plans.c.step == step,
+            financing_plans.c.cohort_id.is_not(None),
+        )
+        rows = await self._connection.execute(
+            select(cohorts.c.id).where(cohorts.c.id.not_in(planned)).order_by(cohorts.c.id)
+        )
+        return [row.id for row in rows]
+
+
+@dataclass(frozen=True)
+class PendingCommitment:
+    commitment_id: UUID
+    beneficiary_id: UUID
+    step: int
+    plan_id: UUID
+    amount: Decimal
+    outcome: str
+
+
+async def pending_commitments(connection: AsyncConnection, after: UUID | None, limit: int) -> list[PendingCommitment]:
+    """Step starts that committed nothing: the lines had not enough left, or their agreement was not active."""
+    query = select(commitments).where(commitments.c.outcome != "committed").order_by(commitments.c.id).limit(limit)
+    if after is not None:
+        query = query.where(commitments.c.id > after)
+    return [
+        PendingCommitment(row.id, row.beneficiary_id, row.step, row.plan_id, row.amount, row.outcome)
+        for row in await connection.execute(query)
+    ]

@@ -1,0 +1,257 @@
+"""The funding schema: its own tables and the kit's (outbox, inbox, audit, idempotency).
+
+Money is ``NUMERIC(14, 2)`` and hours ``NUMERIC(8, 2)``: never a float. The ledger's ``postings`` and
+``ledger_transactions`` are only ever inserted into; ``accounts`` keeps each account's balance, written in
+the same transaction as the postings, with a CHECK that no limited account goes below zero.
+"""
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Uuid
+
+from hopekit.db.kit_tables import add_kit_tables
+from hopekit.db.metadata import make_metadata
+from hopekit.db.types import UTCDateTime
+
+metadata = make_metadata()
+kit = add_kit_tables(metadata)
+
+MONEY = Numeric(14, 2, asdecimal=True)
+HOURS = Numeric(8, 2, asdecimal=True)
+SHARE = Numeric(5, 4, asdecimal=True)
+
+funders = Table(
+    "funders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("org_id", Uuid, nullable=True, index=True),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("funder_id", Uuid, ForeignKey("funders.id"), nullable=False, index=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("signed_on", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+agreement_transitions = Table(
+    "agreement_transitions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("agreement_id", Uuid, ForeignKey("agreements.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(160), nullable=False),
+    Column("actor_org_id", Uuid, nullable=False),
+)
+
+agreement_documents = Table(
+    "agreement_documents",
+    metadata,
+    Column("agreement_id", Uuid, ForeignKey("agreements.id"), primary_key=True),
+    Column("kind", String(64), primary_key=True),
+    Column("reference", String(64), primary_key=True),
+)
+
+budget_lines = Table(
+    "budget_lines",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("agreement_id", Uuid, ForeignKey("agreements.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("cost_type", String(40), nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("rate", MONEY, nullable=False),
+    Column("rate_capped", Integer, nullable=False),
+    Column("quantity", Numeric(12, 2, asdecimal=True), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("scope_region", String(64), nullable=True),
+    Column("scope_sector", String(64), nullable=True),
+    Column("scope_step", Integer, nullable=True),
+    Column("scope_track", String(16), nullable=True),
+    Column("excused_share", SHARE, nullable=False),
+)
+
+financing_plans = Table(
+    "financing_plans",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("cost_type", String(40), nullable=False),
+    Column("unit_cost", MONEY, nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("cohort_id", Uuid, nullable=True, index=True),
+    Column("beneficiary_id", Uuid, nullable=True, index=True),
+    Column("remainder_line_id", Uuid, ForeignKey("budget_lines.id"), nullable=False),
+    CheckConstraint("(cohort_id IS NULL) <> (beneficiary_id IS NULL)", name="one_payee"),
+)
+
+plan_shares = Table(
+    "plan_shares",
+    metadata,
+    Column("plan_id", Uuid, ForeignKey("financing_plans.id"), primary_key=True),
+    Column("budget_line_id", Uuid, ForeignKey("budget_lines.id"), primary_key=True),
+    Column("share", SHARE, nullable=False),
+)
+
+# The account's id is derived from (line, stage, person) (see adapters.ledger), so creating a missing account
+# is an INSERT that ignores conflicts, on both databases, without a partial unique index.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("budget_line_id", Uuid, ForeignKey("budget_lines.id"), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("beneficiary_id", Uuid, nullable=True, index=True),
+    Column("agreement_id", Uuid, nullable=False, index=True),
+    Column("funder_id", Uuid, nullable=False, index=True),
+    Column("balance", MONEY, nullable=False),
+    # The database's backstop for the ledger's "debits must not exceed credits" rule.
+    CheckConstraint("stage = 'granted' OR balance >= 0", name="not_overdrawn"),
+)
+
+ledger_transactions = Table(
+    "ledger_transactions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("reverses", Uuid, nullable=True, unique=True),
+    Column("reference_id", Uuid, nullable=True, index=True),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("transaction_id", Uuid, ForeignKey("ledger_transactions.id"), nullable=False, index=True),
+    Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("side", String(6), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    CheckConstraint("amount > 0", name="positive"),
+    CheckConstraint("side IN ('debit', 'credit')", name="side"),
+)
+
+# A replayed step-started commits nothing: one commitment per person, step and plan.
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("beneficiary_id", Uuid, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("plan_id", Uuid, ForeignKey("financing_plans.id"), nullable=False),
+    Column("transaction_id", Uuid, nullable=True),
+    Column("amount", MONEY, nullable=False),
+    # "committed", or "unfunded" when the lines had not enough left (the operator lists these).
+    Column("outcome", String(16), nullable=False),
+    Index("uq_commitments_person_step_plan", "beneficiary_id", "step", "plan_id", unique=True),
+)
+
+# The latest sheet per person and session, as training attested it.
+attendance_marks = Table(
+    "attendance_marks",
+    metadata,
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("session_id", Uuid, primary_key=True),
+    Column("course_id", Uuid, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("hours_attended", HOURS, nullable=False),
+    Column("session_hours", HOURS, nullable=False),
+    Index("ix_attendance_marks_course_person", "course_id", "beneficiary_id"),
+    Index("ix_attendance_marks_session", "session_id"),
+)
+
+# What the ledger holds per (person, session, line): the domain's PostedAmounts, kept.
+consumption_posted = Table(
+    "consumption_posted",
+    metadata,
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("session_id", Uuid, primary_key=True),
+    Column("budget_line_id", Uuid, primary_key=True),
+    Column("course_id", Uuid, nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("funded_hours", HOURS, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("claimed_amount", MONEY, nullable=False),
+    Index("ix_consumption_posted_session", "session_id"),
+)
+
+# Projections of enrolment's events.
+cohorts = Table(
+    "cohorts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sector_code", String(64), nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("track", String(16), nullable=False),
+    Column("training_provider_org_id", Uuid, nullable=False),
+    Column("support_provider_org_id", Uuid, nullable=False),
+)
+
+cohort_members = Table(
+    "cohort_members",
+    metadata,
+    Column("cohort_id", Uuid, primary_key=True),
+    Column("beneficiary_id", Uuid, primary_key=True, index=True),
+)
+
+pathways = Table(
+    "pathways",
+    metadata,
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("track", String(16), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("cohort_id", Uuid, nullable=True, index=True),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("agreement_id", Uuid, ForeignKey("agreements.id"), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("payment_reference", String(64), nullable=True),
+    Column("paid_on", Date, nullable=True),
+    Column("paid_amount", MONEY, nullable=True),
+)
+
+claim_lines = Table(
+    "claim_lines",
+    metadata,
+    Column("claim_id", Uuid, ForeignKey("claims.id"), primary_key=True),
+    Column("beneficiary_id", Uuid, primary_key=True),
+    Column("budget_line_id", Uuid, primary_key=True),
+    Column("cost_type", String(40), nullable=False),
+    Column("claimed", MONEY, nullable=False),
+    Column("approved", MONEY, nullable=True),
+    Column("reason_code", String(50), nullable=True),
+)
+
+claim_transitions = Table(
+    "claim_transitions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("claim_id", Uuid, ForeignKey("claims.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(160), nullable=False),
+    Column("actor_org_id", Uuid, nullable=False),
+    # Free text stays here, never in an event.
+    Column("comment", String(2000), nullable=True),
+)

@@ -1,0 +1,25 @@
+"""The funding unit of work: the kit's transaction plus this service's repositories."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from funding_service.adapters.claims import ClaimRepository
+from funding_service.adapters.consumption import ConsumptionRepository
+from funding_service.adapters.ledger import LedgerRepository
+from funding_service.adapters.projection import ProjectionRepository
+from funding_service.adapters.reference import ReferenceRepository
+from hopekit.uow import UnitOfWork
+
+
+class FundingUnitOfWork(UnitOfWork):
+    reference: ReferenceRepository
+    ledger: LedgerRepository
+    consumption: ConsumptionRepository
+    projection: ProjectionRepository
+    claims: ClaimRepository
+
+    def _bind(self, connection: AsyncConnection) -> None:
+        self.reference = ReferenceRepository(connection)
+        self.ledger = LedgerRepository(connection)
+        self.consumption = ConsumptionRepository(connection)
+        self.projection = ProjectionRepository(connection)
+        self.claims = ClaimRepository(connection)

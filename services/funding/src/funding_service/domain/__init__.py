@@ -1,0 +1,1 @@
+"""Funding domain: agreements, budget lines, financing plans, the ledger, consumption and claims. No I/O here."""

@@ -1,0 +1,156 @@
+"""The transactions each business movement posts. Every builder returns a balanced transaction; the
+ledger refuses it whole if it would break a limit (see ``ledger``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from funding_service.domain.consumption import ConsumptionDelta
+from funding_service.domain.errors import InvalidValue
+from funding_service.domain.financing_plan import FinancingPlan
+from funding_service.domain.ledger import AccountKey, Ledger, Posting, Transaction, transfer
+from funding_service.domain.money import ZERO
+from funding_service.domain.vocabulary import Stage, TransactionKind
+
+line_account = AccountKey.line
+person_account = AccountKey.person
+
+
+def grant(budget_line_id: UUID, amount: Decimal, at: datetime) -> Transaction:
+    """Open a line: the agreement's amount becomes available."""
+    pair = transfer(line_account(budget_line_id, Stage.GRANTED), line_account(budget_line_id, Stage.AVAILABLE), amount)
+    return Transaction(TransactionKind.GRANT, pair, at)
+
+
+def commitment(
+    beneficiary_id: UUID, parts: Mapping[UUID, Decimal], at: datetime, reference_id: UUID | None = None
+) -> Transaction:
+    """Reserve, per line, a person's part of a step's planned cost (one transaction for all funders)."""
+    postings: list[Posting] = []
+    for line_id, amount in sorted(parts.items()):
+        if amount:
+            postings += transfer(
+                line_account(line_id, Stage.AVAILABLE), person_account(line_id, Stage.COMMITTED, beneficiary_id), amount
+            )
+    return Transaction(TransactionKind.COMMITMENT, tuple(postings), at, reference_id=reference_id)
+
+
+# Planned hours of steps 3 and 4 when the course does not say (DESIGN.md §1).
+DEFAULT_STEP_HOURS: Mapping[int, Decimal] = {3: Decimal(400), 4: Decimal(450)}
+
+
+def step_commitment(
+    plan: FinancingPlan, beneficiary_id: UUID, planned_hours: Decimal | None, at: datetime, reference_id: UUID
+) -> Transaction:
+    """On step-started: the step's planned hours times the plan's hourly cost, split between its lines."""
+    if plan.step is None:
+        raise InvalidValue("plan", "only a training-hours plan commits on a step's start")
+    hours = DEFAULT_STEP_HOURS[plan.step] if planned_hours is None else planned_hours
+    if not hours.is_finite() or hours <= 0:
+        raise InvalidValue("planned_hours", "must be above zero")
+    return commitment(beneficiary_id, plan.parts_for(hours), at, reference_id)
+
+
+def consumption(
+    ledger: Ledger, beneficiary_id: UUID, budget_line_id: UUID, amount: Decimal, at: datetime, reference_id: UUID
+) -> Transaction:
+    """Consume (amount > 0) from the person's commitment first, then from what the line has available;
+    give back (amount < 0) to the person's commitment."""
+    postings = _consumption_postings(ledger, beneficiary_id, budget_line_id, amount)
+    return Transaction(TransactionKind.CONSUMPTION, postings, at, reference_id=reference_id)
+
+
+def _consumption_postings(
+    ledger: Ledger, beneficiary_id: UUID, budget_line_id: UUID, amount: Decimal
+) -> tuple[Posting, ...]:
+    committed = person_account(budget_line_id, Stage.COMMITTED, beneficiary_id)
+    consumed = person_account(budget_line_id, Stage.CONSUMED, beneficiary_id)
+    if amount == 0:
+        raise InvalidValue("amount", "a consumption moves some money")
+    if amount < 0:
+        return transfer(consumed, committed, -amount)
+    from_commitment = min(amount, max(ledger.balance(committed), ZERO))
+    postings: tuple[Posting, ...] = ()
+    if from_commitment:
+        postings += transfer(committed, consumed, from_commitment)
+    if amount - from_commitment:
+        postings += transfer(line_account(budget_line_id, Stage.AVAILABLE), consumed, amount - from_commitment)
+    return postings
+
+
+def sheet_consumption(
+    ledger: Ledger, deltas: Iterable[ConsumptionDelta], at: datetime, session_id: UUID
+) -> Transaction | None:
+    """All the differences one sheet brings, as one transaction. Deltas are netted per (person, line) first:
+    a correction can move excused hours between sessions of one person, and each account is read once."""
+    net: dict[tuple[UUID, UUID], Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    postings: list[Posting] = []
+    for (person, line_id), amount in sorted(net.items()):
+        if amount:
+            postings.extend(_consumption_postings(ledger, person, line_id, amount))
+    return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
+
+
+def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
+    """Give back to each line what the person has committed and not consumed (on withdrawal). The line's
+    ``granted`` source puts the amount back into ``available`` while ``released`` records it for the person."""
+    postings: tuple[Posting, ...] = ()
+    for line_id in sorted(budget_line_ids):
+        committed = person_account(line_id, Stage.COMMITTED, beneficiary_id)
+        amount = ledger.balance(committed)
+        if amount > 0:
+            postings += transfer(committed, person_account(line_id, Stage.RELEASED, beneficiary_id), amount)
+            postings += transfer(line_account(line_id, Stage.GRANTED), line_account(line_id, Stage.AVAILABLE), amount)
+    if not postings:
+        return None
+    return Transaction(TransactionKind.RELEASE, postings, at, reference_id=beneficiary_id)
+
+
+PersonLine = tuple[UUID, UUID]  # (beneficiary id, budget line id)
+
+
+def _moves(
+    kind: TransactionKind,
+    amounts: Mapping[PersonLine, Decimal],
+    source: Stage,
+    target: Stage,
+    at: datetime,
+    claim_id: UUID,
+) -> Transaction | None:
+    postings: tuple[Posting, ...] = ()
+    for (person, line_id), amount in sorted(amounts.items()):
+        if amount:
+            postings += transfer(
+                person_account(line_id, source, person), person_account(line_id, target, person), amount
+            )
+    return Transaction(kind, postings, at, reference_id=claim_id) if postings else None
+
+
+def claim_submission(claimed: Mapping[PersonLine, Decimal], at: datetime, claim_id: UUID) -> Transaction | None:
+    return _moves(TransactionKind.CLAIM, claimed, Stage.CONSUMED, Stage.CLAIMED, at, claim_id)
+
+
+def claim_decision(
+    claimed: Mapping[PersonLine, Decimal], approved: Mapping[PersonLine, Decimal], at: datetime, claim_id: UUID
+) -> Transaction | None:
+    """Approved amounts go on to ``approved``; what the funder did not allow goes to ``disallowed``.
+    A rejection is a decision that approves nothing."""
+    postings: tuple[Posting, ...] = ()
+    for (person, line_id), amount in sorted(claimed.items()):
+        granted = approved.get((person, line_id), ZERO)
+        claimed_account = person_account(line_id, Stage.CLAIMED, person)
+        if granted:
+            postings += transfer(claimed_account, person_account(line_id, Stage.APPROVED, person), granted)
+        if amount - granted > 0:
+            postings += transfer(claimed_account, person_account(line_id, Stage.DISALLOWED, person), amount - granted)
+    return Transaction(TransactionKind.APPROVAL, postings, at, reference_id=claim_id) if postings else None
+
+
+def payment(paid: Mapping[PersonLine, Decimal], at: datetime, claim_id: UUID) -> Transaction | None:
+    return _moves(TransactionKind.PAYMENT, paid, Stage.APPROVED, Stage.PAID, at, claim_id)
