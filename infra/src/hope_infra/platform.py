@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import functools
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -132,7 +134,20 @@ def _service_env(service: ServiceProcess, var_dir: Path, bootstrap: str) -> dict
     env.setdefault(prefix + "PORT", str(service.port))
     if service.name != "gateway":
         env.setdefault(prefix + "JWKS_URL", f"http://127.0.0.1:{GATEWAY_PORT}/.well-known/jwks.json")
+    if service.name == "support" and prefix + "KEK" not in env:
+        # Medical notes are sealed under a key-encryption key: on one machine, a development key beside the others.
+        env.setdefault(prefix + "KEK_FILE", str(_ensure_dev_kek(var_dir / "keys" / "support-kek")))
     return env
+
+
+def _ensure_dev_kek(path: Path) -> Path:
+    """A development key-encryption key for the support service (base64 of 32 random bytes), made once."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return path
 
 
 def _ensure_admin_client(env: dict[str, str], path: Path) -> None:
