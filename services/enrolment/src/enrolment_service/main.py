@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from enrolment_service.adapters.tables import kit
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.api import beneficiaries, cohorts, pathway, reference
+from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.settings import EnrolmentSettings
 from hopekit.app import ServiceDefinition, build_service_app
 
@@ -19,5 +20,6 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
             kit_tables=kit,
             uow_class=EnrolmentUnitOfWork,
             routers=[beneficiaries.router, pathway.router, cohorts.router, reference.router],
+            consumers=CONSUMERS,
         )
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -11,13 +12,19 @@ from typing import Any
 import httpx
 import pytest
 
+from enrolment_service.adapters.tables import kit, partners
+from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
+from hope_contracts.vocabulary import OrgKind
 from hope_infra.testing import migrated_database
+from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
-from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.testing import TokenIssuer, running, seed_partners, service_settings
+from hopekit.uow import Database
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+CONSUMER = "enrolment.gateway-partners"
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +54,27 @@ async def client(database_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.
     """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
     async with running(create_app(settings_for(database_url, issuer))) as http:
         yield http
+
+
+Partners = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+async def partners_of(database_url: str) -> AsyncIterator[Partners]:
+    """Registers organisations in enrolment's partner projection as the gateway's events would:
+    ``await partners_of({org_id: OrgKind.TRAINING_PROVIDER}, active=True)``."""
+    engine = make_engine(database_url)
+    database = Database(engine=engine, tables=kit)
+
+    async def seed(organisations: Mapping[uuid.UUID, OrgKind], active: bool = True) -> None:
+        await seed_partners(
+            lambda: EnrolmentUnitOfWork(database), partners, organisations, active=active, consumer=CONSUMER
+        )
+
+    try:
+        yield seed
+    finally:
+        await engine.dispose()
 
 
 Enrolment = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
