@@ -40,9 +40,7 @@ class Gateway:
                     kit.outbox.c.position
                 )
             )
-            return [
-                {"type": row.type, "topic": row.topic, "key": row.key, **json.loads(row.payload)} for row in rows
-            ]
+            return [{"type": row.type, "topic": row.topic, "key": row.key, **json.loads(row.payload)} for row in rows]
 
 
 @pytest.fixture
@@ -84,7 +82,8 @@ async def test_registering_an_organisation_publishes_its_id_and_kind_only(gatewa
     assert event["key"] == org_id
     assert event["org_kind"] == "training_provider"
     assert event["active"] is True
-    assert "name" not in event and "siret" not in event
+    assert "name" not in event
+    assert "siret" not in event
 
 
 async def test_the_first_admin_s_organisation_is_published_too(gateway: Gateway) -> None:
