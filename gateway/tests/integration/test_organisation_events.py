@@ -3,7 +3,10 @@ writes its event to the outbox in the same transaction as the change, carrying t
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +19,7 @@ from gateway_service.adapters.tables import kit
 from gateway_service.cli import create_first_admin
 from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app
+from hope_contracts.vocabulary import OrgKind
 from hopekit.testing import running
 
 from .conftest import GATEWAY_ROOT, Platform, fresh_database
@@ -122,3 +126,33 @@ async def test_a_refused_change_publishes_nothing(gateway: Gateway) -> None:
 
     assert [event["organisation_id"] for event in registered].count(first.json()["id"]) == 1
     assert len(registered) == 2  # the operator and the first "Twice"
+
+
+async def test_enrolment_learns_the_partners_from_the_gateway_s_events_over_kafka(platform: Platform) -> None:
+    """The whole way: the gateway's relay publishes, enrolment's consumer projects, the cohort rule reads it."""
+    school = await platform.organisation(OrgKind.TRAINING_PROVIDER)
+    etti = await platform.organisation(OrgKind.SUPPORT_PROVIDER)
+    employer = await platform.organisation(OrgKind.EMPLOYER)
+    headers = await platform.headers(platform.admin)
+
+    def cohort(training: uuid.UUID) -> dict[str, Any]:
+        return {
+            "name": "Logistique Marseille",
+            "sector_code": "logistics",
+            "region": "93",
+            "training_provider_org_id": str(training),
+            "support_provider_org_id": str(etti),
+            "capacity": 6,
+        }
+
+    deadline = time.monotonic() + 30
+    while True:
+        created = await platform.http.post("/api/enrolment/v1/cohorts", json=cohort(school), headers=headers)
+        if created.status_code != 422 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert created.status_code == 201, created.text
+
+    refused = await platform.http.post("/api/enrolment/v1/cohorts", json=cohort(employer), headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert [error["field"] for error in refused.json()["errors"]] == ["training_provider_org_id"]
