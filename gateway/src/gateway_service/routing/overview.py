@@ -115,7 +115,7 @@ def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
 @router.get(
     "/api/beneficiaries/{beneficiary_id}/overview",
     response_model=Overview,
-    summary="One person as the caller may see them across services; partial when a service fails, 503 if enrolment does",
+    summary="One person as the caller may see them across services: partial when a service fails, 503 if enrolment",
 )
 async def overview(beneficiary_id: UUID, request: Request, principal: Caller) -> Overview:
     settings: GatewaySettings = request.app.state.settings

@@ -2,12 +2,14 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
 from training_service.adapters.courses import CourseRepository
 from training_service.adapters.projection import ProjectionRepository
 from training_service.adapters.records import RecordRepository
+from training_service.adapters.tables import partners
 
 
 class TrainingUnitOfWork(UnitOfWork):
@@ -16,6 +18,7 @@ class TrainingUnitOfWork(UnitOfWork):
     alerts: AlertRepository
     projection: ProjectionRepository
     records: RecordRepository
+    partners: PartnerRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.courses = CourseRepository(connection)
@@ -23,3 +26,4 @@ class TrainingUnitOfWork(UnitOfWork):
         self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
         self.records = RecordRepository(connection)
+        self.partners = PartnerRepository(connection, partners)
