@@ -90,7 +90,7 @@ async def ensure_may_create(uow: TrainingUnitOfWork, principal: Principal, cours
         named = await uow.projection.individual_providers(course.beneficiary_id)
         if course.provider_org_id not in named:
             if is_provider:
-                raise Forbidden("this person's path names no course with this provider")
+                raise Forbidden("this person's individual path names another training provider")
             raise InvalidValue("provider_org_id", "must be the training provider the person's individual path names")
 
 
