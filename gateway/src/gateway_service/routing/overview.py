@@ -102,6 +102,14 @@ async def _ask(client: ServiceClient, url: str, headers: Headers, timeout_s: flo
     return Part(status=PartStatus.ERROR, http_status=status)
 
 
+def _registry_down(registry: Part | None) -> bool:
+    """Enrolment was asked and gave no decision: unreachable, too slow, a broken answer or a 5xx. (A 4xx other
+    than 403/404, such as a token it does not accept yet, is its answer to this caller, not an outage.)"""
+    if registry is None or registry.status not in FAILED:
+        return False
+    return registry.http_status is None or registry.http_status >= 500
+
+
 def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
     registry = sources.get(REGISTRY, {}).get("beneficiary")
     if registry is not None and registry.status is PartStatus.NOT_VISIBLE:
@@ -138,8 +146,7 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
     composed: dict[str, dict[str, Part]] = {}
     for source, part in zip(sources, parts, strict=True):
         composed.setdefault(source.service, {})[source.part] = part
-    registry = composed.get(REGISTRY, {}).get("beneficiary")
-    if registry is not None and registry.status in FAILED:
+    if _registry_down(composed.get(REGISTRY, {}).get("beneficiary")):
         raise Problem(
             503,
             "registry-unavailable",
