@@ -15,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from schemathesis.python import asgi
 
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.db.migrations import upgrade
-from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer, service_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +31,16 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
 
 @pytest.fixture(scope="module")
 def service_app(tmp_path_factory: pytest.TempPathFactory, issuer: TokenIssuer) -> ServiceApp:
-    """``service_app(name, create_app, settings_class)``: the service on a new, migrated SQLite database."""
+    """``service_app(name, create_app, settings_class)``: the service on a new, migrated SQLite database, made
+    once per module."""
+    apps: dict[str, FastAPI] = {}
 
     def build(name: str, create_app: Callable[[Any], FastAPI], settings_class: type[Any]) -> FastAPI:
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / (name + '.db')}"
-        upgrade(ROOT / "services" / name, url)
-        return create_app(service_settings(settings_class, url, issuer))
+        if name not in apps:
+            url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / (name + '.db')}"
+            upgrade(ROOT / "services" / name, url)
+            apps[name] = create_app(service_settings(settings_class, url, issuer))
+        return apps[name]
 
     return build
 

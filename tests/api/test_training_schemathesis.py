@@ -1,60 +1,12 @@
-"""Training answers as its OpenAPI document says, whatever a client sends: no 5xx, no status or content type
-the document does not give, no body outside its schema. Each generated request is sent by the programme
-operator's administrator and by a writer of a training provider."""
+"""Training answers as its OpenAPI document says, whatever a client sends (tests/api/conformance.py), asked by the
+programme operator's administrator and by a writer of a training provider."""
 
-from __future__ import annotations
+from tests.api.conformance import conformance_tests
 
-import os
-from collections import Counter
-from collections.abc import Callable
-from typing import Any
-
-import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
-
-from hopekit.identity.principal import OrgKind
+from hope_contracts.vocabulary import OrgKind
 from training_service.main import create_app
 from training_service.settings import TrainingSettings
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# A bounded budget for the suite; HOPE_SCHEMATHESIS_EXAMPLES raises it for a deeper run.
-EXAMPLES = int(os.environ.get("HOPE_SCHEMATHESIS_EXAMPLES", "15"))
-# Every answer's status, per operation, for the last test.
-answers: Counter[tuple[str, int]] = Counter()
-
-
-# The document is the app's own, built without a database; the requests go to an app that has one.
-schema = schemathesis.openapi.from_dict(create_app(TrainingSettings(database_url="sqlite+aiosqlite://")).openapi())
-
-
-@pytest.fixture(scope="module")
-def training(service_app: Any) -> Any:
-    return service_app("training", create_app, TrainingSettings)
-
-
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+test_training_answers_as_its_document_says, test_the_generated_requests_reach_past_authentication = conformance_tests(
+    "training", create_app, TrainingSettings, OrgKind.TRAINING_PROVIDER
 )
-def test_training_answers_as_its_document_says(
-    case: schemathesis.Case,
-    training: Any,
-    operator: dict[str, str],
-    writer_of: Callable[[OrgKind], dict[str, str]],
-) -> None:
-    for caller in (operator, writer_of(OrgKind.TRAINING_PROVIDER)):
-        response = case.call_and_validate(headers=caller, checks=CHECKS, app=training)
-        answers[(case.operation.label, response.status_code)] += 1
-
-
-def test_the_generated_requests_reach_past_authentication() -> None:
-    """Runs after the cases above (in this module): a run that met only 401s and 403s would prove little."""
-    succeeded = {operation for operation, status in answers if status < 300 and " /v1/" in operation}
-    assert len(succeeded) >= 4, sorted(answers.items())

@@ -1,4 +1,6 @@
+from gateway_service.main import create_app
 from gateway_service.routing.docs import merge_openapi
+from gateway_service.settings import GatewaySettings
 
 
 def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> None:
@@ -32,3 +34,13 @@ def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> No
     flow = merged["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
     assert set(flow["scopes"]) == {"enrolment:read", "enrolment:write", "training:read", "training:write"}
     assert operation["security"] == [{"oauth2": ["enrolment:read"]}, {"HTTPBearer": []}]
+
+
+def test_the_changes_that_could_lock_the_operator_out_document_their_409() -> None:
+    paths = create_app(GatewaySettings(environment="test")).openapi()["paths"]
+    for path, method in [
+        ("/admin/v1/organisations/{org_id}", "patch"),
+        ("/admin/v1/clients/{client_id}", "patch"),
+        ("/admin/v1/clients/{client_id}/revoke", "post"),
+    ]:
+        assert "application/problem+json" in paths[path][method]["responses"]["409"]["content"]

@@ -9,18 +9,26 @@ With ``CI`` set a missing server fails the run; elsewhere the integration tests 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics, find_free_port
+from hopekit.db.kit_tables import KitTables
 from hopekit.db.migrations import upgrade
+from hopekit.testing import TokenIssuer, running, service_settings
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -112,3 +120,70 @@ def migrated_database(request: pytest.FixtureRequest, tmp_path: Path, service_ro
         url = request.getfixturevalue("postgres_database")
     upgrade(service_root, url)
     return url
+
+
+@dataclass(frozen=True)
+class ServiceUnderTest:
+    """What a service's integration conftest tells this plugin, as the fixture ``service_under_test``; the plugin
+    then gives it ``database_url`` (SQLite, then PostgreSQL), ``postgres_url``, ``issuer`` and ``client``."""
+
+    root: Path
+    settings_class: type[Any]
+    create_app: Callable[[Any], Any]
+
+    def settings(self, database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> Any:
+        return service_settings(self.settings_class, database_url, issuer, kafka, **extra)
+
+
+@pytest.fixture(scope="session")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
+    return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, service_under_test: ServiceUnderTest) -> str:
+    return migrated_database(request, tmp_path, service_under_test.root)
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str, service_under_test: ServiceUnderTest) -> str:
+    upgrade(service_under_test.root, postgres_database)
+    return postgres_database
+
+
+@pytest.fixture
+async def client(
+    database_url: str, issuer: TokenIssuer, service_under_test: ServiceUnderTest
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
+    app = service_under_test.create_app(service_under_test.settings(database_url, issuer))
+    async with running(app) as http:
+        yield http
+
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int, slug: str | None = None) -> dict[str, Any]:
+    """The answer is a problem document of that status (and of type ``urn:hope:problem:<slug>`` when given)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status
+    if slug is not None:
+        assert problem["type"] == f"urn:hope:problem:{slug}"
+    return problem
+
+
+async def outbox_events(database_url: str, tables: KitTables, event_type: str | None = None) -> list[dict[str, Any]]:
+    """The events a service wrote so far, in order, payloads decoded (with no Kafka they wait in the outbox)."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(tables.outbox.c.type, tables.outbox.c.payload).order_by(tables.outbox.c.position)
+            )
+            found = [{"type": row.type, **json.loads(row.payload)} for row in rows]
+    finally:
+        await engine.dispose()
+    return [event for event in found if event_type is None or event["type"] == event_type]

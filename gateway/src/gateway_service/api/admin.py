@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Query, status
@@ -34,6 +34,12 @@ UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
 Denials = Annotated[Revocations, Depends(revocations)]
 Vocabulary = Annotated[frozenset[str], Depends(known_scopes)]
 
+_LOCKOUT: dict[str, Any] = {
+    "description": "The change would lock the programme operator out: its own organisation deactivated, or no admin "
+    "client left that can get a token",
+    "content": {"application/problem+json": {}},
+}
+
 
 def _credentials(issued: organisations.IssuedCredentials) -> ClientCredentials:
     return ClientCredentials(**ClientView.of(issued.client).model_dump(), client_secret=issued.secret)
@@ -64,7 +70,7 @@ async def get_organisation(org_id: UUID, principal: Admin, uow: UoW) -> Organisa
     return OrganisationView.of(await organisations.get_organisation(uow, org_id))
 
 
-@router.patch("/organisations/{org_id}", response_model=OrganisationView)
+@router.patch("/organisations/{org_id}", response_model=OrganisationView, responses={409: _LOCKOUT})
 async def change_organisation(
     org_id: UUID, body: OrganisationChange, principal: Admin, uow: UoW, denials: Denials
 ) -> OrganisationView:
@@ -97,7 +103,7 @@ async def get_client(client_id: str, principal: Admin, uow: UoW) -> ClientView:
     return ClientView.of(await organisations.get_client(uow, client_id))
 
 
-@router.patch("/clients/{client_id}", response_model=ClientView)
+@router.patch("/clients/{client_id}", response_model=ClientView, responses={409: _LOCKOUT})
 async def change_client(
     client_id: str, body: ClientChange, principal: Admin, uow: UoW, denials: Denials, scopes: Vocabulary
 ) -> ClientView:
@@ -115,7 +121,7 @@ async def rotate_secret(client_id: str, principal: Admin, uow: UoW, denials: Den
     return _credentials(issued)
 
 
-@router.post("/clients/{client_id}/revoke", response_model=ClientView)
+@router.post("/clients/{client_id}/revoke", response_model=ClientView, responses={409: _LOCKOUT})
 async def revoke_client(client_id: str, principal: Admin, uow: UoW, denials: Denials) -> ClientView:
     """The client gets no more tokens, and the ones it holds are refused at once."""
     client = await organisations.revoke_client(uow, client_id, denials)

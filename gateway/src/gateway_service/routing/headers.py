@@ -67,10 +67,10 @@ def upstream_request_headers(
     kept = [
         (name, value)
         for name, value in incoming
+        if (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP
         # A name with "_" is dropped, as nginx does: servers and frameworks that map "_" and "-" to the same name
         # would read "x_forwarded_prefix" or "transfer_encoding" as the header this gateway removes or sets.
-        if b"_" not in name
-        and (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP
+        and "_" not in lowered
         and not is_identity_header(lowered)
     ]
     kept.append((b"x-request-id", request_id.encode()))

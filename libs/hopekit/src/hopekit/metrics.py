@@ -88,7 +88,7 @@ class MetricsMiddleware:
             try:
                 await self.app(scope, receive, observe_status)
             finally:
-                # A fast lane (gateway_service.routing.lane) bypasses the router: it may name its template in "hope.route".
+                # A fast lane (the gateway's) bypasses the router: it may name its template in "hope.route".
                 route = getattr(scope.get("route"), "path", None) or scope.get("hope.route") or "unmatched"
                 labels = (scope["method"], route, str(status))
                 HTTP_REQUESTS.labels(*labels).inc()

@@ -17,43 +17,23 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
 from hope_contracts.vocabulary import OrgKind
-from hope_infra.testing import migrated_database
+from hope_infra.testing import ServiceUnderTest
 from hopekit.db.engine import make_engine
-from hopekit.db.migrations import upgrade
-from hopekit.testing import TokenIssuer, running, seed_partners, service_settings
+from hopekit.testing import TokenIssuer, running, seed_partners
 from hopekit.uow import Database
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 CONSUMER = "enrolment.gateway-partners"
 
+SERVICE = ServiceUnderTest(SERVICE_ROOT, EnrolmentSettings, create_app)
+settings_for = SERVICE.settings
+
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
-    return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return migrated_database(request, tmp_path, SERVICE_ROOT)
-
-
-@pytest.fixture
-def postgres_url(postgres_database: str) -> str:
-    upgrade(SERVICE_ROOT, postgres_database)
-    return postgres_database
-
-
-def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> EnrolmentSettings:
-    return service_settings(EnrolmentSettings, database_url, issuer, kafka, **extra)
-
-
-@pytest.fixture
-async def client(database_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
-    """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
-    async with running(create_app(settings_for(database_url, issuer))) as http:
-        yield http
+def service_under_test() -> ServiceUnderTest:
+    return SERVICE
 
 
 Partners = Callable[..., Awaitable[None]]

@@ -7,18 +7,17 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from hope_contracts import EventContract
-from hope_infra.testing import migrated_database
+from hope_infra.testing import ServiceUnderTest
 from hopekit.db.engine import make_engine
-from hopekit.db.migrations import upgrade
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.subscriptions import process
-from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from training_service.adapters.tables import kit
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
@@ -32,34 +31,15 @@ if TYPE_CHECKING:
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 CONSUMER = "training.enrolment-projection"
 
+SERVICE = ServiceUnderTest(SERVICE_ROOT, TrainingSettings, create_app)
+settings_for = SERVICE.settings
+
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> TokenIssuer:
-    return TokenIssuer.create(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return migrated_database(request, tmp_path, SERVICE_ROOT)
-
-
-@pytest.fixture
-def postgres_url(postgres_database: str) -> str:
-    upgrade(SERVICE_ROOT, postgres_database)
-    return postgres_database
-
-
-def settings_for(database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> TrainingSettings:
-    return service_settings(TrainingSettings, database_url, issuer, kafka, **extra)
-
-
-@pytest.fixture
-async def client(database_url: str, issuer: TokenIssuer) -> AsyncIterator[httpx.AsyncClient]:
-    """The API alone (no Kafka): events stay in the outbox, where tests can read them."""
-    async with running(create_app(settings_for(database_url, issuer))) as http:
-        yield http
+def service_under_test() -> ServiceUnderTest:
+    return SERVICE
 
 
 @pytest.fixture

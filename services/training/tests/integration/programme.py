@@ -3,18 +3,18 @@ training (as events), and the calls a provider makes to open a course, plan sess
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from hope_contracts import enrolment
 from hope_contracts.vocabulary import OrgKind, Role
+from hope_infra.testing import PROBLEM as PROBLEM
+from hope_infra.testing import assert_problem as assert_problem
+from hope_infra.testing import outbox_events
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from training_service.adapters.tables import kit
@@ -27,7 +27,7 @@ SCHOOL = uuid.uuid4()
 OTHER_SCHOOL = uuid.uuid4()
 EMPLOYER = uuid.uuid4()
 
-PROBLEM = "application/problem+json"
+
 RAISED = "fr.hope.training.absence_alert.raised.v1"
 RECORDED = "fr.hope.training.session.attendance_recorded.v1"
 COMPLETED = "fr.hope.training.course.completed.v1"
@@ -44,28 +44,8 @@ def days_ago(days: int) -> str:
     return (today() - timedelta(days=days)).isoformat()
 
 
-def assert_problem(response: httpx.Response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    if slug is not None:
-        assert problem["type"] == f"urn:hope:problem:{slug}"
-    return problem
-
-
 async def outbox(database_url: str, event_type: str | None = None) -> list[dict[str, Any]]:
-    """The events written so far (no Kafka here: they wait in the outbox), payloads decoded."""
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(kit.outbox.c.type, kit.outbox.c.payload).order_by(kit.outbox.c.position)
-            )
-            found = [{"type": row.type, **json.loads(row.payload)} for row in rows]
-    finally:
-        await engine.dispose()
-    return [event for event in found if event_type is None or event["type"] == event_type]
+    return await outbox_events(database_url, kit, event_type)
 
 
 @dataclass

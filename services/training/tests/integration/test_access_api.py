@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from hope_contracts.vocabulary import Role
+from hope_infra.testing import assert_problem
 
-from .programme import ATTESTED, OTHER_SCHOOL, RECORDED, SCHOOL, Programme, assert_problem, days_ago, outbox
+from .programme import ATTESTED, OTHER_SCHOOL, RECORDED, SCHOOL, Programme, days_ago, outbox
 
 pytestmark = pytest.mark.integration
 

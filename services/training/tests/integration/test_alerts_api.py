@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 
-from .programme import OTHER_SCHOOL, RAISED, Programme, assert_problem, days_ago, outbox
+from hope_infra.testing import assert_problem
+
+from .programme import OTHER_SCHOOL, RAISED, Programme, days_ago, outbox
 
 pytestmark = pytest.mark.integration
 

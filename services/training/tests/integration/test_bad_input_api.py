@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .programme import Programme, assert_problem, days_ago
+from hope_infra.testing import assert_problem
+
+from .programme import Programme, days_ago
 
 pytestmark = pytest.mark.integration
 

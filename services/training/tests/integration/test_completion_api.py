@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
-from .programme import COMPLETED, Programme, assert_problem, days_ago, outbox
+from hope_infra.testing import assert_problem
+
+from .programme import COMPLETED, Programme, days_ago, outbox
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from hope_contracts.vocabulary import OrgKind, Role
+from hope_infra.testing import assert_problem
 
-from .programme import ATTESTED, AWARDED, Programme, assert_problem, days_ago, outbox
+from .programme import ATTESTED, AWARDED, Programme, days_ago, outbox
 
 pytestmark = pytest.mark.integration
 

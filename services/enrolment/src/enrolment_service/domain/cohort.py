@@ -53,7 +53,7 @@ class Cohort:
         if starts != sorted(starts):
             refused.add("step_start_dates", "a later step cannot start before an earlier one")
         if region not in REGIONS:
-            refused.add("region", f"{region!r} is not the INSEE code of a current French region")
+            refused.add("region", "is not the INSEE code of a current French region")
         refused.raise_any()
         cohort = cls(
             id=cohort_id,
