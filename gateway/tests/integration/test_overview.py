@@ -107,7 +107,10 @@ async def test_parts_outside_the_tokens_scopes_are_marked_and_not_asked(
 
     # Pointed at the stub, a part out of scope leaves no trace there: it was not asked.
     upstreams = {**platform.settings.upstreams, "training": platform.settings.upstreams["stub"]}
-    async with running(create_app(platform.settings.model_copy(update={"upstreams": upstreams}))) as gateway:
+    # Enrolment must answer here (without it there is no overview): a slow first call on a loaded machine is no
+    # outage, so this gateway waits longer than the platform's one-second read timeout.
+    settings = platform.settings.model_copy(update={"upstreams": upstreams, "upstream_read_timeout_s": 10.0})
+    async with running(create_app(settings)) as gateway:
         token = await platform.token(ofii, scope="enrolment:read")
         STUB_SEEN.clear()
         response = await gateway.get(f"/api/beneficiaries/{person}/overview", headers=_bearer(token))
