@@ -42,15 +42,29 @@ async def create_organisation(uow: GatewayUnitOfWork, name: str, org_kind: OrgKi
         id=uuid.uuid4(), name=name, org_kind=org_kind, siret=siret, active=True, created_at=datetime.now(UTC)
     )
     await uow.organisations.add(organisation)
-    uow.publish(
-        contract.OrganisationRegistered(
-            organisation_id=organisation.id,
-            org_kind=organisation.org_kind.value,
-            active=organisation.active,
-            occurred_at=organisation.created_at,
-        )
-    )
+    uow.publish(_registered(organisation, organisation.created_at))
     return organisation
+
+
+def _registered(organisation: Organisation, at: datetime) -> contract.OrganisationRegistered:
+    return contract.OrganisationRegistered(
+        organisation_id=organisation.id,
+        org_kind=organisation.org_kind.value,
+        active=organisation.active,
+        occurred_at=at,
+    )
+
+
+async def publish_all(uow: GatewayUnitOfWork, batch: int = 500) -> int:
+    """Every organisation as it stands, published again: for an installation whose organisations existed before
+    the gateway published them, or a service whose projection starts empty. Consumers record the same state
+    twice without harm."""
+    count, after, now = 0, None, datetime.now(UTC)
+    while found := await uow.organisations.list(after, batch):
+        uow.publish(*(_registered(organisation, now) for organisation in found))
+        count += len(found)
+        after = found[-1].id
+    return count
 
 
 async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organisation:
