@@ -6,7 +6,15 @@ import argparse
 import asyncio
 import sys
 
-from benchmarks import enrolment_latency, gateway_overhead, relay_throughput, training_import, training_ledger
+from benchmarks import (
+    employment_follow_ups,
+    enrolment_latency,
+    gateway_overhead,
+    relay_throughput,
+    request_cost,
+    training_import,
+    training_ledger,
+)
 from benchmarks.environment import bench_environment
 from benchmarks.report import Report
 
@@ -14,8 +22,10 @@ SECTIONS = {
     "relay": relay_throughput.run,
     "registration": enrolment_latency.run,
     "gateway": gateway_overhead.run,
+    "request_cost": request_cost.run,
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
+    "employment_follow_ups": employment_follow_ups.run,
 }
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +30,7 @@ from benchmarks.enrolment_latency import ENROLMENT_ROOT
 from benchmarks.environment import BenchEnvironment
 from benchmarks.processes import spawn_uvicorn, wait_ready
 from benchmarks.report import Report
+from benchmarks.saturation import Saturation, ensure_wrk, json_from, saturate, wrk_version
 from benchmarks.tails import quantile, quantile_difference
 from gateway_service.service_layer.credentials import hash_secret, new_secret, secret_matches
 from gateway_service.settings import DEFAULT_RATE_LIMITS, GatewaySettings
@@ -159,93 +158,8 @@ def _cpu_s(pid: int) -> float:
 async def _open_loop(urls: list[str], token: str, rate: int) -> list[dict[str, Any]]:
     command = [sys.executable, "-m", "benchmarks.load", "open", *urls, "-H", f"Authorization: Bearer {token}"]
     command += ["--rate", str(rate), "--duration", str(FIXED_S), "--warmup", "2"]
-    goals: list[dict[str, Any]] = (await _json_from(command))["goals"]
+    goals: list[dict[str, Any]] = (await json_from(command))["goals"]
     return goals
-
-
-async def _json_from(command: list[str]) -> dict[str, Any]:
-    process = await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE, cwd=REPOSITORY)
-    out, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"{command[:4]} failed with exit code {process.returncode}")
-    result: dict[str, Any] = json.loads(out)
-    return result
-
-
-def ensure_wrk() -> str | None:
-    """wrk from Debian, installed like the Kafka provisioner installs Java; None means use the Python fallback."""
-    found = shutil.which("wrk")
-    if found or os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return found
-    print("  wrk not found, installing it with apt-get", flush=True)
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "wrk"]
-    if subprocess.run(install, capture_output=True, check=False).returncode != 0:
-        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
-        subprocess.run(install, capture_output=True, check=False)
-    return shutil.which("wrk")
-
-
-@dataclass
-class Saturation:
-    requests: int
-    errors: int
-    seconds: float
-    p50_ms: float | None = None
-    p99_ms: float | None = None
-
-    @property
-    def per_s(self) -> float:
-        return self.requests / self.seconds
-
-
-_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _wrk_ms(text: str, label: str) -> float | None:
-    found = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
-    return float(found.group(1)) * _WRK_UNITS[found.group(2)] if found else None
-
-
-async def _saturate(
-    wrk: str | None,
-    work_dir: Path,
-    url: str,
-    headers: list[str],
-    connections: int,
-    seconds: float,
-    *,
-    method: str = "GET",
-    body: str = "",
-) -> Saturation:
-    if wrk is None:
-        command = [sys.executable, "-m", "benchmarks.load", "closed", url, "--connections", str(connections)]
-        command += ["--duration", str(seconds), "--warmup", "1", "--processes", "2", "--method", method]
-        command += ["--body", body]
-        for header in headers:
-            command += ["-H", header]
-        result = await _json_from(command)
-        return Saturation(result["requests"], result["errors"], seconds)
-    script = work_dir / f"wrk-{uuid.uuid4().hex[:6]}.lua"
-    lua_headers = "".join(
-        f"wrk.headers[{json.dumps(h.split(':', 1)[0])}] = {json.dumps(h.split(':', 1)[1].strip())}\n" for h in headers
-    )
-    # No body at all for a GET (an empty one would still send Content-Length: 0).
-    lua_body = f"wrk.body = {json.dumps(body)}\n" if body else ""
-    script.write_text(f"wrk.method = {json.dumps(method)}\n{lua_body}{lua_headers}")
-    # One wrk thread: the machine's two cores are needed by the servers; wrk keeps up with far more than this.
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url]
-    process = await asyncio.create_subprocess_exec(*command, stdout=subprocess.PIPE)
-    out, _ = await process.communicate()
-    text = out.decode()
-    total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", text)
-    if process.returncode != 0 or total is None:
-        raise RuntimeError(f"wrk failed:\n{text}")
-    elapsed = float(total.group(2)) * _WRK_UNITS[total.group(3)] / 1000
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return Saturation(int(total.group(1)) - errors, errors, elapsed, _wrk_ms(text, "50%"), _wrk_ms(text, "99%"))
 
 
 # ---- the section ---------------------------------------------------------------------------------------------
@@ -306,7 +220,7 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
             response = await http.get(url, headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 200, f"{url}: {response.status_code} {response.text}"
     headers = [f"Authorization: Bearer {token}"]
-    generator = "wrk " + _wrk_version(wrk) if wrk else "benchmarks.load closed (2 processes)"
+    generator = "wrk " + wrk_version(wrk) if wrk else "benchmarks.load closed (2 processes)"
     section = "gateway: the load"
     report.add(section, "fixed rate", "benchmarks.load open loop (own process, pacing thread, targets interleaved)")
     report.add(section, "saturation", f"{generator} (own process, 1 thread)")
@@ -314,7 +228,7 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
 
     # Warm-up: connections, the enrolment's pool and caches, the gateway's key ring.
     for url in urls.values():
-        await _saturate(wrk, work_dir, url, headers, CONNECTIONS, 2)
+        await saturate(wrk, work_dir, url, headers, CONNECTIONS, 2)
 
     runs: dict[str, list[Saturation]] = {"direct": [], "gateway": []}
     cpu = {"gateway": 0.0, "enrolment": 0.0}
@@ -325,7 +239,7 @@ async def _measure(servers: Servers, admin: tuple[str, str], wrk: str | None, wo
                 "gateway": _cpu_s(servers.gateway_process.pid),
                 "enrolment": _cpu_s(servers.enrolment_process.pid),
             }
-            measured = await _saturate(wrk, work_dir, url, headers, CONNECTIONS, SATURATION_S)
+            measured = await saturate(wrk, work_dir, url, headers, CONNECTIONS, SATURATION_S)
             runs[name].append(measured)
             if name == "gateway":
                 proxied += measured.requests + measured.errors
@@ -382,21 +296,13 @@ def _report_fixed_rate(rounds: list[dict[str, dict[str, Any]]], rate: int, repor
     )
 
 
-def _wrk_version(wrk: str | None) -> str:
-    if wrk is None:
-        return ""
-    out = subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False).stdout
-    found = re.search(r"wrk (\S+)", out)
-    return found.group(1) if found else ""
-
-
 async def _token_endpoint(
     gateway: str, client_id: str, secret: str, wrk: str | None, work_dir: Path, report: Report
 ) -> None:
     body = f"grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
     headers = ["Content-Type: application/x-www-form-urlencoded"]
     url = f"{gateway}/oauth/token"
-    measured = await _saturate(wrk, work_dir, url, headers, TOKEN_CONNECTIONS, TOKEN_S, method="POST", body=body)
+    measured = await saturate(wrk, work_dir, url, headers, TOKEN_CONNECTIONS, TOKEN_S, method="POST", body=body)
     stored = await hash_secret(new_secret())
     candidate = new_secret()
     timings = []

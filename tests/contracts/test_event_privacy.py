@@ -1,72 +1,25 @@
 """Every published event contract carries no direct identifier and nothing about health (DESIGN.md §5).
 
-Allowed field types: UUIDs, dates and instants, numbers, booleans, fixed literals, and ``Code`` strings
-(a pattern that admits no spaces, so no names or free text). Field names that smell of identity or
-health are refused even with an allowed type.
+The rule is ``hope_contracts.privacy``: UUIDs, dates and instants, numbers, booleans, values from a closed list
+(Literal or Enum) with no health-revealing value, and strings of a strict format only. Field names that smell
+of identity or health are refused even with an allowed type. A failure says what to change.
 """
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import types
-import typing
-import uuid
+import enum
+from datetime import date
+from typing import Literal
+from uuid import UUID
 
 import pytest
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
+from pydantic import Field
 
 import hope_contracts
-from hope_contracts import CATALOGUE, EventContract
+from hope_contracts import CATALOGUE, Code, EventContract
+from hope_contracts.privacy import problems, reveals_health
 
-FORBIDDEN_NAME_PARTS = (
-    "name",
-    "birth",
-    "email",
-    "phone",
-    "address",
-    "ofii_number",
-    "agdref",
-    "france_travail_id",
-    "nationality",
-    "note",
-    "comment",
-    "text",
-    "description",
-    "health",
-    "medical",
-    "diagnos",
-    "disab",
-    "pregnan",
-    "treatment",
-)
-SAFE_TYPES = (uuid.UUID, datetime.date, datetime.datetime, decimal.Decimal, int, bool)
-
-
-def _allowed(annotation: typing.Any, metadata: typing.Sequence[typing.Any] = ()) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        inner, *extra = typing.get_args(annotation)
-        return _allowed(inner, [*metadata, *extra])
-    if origin in (typing.Union, types.UnionType):
-        return all(arg is type(None) or _allowed(arg, metadata) for arg in typing.get_args(annotation))
-    if origin is typing.Literal:
-        return all(isinstance(value, (str, int)) and " " not in str(value) for value in typing.get_args(annotation))
-    if origin in (list, tuple, frozenset, set):
-        return all(arg is Ellipsis or _allowed(arg) for arg in typing.get_args(annotation))
-    if annotation is str:
-        patterns = [getattr(meta, "pattern", None) for meta in metadata]
-        return any(pattern is not None and " " not in pattern and "\\s" not in pattern for pattern in patterns)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return all(_field_allowed(annotation, name, field) for name, field in annotation.model_fields.items())
-    return isinstance(annotation, type) and issubclass(annotation, SAFE_TYPES)
-
-
-def _field_allowed(model: type[BaseModel], name: str, field: FieldInfo) -> bool:
-    if any(part in name for part in FORBIDDEN_NAME_PARTS):
-        return False
-    return _allowed(field.annotation, field.metadata)
+CONTRACTS = sorted(CATALOGUE.values(), key=lambda c: c.event_type)
 
 
 def test_the_catalogue_holds_every_service_contract() -> None:
@@ -74,18 +27,97 @@ def test_the_catalogue_holds_every_service_contract() -> None:
     assert len(CATALOGUE) >= 12
 
 
-@pytest.mark.parametrize("contract", sorted(CATALOGUE.values(), key=lambda c: c.event_type), ids=lambda c: c.event_type)
-def test_contract_fields_are_pseudonymous_codes_dates_and_quantities(contract: type[EventContract]) -> None:
-    for name, field in contract.model_fields.items():
-        assert _field_allowed(contract, name, field), f"{contract.event_type}.{name}: {field.annotation}"
+@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: c.event_type)
+def test_contract_fields_are_pseudonymous_closed_codes_dates_and_quantities(contract: type[EventContract]) -> None:
+    found = problems(contract)
+    assert not found, "\n".join(found)
 
 
-def test_the_check_catches_a_free_text_field() -> None:
-    class Leaky(EventContract):
-        note: str
+def test_a_withdrawal_cannot_be_published_with_a_health_reason() -> None:
+    with pytest.raises(ValueError, match="reason"):
+        hope_contracts.enrolment.BeneficiaryWithdrawn.model_validate(
+            {
+                "beneficiary_id": UUID(int=1),
+                "reason": "health",
+                "from_status": "french_qualification",
+                "occurred_at": "2026-01-05T10:00:00Z",
+            }
+        )
 
-    class Nested(EventContract):
-        entries: tuple[Leaky, ...]
 
-    assert not _field_allowed(Leaky, "note", Leaky.model_fields["note"])
-    assert not _field_allowed(Nested, "entries", Nested.model_fields["entries"])
+def test_a_hold_cannot_be_published_with_a_code_outside_the_closed_list() -> None:
+    with pytest.raises(ValueError, match="reason_code"):
+        hope_contracts.enrolment.PathwayPutOnHold.model_validate(
+            {
+                "beneficiary_id": UUID(int=1),
+                "from_status": "prerequisites",
+                "reason_code": "pregnancy_tuberculosis",
+                "occurred_at": "2026-01-05T10:00:00Z",
+            }
+        )
+
+
+class _Leaky(EventContract):
+    note: str
+    reason_code: Code
+    free: str
+    dated: date
+
+
+class _Nested(EventContract):
+    entries: tuple[_Leaky, ...]
+
+
+class _MedicalReason(enum.StrEnum):
+    MOVED = "moved_away"
+    LEAVE = "medical_leave"
+
+
+class _HealthInClosedLists(EventContract):
+    reason: Literal["personal", "health"]
+    hold: _MedicalReason | None = None
+    level: Literal["A1", "B2"]
+    skill: Literal["speaking", "writing"]
+    sector: Literal["hospitality_catering", "care"]
+
+
+class _StrictFormats(EventContract):
+    rncp_code: str = Field(pattern=r"^RNCP\d{1,6}$")
+    region: str = Field(pattern=r"^\d{2}$")
+    sloppy: str = Field(pattern=r"^RNCP[A-Za-z0-9]{1,6}$")
+
+
+def test_the_check_refuses_free_text_and_code_shaped_strings_and_says_what_to_change() -> None:
+    found = problems(_Leaky)
+    assert [line.split(":")[0] for line in found] == ["_Leaky.note", "_Leaky.note", "_Leaky.reason_code", "_Leaky.free"]
+    assert "identity or health" in found[0]
+    assert all("Literal[...] or an Enum" in line for line in found[1:])
+    assert "admits any word" in found[2]
+
+
+def test_the_check_looks_inside_nested_models() -> None:
+    assert [line.split(":")[0] for line in problems(_Nested)][-1] == "_Nested.entries[].free"
+
+
+def test_the_check_refuses_closed_lists_that_reveal_health_and_only_those() -> None:
+    found = problems(_HealthInClosedLists)
+    assert len(found) == 2
+    assert found[0].startswith("_HealthInClosedLists.reason: the closed list holds 'health', which reveals health")
+    assert found[1].startswith("_HealthInClosedLists.hold: the closed list holds 'medical_leave'")
+    assert "publish a neutral code instead" in found[0]
+
+
+def test_a_strict_format_is_a_pattern_without_letter_classes() -> None:
+    assert [line.split(":")[0] for line in problems(_StrictFormats)] == ["_StrictFormats.sloppy"]
+
+
+@pytest.mark.parametrize(
+    "value", ["health", "Medical_leave", "pregnancy_tuberculosis", "sick-note", "DISABILITY", "hospital", "ill"]
+)
+def test_health_words_are_recognised_in_any_case_and_position(value: str) -> None:
+    assert reveals_health(value)
+
+
+@pytest.mark.parametrize("value", ["skill", "hospitality_catering", "personal", "training_break", "care", "C1"])
+def test_ordinary_codes_are_not_mistaken_for_health(value: str) -> None:
+    assert not reveals_health(value)

@@ -14,8 +14,9 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from hope_contracts import EventContract
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics, find_free_port
+from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables
 from hopekit.db.migrations import upgrade
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.subscriptions import ConsumerSpec, process
 from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.uow import Database, UnitOfWork
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -125,14 +131,45 @@ def migrated_database(request: pytest.FixtureRequest, tmp_path: Path, service_ro
 @dataclass(frozen=True)
 class ServiceUnderTest:
     """What a service's integration conftest tells this plugin, as the fixture ``service_under_test``; the plugin
-    then gives it ``database_url`` (SQLite, then PostgreSQL), ``postgres_url``, ``issuer`` and ``client``."""
+    then gives it ``database_url`` (SQLite, then PostgreSQL), ``postgres_url``, ``issuer``, ``client`` and, for a
+    service that consumes events, ``database`` and :meth:`deliver`."""
 
+    name: str
     root: Path
     settings_class: type[Any]
     create_app: Callable[[Any], Any]
+    kit_tables: KitTables | None = None
+    uow_class: Callable[[Database], UnitOfWork] | None = None
+    consumers: Sequence[ConsumerSpec] = ()
 
     def settings(self, database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any) -> Any:
         return service_settings(self.settings_class, database_url, issuer, kafka, **extra)
+
+    async def deliver(self, database: Database, event: ReceivedEvent) -> bool:
+        """What the service's consumer does with one record from Kafka: the inbox row and the use case in one
+        transaction. False for an event it had already processed."""
+        assert self.uow_class is not None, "ServiceUnderTest needs uow_class to deliver events"
+        for spec in self.consumers:
+            if event.type in spec.handlers:
+                consumer = f"{self.name}.{spec.name}"
+                return await process(consumer, self.uow_class(database), spec.handlers[event.type], event)
+        raise LookupError(f"{self.name} consumes no {event.type}")
+
+
+def received(contract: EventContract, event_id: str | None = None) -> ReceivedEvent:
+    """Another service's event as a consumer receives it from Kafka."""
+    return ReceivedEvent(
+        id=event_id or str(uuid.uuid4()),
+        source=f"/hope/{contract.service()}",
+        type=contract.event_type,
+        subject=contract.subject(),
+        time=datetime.now(UTC),
+        key=contract.partition_key(),
+        data=contract.model_dump(mode="json"),
+        topic=contract.topic(),
+        partition=0,
+        offset=0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -149,6 +186,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, service_under_t
 def postgres_url(postgres_database: str, service_under_test: ServiceUnderTest) -> str:
     upgrade(service_under_test.root, postgres_database)
     return postgres_database
+
+
+@pytest.fixture
+async def database(database_url: str, service_under_test: ServiceUnderTest) -> AsyncIterator[Database]:
+    """The service's database, as its consumers use it (see :meth:`ServiceUnderTest.deliver`)."""
+    assert service_under_test.kit_tables is not None, "ServiceUnderTest needs kit_tables for the database fixture"
+    engine = make_engine(database_url)
+    try:
+        yield Database(engine=engine, tables=service_under_test.kit_tables)
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

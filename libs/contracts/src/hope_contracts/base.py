@@ -1,8 +1,10 @@
 """What every event payload is: a frozen pydantic model with a versioned CloudEvents type.
 
 Payloads carry no direct identifier and nothing about health (DESIGN.md §5): only the pseudonymous
-``beneficiary_id``, other UUIDs, codes, dates and quantities. ``Code`` is the only string allowed, and
-``tests/contracts`` checks every registered contract against that rule.
+``beneficiary_id``, other UUIDs, dates, quantities and codes, every code from a closed list (a ``Literal`` or an
+``Enum``, shared ones in ``hope_contracts.codes``) whose values reveal nothing about health, or a string of a
+strict format (a pattern without letter classes, such as ``^RNCP\\d{1,6}$``). ``hope_contracts.privacy`` is that
+rule as a check, and ``tests/contracts`` runs it on every registered contract; its message says what to change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
-"""A machine code (status, reason, sector, test name): never free text."""
+"""Code-shaped, but not a closed list: it admits ``pregnancy_tuberculosis``. Refused as a contract field by
+``hope_contracts.privacy``; kept so that request models may use it. In a contract, list the codes (``Literal``)."""
 
 _TYPE = re.compile(r"^fr\.hope\.(?P<service>[a-z]+)\.(?P<aggregate>[a-z_]+)\.(?P<event>[a-z_]+)\.v(?P<version>\d+)$")
 

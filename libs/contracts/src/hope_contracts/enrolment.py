@@ -9,10 +9,25 @@ from uuid import UUID
 
 from pydantic import Field
 
-from hope_contracts.base import Code, EventContract
+from hope_contracts.base import EventContract
+from hope_contracts.codes import LanguageTest, RegionCode, SectorCode, Track
 
-Track = Literal["group", "individual"]
 StepNumber = Literal[1, 2, 3, 4]
+ProtectionStatus = Literal["refugee", "subsidiary_protection", "stateless", "other"]
+PathwayStatus = Literal[
+    "registered",
+    "prerequisites",
+    "pre_orientation",
+    "french_qualification",
+    "trade_qualification",
+    "completed",
+    "on_hold",
+    "withdrawn",
+]
+# Published reasons only: a hold or a withdrawal for health reasons is published as "personal" (DESIGN.md §5);
+# enrolment keeps the real reason for those who may read it.
+HoldReason = Literal["training_break", "personal", "administrative", "employment", "other"]
+WithdrawalReason = Literal["employment_found", "moved_away", "personal", "excluded", "other"]
 
 
 class BeneficiaryRegistered(EventContract):
@@ -21,7 +36,7 @@ class BeneficiaryRegistered(EventContract):
 
     beneficiary_id: UUID
     track: Track
-    protection_status: Code
+    protection_status: ProtectionStatus
     registered_by_org_id: UUID
     occurred_at: datetime
 
@@ -33,7 +48,7 @@ class PrerequisitesValidated(EventContract):
     beneficiary_id: UUID
     ofii_hours: Decimal = Field(decimal_places=2)
     a1_attested_on: date
-    test: Code
+    test: LanguageTest
     occurred_at: datetime
 
 
@@ -45,7 +60,7 @@ class StepStarted(EventContract):
     step: StepNumber
     track: Track
     cohort_id: UUID | None = None
-    sector_code: Code | None = None
+    sector_code: SectorCode | None = None
     occurred_at: datetime
 
 
@@ -63,7 +78,7 @@ class SectorChosen(EventContract):
     subject_field: ClassVar[str] = "beneficiary_id"
 
     beneficiary_id: UUID
-    sector_code: Code
+    sector_code: SectorCode
     occurred_at: datetime
 
 
@@ -72,8 +87,8 @@ class PathwayPutOnHold(EventContract):
     subject_field: ClassVar[str] = "beneficiary_id"
 
     beneficiary_id: UUID
-    from_status: Code
-    reason_code: Code | None = None
+    from_status: PathwayStatus
+    reason_code: HoldReason | None = None
     occurred_at: datetime
 
 
@@ -82,7 +97,7 @@ class PathwayResumed(EventContract):
     subject_field: ClassVar[str] = "beneficiary_id"
 
     beneficiary_id: UUID
-    to_status: Code
+    to_status: PathwayStatus
     occurred_at: datetime
 
 
@@ -91,8 +106,8 @@ class BeneficiaryWithdrawn(EventContract):
     subject_field: ClassVar[str] = "beneficiary_id"
 
     beneficiary_id: UUID
-    reason: Code
-    from_status: Code
+    reason: WithdrawalReason
+    from_status: PathwayStatus
     last_step: StepNumber | None = None
     occurred_at: datetime
 
@@ -118,8 +133,8 @@ class CohortCreated(EventContract):
     subject_field: ClassVar[str] = "cohort_id"
 
     cohort_id: UUID
-    sector_code: Code
-    region: Code
+    sector_code: SectorCode
+    region: RegionCode
     track: Track
     training_provider_org_id: UUID
     support_provider_org_id: UUID

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hope_contracts.base import Code, EventContract
+from hope_contracts.base import EventContract
+from hope_contracts.codes import LanguageTest
 
 StepNumber = Literal[1, 3, 4]
+AttendanceStatus = Literal["present", "excused", "unexcused"]
+SessionKind = Literal["core", "french_support"]
+Skill = Literal["overall", "listening", "reading", "writing", "speaking"]
+CefrLevel = Literal["pre_A1", "A1", "A2", "B1", "B2", "C1", "C2"]
+QualificationResult = Literal["awarded", "partially_awarded", "failed"]
+AlertRule = Literal["consecutive_unexcused", "low_attendance_rate"]
+# A strict format, not a closed list: the national register (RNCP) has thousands of entries.
+RncpCode = Annotated[str, StringConstraints(pattern=r"^RNCP\d{1,6}$")]
 
 
 class AttendanceEntry(BaseModel):
@@ -20,7 +29,7 @@ class AttendanceEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     beneficiary_id: UUID
-    status: Code
+    status: AttendanceStatus
     hours_attended: Decimal = Field(decimal_places=2)
 
 
@@ -36,7 +45,7 @@ class AttendanceRecorded(EventContract):
     cohort_id: UUID | None = None
     held_on: date
     session_hours: Decimal = Field(decimal_places=2)
-    session_kind: Code
+    session_kind: SessionKind
     entries: tuple[AttendanceEntry, ...]
     occurred_at: datetime
 
@@ -47,9 +56,9 @@ class LanguageLevelAttested(EventContract):
 
     assessment_id: UUID
     beneficiary_id: UUID
-    skill: Code
-    level: Code
-    test: Code
+    skill: Skill
+    level: CefrLevel
+    test: LanguageTest
     assessed_on: date
     assessing_org_id: UUID
     occurred_at: datetime
@@ -62,8 +71,8 @@ class QualificationAwarded(EventContract):
     qualification_id: UUID
     beneficiary_id: UUID
     course_id: UUID | None = None
-    rncp_code: Code
-    result: Code
+    rncp_code: RncpCode
+    result: QualificationResult
     awarded_on: date
     occurred_at: datetime
 
@@ -92,7 +101,7 @@ class AbsenceAlertRaised(EventContract):
     beneficiary_id: UUID
     course_id: UUID
     step: StepNumber
-    rule: Code
+    rule: AlertRule
     consecutive_unexcused: int | None = None
     attendance_rate: Decimal | None = Field(default=None, decimal_places=4)
     occurred_at: datetime

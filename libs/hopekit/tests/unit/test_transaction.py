@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import httpx
+import pytest
 from fastapi import Depends, FastAPI
 
 from hopekit.api.problems import install_problem_handlers
 from hopekit.api.transaction import service_router, unit_of_work
+from hopekit.uow import UnitOfWork
+
+from .fakes import ThingHappened, sqlite_database
 
 
 class FakeUnitOfWork:
@@ -19,8 +25,10 @@ class FakeUnitOfWork:
         self.fail_commit = fail_commit
         self.committed = False
 
+    autocommit = False
+
     async def __aenter__(self) -> FakeUnitOfWork:
-        self.journal.append("open")
+        self.journal.append("open autocommit" if self.autocommit else "open")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -57,6 +65,11 @@ def make_app(journal: list[str], *, fail_commit: bool = False) -> FastAPI:
     @router.post("/refused")
     async def refuse(uow: UoW) -> dict[str, str]:
         raise SeatTaken("no seat left")
+
+    @router.get("/things/1")
+    async def read(uow: UoW) -> dict[str, str]:
+        uow.journal.append("endpoint")
+        return {"id": "1"}
 
     @router.get("/untouched")
     async def untouched() -> dict[str, str]:
@@ -108,3 +121,25 @@ async def test_an_endpoint_that_asks_for_no_unit_of_work_opens_no_transaction() 
         response = await client.get("/untouched")
     assert response.status_code == 200
     assert journal == []
+
+
+async def test_a_read_runs_without_begin_and_commit_yet_its_audit_rows_are_committed_before_the_answer() -> None:
+    journal: list[str] = []
+    app = make_app(journal)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/things/1")
+    assert response.status_code == 200
+    assert journal == ["open autocommit", "endpoint", "commit", "close"]
+
+
+async def test_a_read_may_not_publish_an_event_its_change_would_not_be_stored_with(tmp_path: Path) -> None:
+    database = await sqlite_database(tmp_path)
+    try:
+        uow = UnitOfWork(database)
+        uow.autocommit = True
+        async with uow:
+            with pytest.raises(RuntimeError, match="may not publish"):
+                uow.publish(ThingHappened(thing_id=uuid.uuid4()))
+    finally:
+        await database.engine.dispose()

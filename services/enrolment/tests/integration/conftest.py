@@ -14,10 +14,12 @@ import pytest
 
 from enrolment_service.adapters.tables import kit, partners
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
 from hope_contracts.vocabulary import OrgKind
 from hope_infra.testing import ServiceUnderTest
+from hope_infra.testing import received as received
 from hopekit.db.engine import make_engine
 from hopekit.testing import TokenIssuer, running, seed_partners
 from hopekit.uow import Database
@@ -25,7 +27,10 @@ from hopekit.uow import Database
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 CONSUMER = "enrolment.gateway-partners"
 
-SERVICE = ServiceUnderTest(SERVICE_ROOT, EnrolmentSettings, create_app)
+SERVICE = ServiceUnderTest(
+    "enrolment", SERVICE_ROOT, EnrolmentSettings, create_app, kit, EnrolmentUnitOfWork, CONSUMERS
+)
+deliver = SERVICE.deliver
 settings_for = SERVICE.settings
 
 pytestmark = pytest.mark.integration

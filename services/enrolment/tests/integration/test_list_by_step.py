@@ -28,7 +28,7 @@ async def _person(client: httpx.AsyncClient, issuer: TokenIssuer, registration: 
     person: str = created.json()["id"]
     operator = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.WRITER, org_id=OPERATOR)
     for action in actions:
-        body = {"action": action, "reason_code": "illness"} if action == "put_on_hold" else {"action": action}
+        body = {"action": action, "reason_code": "health"} if action == "put_on_hold" else {"action": action}
         moved = await client.post(f"/v1/beneficiaries/{person}/pathway/transitions", json=body, headers=operator)
         assert moved.status_code == 200, moved.text
     return person

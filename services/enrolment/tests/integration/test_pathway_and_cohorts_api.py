@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from hope_contracts import training
 from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
+from hopekit.uow import Database
 
-from .conftest import Partners
+from .conftest import Partners, deliver, received
 
 pytestmark = pytest.mark.integration
 
@@ -72,8 +76,8 @@ async def cohort(client: httpx.AsyncClient, issuer: TokenIssuer, capacity: int =
             "training_provider_org_id": str(SCHOOL),
             "support_provider_org_id": str(AFPA),
             "capacity": capacity,
-            "french_qualification_starts_on": "2027-01-11",
-            "trade_qualification_starts_on": "2027-04-12",
+            "french_qualification_starts_on": "2026-01-12",
+            "trade_qualification_starts_on": "2026-04-13",
         },
         headers=as_(issuer, OrgKind.PROGRAMME_OPERATOR, AKTO),
     )
@@ -81,8 +85,20 @@ async def cohort(client: httpx.AsyncClient, issuer: TokenIssuer, capacity: int =
     return str(response.json()["id"])
 
 
+def french_course_completed(person: str) -> training.CourseCompleted:
+    return training.CourseCompleted(
+        course_id=uuid.uuid4(),
+        beneficiary_id=uuid.UUID(person),
+        step=3,
+        planned_hours=Decimal("400.00"),
+        attended_hours=Decimal("400.00"),
+        hours_waived=False,
+        occurred_at=datetime.now(UTC),
+    )
+
+
 async def test_a_full_path_from_registration_to_completion(
-    client: httpx.AsyncClient, issuer: TokenIssuer, registration: Any, prerequisites: Any
+    client: httpx.AsyncClient, issuer: TokenIssuer, registration: Any, prerequisites: Any, database: Database
 ) -> None:
     person = await ready_for_cohort(client, issuer, registration, prerequisites)
     group = await cohort(client, issuer)
@@ -99,6 +115,8 @@ async def test_a_full_path_from_registration_to_completion(
         (school, "complete", "completed"),
     ]
     for headers, action, expected in steps:
+        if action == "start_trade_qualification":  # training reports step 3's hours done
+            assert await deliver(database, received(french_course_completed(person))) is True
         response = await client.post(
             f"/v1/beneficiaries/{person}/pathway/transitions", json={"action": action}, headers=headers
         )

@@ -39,8 +39,31 @@ async def test_a_withdrawal_without_its_reason_is_refused_naming_the_field(
 async def test_the_document_says_a_withdrawal_needs_its_reason(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["TransitionRequest"]
 
-    assert schema["if"]["properties"]["action"] == {"const": "withdraw"}
-    assert schema["then"]["required"] == ["withdrawal_reason"]
+    withdrawal, waiver = schema["allOf"]
+    assert withdrawal["if"]["properties"]["action"] == {"const": "withdraw"}
+    assert withdrawal["then"]["required"] == ["withdrawal_reason"]
+    assert waiver["if"]["required"] == ["hours_waiver_reason"]
+    assert waiver["then"]["properties"]["action"] == {"const": "start_trade_qualification"}
+
+
+async def test_the_document_lists_the_hold_reasons_and_a_free_code_is_refused(
+    client: httpx.AsyncClient, issuer: TokenIssuer
+) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert set(schemas["HoldReason"]["enum"]) == {
+        "training_break",
+        "personal",
+        "administrative",
+        "employment",
+        "health",
+        "other",
+    }
+    answer = await client.post(
+        f"/v1/beneficiaries/{uuid.uuid4()}/pathway/transitions",
+        json={"action": "put_on_hold", "reason_code": "pregnancy_tuberculosis"},
+        headers=operator(issuer),
+    )
+    assert refused_fields(answer) == ["reason_code"]
 
 
 async def test_an_unknown_sector_is_refused_and_the_document_lists_the_known_ones(

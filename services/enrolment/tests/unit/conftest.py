@@ -7,8 +7,9 @@ import pytest
 
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.beneficiary import Identity
-from enrolment_service.domain.pathway import A1Attestation, Pathway, PrerequisitesRecord
+from enrolment_service.domain.pathway import A1Attestation, FrenchCourseCompletion, Pathway, PrerequisitesRecord
 from enrolment_service.domain.vocabulary import (
+    HoldReason,
     LanguageTest,
     PathwayStatus,
     ProtectionStatus,
@@ -27,6 +28,17 @@ PathwayFactory = Callable[..., Pathway]
 
 def a_record(hours: str = "320", attested_on: date = date(2025, 3, 1)) -> PrerequisitesRecord:
     return PrerequisitesRecord(Decimal(hours), A1Attestation(attested_on, LanguageTest.TCF, "TCF-2025-0042"))
+
+
+def a_french_completion(attended: str = "400") -> FrenchCourseCompletion:
+    """Training's report that the step-3 course is done (its course-completed event)."""
+    return FrenchCourseCompletion(
+        course_id=UUID("00000000-0000-4000-8000-0000000000f3"),
+        planned_hours=Decimal("400"),
+        attended_hours=Decimal(attended),
+        hours_waived=False,
+        at=NOW,
+    )
 
 
 def an_identity(**changes: object) -> Identity:
@@ -70,11 +82,12 @@ def drive(pathway: Pathway, status: PathwayStatus) -> Pathway:
         elif move == "french":
             pathway.start_french_qualification(AKTO, NOW)
         elif move == "trade":
+            pathway.note_french_course_completed(a_french_completion())
             pathway.start_trade_qualification(AKTO, NOW)
         elif move == "complete":
             pathway.complete(AKTO, NOW)
         elif move == "hold":
-            pathway.put_on_hold("awaiting_documents", AKTO, NOW)
+            pathway.put_on_hold(HoldReason.ADMINISTRATIVE, AKTO, NOW)
         elif move == "withdraw":
             pathway.withdraw(WithdrawalReason.MOVED_AWAY, AKTO, NOW)
     assert pathway.status is status

@@ -13,7 +13,10 @@ import pytest
 
 from enrolment_service.domain import events
 from enrolment_service.domain.events import DomainEvent
+from enrolment_service.domain.regions import REGIONS
+from enrolment_service.domain.vocabulary import SECTORS
 from enrolment_service.service_layer.publishing import to_contract
+from hope_contracts import codes
 
 EVENT_CLASSES = [
     cls
@@ -27,8 +30,11 @@ SAMPLES: dict[type, Any] = {
     date: date(2025, 3, 1),
     Decimal: Decimal("320.00"),
     int: 1,
-    str: "code_1",
 }
+
+
+# Strings of the domain events are codes of closed lists: a sample from each list.
+SAMPLES_BY_FIELD: dict[str, Any] = {"sector_code": "logistics", "region": "11"}
 
 
 def _sample(annotation: Any) -> Any:
@@ -47,7 +53,10 @@ def test_every_domain_event_has_a_contract_with_the_same_fields() -> None:
 @pytest.mark.parametrize("event_class", EVENT_CLASSES, ids=lambda cls: cls.__name__)
 def test_an_event_becomes_its_contract_with_every_value_carried_over(event_class: type[DomainEvent]) -> None:
     hints = typing.get_type_hints(event_class)
-    values = {field.name: _sample(hints[field.name]) for field in dataclasses.fields(event_class)}
+    values = {
+        field.name: SAMPLES_BY_FIELD.get(field.name) or _sample(hints[field.name])
+        for field in dataclasses.fields(event_class)
+    }
     contract = to_contract(event_class(**values))
     assert type(contract).__name__ == event_class.__name__
     published = contract.model_dump()
@@ -58,3 +67,8 @@ def test_an_event_becomes_its_contract_with_every_value_carried_over(event_class
 def test_an_object_without_a_contract_is_refused() -> None:
     with pytest.raises(TypeError, match="no published contract"):
         to_contract(object())
+
+
+def test_the_contracts_list_exactly_the_sectors_and_regions_enrolment_knows() -> None:
+    assert set(typing.get_args(codes.SectorCode)) == set(SECTORS)
+    assert set(typing.get_args(codes.RegionCode)) == set(REGIONS)

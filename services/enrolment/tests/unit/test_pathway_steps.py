@@ -21,8 +21,8 @@ from enrolment_service.domain.events import (
     StepCompleted,
     StepStarted,
 )
-from enrolment_service.domain.pathway import Pathway, PrerequisitesRecord, Transition
-from enrolment_service.domain.vocabulary import LanguageTest, PathwayStatus, Step, Track, WithdrawalReason
+from enrolment_service.domain.pathway import FrenchCourseCompletion, Pathway, PrerequisitesRecord, Transition
+from enrolment_service.domain.vocabulary import HoldReason, LanguageTest, PathwayStatus, Step, Track, WithdrawalReason
 
 PathwayIn = Callable[..., Pathway]
 Record = Callable[..., PrerequisitesRecord]
@@ -166,6 +166,9 @@ def test_french_qualification_on_the_group_track_names_the_cohort(pathway_in: Pa
 
 def test_trade_qualification_and_completion(pathway_in: PathwayIn, akto: Actor) -> None:
     pathway = pathway_in(PathwayStatus.FRENCH_QUALIFICATION)
+    pathway.note_french_course_completed(
+        FrenchCourseCompletion(UUID(int=3), Decimal("400"), Decimal("400"), hours_waived=False, at=LATER)
+    )
     assert pathway.start_trade_qualification(akto, LATER) == [
         StepCompleted(beneficiary_id=BENEFICIARY_ID, step=Step.FRENCH_QUALIFICATION, occurred_at=LATER),
         StepStarted(
@@ -188,7 +191,7 @@ def test_history_keeps_who_when_and_why(ofii: Actor, akto: Actor) -> None:
     t0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     pathway = Pathway.begin(BENEFICIARY_ID, Track.INDIVIDUAL, ofii, t0)
     pathway.start_prerequisites(ofii, t0 + timedelta(days=1))
-    pathway.put_on_hold("medical_leave", akto, t0 + timedelta(days=20))
+    pathway.put_on_hold(HoldReason.HEALTH, akto, t0 + timedelta(days=20))
     pathway.resume(akto, t0 + timedelta(days=40))
     pathway.withdraw(WithdrawalReason.EMPLOYMENT_FOUND, akto, t0 + timedelta(days=50))
 
@@ -208,7 +211,7 @@ def test_history_keeps_who_when_and_why(ofii: Actor, akto: Actor) -> None:
             t0 + timedelta(days=20),
             "akto-coordinator-2",
             akto.org_id,
-            "medical_leave",
+            "health",
         ),
         Transition(
             PathwayStatus.ON_HOLD,

@@ -8,8 +8,8 @@ import pytest
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.errors import IllegalTransition
 from enrolment_service.domain.events import DomainEvent
-from enrolment_service.domain.pathway import Pathway, PrerequisitesRecord
-from enrolment_service.domain.vocabulary import PathwayAction, PathwayStatus, WithdrawalReason
+from enrolment_service.domain.pathway import HoursWaiver, Pathway, PrerequisitesRecord
+from enrolment_service.domain.vocabulary import HoldReason, PathwayAction, PathwayStatus, WithdrawalReason
 
 PathwayIn = Callable[..., Pathway]
 S = PathwayStatus
@@ -52,6 +52,9 @@ ALLOWED_NOW: dict[PathwayStatus, tuple[PathwayAction, ...]] = {
 }
 
 
+WAIVER = HoursWaiver("prior B1")
+
+
 def act(
     pathway: Pathway, action: PathwayAction, actor: Actor, at: datetime, record: PrerequisitesRecord
 ) -> list[DomainEvent]:
@@ -60,9 +63,9 @@ def act(
         A.VALIDATE_PREREQUISITES: lambda: pathway.validate_prerequisites(record, actor, at),
         A.CHOOSE_SECTOR: lambda: pathway.choose_sector("construction", actor, at),
         A.START_FRENCH_QUALIFICATION: lambda: pathway.start_french_qualification(actor, at),
-        A.START_TRADE_QUALIFICATION: lambda: pathway.start_trade_qualification(actor, at),
+        A.START_TRADE_QUALIFICATION: lambda: pathway.start_trade_qualification(actor, at, waiver=WAIVER),
         A.COMPLETE: lambda: pathway.complete(actor, at),
-        A.PUT_ON_HOLD: lambda: pathway.put_on_hold("awaiting_documents", actor, at),
+        A.PUT_ON_HOLD: lambda: pathway.put_on_hold(HoldReason.ADMINISTRATIVE, actor, at),
         A.RESUME: lambda: pathway.resume(actor, at),
         A.WITHDRAW: lambda: pathway.withdraw(WithdrawalReason.PERSONAL, actor, at),
     }

@@ -16,3 +16,5 @@ class TrainingSettings(ServiceSettings):
     absence_rate_threshold: Decimal = Field(default=Decimal("0.80"), ge=0, le=1)
     import_batch_size: int = Field(default=2000, ge=1, le=50_000)
     import_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    # The import's answer shows this many rejected rows (the first by line); the full list is downloaded apart.
+    import_rejections_shown: int = Field(default=100, ge=0, le=10_000)

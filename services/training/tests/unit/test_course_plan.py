@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from training_service.domain.course import Course
+from training_service.domain.course import Course, weekly_days
 from training_service.domain.errors import InvalidValue
 from training_service.domain.vocabulary import Step
 
@@ -50,3 +50,34 @@ def test_a_sound_plan_is_accepted() -> None:
     )
 
     assert course.planned_hours == Decimal(400)
+
+
+def test_a_course_lasting_until_the_end_of_time_is_refused() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        Course.plan(
+            course_id=uuid.uuid4(),
+            step=Step.FRENCH_QUALIFICATION,
+            cohort_id=uuid.uuid4(),
+            beneficiary_id=None,
+            provider_org_id=uuid.uuid4(),
+            planned_hours=None,
+            support_french_hours=None,
+            starts_on=date(2026, 3, 1),
+            ends_on=date(9999, 12, 31),
+        )
+
+    assert refused.value.field == "ends_on"
+
+
+def test_a_weekly_pattern_ending_on_the_last_representable_day_does_not_overflow() -> None:
+    days = weekly_days(date(9999, 12, 1), date(9999, 12, 31), frozenset({4}), frozenset())
+
+    assert days[-1] == date(9999, 12, 31)
+    assert len(days) == 5
+
+
+def test_a_weekly_pattern_longer_than_a_course_may_last_is_refused() -> None:
+    with pytest.raises(InvalidValue) as refused:
+        weekly_days(date(2026, 1, 1), date(9999, 12, 31), frozenset({0}), frozenset())
+
+    assert refused.value.field == "until"

@@ -23,8 +23,9 @@ from training_service.domain.course import Course, Session
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AttendanceStatus, SessionKind, Step, Track
 from training_service.service_layer import csv_records, sheet_rows
-from training_service.service_layer.attendance import MarkInput, Rejection, _alert_marks
+from training_service.service_layer.attendance import MarkInput, _alert_marks
 from training_service.service_layer.courses import person_ledgers
+from training_service.service_layer.rejections import Rejection
 
 START = date(2026, 1, 5)
 COURSE = Course(

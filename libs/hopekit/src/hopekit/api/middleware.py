@@ -9,7 +9,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hopekit.api.problems import Problem, problem_response
+from hopekit.api.problems import Problem, answer_unexpected, problem_response
 from hopekit.logs import request_id_var, traceparent_var
 
 log = logging.getLogger("hopekit.access")
@@ -47,10 +47,12 @@ class RequestContextMiddleware:
         trace_token = traceparent_var.set(traceparent)
         started = time.perf_counter()
         status = 500
+        answering = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answering
             if message["type"] == "http.response.start":
+                answering = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
@@ -63,6 +65,12 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if answering:
+                raise
+            # Answered here, still inside the request's context: the 500 asks the caller to quote the request id,
+            # so its document and its headers carry it (the framework's last-resort handler runs outside).
+            await answer_unexpected(scope)(scope, receive, send_with_headers)
         finally:
             if not scope["path"].startswith("/health"):
                 log.info(

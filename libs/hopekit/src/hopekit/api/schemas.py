@@ -5,13 +5,62 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, StringConstraints
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+# JSON's own types are taken only as themselves: ``true`` is not 1, ``"12"`` is not 12, ``1`` is not ``true``.
+_STRICT = frozenset({"int", "bool", "float"})
+# Types JSON writes as strings (a UUID, a date, a time) are parsed from strings, never from numbers or booleans
+# (a lax date takes 1700000000 as a Unix time); a decimal is a number or a string, never a boolean.
+_NOT_FROM_NUMBERS = frozenset({"uuid", "date", "datetime", "time", "timedelta"})
+
+
+def _no_number(value: Any) -> Any:
+    if isinstance(value, bool | int | float):
+        raise PydanticCustomError("string_expected", "a string is expected here, not a number or a boolean")
+    return value
+
+
+def _no_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_expected", "a number or a string of digits is expected, not a boolean")
+    return value
+
+
+def _guarded(schema: Any) -> Any:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if kind in _NOT_FROM_NUMBERS:
+        return core_schema.no_info_before_validator_function(_no_number, _strict_inputs(schema))
+    if kind == "decimal":
+        return core_schema.no_info_before_validator_function(_no_boolean, _strict_inputs(schema))
+    return _strict_inputs(schema)
+
+
+def _strict_inputs(schema: Any) -> Any:
+    """The schema, strict wherever lax validation would turn one JSON type into another (in place)."""
+    if isinstance(schema, dict):
+        if schema.get("type") in _STRICT:
+            schema["strict"] = True
+        for key, value in schema.items():
+            if key not in ("metadata", "serialization"):
+                schema[key] = _guarded(value)
+    elif isinstance(schema, list):
+        schema[:] = [_guarded(value) for value in schema]
+    return schema
 
 
 class RequestModel(BaseModel):
-    """Unknown fields are refused: a typo in a partner's payload must not be silently dropped."""
+    """Unknown fields are refused: a typo in a partner's payload must not be silently dropped. Inputs are strict:
+    FastAPI validates the decoded JSON as Python objects, where pydantic's own strict mode would refuse a UUID or
+    a date written as a string; so the JSON types are strict (``"capacity": true`` is refused, not 1) and the
+    types JSON writes as strings still parse from strings only."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema: CoreSchema = _guarded(handler(source))
+        return schema
 
 
 class ResponseModel(BaseModel):

@@ -4,7 +4,9 @@ A router made with :func:`service_router` runs each request in one unit of work,
 endpoint (or a dependency) asks for :func:`unit_of_work`. It commits once the endpoint has returned an answer
 below 400 and that answer is built, and only then is the answer sent: a failed commit is answered as an error,
 never as a success for something not stored. Any error, or an answer of 400 or more, rolls everything back.
-Errors that name their category (:mod:`hopekit.errors`) become their problem document here.
+Errors that name their category (:mod:`hopekit.errors`) become their problem document here. A GET or HEAD
+changes nothing but its audit rows: its unit of work runs without BEGIN and COMMIT (``UnitOfWork.autocommit``),
+its audit rows still written, in one statement, before the answer is sent.
 
 A route wrapper rather than a dependency with ``yield``: the wrapper sees the finished answer, which the
 idempotency record stores, and its place in the request (after the answer is built, before it is sent) does not
@@ -23,6 +25,8 @@ from hopekit.api.problems import categorised_problem
 from hopekit.uow import UnitOfWork
 
 _STATE = "hopekit_transaction"
+# Requests that change nothing but their audit rows: no BEGIN and COMMIT around them (see UnitOfWork.autocommit).
+_READS = frozenset({"GET", "HEAD"})
 
 
 class Replayed(Exception):
@@ -45,6 +49,7 @@ class Transaction:
     async def open(self) -> UnitOfWork:
         if self.uow is None:
             uow: UnitOfWork = self._request.app.state.uow_factory()
+            uow.autocommit = self._request.method in _READS
             await uow.__aenter__()
             self.uow = uow
         return self.uow

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, insert, or_, select, update
+from sqlalchemy import Boolean, Select, String, and_, bindparam, insert, literal, null, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from enrolment_service.adapters.tables import beneficiaries, consents, pathway_transitions
@@ -45,10 +46,8 @@ class BeneficiaryRepository:
         self._stored: dict[UUID, tuple[int, int]] = {}
 
     async def get(self, beneficiary_id: UUID, *, for_update: bool = False) -> Beneficiary | None:
-        query = select(beneficiaries).where(beneficiaries.c.id == beneficiary_id)
-        if for_update and self._connection.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = (await self._connection.execute(query)).one_or_none()
+        query = _ONE_FOR_UPDATE if for_update and self._connection.dialect.name == "postgresql" else _ONE
+        row = (await self._connection.execute(query, {"beneficiary_id": beneficiary_id})).one_or_none()
         if row is None:
             return None
         return (await self._hydrate([row]))[0]
@@ -116,6 +115,7 @@ class BeneficiaryRepository:
                         "actor": entry.actor,
                         "actor_org_id": entry.actor_org_id,
                         "reason_code": entry.reason_code,
+                        "waiver_reason": entry.waiver_reason,
                     }
                     for offset, entry in enumerate(new_history)
                 ],
@@ -144,41 +144,84 @@ class BeneficiaryRepository:
             return []
         ids = [row.id for row in rows]
         history: dict[UUID, list[Transition]] = {beneficiary_id: [] for beneficiary_id in ids}
-        for entry in await self._connection.execute(
-            select(pathway_transitions)
-            .where(pathway_transitions.c.beneficiary_id.in_(ids))
-            .order_by(pathway_transitions.c.beneficiary_id, pathway_transitions.c.sequence)
-        ):
-            history[entry.beneficiary_id].append(
-                Transition(
-                    from_status=PathwayStatus(entry.from_status) if entry.from_status else None,
-                    to_status=PathwayStatus(entry.to_status),
-                    at=entry.at,
-                    actor=entry.actor,
-                    actor_org_id=entry.actor_org_id,
-                    reason_code=entry.reason_code,
-                )
-            )
         consent_records: dict[UUID, list[ConsentRecord]] = {beneficiary_id: [] for beneficiary_id in ids}
-        for record in await self._connection.execute(
-            select(consents)
-            .where(consents.c.beneficiary_id.in_(ids))
-            .order_by(consents.c.beneficiary_id, consents.c.sequence)
-        ):
-            consent_records[record.beneficiary_id].append(
-                ConsentRecord(
-                    purpose=ConsentPurpose(record.purpose),
-                    given=record.given,
-                    at=record.at,
-                    recorded_by=Actor(record.recorded_by, record.recorded_by_org_id),
+        if len(ids) == 1:
+            children = await self._connection.execute(_CHILDREN_OF_ONE, {"beneficiary_id": ids[0]})
+        else:
+            children = await self._connection.execute(_CHILDREN_OF_MANY, {"ids": ids})
+        for entry in children:
+            if entry.kind == _HISTORY:
+                history[entry.beneficiary_id].append(
+                    Transition(
+                        from_status=PathwayStatus(entry.code) if entry.code else None,
+                        to_status=PathwayStatus(entry.to_status),
+                        at=entry.at,
+                        actor=entry.actor,
+                        actor_org_id=entry.actor_org_id,
+                        reason_code=entry.reason_code,
+                        waiver_reason=entry.waiver_reason,
+                    )
                 )
-            )
+            else:
+                consent_records[entry.beneficiary_id].append(
+                    ConsentRecord(
+                        purpose=ConsentPurpose(entry.code),
+                        given=entry.given,
+                        at=entry.at,
+                        recorded_by=Actor(entry.actor, entry.actor_org_id),
+                    )
+                )
         loaded = []
         for row in rows:
             beneficiary = _beneficiary(row, history[row.id], consent_records[row.id])
             self._stored[row.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
             loaded.append(beneficiary)
         return loaded
+
+
+_HISTORY, _CONSENTS = 0, 1
+
+
+def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
+    """The pathway history and the consents of some people in one statement (one round trip, not two: a read
+    is mostly round trips), history before consents, each in its order."""
+    transitions = select(
+        literal(_HISTORY).label("kind"),
+        pathway_transitions.c.beneficiary_id,
+        pathway_transitions.c.sequence,
+        pathway_transitions.c.from_status.label("code"),
+        pathway_transitions.c.to_status,
+        null().cast(Boolean).label("given"),
+        pathway_transitions.c.at,
+        pathway_transitions.c.actor,
+        pathway_transitions.c.actor_org_id,
+        pathway_transitions.c.reason_code,
+        pathway_transitions.c.waiver_reason,
+    ).where(owned_by(pathway_transitions.c.beneficiary_id))
+    consent_rows = select(
+        literal(_CONSENTS).label("kind"),
+        consents.c.beneficiary_id,
+        consents.c.sequence,
+        consents.c.purpose.label("code"),
+        null().cast(String).label("to_status"),
+        consents.c.given,
+        consents.c.at,
+        consents.c.recorded_by.label("actor"),
+        consents.c.recorded_by_org_id.label("actor_org_id"),
+        null().cast(String).label("reason_code"),
+        null().cast(String).label("waiver_reason"),
+    ).where(owned_by(consents.c.beneficiary_id))
+    both = union_all(transitions, consent_rows).subquery()
+    return select(both).order_by(both.c.beneficiary_id, both.c.kind, both.c.sequence)
+
+
+# Statements built once, their values bound at each execution: building the union and its columns anew took
+# more of a read's time than running it, and a statement object reused keeps its compiled form cached.
+_ONE = select(beneficiaries).where(beneficiaries.c.id == bindparam("beneficiary_id"))
+_ONE_FOR_UPDATE = _ONE.with_for_update()
+# One person (every read) compares with one value rather than expanding a list of one.
+_CHILDREN_OF_ONE = _children_query(lambda column: column == bindparam("beneficiary_id"))
+_CHILDREN_OF_MANY = _children_query(lambda column: column.in_(bindparam("ids", expanding=True)))
 
 
 def _row(beneficiary: Beneficiary) -> dict[str, Any]:
@@ -206,6 +249,8 @@ def _row(beneficiary: Beneficiary) -> dict[str, Any]:
         "a1_attested_on": prerequisites.attestation.attested_on if prerequisites else None,
         "a1_test": prerequisites.attestation.test.value if prerequisites else None,
         "a1_evidence_reference": prerequisites.attestation.evidence_reference if prerequisites else None,
+        "french_hours_done_at": pathway.french_hours_done_at,
+        "french_course_id": pathway.french_course_id,
         "registered_at": beneficiary.registered_at,
         "registered_by_org_id": beneficiary.registered_by_org_id,
         "erased_at": beneficiary.erased_at,
@@ -253,6 +298,8 @@ def _beneficiary(row: Any, history: list[Transition], consent_records: list[Cons
         sector_code=row.sector_code,
         cohort_id=row.cohort_id,
         status_before_hold=PathwayStatus(row.status_before_hold) if row.status_before_hold else None,
+        french_hours_done_at=row.french_hours_done_at,
+        french_course_id=row.french_course_id,
     )
     return Beneficiary(
         id=row.id,

@@ -66,6 +66,9 @@ beneficiaries = Table(
     Column("a1_attested_on", Date, nullable=True),
     Column("a1_test", String(20), nullable=True),
     Column("a1_evidence_reference", String(100), nullable=True),
+    # Step 3's hours done, as training reported them (its course-completed event): step 4 waits for it.
+    Column("french_hours_done_at", UTCDateTime, nullable=True),
+    Column("french_course_id", Uuid, nullable=True),
     Column("registered_at", UTCDateTime, nullable=False),
     Column("registered_by_org_id", Uuid, nullable=False),
     Column("erased_at", UTCDateTime, nullable=True),
@@ -90,6 +93,8 @@ pathway_transitions = Table(
     Column("actor", String(160), nullable=False),
     Column("actor_org_id", Uuid, nullable=False),
     Column("reason_code", String(50), nullable=True),
+    # The programme operator's reason for starting step 4 without step 3's hours; never published.
+    Column("waiver_reason", String(200), nullable=True),
 )
 
 consents = Table(

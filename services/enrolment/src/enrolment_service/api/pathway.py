@@ -18,7 +18,9 @@ router = service_router(prefix="/v1/beneficiaries/{beneficiary_id}/pathway", tag
 
 @router.post("/transitions", response_model=BeneficiaryView)
 async def transition(beneficiary_id: UUID, body: TransitionRequest, principal: Caller, uow: UoW) -> BeneficiaryView:
-    """Illegal transitions are answered 409 with the actions allowed now."""
+    """Illegal transitions are answered 409 with the actions allowed now. Step 4 starts once training reported
+    step 3's hours done (or on an operator admin's waiver) and not before the cohort's step-4 start date:
+    otherwise 409 ``step_not_ready`` naming every unmet condition."""
     if body.action is PathwayAction.WITHDRAW and body.withdrawal_reason is None:
         raise Problem(422, "withdrawal-reason-required", "Withdrawing needs a withdrawal_reason.")
     return BeneficiaryView.of(
@@ -29,6 +31,7 @@ async def transition(beneficiary_id: UUID, body: TransitionRequest, principal: C
             PathwayAction(body.action),
             reason_code=body.reason_code,
             withdrawal_reason=body.withdrawal_reason,
+            hours_waiver_reason=body.hours_waiver_reason,
         )
     )
 

@@ -11,10 +11,12 @@ from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, WithJson
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.pathway import MAX_WAIVER_REASON, Transition
 from enrolment_service.domain.regions import REGIONS
 from enrolment_service.domain.vocabulary import (
     SECTORS,
     ConsentPurpose,
+    HoldReason,
     LanguageTest,
     PathwayAction,
     PathwayStatus,
@@ -26,7 +28,6 @@ from enrolment_service.domain.vocabulary import (
 from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
-Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 # The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
 EvidenceReference = Annotated[Reference, Field(max_length=100)]
 
@@ -103,18 +104,50 @@ class TransitionRequest(RequestModel):
         PathwayAction.RESUME,
         PathwayAction.WITHDRAW,
     ]
-    reason_code: Code | None = Field(default=None, description="Why, as a code (put_on_hold)")
+    reason_code: HoldReason | None = Field(
+        default=None,
+        description="Why the pathway pauses (put_on_hold; 'other' when left out). 'health' stays in enrolment: "
+        "events and reduced views show it as 'personal'.",
+    )
     withdrawal_reason: WithdrawalReason | None = Field(
-        default=None, description="Required to withdraw", validate_default=True
+        default=None,
+        description="Required to withdraw. 'health' stays in enrolment: events show it as 'personal'.",
+        validate_default=True,
+    )
+    hours_waiver_reason: Annotated[str, Field(min_length=1, max_length=MAX_WAIVER_REASON)] | None = Field(
+        default=None,
+        description="start_trade_qualification only, by an admin of the programme operator: starts step 4 "
+        "although training has not reported step 3's hours done, and says why. Never published.",
     )
 
-    # The conditional requirement in the schema too (JSON Schema if/then), so that a client knows it.
+    # The conditional requirements in the schema too (JSON Schema if/then), so that a client knows them.
     model_config = ConfigDict(
         json_schema_extra={
-            "if": {"properties": {"action": {"const": PathwayAction.WITHDRAW.value}}, "required": ["action"]},
-            "then": {"required": ["withdrawal_reason"], "properties": {"withdrawal_reason": {"type": "string"}}},
+            "allOf": [
+                {
+                    "if": {"properties": {"action": {"const": PathwayAction.WITHDRAW.value}}, "required": ["action"]},
+                    "then": {
+                        "required": ["withdrawal_reason"],
+                        "properties": {"withdrawal_reason": {"type": "string"}},
+                    },
+                },
+                {
+                    "if": {
+                        "required": ["hours_waiver_reason"],
+                        "properties": {"hours_waiver_reason": {"type": "string"}},
+                    },
+                    "then": {"properties": {"action": {"const": PathwayAction.START_TRADE_QUALIFICATION.value}}},
+                },
+            ]
         }
     )
+
+    @field_validator("hours_waiver_reason")
+    @classmethod
+    def _waiver_only_to_start_step_4(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        if reason is not None and info.data.get("action") is not PathwayAction.START_TRADE_QUALIFICATION:
+            raise ValueError("an hours waiver goes only with start_trade_qualification")
+        return reason
 
     @field_validator("withdrawal_reason")
     @classmethod
@@ -151,6 +184,14 @@ class MemberRequest(RequestModel):
     beneficiary_id: UUID
 
 
+# What partners hear of a history reason: the published value of a hold or withdrawal reason.
+_PUBLISHED_REASONS = {reason.value: reason.published.value for reason in (*HoldReason, *WithdrawalReason)}
+
+
+def _published_reason(code: str | None) -> str | None:
+    return _PUBLISHED_REASONS.get(code, code) if code is not None else None
+
+
 class TransitionView(ResponseModel):
     from_status: PathwayStatus | None
     to_status: PathwayStatus
@@ -158,6 +199,15 @@ class TransitionView(ResponseModel):
     actor: str
     actor_org_id: UUID
     reason_code: str | None
+    waiver_reason: str | None = None
+
+    @classmethod
+    def of(cls, entry: Transition, view: View) -> TransitionView:
+        """A reduced view hears a reason as partners do: health as "personal", and no waiver text."""
+        shown = cls.model_validate(entry)
+        if view is View.FULL:
+            return shown
+        return shown.model_copy(update={"reason_code": _published_reason(entry.reason_code), "waiver_reason": None})
 
 
 class PathwayView(ResponseModel):
@@ -169,6 +219,8 @@ class PathwayView(ResponseModel):
     allowed_actions: list[PathwayAction]
     ofii_hours: Decimal | None = None
     a1_attested_on: date | None = None
+    # When training reported step 3's hours done (its course-completed event): step 4 may start from then on.
+    french_hours_done_at: datetime | None = None
     history: list[TransitionView]
 
 
@@ -226,7 +278,8 @@ class BeneficiaryView(ResponseModel):
                 allowed_actions=list(pathway.allowed_actions()),
                 ofii_hours=prerequisites.ofii_hours if prerequisites else None,
                 a1_attested_on=prerequisites.attestation.attested_on if prerequisites else None,
-                history=[TransitionView.model_validate(entry) for entry in pathway.history],
+                french_hours_done_at=pathway.french_hours_done_at,
+                history=[TransitionView.of(entry, view) for entry in pathway.history],
             ),
         )
         if identity is not None:

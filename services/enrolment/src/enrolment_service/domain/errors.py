@@ -2,6 +2,7 @@
 (``conflict``: 409, ``unprocessable``: 422) with its ``code`` as the problem type, its ``detail``, and what
 ``details()`` adds for a partner to react; none of them repeats what the caller sent."""
 
+from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -35,6 +36,23 @@ class PrerequisitesNotMet(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class StepNotReady(DomainError):
+    """Step 4 cannot start yet: each unmet condition is named, all of them at once."""
+
+    code = "step_not_ready"
+
+    def __init__(self, unmet: tuple[str, ...], reasons: tuple[str, ...], starts_on: date | None = None) -> None:
+        super().__init__("; ".join(reasons))
+        self.unmet = unmet
+        self.starts_on = starts_on
+
+    def details(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"unmet": list(self.unmet)}
+        if self.starts_on is not None:
+            found["step_4_starts_on"] = self.starts_on.isoformat()
+        return found
 
 
 class CohortFull(DomainError):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from enrolment_service.domain.vocabulary import (
+    HoldReason,
     LanguageTest,
     PathwayStatus,
     ProtectionStatus,
@@ -61,7 +62,7 @@ class StepCompleted(DomainEvent):
 class PathwayPutOnHold(DomainEvent):
     beneficiary_id: UUID
     from_status: PathwayStatus
-    reason_code: str
+    reason_code: HoldReason  # the published reason (HoldReason.published), never a health one
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +74,7 @@ class PathwayResumed(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class BeneficiaryWithdrawn(DomainEvent):
     beneficiary_id: UUID
-    reason: WithdrawalReason
+    reason: WithdrawalReason  # the published reason (WithdrawalReason.published), never a health one
     from_status: PathwayStatus
     # The step reached, even when withdrawn while on hold: the employment KPI needs it.
     last_step: Step | None

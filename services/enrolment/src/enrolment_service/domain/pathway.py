@@ -1,6 +1,5 @@
 """The pathway of one beneficiary through the four steps, with every transition kept."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from enrolment_service.domain.errors import (
     InvalidValue,
     PrerequisitesNotMet,
     SectorFixedByCohort,
+    StepNotReady,
 )
 from enrolment_service.domain.events import (
     BeneficiaryWithdrawn,
@@ -29,6 +29,7 @@ from enrolment_service.domain.events import (
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.vocabulary import (
     ACTIVE_STATUSES,
+    HoldReason,
     LanguageTest,
     PathwayAction,
     PathwayStatus,
@@ -41,8 +42,8 @@ from enrolment_service.domain.vocabulary import (
 MIN_OFII_HOURS = Decimal("200")
 MAX_OFII_HOURS = Decimal("600")
 _HUNDREDTH = Decimal("0.01")
-# Reason codes are codes, never free text: they travel in events and reports.
-_REASON_CODE = re.compile(r"[a-z][a-z0-9_]{0,49}")
+MAX_WAIVER_REASON = 200
+STEP_3_HOURS_WAIVED = "step_3_hours_waived"
 
 _ALLOWED_FROM: Mapping[PathwayAction, frozenset[PathwayStatus]] = MappingProxyType(
     {
@@ -63,9 +64,10 @@ _ALLOWED_FROM: Mapping[PathwayAction, frozenset[PathwayStatus]] = MappingProxyTy
 
 @dataclass(frozen=True)
 class Transition:
-    """One change of status: who, when and why (a reason code, never free text).
+    """One change of status: who, when and why (a reason code from a closed list).
 
-    `from_status` is None only for the first entry, the registration.
+    `from_status` is None only for the first entry, the registration. `waiver_reason` is the programme
+    operator's justification when step 4 starts without step 3's hours: kept here, never published.
     """
 
     from_status: PathwayStatus | None
@@ -74,6 +76,7 @@ class Transition:
     actor: str
     actor_org_id: UUID
     reason_code: str | None = None
+    waiver_reason: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "at", as_utc(self.at))
@@ -106,6 +109,34 @@ class PrerequisitesRecord:
         object.__setattr__(self, "ofii_hours", hours.quantize(_HUNDREDTH))
 
 
+@dataclass(frozen=True)
+class FrenchCourseCompletion:
+    """Training's word that the person finished their step-3 course (training's ``course-completed``)."""
+
+    course_id: UUID
+    planned_hours: Decimal
+    attended_hours: Decimal
+    hours_waived: bool  # training's own waiver, decided and justified there
+    at: datetime
+
+    @property
+    def hours_done(self) -> bool:
+        return self.hours_waived or self.attended_hours >= self.planned_hours
+
+
+@dataclass(frozen=True)
+class HoursWaiver:
+    """The programme operator lets step 4 start without step 3's hours, and says why."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        reason = " ".join(self.reason.split())
+        if not reason or len(reason) > MAX_WAIVER_REASON:
+            raise InvalidValue("hours_waiver_reason", f"must be 1 to {MAX_WAIVER_REASON} characters")
+        object.__setattr__(self, "reason", reason)
+
+
 @dataclass
 class Pathway:
     beneficiary_id: UUID
@@ -116,6 +147,9 @@ class Pathway:
     sector_code: str | None = None
     cohort_id: UUID | None = None
     status_before_hold: PathwayStatus | None = None
+    # When training reported step 3's hours done (its course-completed event), and for which course.
+    french_hours_done_at: datetime | None = None
+    french_course_id: UUID | None = None
 
     @classmethod
     def begin(cls, beneficiary_id: UUID, track: Track, actor: Actor, at: datetime) -> "Pathway":
@@ -178,9 +212,35 @@ class Pathway:
             self._step_started(Step.FRENCH_QUALIFICATION, at),
         ]
 
-    def start_trade_qualification(self, actor: Actor, at: datetime) -> list[DomainEvent]:
+    def note_french_course_completed(self, completion: FrenchCourseCompletion) -> None:
+        """Kept whatever the status (events arrive late, or after a hold); the first completion that counts wins."""
+        if completion.hours_done and self.french_hours_done_at is None:
+            self.french_hours_done_at = as_utc(completion.at)
+            self.french_course_id = completion.course_id
+
+    def start_trade_qualification(
+        self, actor: Actor, at: datetime, *, starts_on: date | None = None, waiver: HoursWaiver | None = None
+    ) -> list[DomainEvent]:
+        """Step 4 needs step 3's hours done (or the operator's waiver), and not before ``starts_on``, the
+        cohort's step-4 start date if it has one: a waiver is about hours, never about the calendar."""
         self._require(PathwayAction.START_TRADE_QUALIFICATION)
-        at = self._move(PathwayStatus.TRADE_QUALIFICATION, actor, at)
+        unmet: list[tuple[str, str]] = []
+        if self.french_hours_done_at is None and waiver is None:
+            unmet.append(
+                (
+                    "step_3_hours_not_done",
+                    "training has not reported step 3's hours done; the programme operator may waive them, "
+                    "with a reason",
+                )
+            )
+        if starts_on is not None and as_utc(at).date() < starts_on:
+            unmet.append(("before_cohort_step_4_start", f"the cohort's step 4 starts on {starts_on.isoformat()}"))
+        if unmet:
+            raise StepNotReady(tuple(code for code, _ in unmet), tuple(why for _, why in unmet), starts_on)
+        if waiver is not None and self.french_hours_done_at is None:
+            at = self._move(PathwayStatus.TRADE_QUALIFICATION, actor, at, STEP_3_HOURS_WAIVED, waiver.reason)
+        else:
+            at = self._move(PathwayStatus.TRADE_QUALIFICATION, actor, at)
         return [
             self._step_completed(Step.FRENCH_QUALIFICATION, at),
             self._step_started(Step.TRADE_QUALIFICATION, at),
@@ -194,16 +254,15 @@ class Pathway:
             PathwayCompleted(beneficiary_id=self.beneficiary_id, occurred_at=at),
         ]
 
-    def put_on_hold(self, reason_code: str, actor: Actor, at: datetime) -> list[DomainEvent]:
+    def put_on_hold(self, reason: HoldReason, actor: Actor, at: datetime) -> list[DomainEvent]:
+        """The history keeps the real reason; the event carries the published one (health is "personal")."""
         self._require(PathwayAction.PUT_ON_HOLD)
-        if not _REASON_CODE.fullmatch(reason_code):
-            raise InvalidValue("reason_code", "must be a snake_case code of at most 50 characters")
         held = self.status
-        at = self._move(PathwayStatus.ON_HOLD, actor, at, reason_code)
+        at = self._move(PathwayStatus.ON_HOLD, actor, at, reason.value)
         self.status_before_hold = held
         return [
             PathwayPutOnHold(
-                beneficiary_id=self.beneficiary_id, from_status=held, reason_code=reason_code, occurred_at=at
+                beneficiary_id=self.beneficiary_id, from_status=held, reason_code=reason.published, occurred_at=at
             )
         ]
 
@@ -225,7 +284,7 @@ class Pathway:
         return [
             BeneficiaryWithdrawn(
                 beneficiary_id=self.beneficiary_id,
-                reason=reason,
+                reason=reason.published,
                 from_status=left,
                 last_step=last_step,
                 occurred_at=at,
@@ -236,8 +295,15 @@ class Pathway:
         if self.status not in _ALLOWED_FROM[action]:
             raise IllegalTransition(self.status, action, self.allowed_actions())
 
-    def _move(self, to: PathwayStatus, actor: Actor, at: datetime, reason_code: str | None = None) -> datetime:
-        entry = Transition(self.status, to, at, actor.subject, actor.org_id, reason_code)
+    def _move(
+        self,
+        to: PathwayStatus,
+        actor: Actor,
+        at: datetime,
+        reason_code: str | None = None,
+        waiver_reason: str | None = None,
+    ) -> datetime:
+        entry = Transition(self.status, to, at, actor.subject, actor.org_id, reason_code, waiver_reason)
         self.history.append(entry)
         self.status = to
         return entry.at

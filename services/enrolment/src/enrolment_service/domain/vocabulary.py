@@ -77,10 +77,30 @@ class ProtectionStatus(StrEnum):
 class WithdrawalReason(StrEnum):
     EMPLOYMENT_FOUND = "employment_found"
     MOVED_AWAY = "moved_away"
-    HEALTH = "health"
+    HEALTH = "health"  # kept in enrolment only: published as "personal"
     PERSONAL = "personal"
     EXCLUDED = "excluded"
     OTHER = "other"
+
+    @property
+    def published(self) -> "WithdrawalReason":
+        """The reason partners hear: a health fact never goes on the bus (DESIGN.md §5)."""
+        return WithdrawalReason.PERSONAL if self is WithdrawalReason.HEALTH else self
+
+
+class HoldReason(StrEnum):
+    """Why a pathway pauses: a closed list, so that no free text (nor a diagnosis) reaches the history or the bus."""
+
+    TRAINING_BREAK = "training_break"  # between sessions or courses, waiting for the next one
+    PERSONAL = "personal"  # family, housing, childcare...
+    ADMINISTRATIVE = "administrative"  # documents, residence permit, appointments
+    EMPLOYMENT = "employment"  # a temporary job
+    HEALTH = "health"  # kept in enrolment only: published as "personal"
+    OTHER = "other"
+
+    @property
+    def published(self) -> "HoldReason":
+        return HoldReason.PERSONAL if self is HoldReason.HEALTH else self
 
 
 class LanguageTest(StrEnum):

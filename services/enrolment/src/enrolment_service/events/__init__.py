@@ -1,1 +1,1 @@
-"""The events enrolment consumes: none yet. A consumer lists its subscriptions here, as training does."""
+"""Enrolment's event plumbing: ``incoming`` lists the events it consumes."""

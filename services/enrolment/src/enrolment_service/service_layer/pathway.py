@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.beneficiary import Beneficiary
 from enrolment_service.domain.events import DomainEvent
-from enrolment_service.domain.pathway import PrerequisitesRecord
-from enrolment_service.domain.vocabulary import PathwayAction, WithdrawalReason
+from enrolment_service.domain.pathway import HoursWaiver, PrerequisitesRecord
+from enrolment_service.domain.vocabulary import HoldReason, PathwayAction, Step, WithdrawalReason
 from enrolment_service.service_layer import access
 from enrolment_service.service_layer.beneficiaries import actor_of, load
 from enrolment_service.service_layer.publishing import publish
+from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.errors import Forbidden
 from hopekit.identity.principal import Principal
 
 
@@ -22,12 +24,14 @@ async def transition(
     beneficiary_id: UUID,
     action: PathwayAction,
     *,
-    reason_code: str | None = None,
+    reason_code: HoldReason | None = None,
     withdrawal_reason: WithdrawalReason | None = None,
+    hours_waiver_reason: str | None = None,
 ) -> tuple[Beneficiary, access.View]:
     """The actions that need nothing but a reason: starts, completion, hold, resume, withdrawal."""
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_act(uow, principal, beneficiary, action)
+    waiver = _waiver(principal, hours_waiver_reason)
     pathway, actor, now = beneficiary.pathway, actor_of(principal), datetime.now(UTC)
     events: list[DomainEvent]
     match action:
@@ -36,11 +40,13 @@ async def transition(
         case PathwayAction.START_FRENCH_QUALIFICATION:
             events = pathway.start_french_qualification(actor, now)
         case PathwayAction.START_TRADE_QUALIFICATION:
-            events = pathway.start_trade_qualification(actor, now)
+            events = pathway.start_trade_qualification(
+                actor, now, starts_on=await _step_4_starts_on(uow, pathway.cohort_id), waiver=waiver
+            )
         case PathwayAction.COMPLETE:
             events = pathway.complete(actor, now)
         case PathwayAction.PUT_ON_HOLD:
-            events = pathway.put_on_hold(reason_code or "unspecified", actor, now)
+            events = pathway.put_on_hold(reason_code or HoldReason.OTHER, actor, now)
         case PathwayAction.RESUME:
             events = pathway.resume(actor, now)
         case PathwayAction.WITHDRAW:
@@ -48,6 +54,22 @@ async def transition(
         case _:
             raise ValueError(f"{action.value} has its own endpoint")
     return await _save(uow, principal, beneficiary, events, action)
+
+
+def _waiver(principal: Principal, reason: str | None) -> HoursWaiver | None:
+    """Only an admin of the programme operator waives step 3's hours: the programme answers for it."""
+    if reason is None:
+        return None
+    if principal.org_kind is not OrgKind.PROGRAMME_OPERATOR or not principal.has_role(Role.ADMIN):
+        raise Forbidden("only an admin of the programme operator may waive step 3's hours")
+    return HoursWaiver(reason)
+
+
+async def _step_4_starts_on(uow: EnrolmentUnitOfWork, cohort_id: UUID | None) -> date | None:
+    if cohort_id is None:
+        return None
+    cohort = await uow.cohorts.get(cohort_id)
+    return cohort.step_start_dates.get(Step.TRADE_QUALIFICATION) if cohort is not None else None
 
 
 async def validate_prerequisites(

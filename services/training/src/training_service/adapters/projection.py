@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from training_service.adapters.tables import (
@@ -33,6 +33,8 @@ class ParticipantView:
     withdrawn: bool
     steps: frozenset[int]
     cohort_ids: frozenset[UUID]
+    # The day the person joined each cohort, where enrolment said (its member-added event).
+    joined_on: dict[UUID, date] = field(default_factory=dict, compare=False, hash=False)
 
 
 class ProjectionRepository:
@@ -99,10 +101,22 @@ class ProjectionRepository:
         }
         await upsert(self._connection, cohorts, [row], keys=["id"], update=list(row)[1:])
 
-    async def member_added(self, cohort_id: UUID, beneficiary_id: UUID) -> None:
+    async def member_added(self, cohort_id: UUID, beneficiary_id: UUID, joined_at: datetime | None = None) -> None:
+        """A member of the cohort; ``joined_at`` when the event says when they were added (the earliest kept,
+        whatever order the events come in)."""
         await insert_ignore(
             self._connection, cohort_members, [{"cohort_id": cohort_id, "beneficiary_id": beneficiary_id}]
         )
+        if joined_at is not None:
+            await self._connection.execute(
+                update(cohort_members)
+                .where(
+                    cohort_members.c.cohort_id == cohort_id,
+                    cohort_members.c.beneficiary_id == beneficiary_id,
+                    or_(cohort_members.c.joined_at.is_(None), cohort_members.c.joined_at > joined_at),
+                )
+                .values(joined_at=joined_at)
+            )
 
     async def erase(self, beneficiary_id: UUID, at: datetime) -> None:
         await insert_ignore(
@@ -157,10 +171,13 @@ class ProjectionRepository:
         ):
             steps.setdefault(row.beneficiary_id, set()).add(row.step)
         memberships: dict[UUID, set[UUID]] = {}
+        joined: dict[UUID, dict[UUID, date]] = {}
         for row in await self._connection.execute(
             select(cohort_members).where(cohort_members.c.beneficiary_id.in_(ids))
         ):
             memberships.setdefault(row.beneficiary_id, set()).add(row.cohort_id)
+            if row.joined_at is not None:
+                joined.setdefault(row.beneficiary_id, {})[row.cohort_id] = row.joined_at.date()
         known = set(withdrawn) | set(steps) | set(memberships)
         return {
             beneficiary_id: ParticipantView(
@@ -168,6 +185,7 @@ class ProjectionRepository:
                 withdrawn.get(beneficiary_id, False),
                 frozenset(steps.get(beneficiary_id, ())),
                 frozenset(memberships.get(beneficiary_id, ())),
+                joined.get(beneficiary_id, {}),
             )
             for beneficiary_id in known
         }

@@ -1,7 +1,20 @@
 """The training schema: courses, sessions, attendance, alerts, assessments, qualifications, and the
 projection of enrolment's events (who is in which cohort and step)."""
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Time, Uuid
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Table,
+    Time,
+    Uuid,
+)
 
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
@@ -29,6 +42,8 @@ cohort_members = Table(
     metadata,
     Column("cohort_id", Uuid, primary_key=True),
     Column("beneficiary_id", Uuid, primary_key=True, index=True),
+    # When enrolment added the person (the member-added event's time): no attendance is taken before that day.
+    Column("joined_at", UTCDateTime, nullable=True),
 )
 
 participants = Table(
@@ -136,6 +151,29 @@ participations = Table(
     Column("hours_waived", Boolean, nullable=False),
     Column("waiver_reason", String(500), nullable=True),
     Column("closed_by", String(160), nullable=True),
+)
+
+# One row per CSV import: who imported it (only that organisation reads its report) and its rejections, a
+# gzip-compressed CSV stored in parts of at most 1 MiB (read back one part at a time).
+attendance_imports = Table(
+    "attendance_imports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("course_id", Uuid, ForeignKey("courses.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", Uuid, nullable=False),
+    Column("imported_by", String(160), nullable=False),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("committed", Boolean, nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+)
+
+attendance_import_rejections = Table(
+    "attendance_import_rejections",
+    metadata,
+    Column("import_id", Uuid, ForeignKey("attendance_imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("part", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 absence_alerts = Table(

@@ -7,6 +7,7 @@ from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
 from training_service.adapters.courses import CourseRepository
+from training_service.adapters.imports import ImportRepository
 from training_service.adapters.projection import ProjectionRepository
 from training_service.adapters.records import RecordRepository
 from training_service.adapters.tables import partners
@@ -19,6 +20,7 @@ class TrainingUnitOfWork(UnitOfWork):
     projection: ProjectionRepository
     records: RecordRepository
     partners: PartnerRepository
+    imports: ImportRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.courses = CourseRepository(connection)
@@ -27,3 +29,4 @@ class TrainingUnitOfWork(UnitOfWork):
         self.projection = ProjectionRepository(connection)
         self.records = RecordRepository(connection)
         self.partners = PartnerRepository(connection, partners)
+        self.imports = ImportRepository(connection)

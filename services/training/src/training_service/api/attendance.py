@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import File, Query, UploadFile
+from fastapi import File, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
 
 from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.problems import Problem
@@ -19,7 +20,7 @@ from training_service.api.schemas import (
     SheetView,
 )
 from training_service.domain.course import Session
-from training_service.service_layer import attendance, imports
+from training_service.service_layer import attendance, import_reports, imports
 from training_service.service_layer.attendance import SheetEntry, SheetLine
 
 router = service_router(tags=["attendance"])
@@ -70,9 +71,11 @@ async def import_attendance(
         batch_size=config.import_batch_size,
         threshold=config.absence_rate_threshold,
         all_or_nothing=all_or_nothing,
+        rejections_shown=config.import_rejections_shown,
     )
     found = outcome.report
     report = ImportReportView.of(
+        outcome.import_id,
         found.recording,
         encoding=found.encoding,
         delimiter=found.delimiter,
@@ -90,3 +93,23 @@ async def import_attendance(
             report=report.model_dump(mode="json"),
         )
     return report
+
+
+@router.get(
+    "/v1/attendance-imports/{import_id}/rejections",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every rejected row of the import: line, beneficiary_id, reason, detail.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_rejections(import_id: UUID, request: Request, principal: Caller, uow: UoW) -> StreamingResponse:
+    """Every row an import rejected, as CSV, for the organisation that imported the file (404 for anyone else)."""
+    stored = await import_reports.stored_import(uow, principal, import_id)
+    return StreamingResponse(
+        import_reports.rejections_csv(request.app.state.uow_factory, stored),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="rejections-{import_id}.csv"'},
+    )

@@ -17,7 +17,8 @@ from training_service.domain.vocabulary import (
     SessionKind,
     Step,
 )
-from training_service.service_layer.attendance import Recording, Rejection
+from training_service.service_layer.attendance import Recording
+from training_service.service_layer.rejections import Rejection
 
 # As a number, or as a string of digits with at most two decimals (not "" nor "1e3", which are refused).
 Hours = Annotated[
@@ -209,6 +210,7 @@ class RejectionView(ResponseModel):
 
 
 class ImportReportView(ResponseModel):
+    id: UUID = Field(description="The import: GET /v1/attendance-imports/{id}/rejections lists every rejected row.")
     course_id: UUID
     encoding: str
     delimiter: str
@@ -218,13 +220,16 @@ class ImportReportView(ResponseModel):
     applied: int
     unchanged: int
     rejected: int
+    rejected_by_reason: dict[str, int] = Field(description="How many rows were rejected, per reason.")
     sessions_published: int
     alerts_raised: int
-    rejections: list[RejectionView]
+    rejections: list[RejectionView] = Field(description="The first rejected rows by line (a bounded number).")
+    rejections_complete: bool = Field(description="Whether ``rejections`` holds every rejected row.")
 
     @classmethod
     def of(
         cls,
+        import_id: UUID,
         recording: Recording,
         *,
         encoding: str,
@@ -234,7 +239,9 @@ class ImportReportView(ResponseModel):
         committed: bool,
         alerts: int,
     ) -> ImportReportView:
+        shown = recording.rejections.first()
         return cls(
+            id=import_id,
             course_id=recording.course.id,
             encoding=encoding,
             delimiter=delimiter,
@@ -243,10 +250,12 @@ class ImportReportView(ResponseModel):
             rows_read=rows,
             applied=recording.applied if committed else 0,
             unchanged=recording.unchanged,
-            rejected=len(recording.rejections),
+            rejected=recording.rejections.count,
+            rejected_by_reason=dict(sorted(recording.rejections.by_reason.items())),
             sessions_published=len(recording.sessions) if committed else 0,
             alerts_raised=alerts if committed else 0,
-            rejections=[RejectionView.of(rejection) for rejection in recording.rejections],
+            rejections=[RejectionView.of(rejection) for rejection in shown],
+            rejections_complete=len(shown) == recording.rejections.count,
         )
 
 

@@ -11,6 +11,11 @@ from training_service.domain.errors import InvalidValue, Refusals, SessionOutsid
 from training_service.domain.ledger import hours
 from training_service.domain.vocabulary import STEP_HOURS, CourseStatus, SessionKind, Step, Track
 
+MAX_COURSE_YEARS = 3
+"""A course (and a weekly pattern within it) spans at most this many years: step 4, the longest, is a year at
+most in practice; the bound keeps every date computed from a course's dates far from ``date.max``."""
+_MAX_SPAN = timedelta(days=MAX_COURSE_YEARS * 366)
+
 
 @dataclass
 class Course:
@@ -51,6 +56,8 @@ class Course:
             refused.add("support_french_hours", "only step 4 has French support hours")
         if ends_on < starts_on:
             refused.add("ends_on", "before starts_on")
+        elif ends_on - starts_on > _MAX_SPAN:
+            refused.add("ends_on", f"a course lasts at most {MAX_COURSE_YEARS} years")
         refused.raise_any()
         return cls(
             id=course_id,
@@ -101,12 +108,8 @@ def weekly_days(first: date, last: date, weekdays: frozenset[int], days_off: fro
     """The days from ``first`` to ``last`` falling on ``weekdays`` (0 = Monday), skipping ``days_off``."""
     if last < first:
         raise InvalidValue("until", "before from")
-    if (last - first).days > 3 * 366:
-        raise InvalidValue("until", "a pattern spans at most three years")
-    days: list[date] = []
-    day = first
-    while day <= last:
-        if day.weekday() in weekdays and day not in days_off:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+    if last - first > _MAX_SPAN:
+        raise InvalidValue("until", f"a pattern spans at most {MAX_COURSE_YEARS} years")
+    # Counted in days from ``first``: never steps past ``last``, so a pattern ending on 9999-12-31 is no overflow.
+    every_day = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    return [day for day in every_day if day.weekday() in weekdays and day not in days_off]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from training_service.domain.course import Course
@@ -38,3 +39,12 @@ def refusal(
     if closed is not None:
         return Refusal(f"participation_{closed}", f"the person's participation in this course is {closed}")
     return None
+
+
+def before_joining(course: Course, joined_on: date | None, day: date) -> Refusal | None:
+    """A cohort's course takes attendance from a member from the day they joined the cohort (when known)."""
+    if course.cohort_id is None or joined_on is None or day >= joined_on:
+        return None
+    return Refusal(
+        "before_joining_cohort", f"the session on {day} is before the person joined the cohort (on {joined_on})"
+    )

@@ -23,11 +23,12 @@ from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain import alerts
 from training_service.domain.course import Course, Session
-from training_service.domain.eligibility import Refusal, refusal
+from training_service.domain.eligibility import Refusal, before_joining, refusal
 from training_service.domain.errors import DomainError
 from training_service.domain.ledger import Mark
 from training_service.domain.vocabulary import AlertRule, AlertStatus, AttendanceStatus, SessionKind
 from training_service.service_layer import courses
+from training_service.service_layer.rejections import Rejection, RejectionLog
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,6 @@ class MarkInput:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Rejection:
-    line: int | None
-    beneficiary_id: UUID | None
-    reason: str
-    detail: str
-
-
 @dataclass
 class Recording:
     """What one recording (a sheet or a whole import) did so far."""
@@ -56,11 +49,12 @@ class Recording:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
     applied: int = 0
     unchanged: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: RejectionLog = field(default_factory=RejectionLog)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     people: set[UUID] = field(default_factory=set)
     _closed: dict[UUID, str] | None = None
     _refusals: dict[UUID, Refusal | None] = field(default_factory=dict)
+    _joined_on: dict[UUID, date] = field(default_factory=dict)
 
 
 class SheetRefused(ServiceError):
@@ -133,7 +127,7 @@ async def record_sheet(
     ]
     await apply(uow, recording, marks)
     if recording.rejections:
-        raise SheetRefused(recording.rejections)
+        raise SheetRefused(recording.rejections.first())
     await finish(uow, recording, threshold)
     entries = list(await uow.attendance.sheet(session.id))
     return RecordedSheet(session, entries, recording.applied, recording.unchanged)
@@ -151,15 +145,18 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
     if recording._closed is None:
         recording._closed = await uow.courses.closed_participations(course.id)
     closed = recording._closed
-    refusals = recording._refusals
+    refusals, joined_on = recording._refusals, recording._joined_on
     unseen = list({item.beneficiary_id for item in inputs} - refusals.keys())
     if unseen:
         if len(refusals) > _PEOPLE_REMEMBERED:
             refusals.clear()
+            joined_on.clear()
             unseen = list({item.beneficiary_id for item in inputs})
         people = await uow.projection.participants(unseen)
         for beneficiary_id in unseen:
             person = people.get(beneficiary_id)
+            if person is not None and course.cohort_id in person.joined_on:
+                joined_on[beneficiary_id] = person.joined_on[course.cohort_id]
             refusals[beneficiary_id] = refusal(
                 course,
                 beneficiary_id,
@@ -171,7 +168,9 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
             )
     valid: dict[tuple[UUID, UUID], tuple[MarkInput, Mark]] = {}
     for item in inputs:
-        refused = refusals[item.beneficiary_id]
+        refused = refusals[item.beneficiary_id] or before_joining(
+            course, joined_on.get(item.beneficiary_id), item.session.held_on
+        )
         if refused is not None:
             recording.rejections.append(Rejection(item.line, item.beneficiary_id, refused.reason, refused.detail))
             continue

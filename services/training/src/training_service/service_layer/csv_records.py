@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import IO, Any, Final
 
 from training_service.domain.errors import DomainError
-from training_service.service_layer.attendance import Rejection
+from training_service.service_layer.rejections import Rejection, RejectionSink
 
 _SCAN_CHUNK = 1 << 20
 MAX_LINE_BYTES = 64 * 1024
@@ -157,7 +157,7 @@ _FLAW_DETAILS: Final = {
 
 
 def records(
-    lines: PhysicalLines, reader: Iterator[list[str]], encoding: str, rejections: list[Rejection]
+    lines: PhysicalLines, reader: Iterator[list[str]], encoding: str, rejections: RejectionSink
 ) -> Iterator[tuple[int, list[str]]]:
     """The non-blank records with the line each starts on; those that cannot be read go to ``rejections``."""
     while True:

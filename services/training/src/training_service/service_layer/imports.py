@@ -1,10 +1,13 @@
 """Attendance sheets uploaded as CSV: streamed record by record, checked per row, applied in batches.
 
 Accepted: UTF-8 (with or without BOM) or Windows-1252, ``;`` or ``,`` separated, French decimal
-commas, quoted fields that span several lines (RFC 4180). Every rejected row is reported with the
-physical line it starts on and the reason; the valid rows are applied in the caller's transaction
-(which the caller rolls back for all-or-nothing). Memory stays flat: the file is read line by line,
-a line or a record may not grow past a bound, and only one batch of rows is held at a time.
+commas, quoted fields that span several lines (RFC 4180). Every rejected row is told with the
+physical line it starts on and the reason: the answer counts them per reason and shows the first ones;
+the full list is stored with the import, for its organisation to download. The valid rows are applied
+in the caller's transaction (rolled back for all-or-nothing). Memory stays flat: the file is read line
+by line, a line or a record may not grow past a bound, only one batch of rows is held at a time, and
+the rejections go to a compressed spool on disk. The event loop keeps turning: the reading yields every
+few hundred rows and the encoding scan runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +25,7 @@ from uuid import UUID
 from hopekit.identity.principal import Principal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.service_layer import courses
-from training_service.service_layer.attendance import MarkInput, Recording, Rejection, apply, finish
+from training_service.service_layer.attendance import MarkInput, Recording, apply, finish
 from training_service.service_layer.csv_records import (
     FileRejected,
     PhysicalLines,
@@ -29,6 +33,7 @@ from training_service.service_layer.csv_records import (
     detect_encoding,
     records,
 )
+from training_service.service_layer.rejections import Rejection, RejectionLog, RejectionSpool
 from training_service.service_layer.sheet_rows import ALIASES, REQUIRED, RowChecker
 
 __all__ = ["FileRejected", "ImportReport", "import_csv"]
@@ -47,6 +52,7 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class ImportOutcome:
+    import_id: UUID
     report: ImportReport
     committed: bool
     alerts: int
@@ -62,19 +68,41 @@ async def import_attendance(
     batch_size: int,
     threshold: Decimal,
     all_or_nothing: bool,
+    rejections_shown: int,
 ) -> ImportOutcome:
-    """Every rejected row is reported with its line number; the valid ones are applied in one transaction, or
-    none of them when ``all_or_nothing`` is set and a row was rejected. Importing the same file again changes
-    nothing."""
+    """Every rejected row is counted and stored with its line number (the first ``rejections_shown`` are in
+    the report); the valid ones are applied in one transaction, or none of them when ``all_or_nothing`` is set
+    and a row was rejected. Importing the same file again changes nothing."""
     course = await courses.load(uow, principal, course_id, write=True)
-    recording = Recording(course, principal)
-    report = await import_csv(uow, recording, raw, declared_encoding=declared_encoding, batch_size=batch_size)
-    if all_or_nothing and recording.rejections:
-        await uow.rollback()
-        return ImportOutcome(report, committed=False, alerts=0)
-    alerts = await finish(uow, recording, threshold)
-    uow.audit(principal, "import_attendance", "course", course.id, reason=str(recording.applied))
-    return ImportOutcome(report, committed=True, alerts=alerts)
+    spool = RejectionSpool()
+    try:
+        recording = Recording(course, principal, rejections=RejectionLog(keep=rejections_shown, spool=spool))
+        report = await import_csv(uow, recording, raw, declared_encoding=declared_encoding, batch_size=batch_size)
+        committed = not (all_or_nothing and recording.rejections)
+        alerts = 0
+        if committed:
+            alerts = await finish(uow, recording, threshold)
+            uow.audit(principal, "import_attendance", "course", course.id, reason=str(recording.applied))
+        else:
+            await uow.rollback()
+        import_id = uuid.uuid4()
+        await uow.imports.add(
+            import_id=import_id,
+            course_id=course.id,
+            org_id=principal.org_id,
+            imported_by=principal.subject,
+            imported_at=recording.at,
+            committed=committed,
+            rows_read=report.rows_read,
+            rejected=recording.rejections.count,
+            report_parts=spool.parts(),
+        )
+        if not committed:
+            # The refused import's report stays downloadable: it alone is committed, none of the marks.
+            await uow.commit()
+    finally:
+        spool.close()
+    return ImportOutcome(import_id, report, committed=committed, alerts=alerts)
 
 
 async def import_csv(
@@ -87,7 +115,8 @@ async def import_csv(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     course = recording.course
-    encoding = detect_encoding(raw, declared_encoding)
+    # The encoding scan reads the whole file: in a worker thread, so that the service keeps answering.
+    encoding = await asyncio.to_thread(detect_encoding, raw, declared_encoding)
     lines = PhysicalLines(raw, encoding)
     first_line = lines.peek()
     if first_line is None:
@@ -138,7 +167,6 @@ async def import_csv(
         await applier.abandon()
     if progress is not None:
         progress(read % 1000)
-    rejections.sort(key=lambda rejection: rejection.line or 0)
     return ImportReport(course.id, encoding, delimiter, read, recording)
 
 

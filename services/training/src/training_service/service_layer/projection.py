@@ -49,4 +49,4 @@ async def note_cohort(uow: TrainingUnitOfWork, event: enrolment.CohortCreated) -
 async def note_member(uow: TrainingUnitOfWork, event: enrolment.CohortMemberAdded) -> None:
     if not await uow.projection.is_erased(event.beneficiary_id):
         await uow.projection.note_participant(event.beneficiary_id, Track.GROUP.value)
-        await uow.projection.member_added(event.cohort_id, event.beneficiary_id)
+        await uow.projection.member_added(event.cohort_id, event.beneficiary_id, event.occurred_at)

@@ -10,7 +10,8 @@ from uuid import UUID
 
 from training_service.domain.course import Course, Session
 from training_service.domain.vocabulary import AttendanceStatus
-from training_service.service_layer.attendance import MarkInput, Rejection
+from training_service.service_layer.attendance import MarkInput
+from training_service.service_layer.rejections import Rejection
 
 _CACHE_LIMIT = 20_000
 _NOT_A_NUMBER: Final = Decimal("NaN")

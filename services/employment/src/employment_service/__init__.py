@@ -1,0 +1,1 @@
+"""The employment service: employers, vacancies, work-study contracts, placements, exit outcomes, follow-ups."""

@@ -1,0 +1,1 @@
+"""Outgoing contracts and, once the service is wired, handlers for incoming events."""
