@@ -12,6 +12,7 @@ from benchmarks import (
     gateway_overhead,
     relay_throughput,
     request_cost,
+    support_latency,
     training_import,
     training_ledger,
 )
@@ -26,6 +27,7 @@ SECTIONS = {
     "training_import": training_import.run,
     "training_ledger": training_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
+    "support": support_latency.run,
 }
 
 

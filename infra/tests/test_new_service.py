@@ -41,33 +41,33 @@ def _registry_files(target: Path) -> Path:
 
 def test_a_planned_service_is_created_in_its_place_and_registered_in_every_static_file(tmp_path: Path) -> None:
     root = _registry_files(tmp_path)
-    written = create_service(root, NewService("support", 8103, "support files and needs"), lock=False)
-    assert root / "services/support/src/support_service/main.py" in written
-    assert (root / "services/support/tests/integration/test_examples_api.py").exists()
-    assert (root / "services/support/migrations/versions/0001_schema.py").exists()
+    written = create_service(root, NewService("funding", 8104, "agreements, budget lines and payments"), lock=False)
+    assert root / "services/funding/src/funding_service/main.py" in written
+    assert (root / "services/funding/tests/integration/test_examples_api.py").exists()
+    assert (root / "services/funding/migrations/versions/0001_schema.py").exists()
 
     services = parse((root / REGISTRY).read_text())
     names = [service.name for service in services]
-    assert names.index("support") == names.index("training") + 1, "the planned entry keeps its place"
-    support = next(service for service in services if service.name == "support")
-    assert (support.port, support.planned, support.publishes) == (8103, False, True)
+    assert names.index("funding") == names.index("support") + 1, "the planned entry keeps its place"
+    funding = next(service for service in services if service.name == "funding")
+    assert (funding.port, funding.planned, funding.publishes) == (8104, False, True)
 
     workspace = tomllib.loads((root / "pyproject.toml").read_text())
-    assert "support-service" in workspace["project"]["dependencies"]
-    assert workspace["tool"]["uv"]["sources"]["support-service"] == {"workspace": True}
+    assert "funding-service" in workspace["project"]["dependencies"]
+    assert workspace["tool"]["uv"]["sources"]["funding-service"] == {"workspace": True}
     linter = (root / ".importlinter").read_text()
-    assert "[importlinter:contract:support-layers]" in linter
-    assert linter.count("\n    support_service\n") == 3, "root package, independent, never imported by the kit"
+    assert "[importlinter:contract:funding-layers]" in linter
+    assert linter.count("\n    funding_service\n") == 3, "root package, independent, never imported by the kit"
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
-    assert "--port 8103" in " ".join(compose["support"]["command"])
-    assert compose["gateway"]["environment"]["HOPE_GATEWAY_UPSTREAMS__SUPPORT"] == "http://support:8103"
-    assert (root / "infra/postgres/init.sql").read_text().count("CREATE DATABASE hope_support;") == 1
+    assert "--port 8104" in " ".join(compose["funding"]["command"])
+    assert compose["gateway"]["environment"]["HOPE_GATEWAY_UPSTREAMS__FUNDING"] == "http://funding:8104"
+    assert (root / "infra/postgres/init.sql").read_text().count("CREATE DATABASE hope_funding;") == 1
     contracts = (root / "libs/contracts/src/hope_contracts/__init__.py").read_text()
-    assert "from hope_contracts import enrolment, support, training\n" in contracts
-    assert '"support"' in contracts
+    assert "from hope_contracts import employment, enrolment, funding, support, training\n" in contracts
+    assert '"funding"' in contracts
     assert (
-        'event_type: ClassVar[str] = "fr.hope.support.example.created.v1"'
-        in (root / "libs/contracts/src/hope_contracts/support.py").read_text()
+        'event_type: ClassVar[str] = "fr.hope.funding.example.created.v1"'
+        in (root / "libs/contracts/src/hope_contracts/funding.py").read_text()
     )
 
 

@@ -14,6 +14,7 @@ from hope_infra.template.render import render
 
 REGISTRY = Path("libs/contracts/src/hope_contracts/services.toml")
 CONTRACTS_INIT = Path("libs/contracts/src/hope_contracts/__init__.py")
+LINE_LENGTH = 120  # the root pyproject's [tool.ruff] line-length: generated code passes ruff as written
 
 
 class RegistrationError(RuntimeError):
@@ -103,13 +104,18 @@ def contracts(root: Path, context: Mapping[str, Any]) -> None:
     path = root / CONTRACTS_INIT
     text = path.read_text()
     imported = re.search(r"^from hope_contracts import ([a-z, ]+)\n", text, re.MULTILINE)
-    listed = re.search(r"^__all__ = \[(.*)\]\n", text, re.MULTILINE)
+    listed = re.search(r"^__all__ = \[(.*?)\]\n", text, re.MULTILINE | re.DOTALL)
     if imported is None or listed is None:
         raise RegistrationError(f"{CONTRACTS_INIT} has no 'from hope_contracts import ...' line or no __all__")
     modules = sorted({*imported[1].split(", "), name})
-    names = sorted({*(item.strip().strip('"') for item in listed[1].split(",")), name})
+    names = sorted({*(item.strip().strip('"') for item in listed[1].split(",") if item.strip()), name})
+    quoted = [f'"{n}"' for n in names]
+    listing = f"__all__ = [{', '.join(quoted)}]\n"
+    # Past ruff's line length the list goes one name a line (with the trailing comma ruff keeps that way).
+    if len(listing) > LINE_LENGTH + 1:
+        listing = "__all__ = [\n" + "".join(f"    {q},\n" for q in quoted) + "]\n"
     text = text.replace(imported[0], f"from hope_contracts import {', '.join(modules)}\n")
-    text = text.replace(listed[0], f"__all__ = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in names)}]\n")
+    text = text.replace(listed[0], listing)
     path.write_text(text)
 
 

@@ -3,7 +3,17 @@
 Importing this package registers every service's contracts in ``CATALOGUE``.
 """
 
-from hope_contracts import employment, enrolment, gateway, training
+from hope_contracts import employment, enrolment, gateway, support, training
 from hope_contracts.base import CATALOGUE, Code, EventContract, contract_for
 
-__all__ = ["CATALOGUE", "Code", "EventContract", "contract_for", "employment", "enrolment", "gateway", "training"]
+__all__ = [
+    "CATALOGUE",
+    "Code",
+    "EventContract",
+    "contract_for",
+    "employment",
+    "enrolment",
+    "gateway",
+    "support",
+    "training",
+]

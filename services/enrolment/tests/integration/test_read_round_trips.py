@@ -27,7 +27,7 @@ async def test_a_read_sends_three_statements_and_answers_with_the_history_and_co
     async with running(app) as client:
         person = (await client.post("/v1/beneficiaries", json=registration(), headers=office)).json()["id"]
         for action in ("start_prerequisites", "put_on_hold"):
-            body = {"action": action, "reason_code": "illness"} if action == "put_on_hold" else {"action": action}
+            body = {"action": action, "reason_code": "health"} if action == "put_on_hold" else {"action": action}
             moved = await client.post(f"/v1/beneficiaries/{person}/pathway/transitions", json=body, headers=operator)
             assert moved.status_code == 200, moved.text
         for purpose, given in (("data_sharing_with_partners", True), ("data_sharing_with_partners", False)):

@@ -1,0 +1,1 @@
+"""HOPE support: support files, needs, notes (medical ones encrypted per person), housing and catering."""

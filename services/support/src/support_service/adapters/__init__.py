@@ -1,0 +1,1 @@
+"""Infrastructure: persistence mapping and the envelope encryption of health data."""

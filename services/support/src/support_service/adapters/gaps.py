@@ -1,0 +1,71 @@
+"""What the housing gap list reads: the step windows of people with an open file, and their placements that
+still have nights ahead. Only rows ending after `today` are loaded, so a year of history costs nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from support_service.adapters.tables import people, placements, support_files
+from support_service.domain.gaps import COMING_WEEK, StepWindow
+from support_service.domain.housing import Placement
+from support_service.domain.nights import Nights
+from support_service.domain.vocabulary import PlacementStatus
+
+
+class GapRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def set_step_end(self, file_id: UUID, step_ends_on: date | None) -> None:
+        await self._connection.execute(
+            update(support_files).where(support_files.c.id == file_id).values(step_ends_on=step_ends_on)
+        )
+
+    async def windows(self, org_id: UUID | None, today: date) -> list[StepWindow]:
+        """Each supported person's current step 3 or 4, from its start to the end the referent entered, or to the
+        end of the coming week when no end is known yet (then only the coming week can show a gap)."""
+        query = (
+            select(
+                support_files.c.beneficiary_id,
+                support_files.c.step_ends_on,
+                people.c.current_step,
+                people.c.step_started_at,
+            )
+            .join(people, people.c.beneficiary_id == support_files.c.beneficiary_id)
+            .where(support_files.c.status != "closed", people.c.current_step.in_((3, 4)))
+        )
+        if org_id is not None:
+            query = query.where(support_files.c.support_org_id == org_id)
+        windows = []
+        for row in await self._connection.execute(query):
+            start = row.step_started_at.date()
+            end = row.step_ends_on or today + COMING_WEEK
+            if end > start:
+                windows.append(StepWindow(row.beneficiary_id, row.current_step, Nights(start, end)))
+        return windows
+
+    async def placements_ahead(self, beneficiaries: list[UUID], today: date) -> list[Placement]:
+        found: list[Placement] = []
+        for chunk in range(0, len(beneficiaries), 500):
+            rows = await self._connection.execute(
+                select(placements).where(
+                    placements.c.beneficiary_id.in_(beneficiaries[chunk : chunk + 500]),
+                    placements.c.ends_on > today,
+                )
+            )
+            found.extend(
+                Placement(
+                    row.id,
+                    row.beneficiary_id,
+                    row.residence_id,
+                    row.bed_id,
+                    Nights(row.starts_on, row.ends_on),
+                    PlacementStatus(row.status),
+                )
+                for row in rows
+            )
+        return found

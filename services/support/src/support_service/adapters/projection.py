@@ -1,0 +1,86 @@
+"""The local projection of enrolment: which organisation supports each cohort, each person's cohort and step, and
+the tombstones of erased people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from support_service.adapters.tables import cohorts, people
+from support_service.adapters.upsert import insert_ignore, upsert
+
+
+@dataclass(frozen=True)
+class Person:
+    beneficiary_id: UUID
+    cohort_id: UUID | None
+    current_step: int | None
+    erased: bool
+
+
+class ProjectionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def cohort_created(self, cohort_id: UUID, support_org_id: UUID) -> None:
+        await upsert(
+            self._connection,
+            cohorts,
+            [{"id": cohort_id, "support_provider_org_id": support_org_id}],
+            keys=["id"],
+            update=["support_provider_org_id"],
+        )
+
+    async def support_org_of(self, cohort_id: UUID) -> UUID | None:
+        found: UUID | None = await self._connection.scalar(
+            select(cohorts.c.support_provider_org_id).where(cohorts.c.id == cohort_id)
+        )
+        return found
+
+    async def person(self, beneficiary_id: UUID) -> Person | None:
+        row = (await self._connection.execute(select(people).where(people.c.beneficiary_id == beneficiary_id))).first()
+        if row is None:
+            return None
+        return Person(row.beneficiary_id, row.cohort_id, row.current_step, row.erased_at is not None)
+
+    async def people_in_cohort_at_step(self, cohort_id: UUID, steps: tuple[int, ...]) -> list[UUID]:
+        query = select(people.c.beneficiary_id).where(
+            people.c.cohort_id == cohort_id, people.c.current_step.in_(steps), people.c.erased_at.is_(None)
+        )
+        return list((await self._connection.scalars(query)).all())
+
+    async def note_member(self, beneficiary_id: UUID, cohort_id: UUID) -> None:
+        await insert_ignore(self._connection, people, [{"beneficiary_id": beneficiary_id}])
+        await self._connection.execute(
+            update(people)
+            .where(people.c.beneficiary_id == beneficiary_id, people.c.erased_at.is_(None))
+            .values(cohort_id=cohort_id)
+        )
+
+    async def step_started(self, beneficiary_id: UUID, step: int, cohort_id: UUID | None, at: datetime) -> None:
+        """Keeps the latest step: an older step-started arriving late does not move the person back."""
+        await insert_ignore(self._connection, people, [{"beneficiary_id": beneficiary_id}])
+        values: dict[str, object] = {"current_step": step, "step_started_at": at}
+        if cohort_id is not None:
+            values["cohort_id"] = cohort_id
+        await self._connection.execute(
+            update(people)
+            .where(
+                people.c.beneficiary_id == beneficiary_id,
+                people.c.erased_at.is_(None),
+                (people.c.current_step.is_(None)) | (people.c.current_step <= step),
+            )
+            .values(**values)
+        )
+
+    async def erased(self, beneficiary_id: UUID, at: datetime) -> None:
+        await insert_ignore(self._connection, people, [{"beneficiary_id": beneficiary_id}])
+        await self._connection.execute(
+            update(people)
+            .where(people.c.beneficiary_id == beneficiary_id)
+            .values(erased_at=at, cohort_id=None, current_step=None, step_started_at=None)
+        )

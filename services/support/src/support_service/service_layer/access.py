@@ -1,0 +1,49 @@
+"""The caller as the domain sees it, and the object-level checks every path starts with.
+
+A file, need or note the caller may not read is answered as not found: its existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hopekit.identity.principal import Principal
+from support_service.adapters.unit_of_work import SupportUnitOfWork
+from support_service.domain.access import can_read_file, can_write_file
+from support_service.domain.actor import Actor, OrgKind, Role
+from support_service.domain.errors import AccessDenied, NotFound
+from support_service.domain.support_file import SupportFile
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(
+        subject=principal.subject,
+        org_id=principal.org_id,
+        org_kind=OrgKind(principal.org_kind.value),
+        roles=frozenset(Role(role.value) for role in principal.roles),
+    )
+
+
+async def supporting_orgs(uow: SupportUnitOfWork, support_file: SupportFile) -> frozenset[UUID]:
+    """The organisations supporting the person now (open files), and the file's own organisation, which keeps
+    reading the file it held after it closed."""
+    open_files = await uow.files.open_files_of(support_file.beneficiary_id)
+    return frozenset({support_file.support_org_id, *(f.support_org_id for f in open_files)})
+
+
+async def readable_file(uow: SupportUnitOfWork, actor: Actor, file_id: UUID) -> tuple[SupportFile, frozenset[UUID]]:
+    support_file = await uow.files.get(file_id)
+    if support_file is None:
+        raise NotFound("support file", file_id)
+    supporting = await supporting_orgs(uow, support_file)
+    if not can_read_file(actor, supporting):
+        raise NotFound("support file", file_id)
+    return support_file, supporting
+
+
+async def writable_file(uow: SupportUnitOfWork, actor: Actor, file_id: UUID) -> tuple[SupportFile, frozenset[UUID]]:
+    """A file the caller may read but not write is a 403; one it may not read, a 404."""
+    support_file, supporting = await readable_file(uow, actor, file_id)
+    if not can_write_file(actor, support_file.support_org_id):
+        raise AccessDenied("change this support file")
+    return support_file, supporting

@@ -1,0 +1,31 @@
+"""Housing gaps: people in step 3 or 4 without a bed for the coming week, or whose placement ends before their
+step does. A support provider sees its own people, the operator everyone."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from hopekit.identity.principal import Principal
+from support_service.adapters.unit_of_work import SupportUnitOfWork
+from support_service.domain.actor import OrgKind
+from support_service.domain.gaps import HousingGap, housing_gaps
+from support_service.service_layer.access import actor_of, writable_file
+
+
+async def gaps(uow: SupportUnitOfWork, principal: Principal, today: date) -> list[HousingGap]:
+    actor = actor_of(principal)
+    if not actor.reads() or actor.org_kind not in (OrgKind.SUPPORT_PROVIDER, OrgKind.PROGRAMME_OPERATOR):
+        return []
+    org = actor.org_id if actor.org_kind is OrgKind.SUPPORT_PROVIDER else None
+    windows = await uow.gaps.windows(org, today)
+    placements = await uow.gaps.placements_ahead(sorted({w.beneficiary_id for w in windows}), today)
+    uow.audit(principal, "list_housing_gaps", "placement", org or "*")
+    return housing_gaps(windows, placements, today)
+
+
+async def set_step_end(uow: SupportUnitOfWork, principal: Principal, file_id: UUID, step_ends_on: date | None) -> None:
+    """The referent enters when the person's current step ends, until enrolment's events carry step calendars."""
+    await writable_file(uow, actor_of(principal), file_id)
+    await uow.gaps.set_step_end(file_id, step_ends_on)
+    uow.audit(principal, "set_step_end", "support_file", file_id)

@@ -1,0 +1,62 @@
+"""Enrolment's events: the cohorts' support providers, people's steps, and the files they open and close.
+
+Order-independent and idempotent: the consumer's inbox drops exact duplicates, the open-file index and the checks
+absorb the rest (a step-started before its cohort's creation opens the file when the cohort arrives); nothing is
+recreated for an erased person.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hope_contracts import enrolment
+from support_service.adapters.unit_of_work import SupportUnitOfWork
+from support_service.domain.vocabulary import EndReason
+from support_service.service_layer.files import close_for_person, open_for_step
+from support_service.service_layer.housing import release_for_person
+
+SUPPORTED_STEPS = (3, 4)
+
+
+async def _erased(uow: SupportUnitOfWork, beneficiary_id: UUID) -> bool:
+    person = await uow.projection.person(beneficiary_id)
+    return person is not None and person.erased
+
+
+async def note_cohort(uow: SupportUnitOfWork, event: enrolment.CohortCreated) -> None:
+    await uow.projection.cohort_created(event.cohort_id, event.support_provider_org_id)
+    for beneficiary_id in await uow.projection.people_in_cohort_at_step(event.cohort_id, SUPPORTED_STEPS):
+        await open_for_step(uow, beneficiary_id, event.cohort_id)
+
+
+async def note_member(uow: SupportUnitOfWork, event: enrolment.CohortMemberAdded) -> None:
+    if await _erased(uow, event.beneficiary_id):
+        return
+    await uow.projection.note_member(event.beneficiary_id, event.cohort_id)
+    person = await uow.projection.person(event.beneficiary_id)
+    if person is not None and person.current_step in SUPPORTED_STEPS:
+        await open_for_step(uow, event.beneficiary_id, event.cohort_id)
+
+
+async def note_step_started(uow: SupportUnitOfWork, event: enrolment.StepStarted) -> None:
+    if await _erased(uow, event.beneficiary_id):
+        return
+    await uow.projection.step_started(event.beneficiary_id, event.step, event.cohort_id, event.occurred_at)
+    if event.step in SUPPORTED_STEPS:
+        person = await uow.projection.person(event.beneficiary_id)
+        cohort_id = event.cohort_id or (person.cohort_id if person is not None else None)
+        await open_for_step(uow, event.beneficiary_id, cohort_id)
+
+
+async def withdraw(uow: SupportUnitOfWork, event: enrolment.BeneficiaryWithdrawn) -> None:
+    if await _erased(uow, event.beneficiary_id):
+        return
+    await close_for_person(uow, event.beneficiary_id, EndReason.WITHDRAWN, event.occurred_at)
+    await release_for_person(uow, event.beneficiary_id, event.occurred_at.date())
+
+
+async def complete(uow: SupportUnitOfWork, event: enrolment.PathwayCompleted) -> None:
+    if await _erased(uow, event.beneficiary_id):
+        return
+    await close_for_person(uow, event.beneficiary_id, EndReason.PATH_COMPLETED, event.occurred_at)
+    await release_for_person(uow, event.beneficiary_id, event.occurred_at.date())
