@@ -232,7 +232,7 @@ async def test_the_event_catalogue_merges_the_services_own_documents(platform: P
     document = (await platform.http.get("/asyncapi")).json()
     assert document["asyncapi"].startswith("3.")
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {"hope.gateway.events", "hope.enrolment.events", "hope.training.events"}
+    assert {"hope.gateway.events", "hope.enrolment.events", "hope.training.events"} <= addresses
     names = {message["name"] for message in document["components"]["messages"].values()}
     assert "fr.hope.enrolment.beneficiary.registered.v1" in names
     # The gateway's own events are in the catalogue: the partner organisations every service projects.
