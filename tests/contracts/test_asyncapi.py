@@ -12,6 +12,9 @@ from hope_contracts.asyncapi import merge, service_document
 from training_service.events.incoming import CONSUMERS as TRAINING_CONSUMERS
 
 TRAINING_RECEIVES = [event_type for spec in TRAINING_CONSUMERS for event_type in spec.handlers]
+# Training receives enrolment's events and, like every service with the partner projection, the gateway's.
+FROM_ENROLMENT = {event_type for event_type in TRAINING_RECEIVES if event_type.startswith("fr.hope.enrolment.")}
+FROM_GATEWAY = {event_type for event_type in TRAINING_RECEIVES if event_type.startswith("fr.hope.gateway.")}
 
 
 def _of(service: str) -> set[str]:
@@ -60,7 +63,11 @@ def test_training_receives_the_enrolment_events_it_handles() -> None:
     document = service_document("training", TRAINING_RECEIVES)
     assert _names(document) == _of("training") | set(TRAINING_RECEIVES)
     assert _operation_messages(document, "receive_hope_enrolment_events") == {
-        name.replace(".", "_") for name in TRAINING_RECEIVES
+        name.replace(".", "_") for name in FROM_ENROLMENT
+    }
+    assert _of("gateway") == FROM_GATEWAY, "training keeps the partner projection: every organisation event"
+    assert _operation_messages(document, "receive_hope_gateway_events") == {
+        name.replace(".", "_") for name in FROM_GATEWAY
     }
     assert document["operations"]["receive_hope_enrolment_events"]["action"] == "receive"
     assert _operation_messages(document, "send_hope_training_events") == {
@@ -77,13 +84,14 @@ def test_the_catalogue_merges_the_services_and_names_those_without_a_document() 
             "stub": {"path": "/asyncapi"},
         }
     )
-    assert _names(catalogue) == _of("enrolment") | _of("training")
+    assert _names(catalogue) == _of("enrolment") | _of("training") | _of("gateway")
     addresses = {channel["address"] for channel in catalogue["channels"].values()}
-    assert addresses == {"hope.enrolment.events", "hope.training.events"}
+    assert addresses == {"hope.enrolment.events", "hope.training.events", "hope.gateway.events"}
     assert set(catalogue["operations"]) == {
         "enrolment_send_hope_enrolment_events",
         "training_send_hope_training_events",
         "training_receive_hope_enrolment_events",
+        "training_receive_hope_gateway_events",
     }
     assert catalogue["info"]["x-hope-unavailable-services"] == ["stub", "support"]
     refs = {ref["$ref"] for channel in catalogue["channels"].values() for ref in channel["messages"].values()}

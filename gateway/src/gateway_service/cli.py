@@ -1,4 +1,5 @@
-"""The ``hope-gateway`` command: migrate, create the first admin client, rotate the signing key."""
+"""The ``hope-gateway`` command: migrate, create the first admin client, rotate the signing key, publish the
+organisations again."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.domain.scopes import vocabulary
 from gateway_service.service_layer.keys import KeyRing
-from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin
+from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin, publish_all
 from gateway_service.settings import GatewaySettings
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
@@ -108,6 +109,20 @@ def rotate_signing_key() -> None:
         return await ring.rotate()
 
     typer.echo(_with_database(settings, rotate))
+
+
+@app.command("publish-organisations")
+def publish_organisations() -> None:
+    """Publish every organisation again (through the outbox): the services' partner projections learn the
+    organisations that existed before the gateway published its events."""
+
+    async def publish(uow_factory: Callable[[], GatewayUnitOfWork]) -> int:
+        async with uow_factory() as uow:
+            count = await publish_all(uow)
+            await uow.commit()
+        return count
+
+    typer.echo(f"{_with_database(GatewaySettings(), publish)} organisation(s) published")
 
 
 if __name__ == "__main__":

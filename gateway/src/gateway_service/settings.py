@@ -21,8 +21,9 @@ class GatewaySettings(ServiceSettings):
 
     service_name: str = "gateway"
     port: int = 8000
-    # The gateway owns no domain events: nothing to relay, and no Kafka to wait for.
-    relay_enabled: bool = False
+    # The gateway publishes its partner organisations' events (hope_contracts.gateway) through its outbox: with
+    # HOPE_GATEWAY_KAFKA_BOOTSTRAP set, its relay sends them; without, they wait in the outbox.
+    relay_enabled: bool = True
 
     token_ttl_s: int = Field(default=900, ge=60, le=3600)
     key_leeway_s: int = Field(default=300, ge=0, le=3600)

@@ -241,6 +241,9 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
     ):
         settings = GatewaySettings(
             database_url=gateway_db,
+            # The gateway's relay publishes the organisations the services learn their partners from.
+            kafka_bootstrap=kafka_bootstrap,
+            relay_poll_interval_s=0.2,
             environment="test",
             log_json=False,
             jwt_issuer=ISSUER,

@@ -232,9 +232,12 @@ async def test_the_event_catalogue_merges_the_services_own_documents(platform: P
     document = (await platform.http.get("/asyncapi")).json()
     assert document["asyncapi"].startswith("3.")
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {"hope.enrolment.events", "hope.training.events"}
+    assert {"hope.gateway.events", "hope.enrolment.events", "hope.training.events"} <= addresses
     names = {message["name"] for message in document["components"]["messages"].values()}
     assert "fr.hope.enrolment.beneficiary.registered.v1" in names
+    # The gateway's own events are in the catalogue: the partner organisations every service projects.
+    assert "gateway_send_hope_gateway_events" in document["operations"]
+    assert "fr.hope.gateway.organisation.registered.v1" in names
     assert any(name.startswith("fr.hope.training.") for name in names)
     assert "training_receive_hope_enrolment_events" in document["operations"]
     # The stub answers with something else; the others (and services not built yet) not at all.

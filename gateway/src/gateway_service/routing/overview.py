@@ -4,7 +4,8 @@ Each part is asked with the caller's own token, so each service applies its own 
 service the token's scopes do not cover is not asked at all (``out_of_scope``). A service that is slow, down
 or broken leaves its parts empty with a status saying why, and the answer is marked ``partial``. The person
 registry (enrolment) decides whether there is anyone to show: when it answers "no such person" to this
-caller, there is no overview either.
+caller, there is no overview either (404); when it was asked and did not answer, the gateway cannot tell a
+person from a random id, so there is no overview but a 503 to retry (never 200 ``partial`` for anyone).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from hopekit.logs import request_id_var, traceparent_var
 router = APIRouter(tags=["composition"])
 
 REGISTRY = "enrolment"
+# When the registry did not answer: how long a caller waits before asking again.
+RETRY_AFTER_S = 5
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,14 @@ async def _ask(client: ServiceClient, url: str, headers: Headers, timeout_s: flo
     return Part(status=PartStatus.ERROR, http_status=status)
 
 
+def _registry_down(registry: Part | None) -> bool:
+    """Enrolment was asked and gave no decision: unreachable, too slow, a broken answer or a 5xx. (A 4xx other
+    than 403/404, such as a token it does not accept yet, is its answer to this caller, not an outage.)"""
+    if registry is None or registry.status not in FAILED:
+        return False
+    return registry.http_status is None or registry.http_status >= 500
+
+
 def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
     registry = sources.get(REGISTRY, {}).get("beneficiary")
     if registry is not None and registry.status is PartStatus.NOT_VISIBLE:
@@ -112,7 +123,7 @@ def _visible_to_nobody(sources: dict[str, dict[str, Part]]) -> bool:
 @router.get(
     "/api/beneficiaries/{beneficiary_id}/overview",
     response_model=Overview,
-    summary="One person as the caller may see them across services; partial when a service fails",
+    summary="One person as the caller may see them across services: partial when a service fails, 503 if enrolment",
 )
 async def overview(beneficiary_id: UUID, request: Request, principal: Caller) -> Overview:
     settings: GatewaySettings = request.app.state.settings
@@ -135,6 +146,15 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
     composed: dict[str, dict[str, Part]] = {}
     for source, part in zip(sources, parts, strict=True):
         composed.setdefault(source.service, {})[source.part] = part
+    if _registry_down(composed.get(REGISTRY, {}).get("beneficiary")):
+        raise Problem(
+            503,
+            "registry-unavailable",
+            "The person registry (enrolment) did not answer: whether there is anyone to show is not known. "
+            "Try again later.",
+            title="Service Unavailable",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     if _visible_to_nobody(composed):
         raise Problem(404, "not-found", "No such beneficiary, or none you may see.")
     partial = any(part.status in FAILED for parts in composed.values() for part in parts.values())

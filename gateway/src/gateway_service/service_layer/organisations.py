@@ -2,6 +2,9 @@
 
 Revoking a client, rotating its secret, changing its roles or scopes, and deactivating its organisation all
 deny the tokens issued before: a change of trust takes effect now, not when those tokens expire.
+
+Every registration, activation and deactivation is published (``hope_contracts.gateway``) in the same transaction
+as the change: the services keep their own picture of the partners from these events.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from gateway_service.domain.revocation import client_holder, organisation_holder
 from gateway_service.domain.scopes import ensure_known
 from gateway_service.service_layer.credentials import hash_secret, new_client_id, new_secret
 from gateway_service.service_layer.revocations import Revocations
+from hope_contracts import gateway as contract
 from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.errors import Conflict, NotFound
 
@@ -38,7 +42,29 @@ async def create_organisation(uow: GatewayUnitOfWork, name: str, org_kind: OrgKi
         id=uuid.uuid4(), name=name, org_kind=org_kind, siret=siret, active=True, created_at=datetime.now(UTC)
     )
     await uow.organisations.add(organisation)
+    uow.publish(_registered(organisation, organisation.created_at))
     return organisation
+
+
+def _registered(organisation: Organisation, at: datetime) -> contract.OrganisationRegistered:
+    return contract.OrganisationRegistered(
+        organisation_id=organisation.id,
+        org_kind=organisation.org_kind.value,
+        active=organisation.active,
+        occurred_at=at,
+    )
+
+
+async def publish_all(uow: GatewayUnitOfWork, batch: int = 500) -> int:
+    """Every organisation as it stands, published again: for an installation whose organisations existed before
+    the gateway published them, or a service whose projection starts empty. Consumers record the same state
+    twice without harm."""
+    count, after, now = 0, None, datetime.now(UTC)
+    while found := await uow.organisations.list(after, batch):
+        uow.publish(*(_registered(organisation, now) for organisation in found))
+        count += len(found)
+        after = found[-1].id
+    return count
 
 
 async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organisation:
@@ -75,10 +101,15 @@ async def set_active(
         if org_id == caller_org_id:
             raise Conflict("an organisation cannot deactivate itself: its admin would be locked out")
         await _keeps_an_admin(uow, losing_org=org_id)
+    if organisation.active == active:
+        return organisation
     organisation.active = active
     await uow.organisations.save(organisation)
+    now = datetime.now(UTC)
+    change = contract.OrganisationActivated if active else contract.OrganisationDeactivated
+    uow.publish(change(organisation_id=org_id, org_kind=organisation.org_kind.value, occurred_at=now))
     if not active:
-        await revocations.deny(uow, organisation_holder(org_id), datetime.now(UTC))
+        await revocations.deny(uow, organisation_holder(org_id), now)
     return organisation
 
 

@@ -3,7 +3,7 @@
 Importing this package registers every service's contracts in ``CATALOGUE``.
 """
 
-from hope_contracts import employment, enrolment, funding, support, training
+from hope_contracts import employment, enrolment, funding, gateway, support, training
 from hope_contracts.base import CATALOGUE, Code, EventContract, contract_for
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "employment",
     "enrolment",
     "funding",
+    "gateway",
     "support",
     "training",
 ]

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,13 +17,19 @@ import uvloop
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from hope_contracts import gateway
 from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.subscriptions import process
 from hopekit.identity.keys import SigningKey, generate_signing_key
 from hopekit.identity.tokens import mint_token
+from hopekit.partners import partner_consumer
 from hopekit.settings import ServiceSettings
+from hopekit.uow import UnitOfWork
 
 if TYPE_CHECKING:
     import pytest
+    from sqlalchemy import Table
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -104,3 +111,39 @@ def on_both_event_loops(
     own loop and on uvloop, which the services run on. Code that meets transports directly needs both: uvloop's
     are not subclasses of asyncio's, and they differ in when they write and read."""
     return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+
+
+def gateway_event(
+    contract: gateway.OrganisationRegistered | gateway.OrganisationActivated | gateway.OrganisationDeactivated,
+) -> ReceivedEvent:
+    """An organisation event as a service's consumer receives it from the gateway's topic."""
+    return ReceivedEvent(
+        id=str(uuid.uuid4()),
+        source="/hope/gateway",
+        type=contract.event_type,
+        subject=contract.subject(),
+        time=datetime.now(UTC),
+        key=contract.partition_key(),
+        data=contract.model_dump(mode="json"),
+        topic=contract.topic(),
+        partition=0,
+        offset=0,
+    )
+
+
+async def seed_partners(
+    uow_factory: Callable[[], UnitOfWork],
+    table: Table,
+    partners: Mapping[uuid.UUID, OrgKind],
+    *,
+    active: bool = True,
+    consumer: str = "test.gateway-partners",
+) -> None:
+    """Registers organisations in a service's partner projection the way the gateway's events do: each one goes
+    through the kit's own consumer path (inbox, ordering, the projection's use case)."""
+    spec = partner_consumer(table)
+    for org_id, kind in partners.items():
+        contract = gateway.OrganisationRegistered(
+            organisation_id=org_id, org_kind=kind.value, active=active, occurred_at=datetime.now(UTC)
+        )
+        await process(consumer, uow_factory(), spec.handlers[contract.event_type], gateway_event(contract))

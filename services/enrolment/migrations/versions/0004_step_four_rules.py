@@ -1,11 +1,10 @@
 """Step 4's rules: step 3's hours as training reported them, and the operator's waiver reason in the history.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02
 
-0003 (partner organisations) is written at the same time on another branch: on merge, this revision's
-``down_revision`` becomes "0003" so that the history stays one line.
+It follows 0003 (partner organisations), written at the same time on another branch: one line of history.
 """
 
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,20 @@ from typing import Any
 import httpx
 import pytest
 
-from enrolment_service.adapters.tables import kit
+from enrolment_service.adapters.tables import kit, partners
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.main import create_app
 from enrolment_service.settings import EnrolmentSettings
+from hope_contracts.vocabulary import OrgKind
 from hope_infra.testing import ServiceUnderTest
 from hope_infra.testing import received as received
-from hopekit.testing import TokenIssuer, running
+from hopekit.db.engine import make_engine
+from hopekit.testing import TokenIssuer, running, seed_partners
+from hopekit.uow import Database
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+CONSUMER = "enrolment.gateway-partners"
 
 SERVICE = ServiceUnderTest(
     "enrolment", SERVICE_ROOT, EnrolmentSettings, create_app, kit, EnrolmentUnitOfWork, CONSUMERS
@@ -34,6 +39,27 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="session")
 def service_under_test() -> ServiceUnderTest:
     return SERVICE
+
+
+Partners = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+async def partners_of(database_url: str) -> AsyncIterator[Partners]:
+    """Registers organisations in enrolment's partner projection as the gateway's events would:
+    ``await partners_of({org_id: OrgKind.TRAINING_PROVIDER}, active=True)``."""
+    engine = make_engine(database_url)
+    database = Database(engine=engine, tables=kit)
+
+    async def seed(organisations: Mapping[uuid.UUID, OrgKind], active: bool = True) -> None:
+        await seed_partners(
+            lambda: EnrolmentUnitOfWork(database), partners, organisations, active=active, consumer=CONSUMER
+        )
+
+    try:
+        yield seed
+    finally:
+        await engine.dispose()
 
 
 Enrolment = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]

@@ -15,7 +15,7 @@ from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
-from .conftest import deliver, received
+from .conftest import Partners, deliver, received
 
 pytestmark = pytest.mark.integration
 
@@ -24,6 +24,14 @@ AKTO = uuid.uuid4()
 SCHOOL = uuid.uuid4()
 OTHER_SCHOOL = uuid.uuid4()
 AFPA = uuid.uuid4()
+
+
+@pytest.fixture(autouse=True)
+async def _partners(partners_of: Partners) -> None:
+    """The organisations the gateway registered, as enrolment learnt them from its events."""
+    await partners_of(
+        {SCHOOL: OrgKind.TRAINING_PROVIDER, OTHER_SCHOOL: OrgKind.TRAINING_PROVIDER, AFPA: OrgKind.SUPPORT_PROVIDER}
+    )
 
 
 def as_(issuer: TokenIssuer, kind: OrgKind, org: uuid.UUID, *roles: Role) -> dict[str, str]:

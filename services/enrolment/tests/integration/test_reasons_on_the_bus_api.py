@@ -16,9 +16,17 @@ from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
+from .conftest import Partners
+
 pytestmark = pytest.mark.integration
 
 OFII, AKTO, SCHOOL, AFPA = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+
+@pytest.fixture(autouse=True)
+async def _partners(partners_of: Partners) -> None:
+    """The cohorts' providers, as enrolment learnt them from the gateway's events."""
+    await partners_of({SCHOOL: OrgKind.TRAINING_PROVIDER, AFPA: OrgKind.SUPPORT_PROVIDER})
 
 
 def as_(issuer: TokenIssuer, kind: OrgKind, org: uuid.UUID, *roles: Role) -> dict[str, str]:

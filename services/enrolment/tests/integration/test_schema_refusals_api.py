@@ -95,7 +95,13 @@ async def test_a_cohort_with_several_faults_hears_of_all_of_them(
 
     answer = await client.post("/v1/cohorts", json=body, headers=operator(issuer))
 
-    assert refused_fields(answer) == ["step_start_dates", "region"]
+    # Providers the gateway never registered are faults too, heard in the same answer.
+    assert refused_fields(answer) == [
+        "step_start_dates",
+        "region",
+        "training_provider_org_id",
+        "support_provider_org_id",
+    ]
 
 
 async def test_an_empty_cursor_is_refused_as_the_document_says(client: httpx.AsyncClient, issuer: TokenIssuer) -> None:

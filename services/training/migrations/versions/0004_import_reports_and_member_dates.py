@@ -2,7 +2,7 @@
 they joined.
 
 Revision ID: 0004
-Revises: 0002 (re-chain on 0003 when ``0003_partner_organisations`` is merged)
+Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

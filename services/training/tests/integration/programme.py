@@ -75,21 +75,38 @@ class Programme:
     def as_employer(self) -> dict[str, str]:
         return self.as_(OrgKind.EMPLOYER, EMPLOYER, Role.ADMIN)
 
+    async def register(self, person: uuid.UUID, track: str = "group", office: uuid.UUID = OFII) -> None:
+        """Enrolment's registration of ``person`` by the immigration office ``office``."""
+        registered = enrolment.BeneficiaryRegistered(
+            beneficiary_id=person,
+            track=track,
+            protection_status="refugee",
+            registered_by_org_id=office,
+            occurred_at=datetime.now(UTC),
+        )
+        assert await deliver(self.database, received(registered))
+
     async def start_step(self, person: uuid.UUID, step: int, cohort: uuid.UUID | None = None) -> None:
         track = "group" if cohort is not None else "individual"
+        await self.register(person, track)
         started = enrolment.StepStarted(
             beneficiary_id=person, step=step, track=track, cohort_id=cohort, occurred_at=datetime.now(UTC)
         )
         assert await deliver(self.database, received(started))
 
-    async def cohort(self, size: int = 2, step: int = 3, provider: uuid.UUID = SCHOOL) -> Cohort:
+    async def individual(self, step: int = 3, provider: uuid.UUID = SCHOOL) -> uuid.UUID:
+        """A person on the individual track whose path names ``provider`` (their individual-track cohort is
+        trained by it), who has started ``step``."""
+        return (await self.cohort(size=1, step=step, provider=provider, track="individual")).people[0]
+
+    async def cohort(self, size: int = 2, step: int = 3, provider: uuid.UUID = SCHOOL, track: str = "group") -> Cohort:
         """A cohort trained by ``provider`` whose members have started ``step``."""
         found = Cohort(uuid.uuid4(), [uuid.uuid4() for _ in range(size)])
         created = enrolment.CohortCreated(
             cohort_id=found.id,
             sector_code="logistics",
             region="84",
-            track="group",
+            track=track,
             training_provider_org_id=provider,
             support_provider_org_id=uuid.uuid4(),
             capacity=12,
@@ -97,7 +114,11 @@ class Programme:
         )
         assert await deliver(self.database, received(created))
         for person in found.people:
-            await self.start_step(person, step, found.id)
+            await self.register(person, track)
+            started = enrolment.StepStarted(
+                beneficiary_id=person, step=step, track=track, cohort_id=found.id, occurred_at=datetime.now(UTC)
+            )
+            assert await deliver(self.database, received(started))
         return found
 
     async def course(

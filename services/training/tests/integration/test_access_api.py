@@ -63,7 +63,6 @@ async def test_a_provider_neither_reads_nor_writes_another_providers_course_or_i
         "level": "A2",
         "test": "DELF",
         "assessed_on": days_ago(1),
-        "assessing_org_id": str(OTHER_SCHOOL),
     }
     assert_problem(await programme.http.post("/v1/assessments", json=language, headers=other), 403, "forbidden")
     on_course = {**language, "course_id": course["id"]}
@@ -139,7 +138,6 @@ async def test_ofii_records_step_one_hours_and_assessments_and_nothing_of_later_
             "level": "A1",
             "test": "DILF",
             "assessed_on": days_ago(1),
-            "assessing_org_id": str(language_school),
             "evidence_reference": "DILF-2026-00042",
         },
         headers=ofii,

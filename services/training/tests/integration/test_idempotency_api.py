@@ -19,7 +19,6 @@ from .programme import (
     AWARDED,
     COMPLETED,
     RECORDED,
-    SCHOOL,
     Cohort,
     Programme,
     assert_problem,
@@ -93,7 +92,6 @@ def assessment(scene: Scene, level: str) -> Request:
         "level": level,
         "test": "TCF",
         "assessed_on": days_ago(1),
-        "assessing_org_id": str(SCHOOL),
     }
     return "POST", "/v1/assessments", body
 

@@ -21,7 +21,6 @@ def assessment(person: uuid.UUID, level: str, test: str, assessed_on: str, **fie
         "level": level,
         "test": test,
         "assessed_on": assessed_on,
-        "assessing_org_id": str(uuid.uuid4()),
         **fields,
     }
 

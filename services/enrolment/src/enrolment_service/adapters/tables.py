@@ -17,9 +17,12 @@ from sqlalchemy import (
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime
+from hopekit.partners import add_partner_table
 
 metadata = make_metadata()
 kit = add_kit_tables(metadata)
+# The partner organisations, as the gateway's events describe them (hopekit.partners).
+partners = add_partner_table(metadata)
 
 cohorts = Table(
     "cohorts",

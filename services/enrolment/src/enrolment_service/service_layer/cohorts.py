@@ -8,10 +8,12 @@ from uuid import UUID
 
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.errors import InvalidValue, Refusals
 from enrolment_service.domain.vocabulary import Step, Track
 from enrolment_service.service_layer import access
 from enrolment_service.service_layer.beneficiaries import load
 from enrolment_service.service_layer.publishing import publish
+from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 
@@ -30,22 +32,41 @@ async def create(
     step_start_dates: dict[Step, date],
 ) -> Cohort:
     access.ensure_operator_writer(principal)
-    cohort, created = Cohort.create(
-        cohort_id=uuid.uuid4(),
-        name=name,
-        sector_code=sector_code,
-        region=region,
-        track=track,
-        training_provider_org_id=training_provider_org_id,
-        support_provider_org_id=support_provider_org_id,
-        capacity=capacity,
-        step_start_dates=step_start_dates,
-        at=datetime.now(UTC),
-    )
+    unfit = await _unfit_providers(uow, training_provider_org_id, support_provider_org_id)
+    try:
+        cohort, created = Cohort.create(
+            cohort_id=uuid.uuid4(),
+            name=name,
+            sector_code=sector_code,
+            region=region,
+            track=track,
+            training_provider_org_id=training_provider_org_id,
+            support_provider_org_id=support_provider_org_id,
+            capacity=capacity,
+            step_start_dates=step_start_dates,
+            at=datetime.now(UTC),
+        )
+    except InvalidValue as refused:
+        # The caller hears of every fault at once: the domain's and the providers'.
+        raise InvalidValue(*refused.refusals[0], *refused.refusals[1:], *unfit.found) from None
+    unfit.raise_any()
     await uow.cohorts.add(cohort, principal.org_id)
     publish(uow, [created])
     uow.audit(principal, "create", "cohort", cohort.id)
     return cohort
+
+
+async def _unfit_providers(uow: EnrolmentUnitOfWork, training: UUID, support: UUID) -> Refusals:
+    """A cohort's providers must be active partner organisations of their kind, as the gateway's events describe
+    them: an employer, an unknown id or a deactivated school cannot be given a cohort (and then see its people)."""
+    unfit = Refusals()
+    for field, org_id, kind in (
+        ("training_provider_org_id", training, OrgKind.TRAINING_PROVIDER),
+        ("support_provider_org_id", support, OrgKind.SUPPORT_PROVIDER),
+    ):
+        if not await uow.partners.is_active(org_id, kind):
+            unfit.add(field, f"must be an active {kind.value} organisation registered at the gateway")
+    return unfit
 
 
 async def read(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID) -> Cohort:

@@ -24,6 +24,7 @@ class CohortView:
     id: UUID
     training_provider_org_id: UUID
     support_provider_org_id: UUID
+    track: str
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,16 @@ class ProjectionRepository:
         )
         return found is not None
 
-    async def note_participant(self, beneficiary_id: UUID, track: str | None) -> None:
+    async def note_participant(
+        self, beneficiary_id: UUID, track: str | None, registered_by_org_id: UUID | None = None
+    ) -> None:
         await insert_ignore(self._connection, participants, [{"beneficiary_id": beneficiary_id, "track": track}])
+        if registered_by_org_id is not None:
+            await self._connection.execute(
+                update(participants)
+                .where(participants.c.beneficiary_id == beneficiary_id)
+                .values(registered_by_org_id=registered_by_org_id)
+            )
         if track is not None:
             await self._connection.execute(
                 update(participants)
@@ -120,7 +129,24 @@ class ProjectionRepository:
         row = (await self._connection.execute(select(cohorts).where(cohorts.c.id == cohort_id))).one_or_none()
         if row is None:
             return None
-        return CohortView(row.id, row.training_provider_org_id, row.support_provider_org_id)
+        return CohortView(row.id, row.training_provider_org_id, row.support_provider_org_id, row.track)
+
+    async def registered_by(self, beneficiary_id: UUID) -> UUID | None:
+        """The immigration office that registered the person, when enrolment's registered event has arrived."""
+        found: UUID | None = await self._connection.scalar(
+            select(participants.c.registered_by_org_id).where(participants.c.beneficiary_id == beneficiary_id)
+        )
+        return found
+
+    async def individual_providers(self, beneficiary_id: UUID) -> set[UUID]:
+        """The training providers the person's individual path names: those of the individual-track cohorts
+        enrolment placed them in."""
+        rows = await self._connection.scalars(
+            select(cohorts.c.training_provider_org_id)
+            .join(cohort_members, cohort_members.c.cohort_id == cohorts.c.id)
+            .where(cohort_members.c.beneficiary_id == beneficiary_id, cohorts.c.track == "individual")
+        )
+        return set(rows)
 
     async def participant(self, beneficiary_id: UUID) -> ParticipantView | None:
         found = await self.participants([beneficiary_id])

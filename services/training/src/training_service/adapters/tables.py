@@ -19,9 +19,12 @@ from sqlalchemy import (
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime, hours
+from hopekit.partners import add_partner_table
 
 metadata = make_metadata()
 kit = add_kit_tables(metadata)
+# The partner organisations, as the gateway's events describe them (hopekit.partners).
+partners = add_partner_table(metadata)
 
 # --- projection of enrolment ---------------------------------------------------------------
 cohorts = Table(
@@ -49,6 +52,9 @@ participants = Table(
     Column("beneficiary_id", Uuid, primary_key=True),
     Column("track", String(20), nullable=True),
     Column("withdrawn_at", UTCDateTime, nullable=True),
+    # The immigration office that registered the person (enrolment's registered event): the one office that may
+    # read their training records, as in enrolment.
+    Column("registered_by_org_id", Uuid, nullable=True),
 )
 
 participant_steps = Table(

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
@@ -9,6 +10,7 @@ from training_service.adapters.courses import CourseRepository
 from training_service.adapters.imports import ImportRepository
 from training_service.adapters.projection import ProjectionRepository
 from training_service.adapters.records import RecordRepository
+from training_service.adapters.tables import partners
 
 
 class TrainingUnitOfWork(UnitOfWork):
@@ -17,6 +19,7 @@ class TrainingUnitOfWork(UnitOfWork):
     alerts: AlertRepository
     projection: ProjectionRepository
     records: RecordRepository
+    partners: PartnerRepository
     imports: ImportRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
@@ -25,4 +28,5 @@ class TrainingUnitOfWork(UnitOfWork):
         self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
         self.records = RecordRepository(connection)
+        self.partners = PartnerRepository(connection, partners)
         self.imports = ImportRepository(connection)

@@ -19,7 +19,7 @@ class AssessmentRequest(RequestModel):
     level: CefrLevel
     test: LanguageTest
     assessed_on: date
-    assessing_org_id: UUID
+    # No assessing organisation here: it is the caller's own (a request field let a provider write in another's name).
     evidence_reference: Reference | None = None
 
 

@@ -41,7 +41,6 @@ async def record_assessment(body: AssessmentRequest, principal: Caller, uow: UoW
             level=body.level,
             test=body.test,
             assessed_on=body.assessed_on,
-            assessing_org_id=body.assessing_org_id,
             evidence_reference=body.evidence_reference,
         ),
     )

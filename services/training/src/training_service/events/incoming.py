@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hope_contracts import enrolment
 from hopekit.events.subscriptions import ConsumerSpec, on
+from hopekit.partners import partner_consumer
+from training_service.adapters.tables import partners
 from training_service.service_layer import erasure, projection
 
 CONSUMERS = [
@@ -18,5 +20,7 @@ CONSUMERS = [
             on(enrolment.CohortCreated, projection.note_cohort),
             on(enrolment.CohortMemberAdded, projection.note_member),
         ],
-    )
+    ),
+    # The partner organisations, from the gateway's events.
+    partner_consumer(partners),
 ]

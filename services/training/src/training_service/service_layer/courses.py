@@ -46,8 +46,7 @@ async def create(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    cohort = await uow.projection.cohort(cohort_id) if cohort_id is not None else None
-    access.ensure_may_create(principal, course, cohort)
+    await access.ensure_may_create(uow, principal, course)
     if await uow.courses.find(cohort_id, beneficiary_id, step) is not None:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person")
     try:

@@ -48,5 +48,6 @@ async def beneficiary_ledgers(
 
 
 async def cohort_ledger(uow: TrainingUnitOfWork, principal: Principal, cohort_id: UUID) -> list[CourseLedger]:
+    await access.ensure_may_read_cohort(uow, principal, cohort_id)
     found = await courses.search(uow, principal, step=None, cohort_id=cohort_id, after_id=None, limit=_COHORT_COURSES)
     return [await _course_ledger(uow, course) for course in found]

@@ -14,7 +14,7 @@ from training_service.service_layer.participations import close_for_withdrawal
 
 async def note_registration(uow: TrainingUnitOfWork, event: enrolment.BeneficiaryRegistered) -> None:
     if not await uow.projection.is_erased(event.beneficiary_id):
-        await uow.projection.note_participant(event.beneficiary_id, event.track)
+        await uow.projection.note_participant(event.beneficiary_id, event.track, event.registered_by_org_id)
 
 
 async def note_step_started(uow: TrainingUnitOfWork, event: enrolment.StepStarted) -> None:

@@ -28,7 +28,10 @@ async def _ensure_may_record(
     if principal.is_operator:
         return
     if principal.org_kind is OrgKind.IMMIGRATION_OFFICE and ofii_may:
-        return
+        # Enrolment's rule: an office deals with the people it registered only.
+        if await access.is_registering_office(uow, principal, beneficiary_id):
+            return
+        raise Forbidden("an immigration office records this only for the people it registered")
     if principal.org_kind is OrgKind.TRAINING_PROVIDER and await access.provides_for(
         uow, principal.org_id, beneficiary_id
     ):
@@ -45,11 +48,11 @@ class AssessmentInput:
     level: CefrLevel
     test: LanguageTest
     assessed_on: date
-    assessing_org_id: UUID
     evidence_reference: str | None
 
 
 async def record_assessment(uow: TrainingUnitOfWork, principal: Principal, given: AssessmentInput) -> dict[str, Any]:
+    """The assessing organisation is the caller's own: nobody records an assessment in another's name."""
     await _ensure_may_record(uow, principal, given.beneficiary_id, given.course_id, ofii_may=True)
     now, record_id = datetime.now(UTC), uuid.uuid4()
     row = {
@@ -60,7 +63,7 @@ async def record_assessment(uow: TrainingUnitOfWork, principal: Principal, given
         "level": given.level.value,
         "test": given.test.value,
         "assessed_on": given.assessed_on,
-        "assessing_org_id": given.assessing_org_id,
+        "assessing_org_id": principal.org_id,
         "evidence_reference": given.evidence_reference,
         "recorded_at": now,
         "recorded_by_org_id": principal.org_id,
@@ -74,7 +77,7 @@ async def record_assessment(uow: TrainingUnitOfWork, principal: Principal, given
             level=given.level.value,
             test=given.test.value,
             assessed_on=given.assessed_on,
-            assessing_org_id=given.assessing_org_id,
+            assessing_org_id=principal.org_id,
             occurred_at=now,
         )
     )
