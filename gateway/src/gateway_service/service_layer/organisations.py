@@ -70,7 +70,7 @@ async def publish_all(uow: GatewayUnitOfWork, batch: int = 500) -> int:
 async def get_organisation(uow: GatewayUnitOfWork, org_id: uuid.UUID) -> Organisation:
     organisation = await uow.organisations.get(org_id)
     if organisation is None:
-        raise NotFound("no such organisation")
+        raise NotFound.of("organisation")
     return organisation
 
 
@@ -140,7 +140,7 @@ async def create_client(
 async def get_client(uow: GatewayUnitOfWork, client_id: str) -> ApiClient:
     client = await uow.clients.get(client_id)
     if client is None:
-        raise NotFound("no such API client")
+        raise NotFound.of("API client")
     return client
 
 

@@ -68,6 +68,14 @@ class NotFound(ServiceError):
     category = "not_found"
     code = "not_found"
 
+    @classmethod
+    def of(cls, thing: str) -> NotFound:
+        """``NotFound.of("session")``: the problem type names what is missing (``session-not-found``), so that a
+        missing session is not reported as a missing course."""
+        error = cls(f"no such {thing}")
+        error.code = f"{thing.lower().replace(' ', '_').replace('-', '_')}_not_found"  # type: ignore[misc]
+        return error
+
 
 class Forbidden(ServiceError):
     category = "forbidden"

@@ -103,7 +103,7 @@ async def test_malformed_vacancies_contracts_outcomes_and_follow_ups_are_refused
         ({"outcome_code": "rich"}, 400, "unknown-code"),
         ({"evidence_source": "rumour"}, 400, "unknown-code"),
         ({"outcome_code": "job_search", "weekly_hours": "20"}, 400, "invalid-value"),
-        ({"employer_id": str(uuid.uuid4())}, 404, "not-found"),
+        ({"employer_id": str(uuid.uuid4())}, 404, "employer-not-found"),
         ({"weekly_hours": "60"}, 422, "validation"),
     ]:
         answer = await programme.client.post("/v1/outcomes", json={**outcome, **change}, headers=programme.support)

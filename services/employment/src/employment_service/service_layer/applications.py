@@ -47,7 +47,7 @@ async def _for_employer(
     """The application, whether the caller is on the employer side, and whether it supports the person."""
     application = await uow.vacancies.application(application_id)
     if application is None:
-        raise NotFound("no such application")
+        raise NotFound.of("application")
     vacancy = await uow.vacancies.get(application.vacancy_id)
     assert vacancy is not None
     org = await uow.employers.org_of(vacancy.employer_id)

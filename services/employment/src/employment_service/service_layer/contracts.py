@@ -65,7 +65,7 @@ async def _load(uow: EmploymentUnitOfWork, principal: Principal, contract_id: UU
     """The contract if the caller may see it, and whether it is on the employer side (who may change it)."""
     contract = await uow.contracts.get(contract_id)
     if contract is None:
-        raise NotFound("no such work-study contract")
+        raise NotFound.of("work-study contract")
     org = await uow.employers.org_of(contract.employer_id)
     path = await uow.paths.get(contract.beneficiary_id)
     ensure_visible(principal, may_see_contract(viewer(principal), org, path), "work-study contract")

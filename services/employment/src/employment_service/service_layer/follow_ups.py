@@ -91,7 +91,7 @@ async def summary(uow: EmploymentUnitOfWork, principal: Principal) -> list[dict[
 async def _writable(uow: EmploymentUnitOfWork, principal: Principal, follow_up_id: UUID) -> FollowUp:
     follow_up = await uow.outcomes.follow_up(follow_up_id)
     if follow_up is None:
-        raise NotFound("no such follow-up")
+        raise NotFound.of("follow-up")
     path = await uow.paths.get(follow_up.beneficiary_id, lock=True)
     ensure_writable(principal, may_see_follow_up(viewer(principal), path), "follow-up")
     return follow_up
@@ -120,7 +120,7 @@ async def complete(
     follow_up = await _writable(uow, principal, follow_up_id)
     observation = form.parse()
     if observation.employer_id is not None and await uow.employers.get(observation.employer_id) is None:
-        raise NotFound("no such employer")
+        raise NotFound.of("employer")
     publish(uow, follow_up.complete(observation, observed_on, datetime.now(UTC)))
     await uow.outcomes.save_follow_up(follow_up)
     uow.audit(principal, "complete", "follow_up", follow_up.id)

@@ -49,7 +49,7 @@ async def record(
     assert path is not None
     observation = form.parse()
     if observation.employer_id is not None and await uow.employers.get(observation.employer_id) is None:
-        raise NotFound("no such employer")
+        raise NotFound.of("employer")
     outcome, schedule, events = record_exit_outcome(
         path=path,
         exit_on=exit_on,

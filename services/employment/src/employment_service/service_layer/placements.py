@@ -31,7 +31,7 @@ async def make(uow: EmploymentUnitOfWork, principal: Principal, form: PlacementF
     """The person's path row is locked first, so two placements cannot both fit under the cap."""
     employer = await uow.employers.get(form.employer_id)
     if employer is None:
-        raise NotFound("no such employer")
+        raise NotFound.of("employer")
     path = await uow.paths.get(form.beneficiary_id, lock=True)
     ensure_writable(principal, may_see_placement(viewer(principal), employer.org_id, path), "placement")
     if path is None:

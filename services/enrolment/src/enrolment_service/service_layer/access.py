@@ -43,7 +43,7 @@ _ACTIONS_BY_KIND: dict[OrgKind, frozenset[PathwayAction]] = {
 async def view_of(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary: Beneficiary) -> View:
     """The view the caller gets of this person; NotFound when they may not see them at all."""
     if not principal.has_role(*_PERSONAL_ROLES):
-        raise NotFound("no such beneficiary")
+        raise NotFound.of("beneficiary")
     kind = principal.org_kind
     if kind is OrgKind.PROGRAMME_OPERATOR:
         return View.FULL
@@ -57,7 +57,7 @@ async def view_of(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary: B
             return View.REDUCED
     if kind is OrgKind.PUBLIC_EMPLOYMENT and beneficiary.has_consent(ConsentPurpose.DATA_SHARING_WITH_PARTNERS):
         return View.REDUCED
-    raise NotFound("no such beneficiary")
+    raise NotFound.of("beneficiary")
 
 
 async def list_scope(uow: EnrolmentUnitOfWork, principal: Principal, criteria: BeneficiaryFilter) -> BeneficiaryFilter:
@@ -117,7 +117,7 @@ def ensure_may_read_cohort(principal: Principal, cohort: Cohort) -> None:
         return
     if principal.can_read() and principal.org_id in (cohort.training_provider_org_id, cohort.support_provider_org_id):
         return
-    raise NotFound("no such cohort")
+    raise NotFound.of("cohort")
 
 
 async def _cohort_of(uow: EnrolmentUnitOfWork, beneficiary: Beneficiary) -> Cohort | None:

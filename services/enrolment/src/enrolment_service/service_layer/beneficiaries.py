@@ -93,5 +93,5 @@ async def erase(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: 
 async def load(uow: EnrolmentUnitOfWork, beneficiary_id: UUID, *, for_update: bool = False) -> Beneficiary:
     beneficiary = await uow.beneficiaries.get(beneficiary_id, for_update=for_update)
     if beneficiary is None:
-        raise NotFound("no such beneficiary")
+        raise NotFound.of("beneficiary")
     return beneficiary

@@ -72,7 +72,7 @@ async def _unfit_providers(uow: EnrolmentUnitOfWork, training: UUID, support: UU
 async def read(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID) -> Cohort:
     cohort = await uow.cohorts.get(cohort_id)
     if cohort is None:
-        raise NotFound("no such cohort")
+        raise NotFound.of("cohort")
     access.ensure_may_read_cohort(principal, cohort)
     return cohort
 
@@ -86,7 +86,7 @@ async def add_member(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: 
     access.ensure_operator_writer(principal)
     cohort = await uow.cohorts.get(cohort_id, for_update=True)
     if cohort is None:
-        raise NotFound("no such cohort")
+        raise NotFound.of("cohort")
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     events = cohort.add_member(beneficiary.pathway, datetime.now(UTC))
     if events:

@@ -58,7 +58,7 @@ async def ensure_sees_cohort(uow: FundingUnitOfWork, principal: Principal, cohor
         cohort = await uow.projection.cohort(cohort_id)
         if cohort is not None and cohort.training_provider_org_id == principal.org_id:
             return
-    raise NotFound("no such cohort")
+    raise NotFound.of("cohort")
 
 
 def ensure_operator_reader(principal: Principal, what: str) -> None:

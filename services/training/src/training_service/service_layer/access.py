@@ -32,7 +32,7 @@ def sees(principal: Principal, course: Course) -> bool:
 
 def ensure_may_read(principal: Principal, course: Course) -> None:
     if not principal.can_read() or not sees(principal, course):
-        raise NotFound("no such course")
+        raise NotFound.of("course")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ async def person_courses(uow: TrainingUnitOfWork, principal: Principal, benefici
     """The person's courses that the caller may see; NotFound when the caller may not see the person at all
     (a provider must deliver one of the person's courses)."""
     if not principal.can_read():
-        raise NotFound("no such beneficiary")
+        raise NotFound.of("beneficiary")
     found = await courses_of_person(uow, beneficiary_id)
     may_read = principal.is_operator
     if principal.org_kind is OrgKind.IMMIGRATION_OFFICE:
@@ -116,7 +116,7 @@ async def person_courses(uow: TrainingUnitOfWork, principal: Principal, benefici
     if not may_read and principal.org_kind is OrgKind.TRAINING_PROVIDER:
         may_read = any(course.provider_org_id == principal.org_id for course in found)
     if not may_read:
-        raise NotFound("no such beneficiary")
+        raise NotFound.of("beneficiary")
     return [course for course in found if sees(principal, course)]
 
 
@@ -134,7 +134,7 @@ async def ensure_may_read_cohort(uow: TrainingUnitOfWork, principal: Principal, 
         and cohort.training_provider_org_id == principal.org_id
     )
     if cohort is None or not principal.can_read() or not (principal.is_operator or trains):
-        raise NotFound("no such cohort")
+        raise NotFound.of("cohort")
 
 
 async def courses_of_person(uow: TrainingUnitOfWork, beneficiary_id: UUID) -> list[Course]:

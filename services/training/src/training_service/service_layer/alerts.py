@@ -28,7 +28,7 @@ async def search(uow: TrainingUnitOfWork, principal: Principal, criteria: AlertF
 async def resolve(uow: TrainingUnitOfWork, principal: Principal, alert_id: UUID) -> Alert:
     alert = await uow.alerts.get(alert_id)
     if alert is None:
-        raise NotFound("no such alert")
+        raise NotFound.of("alert")
     await courses.load(uow, principal, alert.course_id, write=True)
     if alert.resolved_at is not None:
         raise AlertAlreadyResolved(alert.resolved_at)

@@ -96,11 +96,23 @@ async def read_sheet(
     uow: TrainingUnitOfWork, principal: Principal, session_id: UUID
 ) -> tuple[Session, list[SheetEntry]]:
     """A session and its sheet, for a caller who may see the session's course."""
+    session, _ = await _visible_session(uow, principal, session_id)
+    return session, list(await uow.attendance.sheet(session.id))
+
+
+async def _visible_session(
+    uow: TrainingUnitOfWork, principal: Principal, session_id: UUID, write: bool = False
+) -> tuple[Session, Course]:
+    """A session and its course, which the caller may see (and write, if asked); any other session is a missing
+    session, not a missing course."""
     session = await uow.courses.session(session_id)
     if session is None:
-        raise NotFound("no such session")
-    await courses.load(uow, principal, session.course_id)
-    return session, list(await uow.attendance.sheet(session.id))
+        raise NotFound.of("session")
+    try:
+        course = await courses.load(uow, principal, session.course_id, write=write)
+    except NotFound:
+        raise NotFound.of("session") from None
+    return session, course
 
 
 @dataclass(frozen=True)
@@ -116,10 +128,7 @@ async def record_sheet(
 ) -> RecordedSheet:
     """Records (or corrects) a session's sheet as a whole: one refused line refuses the sheet, with every reason;
     then publishes it and raises the alerts now due."""
-    session = await uow.courses.session(session_id)
-    if session is None:
-        raise NotFound("no such session")
-    course = await courses.load(uow, principal, session.course_id, write=True)
+    session, course = await _visible_session(uow, principal, session_id, write=True)
     recording = Recording(course, principal)
     marks = [
         MarkInput(session, line.beneficiary_id, line.status, line.hours_attended, index)

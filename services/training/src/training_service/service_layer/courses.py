@@ -60,7 +60,7 @@ async def create(
 async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False) -> Course:
     course = await uow.courses.get(course_id)
     if course is None:
-        raise NotFound("no such course")
+        raise NotFound.of("course")
     (access.ensure_may_write if write else access.ensure_may_read)(principal, course)
     return course
 

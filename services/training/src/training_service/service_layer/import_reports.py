@@ -19,7 +19,7 @@ async def stored_import(uow: TrainingUnitOfWork, principal: Principal, import_id
     """The import, for the organisation that made it; to anyone else it does not exist."""
     found = await uow.imports.find(import_id)
     if found is None or found.org_id != principal.org_id:
-        raise NotFound("no such attendance import")
+        raise NotFound.of("attendance import")
     return found
 
 
