@@ -41,33 +41,41 @@ def _registry_files(target: Path) -> Path:
 
 def test_a_planned_service_is_created_in_its_place_and_registered_in_every_static_file(tmp_path: Path) -> None:
     root = _registry_files(tmp_path)
-    written = create_service(root, NewService("funding", 8104, "agreements, budget lines and payments"), lock=False)
-    assert root / "services/funding/src/funding_service/main.py" in written
-    assert (root / "services/funding/tests/integration/test_examples_api.py").exists()
-    assert (root / "services/funding/migrations/versions/0001_schema.py").exists()
+    # A planned entry of its own, between two built services: the real planned ones get built over time.
+    registry_text = (root / REGISTRY).read_text()
+    planned = '[[service]]\nname = "alumni"\nport = 8107\nplanned = true\n\n'
+    (root / REGISTRY).write_text(
+        registry_text.replace('[[service]]\nname = "employment"', planned + '[[service]]\nname = "employment"')
+    )
+    written = create_service(root, NewService("alumni", 8107, "former participants' news"), lock=False)
+    assert root / "services/alumni/src/alumni_service/main.py" in written
+    assert (root / "services/alumni/tests/integration/test_examples_api.py").exists()
+    assert (root / "services/alumni/migrations/versions/0001_schema.py").exists()
 
     services = parse((root / REGISTRY).read_text())
     names = [service.name for service in services]
-    assert names.index("funding") == names.index("support") + 1, "the planned entry keeps its place"
-    funding = next(service for service in services if service.name == "funding")
-    assert (funding.port, funding.planned, funding.publishes) == (8104, False, True)
+    assert names.index("alumni") == names.index("employment") - 1, "the planned entry keeps its place"
+    alumni = next(service for service in services if service.name == "alumni")
+    assert (alumni.port, alumni.planned, alumni.publishes) == (8107, False, True)
 
     workspace = tomllib.loads((root / "pyproject.toml").read_text())
-    assert "funding-service" in workspace["project"]["dependencies"]
-    assert workspace["tool"]["uv"]["sources"]["funding-service"] == {"workspace": True}
+    assert "alumni-service" in workspace["project"]["dependencies"]
+    assert workspace["tool"]["uv"]["sources"]["alumni-service"] == {"workspace": True}
     linter = (root / ".importlinter").read_text()
-    assert "[importlinter:contract:funding-layers]" in linter
-    assert linter.count("\n    funding_service\n") == 3, "root package, independent, never imported by the kit"
+    assert "[importlinter:contract:alumni-layers]" in linter
+    assert linter.count("\n    alumni_service\n") == 3, "root package, independent, never imported by the kit"
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
-    assert "--port 8104" in " ".join(compose["funding"]["command"])
-    assert compose["gateway"]["environment"]["HOPE_GATEWAY_UPSTREAMS__FUNDING"] == "http://funding:8104"
-    assert (root / "infra/postgres/init.sql").read_text().count("CREATE DATABASE hope_funding;") == 1
+    assert "--port 8107" in " ".join(compose["alumni"]["command"])
+    assert compose["alumni-migrations"]["restart"] == "no"
+    assert compose["gateway"]["environment"]["HOPE_GATEWAY_UPSTREAMS__ALUMNI"] == "http://alumni:8107"
+    assert (root / "infra/postgres/init.sql").read_text().count("CREATE DATABASE hope_alumni;") == 1
     contracts = (root / "libs/contracts/src/hope_contracts/__init__.py").read_text()
-    assert "from hope_contracts import employment, enrolment, funding, support, training\n" in contracts
-    assert '"funding"' in contracts
+    [imports] = [line for line in contracts.splitlines() if line.startswith("from hope_contracts import ")]
+    assert "alumni" in imports.removeprefix("from hope_contracts import ").split(", ")
+    assert '"alumni"' in contracts
     assert (
-        'event_type: ClassVar[str] = "fr.hope.funding.example.created.v1"'
-        in (root / "libs/contracts/src/hope_contracts/funding.py").read_text()
+        'event_type: ClassVar[str] = "fr.hope.alumni.example.created.v1"'
+        in (root / "libs/contracts/src/hope_contracts/alumni.py").read_text()
     )
 
 
