@@ -19,6 +19,9 @@ from hopekit.uow import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# Each of the two waits of a shutdown (the workers, then the producer): well inside an orchestrator's grace period.
+STOP_TIMEOUT_S = 10.0
+
 
 @dataclass
 class EventRuntime:
@@ -87,13 +90,22 @@ class EventRuntime:
             self._tasks.append(asyncio.create_task(_supervise(name, work), name=name))
 
     async def stop(self) -> None:
+        """Stops the relay and the consumers, each within ``STOP_TIMEOUT_S``: a consumer caught in a group
+        rebalance or a producer waiting on an unreachable broker must not hold the service's shutdown for ever."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_S)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved here: the supervisor already logged a worker's error
+            for task in pending:
+                log.warning("%s did not stop within %.0fs; shutting down without it", task.get_name(), STOP_TIMEOUT_S)
         if self.producer is not None:
-            await self.producer.stop()
+            try:
+                await asyncio.wait_for(self.producer.stop(), STOP_TIMEOUT_S)
+            except TimeoutError:
+                log.warning("the Kafka producer did not stop within %.0fs; shutting down without it", STOP_TIMEOUT_S)
 
 
 async def _supervise(name: str, work: Callable[[], Awaitable[None]]) -> None:
