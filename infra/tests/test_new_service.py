@@ -127,9 +127,10 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
 def test_a_new_service_passes_its_own_tests_lint_types_and_contracts(tmp_path: Path, postgres_admin_url: str) -> None:
     copy = _copy_repository(tmp_path / "repository")
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "UV_LINK_MODE", "PYTHONPATH")}
-    # Offline: a new workspace member needs nothing that is not in uv's cache already. Hard links (uv's default)
-    # keep the copy's environment from costing its size in copies.
-    env |= {"HOPE_TEST_DATABASE_URL": postgres_admin_url, "UV_OFFLINE": "1"}
+    # Not offline: `uv lock` reads the index's metadata, which `uv sync --frozen` on a fresh machine never put in
+    # uv's cache (the wheels it installs are there, so the copy's sync downloads nothing). Hard links (uv's
+    # default) keep the copy's environment from costing its size in copies.
+    env |= {"HOPE_TEST_DATABASE_URL": postgres_admin_url}
     _run([str(BIN / "hope"), "new-service", "demo", "--port", "8190", "--owns", "an example"], copy, env)
     assert 'name = "demo-service"' in (copy / "uv.lock").read_text()
     # As `make install` does: the lock must hold the new member, or --frozen refuses.

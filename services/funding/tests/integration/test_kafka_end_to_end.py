@@ -86,8 +86,11 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
             try:
                 key, value, headers = record(cohort, "/hope/enrolment")
                 await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
-                for _ in range(200):  # the plan needs the cohort's region and sector
-                    if (await client.get("/v1/cohorts-without-plan", headers=programme.operator)).json()["cohort_ids"]:
+                # The plan needs the cohort's region and sector. The topic is shared with other tests of the
+                # session, so wait for this cohort, not for any.
+                for _ in range(200):
+                    listed = (await client.get("/v1/cohorts-without-plan", headers=programme.operator)).json()
+                    if str(programme.cohort_id) in listed["cohort_ids"]:
                         break
                     await asyncio.sleep(0.1)
                 await programme.plan("15.00", ["1"])
