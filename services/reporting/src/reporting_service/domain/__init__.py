@@ -1,0 +1,1 @@
+"""Entities, invariants and domain errors of reporting: no I/O, no framework."""
