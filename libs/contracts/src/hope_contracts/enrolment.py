@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hope_contracts.base import EventContract
 from hope_contracts.codes import LanguageTest, RegionCode, SectorCode, Track
@@ -128,6 +128,16 @@ class BeneficiaryErased(EventContract):
     occurred_at: datetime
 
 
+class StepPeriod(BaseModel):
+    """When a cohort's step 3 or 4 is planned: training's courses fall within it, support's step ends with it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    step: Literal[3, 4]
+    starts_on: date
+    ends_on: date | None = None  # not known yet
+
+
 class CohortCreated(EventContract):
     event_type: ClassVar[str] = "fr.hope.enrolment.cohort.created.v1"
     subject_field: ClassVar[str] = "cohort_id"
@@ -139,6 +149,20 @@ class CohortCreated(EventContract):
     training_provider_org_id: UUID
     support_provider_org_id: UUID
     capacity: int = Field(ge=1)
+    # The cohort's calendar, one period per planned step (empty when none is planned yet). Added within v1:
+    # consumers built before it ignore it, and events sent before it read as an empty calendar.
+    calendar: tuple[StepPeriod, ...] = ()
+    occurred_at: datetime
+
+
+class CohortCalendarChanged(EventContract):
+    """The whole calendar as it now stands (not a difference): a consumer replaces what it held."""
+
+    event_type: ClassVar[str] = "fr.hope.enrolment.cohort.calendar_changed.v1"
+    subject_field: ClassVar[str] = "cohort_id"
+
+    cohort_id: UUID
+    calendar: tuple[StepPeriod, ...]
     occurred_at: datetime
 
 
@@ -148,4 +172,21 @@ class CohortMemberAdded(EventContract):
 
     cohort_id: UUID
     beneficiary_id: UUID
+    occurred_at: datetime
+
+
+# Purposes whose consent other services act on. Consent to health support is never published: its existence
+# would say something about the person's health (DESIGN.md §5).
+PublishedConsentPurpose = Literal["programme_participation", "data_sharing_with_partners", "employer_contact"]
+
+
+class ConsentChanged(EventContract):
+    """A person gave or withdrew a consent; e.g. France Travail sees follow-ups only with data sharing given."""
+
+    event_type: ClassVar[str] = "fr.hope.enrolment.beneficiary.consent_changed.v1"
+    subject_field: ClassVar[str] = "beneficiary_id"
+
+    beneficiary_id: UUID
+    purpose: PublishedConsentPurpose
+    given: bool
     occurred_at: datetime

@@ -1,6 +1,6 @@
 """The privacy rule every event contract obeys (DESIGN.md §5), as a check that names what to change.
 
-A payload field is one of: a UUID, a date or instant, a number, a boolean, a value from a closed list
+A payload field is one of: a UUID, a date, a time of day or an instant, a number, a boolean, a value from a closed list
 (``Literal[...]`` or an ``Enum``), or a string with a strict format (a pattern without any letter class, such
 as ``^RNCP\\d{1,6}$``). A free string, even one limited to "code-like" characters, can carry
 ``pregnancy_tuberculosis``: it is refused. A closed list is refused too when one of its values reveals health
@@ -70,7 +70,7 @@ HEALTH_WORD_STEMS = (
 )
 HEALTH_WORDS = frozenset({"ill", "hospital", "hiv", "covid", "doctor", "surgery", "clinic"})
 
-SAFE_TYPES = (uuid.UUID, datetime.date, datetime.datetime, decimal.Decimal, int, bool)
+SAFE_TYPES = (uuid.UUID, datetime.date, datetime.datetime, datetime.time, decimal.Decimal, int, bool)
 
 # A pattern is a strict format when no part of it admits an arbitrary letter: fixed letters (RNCP) and digits only.
 _LETTER_CLASS = re.compile(r"\\[wWSDpP]|\[\^|\[[^\]]*[a-zA-Z]-[a-zA-Z][^\]]*\]|(?<!\\)\.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID
@@ -104,4 +104,48 @@ class AbsenceAlertRaised(EventContract):
     rule: AlertRule
     consecutive_unexcused: int | None = None
     attendance_rate: Decimal | None = Field(default=None, decimal_places=4)
+    occurred_at: datetime
+
+
+class CourseScheduled(EventContract):
+    """A course was opened, or its plan changed (sent again whole): funding commits and reporting counts its
+    planned hours from it."""
+
+    event_type: ClassVar[str] = "fr.hope.training.course.scheduled.v1"
+    subject_field: ClassVar[str] = "course_id"
+
+    course_id: UUID
+    step: StepNumber
+    cohort_id: UUID | None = None  # a cohort's course, or
+    beneficiary_id: UUID | None = None  # one person's (individual track)
+    provider_org_id: UUID
+    planned_hours: Decimal = Field(decimal_places=2)
+    starts_on: date
+    ends_on: date
+    occurred_at: datetime
+
+
+class ScheduledSession(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    session_id: UUID
+    held_on: date
+    starts_at: time
+    ends_at: time
+    hours: Decimal = Field(decimal_places=2)
+    session_kind: SessionKind
+
+
+class SessionsScheduled(EventContract):
+    """Sessions added to a course (one, or a weekly pattern's worth): the days people are in training, which
+    support's catering needs. Times only: no trainer, no place."""
+
+    event_type: ClassVar[str] = "fr.hope.training.course.sessions_scheduled.v1"
+    subject_field: ClassVar[str] = "course_id"
+
+    course_id: UUID
+    step: StepNumber
+    cohort_id: UUID | None = None
+    beneficiary_id: UUID | None = None
+    sessions: tuple[ScheduledSession, ...]
     occurred_at: datetime
