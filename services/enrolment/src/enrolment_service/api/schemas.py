@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
+from enrolment_service.domain.calendar import CalendarDates
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.pathway import MAX_WAIVER_REASON, Transition
 from enrolment_service.domain.regions import REGIONS
@@ -166,7 +167,24 @@ class ConsentRequest(RequestModel):
     given: bool
 
 
-class CohortRequest(RequestModel):
+class CalendarRequest(RequestModel):
+    """A cohort's whole calendar: each step's first day and, when known, its last day. A step left out is not
+    planned. Step 4 starts after step 3's last day (or, that unknown, not before step 3's start); refusals name
+    every faulty field at once."""
+
+    french_qualification_starts_on: date | None = None
+    french_qualification_ends_on: date | None = None
+    trade_qualification_starts_on: date | None = None
+    trade_qualification_ends_on: date | None = None
+
+    def dates(self) -> CalendarDates:
+        return {
+            Step.FRENCH_QUALIFICATION: (self.french_qualification_starts_on, self.french_qualification_ends_on),
+            Step.TRADE_QUALIFICATION: (self.trade_qualification_starts_on, self.trade_qualification_ends_on),
+        }
+
+
+class CohortRequest(CalendarRequest):
     name: Name
     sector_code: SectorCode
     region: Annotated[
@@ -176,8 +194,6 @@ class CohortRequest(RequestModel):
     training_provider_org_id: UUID
     support_provider_org_id: UUID
     capacity: Annotated[int, Field(ge=1, le=500)]
-    french_qualification_starts_on: date | None = None
-    trade_qualification_starts_on: date | None = None
 
 
 class MemberRequest(RequestModel):
@@ -311,10 +327,13 @@ class CohortView(ResponseModel):
     places_left: int
     member_count: int
     french_qualification_starts_on: date | None
+    french_qualification_ends_on: date | None
     trade_qualification_starts_on: date | None
+    trade_qualification_ends_on: date | None
 
     @classmethod
     def of(cls, cohort: Cohort) -> CohortView:
+        calendar = cohort.calendar
         return cls(
             id=cohort.id,
             name=cohort.name,
@@ -326,8 +345,10 @@ class CohortView(ResponseModel):
             capacity=cohort.capacity,
             places_left=cohort.places_left,
             member_count=len(cohort.member_ids),
-            french_qualification_starts_on=cohort.step_start_dates.get(Step.FRENCH_QUALIFICATION),
-            trade_qualification_starts_on=cohort.step_start_dates.get(Step.TRADE_QUALIFICATION),
+            french_qualification_starts_on=calendar.starts_on(Step.FRENCH_QUALIFICATION),
+            french_qualification_ends_on=calendar.ends_on(Step.FRENCH_QUALIFICATION),
+            trade_qualification_starts_on=calendar.starts_on(Step.TRADE_QUALIFICATION),
+            trade_qualification_ends_on=calendar.ends_on(Step.TRADE_QUALIFICATION),
         )
 
 

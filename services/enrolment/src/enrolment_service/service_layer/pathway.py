@@ -69,7 +69,7 @@ async def _step_4_starts_on(uow: EnrolmentUnitOfWork, cohort_id: UUID | None) ->
     if cohort_id is None:
         return None
     cohort = await uow.cohorts.get(cohort_id)
-    return cohort.step_start_dates.get(Step.TRADE_QUALIFICATION) if cohort is not None else None
+    return cohort.calendar.starts_on(Step.TRADE_QUALIFICATION) if cohort is not None else None
 
 
 async def validate_prerequisites(
