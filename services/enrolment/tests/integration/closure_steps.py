@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,8 +11,10 @@ import httpx
 from hope_contracts import employment, training
 from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.testing import TokenIssuer
+from hopekit.uow import Database
 
-from .test_step_four_api import AKTO, SCHOOL, TODAY, as_, in_step_3, start_step_4
+from .conftest import deliver, received
+from .test_step_four_api import AKTO, SCHOOL, TODAY, as_, course_completed, in_step_3, start_step_4
 
 NOW = datetime.now(UTC)
 STEP_4 = "step_4_started"
@@ -49,11 +50,11 @@ async def ready_for_step_4(
     issuer: TokenIssuer,
     registration: Any,
     prerequisites: Any,
-    step_3_hours_done: Callable[[str], Awaitable[object]],
+    database: Database,
 ) -> str:
     """A person in step 3 whose hours training reported done: step 4 may start."""
     person, _ = await in_step_3(client, issuer, registration, prerequisites, step_4_starts_on=TODAY - timedelta(1))
-    await step_3_hours_done(person)
+    assert await deliver(database, received(course_completed(person)))
     return person
 
 

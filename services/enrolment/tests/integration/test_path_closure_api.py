@@ -30,7 +30,7 @@ from .closure_steps import (
     status_of,
 )
 from .conftest import Partners, deliver, received
-from .test_step_four_api import AFPA, AKTO, SCHOOL, as_, course_completed
+from .test_step_four_api import AFPA, AKTO, SCHOOL, as_
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +54,7 @@ async def test_the_path_completes_once_whatever_the_order_and_however_often_the_
     database: Database,
     database_url: str,
 ) -> None:
-    person = await ready_for_step_4(
-        client, issuer, registration, prerequisites, lambda p: deliver(database, received(course_completed(p)))
-    )
+    person = await ready_for_step_4(client, issuer, registration, prerequisites, database)
     events = {QUALIFICATION: received(qualification_awarded(person)), OUTCOME: received(outcome_recorded(person))}
     for signal in order:
         if signal == STEP_4:
@@ -91,9 +89,7 @@ async def test_a_person_who_left_for_a_job_is_not_reopened_by_their_outcome(
     database: Database,
     database_url: str,
 ) -> None:
-    person = await ready_for_step_4(
-        client, issuer, registration, prerequisites, lambda p: deliver(database, received(course_completed(p)))
-    )
+    person = await ready_for_step_4(client, issuer, registration, prerequisites, database)
     await start_4(client, issuer, person)
     withdrawn = await client.post(
         f"/v1/beneficiaries/{person}/pathway/transitions",
