@@ -8,7 +8,7 @@ from uuid import UUID
 
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.errors import AlreadyErased, InvalidValue
-from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, DomainEvent
+from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, ConsentChanged, DomainEvent
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.pathway import Pathway
 from enrolment_service.domain.vocabulary import ConsentPurpose, ProtectionStatus, Track
@@ -153,12 +153,20 @@ class Beneficiary:
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
-    def record_consent(self, purpose: ConsentPurpose, given: bool, actor: Actor, at: datetime) -> ConsentRecord:
+    def record_consent(
+        self, purpose: ConsentPurpose, given: bool, actor: Actor, at: datetime
+    ) -> tuple[ConsentRecord, list[DomainEvent]]:
+        """Every record is kept; partners hear only when the consent in force changes, and only for a published
+        purpose (never health support)."""
         if self.is_erased:
             raise AlreadyErased(self.id)
+        before = self.has_consent(purpose)
         record = ConsentRecord(purpose, given, at, actor)
         self.consents.append(record)
-        return record
+        now_given = self.has_consent(purpose)
+        if not purpose.published or now_given == before:
+            return record, []
+        return record, [ConsentChanged(beneficiary_id=self.id, purpose=purpose, given=now_given, occurred_at=record.at)]
 
     def has_consent(self, purpose: ConsentPurpose) -> bool:
         """The latest record for the purpose decides; no record means no consent."""
