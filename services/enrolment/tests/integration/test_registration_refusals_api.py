@@ -34,7 +34,8 @@ async def test_every_wrong_field_of_a_registration_is_named_in_one_answer(
         "nationality",
         "phone",
     ]
-    assert "06 12 AB" not in answer.text and "amina@" not in answer.text
+    assert "06 12 AB" not in answer.text
+    assert "amina@" not in answer.text
 
 
 async def test_the_document_states_the_phone_shape_the_service_accepts(
