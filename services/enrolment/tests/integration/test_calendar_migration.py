@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from enrolment_service.adapters.tables import cohort_step_periods
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 
@@ -63,13 +64,7 @@ async def _periods(url: str) -> list[tuple[object, ...]]:
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
-            periods = sa.table(
-                "cohort_step_periods",
-                sa.column("cohort_id", sa.Uuid()),
-                sa.column("step", sa.Integer()),
-                sa.column("starts_on", sa.Date()),
-                sa.column("ends_on", sa.Date()),
-            )
+            periods = cohort_step_periods
             rows = await connection.execute(
                 sa.select(periods.c.cohort_id, periods.c.step, periods.c.starts_on, periods.c.ends_on).order_by(
                     periods.c.step

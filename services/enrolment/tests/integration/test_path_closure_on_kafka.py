@@ -94,21 +94,20 @@ async def completions_on_the_wire(bootstrap: str, people: set[str]) -> Counter[s
     )
     await consumer.start()
     found: Counter[str] = Counter()
-    try:
-        deadline = asyncio.get_running_loop().time() + 30
-        while asyncio.get_running_loop().time() < deadline and set(found) != people:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    headers = dict(record.headers)
-                    subject = headers.get("ce_subject", b"").decode()
-                    if subject in people and headers.get("ce_type") == COMPLETED.encode():
-                        found[subject] += 1
-        for records in (await consumer.getmany(timeout_ms=2000)).values():  # a second copy would be a duplicate
+
+    async def read(timeout_ms: int) -> None:
+        for records in (await consumer.getmany(timeout_ms=timeout_ms)).values():
             for record in records:
                 headers = dict(record.headers)
                 subject = headers.get("ce_subject", b"").decode()
                 if subject in people and headers.get("ce_type") == COMPLETED.encode():
                     found[subject] += 1
+
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while asyncio.get_running_loop().time() < deadline and set(found) != people:
+            await read(500)
+        await read(2000)  # a second copy would be a duplicate
     finally:
         await consumer.stop()
     return found

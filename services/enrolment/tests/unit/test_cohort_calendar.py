@@ -8,7 +8,7 @@ import pytest
 from enrolment_service.domain.calendar import CalendarDates, CohortCalendar, StepPeriod
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.errors import InvalidValue
-from enrolment_service.domain.events import CohortCalendarChanged
+from enrolment_service.domain.events import CohortCalendarChanged, CohortCreated
 from enrolment_service.domain.vocabulary import Step, Track
 
 FRENCH, TRADE = Step.FRENCH_QUALIFICATION, Step.TRADE_QUALIFICATION
@@ -62,8 +62,8 @@ def test_step_4_may_start_the_day_after_step_3_ends_or_be_planned_alone() -> Non
     CohortCalendar.plan({TRADE: (date(2026, 5, 30), date(2027, 5, 29))})
 
 
-def a_cohort() -> Cohort:
-    cohort, _ = Cohort.create(
+def a_cohort(calendar: CalendarDates) -> tuple[Cohort, CohortCreated]:
+    return Cohort.create(
         cohort_id=UUID(int=7),
         name="HOPE Rouen logistique",
         sector_code="logistics",
@@ -72,25 +72,13 @@ def a_cohort() -> Cohort:
         training_provider_org_id=UUID(int=1),
         support_provider_org_id=UUID(int=2),
         capacity=12,
-        calendar={FRENCH: (date(2026, 3, 2), None)},
+        calendar=calendar,
         at=AT,
     )
-    return cohort
 
 
 def test_a_cohort_created_with_a_calendar_publishes_it() -> None:
-    _, created = Cohort.create(
-        cohort_id=UUID(int=7),
-        name="HOPE Rouen logistique",
-        sector_code="logistics",
-        region="28",
-        track=Track.GROUP,
-        training_provider_org_id=UUID(int=1),
-        support_provider_org_id=UUID(int=2),
-        capacity=12,
-        calendar={FRENCH: (date(2026, 3, 2), date(2026, 5, 29)), TRADE: (date(2026, 6, 1), None)},
-        at=AT,
-    )
+    _, created = a_cohort({FRENCH: (date(2026, 3, 2), date(2026, 5, 29)), TRADE: (date(2026, 6, 1), None)})
     assert created.calendar == (
         StepPeriod(step=FRENCH, starts_on=date(2026, 3, 2), ends_on=date(2026, 5, 29)),
         StepPeriod(step=TRADE, starts_on=date(2026, 6, 1)),
@@ -98,7 +86,7 @@ def test_a_cohort_created_with_a_calendar_publishes_it() -> None:
 
 
 def test_a_changed_calendar_is_published_whole_and_the_same_one_again_publishes_nothing() -> None:
-    cohort = a_cohort()
+    cohort, _ = a_cohort({FRENCH: (date(2026, 3, 2), None)})
     new = {FRENCH: (date(2026, 3, 9), date(2026, 6, 5)), TRADE: (date(2026, 6, 8), None)}
 
     assert cohort.change_calendar(new, AT) == [
@@ -109,7 +97,7 @@ def test_a_changed_calendar_is_published_whole_and_the_same_one_again_publishes_
 
 
 def test_a_refused_change_leaves_the_calendar_as_it_was() -> None:
-    cohort = a_cohort()
+    cohort, _ = a_cohort({FRENCH: (date(2026, 3, 2), None)})
     before = cohort.calendar
     with pytest.raises(InvalidValue):
         cohort.change_calendar({FRENCH: (date(2026, 3, 9), date(2026, 3, 1))}, AT)
