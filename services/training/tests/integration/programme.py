@@ -33,6 +33,8 @@ RECORDED = "fr.hope.training.session.attendance_recorded.v1"
 COMPLETED = "fr.hope.training.course.completed.v1"
 ATTESTED = "fr.hope.training.assessment.language_level_attested.v1"
 AWARDED = "fr.hope.training.qualification.awarded.v1"
+SCHEDULED = "fr.hope.training.course.scheduled.v1"
+SESSIONS_SCHEDULED = "fr.hope.training.course.sessions_scheduled.v1"
 
 
 def today() -> date:

@@ -20,6 +20,7 @@ from training_service.domain.errors import CourseConflict, SessionExists
 from training_service.domain.ledger import HoursLedger, Mark, ledger
 from training_service.domain.vocabulary import SessionKind, Step
 from training_service.service_layer import access
+from training_service.service_layer.schedule_events import course_scheduled, sessions_scheduled
 
 
 async def create(
@@ -49,10 +50,12 @@ async def create(
     await access.ensure_may_create(uow, principal, course)
     if await uow.courses.find(cohort_id, beneficiary_id, step) is not None:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person")
+    now = datetime.now(UTC)
     try:
-        await uow.courses.add(course, principal.org_id, datetime.now(UTC))
+        await uow.courses.add(course, principal.org_id, now)
     except IntegrityError as error:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person") from error
+    uow.publish(course_scheduled(course, now))
     uow.audit(principal, "create", "course", course.id)
     return course
 
@@ -123,6 +126,8 @@ async def add_sessions(
         await uow.courses.add_sessions(created)
     except IntegrityError as error:
         raise SessionExists("a session already starts at that time on one of these days") from error
+    if created:
+        uow.publish(sessions_scheduled(course, created, datetime.now(UTC)))
     uow.audit(principal, "create_sessions", "course", course.id, reason=str(len(created)))
     return created
 
