@@ -101,8 +101,15 @@ class Programme:
         trained by it), who has started ``step``."""
         return (await self.cohort(size=1, step=step, provider=provider, track="individual")).people[0]
 
-    async def cohort(self, size: int = 2, step: int = 3, provider: uuid.UUID = SCHOOL, track: str = "group") -> Cohort:
-        """A cohort trained by ``provider`` whose members have started ``step``."""
+    async def cohort(
+        self,
+        size: int = 2,
+        step: int = 3,
+        provider: uuid.UUID = SCHOOL,
+        track: str = "group",
+        calendar: tuple[enrolment.StepPeriod, ...] = (),
+    ) -> Cohort:
+        """A cohort trained by ``provider`` whose members have started ``step`` (with ``calendar``, when given)."""
         found = Cohort(uuid.uuid4(), [uuid.uuid4() for _ in range(size)])
         created = enrolment.CohortCreated(
             cohort_id=found.id,
@@ -112,6 +119,7 @@ class Programme:
             training_provider_org_id=provider,
             support_provider_org_id=uuid.uuid4(),
             capacity=12,
+            calendar=calendar,
             occurred_at=datetime.now(UTC),
         )
         assert await deliver(self.database, received(created))

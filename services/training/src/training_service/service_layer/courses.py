@@ -15,6 +15,7 @@ from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 from training_service.adapters.attendance import CourseMark, MarkTotal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.calendar import check_within
 from training_service.domain.course import Course, Session, session_hours, weekly_days
 from training_service.domain.errors import CourseConflict, SessionExists
 from training_service.domain.ledger import HoursLedger, Mark, ledger
@@ -48,6 +49,7 @@ async def create(
         ends_on=ends_on,
     )
     await access.ensure_may_create(uow, principal, course)
+    await _ensure_within_calendar(uow, course)
     if await uow.courses.find(cohort_id, beneficiary_id, step) is not None:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person")
     now = datetime.now(UTC)
@@ -58,6 +60,12 @@ async def create(
     uow.publish(course_scheduled(course, now))
     uow.audit(principal, "create", "course", course.id)
     return course
+
+
+async def _ensure_within_calendar(uow: TrainingUnitOfWork, course: Course) -> None:
+    """A cohort's course falls within the period enrolment planned for its step, once that period is known."""
+    if course.cohort_id is not None:
+        check_within(await uow.calendars.period(course.cohort_id, course.step), course.starts_on, course.ends_on)
 
 
 async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False) -> Course:
