@@ -17,7 +17,7 @@ from training_service.domain.calendar import PlannedPeriod
 from training_service.domain.vocabulary import Step
 
 from .conftest import deliver, received
-from .programme import SCHOOL, SCHEDULED, Programme, outbox
+from .programme import SCHEDULED, SCHOOL, Programme, outbox
 
 pytestmark = pytest.mark.integration
 

@@ -194,19 +194,40 @@ class SheetView(ResponseModel):
 
 
 class RejectionView(ResponseModel):
-    line: int | None
-    beneficiary_id: UUID | None
-    reason: str
-    detail: str
+    """One refused row of an import: where, why as a code, and what is wrong as a sentence."""
+
+    line: int | None = Field(description="The physical line of the file the row starts on.")
+    beneficiary_id: UUID | None = Field(description="The row's person, when the row names one that can be read.")
+    field: str | None = Field(
+        description="The column at fault (beneficiary_id, date, start, status or hours); null when the row as a "
+        "whole is refused (a wrong number of fields, a broken quote, an unreadable line)."
+    )
+    reason: str = Field(description="Why, as a code to branch on (e.g. not_in_cohort, invalid_hours).")
+    message: str = Field(description="What is wrong, for a person.")
+    detail: str = Field(description="The same as message, kept for clients written before it.", deprecated=True)
 
     @classmethod
     def of(cls, rejection: Rejection) -> RejectionView:
         return cls(
             line=rejection.line,
             beneficiary_id=rejection.beneficiary_id,
+            field=rejection.field,
             reason=rejection.reason,
-            detail=rejection.detail,
+            message=rejection.message,
+            detail=rejection.message,
         )
+
+
+class RefusedEntryView(ResponseModel):
+    """One refused entry of a sheet, in a 422 ``attendance-refused`` problem's ``errors``."""
+
+    field: str = Field(description="The entry's field at fault, e.g. entries.2.hours_attended.")
+    pointer: str = Field(description="The same as a JSON pointer into the request, e.g. /entries/2/hours_attended.")
+    message: str = Field(description="What is wrong, for a person.")
+    reason: str = Field(description="Why, as a code to branch on (e.g. not_in_cohort, hours_above_session).")
+    line: int = Field(description="The entry's index in the request's entries.")
+    beneficiary_id: UUID | None
+    detail: str = Field(description="The same as message, kept for clients written before it.", deprecated=True)
 
 
 class ImportReportView(ResponseModel):
