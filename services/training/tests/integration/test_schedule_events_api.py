@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from hope_contracts import enrolment
+from hope_contracts.vocabulary import Role
 from hope_infra.testing import assert_problem
 from hopekit.uow import Database
 from training_service.adapters.tables import kit
@@ -144,3 +146,85 @@ async def test_a_days_off_only_pattern_adds_no_session_and_sends_nothing(
     assert added.status_code == 201, added.text
     assert added.json() == []
     assert await outbox(database_url, SESSIONS_SCHEDULED) == []
+
+
+async def test_a_plan_change_is_published_whole_again_and_an_unchanged_plan_sends_nothing(
+    programme: Programme, database_url: str
+) -> None:
+    group = await programme.cohort(size=1, step=4)
+    course = await programme.course(step=4, cohort=group)
+    url = f"/v1/courses/{course['id']}"
+    later = (date.fromisoformat(course["ends_on"]) + timedelta(weeks=2)).isoformat()
+
+    changed = await programme.http.patch(
+        url, json={"planned_hours": "430", "ends_on": later}, headers=programme.as_school()
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["planned_hours"], changed.json()["ends_on"]) == ("430.00", later)
+    assert (await programme.http.get(url, headers=programme.as_school())).json() == changed.json()
+    same = await programme.http.patch(url, json={"planned_hours": "430.00"}, headers=programme.as_operator())
+    assert same.status_code == 200, same.text
+
+    opened, replanned = await outbox(database_url, SCHEDULED)
+    assert (opened["planned_hours"], opened["ends_on"]) == ("450.00", course["ends_on"])
+    assert {key: replanned[key] for key in replanned if key != "occurred_at"} == {
+        "type": SCHEDULED,
+        "course_id": course["id"],
+        "step": 4,
+        "cohort_id": str(group.id),
+        "beneficiary_id": None,
+        "provider_org_id": course["provider_org_id"],
+        "planned_hours": "430.00",
+        "starts_on": course["starts_on"],
+        "ends_on": later,
+    }
+
+
+async def test_a_plan_change_keeps_the_sessions_within_the_course_and_reports_every_fault_at_once(
+    programme: Programme, database_url: str
+) -> None:
+    group = await programme.cohort(size=1)
+    course = await programme.course(cohort=group)
+    await programme.session(course, days_ago(30))
+    await programme.session(course, days_ago(2))
+    url = f"/v1/courses/{course['id']}"
+
+    refused = await programme.http.patch(
+        url,
+        json={"planned_hours": "5000", "starts_on": days_ago(20), "ends_on": days_ago(10)},
+        headers=programme.as_school(),
+    )
+    problem = assert_problem(refused, 422, "invalid-value")
+    assert problem["errors"] == [
+        {"field": "planned_hours", "message": "step 3 plans between 1 and 1000 hours"},
+        {"field": "starts_on", "message": f"after the course's first session ({days_ago(30)})"},
+        {"field": "ends_on", "message": f"before the course's last session ({days_ago(2)})"},
+    ]
+    for body in ({}, {"planned_hours": None}, {"ends_on": days_ago(2), "trainer": "x"}):
+        assert_problem(await programme.http.patch(url, json=body, headers=programme.as_school()), 422, "validation")
+    assert len(await outbox(database_url, SCHEDULED)) == 1  # the opening only
+
+    assert_problem(
+        await programme.http.patch(url, json={"planned_hours": "390"}, headers=programme.as_school(org=uuid.uuid4())),
+        404,
+    )
+    reader = programme.as_school(role=Role.READER)
+    assert_problem(await programme.http.patch(url, json={"planned_hours": "390"}, headers=reader), 403)
+    assert_problem(await programme.http.patch(url, json={"planned_hours": "390"}, headers=programme.as_employer()), 404)
+
+
+async def test_a_cohort_course_moved_outside_its_steps_planned_period_is_refused(programme: Programme) -> None:
+    first = date.fromisoformat(days_ago(60))
+    period = enrolment.StepPeriod(step=3, starts_on=first, ends_on=first + timedelta(weeks=20))
+    group = await programme.cohort(size=1, calendar=(period,))
+    course = await programme.course(cohort=group)
+    url = f"/v1/courses/{course['id']}"
+
+    assert period.ends_on is not None
+    too_late = (period.ends_on + timedelta(days=1)).isoformat()
+    refused = await programme.http.patch(url, json={"ends_on": too_late}, headers=programme.as_school())
+    assert [error["field"] for error in assert_problem(refused, 422, "invalid-value")["errors"]] == ["ends_on"]
+    within = await programme.http.patch(
+        url, json={"ends_on": period.ends_on.isoformat()}, headers=programme.as_school()
+    )
+    assert within.status_code == 200, within.text

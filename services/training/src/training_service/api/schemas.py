@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema, field_validator, model_validator
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 
 from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel
 from training_service.domain.course import Course, Session
@@ -65,6 +66,32 @@ class CourseRequest(RequestModel):
     support_french_hours: Hours | None = Field(default=None, description="Step 4 only, counted apart.")
     starts_on: date
     ends_on: date
+
+
+class CoursePlanRequest(RequestModel):
+    """The values of the plan to change, at least one; the others stay. The course's sessions stay within its
+    dates, and a cohort's course within the period its cohort's calendar plans for the step."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    # Absent keeps a value; null is not a value here (the document does not offer it; the service refuses it).
+    planned_hours: Hours | SkipJsonSchema[None] = None
+    support_french_hours: Hours | SkipJsonSchema[None] = Field(default=None, description="Step 4 only.")
+    starts_on: date | SkipJsonSchema[None] = None
+    ends_on: date | SkipJsonSchema[None] = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("leave the field out to keep its value")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> CoursePlanRequest:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of planned_hours, support_french_hours, starts_on, ends_on")
+        return self
 
 
 class CourseView(ResponseModel):

@@ -68,12 +68,44 @@ async def _ensure_within_calendar(uow: TrainingUnitOfWork, course: Course) -> No
         check_within(await uow.calendars.period(course.cohort_id, course.step), course.starts_on, course.ends_on)
 
 
-async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False) -> Course:
-    course = await uow.courses.get(course_id)
+async def load(
+    uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False, lock: bool = False
+) -> Course:
+    course = await uow.courses.get(course_id, lock=lock)
     if course is None:
         raise NotFound.of("course")
     (access.ensure_may_write if write else access.ensure_may_read)(principal, course)
     return course
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """The values of a course's plan to change; None leaves one as it is."""
+
+    planned_hours: Decimal | None = None
+    support_french_hours: Decimal | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+async def replan(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, change: PlanChange) -> Course:
+    """Changes a course's planned hours or dates and, when that changes anything, publishes its whole plan again:
+    funding and reporting hold the hours and dates the course now has."""
+    course = await load(uow, principal, course_id, write=True, lock=True)
+    replanned = course.replan(
+        planned_hours=change.planned_hours,
+        support_french_hours=change.support_french_hours,
+        starts_on=change.starts_on,
+        ends_on=change.ends_on,
+        sessions_held=await uow.courses.sessions_held(course.id),
+    )
+    if replanned.same_plan(course):
+        return course
+    await _ensure_within_calendar(uow, replanned)
+    await uow.courses.update_plan(replanned)
+    uow.publish(course_scheduled(replanned, datetime.now(UTC)))
+    uow.audit(principal, "replan", "course", course.id)
+    return replanned
 
 
 async def sessions(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID) -> list[Session]:
@@ -128,7 +160,7 @@ def _session(course: Course, day: date, slot: SlotRequest) -> Session:
 async def add_sessions(
     uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, days: Iterable[date], slot: SlotRequest
 ) -> list[Session]:
-    course = await load(uow, principal, course_id, write=True)
+    course = await load(uow, principal, course_id, write=True, lock=True)
     created = [_session(course, day, slot) for day in days]
     try:
         await uow.courses.add_sessions(created)
