@@ -18,6 +18,7 @@ from training_service.domain.vocabulary import Step
 
 from .conftest import deliver, received
 from .programme import SCHEDULED, SCHOOL, Programme, outbox
+from .test_projection import cohort_created
 
 pytestmark = pytest.mark.integration
 
@@ -30,17 +31,7 @@ MOVED_PLAN = (
 
 
 def created(cohort: uuid.UUID, calendar: tuple[enrolment.StepPeriod, ...]) -> enrolment.CohortCreated:
-    return enrolment.CohortCreated(
-        cohort_id=cohort,
-        sector_code="logistics",
-        region="84",
-        track="group",
-        training_provider_org_id=SCHOOL,
-        support_provider_org_id=uuid.uuid4(),
-        capacity=12,
-        calendar=calendar,
-        occurred_at=CREATED_AT,
-    )
+    return cohort_created(cohort, SCHOOL).model_copy(update={"calendar": calendar, "occurred_at": CREATED_AT})
 
 
 def changed(
