@@ -39,10 +39,11 @@ class CourseRepository:
 
     async def get(self, course_id: UUID, *, lock: bool = False) -> Course | None:
         """The course; with ``lock``, its row is held until commit (on PostgreSQL; SQLite has one writer anyway),
-        so a plan change and sessions added at the same time apply one after the other."""
+        so a plan change and sessions added at the same time apply one after the other. The lock is FOR NO KEY
+        UPDATE: rows that only refer to the course (an import's attendance) are not held up by it."""
         statement = select(courses).where(courses.c.id == course_id)
         if lock:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         row = (await self._connection.execute(statement)).one_or_none()
         return _course(row) if row is not None else None
 
