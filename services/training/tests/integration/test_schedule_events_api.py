@@ -3,6 +3,7 @@ funding commits and reporting counts from the planned hours, support entitles me
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -224,3 +225,24 @@ async def test_a_cohort_course_moved_outside_its_steps_planned_period_is_refused
         url, json={"ends_on": period.ends_on.isoformat()}, headers=programme.as_school()
     )
     assert within.status_code == 200, within.text
+
+
+async def test_a_plan_change_and_a_session_added_at_once_never_leave_a_session_outside_the_course(
+    programme: Programme,
+) -> None:
+    for _ in range(4):
+        course = await programme.course(cohort=await programme.cohort(size=1))
+        url = f"/v1/courses/{course['id']}"
+        shrink = programme.http.patch(url, json={"ends_on": days_ago(0)}, headers=programme.as_school())
+        add = programme.http.post(
+            f"{url}/sessions",
+            json={"held_on": (today() + timedelta(days=7)).isoformat(), "starts_at": "09:00", "ends_at": "12:00"},
+            headers=programme.as_school(),
+        )
+        replanned, added = await asyncio.gather(shrink, add)
+
+        # One of them goes first; the other sees what it did.
+        assert (replanned.status_code, added.status_code) in {(200, 422), (422, 201)}, (replanned.text, added.text)
+        now = (await programme.http.get(url, headers=programme.as_school())).json()
+        sessions = (await programme.http.get(f"{url}/sessions", headers=programme.as_school())).json()
+        assert all(now["starts_on"] <= session["held_on"] <= now["ends_on"] for session in sessions)

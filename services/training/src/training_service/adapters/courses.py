@@ -38,13 +38,16 @@ class CourseRepository:
         )
 
     async def get(self, course_id: UUID, *, lock: bool = False) -> Course | None:
-        """The course; with ``lock``, its row is held until commit (on PostgreSQL; SQLite has one writer anyway),
-        so a plan change and sessions added at the same time apply one after the other. The lock is FOR NO KEY
-        UPDATE: rows that only refer to the course (an import's attendance) are not held up by it."""
-        statement = select(courses).where(courses.c.id == course_id)
+        """The course; with ``lock``, held until commit so that a plan change and sessions added at the same time
+        apply one after the other. The lock is taken by writing the row before reading it: on PostgreSQL a row
+        lock that rows merely referring to the course (an import's attendance) do not wait for; on SQLite the
+        database's single write lock, taken before the read (a transaction that read first would see the course
+        as it was before the other committed)."""
         if lock:
-            statement = statement.with_for_update(key_share=True)
-        row = (await self._connection.execute(statement)).one_or_none()
+            await self._connection.execute(
+                update(courses).where(courses.c.id == course_id).values(status=courses.c.status)
+            )
+        row = (await self._connection.execute(select(courses).where(courses.c.id == course_id))).one_or_none()
         return _course(row) if row is not None else None
 
     async def update_plan(self, course: Course) -> None:
