@@ -15,6 +15,7 @@ from support_service.domain.errors import AccessDenied, NotFound, PersonErased
 from support_service.domain.housing import Bed, Placement, Residence
 from support_service.domain.nights import Nights
 from support_service.events.outgoing import to_contract
+from support_service.service_layer import meals
 from support_service.service_layer.access import actor_of
 
 ENROLMENT = Actor("event:enrolment", UUID(int=0), OrgKind.PROGRAMME_OPERATOR, frozenset({Role.ADMIN}))
@@ -106,6 +107,7 @@ async def assign(
     )
     await uow.housing.add_placement(placement, now, actor.org_id)
     uow.publish(to_contract(assigned))
+    await meals.refresh(uow, beneficiary_id)
     uow.audit(principal, "assign", "placement", placement.id)
     return placement
 
@@ -125,6 +127,7 @@ async def release(uow: SupportUnitOfWork, principal: Principal, placement_id: UU
     await uow.housing.save_placement(placement)
     uow.publish(to_contract(released))
     uow.audit(principal, "release", "placement", placement_id)
+    await meals.refresh(uow, placement.beneficiary_id)
     return placement
 
 
