@@ -41,8 +41,9 @@ def record(contract: EventContract, source: str) -> tuple[bytes | None, bytes, l
     )
 
 
-async def funding_events(bootstrap: str, wanted: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
-    """Funding's events read back from Kafka until ``wanted`` (type: count) are there."""
+async def funding_events(bootstrap: str, wanted: dict[str, int], person: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
+    """Funding's events about ``person`` read back from Kafka until ``wanted`` (type: count) are there (the topic is
+    shared with the session's other tests)."""
     consumer = AIOKafkaConsumer(
         "hope.funding.events", bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
     )
@@ -54,6 +55,8 @@ async def funding_events(bootstrap: str, wanted: dict[str, int]) -> dict[str, li
                 batch = await consumer.getmany(timeout_ms=500)
                 for messages in batch.values():
                     for message in messages:
+                        if str(person) not in (message.value or b"").decode():
+                            continue
                         headers = {name: value.decode() for name, value in message.headers}
                         found.setdefault(headers["ce_type"], []).append(json.loads(message.value or b"{}"))
     finally:
@@ -131,7 +134,7 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
                 await producer.stop()
 
             made, consumed = "fr.hope.funding.commitment.made.v1", "fr.hope.funding.consumption.recorded.v1"
-            published = await funding_events(kafka_bootstrap, {made: 1, consumed: 2})
+            published = await funding_events(kafka_bootstrap, {made: 1, consumed: 2}, person)
             assert [event["total_amount"] for event in published[made]] == ["6000.00"]
             amounts = [[entry["amount"] for entry in event["entries"]] for event in published[consumed]]
             assert amounts == [["105.00"], ["-15.00"]]

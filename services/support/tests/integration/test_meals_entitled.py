@@ -86,6 +86,7 @@ async def test_a_cohort_s_training_days_and_housing_entitle_meals_once_per_perso
     programme = Programme(client, issuer, database)
     org, cohort = uuid.uuid4(), uuid.uuid4()
     alice, bruno, chloe = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await programme.partner(org)
     await deliver(database, cohort_created(cohort, org))
     for person in (alice, bruno):
         await deliver(database, step_started(person, 3, cohort))
