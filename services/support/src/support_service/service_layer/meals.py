@@ -15,7 +15,8 @@ from uuid import UUID
 
 from hope_contracts import training
 from support_service.adapters.unit_of_work import SupportUnitOfWork
-from support_service.domain.catering import Month, entitlement
+from support_service.domain.catering import monthly_entitlements
+from support_service.domain.events import MealsEntitled
 from support_service.domain.nights import Nights
 from support_service.events.outgoing import to_contract
 
@@ -50,24 +51,21 @@ async def on_sessions_scheduled(uow: SupportUnitOfWork, event: training.Sessions
 
 
 async def refresh(uow: SupportUnitOfWork, beneficiary_id: UUID) -> None:
-    """Publish each month whose counts differ from what was last published for the person."""
+    """Publish each month whose counts differ from what was last published for the person (a month no longer
+    owed anything is published again with zeros)."""
     person = await uow.projection.person(beneficiary_id)
     if person is None or person.erased:
         return
     days = await uow.schedule.training_days(beneficiary_id, person.cohort_id)
     stays = await uow.housing.stays_of(beneficiary_id, ALL_NIGHTS)
-    if person.left_on is not None:
-        days = {day for day in days if day < person.left_on}
-        stays = [stay.intersection(Nights(stay.start, max(stay.start, person.left_on))) for stay in stays]
-    published = await uow.schedule.published(beneficiary_id)
-    months = {Month.of(day) for day in days} | {Month.of(first) for first in published}
-    for stay in stays:
-        months |= {Month.of(night) for night in stay}
     now = datetime.now(UTC)
-    for month in sorted(months, key=lambda m: (m.year, m.month)):
-        entitled = entitlement(beneficiary_id, month, days, stays, now)
-        counts = (entitled.breakfasts, entitled.lunches, entitled.dinners)
-        if published.get(entitled.month, (0, 0, 0)) == counts:
+    owed = monthly_entitlements(beneficiary_id, days, stays, person.left_on, now)
+    published = await uow.schedule.published(beneficiary_id)
+    for first in sorted(set(owed) | set(published)):
+        entitled = owed.get(first) or MealsEntitled(
+            beneficiary_id=beneficiary_id, month=first, breakfasts=0, lunches=0, dinners=0, occurred_at=now
+        )
+        if published.get(first, (0, 0, 0)) == (entitled.breakfasts, entitled.lunches, entitled.dinners):
             continue
         await uow.schedule.record(entitled)
         uow.publish(to_contract(entitled))
