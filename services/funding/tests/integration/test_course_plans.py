@@ -11,12 +11,12 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hope_contracts import enrolment, training
+from hope_contracts import training
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
 from .conftest import deliver, received
-from .support import Programme, kept_and_derived_balances, outbox
+from .support import Programme, kept_and_derived_balances, of_type
 
 pytestmark = pytest.mark.integration
 
@@ -44,10 +44,6 @@ def scheduled(
 
 async def schedule(programme: Programme, course: training.CourseScheduled) -> bool:
     return await deliver(programme.database, received(course, source="/hope/training"))
-
-
-async def of_type(database_url: str, event_type: str) -> list[dict[str, object]]:
-    return [event for event in await outbox(database_url) if event["type"] == event_type]
 
 
 async def test_a_course_s_planned_hours_are_committed_and_a_re_schedule_moves_exactly_the_difference(
@@ -164,14 +160,7 @@ async def test_a_person_s_own_course_sets_their_commitment_and_a_withdrawn_perso
     assert (await programme.money("people", person))["committed"] == "4500.00"
     # Someone withdrawn before the cohort's course is scheduled: nothing is committed for them again.
     await programme.step_started(gone)
-    withdrawn = enrolment.BeneficiaryWithdrawn(
-        beneficiary_id=gone,
-        reason="moved_away",
-        from_status="french_qualification",
-        last_step=3,
-        occurred_at=datetime.now(UTC),
-    )
-    assert await deliver(database, received(withdrawn))
+    assert await programme.withdraw(gone)
     assert await schedule(programme, scheduled(programme, uuid.uuid4(), "420.00", 1))
     assert (await programme.money("people", gone))["committed"] == "0.00"
     # The person's own course wins over the cohort's.
