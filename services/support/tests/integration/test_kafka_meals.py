@@ -46,7 +46,7 @@ async def publish(bootstrap: str, *records: tuple[EventContract, str]) -> None:
         await producer.stop()
 
 
-async def entitlements_of(bootstrap: str, person: uuid.UUID, wait_s: float = 30.0) -> list[dict[str, Any]]:
+async def entitlements_of(bootstrap: str, person: uuid.UUID, wait_s: float = 60.0) -> list[dict[str, Any]]:
     consumer = AIOKafkaConsumer(
         "hope.support.events", bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
     )
