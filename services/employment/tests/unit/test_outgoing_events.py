@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
+from pydantic import TypeAdapter
+
 from employment_service.domain import events as domain
 from employment_service.domain.application import Application, hire
 from employment_service.domain.contact import HrContact
@@ -27,7 +29,6 @@ from employment_service.domain.vocabulary import (
 from employment_service.events.outgoing import to_contract
 from hope_contracts import CATALOGUE, EventContract
 from hope_contracts import employment as contracts
-from pydantic import TypeAdapter
 
 NOW = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 FORBIDDEN_NAME_PARTS = ("name", "birth", "email", "phone", "address", "note", "comment", "text", "description")
