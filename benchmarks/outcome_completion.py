@@ -30,7 +30,7 @@ from aiokafka import AIOKafkaConsumer
 
 from benchmarks.completion_clock import CompletionClock, completed_person, enrolment_completes_on_outcomes, send_offsets
 from benchmarks.environment import BenchEnvironment
-from benchmarks.gateway_overhead import GATEWAY_ROOT, _create_admin, _gateway_env
+from benchmarks.gateway_overhead import GATEWAY_ROOT, _create_admin, _gateway_env, _token
 from benchmarks.processes import spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from benchmarks.step_4_people import (
@@ -38,7 +38,6 @@ from benchmarks.step_4_people import (
     partners,
     people_in_step_4,
     publish_qualifications,
-    token,
     wait_until_employment_knows,
 )
 from benchmarks.tails import quantile
@@ -108,7 +107,7 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
 async def _measure(bases: dict[str, str], admin: tuple[str, str], bootstrap: str, ready: bool, report: Report) -> None:
     offsets = send_offsets(RATE, DURATION_S)
     async with httpx.AsyncClient(timeout=30) as http:
-        tokens = await partners(http, bases["gateway"], await token(http, bases["gateway"], *admin))
+        tokens = await partners(http, bases["gateway"], await _token(http, bases["gateway"], *admin))
         started = time.perf_counter()
         people = await people_in_step_4(http, bases["enrolment"], tokens, len(offsets))
         await publish_qualifications(bootstrap, people)

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 
+from benchmarks.gateway_overhead import _token
 from hope_contracts import training
 from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.events import cloudevent
@@ -41,16 +42,6 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def token(http: httpx.AsyncClient, gateway: str, client_id: str, secret: str) -> str:
-    answer = await http.post(
-        f"{gateway}/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-    )
-    answer.raise_for_status()
-    issued: str = answer.json()["access_token"]
-    return issued
-
-
 async def partners(http: httpx.AsyncClient, gateway: str, admin_token: str) -> Tokens:
     """An office, a training provider and a support provider, each with a writer client; the admin operates."""
     admin = _bearer(admin_token)
@@ -68,7 +59,7 @@ async def partners(http: httpx.AsyncClient, gateway: str, admin_token: str) -> T
             headers=admin,
         )
         client.raise_for_status()
-        issued = await token(http, gateway, client.json()["client_id"], client.json()["client_secret"])
+        issued = await _token(http, gateway, client.json()["client_id"], client.json()["client_secret"])
         made[kind] = (org.json()["id"], _bearer(issued))
     return Tokens(
         operator=admin,
