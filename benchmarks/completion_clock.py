@@ -17,10 +17,15 @@ def send_offsets(rate: float, duration_s: float) -> list[float]:
     return [n / rate for n in range(round(rate * duration_s))]
 
 
-def completed_person(headers: Sequence[tuple[str, bytes]]) -> str | None:
-    """The person a record on enrolment's topic completes, or None for any other event."""
+# The two events each person's wait passes: employment's (halfway) and enrolment's (the end).
+OUTCOME_RECORDED = employment.OutcomeRecorded.event_type
+COMPLETED = enrolment.PathwayCompleted.event_type
+
+
+def person_of(headers: Sequence[tuple[str, bytes]], event_type: str) -> str | None:
+    """The person (CloudEvents subject) of a record of that type, or None for any other record."""
     found = dict(headers)
-    if found.get("ce_type") != enrolment.PathwayCompleted.event_type.encode():
+    if found.get("ce_type") != event_type.encode():
         return None
     subject = found.get("ce_subject")
     return subject.decode() if subject else None
@@ -39,21 +44,29 @@ class CompletionClock:
     the path must complete once."""
 
     sent: dict[str, float] = field(default_factory=dict)
+    recorded: dict[str, float] = field(default_factory=dict)
     completed: dict[str, float] = field(default_factory=dict)
     repeated: int = 0
 
     def note_sent(self, person: str, due_at: float) -> None:
         self.sent[person] = due_at
 
-    def note_completed(self, person: str, at: float) -> None:
-        if person in self.completed:
-            self.repeated += 1
-        else:
-            self.completed[person] = at
+    def note_read(self, headers: Sequence[tuple[str, bytes]], at: float) -> None:
+        """A record read on employment's or enrolment's topic: the first outcome.recorded and completed count."""
+        person = person_of(headers, OUTCOME_RECORDED)
+        if person is not None:
+            self.recorded.setdefault(person, at)
+        person = person_of(headers, COMPLETED)
+        if person is not None:
+            if person in self.completed:
+                self.repeated += 1
+            else:
+                self.completed[person] = at
 
     def waiting(self) -> set[str]:
         return set(self.sent) - set(self.completed)
 
-    def latencies_s(self) -> list[float]:
-        """Seconds from due-to-send to completion read, for the people sent in this run only."""
-        return [self.completed[p] - self.sent[p] for p in self.sent if p in self.completed]
+    def latencies_s(self, until: str = COMPLETED) -> list[float]:
+        """Seconds from due-to-send to the event read (completed by default), for the people sent in this run."""
+        read = self.completed if until == COMPLETED else self.recorded
+        return [read[p] - self.sent[p] for p in self.sent if p in read]
