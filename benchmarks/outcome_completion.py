@@ -36,7 +36,7 @@ from benchmarks.completion_clock import (
 )
 from benchmarks.environment import BenchEnvironment
 from benchmarks.gateway_overhead import GATEWAY_ROOT, _create_admin, _gateway_env, _token
-from benchmarks.processes import spawn_uvicorn, wait_ready
+from benchmarks.processes import cpu_seconds, spawn_uvicorn, wait_ready
 from benchmarks.report import Report
 from benchmarks.step_4_people import (
     Tokens,
@@ -101,7 +101,8 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         try:
             for name, process in processes.items():
                 await wait_ready(bases[name], process, name, timeout_s=STARTUP_S)
-            await _measure(bases, admin, environment.kafka_bootstrap, ready, report)
+            pids = {name: process.pid for name, process in processes.items()}
+            await _measure(bases, pids, admin, environment.kafka_bootstrap, ready, report)
         finally:
             for process in processes.values():
                 process.terminate()
@@ -109,7 +110,9 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
                 process.wait(timeout=20)
 
 
-async def _measure(bases: dict[str, str], admin: tuple[str, str], bootstrap: str, ready: bool, report: Report) -> None:
+async def _measure(
+    bases: dict[str, str], pids: dict[str, int], admin: tuple[str, str], bootstrap: str, ready: bool, report: Report
+) -> None:
     offsets = send_offsets(RATE, DURATION_S)
     async with httpx.AsyncClient(timeout=30) as http:
         tokens = await partners(http, bases["gateway"], await _token(http, bases["gateway"], *admin))
@@ -118,12 +121,18 @@ async def _measure(bases: dict[str, str], admin: tuple[str, str], bootstrap: str
         await publish_qualifications(bootstrap, people)
         await wait_until_employment_knows(http, bases["employment"], tokens, people)
         report.add(SECTION, "set-up", f"{len(people)} people in step 4 in {time.perf_counter() - started:.0f} s")
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     clock, statuses = await _load(bases["gateway"], tokens, bootstrap, people, offsets, ready)
+    # CPU per outcome says what the load costs whatever else the machine runs (the latency does not).
+    spent = {name: (cpu_seconds(pid) - before[name]) / len(offsets) * 1000 for name, pid in pids.items()}
+    cpu = ", ".join(f"{name} {value:.1f}" for name, value in spent.items())
     latencies = [value * 1000 for value in clock.latencies_s()]
     label = f"{SECTION} ({RATE:g} req/s, {DURATION_S:g} s, through the gateway)"
     answers = ", ".join(f"{count} x {status}" for status, count in sorted(statuses.items()))
     report.add(label, "outcomes sent / answers", f"{len(offsets)} / {answers}")
     report.add(label, "completions read / twice", f"{len(clock.completed)} / {clock.repeated}")
+    report.add(label, "CPU per outcome (ms)", cpu)
+    report.add(label, "machine", f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     if not latencies:
         reason = "no completion read" + ("" if ready else " (enrolment has no consumer of outcome.recorded)")
         report.add(label, "p99", f"unmeasured: {reason}", "<= 500 ms")
