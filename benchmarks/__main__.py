@@ -11,6 +11,7 @@ from benchmarks import (
     enrolment_latency,
     funding_ledger,
     gateway_overhead,
+    outcome_completion,
     relay_throughput,
     request_cost,
     support_latency,
@@ -29,6 +30,7 @@ SECTIONS = {
     "training_ledger": training_ledger.run,
     "funding_ledger": funding_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
+    "employment_outcome_completion": outcome_completion.run,
     "support": support_latency.run,
 }
 
