@@ -38,7 +38,7 @@ from reporting_service.events.incoming import CONSUMERS
 from reporting_service.events.replay import Replay, handlers_of
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
-LIVE_EVENTS = 5_000
+LIVE_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_LIVE_EVENTS", "5000"))
 REBUILD_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_EVENTS", "100000"))
 FULL_REBUILD = 1_000_000
 BATCH = 500
