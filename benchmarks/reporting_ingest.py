@@ -17,7 +17,6 @@ import asyncio
 import os
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
@@ -25,11 +24,10 @@ from aiokafka import AIOKafkaProducer
 from benchmarks.environment import BenchEnvironment, bench_environment
 from benchmarks.report import Report
 from benchmarks.reporting_stream import history
-from hope_contracts import EventContract
+from hope_infra.testing import received
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
-from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.subscriptions import process
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
@@ -45,24 +43,9 @@ BATCH = 500
 SECTION = "reporting_ingest"
 
 
-def _received(contract: EventContract, offset: int) -> ReceivedEvent:
-    return ReceivedEvent(
-        id=str(uuid.uuid4()),
-        source=f"/hope/{contract.service()}",
-        type=contract.event_type,
-        subject=contract.subject(),
-        time=datetime.now(UTC),
-        key=contract.partition_key(),
-        data=contract.model_dump(mode="json"),
-        topic=contract.topic(),
-        partition=0,
-        offset=offset,
-    )
-
-
 async def _live(database: Database) -> float:
     handlers = handlers_of(CONSUMERS)
-    events = [_received(contract, offset) for offset, contract in enumerate(history(LIVE_EVENTS))]
+    events = [received(contract) for contract in history(LIVE_EVENTS)]
     started = time.perf_counter()
     for event in events:
         consumer = f"reporting.{event.topic.split('.')[1]}-facts"
