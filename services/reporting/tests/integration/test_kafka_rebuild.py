@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from hope_contracts import EventContract
 from hopekit.db.engine import make_engine
 from hopekit.events import cloudevent
 from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
+from reporting_service import cli
 from reporting_service.adapters import completeness
 from reporting_service.adapters.tables import fact_claims, fact_follow_ups, fact_people, kit, read_model_versions
 from reporting_service.events.incoming import CONSUMERS
@@ -112,3 +114,32 @@ async def test_live_facts_from_kafka_and_a_rebuild_from_the_topics_agree(
             assert len(marks) == 5
     finally:
         await engine.dispose()
+
+
+def test_the_rebuild_command_switches_to_a_new_version_and_says_so(
+    postgres_url: str, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOPE_REPORTING_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("HOPE_REPORTING_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    result = CliRunner().invoke(cli.app, ["rebuild", "--batch-size", "200"])
+    assert result.exit_code == 0, result.output
+    assert "version 2 active" in result.output
+
+    async def states() -> dict[int, str]:
+        engine = make_engine(postgres_url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(select(read_model_versions.c.version, read_model_versions.c.state))
+                return {int(version): state for version, state in rows}
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(states()) == {2: "active"}  # the replaced version's rows are gone
+
+
+def test_the_rebuild_command_needs_kafka(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOPE_REPORTING_DATABASE_URL", postgres_url)
+    monkeypatch.delenv("HOPE_REPORTING_KAFKA_BOOTSTRAP", raising=False)
+    result = CliRunner().invoke(cli.app, ["rebuild"])
+    assert result.exit_code == 2
+    assert "HOPE_REPORTING_KAFKA_BOOTSTRAP" in result.output
