@@ -13,6 +13,7 @@ from benchmarks import (
     gateway_overhead,
     outcome_completion,
     relay_throughput,
+    reporting_ingest,
     request_cost,
     support_latency,
     training_import,
@@ -32,6 +33,7 @@ SECTIONS = {
     "employment_follow_ups": employment_follow_ups.run,
     "employment_outcome_completion": outcome_completion.run,
     "support": support_latency.run,
+    "reporting_ingest": reporting_ingest.run,
 }
 
 
