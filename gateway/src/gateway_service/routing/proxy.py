@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,17 +24,19 @@ from starlette.types import Receive, Scope, Send
 
 from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
-from gateway_service.routing.person_calls import PersonCalls, with_bearer
+from gateway_service.routing.person_calls import PERSON_TOKEN, PersonCalls, with_bearer
 from gateway_service.routing.scopes import check_service_scope, ensure_service_scope
 from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS, relay_answer, upstream_problem
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
-from hopekit.api.security import authenticated, authenticated_scope
+from hopekit.api.security import authenticated_scope
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var, traceparent_var
 
 router = APIRouter()
+# Declares the bearer scheme in the OpenAPI document; the token itself is read by authenticated_scope.
+_bearer = HTTPBearer(auto_error=False, description="Access token from the gateway's /oauth/token")
 
 PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -59,8 +62,21 @@ async def within_rate_limit(limiter: RateLimiter, principal: Principal) -> None:
         )
 
 
-async def rate_limited(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
-    """The caller: authenticated (denied tokens refused), within its rate limit, and on /api/<service>/v1 scoped."""
+async def caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """A signed-in person (session cookie, no bearer token), or the client of the bearer token (denied tokens
+    refused)."""
+    person_calls: PersonCalls = request.app.state.person_calls
+    person = await person_calls.caller(request.scope)
+    if person is None:
+        return await authenticated_scope(request.scope)
+    request.scope[PERSON_TOKEN] = person[1]
+    return person[0]
+
+
+async def rate_limited(request: Request, principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    """The caller: authenticated, within its rate limit, and on /api/<service>/v1 scoped."""
     await within_rate_limit(request.app.state.rate_limiter, principal)
     ensure_service_scope(request, principal)
     return principal

@@ -17,7 +17,7 @@ from gateway_service.domain.passwords import check_password
 from gateway_service.domain.people import LOCALES, Person, normalised_email
 from gateway_service.domain.scopes import ScopeOutsideVocabulary, ensure_known
 from gateway_service.service_layer.credentials import hash_secret
-from hope_contracts.vocabulary import Role
+from hope_contracts.vocabulary import OrgKind, Role
 from hopekit.errors import Conflict, Forbidden, NotFound, ServiceError
 from hopekit.identity.principal import Principal
 
@@ -196,3 +196,35 @@ async def accept_invitation(uow: GatewayUnitOfWork, token: str, password: str) -
     await uow.sessions.end_of_person(person.id, now, "password_set")
     uow.audit_sign_in(f"person:{person.id}", person.org_id, "accept_invitation", person.id, None)
     return person
+
+
+async def invite_operator(
+    uow: GatewayUnitOfWork, organisation_name: str, email: str, name: str, scopes: frozenset[str], lifetime: timedelta
+) -> IssuedInvitation:
+    """The first person of a new installation (from the command line, on the gateway's host): an admin of the
+    programme operator with every scope. Someone already invited gets a new link instead."""
+    organisation = await uow.organisations.by_name(organisation_name)
+    if organisation is None or organisation.org_kind is not OrgKind.PROGRAMME_OPERATOR:
+        raise Conflict("no programme operator organisation of that name: run create-admin first")
+    command_line = Principal(
+        subject="cli:hope-gateway",
+        org_id=organisation.id,
+        org_kind=OrgKind.PROGRAMME_OPERATOR,
+        roles=frozenset({Role.ADMIN}),
+        scopes=scopes,
+    )
+    existing = await uow.people.by_email(normalised_email(email))
+    if existing is not None:
+        return await reinvite(uow, command_line, existing.id, lifetime, reset_second_factor=False)
+    return await invite(
+        uow,
+        command_line,
+        organisation.id,
+        email=email,
+        display_name=name,
+        roles=[Role.ADMIN],
+        scopes=scopes,
+        locale="fr",
+        known_scopes=scopes,
+        lifetime=lifetime,
+    )
