@@ -41,10 +41,13 @@ class Browser:
                 self.cookies.pop(name, None)
         return response
 
+    def cookies_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = dict(extra or {})
         if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+            headers["Cookie"] = self.cookies_header()
         return headers
 
     async def get(self, path: str, **headers: str) -> httpx.Response:
