@@ -14,8 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.api.dependencies import known_scopes
 from gateway_service.api.people_schemas import InvitationLink, NewInvitation, NewPerson, PersonChange, PersonView
-from gateway_service.api.web import settings_of, signed_in
-from gateway_service.domain.csrf import CSRF_HEADER, SAFE_METHODS, csrf_valid
+from gateway_service.api.web import check_call_csrf, csrf_key, settings_of, signed_in
+from gateway_service.domain.csrf import CSRF_HEADER
 from gateway_service.service_layer import people
 from hope_contracts.vocabulary import Role
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
@@ -39,11 +39,7 @@ async def people_admin(
         session = await signed_in(request)
         if session is None or not session.session.complete:
             raise Problem(401, "unauthenticated", "A bearer token or a signed-in session is required.")
-        offered = request.headers.get(CSRF_HEADER)
-        if request.method not in SAFE_METHODS and not csrf_valid(
-            request.app.state.csrf_key, "session:" + session.cookie, offered
-        ):
-            raise Problem(403, "csrf-token-invalid", "A call made with the session needs its X-CSRF-Token header.")
+        check_call_csrf(csrf_key(request), request.method, session.cookie, request.headers.get(CSRF_HEADER))
         principal = session.principal
     if not principal.has_role(Role.ADMIN):
         raise Problem(403, "forbidden-role", "Your roles do not allow this action.", required_roles=["admin"])

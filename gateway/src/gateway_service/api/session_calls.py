@@ -7,8 +7,8 @@ from __future__ import annotations
 from starlette.requests import cookie_parser
 from starlette.types import Scope
 
-from gateway_service.api.web import SESSION_COOKIE
-from gateway_service.domain.csrf import CSRF_HEADER, SAFE_METHODS, csrf_valid
+from gateway_service.api.web import SESSION_COOKIE, check_call_csrf
+from gateway_service.domain.csrf import CSRF_HEADER
 from gateway_service.service_layer.person_sessions import PersonTokens, SessionResolver
 from hopekit.api.problems import Problem
 from hopekit.identity.principal import Principal
@@ -33,10 +33,8 @@ class SessionCalls:
         signed_in = await self._resolver.resolve(cookie)
         if signed_in is None or not signed_in.session.complete:
             raise Problem(401, "session-ended", "The session has ended or is not complete: sign in again.")
-        if scope["method"] not in SAFE_METHODS:
-            offered = next((value.decode("latin-1") for name, value in headers if name == _CSRF_HEADER), None)
-            if not csrf_valid(self._csrf_key, "session:" + cookie, offered):
-                raise Problem(403, "csrf-token-invalid", "A call made with the session needs its X-CSRF-Token header.")
+        offered = next((value.decode("latin-1") for name, value in headers if name == _CSRF_HEADER), None)
+        check_call_csrf(self._csrf_key, scope["method"], cookie, offered)
         principal = signed_in.principal
         scope.setdefault("state", {})["principal"] = principal
         return principal, await self._tokens.token(signed_in)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gateway_service.api.messages import MESSAGES, translator
-from gateway_service.domain.csrf import csrf_token, csrf_valid
+from gateway_service.domain.csrf import SAFE_METHODS, csrf_token, csrf_valid
 from gateway_service.domain.people import LOCALES
 from gateway_service.service_layer.person_sessions import SessionResolver, SignedIn
 from gateway_service.settings import GatewaySettings
@@ -96,14 +96,23 @@ def csrf_binding(request: Request, session: SignedIn | None) -> str:
     return "browser:" + browser
 
 
+def csrf_refused() -> Problem:
+    return Problem(403, "csrf-token-invalid", "This form or call lacks a valid CSRF token; reload the page.")
+
+
 def check_csrf(request: Request, offered: str | None) -> None:
     """403 problem unless ``offered`` is the token of this browser's pages: bound to its session cookie, or to
     its browser cookie (both HttpOnly and SameSite=Strict: another site can neither read nor send them)."""
-    bindings = [f"session:{request.cookies.get(SESSION_COOKIE)}", f"browser:{request.cookies.get(BROWSER_COOKIE)}"]
     key = csrf_key(request)
-    cookies = (request.cookies.get(SESSION_COOKIE), request.cookies.get(BROWSER_COOKIE))
-    if not any(cookie and csrf_valid(key, binding, offered) for cookie, binding in zip(cookies, bindings, strict=True)):
-        raise Problem(403, "csrf-token-invalid", "This form lacks a valid CSRF token; reload the page and try again.")
+    bindings = [("session:", request.cookies.get(SESSION_COOKIE)), ("browser:", request.cookies.get(BROWSER_COOKIE))]
+    if not any(cookie and csrf_valid(key, kind + cookie, offered) for kind, cookie in bindings):
+        raise csrf_refused()
+
+
+def check_call_csrf(key: bytes, method: str, session_cookie: str, offered: str | None) -> None:
+    """A call made with the session cookie: anything but a read carries the page's token in ``X-CSRF-Token``."""
+    if method not in SAFE_METHODS and not csrf_valid(key, "session:" + session_cookie, offered):
+        raise csrf_refused()
 
 
 def language(request: Request, session: SignedIn | None = None) -> str:
