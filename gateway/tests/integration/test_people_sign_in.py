@@ -3,14 +3,16 @@ answers as their organisation's clients, nothing of another organisation's, and 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from gateway_service.adapters.tables import kit, person_sessions
 from hope_contracts.vocabulary import OrgKind, Role
 
 from .conftest import Platform, Registration
-from .people import Browser, invite, signed_in_person
+from .people import PASSWORD, Browser, invite, signed_in_person
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +53,8 @@ async def test_an_invited_admin_sets_a_password_and_a_second_factor_then_reads_w
     cookie = signed.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=strict" in cookie
-    assert (await browser.get("/dashboard")).headers["location"] == "/sign-in"
+    assert (await browser.get("/dashboard")).headers["location"] == "/sign-in/second-factor"
+    assert (await browser.get("/sign-in/second-factor")).headers["location"] == "/second-factor/setup"
     early = await browser.call("GET", f"/api/enrolment/v1/beneficiaries/{beneficiary}", csrf=False)
     assert early.status_code == 401, early.text
     pending_cookie = browser.cookies["hope_session"]
@@ -71,6 +74,12 @@ async def test_an_invited_admin_sets_a_password_and_a_second_factor_then_reads_w
     assert as_person.status_code == 200, as_person.text
     assert as_person.json() == as_client.json()
     assert "set-cookie" not in as_person.headers
+    # An admin person invites a colleague from their session, with the page's CSRF token.
+    colleague = {"email": "colleague@office.example", "display_name": "Sam", "roles": ["reader"], "scopes": []}
+    without = await browser.call("POST", f"/admin/v1/organisations/{office}/people", csrf=False, json=colleague)
+    assert without.status_code == 403
+    with_token = await browser.call("POST", f"/admin/v1/organisations/{office}/people", json=colleague)
+    assert with_token.status_code == 201, with_token.text
     audited = await _audited(platform, person_id)
     for action in ("invite", "accept_invitation", "password_accepted", "second_factor_enrolled", "sign_in"):
         assert action in audited, audited
@@ -192,3 +201,39 @@ async def test_a_role_change_is_audited_and_ends_the_sessions(platform: Platform
     signed = await browser.sign_in(invited["person"]["email"])
     assert signed.headers["location"] == "/second-factor/setup"
     assert "change_roles" in await _audited(platform, person_id)
+
+
+async def test_a_session_idle_too_long_ends_and_signing_in_again_replaces_the_browsers_session(
+    platform: Platform,
+) -> None:
+    office = await platform.organisation(OrgKind.IMMIGRATION_OFFICE)
+    browser, invited = await signed_in_person(
+        platform.http, await platform.headers(platform.admin), office, "reader", scopes=["enrolment:read"]
+    )
+    first = browser.cookies["hope_session"]
+    # Signed in again in the same browser (another tab's sign-in form, say).
+    again = await browser.post_form(
+        "/sign-in", {"email": invited["person"]["email"], "password": PASSWORD}, csrf_from="/dashboard"
+    )
+    assert again.status_code == 303
+    assert browser.cookies["hope_session"] != first
+    replaced = await platform.http.get("/api/enrolment/v1/sectors", headers={"Cookie": f"hope_session={first}"})
+    assert replaced.status_code == 401
+
+    # Half an hour without a request, as the idle timeout counts it.
+    async with platform.gateway_app.state.uow_factory() as uow:
+        await uow.connection.execute(
+            update(person_sessions)
+            .where(person_sessions.c.person_id == invited["person"]["id"], person_sessions.c.ended_at.is_(None))
+            .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=31))
+        )
+        await uow.commit()
+
+    idle = await browser.call("GET", "/api/enrolment/v1/sectors", csrf=False)
+
+    assert idle.status_code == 401
+    async with platform.gateway_app.state.uow_factory() as uow:
+        reasons = await uow.connection.execute(
+            select(person_sessions.c.end_reason).where(person_sessions.c.person_id == invited["person"]["id"])
+        )
+        assert sorted(row.end_reason for row in reasons) == ["idle_timeout", "replaced"]

@@ -86,8 +86,13 @@ async def sign_in_form(
     check_csrf(request, csrf_token)
     if (wait := await throttled(request)) is not None:
         return wait
+    previous = await signed_in(request)
+    now = datetime.now(UTC)
     async with request.app.state.uow_factory() as uow:
-        result = await sign_in(uow, email, password, datetime.now(UTC), lockout_policy(request), address_of(request))
+        result = await sign_in(uow, email, password, now, lockout_policy(request), address_of(request))
+        if previous is not None and not result.refused:
+            # One session per browser: the one this sign-in replaces ends now, not at its timeout.
+            await uow.sessions.end(previous.session.id, now, "replaced")
         await uow.commit()
     if result.refused:
         return render(request, "sign_in.html", status_code=401, errors=["sign_in_failed"], email=email)
@@ -111,8 +116,10 @@ async def sign_out_form(request: Request, csrf_token: CsrfField = None) -> Respo
 async def home(request: Request) -> Response:
     """A landing page saying who is signed in, for which organisation: the dashboard's pages replace it."""
     session = await signed_in(request)
-    if session is None or not session.session.complete:
-        ended = request.cookies.get(SESSION_COOKIE) is not None and session is None
+    if session is not None and not session.session.complete:
+        return redirect("/sign-in/second-factor")
+    if session is None:
+        ended = request.cookies.get(SESSION_COOKIE) is not None
         return redirect("/sign-in?notice=session_ended" if ended else "/sign-in")
     return render(request, "home.html", session)
 
