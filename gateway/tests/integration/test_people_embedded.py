@@ -37,6 +37,9 @@ async def test_the_first_operator_person_is_invited_from_the_command_line_and_si
         return result.output
 
     await asyncio.to_thread(run, "migrate")
+    too_early = await asyncio.to_thread(runner.invoke, cli, ["invite-operator", "--email", "d@akto.example"], env=env)
+    assert too_early.exit_code == 2
+    assert "create-admin" in too_early.output
     await asyncio.to_thread(run, "create-admin")
     first = await asyncio.to_thread(run, "invite-operator", "--email", "Direction@AKTO.example")
     again = await asyncio.to_thread(run, "invite-operator", "--email", "direction@akto.example")
