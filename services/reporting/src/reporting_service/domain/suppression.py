@@ -66,11 +66,15 @@ def with_margins(counts: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]
     return (*(tuple(row) for row in rows), total)
 
 
-def protect(counts: Sequence[Sequence[int]], threshold: int = THRESHOLD) -> ProtectedTable:
-    """Suppresses what must be suppressed in ``counts`` (rows by columns of people) and its margins."""
+def protect(
+    counts: Sequence[Sequence[int]], threshold: int = THRESHOLD, hidden: frozenset[Position] = frozenset()
+) -> ProtectedTable:
+    """Suppresses what must be suppressed in ``counts`` (rows by columns of people) and its margins; ``hidden``
+    are cells already suppressed elsewhere (the total row another table shares)."""
     grid = with_margins(counts)
     rows, columns = len(grid) - 1, len(grid[0]) - 1
     suppressed = {(r, c) for r in range(rows + 1) for c in range(columns + 1) if 0 < grid[r][c] < threshold}
+    suppressed |= hidden
     single_column = columns == 1
 
     def hide(position: Position) -> None:
@@ -187,3 +191,19 @@ def _bridges(rows: int, columns: int, suppressed: set[Position]) -> Iterator[Pos
                 low[parent] = min(low[parent], low[node])
                 if low[node] > order[parent] and via is not None:
                     yield via
+
+
+def protect_sharing_totals(
+    first: Sequence[Sequence[int]], second: Sequence[Sequence[int]], threshold: int = THRESHOLD
+) -> tuple[ProtectedTable, ProtectedTable]:
+    """Two tables of the same columns published together (an indicator by region and by month): their total
+    rows are the same numbers, so a total hidden in one is hidden in the other, until both agree."""
+    a, b = protect(first, threshold), protect(second, threshold)
+    while True:
+        a_total = {c for r, c in a.suppressed if r == a.rows}
+        b_total = {c for r, c in b.suppressed if r == b.rows}
+        if a_total == b_total:
+            return a, b
+        both = a_total | b_total
+        a = protect(first, threshold, frozenset((a.rows, c) for c in both) | a.suppressed)
+        b = protect(second, threshold, frozenset((b.rows, c) for c in both) | b.suppressed)
