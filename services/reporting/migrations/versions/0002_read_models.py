@@ -80,7 +80,7 @@ def upgrade() -> None:
         sa.Column("funder_id", sa.Uuid(), nullable=False),
         sa.Column("submitted_on", sa.Date(), nullable=True),
         sa.Column("people_count", sa.Integer(), nullable=True),
-        sa.Column("claimed_amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("claimed_amount", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("status_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("approved_amount", sa.Numeric(precision=14, scale=2), nullable=True),
@@ -261,9 +261,6 @@ def upgrade() -> None:
         sa.Column("qualification_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("support_org_id", sa.Uuid(), nullable=True),
         sa.Column("support_file_id", sa.Uuid(), nullable=True),
-        sa.Column("support_opened_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("support_closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("support_end_reason", sa.String(length=32), nullable=True),
         sa.Column("support_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("exit_outcome", sa.String(length=32), nullable=True),
         sa.Column("exit_on", sa.Date(), nullable=True),
@@ -314,12 +311,27 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("version", "session_id", name=op.f("pk_fact_sessions")),
     )
     op.create_table(
+        "fact_support_files",
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("file_id", sa.Uuid(), nullable=False),
+        sa.Column("beneficiary_id", sa.Uuid(), nullable=False),
+        sa.Column("support_org_id", sa.Uuid(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("end_reason", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("version", "file_id", name=op.f("pk_fact_support_files")),
+    )
+    op.create_index(
+        "ix_fact_support_files_version_person", "fact_support_files", ["version", "beneficiary_id"], unique=False
+    )
+    op.create_table(
         "read_model_positions",
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(length=120), nullable=False),
         sa.Column("partition", sa.Integer(), nullable=False),
         sa.Column("complete_up_to", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_offset", sa.Integer(), nullable=False),
+        sa.Column("last_offset", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("version", "topic", "partition", name=op.f("pk_read_model_positions")),
     )
     op.create_table(
@@ -344,6 +356,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("read_model_versions")
     op.drop_table("read_model_positions")
+    op.drop_index("ix_fact_support_files_version_person", table_name="fact_support_files")
+    op.drop_table("fact_support_files")
     op.drop_table("fact_sessions")
     op.drop_table("fact_planned_sessions")
     op.drop_table("fact_person_steps")

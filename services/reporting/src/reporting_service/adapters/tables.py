@@ -16,7 +16,7 @@ support, employment), ``tables_money`` (agreements, money per person and agreeme
 the versions, the completeness marks and the cohort dimension.
 """
 
-from sqlalchemy import Column, Date, Integer, String, Table, Uuid
+from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid
 
 from hopekit.db.types import UTCDateTime
 from reporting_service.adapters.metadata import kit, metadata
@@ -41,6 +41,7 @@ from reporting_service.adapters.tables_people import (
     fact_person_steps,
     fact_planned_sessions,
     fact_sessions,
+    fact_support_files,
 )
 
 read_model_versions = Table(
@@ -63,7 +64,7 @@ read_model_positions = Table(
     Column("partition", Integer, primary_key=True),
     # The latest event time (CloudEvents ``time``, else the payload's ``occurred_at``) applied from it.
     Column("complete_up_to", UTCDateTime, nullable=False),
-    Column("last_offset", Integer, nullable=False),
+    Column("last_offset", BigInteger, nullable=False),
 )
 """Per version, topic and partition: up to which event time the read models hold that partition's events (the
 high-water mark, only ever raised). A topic is complete up to the oldest of its partitions' marks."""
@@ -114,6 +115,7 @@ __all__ = [
     "fact_person_steps",
     "fact_planned_sessions",
     "fact_sessions",
+    "fact_support_files",
     "kit",
     "metadata",
     "read_model_positions",

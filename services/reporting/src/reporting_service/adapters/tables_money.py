@@ -68,7 +68,7 @@ fact_claims = Table(
     Column("funder_id", Uuid, nullable=False),
     Column("submitted_on", Date),
     Column("people_count", Integer),
-    Column("claimed_amount", money(), nullable=False),
+    Column("claimed_amount", money()),
     Column("status", String(16), nullable=False),
     Column("status_at", UTCDateTime, nullable=False),
     Column("approved_amount", money()),

@@ -56,9 +56,6 @@ fact_people = Table(
     Column("qualification_at", UTCDateTime),
     Column("support_org_id", Uuid),
     Column("support_file_id", Uuid),
-    Column("support_opened_at", UTCDateTime),
-    Column("support_closed_at", UTCDateTime),
-    Column("support_end_reason", String(32)),
     Column("support_at", UTCDateTime),
     Column("exit_outcome", String(32)),
     Column("exit_on", Date),
@@ -82,8 +79,8 @@ fact_people = Table(
 - language_level, language_level_on: the CEFR level of the latest ``assessment.language_level_attested`` for
   skill ``overall`` (by assessed_on, then event time). Every assessment is in ``fact_language_assessments``.
 - qualification_*: the latest ``qualification.awarded`` (result awarded | partially_awarded | failed).
-- support_*: the latest support file, ``support_file.opened`` / ``support_file.closed`` (the support provider
-  whose people the dropout-risk list shows).
+- support_org_id, support_file_id, support_at: the support file opened last (``support_file.opened``): the
+  support provider whose people the dropout-risk list shows (open or closed: ``fact_support_files`` says).
 - exit_*: ``outcome.recorded`` (outcome code, exit date, employer's ``counts_as_employed``, evidence source).
 """
 
@@ -234,6 +231,22 @@ fact_absence_alerts = Table(
 )
 """Absence alerts (``absence_alert.raised``). No event closes an alert: a reader decides how long one stays
 open (e.g. raised in the last 14 days and no present line since)."""
+
+fact_support_files = Table(
+    "fact_support_files",
+    metadata,
+    _version(),
+    _key("file_id"),
+    *_person("fact_support_files"),
+    Column("support_org_id", Uuid, nullable=False),
+    Column("cohort_id", Uuid),
+    Column("opened_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("end_reason", String(32)),
+)
+"""Support files: opened_at (and cohort_id) from ``support_file.opened``, closed_at and end_reason
+(path_completed | withdrawn | transferred | lost_contact | other) from ``support_file.closed``. Open = opened and
+not closed."""
 
 fact_needs = Table(
     "fact_needs",

@@ -1,10 +1,32 @@
-"""The reporting unit of work: the kit's transaction (the read models' repository joins it next)."""
+"""The reporting unit of work: the kit's transaction, and the read models' versions it writes."""
+
+from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hopekit.uow import UnitOfWork
+from hopekit.uow import Database, UnitOfWork
+from reporting_service.adapters import versions
+from reporting_service.adapters.facts import VersionFacts
 
 
 class ReportingUnitOfWork(UnitOfWork):
+    """``pinned``: write that version only (a rebuild); otherwise every version being fed (the live consumers)."""
+
+    def __init__(self, database: Database, pinned: int | None = None) -> None:
+        super().__init__(database)
+        self._pinned = pinned
+        self._versions: list[VersionFacts] | None = None
+
+    @property
+    def pinned(self) -> bool:
+        return self._pinned is not None
+
     def _bind(self, connection: AsyncConnection) -> None:
-        pass
+        self._versions = None
+
+    async def fed_versions(self) -> list[VersionFacts]:
+        """The read models' versions this transaction writes (read once per transaction)."""
+        if self._versions is None:
+            numbers = [self._pinned] if self._pinned is not None else await versions.fed_versions(self.connection)
+            self._versions = [VersionFacts(self.connection, number) for number in numbers]
+        return self._versions

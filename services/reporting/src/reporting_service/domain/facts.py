@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, TypeVar
-from uuid import UUID
 
 K = TypeVar("K")
 
@@ -83,12 +82,10 @@ class HoursTotals:
         return self == HoursTotals()
 
 
-def sheet_difference(
-    before: Mapping[UUID, AttendanceLine], after: Mapping[UUID, AttendanceLine]
-) -> dict[UUID, HoursTotals]:
-    """Per person, what replacing a session's lines ``before`` by ``after`` changes in their totals: a person
-    left off the new sheet gives their hours back, an unchanged line changes nothing."""
-    changes: dict[UUID, HoursTotals] = {}
+def sheet_difference(before: Mapping[K, AttendanceLine], after: Mapping[K, AttendanceLine]) -> dict[K, HoursTotals]:
+    """Per total (a person's step, or month), what replacing a session's lines ``before`` by ``after`` changes:
+    a person left off the new sheet gives their hours back, an unchanged line changes nothing."""
+    changes: dict[K, HoursTotals] = {}
     for person in before.keys() | after.keys():
         new = HoursTotals.of(after[person]) if person in after else HoursTotals()
         old = HoursTotals.of(before[person]) if person in before else HoursTotals()
