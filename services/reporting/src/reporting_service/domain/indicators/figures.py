@@ -174,3 +174,18 @@ def _figures(
         "cost_per_person": (consumed / people).quantize(CENT, ROUND_HALF_EVEN) if people else None,
         "cost_per_person_employed": (consumed / employed).quantize(CENT, ROUND_HALF_EVEN) if employed else None,
     }
+
+
+def with_totals(table: Table, totals: Table | None = None) -> Table:
+    """The table with its per-category totals: ``totals``' cells when given (ranks need every value), else the
+    groups' cells added up."""
+    if totals is not None:
+        return Table(table.groups, table.cells, {category: cell for (_, category), cell in totals.cells.items()})
+    added: dict[str, Cell] = {}
+    for (_, category), cell in table.cells.items():
+        before = added.get(category, Cell(0))
+        sums = dict(before.sums)
+        for name, value in cell.sums.items():
+            sums[name] = sums.get(name, Decimal(0)) + value
+        added[category] = Cell(before.people + cell.people, sums)
+    return Table(table.groups, table.cells, added)
