@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 
 from hopekit.uow import Database
@@ -220,3 +221,22 @@ async def link_funder(database: Database, funder_id: uuid.UUID, org_id: uuid.UUI
         await connection.execute(
             insert(funder_organisations).values(funder_id=funder_id, org_id=org_id, linked_at=COMPLETE_UP_TO)
         )
+
+
+class Programme:
+    def __init__(self) -> None:
+        chance = random.Random(17)  # reproducible hand-made facts
+        self.funder, self.other_funder = uuid.uuid4(), uuid.uuid4()
+        self.cohorts = [Cohort("84"), Cohort("84"), Cohort("11"), Cohort("93")]
+        sizes = [30, 14, 3, 9]
+        self.people: list[PersonFacts] = []
+        for cohort, size in zip(self.cohorts, sizes, strict=True):
+            funder = self.other_funder if cohort.region == "93" else self.funder
+            self.people += people_of(cohort, size, funder, chance)
+
+
+@pytest.fixture(name="programme")
+async def programme_fixture(database: Database) -> Programme:
+    made = Programme()
+    await write(database, made.cohorts, made.people)
+    return made

@@ -3,7 +3,6 @@ give, small numbers are suppressed, and each caller sees only its scope."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import date
 from typing import Any
@@ -19,32 +18,15 @@ from reporting_service.domain.indicators.facts import PersonFacts
 from reporting_service.domain.indicators.figures import publish, tabulate
 from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
 
-from .hand_made_facts import AS_OF, COMPLETE_UP_TO, Cohort, link_funder, people_of, write
+from .hand_made_facts import AS_OF, COMPLETE_UP_TO, Programme, link_funder, programme_fixture
 from .support import assert_problem
 
 pytestmark = pytest.mark.integration
 
+__all__ = ["programme_fixture"]
+
 OPERATOR = OrgKind.PROGRAMME_OPERATOR
 START, END = date(2017, 1, 1), date(2026, 12, 31)
-
-
-class Programme:
-    def __init__(self) -> None:
-        chance = random.Random(17)  # reproducible hand-made facts
-        self.funder, self.other_funder = uuid.uuid4(), uuid.uuid4()
-        self.cohorts = [Cohort("84"), Cohort("84"), Cohort("11"), Cohort("93")]
-        sizes = [30, 14, 3, 9]
-        self.people: list[PersonFacts] = []
-        for cohort, size in zip(self.cohorts, sizes, strict=True):
-            funder = self.other_funder if cohort.region == "93" else self.funder
-            self.people += people_of(cohort, size, funder, chance)
-
-
-@pytest.fixture
-async def programme(database: Database) -> Programme:
-    made = Programme()
-    await write(database, made.cohorts, made.people)
-    return made
 
 
 def _expected(indicator_id: str, people: list[PersonFacts], by: str) -> tuple[list[Any], list[Any]]:
