@@ -12,6 +12,7 @@ from benchmarks import (
     funding_ledger,
     gateway_overhead,
     relay_throughput,
+    reporting_queries,
     request_cost,
     support_latency,
     training_import,
@@ -30,6 +31,7 @@ SECTIONS = {
     "funding_ledger": funding_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
     "support": support_latency.run,
+    "reporting_queries": reporting_queries.run,
 }
 
 
