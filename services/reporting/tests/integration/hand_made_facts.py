@@ -44,6 +44,10 @@ def _noon(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
+def second_agreement(funder: uuid.UUID, chance: random.Random) -> list[Money]:
+    return [Money(funder, uuid.uuid4(), Decimal("500.00"), Decimal("120.40"))] if chance.random() < 0.33 else []
+
+
 def people_of(cohort: Cohort, count: int, funder: uuid.UUID, chance: random.Random) -> list[PersonFacts]:
     found = []
     for _ in range(count):
@@ -98,6 +102,8 @@ def people_of(cohort: Cohort, count: int, funder: uuid.UUID, chance: random.Rand
                         Decimal("1000.50"),
                         Decimal("800.25"),
                     ),
+                    # A third of the people are financed on a second agreement: counted once all the same.
+                    *second_agreement(funder, chance),
                 ),
             )
         )

@@ -5,12 +5,13 @@ PostgreSQL (``percentile_cont``); on SQLite, the embedded one-machine database, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
@@ -28,39 +29,72 @@ class IndicatorQueries:
         self._version = version
         self._dialect = Dialect(postgres=connection.dialect.name == "postgresql")
 
-    async def table(
-        self, indicator: Indicator, by: str | None, scope: Scope, start: date, end: date, as_of: date
-    ) -> Table:
-        """The indicator's cells by ``by`` (None: the totals only), people counted once per cell."""
+    async def tables(
+        self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date
+    ) -> list[Table]:
+        """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
+        cell. On PostgreSQL one scan answers them all (GROUPING SETS); SQLite asks once per grouping."""
         source = SOURCES[indicator.id](self._dialect, self._version, as_of)
-        group = dimension(by, self._dialect, source) if by else None
-        keys = [group.label("grp")] if group is not None else []
+        where = [*source.where, *scope_filter(scope, self._version, source), source.on >= start, source.on <= end]
+        if not self._dialect.postgres:
+            return [await self._table(source, by, where) for by in groupings]
+        keys = [dimension(by, self._dialect, source) for by in groupings if by is not None]
+        sets = [tuple_(key, source.category) for key in keys]
+        if None in groupings:
+            sets.append(tuple_(source.category))
         columns = [
-            *keys,
+            *(key.label(f"d{i}") for i, key in enumerate(keys)),
+            *([func.grouping(*keys).label("grouping")] if keys else []),
+            *self._measures(source),
+        ]
+        query = select(*columns).select_from(source.joined).where(*where).group_by(func.grouping_sets(*sets))
+        full = (1 << len(keys)) - 1
+        found: list[dict[tuple[str, str], Cell]] = [{} for _ in groupings]
+        for row in (await self._connection.execute(query)).mappings():
+            mask = row["grouping"] if keys else full
+            # GROUPING() sets a bit per key not grouped by, the first key the highest bit.
+            index = len(keys) - (full ^ mask).bit_length()
+            group = "" if index == len(keys) else _label(row[f"d{index}"])
+            target = groupings.index(None) if index == len(keys) else self._nth_dimension(groupings, index)
+            found[target][(group, str(row["category"]))] = self._cell(source, row, {})
+        return [Table(tuple(sorted({g for g, _ in cells})), cells) for cells in found]
+
+    @staticmethod
+    def _nth_dimension(groupings: Sequence[str | None], index: int) -> int:
+        return [i for i, by in enumerate(groupings) if by is not None][index]
+
+    def _measures(self, source: Source) -> list[Any]:
+        columns = [
             source.category.label("category"),
-            func.count(fact_people.c.beneficiary_id.distinct()).label("people"),
+            (func.count(fact_people.c.beneficiary_id.distinct()) if source.repeats else func.count()).label("people"),
             *(func.sum(expression).label(f"sum_{name}") for name, expression in source.sums.items()),
         ]
-        ranked = source.days is not None and self._dialect.postgres
-        if ranked:
-            assert source.days is not None
+        if source.days is not None and self._dialect.postgres:
             columns += [
                 func.percentile_cont(HALF).within_group(source.days).label("median_days"),
                 func.percentile_cont(P90).within_group(source.days).label("p90_days"),
             ]
-        where = [*source.where, *scope_filter(scope, self._version, source), source.on >= start, source.on <= end]
-        query = select(*columns).select_from(source.joined).where(*where)
+        return columns
+
+    def _cell(self, source: Source, row: Any, samples: dict[tuple[str, str], list[Decimal]], key: Any = None) -> Cell:
+        sums = {name: Decimal(row[f"sum_{name}"] or 0) for name in source.sums}
+        ranks: dict[str, Decimal] = {}
+        if source.days is not None and self._dialect.postgres:
+            ranks = {name: Decimal(str(row[name])) for name in ("median_days", "p90_days")}
+        elif key in samples:
+            ranks = {"median_days": quantile(samples[key], HALF), "p90_days": quantile(samples[key], P90)}
+        return Cell(int(row["people"]), sums, ranks)
+
+    async def _table(self, source: Source, by: str | None, where: list[Any]) -> Table:
+        group = dimension(by, self._dialect, source) if by else None
+        keys = [group.label("grp")] if group is not None else []
+        query = select(*keys, *self._measures(source)).select_from(source.joined).where(*where)
         query = query.group_by(*(k for k in [group] if k is not None), source.category)
-        rows = (await self._connection.execute(query)).mappings().all()
-        samples = await self._days(source, group, where) if source.days is not None and not ranked else {}
+        samples = await self._days(source, group, where) if source.days is not None else {}
         cells: dict[tuple[str, str], Cell] = {}
-        for row in rows:
+        for row in (await self._connection.execute(query)).mappings():
             key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
-            sums = {name: Decimal(row[f"sum_{name}"] or 0) for name in source.sums}
-            ranks = {name: Decimal(str(row[name])) for name in ("median_days", "p90_days") if ranked}
-            if key in samples:
-                ranks = {"median_days": quantile(samples[key], HALF), "p90_days": quantile(samples[key], P90)}
-            cells[key] = Cell(int(row["people"]), sums, ranks)
+            cells[key] = self._cell(source, row, samples, key)
         return Table(tuple(sorted({g for g, _ in cells})), cells)
 
     async def _days(self, source: Source, group: Any, where: list[Any]) -> dict[tuple[str, str], list[Decimal]]:

@@ -62,6 +62,8 @@ class Source:
     sums: Mapping[str, Expression] = field(default_factory=dict)
     days: Expression | None = None
     funder: Expression | None = None
+    # Whether a person may give several rows to one cell (months, agreements): then people are counted distinct.
+    repeats: bool = False
 
 
 def people_of(version: int) -> FromClause:
@@ -116,7 +118,7 @@ def attendance_rate(d: Dialect, version: int, as_of: date) -> Source:
         fact_attendance_months, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id)
     )
     sums = {"recorded": m.hours_recorded, "attended": m.hours_attended}
-    return Source(joined, m.month, literal("attended"), [m.hours_recorded > 0], sums)
+    return Source(joined, m.month, literal("attended"), [m.hours_recorded > 0], sums, repeats=True)
 
 
 def french_certification(d: Dialect, version: int, as_of: date) -> Source:
@@ -176,7 +178,13 @@ def money_by_funder(d: Dialect, version: int, as_of: date) -> Source:
     joined = people_of(version).join(fact_money, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id))
     sums = {"committed": m.committed - m.released, "consumed": m.consumed, "claimed": m.claimed, "paid": m.paid}
     return Source(
-        joined, d.day(p.registered_at), literal("financed"), [p.registered_at.is_not(None)], sums, funder=m.funder_id
+        joined,
+        d.day(p.registered_at),
+        literal("financed"),
+        [p.registered_at.is_not(None)],
+        sums,
+        funder=m.funder_id,
+        repeats=True,
     )
 
 
@@ -197,6 +205,7 @@ def cost_per_person(d: Dialect, version: int, as_of: date) -> Source:
         [p.registered_at.is_not(None)],
         {"consumed": m.consumed},
         funder=m.funder_id,
+        repeats=True,
     )
 
 

@@ -99,15 +99,12 @@ async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filte
         table = series = Table((), {})
     else:
         queries = IndicatorQueries(uow.connection, version)
-        table = await queries.table(chosen, filters.by, scope, filters.start, filters.end, as_of)
-        series = (
-            table
-            if filters.by == "month"
-            else await queries.table(chosen, "month", scope, filters.start, filters.end, as_of)
-        )
-        totals = None
+        # A median of the whole is not made of the groups' medians: durations ask for their totals.
+        groupings: list[str | None] = [filters.by] if filters.by == "month" else [filters.by, "month"]
         if chosen.kind == "duration":
-            totals = await queries.table(chosen, None, scope, filters.start, filters.end, as_of)
-        table, series = with_totals(table, totals), with_totals(series, totals)
+            groupings.append(None)
+        found = await queries.tables(chosen, groupings, scope, filters.start, filters.end, as_of)
+        totals = found[-1] if chosen.kind == "duration" else None
+        table, series = with_totals(found[0], totals), with_totals(found[0 if filters.by == "month" else 1], totals)
     groups, monthly = publish(chosen, table, series)
     return IndicatorAnswer(chosen, filters, complete, groups, monthly)
