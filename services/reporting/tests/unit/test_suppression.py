@@ -11,7 +11,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting_service.domain.suppression import THRESHOLD, ProtectedTable, protect
+from reporting_service.domain.suppression import THRESHOLD, ProtectedTable, protect, protect_sharing_totals
 
 Grid = tuple[tuple[int, ...], ...]
 
@@ -165,3 +165,24 @@ tables = st.integers(min_value=1, max_value=5).flatmap(
 @given(tables)
 def test_no_suppressed_cell_of_any_table_can_be_recovered(counts: list[list[int]]) -> None:
     _assert_safe(protect(counts))
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables, st.data())
+def test_a_table_and_its_series_hide_the_same_totals_and_neither_gives_a_cell_away(
+    counts: list[list[int]], data: st.DataObject
+) -> None:
+    # The same people split another way (by month): same column totals, other rows.
+    columns = len(counts[0])
+    totals = [sum(row[c] for row in counts) for c in range(columns)]
+    months = data.draw(st.integers(min_value=1, max_value=4))
+    split: list[list[int]] = [[0] * columns for _ in range(months)]
+    for c, total in enumerate(totals):
+        for _ in range(total):
+            split[data.draw(st.integers(0, months - 1))][c] += 1
+    grouped, series = protect_sharing_totals(counts, split)
+    assert {c for r, c in grouped.suppressed if r == grouped.rows} == {
+        c for r, c in series.suppressed if r == series.rows
+    }
+    _assert_safe(grouped)
+    _assert_safe(series)
