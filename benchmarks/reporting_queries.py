@@ -36,8 +36,8 @@ from reporting_service.domain.indicators.figures import Row
 from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
 
 REPORTING_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
-READS = 20
-WARM_UP = 2
+READS = 10
+WARM_UP = 1
 EXPORT_ROWS = 10_000
 
 
