@@ -12,6 +12,7 @@ from benchmarks import (
     funding_ledger,
     gateway_overhead,
     relay_throughput,
+    reporting_ingest,
     reporting_queries,
     request_cost,
     support_latency,
@@ -32,6 +33,7 @@ SECTIONS = {
     "employment_follow_ups": employment_follow_ups.run,
     "support": support_latency.run,
     "reporting_queries": reporting_queries.run,
+    "reporting_ingest": reporting_ingest.run,
 }
 
 

@@ -26,17 +26,15 @@ from reporting_service.adapters.tables import (
     fact_needs,
     fact_people,
     fact_person_steps,
-    metadata,
 )
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
 from reporting_service.events.incoming import CONSUMERS
 
 from .conftest import deliver
 from .scenario import Cohort, at
+from .support import FACT_TABLES, facts_of
 
 pytestmark = pytest.mark.integration
-
-FACT_TABLES = [table for table in metadata.sorted_tables if table.name.startswith("fact_")]
 
 
 async def _deliver_all(database: Database, events: list[EventContract]) -> None:
@@ -56,24 +54,13 @@ async def _into_version(database: Database, version: int, events: list[EventCont
         )
 
 
-async def _facts(database: Database, version: int) -> dict[str, list[tuple[Any, ...]]]:
-    """Every fact row of a version, without the version, in a stable order."""
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    async with database.engine.connect() as connection:
-        for table in FACT_TABLES:
-            columns = [column for column in table.c if column.name != "version"]
-            rows = await connection.execute(select(*columns).where(table.c.version == version))
-            found[table.name] = sorted((tuple(row) for row in rows), key=repr)
-    return found
-
-
 async def _one(database: Database, table: Any, **key: Any) -> Any:
     async with database.engine.connect() as connection:
         query = select(table).where(table.c.version == 1, *(table.c[name] == value for name, value in key.items()))
         return (await connection.execute(query)).one()
 
 
-async def test_events_from_every_service_make_each_persons_facts(database: Database) -> None:
+async def test_events_from_every_service_make_each_personsfacts_of(database: Database) -> None:
     cohort = Cohort()
     await _deliver_all(database, cohort.events())
 
@@ -131,7 +118,7 @@ async def test_events_from_every_service_make_each_persons_facts(database: Datab
         assert await completeness.complete_up_to(connection) == min(marks.values())
 
 
-async def test_the_same_events_twice_and_in_any_order_make_the_same_facts(database: Database) -> None:
+async def test_the_same_events_twice_and_in_any_order_make_the_samefacts_of(database: Database) -> None:
     events = Cohort().events()
     await _deliver_all(database, events)
     async with database.engine.begin() as connection:
@@ -139,18 +126,18 @@ async def test_the_same_events_twice_and_in_any_order_make_the_same_facts(databa
     shuffled = [*events, *random.Random(17).sample(events, k=len(events) // 2)]
     random.Random(42).shuffle(shuffled)
     await _into_version(database, other, shuffled)
-    assert await _facts(database, other) == await _facts(database, 1)
+    assert await facts_of(database, other) == await facts_of(database, 1)
 
 
 async def test_an_event_delivered_twice_is_applied_once(database: Database) -> None:
     cohort = Cohort()
     events = cohort.events()
     await _deliver_all(database, events)
-    before = await _facts(database, 1)
+    before = await facts_of(database, 1)
     for event in events:
         again = received(event, event_id=None)
         assert await deliver(database, again)  # a new id: the inbox cannot tell, the facts must
-    assert await _facts(database, 1) == before
+    assert await facts_of(database, 1) == before
 
 
 async def test_an_erased_person_keeps_their_counts_under_a_pseudonym_and_gets_no_new_rows(database: Database) -> None:

@@ -4,9 +4,9 @@ and the few reads the use cases need (a session's lines, a claim's approved line
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Table, delete, or_, select, update
@@ -23,6 +23,19 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.domain.facts import AttendanceLine, MoneyKind
+
+MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
+
+
+class MoneyPart(NamedTuple):
+    """A person's part of a money movement on one budget line."""
+
+    beneficiary_id: UUID
+    budget_line_id: UUID
+    agreement_id: UUID
+    funder_id: UUID
+    amount: Decimal
+
 
 # Every table holding a person's rows under ``beneficiary_id``: what an erasure moves to a random pseudonym.
 PERSON_TABLES: tuple[Table, ...] = tuple(
@@ -87,20 +100,34 @@ class VersionFacts:
     ) -> None:
         await upserts.add(self.connection, table, self._key(key), amounts, on_creation)
 
+    async def add_many(self, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]) -> None:
+        """``add`` for many rows of distinct keys in one statement."""
+        await upserts.add_many(self.connection, table, [self._key(row) for row in rows], amounts)
+
     async def insert_once(self, table: Table, row: Mapping[str, Any]) -> bool:
         return await upserts.insert_once(self.connection, table, self._key(row))
 
     # Erasure ---------------------------------------------------------------------------------------------------
 
     async def is_erased(self, person: UUID) -> bool:
-        if person not in self._erased:
-            found = await self.connection.scalar(
-                select(fact_erasures.c.erased_at).where(
-                    fact_erasures.c.version == self.version, fact_erasures.c.beneficiary_id == person
+        return person in await self.erased_among([person])
+
+    async def erased_among(self, people: Iterable[UUID]) -> set[UUID]:
+        """Which of these people were erased in this version (one query for those this transaction has not
+        asked about yet)."""
+        people = set(people)
+        unknown = people - self._erased.keys()
+        if unknown:
+            erasures = fact_erasures.c
+            found = set(
+                await self.connection.scalars(
+                    select(erasures.beneficiary_id).where(
+                        erasures.version == self.version, erasures.beneficiary_id.in_(unknown)
+                    )
                 )
             )
-            self._erased[person] = found is not None
-        return self._erased[person]
+            self._erased.update({person: person in found for person in unknown})
+        return {person for person in people if self._erased[person]}
 
     async def erase(self, person: UUID, at: Any) -> None:
         """Move the person's rows to a random pseudonym (the counts stay, the link is gone) and refuse them later."""
@@ -150,36 +177,28 @@ class VersionFacts:
 
     # Money -----------------------------------------------------------------------------------------------------
 
-    async def move_money(
-        self,
-        kind: MoneyKind,
-        movement_id: UUID,
-        person: UUID,
-        budget_line_id: UUID,
-        agreement_id: UUID,
-        funder_id: UUID,
-        amount: Decimal,
-        at: Any,
-    ) -> None:
-        """A person's part of one movement, counted once in ``fact_money`` however often it arrives."""
-        movement = {
-            "movement_id": movement_id,
-            "beneficiary_id": person,
-            "budget_line_id": budget_line_id,
-            "kind": kind,
-            "agreement_id": agreement_id,
-            "funder_id": funder_id,
-            "amount": amount,
-            "occurred_at": at,
-        }
-        if await self.insert_once(fact_money_movements, movement):
-            totals = dict.fromkeys(("committed", "released", "consumed", "claimed", "approved", "paid"), Decimal(0))
-            await self.add(
-                fact_money,
-                {"beneficiary_id": person, "agreement_id": agreement_id},
-                {**totals, kind: amount},
-                on_creation={"funder_id": funder_id},
+    async def move_money(self, kind: MoneyKind, movement_id: UUID, parts: Sequence[MoneyPart], at: Any) -> None:
+        """People's parts of one movement, each counted once in ``fact_money`` however often it arrives."""
+        if not parts:
+            return
+        moves = fact_money_movements.c
+        rows = [
+            self._key({"movement_id": movement_id, "kind": kind, "occurred_at": at, **part._asdict()}) for part in parts
+        ]
+        statement = upserts.insert(self.connection, fact_money_movements).values(rows)
+        new = await self.connection.execute(
+            statement.on_conflict_do_nothing(
+                index_elements=["version", "movement_id", "beneficiary_id", "budget_line_id", "kind"]
+            ).returning(moves.beneficiary_id, moves.agreement_id, moves.funder_id, moves.amount)
+        )
+        totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
+        for person, agreement, funder, amount in new:
+            row = totals.setdefault(
+                (person, agreement),
+                {"beneficiary_id": person, "agreement_id": agreement, "funder_id": funder, **dict.fromkeys(MONEY, 0)},
             )
+            row[kind] += amount
+        await self.add_many(fact_money, [totals[key] for key in sorted(totals)], MONEY)
 
     async def approved_lines(self, claim_id: UUID) -> dict[tuple[UUID, UUID], Decimal]:
         """The claim's approved amount per (person, budget line); empty before ``claim.approved`` arrived."""

@@ -23,6 +23,15 @@ def _person(table: str) -> tuple[Column[object], Index]:
     )
 
 
+def _attendance_totals() -> list[Column[object]]:
+    """A person's attendance totals, moved by the differences of the sheets (see ``fact_person_steps``)."""
+    counted: list[Column[object]] = [
+        Column(name, hours(), nullable=False, default=0)
+        for name in ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused")
+    ]
+    return [*counted, Column("sessions_recorded", Integer, nullable=False, default=0)]
+
+
 fact_people = Table(
     "fact_people",
     metadata,
@@ -92,11 +101,7 @@ fact_person_steps = Table(
     Column("step", Integer, primary_key=True),
     Column("started_at", UTCDateTime),
     Column("completed_at", UTCDateTime),
-    Column("hours_recorded", hours(), nullable=False, default=0),
-    Column("hours_attended", hours(), nullable=False, default=0),
-    Column("hours_excused", hours(), nullable=False, default=0),
-    Column("hours_unexcused", hours(), nullable=False, default=0),
-    Column("sessions_recorded", Integer, nullable=False, default=0),
+    *_attendance_totals(),
 )
 """One row per person and step (1 to 4). started_at: the earliest ``pathway.step_started`` of that step;
 completed_at: the latest ``pathway.step_completed``. The hours are totals over the person's lines in
@@ -111,11 +116,7 @@ fact_attendance_months = Table(
     _key("beneficiary_id"),
     Column("step", Integer, primary_key=True),
     Column("month", Date, primary_key=True),
-    Column("hours_recorded", hours(), nullable=False, default=0),
-    Column("hours_attended", hours(), nullable=False, default=0),
-    Column("hours_excused", hours(), nullable=False, default=0),
-    Column("hours_unexcused", hours(), nullable=False, default=0),
-    Column("sessions_recorded", Integer, nullable=False, default=0),
+    *_attendance_totals(),
 )
 """The same totals as ``fact_person_steps`` per calendar month of the sessions (``month`` = its first day):
 attendance by month, and falling attendance (a month against the ones before)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.uow import Database, UnitOfWork
-from reporting_service.adapters import versions
+from reporting_service.adapters import completeness, versions
 from reporting_service.adapters.facts import VersionFacts
 
 
@@ -23,6 +25,20 @@ class ReportingUnitOfWork(UnitOfWork):
 
     def _bind(self, connection: AsyncConnection) -> None:
         self._versions = None
+        self._marks: dict[tuple[int, str, int], tuple[int, datetime]] = {}
+
+    def note_mark(self, version: int, topic: str, partition: int, offset: int, at: datetime) -> None:
+        """Remember how far this transaction got on a partition; written once, at commit (a rebuild's batch
+        raises each partition's mark once, not once per event)."""
+        key = (version, topic, partition)
+        before = self._marks.get(key)
+        self._marks[key] = (max(offset, before[0]), max(at, before[1])) if before else (offset, at)
+
+    async def commit(self) -> None:
+        for (version, topic, partition), (offset, at) in sorted(self._marks.items()):
+            await completeness.raise_mark(self.connection, version, topic, partition, offset, at)
+        self._marks = {}
+        await super().commit()
 
     async def fed_versions(self) -> list[VersionFacts]:
         """The read models' versions this transaction writes (read once per transaction)."""

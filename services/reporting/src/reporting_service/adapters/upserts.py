@@ -3,7 +3,7 @@ any order: set if newer (a guard column), keep the earliest, keep the latest, ad
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, case, or_, true
@@ -85,6 +85,20 @@ async def add(
 ) -> None:
     """Add ``amounts`` to the row's totals (a new row starts at these amounts, with ``on_creation``'s values)."""
     statement = insert(connection, table).values({**key, **(on_creation or {}), **amounts})
+    await connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=_keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}
+        )
+    )
+
+
+async def add_many(
+    connection: AsyncConnection, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]
+) -> None:
+    """``add`` for many rows in one statement; their keys must differ (a statement updates a row once)."""
+    if not rows:
+        return
+    statement = insert(connection, table).values([dict(row) for row in rows])
     await connection.execute(
         statement.on_conflict_do_update(
             index_elements=_keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}

@@ -1,16 +1,16 @@
 """The rules the read models are built by, free of storage: which status a step means, what one attendance line
-is worth, how a re-sent sheet changes a person's totals, how a payment is shared among a claim's lines, and
-when an event may overwrite a field.
+is worth, how a re-sent sheet changes a person's totals, how a payment is shared among a claim's lines.
 
-They make the facts independent of the order and the number of deliveries: a field is overwritten only by an
-event at least as recent as the one that set it, and totals move only by differences.
+Totals move only by differences, so the facts do not depend on how often a sheet arrives; that a field is
+overwritten only by an event at least as recent as the one that set it is kept by the writes themselves
+(``adapters/upserts.set_if_newer``), where the stored time is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal, TypeVar
 
@@ -27,13 +27,6 @@ STATUS_OF_STEP: Mapping[int, str] = {
 }
 
 MoneyKind = Literal["committed", "released", "consumed", "claimed", "approved", "paid"]
-VersionState = Literal["building", "active", "retired"]
-
-
-def is_newer(event_at: datetime, stored_at: datetime | None) -> bool:
-    """Whether an event may set a field last set at ``stored_at``: ties go to the event (a duplicate rewrites
-    the same values, so the result does not depend on which of two equal-time events came last)."""
-    return stored_at is None or event_at >= stored_at
 
 
 def first_of_month(day: date) -> date:
@@ -67,6 +60,15 @@ class HoursTotals:
             excused=line.session_hours if line.status == "excused" else Decimal(0),
             unexcused=line.session_hours if line.status == "unexcused" else Decimal(0),
             sessions=1,
+        )
+
+    def __add__(self, other: HoursTotals) -> HoursTotals:
+        return HoursTotals(
+            self.recorded + other.recorded,
+            self.attended + other.attended,
+            self.excused + other.excused,
+            self.unexcused + other.unexcused,
+            self.sessions + other.sessions,
         )
 
     def __sub__(self, other: HoursTotals) -> HoursTotals:

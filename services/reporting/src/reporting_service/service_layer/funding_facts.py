@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from hope_contracts import funding
-from reporting_service.adapters.facts import VersionFacts
+from reporting_service.adapters.facts import MoneyPart, VersionFacts
 from reporting_service.adapters.tables import fact_agreements, fact_claims
 from reporting_service.domain.facts import MoneyKind, share_payment
 from reporting_service.service_layer.ingest import into_read_models
@@ -36,10 +36,12 @@ async def _parts(
     parts: tuple[funding.FunderPart, ...],
     at: datetime,
 ) -> None:
-    for part in parts:
-        await facts.move_money(
-            kind, movement_id, person, part.budget_line_id, part.agreement_id, part.funder_id, part.amount, at
-        )
+    await facts.move_money(
+        kind,
+        movement_id,
+        [MoneyPart(person, part.budget_line_id, part.agreement_id, part.funder_id, part.amount) for part in parts],
+        at,
+    )
 
 
 @into_read_models
@@ -54,19 +56,13 @@ async def commitment_released(facts: VersionFacts, event: funding.CommitmentRele
 
 @into_read_models
 async def consumption_recorded(facts: VersionFacts, event: funding.ConsumptionRecorded) -> None:
-    for entry in event.entries:
-        if await facts.is_erased(entry.beneficiary_id):
-            continue
-        await facts.move_money(
-            "consumed",
-            event.source_event_id,
-            entry.beneficiary_id,
-            entry.budget_line_id,
-            entry.agreement_id,
-            entry.funder_id,
-            entry.amount,
-            event.occurred_at,
-        )
+    erased = await facts.erased_among(entry.beneficiary_id for entry in event.entries)
+    parts = [
+        MoneyPart(entry.beneficiary_id, entry.budget_line_id, entry.agreement_id, entry.funder_id, entry.amount)
+        for entry in event.entries
+        if entry.beneficiary_id not in erased
+    ]
+    await facts.move_money("consumed", event.source_event_id, parts, event.occurred_at)
 
 
 async def _claim_fields(facts: VersionFacts, event: Any, status: str, values: dict[str, Any]) -> None:
@@ -96,24 +92,13 @@ async def claim_approved(facts: VersionFacts, event: funding.ClaimApproved) -> N
         "decided_on": event.approved_on,
     }
     await _claim_fields(facts, event, "approved", values)
-    for line in event.lines:
-        if await facts.is_erased(line.beneficiary_id):
-            continue
-        amounts: tuple[tuple[MoneyKind, Decimal], ...] = (
-            ("claimed", line.claimed_amount),
-            ("approved", line.approved_amount),
-        )
-        for kind, amount in amounts:
-            await facts.move_money(
-                kind,
-                event.claim_id,
-                line.beneficiary_id,
-                line.budget_line_id,
-                event.agreement_id,
-                event.funder_id,
-                amount,
-                event.occurred_at,
-            )
+    erased = await facts.erased_among(line.beneficiary_id for line in event.lines)
+    kept = [line for line in event.lines if line.beneficiary_id not in erased]
+    ids = (event.agreement_id, event.funder_id)
+    claimed = [MoneyPart(line.beneficiary_id, line.budget_line_id, *ids, line.claimed_amount) for line in kept]
+    approved = [MoneyPart(line.beneficiary_id, line.budget_line_id, *ids, line.approved_amount) for line in kept]
+    await facts.move_money("claimed", event.claim_id, claimed, event.occurred_at)
+    await facts.move_money("approved", event.claim_id, approved, event.occurred_at)
     await _share_payment(facts, event.claim_id)
 
 
@@ -141,7 +126,9 @@ async def _share_payment(facts: VersionFacts, claim_id: UUID) -> None:
         return
     lines = await facts.approved_lines(claim_id)
     paid_at = datetime.combine(claim.paid_on, time(), UTC)
-    for (person, budget_line_id), share in share_payment(claim.paid_amount, lines).items():
-        await facts.move_money(
-            "paid", claim_id, person, budget_line_id, claim.agreement_id, claim.funder_id, share, paid_at
-        )
+    shares = share_payment(Decimal(claim.paid_amount), lines)
+    parts = [
+        MoneyPart(person, budget_line_id, claim.agreement_id, claim.funder_id, share)
+        for (person, budget_line_id), share in shares.items()
+    ]
+    await facts.move_money("paid", claim_id, parts, paid_at)

@@ -32,9 +32,7 @@ def into_read_models(apply: Apply[C]) -> Callable[[ReportingUnitOfWork, C], Awai
             if not (isinstance(person, UUID) and await facts.is_erased(person)):
                 await apply(facts, event)
             if received is not None:
-                await completeness.raise_mark(
-                    uow.connection, facts.version, received.topic, received.partition, received.offset, occurred_at
-                )
+                uow.note_mark(facts.version, received.topic, received.partition, received.offset, occurred_at)
         if received is not None and not uow.pinned:
             await completeness.publish_mark(uow.connection, received.topic, received.partition, occurred_at)
 

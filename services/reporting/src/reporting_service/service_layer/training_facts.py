@@ -26,6 +26,8 @@ from reporting_service.adapters.tables import (
 from reporting_service.domain.facts import AttendanceLine, HoursTotals, first_of_month, sheet_difference
 from reporting_service.service_layer.ingest import into_read_models
 
+HOURS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
+
 
 def _amounts(change: HoursTotals) -> dict[str, Any]:
     return {
@@ -45,10 +47,11 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
     if applied_at is not None and applied_at >= event.occurred_at:
         return
     before = await facts.session_lines(event.session_id)
+    erased = await facts.erased_among(entry.beneficiary_id for entry in event.entries)
     after = {
         entry.beneficiary_id: AttendanceLine(entry.status, event.session_hours, entry.hours_attended)
         for entry in event.entries
-        if not await facts.is_erased(entry.beneficiary_id)
+        if entry.beneficiary_id not in erased
     }
     old_steps: dict[tuple[UUID, int], AttendanceLine] = {(p, step): line for p, (step, _, line) in before.items()}
     new_steps: dict[tuple[UUID, int], AttendanceLine] = {(p, event.step): line for p, line in after.items()}
@@ -60,12 +63,18 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
         (p, event.step, month): line for p, line in after.items()
     }
     # Sorted: two sheets touching the same people lock their rows in the same order.
-    for (person, step), change in sorted(sheet_difference(old_steps, new_steps).items()):
-        await facts.add(fact_person_steps, {"beneficiary_id": person, "step": step}, _amounts(change))
-    for (person, step, day), change in sorted(sheet_difference(old_months, new_months).items()):
-        await facts.add(
-            fact_attendance_months, {"beneficiary_id": person, "step": step, "month": day}, _amounts(change)
-        )
+    steps = sorted(sheet_difference(old_steps, new_steps).items())
+    await facts.add_many(
+        fact_person_steps,
+        [{"beneficiary_id": person, "step": step, **_amounts(change)} for (person, step), change in steps],
+        HOURS,
+    )
+    months = sorted(sheet_difference(old_months, new_months).items())
+    await facts.add_many(
+        fact_attendance_months,
+        [{"beneficiary_id": p, "step": step, "month": day, **_amounts(change)} for (p, step, day), change in months],
+        HOURS,
+    )
     await facts.replace_lines(
         event.session_id,
         [
