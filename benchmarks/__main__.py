@@ -14,6 +14,7 @@ from benchmarks import (
     outcome_completion,
     relay_throughput,
     reporting_ingest,
+    reporting_queries,
     request_cost,
     support_latency,
     training_import,
@@ -33,6 +34,7 @@ SECTIONS = {
     "employment_follow_ups": employment_follow_ups.run,
     "employment_outcome_completion": outcome_completion.run,
     "support": support_latency.run,
+    "reporting_queries": reporting_queries.run,
     "reporting_ingest": reporting_ingest.run,
 }
 

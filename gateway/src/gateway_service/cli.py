@@ -1,5 +1,5 @@
-"""The ``hope-gateway`` command: migrate, create the first admin client, rotate the signing key, publish the
-organisations again."""
+"""The ``hope-gateway`` command: migrate, create the first admin client, invite the first operator person, rotate
+the signing key, publish the organisations again."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from sqlalchemy.engine import make_url
 
 from gateway_service.adapters.tables import kit
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
+from gateway_service.domain.people import PersonError
 from gateway_service.domain.scopes import vocabulary
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.organisations import IssuedCredentials, bootstrap_admin, publish_all
+from gateway_service.service_layer.people import IssuedInvitation, invite_operator
 from gateway_service.settings import GatewaySettings
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
@@ -92,6 +94,43 @@ def create_admin(
             }
         )
     )
+
+
+async def first_operator_person(
+    uow_factory: Callable[[], GatewayUnitOfWork],
+    organisation: str,
+    email: str,
+    name: str,
+    scopes: frozenset[str],
+    lifetime: timedelta,
+) -> IssuedInvitation:
+    async with uow_factory() as uow:
+        issued = await invite_operator(uow, organisation, email, name, scopes, lifetime)
+        await uow.commit()
+    return issued
+
+
+@app.command("invite-operator")
+def invite_operator_command(
+    email: Annotated[str, typer.Option(help="The person's email address: they sign in with it.")],
+    name: Annotated[str, typer.Option(help="Their name as the pages show it.")] = "Programme operator admin",
+    organisation: Annotated[str, typer.Option(help="The programme operator's organisation name.")] = "AKTO",
+) -> None:
+    """Invite a person of the programme operator as ``admin`` with every scope, and print their invitation link
+    (they choose a password, then set up a second factor). For someone already invited, a new link replaces
+    the earlier ones."""
+    settings = GatewaySettings()
+    lifetime = timedelta(seconds=settings.invitation_ttl_s)
+    try:
+        issued = _with_database(
+            settings,
+            lambda uow: first_operator_person(uow, organisation, email, name, vocabulary(settings.upstreams), lifetime),
+        )
+    except (Conflict, PersonError) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from None
+    link = f"{settings.public_url.rstrip('/')}/invitations/{issued.token}"
+    typer.echo(f"Invitation for {issued.person.email} (until {issued.expires_at:%Y-%m-%d %H:%M} UTC): {link}")
 
 
 @app.command("rotate-signing-key")

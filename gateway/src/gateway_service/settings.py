@@ -61,6 +61,23 @@ class GatewaySettings(ServiceSettings):
     # within this many seconds (at once on the instance that made it).
     revocation_refresh_s: float = Field(default=2.0, ge=0.05, le=60)
 
+    # People's sign-in (docs/architecture.md, "People sign in"). Where the gateway is reached by browsers: the
+    # invitation links name it.
+    public_url: str = "http://127.0.0.1:8000"
+    session_idle_timeout_s: int = Field(default=30 * 60, ge=60, le=24 * 3600)
+    session_absolute_timeout_s: int = Field(default=12 * 3600, ge=300, le=7 * 24 * 3600)
+    # Between the password and the second factor.
+    second_factor_timeout_s: int = Field(default=10 * 60, ge=60, le=3600)
+    invitation_ttl_s: int = Field(default=72 * 3600, ge=600, le=30 * 24 * 3600)
+    # Failed attempts in a row (password or second factor) before an account is locked, and for how long.
+    sign_in_max_failures: int = Field(default=5, ge=1, le=100)
+    sign_in_lockout_s: int = Field(default=15 * 60, ge=1, le=24 * 3600)
+    # Sign-in attempts per window from one source address, whichever accounts they aim at.
+    sign_in_attempts_per_address: int = Field(default=30, ge=1, le=1_000_000)
+    sign_in_attempts_window_s: int = Field(default=300, ge=1, le=3600)
+    # Unset: Secure everywhere but development and test (plain http on 127.0.0.1).
+    session_cookie_secure: bool | None = None
+
     # The gateway verifies with its own keys; this is what services are told to fetch.
     jwks_url: str | None = "http://127.0.0.1:8000/.well-known/jwks.json"
 
@@ -75,6 +92,12 @@ class GatewaySettings(ServiceSettings):
         if self.environment == "production" and self.key_encryption_secret is None:
             raise ValueError("production needs key_encryption_secret to protect the signing keys")
         return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return self.environment == "production"
 
     def encryption_secret(self) -> bytes:
         if self.key_encryption_secret is not None:

@@ -88,6 +88,10 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
         _say(f"  kafka        {bootstrap}")
         _say(f"Operator admin client (client credentials): {var_dir / 'keys' / 'admin-client.json'}")
         _say("Or a development token: python3 -m uv run hope dev-token --org-kind programme_operator --roles admin")
+        _say(
+            "A person signs in at http://127.0.0.1:8000/sign-in; the first one is invited with: "
+            "python3 -m uv run hope-gateway invite-operator --email you@example.org (it prints the link)"
+        )
         _say("A process that dies is started again. Ctrl-C stops everything.")
         supervise(supervisor)
     except _Stop:

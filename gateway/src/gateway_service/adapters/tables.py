@@ -1,6 +1,7 @@
-"""The gateway schema: partner organisations, their API clients, the token signing keys and token denials."""
+"""The gateway schema: partner organisations, their API clients and people, sessions, the token signing keys and
+token denials."""
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, LargeBinary, String, Table, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Integer, LargeBinary, String, Table, Uuid
 
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
@@ -55,4 +56,54 @@ token_denials = Table(
     # Epoch seconds, compared with the tokens' own ``iat``.
     Column("issued_until", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False, index=True),
+)
+
+# People who sign in (domain.people): no API client secret, a password (argon2id) and a second factor.
+people = Table(
+    "people",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("org_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("locale", String(5), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    # AES-GCM under a key derived from the gateway's key encryption secret.
+    Column("totp_secret", LargeBinary, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_sign_in_at", UTCDateTime, nullable=True),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("invited_by", String(160), nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Column("resets_second_factor", Boolean, nullable=False),
+)
+
+# Server-side sessions: the cookie holds a random token, this table its SHA-256 only.
+person_sessions = Table(
+    "person_sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("org_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("end_reason", String(40), nullable=True),
 )

@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 
 
 class TokenThrottle:
-    def __init__(self, counter: Counter, *, per_client: int, per_address: int, window_s: int) -> None:
+    def __init__(
+        self, counter: Counter, *, per_client: int, per_address: int, window_s: int, prefix: str = "token"
+    ) -> None:
+        """``prefix``: what is counted (``token`` for the token endpoint, ``sign-in`` for people's sign-in)."""
         self._counter = counter
+        self._prefix = prefix
         self._per_client = per_client
         self._per_address = per_address
         self._window_s = window_s
@@ -30,12 +34,10 @@ class TokenThrottle:
         """Seconds to wait when this attempt is one too many, else None."""
         wait = self._window_s - int(time.time()) % self._window_s
         try:
-            if await self._counter.hit(f"token:address:{address}", self._window_s) > self._per_address:
+            if await self._counter.hit(f"{self._prefix}:address:{address}", self._window_s) > self._per_address:
                 return wait
-            if (
-                client_id
-                and await self._counter.hit(f"token:client:{address}:{client_id}", self._window_s) > self._per_client
-            ):
+            per_client = f"{self._prefix}:client:{address}:{client_id}"
+            if client_id and await self._counter.hit(per_client, self._window_s) > self._per_client:
                 return wait
         except (RedisError, OSError):
             # The limit store being down must not stop partners from getting tokens.

@@ -48,7 +48,10 @@ _IDENTITY_PREFIXES = (
     "x-ssl-client",
     "ssl-client",
 )
-_IDENTITY_NAMES = frozenset({"forwarded", "remote-user", "x-forwarded-user", "cookie", "x-request-id", "traceparent"})
+# The session cookie and its CSRF token are the gateway's to check: a person reaches a service with a token.
+_IDENTITY_NAMES = frozenset(
+    {"forwarded", "remote-user", "x-forwarded-user", "cookie", "x-csrf-token", "x-request-id", "traceparent"}
+)
 
 # Set by the gateway's own middleware on the way out; the upstream's copies would be duplicates.
 _RESPONSE_DROPPED = HOP_BY_HOP | {"x-request-id", "traceparent", "cache-control", "date", "server"}

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gateway_service.domain.scopes import read_scope
+from gateway_service.routing.person_calls import upstream_authorization
 from gateway_service.routing.proxy import Caller
 from gateway_service.routing.scopes import insufficient_scope
 from gateway_service.routing.service_client import Headers, ServiceClient, UpstreamError, UpstreamUnavailable
@@ -129,7 +130,7 @@ async def overview(beneficiary_id: UUID, request: Request, principal: Caller) ->
     settings: GatewaySettings = request.app.state.settings
     client: ServiceClient = request.app.state.upstream
     headers = [
-        (b"authorization", request.headers["authorization"].encode("latin-1")),
+        (b"authorization", upstream_authorization(request.scope)),
         (b"x-request-id", (request_id_var.get() or "").encode()),
         (b"traceparent", (traceparent_var.get() or "").encode()),
     ]

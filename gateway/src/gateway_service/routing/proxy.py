@@ -3,7 +3,8 @@
 The route is a plain ASGI app rather than a FastAPI endpoint, reached through :class:`ProxyLane`: it runs on every
 proxied request, and FastAPI's request objects, dependency resolution and exception layers do nothing for it. It
 makes the same checks as the dependencies below, in the same order, and raises the same problems: bearer token
-from the Authorization header only (kit), verification incl. the deny-list, rate limit (429), scope (403), unknown
+from the Authorization header only (kit), or a signed-in person's session cookie (with the CSRF token on unsafe
+methods) when there is none, verification incl. the deny-list, rate limit (429), scope (403), unknown
 service (404), dot segments (400). The body size limit, X-Request-ID and traceparent come from the kit's
 middleware around every route.
 """
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,16 +24,19 @@ from starlette.types import Receive, Scope, Send
 
 from gateway_service.routing.headers import upstream_request_headers
 from gateway_service.routing.limits import RateLimiter
+from gateway_service.routing.person_calls import PERSON_TOKEN, PersonCalls, with_bearer
 from gateway_service.routing.scopes import check_service_scope, ensure_service_scope
 from gateway_service.routing.service_client import ServiceClient
 from gateway_service.routing.upstreams import UPSTREAM_ERRORS, relay_answer, upstream_problem
 from gateway_service.settings import GatewaySettings
 from hopekit.api.problems import Problem
-from hopekit.api.security import authenticated, authenticated_scope
+from hopekit.api.security import authenticated_scope
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var, traceparent_var
 
 router = APIRouter()
+# Declares the bearer scheme in the OpenAPI document; the token itself is read by authenticated_scope.
+_bearer = HTTPBearer(auto_error=False, description="Access token from the gateway's /oauth/token")
 
 PATH = "/api/{service}/v1/{path:path}"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -57,8 +62,21 @@ async def within_rate_limit(limiter: RateLimiter, principal: Principal) -> None:
         )
 
 
-async def rate_limited(request: Request, principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
-    """The caller: authenticated (denied tokens refused), within its rate limit, and on /api/<service>/v1 scoped."""
+async def caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """A signed-in person (session cookie, no bearer token), or the client of the bearer token (denied tokens
+    refused)."""
+    person_calls: PersonCalls = request.app.state.person_calls
+    person = await person_calls.caller(request.scope)
+    if person is None:
+        return await authenticated_scope(request.scope)
+    request.scope[PERSON_TOKEN] = person[1]
+    return person[0]
+
+
+async def rate_limited(request: Request, principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    """The caller: authenticated, within its rate limit, and on /api/<service>/v1 scoped."""
     await within_rate_limit(request.app.state.rate_limiter, principal)
     ensure_service_scope(request, principal)
     return principal
@@ -92,8 +110,11 @@ class Proxy:
         service: str = scope["path_params"]["service"]
         method: str = scope["method"]
         settings: GatewaySettings = state.settings
-        # As the dependencies did: who is calling, within its rate limit, with the scope the service needs.
-        principal = await authenticated_scope(scope)
+        # As the dependencies did: who is calling, within its rate limit, with the scope the service needs. A
+        # signed-in person is the caller when the request has their session cookie and no bearer token.
+        person_calls: PersonCalls = state.person_calls
+        person = await person_calls.caller(scope)
+        principal = person[0] if person is not None else await authenticated_scope(scope)
         await within_rate_limit(state.rate_limiter, principal)
         check_service_scope(service, method, principal, settings.upstreams)
         base = settings.upstreams.get(service)
@@ -102,6 +123,8 @@ class Proxy:
         incoming: list[tuple[bytes, bytes]] = scope["headers"]
         request_id, traceparent = request_id_var.get() or "", traceparent_var.get() or ""
         headers = upstream_request_headers(incoming, request_id, traceparent, f"/api/{service}")
+        if person is not None:
+            headers = with_bearer(headers, person[1])
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         target = quoted_target(upstream_target(raw_path, service, scope.get("query_string", b"")))
         declared = any(name == b"content-length" for name, _ in incoming)

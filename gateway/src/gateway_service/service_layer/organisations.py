@@ -110,6 +110,8 @@ async def set_active(
     uow.publish(change(organisation_id=org_id, org_kind=organisation.org_kind.value, occurred_at=now))
     if not active:
         await revocations.deny(uow, organisation_holder(org_id), now)
+        # Its people's sessions too: they end with their organisation, not at their timeout.
+        await uow.sessions.end_of_organisation(org_id, now, "organisation_deactivated")
     return organisation
 
 

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.api import exports, indicators, risks
 from reporting_service.events.incoming import CONSUMERS
 from reporting_service.settings import ReportingSettings
 
@@ -18,7 +19,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
             description="Read models built from every event, the programme's indicators, safe exports.",
             kit_tables=kit,
             uow_class=ReportingUnitOfWork,
-            routers=[],
+            routers=[indicators.router, exports.router, risks.router],
             consumers=CONSUMERS,
         )
     )

@@ -1,0 +1,125 @@
+"""Reporting at national scale, over HTTP on PostgreSQL: every indicator by region and by month, and exports.
+
+The reporting service runs as its own uvicorn process on a fresh database with Kafka. ``reporting_data`` writes
+100,000 people over ten years in 2,000 cohorts and 12 regions (facts reflecting about 20 million attendance
+entries) with COPY. Then, one request at a time, each indicator is asked by region and by month (each answer
+also carries its monthly series) as the operator's reporting client; p95 per indicator and dimension. Exports:
+the largest table the API makes (by cohort: 2,000 rows and the series) in CSV and XLSX over HTTP, and a table
+of 10,000 rows rendered by the same code in process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+
+from benchmarks.environment import BenchEnvironment
+from benchmarks.processes import spawn_uvicorn, wait_ready
+from benchmarks.report import Report
+from benchmarks.reporting_data import PEOPLE, copy, national
+from benchmarks.tails import quantile
+from hope_contracts.vocabulary import OrgKind, Role
+from hope_infra.kafka import find_free_port
+from hopekit.db.migrations import upgrade
+from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
+from reporting_service.api.exports import as_csv, as_xlsx
+from reporting_service.domain.exports import workbook
+from reporting_service.domain.indicators.figures import Row
+from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
+
+REPORTING_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
+READS = 10
+WARM_UP = 1
+EXPORT_ROWS = 10_000
+
+
+@contextlib.asynccontextmanager
+async def _reporting(environment: BenchEnvironment) -> AsyncIterator[tuple[str, str, TokenIssuer]]:
+    issuer = TokenIssuer.create(environment.work_dir)
+    port = find_free_port()
+    async with environment.database() as url:
+        await asyncio.to_thread(upgrade, REPORTING_ROOT, url)
+        env = {
+            "HOPE_REPORTING_DATABASE_URL": url,
+            "HOPE_REPORTING_KAFKA_BOOTSTRAP": environment.kafka_bootstrap,
+            "HOPE_REPORTING_JWT_PUBLIC_KEYS_PATH": str(issuer.jwks_path),
+            "HOPE_REPORTING_JWT_ISSUER": TEST_ISSUER,
+            "HOPE_REPORTING_JWT_AUDIENCE": TEST_AUDIENCE,
+            "HOPE_REPORTING_LOG_LEVEL": "WARNING",
+            "HOPE_REPORTING_VAR_DIR": str(environment.work_dir / "reporting-var"),
+        }
+        process = spawn_uvicorn("reporting_service.main:create_app", port, env)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            await wait_ready(base, process, "reporting")
+            yield base, url, issuer
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+async def _timed(client: httpx.AsyncClient, path: str, params: dict[str, str], headers: dict[str, str]) -> float:
+    started = time.perf_counter()
+    response = await client.get(path, params=params, headers=headers)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def _ten_thousand_rows() -> float:
+    indicator = BY_ID["employment_at_exit"]
+    rows = [
+        Row(
+            str(uuid.UUID(int=i)),
+            40,
+            {"employed": 29, "not_employed": 8, "no_outcome": 3},
+            {"rate": Decimal("0.725")},
+            False,
+        )
+        for i in range(EXPORT_ROWS)
+    ]
+    started = time.perf_counter()
+    sheets = workbook(indicator, "by=cohort", datetime.now(UTC), "rule", rows, rows[:120])
+    as_csv(sheets)
+    as_xlsx(sheets)
+    return time.perf_counter() - started
+
+
+async def run(environment: BenchEnvironment, report: Report) -> None:
+    section = f"reporting queries ({PEOPLE:,} people, 2,000 cohorts, 12 regions, ~20 M attendance entries)"
+    generating = time.perf_counter()
+    facts = await asyncio.to_thread(national)
+    report.add(section, "facts generated", f"{time.perf_counter() - generating:.1f} s")
+    report.add(section, "attendance entries reflected", f"{facts.attendance_entries:,}")
+    async with _reporting(environment) as (base, url, issuer):
+        seeding = time.perf_counter()
+        await copy(url, facts)
+        report.add(section, "seed (COPY + ANALYZE)", f"{time.perf_counter() - seeding:.1f} s")
+        headers = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.REPORTING)
+        worst = 0.0
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            for indicator in INDICATORS:
+                for by in ("region", "month"):
+                    path, params = f"/v1/indicators/{indicator.id}", {"by": by}
+                    for _ in range(WARM_UP):
+                        await _timed(client, path, params, headers)
+                    latencies = [await _timed(client, path, params, headers) for _ in range(READS)]
+                    p95 = quantile(latencies, 0.95) * 1000
+                    worst = max(worst, p95)
+                    report.add(section, f"{indicator.id} by {by}: p95", f"{p95:.1f} ms", "<= 50 ms")
+            report.add(section, "worst indicator p95", f"{worst:.1f} ms", "<= 50 ms")
+            for fmt in ("csv", "xlsx"):
+                path, params = "/v1/indicators/employment_at_exit/export", {"by": "cohort", "format": fmt}
+                latencies = [await _timed(client, path, params, headers) for _ in range(5)]
+                report.add(section, f"export by cohort (2,000 rows + series), {fmt}: max", f"{max(latencies):.2f} s")
+    rendered = await asyncio.to_thread(_ten_thousand_rows)
+    report.add(section, f"export of {EXPORT_ROWS:,} rows rendered (CSV and XLSX)", f"{rendered:.2f} s", "<= 2 s")

@@ -1,0 +1,124 @@
+"""The indicators' queries: one grouped SELECT per table (by the asked dimension, and by month for the series),
+on the active version of the read models, within the caller's scope. Medians and 90th percentiles are ranked by
+PostgreSQL (``percentile_cont``); on SQLite, the embedded one-machine database, the days are ranked here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
+from reporting_service.adapters.tables import fact_cohorts, fact_people
+from reporting_service.domain.indicators.figures import Cell, Table, quantile
+from reporting_service.domain.indicators.registry import Indicator
+from reporting_service.domain.scoping import Scope
+
+HALF, P90 = Decimal("0.5"), Decimal("0.9")
+
+
+class IndicatorQueries:
+    def __init__(self, connection: AsyncConnection, version: int) -> None:
+        self._connection = connection
+        self._version = version
+        self._dialect = Dialect(postgres=connection.dialect.name == "postgresql")
+
+    async def tables(
+        self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date
+    ) -> list[Table]:
+        """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
+        cell. On PostgreSQL one scan answers them all (GROUPING SETS); SQLite asks once per grouping."""
+        source = SOURCES[indicator.id](self._dialect, self._version, as_of)
+        where = [*source.where, *scope_filter(scope, self._version, source), source.on >= start, source.on <= end]
+        if not self._dialect.postgres:
+            return [await self._table(source, by, where) for by in groupings]
+        keys = [dimension(by, self._dialect, source) for by in groupings if by is not None]
+        sets = [tuple_(key, source.category) for key in keys]
+        if None in groupings:
+            sets.append(tuple_(source.category))
+        columns = [
+            *(key.label(f"d{i}") for i, key in enumerate(keys)),
+            *([func.grouping(*keys).label("grouping")] if keys else []),
+            *self._measures(source),
+        ]
+        query = select(*columns).select_from(source.joined).where(*where).group_by(func.grouping_sets(*sets))
+        full = (1 << len(keys)) - 1
+        found: list[dict[tuple[str, str], Cell]] = [{} for _ in groupings]
+        for row in (await self._connection.execute(query)).mappings():
+            mask = row["grouping"] if keys else full
+            # GROUPING() sets a bit per key not grouped by, the first key the highest bit.
+            index = len(keys) - (full ^ mask).bit_length()
+            group = "" if index == len(keys) else _label(row[f"d{index}"])
+            target = groupings.index(None) if index == len(keys) else self._nth_dimension(groupings, index)
+            found[target][(group, str(row["category"]))] = self._cell(source, row, {})
+        return [Table(tuple(sorted({g for g, _ in cells})), cells) for cells in found]
+
+    @staticmethod
+    def _nth_dimension(groupings: Sequence[str | None], index: int) -> int:
+        return [i for i, by in enumerate(groupings) if by is not None][index]
+
+    def _measures(self, source: Source) -> list[Any]:
+        columns = [
+            source.category.label("category"),
+            (func.count(fact_people.c.beneficiary_id.distinct()) if source.repeats else func.count()).label("people"),
+            *(func.sum(expression).label(f"sum_{name}") for name, expression in source.sums.items()),
+        ]
+        if source.days is not None and self._dialect.postgres:
+            columns += [
+                func.percentile_cont(HALF).within_group(source.days).label("median_days"),
+                func.percentile_cont(P90).within_group(source.days).label("p90_days"),
+            ]
+        return columns
+
+    def _cell(self, source: Source, row: Any, samples: dict[tuple[str, str], list[Decimal]], key: Any = None) -> Cell:
+        sums = {name: Decimal(row[f"sum_{name}"] or 0) for name in source.sums}
+        ranks: dict[str, Decimal] = {}
+        if source.days is not None and self._dialect.postgres:
+            ranks = {name: Decimal(str(row[name])) for name in ("median_days", "p90_days")}
+        elif key in samples:
+            ranks = {"median_days": quantile(samples[key], HALF), "p90_days": quantile(samples[key], P90)}
+        return Cell(int(row["people"]), sums, ranks)
+
+    async def _table(self, source: Source, by: str | None, where: list[Any]) -> Table:
+        group = dimension(by, self._dialect, source) if by else None
+        keys = [group.label("grp")] if group is not None else []
+        query = select(*keys, *self._measures(source)).select_from(source.joined).where(*where)
+        query = query.group_by(*(k for k in [group] if k is not None), source.category)
+        samples = await self._days(source, group, where) if source.days is not None else {}
+        cells: dict[tuple[str, str], Cell] = {}
+        for row in (await self._connection.execute(query)).mappings():
+            key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
+            cells[key] = self._cell(source, row, samples, key)
+        return Table(tuple(sorted({g for g, _ in cells})), cells)
+
+    async def _days(self, source: Source, group: Any, where: list[Any]) -> dict[tuple[str, str], list[Decimal]]:
+        assert source.days is not None
+        keys = [group.label("grp")] if group is not None else []
+        query = select(*keys, source.category.label("category"), source.days.label("days"))
+        found: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+        for row in (await self._connection.execute(query.select_from(source.joined).where(*where))).mappings():
+            key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
+            found[key].append(Decimal(row["days"]))
+        return found
+
+    async def cohort_in_scope(self, cohort_id: UUID, scope: Scope) -> bool:
+        """Whether the cohort exists in the read models and the caller may see it."""
+        c = fact_cohorts.c
+        query = select(c.cohort_id).where(c.version == self._version, c.cohort_id == cohort_id)
+        if scope.kind == "training_provider":
+            query = query.where(c.training_provider_org_id == scope.org_id)
+        elif scope.kind == "support_provider":
+            query = query.where(c.support_provider_org_id == scope.org_id)
+        elif scope.kind == "funder":
+            return False
+        return (await self._connection.execute(query)).first() is not None
+
+
+def _label(value: object) -> str:
+    return "unknown" if value is None else str(value)

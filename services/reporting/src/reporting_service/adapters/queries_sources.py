@@ -1,0 +1,261 @@
+"""Each indicator's rule in SQL (the same definitions as ``domain.indicators.rules``, where they are written in
+words and in Python): what a person contributes, the date that places it in a period, its category and values.
+
+Everything reads one version of the read models (the active one). PostgreSQL and SQLite differ only in how a
+day, a month and a number of days are written (``Dialect``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+
+from reporting_service.adapters.tables import (
+    fact_attendance_months,
+    fact_cohorts,
+    fact_follow_ups,
+    fact_language_assessments,
+    fact_money,
+    fact_people,
+    fact_person_steps,
+)
+from reporting_service.domain.indicators.facts import EMPLOYED_OUTCOMES, ON_THE_PATH
+from reporting_service.domain.indicators.rules import add_months
+from reporting_service.domain.scoping import Scope
+
+p, c = fact_people.c, fact_cohorts.c
+Expression = ColumnElement[Any]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    postgres: bool
+
+    def day(self, instant: Expression) -> Expression:
+        return cast(instant, Date) if self.postgres else func.date(instant, type_=Date)
+
+    def month(self, day: Expression) -> Expression:
+        return func.to_char(day, "YYYY-MM") if self.postgres else func.strftime("%Y-%m", day)
+
+    def days_between(self, start: Expression, end: Expression) -> Expression:
+        if self.postgres:
+            return cast(self.day(end) - self.day(start), Integer)
+        return cast(func.julianday(self.day(end)) - func.julianday(self.day(start)), Integer)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an indicator's query reads: FROM (people and their cohort joined), WHERE, the dating expression,
+    the category, the values summed, the days ranked and, for money rows, the funder column."""
+
+    joined: FromClause
+    on: Expression
+    category: Expression
+    where: Sequence[Expression] = ()
+    sums: Mapping[str, Expression] = field(default_factory=dict)
+    days: Expression | None = None
+    funder: Expression | None = None
+    # Whether a person may give several rows to one cell (months, agreements): then people are counted distinct.
+    repeats: bool = False
+
+
+def people_of(version: int) -> FromClause:
+    return fact_people.outerjoin(fact_cohorts, and_(c.version == p.version, c.cohort_id == p.cohort_id))
+
+
+def _step(number: int) -> Any:
+    alias = fact_person_steps.alias(f"step{number}")
+    return alias, and_(alias.c.version == p.version, alias.c.beneficiary_id == p.beneficiary_id, alias.c.step == number)
+
+
+def _left_after_step3(d: Dialect, version: int) -> tuple[FromClause, Expression, list[Expression]]:
+    step3, joined_on = _step(3)
+    left = d.day(func.coalesce(p.withdrawn_at, p.completed_at))
+    joined = people_of(version).join(step3, joined_on)
+    return joined, left, [step3.c.started_at.is_not(None), left.is_not(None), d.day(step3.c.started_at) <= left]
+
+
+def entries(d: Dialect, version: int, as_of: date) -> Source:
+    on = d.day(p.registered_at)
+    return Source(people_of(version), on, literal("entered"), [p.registered_at.is_not(None)])
+
+
+def people_per_step(d: Dialect, version: int, as_of: date) -> Source:
+    on = d.day(p.registered_at)
+    return Source(people_of(version), on, p.status, [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)])
+
+
+def time_in_step(d: Dialect, version: int, as_of: date) -> Source:
+    s = fact_person_steps.c
+    joined = fact_person_steps.join(
+        fact_people, and_(p.version == s.version, p.beneficiary_id == s.beneficiary_id)
+    ).outerjoin(fact_cohorts, and_(c.version == p.version, c.cohort_id == p.cohort_id))
+    days = d.days_between(s.started_at, s.completed_at)
+    category = literal("step_") + cast(s.step, String)
+    where = [s.version == version, s.started_at.is_not(None), s.completed_at.is_not(None), days >= 0]
+    return Source(joined, d.day(s.completed_at), category, where, days=days)
+
+
+def dropouts_by_reason(d: Dialect, version: int, as_of: date) -> Source:
+    return Source(
+        people_of(version),
+        d.day(p.withdrawn_at),
+        func.coalesce(p.withdrawal_reason, "other"),
+        [p.withdrawn_at.is_not(None)],
+    )
+
+
+def attendance_rate(d: Dialect, version: int, as_of: date) -> Source:
+    m = fact_attendance_months.c
+    joined = people_of(version).join(
+        fact_attendance_months, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id)
+    )
+    sums = {"recorded": m.hours_recorded, "attended": m.hours_attended}
+    return Source(joined, m.month, literal("attended"), [m.hours_recorded > 0], sums, repeats=True)
+
+
+def french_certification(d: Dialect, version: int, as_of: date) -> Source:
+    step3, joined_on = _step(3)
+    a = fact_language_assessments.c
+    ended = d.day(step3.c.completed_at)
+    level = (
+        select(a.level)
+        .where(a.version == p.version, a.beneficiary_id == p.beneficiary_id, a.skill == "overall")
+        .where(a.assessed_on <= ended)
+        .order_by(a.assessed_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    whens = {"": "not_assessed", "pre_A1": "A1_or_below", "A1": "A1_or_below", "A2": "A2", "B1": "B1"}
+    category = case(whens, value=func.coalesce(level, ""), else_="B2_or_above")
+    return Source(people_of(version).join(step3, joined_on), ended, category, [step3.c.completed_at.is_not(None)])
+
+
+def trade_qualification(d: Dialect, version: int, as_of: date) -> Source:
+    where = [p.qualification_result.is_not(None), p.qualification_awarded_on.is_not(None)]
+    return Source(people_of(version), p.qualification_awarded_on, p.qualification_result, where)
+
+
+def _employed(outcome: Expression) -> Expression:
+    return outcome.in_(sorted(EMPLOYED_OUTCOMES))
+
+
+def employment_at_exit(d: Dialect, version: int, as_of: date) -> Source:
+    joined, left, where = _left_after_step3(d, version)
+    outcome = p.exit_outcome
+    category = case((outcome.is_(None), "no_outcome"), (_employed(outcome), "employed"), else_="not_employed")
+    return Source(joined, left, category, where)
+
+
+def employment_after(months: int) -> Callable[[Dialect, int, date], Source]:
+    def source(d: Dialect, version: int, as_of: date) -> Source:
+        joined, left, where = _left_after_step3(d, version)
+        f = fact_follow_ups.c
+        joined = joined.outerjoin(
+            fact_follow_ups,
+            and_(f.version == p.version, f.beneficiary_id == p.beneficiary_id, f.months_after_exit == months),
+        )
+        category = case(
+            (f.status == "unreachable", "unreachable"),
+            (and_(f.status == "done", _employed(f.outcome_code)), "employed"),
+            (f.status == "done", "not_employed"),
+            else_="not_recorded",
+        )
+        return Source(joined, left, category, [*where, left <= add_months(as_of, -months)])
+
+    return source
+
+
+def money_by_funder(d: Dialect, version: int, as_of: date) -> Source:
+    m = fact_money.c
+    joined = people_of(version).join(fact_money, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id))
+    sums = {"committed": m.committed - m.released, "consumed": m.consumed, "claimed": m.claimed, "paid": m.paid}
+    return Source(
+        joined,
+        d.day(p.registered_at),
+        literal("financed"),
+        [p.registered_at.is_not(None)],
+        sums,
+        funder=m.funder_id,
+        repeats=True,
+    )
+
+
+def cost_per_person(d: Dialect, version: int, as_of: date) -> Source:
+    m = fact_money.c
+    joined = people_of(version).join(fact_money, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id))
+    step3, joined_on = _step(3)
+    joined = joined.outerjoin(step3, joined_on)
+    left = d.day(func.coalesce(p.withdrawn_at, p.completed_at))
+    employed = and_(
+        step3.c.started_at.is_not(None), left.is_not(None), d.day(step3.c.started_at) <= left, _employed(p.exit_outcome)
+    )
+    category = case((employed, "employed"), else_="not_employed")
+    return Source(
+        joined,
+        d.day(p.registered_at),
+        category,
+        [p.registered_at.is_not(None)],
+        {"consumed": m.consumed},
+        funder=m.funder_id,
+        repeats=True,
+    )
+
+
+SOURCES: dict[str, Callable[[Dialect, int, date], Source]] = {
+    "entries": entries,
+    "people_per_step": people_per_step,
+    "time_in_step": time_in_step,
+    "dropouts_by_reason": dropouts_by_reason,
+    "attendance_rate": attendance_rate,
+    "french_certification": french_certification,
+    "trade_qualification": trade_qualification,
+    "employment_at_exit": employment_at_exit,
+    **{f"employment_at_{months}_months": employment_after(months) for months in (3, 6, 12)},
+    "money_by_funder": money_by_funder,
+    "cost_per_person": cost_per_person,
+}
+
+
+def scope_filter(scope: Scope, version: int, source: Source) -> list[Expression]:
+    """The rows the caller may see: its cohorts' people, or the people its agreements finance (and only its
+    own money rows)."""
+    found: list[Expression] = [p.version == version]
+    if scope.cohort_id is not None:
+        found.append(p.cohort_id == scope.cohort_id)
+    if scope.kind == "training_provider":
+        found.append(c.training_provider_org_id == scope.org_id)
+    elif scope.kind == "support_provider":
+        found.append(c.support_provider_org_id == scope.org_id)
+    elif scope.kind == "funder":
+        funders = sorted(scope.funder_ids, key=str) or [UUID(int=0)]
+        if source.funder is not None:
+            found.append(source.funder.in_(funders))
+        else:
+            m = fact_money.c
+            financed = exists().where(
+                m.version == p.version, m.beneficiary_id == p.beneficiary_id, m.funder_id.in_(funders)
+            )
+            found.append(financed)
+    return found
+
+
+def dimension(by: str, d: Dialect, source: Source) -> Expression:
+    columns: dict[str, Expression] = {
+        "region": c.region,
+        "sector": func.coalesce(p.sector_code, c.sector_code),
+        "cohort": p.cohort_id,
+        "provider": c.training_provider_org_id,
+        "track": func.coalesce(p.track, c.track),
+        "month": d.month(source.on),
+    }
+    if by == "funder":
+        return source.funder if source.funder is not None else literal(None, String)
+    return columns[by]

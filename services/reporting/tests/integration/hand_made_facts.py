@@ -1,0 +1,248 @@
+"""Hand-made people written straight into the fact tables (the consumers' work is tested elsewhere), and the
+same people as the domain's ``PersonFacts``, so that the SQL can be held to the rules written in Python."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from hopekit.uow import Database
+from reporting_service.adapters.tables import (
+    fact_attendance_months,
+    fact_cohorts,
+    fact_follow_ups,
+    fact_language_assessments,
+    fact_money,
+    fact_people,
+    fact_person_steps,
+    read_model_positions,
+)
+from reporting_service.adapters.tables_scoping import funder_organisations
+from reporting_service.domain.indicators.facts import AttendanceMonth, FollowUp, Money, PersonFacts
+
+COMPLETE_UP_TO = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+AS_OF = COMPLETE_UP_TO.date()
+OUTCOMES = ["cdi", "cdd_6m_plus", "interim", "work_study", "cdd_short", "training", "job_search", None]
+
+
+@dataclass
+class Cohort:
+    region: str
+    trainer: uuid.UUID = field(default_factory=uuid.uuid4)
+    supporter: uuid.UUID = field(default_factory=uuid.uuid4)
+    cohort_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def second_agreement(funder: uuid.UUID, chance: random.Random) -> list[Money]:
+    return [Money(funder, uuid.uuid4(), Decimal("500.00"), Decimal("120.40"))] if chance.random() < 0.33 else []
+
+
+def people_of(cohort: Cohort, count: int, funder: uuid.UUID, chance: random.Random) -> list[PersonFacts]:
+    found = []
+    for _ in range(count):
+        registered = date(2023, 1, 2) + timedelta(days=chance.randrange(900))
+        started = {1: registered + timedelta(days=10)}
+        completed: dict[int, date] = {}
+        for step in (1, 2, 3, 4):
+            if step not in started or chance.random() < 0.15:
+                break
+            completed[step] = started[step] + timedelta(days=chance.randrange(20, 200))
+            if step < 4:
+                started[step + 1] = completed[step] + timedelta(days=1)
+        last = max(completed.values(), default=started[1])
+        fate = chance.choice(["withdrawn", "completed", "on_path"])
+        withdrawn = last + timedelta(days=3) if fate == "withdrawn" else None
+        done = last + timedelta(days=3) if fate == "completed" and 4 in completed else None
+        status = "withdrawn" if withdrawn else "completed" if done else "french_qualification"
+        follow_ups = {m: FollowUp(chance.choice(["done", "unreachable"]), chance.choice(OUTCOMES[:7])) for m in (3, 6)}
+        found.append(
+            PersonFacts(
+                uuid.uuid4(),
+                {
+                    "region": cohort.region,
+                    "cohort": str(cohort.cohort_id),
+                    "provider": str(cohort.trainer),
+                    "track": "group",
+                    "sector": "logistics",
+                },
+                registered_on=registered,
+                status=status,
+                withdrawn_on=withdrawn,
+                withdrawal_reason=chance.choice(["employment_found", "moved_away", "personal"]) if withdrawn else None,
+                completed_on=done,
+                step_started=started,
+                step_completed=completed,
+                level_after_step3=chance.choice(["A1", "A2", "B1", "B2", None]) if 3 in completed else None,
+                qualification_result=chance.choice(["awarded", "partially_awarded", "failed"])
+                if 4 in completed
+                else None,
+                qualification_on=completed.get(4),
+                exit_outcome=chance.choice(OUTCOMES) if (withdrawn or done) else None,
+                follow_ups=follow_ups if (withdrawn or done) else {},
+                attendance={
+                    started[1].replace(day=1): AttendanceMonth(Decimal("70.00"), Decimal(chance.randrange(30, 71)))
+                },
+                money=(
+                    Money(
+                        funder,
+                        uuid.uuid4(),
+                        Decimal("4000.00"),
+                        Decimal(chance.randrange(0, 4000)),
+                        Decimal("1000.50"),
+                        Decimal("800.25"),
+                    ),
+                    # A third of the people are financed on a second agreement: counted once all the same.
+                    *second_agreement(funder, chance),
+                ),
+            )
+        )
+    return found
+
+
+async def write(database: Database, cohorts: list[Cohort], people: list[PersonFacts]) -> None:
+    """The people as fact rows of version 1 (the active one), and a completeness mark."""
+    by_id = {str(c.cohort_id): c for c in cohorts}
+    rows: dict[Any, list[dict[str, Any]]] = {
+        fact_cohorts: [
+            {
+                "version": 1,
+                "cohort_id": c.cohort_id,
+                "region": c.region,
+                "sector_code": "logistics",
+                "track": "group",
+                "training_provider_org_id": c.trainer,
+                "support_provider_org_id": c.supporter,
+            }
+            for c in cohorts
+        ],
+        fact_people: [],
+        fact_person_steps: [],
+        fact_language_assessments: [],
+        fact_follow_ups: [],
+        fact_attendance_months: [],
+        fact_money: [],
+        read_model_positions: [
+            {
+                "version": 1,
+                "topic": "hope.enrolment.events",
+                "partition": 0,
+                "complete_up_to": COMPLETE_UP_TO,
+                "last_offset": 1,
+            }
+        ],
+    }
+    for person in people:
+        key = {"version": 1, "beneficiary_id": person.beneficiary_id}
+        cohort = by_id[str(person.dimensions["cohort"])]
+        rows[fact_people].append(
+            {
+                **key,
+                "cohort_id": cohort.cohort_id,
+                "track": "group",
+                "status": person.status,
+                "registered_at": _noon(person.registered_on) if person.registered_on else None,
+                "withdrawn_at": _noon(person.withdrawn_on) if person.withdrawn_on else None,
+                "withdrawal_reason": person.withdrawal_reason,
+                "completed_at": _noon(person.completed_on) if person.completed_on else None,
+                "qualification_result": person.qualification_result,
+                "qualification_awarded_on": person.qualification_on,
+                "exit_outcome": person.exit_outcome,
+                "sector_code": "logistics",
+                "support_org_id": cohort.supporter,
+            }
+        )
+        for step, started in person.step_started.items():
+            ended = person.step_completed.get(step)
+            rows[fact_person_steps].append(
+                {**key, "step": step, "started_at": _noon(started), "completed_at": _noon(ended) if ended else None}
+            )
+        if person.level_after_step3:
+            ended = person.step_completed[3]
+            for level, on in (
+                ("A1", ended - timedelta(days=30)),
+                (person.level_after_step3, ended),
+                ("C2", ended + timedelta(days=1)),
+            ):  # a later test does not count
+                rows[fact_language_assessments].append(
+                    {
+                        "version": 1,
+                        "assessment_id": uuid.uuid4(),
+                        "beneficiary_id": person.beneficiary_id,
+                        "skill": "overall",
+                        "level": level,
+                        "test": "TCF",
+                        "assessed_on": on,
+                    }
+                )
+        for months, follow_up in person.follow_ups.items():
+            rows[fact_follow_ups].append(
+                {
+                    **key,
+                    "months_after_exit": months,
+                    "follow_up_id": uuid.uuid4(),
+                    "due_on": AS_OF,
+                    "status": follow_up.status,
+                    "attempts": 1,
+                    "recorded_at": COMPLETE_UP_TO,
+                    "outcome_code": follow_up.outcome_code if follow_up.status == "done" else None,
+                }
+            )
+        for month, hours in person.attendance.items():
+            rows[fact_attendance_months].append(
+                {**key, "step": 1, "month": month, "hours_recorded": hours.recorded, "hours_attended": hours.attended}
+            )
+        for money in person.money:
+            rows[fact_money].append(
+                {
+                    **key,
+                    "agreement_id": money.agreement_id,
+                    "funder_id": money.funder_id,
+                    "committed": money.committed,
+                    "consumed": money.consumed,
+                    "claimed": money.claimed,
+                    "paid": money.paid,
+                    "released": Decimal(0),
+                    "approved": Decimal(0),
+                }
+            )
+    async with database.engine.begin() as connection:
+        for table, values in rows.items():
+            if values:
+                await connection.execute(insert(table), values)
+
+
+async def link_funder(database: Database, funder_id: uuid.UUID, org_id: uuid.UUID) -> None:
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            insert(funder_organisations).values(funder_id=funder_id, org_id=org_id, linked_at=COMPLETE_UP_TO)
+        )
+
+
+class Programme:
+    def __init__(self) -> None:
+        chance = random.Random(17)  # reproducible hand-made facts
+        self.funder, self.other_funder = uuid.uuid4(), uuid.uuid4()
+        self.cohorts = [Cohort("84"), Cohort("84"), Cohort("11"), Cohort("93")]
+        sizes = [30, 14, 3, 9]
+        self.people: list[PersonFacts] = []
+        for cohort, size in zip(self.cohorts, sizes, strict=True):
+            funder = self.other_funder if cohort.region == "93" else self.funder
+            self.people += people_of(cohort, size, funder, chance)
+
+
+@pytest.fixture(name="programme")
+async def programme_fixture(database: Database) -> Programme:
+    made = Programme()
+    await write(database, made.cohorts, made.people)
+    return made
