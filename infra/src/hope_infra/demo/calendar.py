@@ -2,8 +2,11 @@
 
 The services stamp what happens with their own clock (a registration, a step started, a member added today), and
 training refuses attendance for days before a person joined their cohort: a cohort formed by the demo today has
-its courses from today on (today's sheet is the only one training's absence rules can see yet). What partners date themselves (an attestation, an exit, a follow-up's
-observation) cannot be in the future, so those are the run's date."""
+its courses from today on (today's sheet is the only one training's absence rules can see yet). What partners
+date themselves (an attestation, an exit, a follow-up's observation) cannot be in the future: the run's date.
+
+So a run is a programme played in one day, as if every cohort had been formed today: its sheets run into the
+coming months, its exits are today, its follow-ups fall due 3, 6 and 12 months from now."""
 
 from __future__ import annotations
 

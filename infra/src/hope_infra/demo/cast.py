@@ -1,4 +1,4 @@
-"""The partners of a run and what they share: who plays which part, the money, the beds."""
+"""The partners of a run and what they share: who plays which part, the money."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ class Cast:
     support_providers: list[Partner]
     employers: dict[tuple[str, str], list[Employer]] = field(default_factory=dict)  # by (sector, region)
     financing: Financing | None = None
-    free_beds: dict[str, list[str]] = field(default_factory=dict)  # by support provider's org id
 
     def employer_for(self, sector: str, region: str, index: int) -> Employer:
         hiring = self.employers[(sector, region)]

@@ -11,7 +11,7 @@ from decimal import Decimal
 import httpx
 
 from hope_infra.demo import partners
-from hope_infra.demo.actors import employers, operator, support
+from hope_infra.demo.actors import employers, operator
 from hope_infra.demo.cast import Cast, RunContext
 from hope_infra.demo.gateway import PartnerClient
 
@@ -54,14 +54,6 @@ async def finance(cast: Cast, people: int, ctx: RunContext, hourly_rate: Decimal
     period = (ctx.today - timedelta(days=31), ctx.today + timedelta(days=2 * 366))
     needed = (hours_each * people * Decimal("1.1")).quantize(Decimal("1"))
     cast.financing = await operator.sign_agreements(cast.akto, period, needed, hourly_rate, ctx.run)
-
-
-async def open_residences(cast: Cast, beds_each: int, ctx: RunContext) -> None:
-    period = (ctx.today - timedelta(days=1), ctx.today + timedelta(days=2 * 366))
-    for supporter in cast.support_providers:
-        label = f"Résidence {supporter.name} {ctx.run[-6:]}"
-        beds = await support.open_residence(supporter, label, "93066", beds_each, period, ctx.run)
-        cast.free_beds.setdefault(supporter.org_id, []).extend(beds)
 
 
 def demand_of(cohorts: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int]]:

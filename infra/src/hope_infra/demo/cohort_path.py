@@ -4,18 +4,19 @@ The end-to-end test calls the phases one by one and checks each service in betwe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from hope_infra.demo.actors import operator, providers, support
 from hope_infra.demo.actors import employers as hiring
+from hope_infra.demo.actors import operator, providers, support
+from hope_infra.demo.actors.employers import COMMUNE_OF_REGION
 from hope_infra.demo.calendar import CohortCalendar
 from hope_infra.demo.cast import Cast, RunContext
 from hope_infra.demo.fates import Fate
 from hope_infra.demo.figures import TRADE_CERTIFICATIONS
 from hope_infra.demo.gateway import Refused
 from hope_infra.demo.waiting import eventually, problem_is
-
 
 HOURS_WAIVER = "absences rattrapées en atelier de remise à niveau, niveau de français atteint"
 
@@ -34,6 +35,7 @@ class CohortRun:
     cohort_id: str = ""
     french_course_id: str = ""
     trade_course_id: str = ""
+    beds: list[str] = field(default_factory=list)
     placements: dict[str, str] = field(default_factory=dict)
     needs: dict[str, list[str]] = field(default_factory=dict)
     contracts: dict[str, str] = field(default_factory=dict)
@@ -57,6 +59,16 @@ async def form(cast: Cast, cohort: CohortRun, ctx: RunContext) -> None:
         await operator.add_member(cast.akto, cohort.cohort_id, member.beneficiary_id, cohort.plan.sector, ctx.run)
     for step in (3, 4):
         await operator.finance_cohort(cast.akto, cast.financing, cohort.cohort_id, step, ctx.run)
+    # The support provider rents a residence near the training centre for the cohort's whole path.
+    stay = (cohort.calendar.french.first, cohort.calendar.trade.last + timedelta(days=1))
+    cohort.beds = await support.open_residence(
+        cohort.plan.support_provider,
+        f"Résidence {cohort.plan.name}",
+        COMMUNE_OF_REGION[cohort.plan.region],
+        len(cohort.members),
+        stay,
+        ctx.run,
+    )
 
 
 async def start_french_qualification(cast: Cast, cohort: CohortRun, ctx: RunContext) -> None:
@@ -69,14 +81,13 @@ async def start_french_qualification(cast: Cast, cohort: CohortRun, ctx: RunCont
         provider, cohort.cohort_id, 3, cohort.calendar.french, ctx.run
     )
     nights = (cohort.calendar.french.first, cohort.calendar.trade.last + timedelta(days=1))
-    beds = cast.free_beds[supporter.org_id]
-    for member in cohort.members:
+    for member, bed in zip(cohort.members, cohort.beds, strict=True):
         file = await support.support_file(supporter, member.beneficiary_id)
         cohort.needs[member.beneficiary_id] = await support.open_needs(
             supporter, str(file["id"]), support.FIRST_NEEDS, ctx.today + timedelta(days=30), ctx.run
         )
         cohort.placements[member.beneficiary_id] = await support.house(
-            supporter, member.beneficiary_id, beds.pop(), nights, ctx.run
+            supporter, member.beneficiary_id, bed, nights, ctx.run
         )
 
 
@@ -130,10 +141,11 @@ async def start_trade_qualification(cast: Cast, cohort: CohortRun, ctx: RunConte
                 hours_waiver_reason=HOURS_WAIVER,
             )
             continue
+        step_four = functools.partial(
+            operator.transition, provider.client, member.beneficiary_id, "start_trade_qualification", ctx.run
+        )
         await eventually(
-            lambda b=member.beneficiary_id: operator.transition(
-                provider.client, b, "start_trade_qualification", ctx.run
-            ),
+            step_four,
             what=f"step 3's hours done for {member.beneficiary_id}",
             pending=problem_is("step-not-ready"),
         )
@@ -143,9 +155,7 @@ async def start_trade_qualification(cast: Cast, cohort: CohortRun, ctx: RunConte
         employer = cast.employer_for(cohort.plan.sector, cohort.plan.region, index)
         cohort.employer_ids[member.beneficiary_id] = employer.employer_id
         cohort.contracts[member.beneficiary_id] = await eventually(
-            lambda b=member.beneficiary_id, e=employer: hiring.sign_work_study(  # type: ignore[misc]
-                e, b, trade.first, ctx.run
-            ),
+            functools.partial(hiring.sign_work_study, employer, member.beneficiary_id, trade.first, ctx.run),
             what=f"employment knows {member.beneficiary_id} is in step 4",
             pending=lambda refused: refused.status in (404, 422),
         )

@@ -13,6 +13,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 # Overload and a service starting again: worth waiting for. Anything else is an answer.
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
+ILLEGAL_TRANSITION = "urn:hope:problem:illegal-transition"
 
 
 class Refused(Exception):
@@ -119,6 +120,18 @@ class PartnerClient:
         transitions the service itself refuses to repeat."""
         response = await self.request("POST", path, key=key, json=body)
         return response.json() if response.content else None
+
+    async def act(self, path: str, body: Any = None, *, key: str | None, method: str = "POST") -> Any:
+        """A move of something's state (a step started, an agreement signed, a claim paid). Such moves are not
+        all idempotent in the services: a replayed run finds the thing past that state (409 illegal-transition),
+        which means the move was made; None then."""
+        try:
+            response = await self.request(method, path, key=key, json=body)
+            return response.json() if response.content else None
+        except Refused as refused:
+            if refused.status == 409 and refused.problem.get("type") == ILLEGAL_TRANSITION:
+                return None
+            raise
 
     async def put(self, path: str, body: Any) -> Any:
         return (await self.request("PUT", path, json=body)).json()

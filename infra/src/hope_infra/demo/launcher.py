@@ -48,8 +48,8 @@ def platform_environment(var_dir: Path, ports: Mapping[str, int], database_urls:
     # The demo plays years of a programme in minutes: one client makes far more calls than a partner's system.
     for role in ("admin", "writer", "reader", "medical"):
         env[f"HOPE_GATEWAY_RATE_LIMITS__{role.upper()}"] = "1000000"
-    env["HOPE_GATEWAY_TOKEN_ATTEMPTS_PER_CLIENT"] = "100000"
-    env["HOPE_GATEWAY_TOKEN_ATTEMPTS_PER_ADDRESS"] = "100000"
+    for limit in ("PER_CLIENT", "PER_ADDRESS"):
+        env[f"HOPE_GATEWAY_TOKEN_ATTEMPTS_{limit}"] = "100000"
     return env
 
 

@@ -16,7 +16,7 @@ ORIGINS = {
     "GIN": (("Mamadou", "Aminata", "Ibrahima", "Fatoumata", "Alpha", "Mariama"), ("Diallo", "Barry", "Bah")),
     "UKR": (("Olena", "Andriy", "Iryna", "Dmytro", "Oksana", "Serhiy"), ("Shevchenko", "Kovalenko", "Bondarenko")),
     "CIV": (("Kouassi", "Adjoua", "Yao", "Affoué", "Koffi", "Awa"), ("Kouadio", "Konan", "Traoré", "Koné")),
-    "TUR": (("Mehmet", "Ayşe", "Deniz", "Zeynep", "Kemal", "Elif"), ("Yılmaz", "Kaya", "Demir", "Çelik")),
+    "TUR": (("Mehmet", "Ayşe", "Deniz", "Zeynep", "Kemal", "Elif"), ("Yilmaz", "Kaya", "Demir", "Çelik")),
 }
 PROTECTION = (("refugee", 70), ("subsidiary_protection", 27), ("stateless", 3))
 

@@ -112,7 +112,7 @@ async def sign_work_study(employer: Employer, beneficiary_id: str, starts_on: da
     contract = await client.post(f"{EMPLOYMENT}/contracts", body, key=idempotency_key(run, "contract", beneficiary_id))
     contract_id = str(contract["id"])
     if contract.get("status") != "running":
-        await client.post(
+        await client.act(
             f"{EMPLOYMENT}/contracts/{contract_id}/start",
             {"on": starts_on.isoformat()},
             key=idempotency_key(run, "contract-start", contract_id),

@@ -21,12 +21,12 @@ async def register(ofii: Partner, person: Person, run: str) -> str:
 async def record_step_one(ofii: Partner, beneficiary_id: str, ofii_hours: int, attested_on: date, run: str) -> None:
     """Step 1 started, then validated with the hours done and the A1 attestation; training learns the level."""
     path = f"{ENROLMENT}/beneficiaries/{beneficiary_id}/pathway"
-    await ofii.client.post(
+    await ofii.client.act(
         f"{path}/transitions", {"action": "start_prerequisites"}, key=idempotency_key(run, "step1", beneficiary_id)
     )
     evidence = f"OFII-A1-{beneficiary_id[:8]}"
     attestation = {"attested_on": attested_on.isoformat(), "test": "DILF", "evidence_reference": evidence}
-    await ofii.client.post(
+    await ofii.client.act(
         f"{path}/prerequisites",
         {"ofii_hours": str(ofii_hours), "attestation": attestation},
         key=idempotency_key(run, "prerequisites", beneficiary_id),

@@ -64,12 +64,12 @@ async def sign_agreements(
             key=idempotency_key(run, "line", code),
         )
         lines.append(str(line["id"]) if "id" in line else str(line["lines"][-1]["id"]))
-        await client.post(
+        await client.act(
             f"{FUNDING}/agreements/{agreement_id}/sign",
             {"signed_on": period[0].isoformat()},
             key=idempotency_key(run, "sign", code),
         )
-        await client.post(f"{FUNDING}/agreements/{agreement_id}/activate", key=idempotency_key(run, "activate", code))
+        await client.act(f"{FUNDING}/agreements/{agreement_id}/activate", key=idempotency_key(run, "activate", code))
         agreements.append(agreement_id)
     return Financing(tuple(agreements), tuple(lines), rate, period)
 
@@ -100,7 +100,8 @@ async def form_cohort(akto: Partner, plan: CohortPlan, starts_on: date, run: str
 
 
 async def add_member(akto: Partner, cohort_id: str, beneficiary_id: str, sector: str, run: str) -> None:
-    await akto.client.put(f"{ENROLMENT}/beneficiaries/{beneficiary_id}/pathway/sector", {"sector_code": sector})
+    sector_choice = f"{ENROLMENT}/beneficiaries/{beneficiary_id}/pathway/sector"
+    await akto.client.act(sector_choice, {"sector_code": sector}, key=None, method="PUT")
     await akto.client.post(
         f"{ENROLMENT}/cohorts/{cohort_id}/members",
         {"beneficiary_id": beneficiary_id},
@@ -135,7 +136,7 @@ async def finance_cohort(akto: Partner, financing: Financing, cohort_id: str, st
 
 
 async def transition(client: PartnerClient, beneficiary_id: str, action: str, run: str, **reason: str) -> None:
-    await client.post(
+    await client.act(
         f"{ENROLMENT}/beneficiaries/{beneficiary_id}/pathway/transitions",
         {"action": action, **reason},
         key=idempotency_key(run, action, beneficiary_id),
@@ -144,7 +145,7 @@ async def transition(client: PartnerClient, beneficiary_id: str, action: str, ru
 
 async def claim(akto: Partner, agreement_id: str, period: tuple[date, date], today: date, run: str) -> str | None:
     """What the agreement's lines consumed and nobody claimed yet, claimed, approved whole and paid; None when
-    nothing is left to claim."""
+    nothing is left to claim. A replayed run finds the claim where it stands and takes it on from there."""
     client = akto.client
     body = {"agreement_id": agreement_id, "period_start": period[0].isoformat(), "period_end": period[1].isoformat()}
     try:
@@ -154,12 +155,16 @@ async def claim(akto: Partner, agreement_id: str, period: tuple[date, date], tod
             return None
         raise
     claim_id, on = str(made["id"]), {"on": today.isoformat()}
-    if made["status"] == "draft":
-        await client.post(f"{FUNDING}/claims/{claim_id}/submit", on, key=idempotency_key(run, "submit", claim_id))
-        made = await client.post(
-            f"{FUNDING}/claims/{claim_id}/approve", on, key=idempotency_key(run, "approve", claim_id)
-        )
-    if made["status"] == "approved":
-        payment = {"on": today.isoformat(), "reference": f"VIR-{claim_id[:8].upper()}", "amount": made["approved"]}
-        await client.post(f"{FUNDING}/claims/{claim_id}/payment", payment, key=idempotency_key(run, "pay", claim_id))
+    path = f"{FUNDING}/claims/{claim_id}"
+    status = (await client.get(path))["status"]
+    if status == "draft":
+        await client.act(f"{path}/submit", on, key=idempotency_key(run, "submit", claim_id))
+        status = "submitted"
+    if status == "submitted":
+        await client.act(f"{path}/approve", on, key=idempotency_key(run, "approve", claim_id))
+        status = "approved"
+    if status == "approved":
+        approved = (await client.get(path))["approved"]
+        payment = {"on": today.isoformat(), "reference": f"VIR-{claim_id[:8].upper()}", "amount": approved}
+        await client.act(f"{path}/payment", payment, key=idempotency_key(run, "pay", claim_id))
     return claim_id

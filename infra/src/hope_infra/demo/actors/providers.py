@@ -72,7 +72,7 @@ async def import_attendance(provider: Partner, course_id: str, sheet: bytes, par
 
 async def complete(provider: Partner, course_id: str, beneficiary_id: str, run: str) -> None:
     body: dict[str, str] = {}
-    await provider.client.post(
+    await provider.client.act(
         f"{TRAINING}/courses/{course_id}/participants/{beneficiary_id}/completion",
         body,
         key=idempotency_key(run, "completion", course_id, beneficiary_id),

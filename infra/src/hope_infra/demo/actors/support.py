@@ -41,7 +41,7 @@ async def open_needs(supporter: Partner, file_id: str, codes: tuple[str, ...], d
 
 
 async def resolve(supporter: Partner, need_id: str, run: str) -> None:
-    await supporter.client.post(f"{SUPPORT}/needs/{need_id}/resolve", key=idempotency_key(run, "resolve", need_id))
+    await supporter.client.act(f"{SUPPORT}/needs/{need_id}/resolve", key=idempotency_key(run, "resolve", need_id))
 
 
 async def open_residence(
@@ -98,7 +98,7 @@ async def work_follow_ups(
     for follow_up in mine:
         if follow_up["status"] == "due" and date.fromisoformat(follow_up["due_on"]) - timedelta(days=15) <= today:
             observed = min(today, date.fromisoformat(follow_up["due_on"]))
-            await supporter.client.post(
+            await supporter.client.act(
                 f"{EMPLOYMENT}/follow-ups/{follow_up['id']}/complete",
                 {
                     "outcome_code": still,
