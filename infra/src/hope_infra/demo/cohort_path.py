@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from hope_infra.demo.actors import employers as hiring
 from hope_infra.demo.actors import operator, providers, support
@@ -16,7 +17,7 @@ from hope_infra.demo.cast import Cast, RunContext
 from hope_infra.demo.fates import Fate
 from hope_infra.demo.figures import TRADE_CERTIFICATIONS
 from hope_infra.demo.gateway import Refused
-from hope_infra.demo.waiting import eventually, problem_is
+from hope_infra.demo.waiting import NotYet, eventually, problem_is
 
 HOURS_WAIVER = "absences rattrapées en atelier de remise à niveau, niveau de français atteint"
 
@@ -195,6 +196,22 @@ def _outcome_of_leaver(fate: Fate) -> str:
     return "cdd_6m_plus" if fate.withdraws == "employment_found" else "other"
 
 
+async def consumption_caught_up(cast: Cast, cohort: CohortRun) -> None:
+    """Before claiming, AKTO checks that funding has turned every hour training holds into money (funding
+    learns the hours from training's events)."""
+    assert cast.financing is not None
+    rate, client = cast.financing.hourly_rate, cast.akto.client
+
+    async def caught_up() -> None:
+        ledger = await client.get(f"/api/training/v1/cohorts/{cohort.cohort_id}/ledger")
+        attended = sum(Decimal(course["total"]["attended"]) for course in ledger["courses"])
+        money = await client.get(f"/api/funding/v1/money/cohorts/{cohort.cohort_id}")
+        if Decimal(money["consumed"]) + Decimal(money.get("disallowed") or 0) < attended * rate:
+            raise NotYet
+
+    await eventually(caught_up, what=f"funding consumed cohort {cohort.cohort_id}'s hours", timeout_s=120)
+
+
 async def claim_and_get_paid(cast: Cast, ctx: RunContext) -> list[str]:
     """AKTO claims each agreement's consumed hours, the funder approves and pays: the claims paid."""
     assert cast.financing is not None
@@ -214,9 +231,3 @@ PHASES = (
     attend_trade_qualification,
     leave,
 )
-
-
-async def play(cast: Cast, cohort: CohortRun, ctx: RunContext) -> CohortRun:
-    for phase in PHASES:
-        await phase(cast, cohort, ctx)
-    return cohort

@@ -55,7 +55,7 @@ def platform_environment(var_dir: Path, ports: Mapping[str, int], database_urls:
 
 @contextlib.contextmanager
 def running_platform(
-    var_dir: Path, database_urls: Mapping[str, str] | None = None, timeout_s: float = 180
+    var_dir: Path, database_urls: Mapping[str, str] | None = None, timeout_s: float = 480
 ) -> Iterator[RunningPlatform]:
     """``hope-platform run`` with its own Kafka, every process on a free port; stopped (SIGTERM) on leaving."""
     var_dir.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,16 @@ async def form_from_demand(cast: Cast, planned: list[tuple[str, str, int]], toda
     return formed
 
 
+async def register_someone_new(cast: Cast, drawn: random.Random, today: date, ctx: RunContext) -> str:
+    """A person no run registered before: a name and birth date already known to enrolment (another seed's
+    person) is drawn again."""
+    while True:
+        try:
+            return await ofii.register(cast.ofii, draw_person(drawn, today), ctx.run)
+        except ofii.AlreadyRegistered:
+            continue
+
+
 async def play_programme(gateway_url: str, admin: Credentials, options: DemoOptions, advance: Advance) -> Tally:
     # Not for secrets: a seeded generator, so that a seed replays the same programme.
     rng, figures, today = random.Random(options.seed), options.figures, date.today()  # noqa: S311
@@ -95,15 +105,14 @@ async def play_programme(gateway_url: str, admin: Credentials, options: DemoOpti
         gate = asyncio.Semaphore(options.concurrency)
 
         async def one(index: int, sector: str, region: str, size: int) -> None:
-            # Drawn before any waiting, in cohort order: the same seed gives the same people and fates.
-            people = [
-                (draw_person(rng, today), draw_fate(rng, figures), rng.randint(*figures.ofii_hours))
-                for _ in range(size)
-            ]
             async with gate:
                 members = []
-                for person, fate, hours in people:
-                    beneficiary_id = await ofii.register(cast.ofii, person, ctx.run)
+                for n in range(size):
+                    # Each person from their own generator: the same seed gives the same people and fates
+                    # whatever order the cohorts run in.
+                    drawn = random.Random(f"{options.seed}/{index}/{n}")  # noqa: S311
+                    fate, hours = draw_fate(drawn, figures), drawn.randint(*figures.ofii_hours)
+                    beneficiary_id = await register_someone_new(cast, drawn, today, ctx)
                     await ofii.record_step_one(cast.ofii, beneficiary_id, hours, today, ctx.run)
                     members.append(cohort_path.Member(beneficiary_id, fate))
                     advance("registered", 1)
@@ -124,6 +133,8 @@ async def play_programme(gateway_url: str, admin: Credentials, options: DemoOpti
                 tally.people += size
 
         await asyncio.gather(*(one(i, *c) for i, c in enumerate(formed)))
+        for cohort in tally.cohorts:
+            await cohort_path.consumption_caught_up(cast, cohort)
         tally.claims_paid = await cohort_path.claim_and_get_paid(cast, ctx)
         advance("claims", 1)
     return tally

@@ -11,6 +11,7 @@ from hope_infra.demo.gateway import Refused, idempotency_key
 from hope_infra.demo.partners import Partner
 
 EMPLOYMENT = "/api/employment/v1"
+ALREADY_REGISTERED = {"urn:hope:problem:organisation-already-linked", "urn:hope:problem:siret-known"}
 # A commune of each region's main city (INSEE code), where the employer's establishment is.
 COMMUNE_OF_REGION = {
     "11": "75056",
@@ -71,7 +72,7 @@ async def register(partner: Partner, sector: str, region: str, places: int, toda
             f"{EMPLOYMENT}/employers", body, key=idempotency_key(run, "employer", siret_number)
         )
     except Refused as refused:
-        if refused.problem.get("type") != "urn:hope:problem:organisation-already-linked":
+        if refused.problem.get("type") not in ALREADY_REGISTERED:
             raise
         # Registered by an earlier run: an employer sees only itself.
         employer = (await client.items(f"{EMPLOYMENT}/employers"))[0]
@@ -111,7 +112,7 @@ async def sign_work_study(employer: Employer, beneficiary_id: str, starts_on: da
     client = employer.partner.client
     contract = await client.post(f"{EMPLOYMENT}/contracts", body, key=idempotency_key(run, "contract", beneficiary_id))
     contract_id = str(contract["id"])
-    if contract.get("status") != "running":
+    if contract.get("status") != "active":
         await client.act(
             f"{EMPLOYMENT}/contracts/{contract_id}/start",
             {"on": starts_on.isoformat()},

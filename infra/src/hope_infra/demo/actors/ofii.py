@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hope_infra.demo.gateway import idempotency_key
+from hope_infra.demo.gateway import Refused, idempotency_key
 from hope_infra.demo.partners import Partner
 from hope_infra.demo.people import Person
 from hope_infra.demo.waiting import eventually
@@ -12,9 +12,18 @@ from hope_infra.demo.waiting import eventually
 ENROLMENT = "/api/enrolment/v1"
 
 
+class AlreadyRegistered(Exception):
+    """Enrolment found this person registered already (same names and birth date): someone else's record."""
+
+
 async def register(ofii: Partner, person: Person, run: str) -> str:
     body = person.registration()
-    made = await ofii.client.post(f"{ENROLMENT}/beneficiaries", body, key=idempotency_key(run, "register", body))
+    try:
+        made = await ofii.client.post(f"{ENROLMENT}/beneficiaries", body, key=idempotency_key(run, "register", body))
+    except Refused as refused:
+        if refused.problem.get("type") == "urn:hope:problem:duplicate-beneficiary":
+            raise AlreadyRegistered from refused
+        raise
     return str(made["id"])
 
 
