@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 # Overload and a service starting again: worth waiting for. Anything else is an answer.
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
@@ -38,6 +38,19 @@ def _retried(error: BaseException) -> bool:
     return isinstance(error, _Retry | httpx.TransportError)
 
 
+_backoff = wait_exponential_jitter(multiplier=0.2, max=10)
+
+
+def _wait(state: RetryCallState) -> float:
+    """As long as the gateway asks (Retry-After on a 429 or 503), else a growing, jittered backoff."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _Retry):
+        after = error.response.headers.get("Retry-After", "")
+        if after.isdigit():
+            return min(float(after), 60.0)
+    return _backoff(state)
+
+
 @dataclass(frozen=True)
 class Credentials:
     client_id: str
@@ -52,10 +65,10 @@ def idempotency_key(*parts: object) -> str:
 class PartnerClient:
     """Calls ``/api/<service>/v1/...`` (or ``/admin/v1``) as one partner's API client."""
 
-    def __init__(self, http: httpx.AsyncClient, credentials: Credentials, attempts: int = 8) -> None:
+    def __init__(self, http: httpx.AsyncClient, credentials: Credentials, patience_s: float = 300) -> None:
         self._http = http
         self.credentials = credentials
-        self._attempts = attempts
+        self._patience_s = patience_s
         self._token: str | None = None
         self._expires_at = 0.0
 
@@ -77,8 +90,8 @@ class PartnerClient:
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception(_retried),
-            stop=stop_after_attempt(self._attempts),
-            wait=wait_exponential_jitter(initial=0.2, max=10),
+            stop=stop_after_delay(self._patience_s),
+            wait=_wait,
             reraise=True,
         ):
             with attempt:
