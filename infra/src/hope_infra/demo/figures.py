@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import get_args
+
+from hope_contracts.codes import SectorCode
 
 # The regions of mainland France where cohorts are formed (INSEE codes, as enrolment knows them).
 REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93")
-SECTORS = (
-    "construction",
-    "industry",
-    "logistics",
-    "hospitality_catering",
-    "cleaning",
-    "agriculture",
-    "transport",
-    "retail",
-    "care",
-    "digital",
-)
+SECTORS: tuple[str, ...] = get_args(SectorCode)
 # Each sector's trade certification (title and RNCP code) and its ROME job family for vacancies.
 TRADE_CERTIFICATIONS = {
     "construction": ("Titre professionnel maçon", "RNCP34347", "F1703"),

@@ -21,7 +21,10 @@ from hope_infra.demo.gateway import Credentials, PartnerClient
 from hope_infra.demo.people import draw_person
 
 # Where AKTO's member companies ask most (weights per sector; regions weigh like their share of refugees).
-SECTOR_WEIGHTS = (18, 12, 16, 14, 12, 6, 8, 6, 6, 2)
+SECTOR_WEIGHTS = {
+    "construction": 18, "industry": 12, "logistics": 16, "hospitality_catering": 14, "cleaning": 12,
+    "agriculture": 6, "transport": 8, "retail": 6, "care": 6, "digital": 2,
+}  # fmt: skip
 REGION_WEIGHTS = (30, 5, 5, 6, 8, 8, 7, 6, 7, 6, 7, 5)
 
 
@@ -61,7 +64,10 @@ def cohort_sizes(people: int, figures: ProgrammeFigures) -> list[int]:
 
 def planned_cohorts(rng: random.Random, sizes: list[int]) -> list[tuple[str, str, int]]:
     """Each cohort's sector and region: where employers want people."""
-    return [(rng.choices(SECTORS, SECTOR_WEIGHTS)[0], rng.choices(REGIONS, REGION_WEIGHTS)[0], size) for size in sizes]
+    return [
+        (rng.choices(SECTORS, [SECTOR_WEIGHTS[s] for s in SECTORS])[0], rng.choices(REGIONS, REGION_WEIGHTS)[0], size)
+        for size in sizes
+    ]
 
 
 async def form_from_demand(cast: Cast, planned: list[tuple[str, str, int]], today: date) -> list[tuple[str, str, int]]:
