@@ -46,4 +46,7 @@ class ProgrammeFigures:
     ofii_hours: tuple[int, int] = (200, 600)
     french_hours: Decimal = Decimal("400")
     trade_hours: Decimal = Decimal("450")
+    # What funding commits for a person when steps 3 and 4 start: the programme's hours of each step, whatever a
+    # course plans (no event carries a course's planned hours yet). The agreements are sized on it.
+    committed_hours: Decimal = Decimal("850")
     hourly_rate: Decimal = Decimal("15.00")

@@ -104,8 +104,7 @@ async def play_programme(gateway_url: str, admin: Credentials, options: DemoOpti
         cast = await casting.cast_partners(http, PartnerClient(http, admin), training=4, supporting=3)
         planned = planned_cohorts(rng, cohort_sizes(options.size, figures))
         await casting.hire_employers(http, cast, casting.demand_of(planned), rng, ctx)
-        hours_each = figures.french_hours + figures.trade_hours
-        await casting.finance(cast, options.size, ctx, figures.hourly_rate, hours_each)
+        await casting.finance(cast, options.size, ctx, figures.hourly_rate, figures.committed_hours)
         advance("partners", 1)
         formed = await form_from_demand(cast, planned, today)
         gate = asyncio.Semaphore(options.concurrency)
