@@ -11,7 +11,9 @@ from benchmarks import (
     enrolment_latency,
     funding_ledger,
     gateway_overhead,
+    outcome_completion,
     relay_throughput,
+    reporting_ingest,
     request_cost,
     support_latency,
     training_import,
@@ -29,7 +31,9 @@ SECTIONS = {
     "training_ledger": training_ledger.run,
     "funding_ledger": funding_ledger.run,
     "employment_follow_ups": employment_follow_ups.run,
+    "employment_outcome_completion": outcome_completion.run,
     "support": support_latency.run,
+    "reporting_ingest": reporting_ingest.run,
 }
 
 

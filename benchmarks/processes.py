@@ -22,9 +22,9 @@ def spawn_uvicorn(
     return subprocess.Popen([*command, "--log-level", "warning", *options], env={**os.environ, **env})
 
 
-async def wait_ready(base: str, process: subprocess.Popen[bytes], name: str) -> None:
+async def wait_ready(base: str, process: subprocess.Popen[bytes], name: str, timeout_s: float = 30) -> None:
     async with httpx.AsyncClient() as client:
-        for _ in range(300):
+        for _ in range(int(timeout_s * 10)):
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited during start-up")
             with contextlib.suppress(httpx.HTTPError):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import UnknownTopicOrPartitionError
 from aiokafka.structs import TopicPartition
 
@@ -26,6 +27,7 @@ from hope_infra.kafka import (
     find_free_port,
 )
 from hope_infra.kafka.provision import BUNDLED_ZOOKEEPER_JAR, default_cache_dir
+from hope_infra.kafka.topics import DEAD_LETTERS
 
 pytestmark = pytest.mark.integration
 
@@ -79,6 +81,28 @@ async def test_platform_topics_are_created_once(kafka: LocalKafka) -> None:
         await admin.close()
     assert set(described) == set(PLATFORM_TOPICS)
     assert all(len(topic["partitions"]) == 6 for topic in described.values())
+
+
+async def test_the_domain_topics_keep_their_history_even_when_they_existed_before(kafka: LocalKafka) -> None:
+    """Reporting rebuilds from the beginning of every domain topic: none may lose events to retention."""
+    older = "hope.enrolment.events"
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        await ensure_topics(kafka.bootstrap_servers, PLATFORM_TOPICS)
+        await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, older, {"retention.ms": "604800000"})])
+        await ensure_topics(kafka.bootstrap_servers, PLATFORM_TOPICS)
+        resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in PLATFORM_TOPICS]
+        configs = {
+            resource[3]: {entry[0]: entry[1] for entry in resource[4]}
+            for response in await admin.describe_configs(resources)
+            for resource in response.resources
+        }
+    finally:
+        await admin.close()
+    for name in PLATFORM_TOPICS:
+        kept = (configs[name]["retention.ms"], configs[name]["retention.bytes"]) == ("-1", "-1")
+        assert kept == (name != DEAD_LETTERS), name
 
 
 async def test_topics_are_not_created_implicitly(kafka: LocalKafka) -> None:

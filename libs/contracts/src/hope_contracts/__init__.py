@@ -3,7 +3,7 @@
 Importing this package registers every service's contracts in ``CATALOGUE``.
 """
 
-from hope_contracts import employment, enrolment, funding, gateway, reporting, support, training
+from hope_contracts import employment, enrolment, funding, gateway, support, training
 from hope_contracts.base import CATALOGUE, Code, EventContract, contract_for
 
 __all__ = [
@@ -15,7 +15,6 @@ __all__ = [
     "enrolment",
     "funding",
     "gateway",
-    "reporting",
     "support",
     "training",
 ]

@@ -33,8 +33,8 @@ CostType = Literal[
     "other",
 ]
 Unit = Literal["hour", "person_month", "night", "meal", "person_day", "lump_sum"]
-# Why committed money went back to the lines: today only a withdrawal releases.
-ReleaseReason = Literal["withdrawn"]
+# Why committed money went back to the lines: a withdrawal, or a course re-scheduled with fewer hours.
+ReleaseReason = Literal["withdrawn", "rescheduled"]
 # Why a funder approved less than claimed on a line, or rejected a whole claim (the API takes only these).
 ClaimReason = Literal[
     "hours_not_evidenced",
@@ -106,7 +106,8 @@ class CommitmentMade(EventContract):
 
 
 class CommitmentReleased(EventContract):
-    """What was committed for a person and not consumed went back to the lines (on withdrawal)."""
+    """What was committed for a person and not consumed went back to the lines (on withdrawal, or when the
+    course's planned hours went down)."""
 
     event_type: ClassVar[str] = "fr.hope.funding.commitment.released.v1"
     subject_field: ClassVar[str] = "release_id"

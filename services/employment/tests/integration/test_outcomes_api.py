@@ -73,7 +73,7 @@ async def test_the_due_lists_show_each_organisation_only_its_people_and_overdue_
     assert all(f["overdue"] for f in overdue.json()["items"])
     other_support = await programme.client.get("/v1/follow-ups", headers=programme.as_(OrgKind.SUPPORT_PROVIDER))
     assert other_support.json()["items"] == []
-    # France Travail sees follow-ups of people who consented only: enrolment publishes no consent yet.
+    # France Travail sees follow-ups of people who consented only (test_consent.py): nobody has here.
     france_travail = await programme.client.get("/v1/follow-ups", headers=programme.as_(OrgKind.PUBLIC_EMPLOYMENT))
     assert france_travail.json()["items"] == []
     for kind in (OrgKind.EMPLOYER, OrgKind.TRAINING_PROVIDER, OrgKind.IMMIGRATION_OFFICE):

@@ -182,6 +182,12 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
             enrolment.StepStarted(beneficiary_id=person, step=4, track="group", cohort_id=cohort, occurred_at=NOW),
             "/hope/enrolment",
         ),
+        (
+            enrolment.ConsentChanged(
+                beneficiary_id=person, purpose="data_sharing_with_partners", given=True, occurred_at=NOW
+            ),
+            "/hope/enrolment",
+        ),
     ]
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
@@ -265,6 +271,14 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
             assert outcome.status_code == 201, outcome.text
             assert [f["months_after_exit"] for f in outcome.json()["follow_ups"]] == [3, 6, 12]
             published = await employment_events(kafka_bootstrap, str(person), "outcome.recorded.v1")
+            # The person consented to data sharing before leaving: France Travail sees the follow-ups at once.
+            france_travail = issuer.headers(OrgKind.PUBLIC_EMPLOYMENT, Role.WRITER, org_id=uuid.uuid4())
+            seen = (await http.get("/v1/follow-ups", headers=france_travail)).json()["items"]
+            assert [(f["beneficiary_id"], f["months_after_exit"]) for f in seen] == [
+                (str(person), 3),
+                (str(person), 6),
+                (str(person), 12),
+            ]
             # Enrolment completes the path on this event; its `completed` comes back and closes the projection.
             await send(enrolment.PathwayCompleted(beneficiary_id=person, occurred_at=NOW), "/hope/enrolment")
             for _ in range(200):

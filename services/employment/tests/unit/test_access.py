@@ -87,7 +87,17 @@ def test_a_contract_is_seen_by_its_employer_the_persons_support_and_their_step_4
 
 @pytest.mark.parametrize(
     ("viewer", "sees"),
-    [(OPERATOR, True), (EMPLOYER, True), (OTHER_EMPLOYER, False), (SUPPORT, True), (TRAINING, True), (FT, False)],
+    [
+        (OPERATOR, True),
+        (EMPLOYER, True),
+        (OTHER_EMPLOYER, False),
+        (SUPPORT, True),
+        (OTHER_SUPPORT, False),
+        (TRAINING, True),
+        (FT, False),
+        (OFII, False),
+        (IMPOSTOR, False),
+    ],
 )
 def test_an_immersion_is_seen_by_its_host_and_the_persons_providers(viewer: Viewer, sees: bool) -> None:
     assert access.may_see_placement(viewer, EMPLOYER_ORG, path(3)) is sees
@@ -119,10 +129,29 @@ def test_an_exit_outcome_is_seen_by_the_operator_and_the_persons_support_provide
         (FT, False, False),
         (EMPLOYER, True, False),
         (TRAINING, True, False),
+        (OFII, True, False),
+        (IMPOSTOR, True, False),
     ],
 )
 def test_france_travail_sees_follow_ups_only_of_people_who_consented(viewer: Viewer, consent: bool, sees: bool) -> None:
     assert access.may_see_follow_up(viewer, path(consent=consent)) is sees
+
+
+@pytest.mark.parametrize(
+    ("viewer", "may"),
+    [
+        (OPERATOR, True),
+        (SUPPORT, True),
+        (OTHER_SUPPORT, False),
+        (EMPLOYER, False),
+        (TRAINING, False),
+        (FT, False),
+        (OFII, False),
+        (IMPOSTOR, False),
+    ],
+)
+def test_only_the_operator_and_the_persons_support_provider_put_them_forward(viewer: Viewer, may: bool) -> None:
+    assert access.may_propose(viewer, path()) is may
 
 
 def test_a_person_unknown_here_is_seen_by_the_operator_alone() -> None:

@@ -1,10 +1,13 @@
 """Every event the domain publishes maps to an employment contract that carries ids, codes, dates and hours."""
 
+import dataclasses
 import inspect
 import typing
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
+
+from pydantic import TypeAdapter
 
 from employment_service.domain import events as domain
 from employment_service.domain.application import Application, hire
@@ -115,15 +118,27 @@ def vacancy_closed(site: typing.Any) -> list[domain.DomainEvent]:
 
 def test_every_kind_of_domain_event_is_published_as_an_employment_contract() -> None:
     happened = a_life_in_the_programme()
-    kinds = {c for _, c in inspect.getmembers(domain, inspect.isclass) if issubclass(c, domain.DomainEvent)} - {
-        domain.DomainEvent
-    }
-    assert {type(event) for event in happened} == kinds
+    assert {type(event) for event in happened} == _domain_event_kinds()
     for event in happened:
         published = to_contract(event)
         assert published.service() == "employment"
         assert published.event_type in CATALOGUE
         assert type(published).model_validate_json(published.model_dump_json()) == published
+
+
+def test_every_domain_event_has_a_contract_of_its_name_with_the_same_fields() -> None:
+    assert to_contract.mismatches(_domain_event_kinds()) == []
+
+
+def test_a_domain_event_becomes_its_contract_with_every_value_carried_over() -> None:
+    for event in a_life_in_the_programme():
+        published = to_contract(event).model_dump(mode="json")
+        for field in dataclasses.fields(event):
+            value = getattr(event, field.name)
+            expected = TypeAdapter(type(value)).dump_python(value, mode="json") if value is not None else None
+            if isinstance(value, tuple):
+                expected = list(value)
+            assert published[field.name] == expected, (type(event).__name__, field.name)
 
 
 def test_the_contracts_the_issue_names_are_all_there() -> None:
@@ -154,6 +169,11 @@ def test_the_outcome_event_is_keyed_by_the_person_so_enrolment_sees_it_in_order(
     published = to_contract(outcome)
     assert isinstance(published, contracts.OutcomeRecorded)
     assert published.partition_key() == str(outcome.beneficiary_id) == published.subject()
+
+
+def _domain_event_kinds() -> set[type[domain.DomainEvent]]:
+    kinds = {c for _, c in inspect.getmembers(domain, inspect.isclass) if issubclass(c, domain.DomainEvent)}
+    return kinds - {domain.DomainEvent}
 
 
 def _employment_contracts() -> list[type[EventContract]]:

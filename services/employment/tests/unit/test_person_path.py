@@ -1,6 +1,6 @@
 """The local view of a person's path: monotone, so duplicated or reordered events leave it the same."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from itertools import permutations
 from uuid import UUID, uuid4
 
@@ -66,3 +66,52 @@ def test_who_expects_an_outcome_and_who_counts_in_the_kpi(step: int, left: bool,
     if left:
         path.withdrawn("employment_found", step, date(2026, 6, 1))
     assert (path.expects_outcome, path.counts_in_kpi) == (expects, in_kpi)
+
+
+GIVEN_AT = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+WITHDRAWN_AT = GIVEN_AT + timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    "order",
+    list(permutations([(True, GIVEN_AT), (False, WITHDRAWN_AT), (True, GIVEN_AT - timedelta(days=1))])),
+)
+def test_the_latest_consent_decision_wins_whatever_the_order_and_repetitions(
+    order: tuple[tuple[bool, datetime], ...],
+) -> None:
+    path = PersonPath(PERSON)
+    for given, at in order + order:
+        path.data_sharing_consent(given, at)
+    assert (path.shares_with_public_employment, path.data_sharing_decided_at) == (False, WITHDRAWN_AT)
+
+
+def test_consent_given_after_a_withdrawal_shows_the_person_again() -> None:
+    path = PersonPath(PERSON)
+    assert path.data_sharing_consent(False, GIVEN_AT)
+    assert path.data_sharing_consent(True, WITHDRAWN_AT)
+    assert path.shares_with_public_employment
+
+
+def test_an_older_or_repeated_decision_is_not_applied() -> None:
+    path = PersonPath(PERSON)
+    assert path.data_sharing_consent(True, GIVEN_AT)
+    assert not path.data_sharing_consent(True, GIVEN_AT)
+    assert not path.data_sharing_consent(False, GIVEN_AT - timedelta(seconds=1))
+    assert path.shares_with_public_employment
+
+
+def test_of_two_decisions_at_the_same_instant_the_withdrawal_wins_in_either_order() -> None:
+    given_first, withdrawn_first = PersonPath(PERSON), PersonPath(PERSON)
+    given_first.data_sharing_consent(True, GIVEN_AT)
+    given_first.data_sharing_consent(False, GIVEN_AT)
+    withdrawn_first.data_sharing_consent(False, GIVEN_AT)
+    withdrawn_first.data_sharing_consent(True, GIVEN_AT)
+    assert not given_first.shares_with_public_employment
+    assert not withdrawn_first.shares_with_public_employment
+
+
+def test_an_erased_person_shares_nothing_any_more() -> None:
+    path = PersonPath(PERSON)
+    path.data_sharing_consent(True, GIVEN_AT)
+    path.erased()
+    assert not path.shares_with_public_employment

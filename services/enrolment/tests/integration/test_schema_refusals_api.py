@@ -97,7 +97,7 @@ async def test_a_cohort_with_several_faults_hears_of_all_of_them(
 
     # Providers the gateway never registered are faults too, heard in the same answer.
     assert refused_fields(answer) == [
-        "step_start_dates",
+        "trade_qualification_starts_on",
         "region",
         "training_provider_org_id",
         "support_provider_org_id",

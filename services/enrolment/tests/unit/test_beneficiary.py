@@ -7,7 +7,7 @@ import pytest
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
 from enrolment_service.domain.errors import AlreadyErased, InvalidValue
-from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered
+from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, ConsentChanged
 from enrolment_service.domain.pathway import Transition
 from enrolment_service.domain.vocabulary import ConsentPurpose, PathwayStatus, ProtectionStatus, Track
 
@@ -55,7 +55,7 @@ def test_consent_follows_the_latest_record(identity: MakeIdentity, ofii: Actor, 
     purpose = ConsentPurpose.DATA_SHARING_WITH_PARTNERS
     assert not beneficiary.has_consent(purpose)
 
-    given = beneficiary.record_consent(purpose, True, ofii, now)
+    given, _ = beneficiary.record_consent(purpose, True, ofii, now)
     assert given == ConsentRecord(purpose, True, now, ofii)
     assert beneficiary.has_consent(purpose)
     assert not beneficiary.has_consent(ConsentPurpose.EMPLOYER_CONTACT)
@@ -91,3 +91,33 @@ def test_erasure_drops_identity_and_keeps_the_path(
     assert beneficiary.erased_at == erased_at
     with pytest.raises(AlreadyErased):
         beneficiary.record_consent(ConsentPurpose.PROGRAMME_PARTICIPATION, True, akto, erased_at)
+
+
+def test_partners_hear_a_consent_only_when_the_one_in_force_changes(
+    identity: MakeIdentity, ofii: Actor, akto: Actor, now: datetime
+) -> None:
+    beneficiary = register(identity(), ofii, now)
+    purpose = ConsentPurpose.DATA_SHARING_WITH_PARTNERS
+    later = now + timedelta(days=2)
+
+    assert beneficiary.record_consent(purpose, False, ofii, now)[1] == []  # no consent before, none now
+    assert beneficiary.record_consent(purpose, True, ofii, now)[1] == [
+        ConsentChanged(beneficiary_id=BENEFICIARY_ID, purpose=purpose, given=True, occurred_at=now)
+    ]
+    assert beneficiary.record_consent(purpose, True, akto, now)[1] == []  # the same again
+    assert beneficiary.record_consent(purpose, False, akto, later)[1] == [
+        ConsentChanged(beneficiary_id=BENEFICIARY_ID, purpose=purpose, given=False, occurred_at=later)
+    ]
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_a_consent_to_health_support_is_never_published(
+    identity: MakeIdentity, ofii: Actor, now: datetime, given: bool
+) -> None:
+    beneficiary = register(identity(), ofii, now)
+    beneficiary.record_consent(ConsentPurpose.HEALTH_SUPPORT, not given, ofii, now)
+
+    _, events = beneficiary.record_consent(ConsentPurpose.HEALTH_SUPPORT, given, ofii, now + timedelta(days=1))
+
+    assert events == []
+    assert beneficiary.has_consent(ConsentPurpose.HEALTH_SUPPORT) is given

@@ -29,7 +29,10 @@ def a_cohort(**changes: Any) -> Cohort:
         "training_provider_org_id": AFPA,
         "support_provider_org_id": ETTI,
         "capacity": 2,
-        "step_start_dates": {Step.TRADE_QUALIFICATION: date(2025, 9, 1), Step.FRENCH_QUALIFICATION: date(2025, 5, 5)},
+        "calendar": {
+            Step.TRADE_QUALIFICATION: (date(2025, 9, 1), None),
+            Step.FRENCH_QUALIFICATION: (date(2025, 5, 5), None),
+        },
         "at": AT,
     }
     arguments.update(changes)
@@ -64,10 +67,11 @@ def test_creation() -> None:
         training_provider_org_id=AFPA,
         support_provider_org_id=ETTI,
         capacity=12,
+        calendar=(),
         occurred_at=AT,
     )
     assert cohort.name == "HOPE Lyon BTP"
-    assert cohort.step_start_dates == {}
+    assert cohort.calendar.periods == ()
     assert cohort.member_ids == set()
     assert cohort.places_left == 12
 
@@ -81,12 +85,12 @@ def test_creation() -> None:
         ({"name": "  "}, "name"),
         (
             {
-                "step_start_dates": {
-                    Step.FRENCH_QUALIFICATION: date(2025, 9, 1),
-                    Step.TRADE_QUALIFICATION: date(2025, 5, 5),
+                "calendar": {
+                    Step.FRENCH_QUALIFICATION: (date(2025, 9, 1), None),
+                    Step.TRADE_QUALIFICATION: (date(2025, 5, 5), None),
                 }
             },
-            "step_start_dates",
+            "trade_qualification_starts_on",
         ),
     ],
 )

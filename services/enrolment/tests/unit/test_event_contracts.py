@@ -12,9 +12,10 @@ from uuid import UUID
 import pytest
 
 from enrolment_service.domain import events
+from enrolment_service.domain.calendar import StepPeriod
 from enrolment_service.domain.events import DomainEvent
 from enrolment_service.domain.regions import REGIONS
-from enrolment_service.domain.vocabulary import SECTORS
+from enrolment_service.domain.vocabulary import SECTORS, Step
 from enrolment_service.service_layer.publishing import to_contract
 from hope_contracts import codes
 
@@ -30,11 +31,30 @@ SAMPLES: dict[type, Any] = {
     date: date(2025, 3, 1),
     Decimal: Decimal("320.00"),
     int: 1,
+    bool: True,
 }
 
 
 # Strings of the domain events are codes of closed lists: a sample from each list.
-SAMPLES_BY_FIELD: dict[str, Any] = {"sector_code": "logistics", "region": "11"}
+SAMPLES_BY_FIELD: dict[str, Any] = {
+    "sector_code": "logistics",
+    "region": "11",
+    "calendar": (
+        StepPeriod(step=Step.FRENCH_QUALIFICATION, starts_on=date(2025, 3, 3), ends_on=date(2025, 5, 30)),
+        StepPeriod(step=Step.TRADE_QUALIFICATION, starts_on=date(2025, 6, 2)),
+    ),
+}
+
+
+def _published(value: Any) -> Any:
+    """A value as the contract carries it: enumerations as their values, periods as their fields."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return tuple(_published(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _published(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    return value
 
 
 def _sample(annotation: Any) -> Any:
@@ -61,7 +81,7 @@ def test_an_event_becomes_its_contract_with_every_value_carried_over(event_class
     assert type(contract).__name__ == event_class.__name__
     published = contract.model_dump()
     for name, value in values.items():
-        assert published[name] == (value.value if isinstance(value, Enum) else value), name
+        assert published[name] == _published(value), name
 
 
 def test_an_object_without_a_contract_is_refused() -> None:

@@ -48,17 +48,26 @@ def test_all_events_are_checked() -> None:
         "PathwayCompleted",
         "CohortCreated",
         "CohortMemberAdded",
+        "CohortCalendarChanged",
+        "ConsentChanged",
         "BeneficiaryErased",
     }
 
 
 @pytest.mark.parametrize("event_class", EVENT_CLASSES, ids=lambda cls: cls.__name__)
 def test_event_carries_only_ids_codes_dates_and_quantities(event_class: type[DomainEvent]) -> None:
-    hints = typing.get_type_hints(event_class)
-    for field in dataclasses.fields(event_class):
+    _check_fields(event_class)
+
+
+def _check_fields(cls: type) -> None:
+    """Every field of the event, and of the records it nests (a cohort's calendar periods)."""
+    hints = typing.get_type_hints(cls)
+    for field in dataclasses.fields(cls):
         assert field.name not in IDENTITY_FIELDS
         for part in typing.get_args(hints[field.name]) or (hints[field.name],):
             if part is str:
-                assert field.name in CODE_FIELDS, f"{event_class.__name__}.{field.name} is free text"
-            else:
-                assert issubclass(part, SAFE_TYPES), f"{event_class.__name__}.{field.name}: {part}"
+                assert field.name in CODE_FIELDS, f"{cls.__name__}.{field.name} is free text"
+            elif dataclasses.is_dataclass(part):
+                _check_fields(part)  # type: ignore[arg-type]
+            elif part is not Ellipsis:
+                assert issubclass(part, SAFE_TYPES), f"{cls.__name__}.{field.name}: {part}"

@@ -1,9 +1,10 @@
+import re
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 
-from enrolment_service.domain.beneficiary import Identity
+from enrolment_service.domain.beneficiary import PHONE_SHAPE, Identity
 from enrolment_service.domain.errors import InvalidValue
 
 MakeIdentity = Callable[..., Identity]
@@ -86,3 +87,39 @@ def test_age_must_be_16_to_99(birth_date: date, accepted: bool, identity: MakeId
         with pytest.raises(InvalidValue) as refused:
             person.check_age(TODAY)
         assert refused.value.field == "birth_date"
+
+
+def test_every_wrong_field_is_refused_at_once(identity: MakeIdentity) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        identity(given_name=" ", nationality="SY", phone="12ab", email="x@y", spoken_languages=("ar", "1"))
+    assert [field for field, _ in refused.value.refusals] == [
+        "given_name",
+        "nationality",
+        "phone",
+        "email",
+        "spoken_languages",
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "+33612345678",
+        "06 12 34 56 78",
+        "06.12.34.56.78",
+        "(+33) 6 12 34 56 78",
+        "+1 (415) 555-2671",
+        "0612",
+        "+0612345",
+        "06123456789",
+        "٠٦١٢٣٤٥٦٧٨",
+        "+33 6 12 34 56 78 90 12 34",
+    ],
+)
+def test_the_phone_shape_in_the_document_is_the_one_the_domain_accepts(written: str, identity: MakeIdentity) -> None:
+    try:
+        identity(phone=written)
+        accepted = True
+    except InvalidValue:
+        accepted = False
+    assert bool(re.fullmatch(PHONE_SHAPE, written)) == accepted

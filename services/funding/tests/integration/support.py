@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -14,9 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from funding_service.adapters.tables import accounts, kit, postings
-from hope_contracts import enrolment
+from funding_service.main import create_app
+from funding_service.settings import FundingSettings
+from hope_contracts import EventContract, enrolment
+from hopekit.db.engine import make_engine
+from hopekit.events import cloudevent
 from hopekit.identity.principal import OrgKind, Role
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
 
 from .conftest import deliver, received
@@ -44,6 +51,23 @@ async def outbox(database_url: str) -> list[dict[str, Any]]:
             return [{"type": row.type, **json.loads(row.payload)} for row in rows]
     finally:
         await engine.dispose()
+
+
+async def of_type(database_url: str, event_type: str) -> list[dict[str, object]]:
+    return [event for event in await outbox(database_url) if event["type"] == event_type]
+
+
+def kafka_record(contract: EventContract, source: str) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """Another service's event as its relay puts it on Kafka (key, value, CloudEvents headers)."""
+    return cloudevent.encode(
+        event_id=uuid.uuid4(),
+        source=source,
+        type_=contract.event_type,
+        subject=contract.subject(),
+        time=datetime.now(UTC),
+        key=contract.partition_key(),
+        payload=contract.model_dump_json().encode(),
+    )
 
 
 async def kept_and_derived_balances(database_url: str) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:
@@ -108,22 +132,20 @@ class Programme:
         await self.post(f"/v1/agreements/{self.agreement_id}/sign", {"signed_on": "2026-01-05"}, 200)
         await self.post(f"/v1/agreements/{self.agreement_id}/activate", {}, 200)
 
-    async def cohort(self, members: list[uuid.UUID]) -> None:
-        await deliver(
-            self.database,
-            received(
-                enrolment.CohortCreated(
-                    cohort_id=self.cohort_id,
-                    sector_code="logistics",
-                    region="11",  # Île-de-France
-                    track="group",
-                    training_provider_org_id=self.provider_org,
-                    support_provider_org_id=uuid.uuid4(),
-                    capacity=20,
-                    occurred_at=datetime.now(UTC),
-                )
-            ),
+    def cohort_created(self) -> enrolment.CohortCreated:
+        return enrolment.CohortCreated(
+            cohort_id=self.cohort_id,
+            sector_code="logistics",
+            region="11",  # Île-de-France
+            track="group",
+            training_provider_org_id=self.provider_org,
+            support_provider_org_id=uuid.uuid4(),
+            capacity=20,
+            occurred_at=datetime.now(UTC),
         )
+
+    async def cohort(self, members: list[uuid.UUID]) -> None:
+        await deliver(self.database, received(self.cohort_created()))
         for person in members:
             await deliver(
                 self.database,
@@ -133,6 +155,14 @@ class Programme:
                     )
                 ),
             )
+
+    async def wait_for_cohort(self) -> None:
+        """Until the cohort sent on Kafka is in the projection (the topic is shared with other tests: this one)."""
+        for _ in range(200):
+            listed = (await self.client.get("/v1/cohorts-without-plan", headers=self.operator)).json()
+            if str(self.cohort_id) in listed["cohort_ids"]:
+                return
+            await asyncio.sleep(0.1)
 
     async def plan(self, unit_cost: str, shares: list[str], step: int = 3) -> dict[str, Any]:
         return await self.post(
@@ -164,6 +194,16 @@ class Programme:
             ),
         )
 
+    async def withdraw(self, person: uuid.UUID) -> bool:
+        withdrawn = enrolment.BeneficiaryWithdrawn(
+            beneficiary_id=person,
+            reason="moved_away",
+            from_status="french_qualification",
+            last_step=3,
+            occurred_at=datetime.now(UTC),
+        )
+        return await deliver(self.database, received(withdrawn))
+
     async def money(self, kind: str, object_id: object) -> dict[str, Any]:
         response = await self.client.get(f"/v1/money/{kind}/{object_id}", headers=self.operator)
         assert response.status_code == 200, response.text
@@ -172,3 +212,18 @@ class Programme:
 
 
 TODAY = date.today().isoformat()
+
+
+@asynccontextmanager
+async def funding_on_kafka(postgres_url: str, kafka_bootstrap: str, issuer: TokenIssuer) -> AsyncIterator[Programme]:
+    """Funding as it runs (PostgreSQL, consumers and relay on Kafka), with an agreement of one training-hours line
+    of 1,000 h at 15.00."""
+    app = create_app(service_settings(FundingSettings, postgres_url, issuer, kafka_bootstrap))
+    engine = make_engine(postgres_url)
+    try:
+        async with running(app) as client:
+            programme = Programme(client, issuer, Database(engine=engine, tables=app.state.database.tables))
+            await programme.agreement([{"rate": "15.00", "quantity": "1000.00", "amount": "15000.00"}])
+            yield programme
+    finally:
+        await engine.dispose()

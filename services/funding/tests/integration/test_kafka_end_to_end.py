@@ -14,35 +14,19 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from funding_service.main import create_app
-from funding_service.settings import FundingSettings
-from hope_contracts import EventContract, enrolment, training
-from hopekit.db.engine import make_engine
-from hopekit.events import cloudevent
-from hopekit.testing import TokenIssuer, running, service_settings
-from hopekit.uow import Database
+from hope_contracts import enrolment, training
+from hopekit.testing import TokenIssuer
 
-from .support import Programme
+from .support import funding_on_kafka, kafka_record
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC)
 
 
-def record(contract: EventContract, source: str) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
-    return cloudevent.encode(
-        event_id=uuid.uuid4(),
-        source=source,
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=NOW,
-        key=contract.partition_key(),
-        payload=contract.model_dump_json().encode(),
-    )
-
-
-async def funding_events(bootstrap: str, wanted: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
-    """Funding's events read back from Kafka until ``wanted`` (type: count) are there."""
+async def funding_events(bootstrap: str, wanted: dict[str, int], person: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
+    """Funding's events about ``person`` read back from Kafka until ``wanted`` (type: count) are there (the topic is
+    shared with the session's other tests)."""
     consumer = AIOKafkaConsumer(
         "hope.funding.events", bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
     )
@@ -54,6 +38,8 @@ async def funding_events(bootstrap: str, wanted: dict[str, int]) -> dict[str, li
                 batch = await consumer.getmany(timeout_ms=500)
                 for messages in batch.values():
                     for message in messages:
+                        if str(person) not in (message.value or b"").decode():
+                            continue
                         headers = {name: value.decode() for name, value in message.headers}
                         found.setdefault(headers["ce_type"], []).append(json.loads(message.value or b"{}"))
     finally:
@@ -64,78 +50,52 @@ async def funding_events(bootstrap: str, wanted: dict[str, int]) -> dict[str, li
 async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_its_own(
     postgres_url: str, kafka_bootstrap: str, issuer: TokenIssuer
 ) -> None:
-    app = create_app(service_settings(FundingSettings, postgres_url, issuer, kafka_bootstrap))
-    engine = make_engine(postgres_url)
-    try:
-        async with running(app) as client:
-            programme = Programme(client, issuer, Database(engine=engine, tables=app.state.database.tables))
-            await programme.agreement([{"rate": "15.00", "quantity": "1000.00", "amount": "15000.00"}])
-            person = uuid.uuid4()
-            cohort = enrolment.CohortCreated(
+    async with funding_on_kafka(postgres_url, kafka_bootstrap, issuer) as programme:
+        person = uuid.uuid4()
+        cohort = programme.cohort_created()
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+        await producer.start()
+        try:
+            key, value, headers = kafka_record(cohort, "/hope/enrolment")
+            await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
+            await programme.wait_for_cohort()  # the plan needs the cohort's region and sector
+            await programme.plan("15.00", ["1"])
+            member = enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=NOW)
+            started = enrolment.StepStarted(
+                beneficiary_id=person, step=3, track="group", cohort_id=programme.cohort_id, occurred_at=NOW
+            )
+            for contract in (member, started):
+                key, value, headers = kafka_record(contract, "/hope/enrolment")
+                await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
+            sheet = training.AttendanceRecorded(
+                session_id=uuid.uuid4(),
+                course_id=uuid.uuid4(),
+                step=3,
                 cohort_id=programme.cohort_id,
-                sector_code="logistics",
-                region="11",  # Île-de-France
-                track="group",
-                training_provider_org_id=programme.provider_org,
-                support_provider_org_id=uuid.uuid4(),
-                capacity=12,
+                held_on=date(2026, 3, 2),
+                session_hours=Decimal("7.00"),
+                session_kind="core",
+                entries=(
+                    training.AttendanceEntry(beneficiary_id=person, status="present", hours_attended=Decimal("7.00")),
+                ),
                 occurred_at=NOW,
             )
-            producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-            await producer.start()
-            try:
-                key, value, headers = record(cohort, "/hope/enrolment")
-                await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
-                # The plan needs the cohort's region and sector. The topic is shared with other tests of the
-                # session, so wait for this cohort, not for any.
-                for _ in range(200):
-                    listed = (await client.get("/v1/cohorts-without-plan", headers=programme.operator)).json()
-                    if str(programme.cohort_id) in listed["cohort_ids"]:
-                        break
-                    await asyncio.sleep(0.1)
-                await programme.plan("15.00", ["1"])
-                member = enrolment.CohortMemberAdded(
-                    cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=NOW
-                )
-                started = enrolment.StepStarted(
-                    beneficiary_id=person, step=3, track="group", cohort_id=programme.cohort_id, occurred_at=NOW
-                )
-                for contract in (member, started):
-                    key, value, headers = record(contract, "/hope/enrolment")
-                    await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
-                sheet = training.AttendanceRecorded(
-                    session_id=uuid.uuid4(),
-                    course_id=uuid.uuid4(),
-                    step=3,
-                    cohort_id=programme.cohort_id,
-                    held_on=date(2026, 3, 2),
-                    session_hours=Decimal("7.00"),
-                    session_kind="core",
-                    entries=(
-                        training.AttendanceEntry(
-                            beneficiary_id=person, status="present", hours_attended=Decimal("7.00")
-                        ),
-                    ),
-                    occurred_at=NOW,
-                )
-                key, value, headers = record(sheet, "/hope/training")
-                for _ in range(2):  # the same record delivered twice
-                    await producer.send_and_wait("hope.training.events", value=value, key=key, headers=headers)
-                # Then corrected (one hour less): same key, so it is applied after the duplicate.
-                entries = (
-                    training.AttendanceEntry(beneficiary_id=person, status="unexcused", hours_attended=Decimal("6.00")),
-                )
-                key, value, headers = record(sheet.model_copy(update={"entries": entries}), "/hope/training")
+            key, value, headers = kafka_record(sheet, "/hope/training")
+            for _ in range(2):  # the same record delivered twice
                 await producer.send_and_wait("hope.training.events", value=value, key=key, headers=headers)
-            finally:
-                await producer.stop()
+            # Then corrected (one hour less): same key, so it is applied after the duplicate.
+            entries = (
+                training.AttendanceEntry(beneficiary_id=person, status="unexcused", hours_attended=Decimal("6.00")),
+            )
+            key, value, headers = kafka_record(sheet.model_copy(update={"entries": entries}), "/hope/training")
+            await producer.send_and_wait("hope.training.events", value=value, key=key, headers=headers)
+        finally:
+            await producer.stop()
 
-            made, consumed = "fr.hope.funding.commitment.made.v1", "fr.hope.funding.consumption.recorded.v1"
-            published = await funding_events(kafka_bootstrap, {made: 1, consumed: 2})
-            assert [event["total_amount"] for event in published[made]] == ["6000.00"]
-            amounts = [[entry["amount"] for entry in event["entries"]] for event in published[consumed]]
-            assert amounts == [["105.00"], ["-15.00"]]
-            view = await programme.money("people", person)
-            assert (view["committed"], view["consumed"]) == ("6000.00", "90.00")
-    finally:
-        await engine.dispose()
+        made, consumed = "fr.hope.funding.commitment.made.v1", "fr.hope.funding.consumption.recorded.v1"
+        published = await funding_events(kafka_bootstrap, {made: 1, consumed: 2}, person)
+        assert [event["total_amount"] for event in published[made]] == ["6000.00"]
+        amounts = [[entry["amount"] for entry in event["entries"]] for event in published[consumed]]
+        assert amounts == [["105.00"], ["-15.00"]]
+        view = await programme.money("people", person)
+        assert (view["committed"], view["consumed"]) == ("6000.00", "90.00")

@@ -11,12 +11,12 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hope_contracts import enrolment, training
+from hope_contracts import training
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
 from .conftest import deliver, received
-from .support import Programme, kept_and_derived_balances, outbox
+from .support import Programme, kept_and_derived_balances, of_type
 
 pytestmark = pytest.mark.integration
 
@@ -43,10 +43,6 @@ def sheet(
         ),
         occurred_at=datetime.now(UTC),
     )
-
-
-async def of_type(database_url: str, event_type: str) -> list[dict[str, object]]:
-    return [event for event in await outbox(database_url) if event["type"] == event_type]
 
 
 async def test_a_cohort_path_commits_consumes_corrects_and_releases_exactly(
@@ -104,14 +100,7 @@ async def test_a_cohort_path_commits_consumes_corrects_and_releases_exactly(
     assert (await programme.money("people", bruno))["consumed"] == "105.00"
 
     # Alice withdraws: the 5,895.00 committed and not consumed goes back to the lines at once.
-    withdrawn = enrolment.BeneficiaryWithdrawn(
-        beneficiary_id=alice,
-        reason="moved_away",
-        from_status="french_qualification",
-        last_step=3,
-        occurred_at=datetime.now(UTC),
-    )
-    assert await deliver(database, received(withdrawn))
+    assert await programme.withdraw(alice)
     [released] = await of_type(database_url, RELEASED)
     assert released["total_amount"] == "5895.00"
     view = await programme.money("people", alice)

@@ -5,7 +5,6 @@ from fastapi import FastAPI
 from hopekit.app import ServiceDefinition, build_service_app
 from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
-from reporting_service.api import examples
 from reporting_service.events.incoming import CONSUMERS
 from reporting_service.settings import ReportingSettings
 
@@ -19,7 +18,7 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
             description="Read models built from every event, the programme's indicators, safe exports.",
             kit_tables=kit,
             uow_class=ReportingUnitOfWork,
-            routers=[examples.router],
+            routers=[],
             consumers=CONSUMERS,
         )
     )

@@ -5,12 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from hope_infra.testing import PROBLEM, assert_problem, outbox_events
-from reporting_service.adapters.tables import kit
+from hopekit.uow import Database
+from reporting_service.adapters.tables import kit, metadata
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
-__all__ = ["PROBLEM", "SERVICE_ROOT", "assert_problem", "outbox"]
+__all__ = ["FACT_TABLES", "PROBLEM", "SERVICE_ROOT", "assert_problem", "facts_of", "outbox"]
+
+FACT_TABLES = [table for table in metadata.sorted_tables if table.name.startswith("fact_")]
+
+
+async def facts_of(database: Database, version: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every fact row of a version, without the version, in a stable order: what two versions compare by."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    async with database.engine.connect() as connection:
+        for table in FACT_TABLES:
+            columns = [column for column in table.c if column.name != "version"]
+            rows = await connection.execute(select(*columns).where(table.c.version == version))
+            found[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return found
 
 
 async def outbox(database_url: str) -> list[dict[str, Any]]:

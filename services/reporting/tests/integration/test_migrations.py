@@ -26,8 +26,8 @@ async def _tables(url: str) -> set[str]:
 
 # Alembic runs its own event loop (hopekit.db.migrations): this test is synchronous.
 def test_the_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
-    assert {"examples", "outbox"} <= asyncio.run(_tables(database_url))
+    assert {"fact_people", "read_model_versions", "outbox"} <= asyncio.run(_tables(database_url))
     downgrade(SERVICE_ROOT, database_url)
     assert asyncio.run(_tables(database_url)) <= {"alembic_version"}
     upgrade(SERVICE_ROOT, database_url)
-    assert {"examples", "outbox"} <= asyncio.run(_tables(database_url))
+    assert {"fact_people", "read_model_versions", "outbox"} <= asyncio.run(_tables(database_url))

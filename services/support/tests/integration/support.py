@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hope_contracts import enrolment
 from hopekit.identity.principal import OrgKind, Role
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, seed_partners
 from hopekit.uow import Database
-from support_service.adapters.tables import kit
+from support_service.adapters.tables import kit, partners
+from support_service.adapters.unit_of_work import SupportUnitOfWork
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = "application/problem+json"
@@ -86,10 +87,16 @@ class Programme:
     def support(self, org: uuid.UUID, *roles: Role) -> dict[str, str]:
         return self.issuer.headers(OrgKind.SUPPORT_PROVIDER, *(roles or (Role.WRITER,)), org_id=org)
 
+    async def partner(self, org: uuid.UUID, kind: OrgKind = OrgKind.SUPPORT_PROVIDER, active: bool = True) -> None:
+        """The organisation as the gateway's events register it (through the kit's own consumer path)."""
+        await seed_partners(lambda: SupportUnitOfWork(self.database), partners, {org: kind}, active=active)
+
     async def person_in_step_3(self, support_org: uuid.UUID) -> tuple[uuid.UUID, str]:
-        """A person of a cohort `support_org` supports, in step 3: their file, opened by enrolment's events."""
+        """A person of a cohort `support_org` supports, in step 3: their file, opened by enrolment's events. The
+        organisation is registered at the gateway, as a cohort's support provider always is."""
         from .conftest import deliver
 
+        await self.partner(support_org)
         cohort, person = uuid.uuid4(), uuid.uuid4()
         await deliver(self.database, cohort_created(cohort, support_org))
         await deliver(self.database, step_started(person, 3, cohort))

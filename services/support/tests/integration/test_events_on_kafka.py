@@ -42,7 +42,7 @@ async def publish(bootstrap: str, *contracts: EventContract) -> None:
         await producer.stop()
 
 
-async def records_keyed(bootstrap: str, key: str, wait_s: float = 30.0) -> list[Any]:
+async def records_keyed(bootstrap: str, key: str, wait_s: float = 60.0) -> list[Any]:
     consumer = AIOKafkaConsumer(
         "hope.support.events",
         bootstrap_servers=bootstrap,

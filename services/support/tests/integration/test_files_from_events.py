@@ -145,6 +145,7 @@ async def test_a_support_provider_opens_a_file_by_hand_once_and_only_for_its_own
     programme: Programme, database: Database
 ) -> None:
     org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await programme.partner(org)
     await deliver(database, cohort_created(cohort, org))
     body = {"beneficiary_id": str(person), "cohort_id": str(cohort)}
     assert_problem(await programme.client.post("/v1/files", json=body, headers=programme.support(uuid.uuid4())), 403)
@@ -156,6 +157,29 @@ async def test_a_support_provider_opens_a_file_by_hand_once_and_only_for_its_own
         "/v1/files", json={"beneficiary_id": str(uuid.uuid4())}, headers=programme.support(org)
     )
     assert alone.status_code == 201
+
+
+async def test_a_support_provider_the_gateway_does_not_know_as_active_opens_no_file_and_houses_no_one(
+    programme: Programme,
+) -> None:
+    """The token says "support provider"; the gateway's events decide whether it still is an active one."""
+    deactivated, unknown, employer = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await programme.partner(deactivated, active=False)
+    await programme.partner(employer, OrgKind.EMPLOYER)
+    body = {"beneficiary_id": str(uuid.uuid4())}
+    for org in (deactivated, unknown, employer):
+        assert_problem(await programme.client.post("/v1/files", json=body, headers=programme.support(org)), 403)
+        residence = {
+            "label": "Résidence",
+            "commune_code": "75056",
+            "department_code": "75",
+            "open_periods": [{"starts_on": "2026-09-01", "ends_on": "2026-10-01"}],
+            "rooms": [{"room": "A", "beds": 1}],
+        }
+        answer = await programme.client.post(
+            "/v1/residences", json=residence, headers=programme.support(org, Role.ADMIN)
+        )
+        assert_problem(answer, 403)
 
 
 async def test_needs_are_published_by_category_only_and_medical_ones_not_at_all(

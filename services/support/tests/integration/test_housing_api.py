@@ -33,6 +33,7 @@ def programme(client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
 
 
 async def residence(programme: Programme, org: uuid.UUID, beds: int = 1) -> dict[str, Any]:
+    await programme.partner(org)
     created = await programme.client.post(
         "/v1/residences",
         json={

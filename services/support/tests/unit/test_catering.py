@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from support_service.domain.catering import MealPolicy, Month, entitlement, meals_owed, reconcile
+from support_service.domain.catering import MealPolicy, Month, entitlement, meals_owed, monthly_entitlements, reconcile
 from support_service.domain.errors import InvalidValue
 from support_service.domain.nights import Nights
 from support_service.domain.vocabulary import Meal
@@ -88,3 +88,23 @@ def test_the_differences_add_up_to_served_minus_owed(present, housed, served) ->
     owed = meals_owed(OCTOBER.days, present, housed)
     assert sum(line.difference for line in result.lines) == sum(served.values()) - sum(owed.values())
     assert result.balanced is all(served.get(meal, 0) == owed[meal] for meal in Meal)
+
+
+def test_monthly_entitlements_cover_every_month_with_training_or_a_stay_and_count_a_day_once() -> None:
+    days = [october(30), october(31), october(31), date(2025, 11, 3)]  # the 31st scheduled twice
+    stay = Nights(date(2025, 12, 30), date(2026, 1, 2))  # housed over the new year, no training
+    owed = monthly_entitlements(PERSON, days, [stay], None, AT)
+    assert sorted(owed) == [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)]
+    assert owed[date(2025, 10, 1)].lunches == 2
+    assert owed[date(2025, 11, 1)].lunches == 1
+    assert (owed[date(2025, 12, 1)].breakfasts, owed[date(2025, 12, 1)].dinners) == (2, 2)
+    assert owed[date(2026, 1, 1)].breakfasts == 1
+
+
+def test_nothing_is_owed_from_the_day_a_person_left_the_path() -> None:
+    days = [october(13), october(14), october(15), date(2025, 11, 3)]
+    stay = Nights(october(13), october(20))
+    owed = monthly_entitlements(PERSON, days, [stay], october(15), AT)
+    assert list(owed) == [date(2025, 10, 1)]  # November's session is after leaving
+    october_owed = owed[date(2025, 10, 1)]
+    assert (october_owed.breakfasts, october_owed.lunches, october_owed.dinners) == (2, 2, 2)

@@ -33,6 +33,8 @@ RECORDED = "fr.hope.training.session.attendance_recorded.v1"
 COMPLETED = "fr.hope.training.course.completed.v1"
 ATTESTED = "fr.hope.training.assessment.language_level_attested.v1"
 AWARDED = "fr.hope.training.qualification.awarded.v1"
+SCHEDULED = "fr.hope.training.course.scheduled.v1"
+SESSIONS_SCHEDULED = "fr.hope.training.course.sessions_scheduled.v1"
 
 
 def today() -> date:
@@ -99,8 +101,15 @@ class Programme:
         trained by it), who has started ``step``."""
         return (await self.cohort(size=1, step=step, provider=provider, track="individual")).people[0]
 
-    async def cohort(self, size: int = 2, step: int = 3, provider: uuid.UUID = SCHOOL, track: str = "group") -> Cohort:
-        """A cohort trained by ``provider`` whose members have started ``step``."""
+    async def cohort(
+        self,
+        size: int = 2,
+        step: int = 3,
+        provider: uuid.UUID = SCHOOL,
+        track: str = "group",
+        calendar: tuple[enrolment.StepPeriod, ...] = (),
+    ) -> Cohort:
+        """A cohort trained by ``provider`` whose members have started ``step`` (with ``calendar``, when given)."""
         found = Cohort(uuid.uuid4(), [uuid.uuid4() for _ in range(size)])
         created = enrolment.CohortCreated(
             cohort_id=found.id,
@@ -110,6 +119,7 @@ class Programme:
             training_provider_org_id=provider,
             support_provider_org_id=uuid.uuid4(),
             capacity=12,
+            calendar=calendar,
             occurred_at=datetime.now(UTC),
         )
         assert await deliver(self.database, received(created))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from hope_contracts import enrolment
 from hope_contracts.vocabulary import OrgKind, Role
+from hope_infra.testing import assert_problem
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from training_service.adapters import tables
@@ -188,12 +189,18 @@ async def test_attendance_for_someone_outside_the_cohort_is_refused_with_the_rea
         ]
     }
     response = await setup.http.put(f"/v1/sessions/{session['id']}/attendance", json=sheet, headers=setup.as_provider())
-    assert response.status_code == 422
-    assert [(e["pointer"], e["reason"]) for e in response.json()["errors"]] == [
-        ("/entries/1", "not_in_cohort"),
-        ("/entries/2", "unknown_beneficiary"),
-        ("/entries/3", "hours_above_session"),
+    problem = assert_problem(response, 422, "attendance-refused")
+    assert [(e["field"], e["pointer"], e["reason"]) for e in problem["errors"]] == [
+        ("entries.1.beneficiary_id", "/entries/1/beneficiary_id", "not_in_cohort"),
+        ("entries.2.beneficiary_id", "/entries/2/beneficiary_id", "unknown_beneficiary"),
+        ("entries.3.hours_attended", "/entries/3/hours_attended", "hours_above_session"),
     ]
+    not_member, unknown, too_long = problem["errors"]
+    assert not_member["message"] == f"the person is not a member of cohort {setup.cohort}"
+    assert unknown["message"] == "enrolment has told us nothing about this person"
+    assert too_long["message"] == "5.00 hours attended is more than the session's 4.00 hours"
+    assert (too_long["line"], too_long["beneficiary_id"]) == (3, str(setup.people[1]))
+    assert all(error["detail"] == error["message"] for error in problem["errors"])  # as clients before it read
     other = await setup.http.put(
         f"/v1/sessions/{session['id']}/attendance", json=sheet, headers=setup.as_provider(uuid.uuid4())
     )

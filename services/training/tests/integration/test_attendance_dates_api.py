@@ -38,8 +38,10 @@ async def test_a_sheet_is_refused_for_a_member_on_a_day_before_they_joined_the_c
     after = await setup.http.put(f"/v1/sessions/{second['id']}/attendance", json=sheet, headers=setup.as_provider())
 
     assert before.status_code == 422
-    assert [(e["pointer"], e["reason"]) for e in before.json()["errors"]] == [("/entries/2", "before_joining_cohort")]
-    assert "2026-01-08" in before.json()["errors"][0]["detail"]
+    assert [(e["field"], e["reason"]) for e in before.json()["errors"]] == [
+        ("entries.2.beneficiary_id", "before_joining_cohort")
+    ]
+    assert "2026-01-08" in before.json()["errors"][0]["message"]
     assert after.status_code == 200, after.text
     assert after.json()["applied"] == 3
 

@@ -96,3 +96,53 @@ async def test_a_refused_all_or_nothing_import_keeps_its_rejections_and_no_mark(
     assert len(rows) == 4
     sheet = await setup.http.get(f"/v1/sessions/{course['sessions'][0]['id']}/attendance", headers=setup.as_provider())
     assert sheet.json()["entries"] == []
+
+
+async def test_each_rejected_row_names_the_column_at_fault_and_says_what_is_wrong(setup: Setup) -> None:
+    course = await setup.course()
+    a, b, c = (str(person) for person in setup.people)
+    lines = [
+        f"{a};2026-01-05;09:00;present;4\n",  # 2 valid
+        "junk;2026-01-05;09:00;present;4\n",  # 3
+        f"{a};2026-13-40;09:00;present;4\n",  # 4
+        f"{a};2026-01-06;09:00;present;4\n",  # 5 no session that day
+        f"{a};2026-01-09;9h30;present;4\n",  # 6 a session that day, not at that time
+        f"{b};2026-01-09;09:00;maybe;4\n",  # 7
+        f"{b};2026-01-12;09:00;present;lots\n",  # 8
+        f"{b};2026-01-14;09:00;present\n",  # 9
+        f"{c};2026-01-16;09:00;present;5\n",  # 10
+        f"{setup.stranger};2026-01-16;09:00;present;4\n",  # 11
+        f"{a};2026-03-02;09:00;present;4\n",  # 12
+    ]
+    report = (await upload(setup, course["id"], (CSV_HEADER + "".join(lines)).encode())).json()
+
+    expected = [
+        ("3", "", "beneficiary_id", "invalid_beneficiary_id", "beneficiary_id is not a UUID"),
+        ("4", a, "date", "invalid_date", "date is neither YYYY-MM-DD nor DD/MM/YYYY"),
+        ("5", a, "date", "no_session", "the course has no session on 2026-01-06 at that time"),
+        ("6", a, "start", "no_session", "the course has no session on 2026-01-09 at that time"),
+        ("7", b, "status", "invalid_status", "status is present, excused or unexcused"),
+        ("8", b, "hours", "invalid_hours", "hours is not a number such as 3,5"),
+        ("9", "", "", "wrong_field_count", "expected 5 fields, found 4"),
+        ("10", c, "hours", "hours_above_session", "5.00 hours attended is more than the session's 4.00 hours"),
+        (
+            "11",
+            str(setup.stranger),
+            "beneficiary_id",
+            "not_in_cohort",
+            f"the person is not a member of cohort {setup.cohort}",
+        ),
+        ("12", a, "date", "date_outside_course", "2026-03-02 is outside the course (2026-01-05 to 2026-01-30)"),
+    ]
+    assert (report["applied"], report["rejected"]) == (1, len(expected))
+    shown = [
+        (str(r["line"]), r["beneficiary_id"] or "", r["field"] or "", r["reason"], r["message"])
+        for r in report["rejections"]
+    ]
+    assert shown == expected[:SHOWN]
+    assert all(r["detail"] == r["message"] for r in report["rejections"])
+
+    download = await rejections_of(setup, report["id"])
+    rows = list(csv.reader(io.StringIO(download.text)))
+    assert rows[0] == ["line", "beneficiary_id", "field", "reason", "message"]
+    assert sorted((tuple(row) for row in rows[1:]), key=lambda row: int(row[0])) == expected

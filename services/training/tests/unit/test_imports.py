@@ -83,7 +83,7 @@ def test_a_quote_still_open_at_the_end_of_the_file_is_reported_on_its_line() -> 
     content = HEADER + row() + row('"never closed') + row()
     found, rejections = read(content)
     assert [(r.line, r.reason) for r in rejections] == [(3, "unclosed_quote")]
-    assert "end of the file" in rejections[0].detail
+    assert "end of the file" in rejections[0].message
     assert [number for number, _ in found] == [2, 4]
 
 
@@ -105,7 +105,7 @@ def test_an_undecodable_line_inside_a_quoted_field_rejects_its_record_on_the_fir
     rejections: list[Rejection] = []
     found = list(csv_records.records(lines, reader, "utf-8", rejections))
     assert [(r.line, r.reason) for r in rejections] == [(3, "invalid_encoding")]
-    assert "line 4" in rejections[0].detail
+    assert "line 4" in rejections[0].message
     assert [number for number, _ in found] == [2, 5]
 
 

@@ -61,7 +61,7 @@ async def test_the_spooled_list_reads_back_whole_even_when_it_inflates_a_hundred
     log = RejectionLog(keep=1, spool=spool)
     person = uuid.uuid4()
     for line in range(2, 200_002):
-        log.append(Rejection(line, person, "not_in_cohort", "not a member of the course's cohort"))
+        log.append(Rejection(line, person, "not_in_cohort", "not a member of the course's cohort", "beneficiary_id"))
     parts = list(spool.parts())
     spool.close()
     stored = StoredImport(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), len(parts))
@@ -72,5 +72,5 @@ async def test_the_spooled_list_reads_back_whole_even_when_it_inflates_a_hundred
     assert sum(len(part) for part in parts) < 2_000_000
     assert tuple(rows[0]) == CSV_HEADER
     assert len(rows) == 200_001
-    assert rows[-1] == ["200001", str(person), "not_in_cohort", "not a member of the course's cohort"]
+    assert rows[-1] == ["200001", str(person), "beneficiary_id", "not_in_cohort", "not a member of the course's cohort"]
     assert len(log.first()) == 1

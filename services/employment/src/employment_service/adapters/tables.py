@@ -209,6 +209,7 @@ person_paths = Table(
     Column("support_provider_org_id", Uuid, nullable=True),
     Column("qualification_result_in", Boolean, nullable=False),
     Column("shares_with_public_employment", Boolean, nullable=False),
+    Column("data_sharing_decided_at", UTCDateTime, nullable=True),
 )
 
 cohorts = Table(

@@ -8,9 +8,11 @@
 - France Travail: the follow-ups of people who consented to sharing with it;
 - a training provider: the contracts of its step-4 trainees and the immersions of its step-3 trainees.
 
-Writing needs the same relation and the writer role, except that training providers only read. Plain data
-in, a yes or no out: the API maps the token's principal to a `Viewer` and answers 404 for what a
-caller may not see (so ids of others' records are not confirmed) and 403 for what it may see but not change.
+Writing needs the same relation and the writer role, except that contracts are written by the operator and the
+employer only (the providers read them), and a support provider reads open vacancies and its people's
+applications but only withdraws an application. Plain data in, a yes or no out: the API maps the token's
+principal to a `Viewer` and answers 404 for what a caller may not see (so ids of others' records are not
+confirmed) and 403 for what it may see but not change.
 """
 
 from dataclasses import dataclass

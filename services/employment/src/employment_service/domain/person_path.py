@@ -5,7 +5,7 @@ once left stays left, an erased person stays erased. Applying an event twice cha
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -31,7 +31,11 @@ class PersonPath:
     training_provider_org_id: UUID | None = None
     support_provider_org_id: UUID | None = None
     qualification_result_in: bool = False
-    shares_with_public_employment: bool = False  # consent given in enrolment (see PLAN.md: event needed)
+    # The person's consent to data sharing with partners (enrolment's `consent_changed`): France Travail sees
+    # their follow-ups only while it is given. `decided_at` is the time of the decision applied, so that a
+    # late or repeated event never undoes a newer one.
+    shares_with_public_employment: bool = False
+    data_sharing_decided_at: datetime | None = None
 
     def step_started(self, step: int, cohort_id: UUID | None = None) -> None:
         self.step = max(self.step or 0, step)
@@ -51,9 +55,23 @@ class PersonPath:
         if self.state is PathState.ACTIVE:
             self.state, self.left_on = PathState.COMPLETED, on
 
+    def data_sharing_consent(self, given: bool, at: datetime) -> bool:
+        """Apply a consent decision unless a newer one is already applied; True when it was applied.
+
+        Two decisions at the same instant cannot be ordered: the withdrawal wins, since showing a person's
+        follow-ups to someone they refused is the worse mistake."""
+        decided = self.data_sharing_decided_at
+        if decided is not None and at < decided:
+            return False
+        if at == decided and (given or not self.shares_with_public_employment):
+            return False  # the same instant again: only a withdrawal over a given consent changes anything
+        self.shares_with_public_employment, self.data_sharing_decided_at = given, at
+        return True
+
     def erased(self) -> None:
         self.state = PathState.ERASED
         self.withdrawal_reason = None
+        self.shares_with_public_employment = False
 
     @property
     def left(self) -> bool:

@@ -19,6 +19,7 @@ CONSUMERS: Sequence[ConsumerSpec] = (
             on(enrolment.BeneficiaryWithdrawn, projection.withdraw),
             on(enrolment.PathwayCompleted, projection.complete),
             on(enrolment.BeneficiaryErased, projection.erase),
+            on(enrolment.ConsentChanged, projection.note_consent),
             on(training.QualificationAwarded, projection.note_qualification),
         ],
     ),

@@ -57,6 +57,15 @@ async def _for_employer(
     return application, employer_side, supporter
 
 
+def _ensure_decides(principal: Principal, employer_side: bool, supporter: bool) -> None:
+    """The employer side decides an application. The person's support provider sees it (so it is not a 404)
+    but may only withdraw it."""
+    ensure_visible(principal, employer_side or supporter, "application")
+    if not employer_side:
+        raise Forbidden("only the employer or the programme operator decides an application")
+    ensure_writer(principal)
+
+
 async def get(uow: EmploymentUnitOfWork, principal: Principal, application_id: UUID) -> Application:
     application, employer_side, supporter = await _for_employer(uow, principal, application_id)
     ensure_visible(principal, employer_side or supporter, "application")
@@ -65,8 +74,7 @@ async def get(uow: EmploymentUnitOfWork, principal: Principal, application_id: U
 
 async def invite(uow: EmploymentUnitOfWork, principal: Principal, application_id: UUID) -> Application:
     application, employer_side, supporter = await _for_employer(uow, principal, application_id)
-    ensure_visible(principal, employer_side or supporter, "application")
-    ensure_writable(principal, employer_side, "application")
+    _ensure_decides(principal, employer_side, supporter)
     application.invite_to_interview()
     await uow.vacancies.save_application(application)
     uow.audit(principal, "interview", "application", application.id)
@@ -75,8 +83,7 @@ async def invite(uow: EmploymentUnitOfWork, principal: Principal, application_id
 
 async def refuse(uow: EmploymentUnitOfWork, principal: Principal, application_id: UUID, reason: str) -> Application:
     application, employer_side, supporter = await _for_employer(uow, principal, application_id)
-    ensure_visible(principal, employer_side or supporter, "application")
-    ensure_writable(principal, employer_side, "application")
+    _ensure_decides(principal, employer_side, supporter)
     publish(uow, application.refuse(parse_code(RefusalReason, reason, "reason"), datetime.now(UTC)))
     await uow.vacancies.save_application(application)
     uow.audit(principal, "refuse", "application", application.id, reason=reason)
@@ -94,8 +101,7 @@ async def withdraw(uow: EmploymentUnitOfWork, principal: Principal, application_
 
 async def accept(uow: EmploymentUnitOfWork, principal: Principal, application_id: UUID) -> Application:
     application, employer_side, supporter = await _for_employer(uow, principal, application_id)
-    ensure_visible(principal, employer_side or supporter, "application")
-    ensure_writable(principal, employer_side, "application")
+    _ensure_decides(principal, employer_side, supporter)
     vacancy = await uow.vacancies.get(application.vacancy_id, lock=True)
     assert vacancy is not None
     others = await uow.vacancies.open_applications_of(application.beneficiary_id)

@@ -92,6 +92,19 @@ async def note_qualification(uow: EmploymentUnitOfWork, event: training.Qualific
         await _save(uow, path)
 
 
+async def note_consent(uow: EmploymentUnitOfWork, event: enrolment.ConsentChanged) -> None:
+    """Data sharing with partners given or withdrawn: France Travail sees the person's follow-ups only while it
+    is given, from this transaction on (the due lists read the copy on each follow-up). The latest decision
+    wins whatever the order of arrival. The other purposes change nothing here."""
+    if event.purpose != "data_sharing_with_partners":
+        return
+    path = await uow.paths.get_or_new(event.beneficiary_id)
+    if path.state is PathState.ERASED or not path.data_sharing_consent(event.given, event.occurred_at):
+        return
+    await _save(uow, path)
+    uow.audit_event("data_sharing_" + ("given" if event.given else "withdrawn"), "person_path", event.beneficiary_id)
+
+
 async def erase(uow: EmploymentUnitOfWork, event: enrolment.BeneficiaryErased) -> None:
     """The link to the person goes, the counts stay: applications, immersions, attempts and follow-ups still
     due are deleted; contracts, the outcome and answered follow-ups keep their figures under random ids. The

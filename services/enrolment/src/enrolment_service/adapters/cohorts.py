@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from enrolment_service.adapters.tables import beneficiaries, cohorts
+from enrolment_service.adapters.tables import beneficiaries, cohort_step_periods, cohorts
+from enrolment_service.domain.calendar import CohortCalendar, StepPeriod
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import Step, Track
 
@@ -28,7 +31,8 @@ class CohortRepository:
         members = await self._connection.scalars(
             select(beneficiaries.c.id).where(beneficiaries.c.cohort_id == cohort_id)
         )
-        return _cohort(row, set(members))
+        calendars = await self._calendars([cohort_id])
+        return _cohort(row, set(members), calendars[cohort_id])
 
     async def add(self, cohort: Cohort, created_by_org_id: UUID) -> None:
         await self._connection.execute(
@@ -41,11 +45,34 @@ class CohortRepository:
                 training_provider_org_id=cohort.training_provider_org_id,
                 support_provider_org_id=cohort.support_provider_org_id,
                 capacity=cohort.capacity,
-                step_start_dates={str(int(step)): day.isoformat() for step, day in cohort.step_start_dates.items()},
                 created_at=datetime.now(UTC),
                 created_by_org_id=created_by_org_id,
             )
         )
+        await self._insert_periods(cohort.id, cohort.calendar.periods)
+
+    async def replace_calendar(self, cohort: Cohort) -> None:
+        await self._connection.execute(delete(cohort_step_periods).where(cohort_step_periods.c.cohort_id == cohort.id))
+        await self._insert_periods(cohort.id, cohort.calendar.periods)
+
+    async def _insert_periods(self, cohort_id: UUID, periods: Iterable[StepPeriod]) -> None:
+        rows = [
+            {"cohort_id": cohort_id, "step": int(p.step), "starts_on": p.starts_on, "ends_on": p.ends_on}
+            for p in periods
+        ]
+        if rows:
+            await self._connection.execute(insert(cohort_step_periods), rows)
+
+    async def _calendars(self, cohort_ids: list[UUID]) -> defaultdict[UUID, CohortCalendar]:
+        rows = await self._connection.execute(
+            select(cohort_step_periods)
+            .where(cohort_step_periods.c.cohort_id.in_(cohort_ids))
+            .order_by(cohort_step_periods.c.cohort_id, cohort_step_periods.c.step)
+        )
+        periods: defaultdict[UUID, list[StepPeriod]] = defaultdict(list)
+        for row in rows:
+            periods[row.cohort_id].append(StepPeriod(step=Step(row.step), starts_on=row.starts_on, ends_on=row.ends_on))
+        return defaultdict(CohortCalendar, {key: CohortCalendar(tuple(found)) for key, found in periods.items()})
 
     async def search(self, provider_org_id: UUID | None, after_id: UUID | None, limit: int) -> list[Cohort]:
         conditions: list[Any] = []
@@ -63,7 +90,8 @@ class CohortRepository:
                 select(cohorts).where(and_(True, *conditions)).order_by(cohorts.c.id).limit(limit)
             )
         ).all()
-        found = [_cohort(row, set()) for row in rows]
+        calendars = await self._calendars([row.id for row in rows]) if rows else defaultdict(CohortCalendar)
+        found = [_cohort(row, set(), calendars[row.id]) for row in rows]
         if found:
             members = await self._connection.execute(
                 select(beneficiaries.c.cohort_id, beneficiaries.c.id).where(
@@ -86,7 +114,7 @@ class CohortRepository:
         return frozenset(await self._connection.scalars(select(cohorts.c.id).where(or_(*conditions))))
 
 
-def _cohort(row: Any, members: set[UUID]) -> Cohort:
+def _cohort(row: Any, members: set[UUID], calendar: CohortCalendar) -> Cohort:
     return Cohort(
         id=row.id,
         name=row.name,
@@ -96,6 +124,6 @@ def _cohort(row: Any, members: set[UUID]) -> Cohort:
         training_provider_org_id=row.training_provider_org_id,
         support_provider_org_id=row.support_provider_org_id,
         capacity=row.capacity,
-        step_start_dates={Step(int(step)): date.fromisoformat(day) for step, day in row.step_start_dates.items()},
+        calendar=calendar,
         member_ids=members,
     )

@@ -3,6 +3,7 @@
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -35,9 +36,20 @@ cohorts = Table(
     Column("training_provider_org_id", Uuid, nullable=False, index=True),
     Column("support_provider_org_id", Uuid, nullable=False, index=True),
     Column("capacity", Integer, nullable=False),
-    Column("step_start_dates", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by_org_id", Uuid, nullable=False),
+)
+
+# A cohort's calendar: one planned period per step (3 and 4), its end when known.
+cohort_step_periods = Table(
+    "cohort_step_periods",
+    metadata,
+    Column("cohort_id", Uuid, ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("step", Integer, primary_key=True, autoincrement=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+    CheckConstraint("step IN (3, 4)", name="planned_step"),
+    CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
 )
 
 beneficiaries = Table(
@@ -107,4 +119,19 @@ consents = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("recorded_by", String(160), nullable=False),
     Column("recorded_by_org_id", Uuid, nullable=False),
+)
+
+# What enrolment has heard towards closing a path (domain.closure): step 4 started, training's qualification
+# result, employment's exit outcome; written in the transaction of the change or of the event's inbox row.
+path_closures = Table(
+    "path_closures",
+    metadata,
+    Column("beneficiary_id", Uuid, ForeignKey("beneficiaries.id", ondelete="CASCADE"), primary_key=True),
+    Column("step_4_started", Boolean, nullable=False),
+    Column("qualification_result_in", Boolean, nullable=False),
+    Column("outcome_recorded", Boolean, nullable=False),
+    Column("path_left", Boolean, nullable=False),
+    Column("completed", Boolean, nullable=False),
+    Column("left", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -8,8 +8,7 @@ from uuid import UUID
 from fastapi import Depends, Query, status
 
 from enrolment_service.api.dependencies import UoW
-from enrolment_service.api.schemas import CohortRequest, CohortView, MemberRequest
-from enrolment_service.domain.vocabulary import Step
+from enrolment_service.api.schemas import CalendarRequest, CohortRequest, CohortView, MemberRequest
 from enrolment_service.service_layer import cohorts
 from hopekit.api.idempotency import IDEMPOTENT
 from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
@@ -24,14 +23,6 @@ Reader = Annotated[Principal, Depends(requires(*READ_ROLES))]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CohortView, dependencies=[IDEMPOTENT])
 async def create_cohort(body: CohortRequest, principal: Caller, uow: UoW) -> CohortView:
-    starts = {
-        step: day
-        for step, day in (
-            (Step.FRENCH_QUALIFICATION, body.french_qualification_starts_on),
-            (Step.TRADE_QUALIFICATION, body.trade_qualification_starts_on),
-        )
-        if day is not None
-    }
     cohort = await cohorts.create(
         uow,
         principal,
@@ -42,7 +33,7 @@ async def create_cohort(body: CohortRequest, principal: Caller, uow: UoW) -> Coh
         training_provider_org_id=body.training_provider_org_id,
         support_provider_org_id=body.support_provider_org_id,
         capacity=body.capacity,
-        step_start_dates=starts,
+        calendar=body.dates(),
     )
     return CohortView.of(cohort)
 
@@ -63,6 +54,15 @@ async def list_cohorts(
 @router.get("/{cohort_id}", response_model=CohortView)
 async def read_cohort(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortView:
     cohort = await cohorts.read(uow, principal, cohort_id)
+    return CohortView.of(cohort)
+
+
+@router.put("/{cohort_id}/calendar", response_model=CohortView)
+async def change_calendar(cohort_id: UUID, body: CalendarRequest, principal: Caller, uow: UoW) -> CohortView:
+    """The programme operator replaces the cohort's calendar (a step left out is no longer planned). Sending the
+    same calendar again changes nothing; a change is published whole as ``cohort.calendar_changed``. Step 4 never
+    starts before the calendar's step-4 start."""
+    cohort = await cohorts.change_calendar(uow, principal, cohort_id, body.dates())
     return CohortView.of(cohort)
 
 

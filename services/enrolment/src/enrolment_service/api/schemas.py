@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
-from enrolment_service.domain.beneficiary import Beneficiary, ConsentRecord, Identity
+from enrolment_service.domain.beneficiary import (
+    EMAIL_SHAPE,
+    MAX_EMAIL_LENGTH,
+    PHONE_SHAPE,
+    Beneficiary,
+    ConsentRecord,
+    Identity,
+    age_refusal,
+)
+from enrolment_service.domain.calendar import CalendarDates
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.pathway import MAX_WAIVER_REASON, Transition
 from enrolment_service.domain.regions import REGIONS
@@ -42,6 +59,23 @@ def _known_sector(code: str) -> str:
 SectorCode = Annotated[str, AfterValidator(_known_sector), Field(json_schema_extra={"enum": list(SECTORS)})]
 
 
+# The shapes the service accepts, stated in the document and checked with the other fields, so that every wrong
+# field of a registration is named in one answer (domain.beneficiary checks the same).
+Phone = Annotated[
+    PhoneNumber,
+    StringConstraints(pattern=PHONE_SHAPE),
+    Field(
+        description="E.164 (+33612345678) or a French number (06 12 34 56 78); spaces, dots, dashes allowed",
+        json_schema_extra={"pattern": PHONE_SHAPE},
+    ),
+]
+Email = Annotated[
+    EmailAddress,
+    StringConstraints(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_SHAPE),
+    Field(json_schema_extra={"pattern": EMAIL_SHAPE}),
+]
+
+
 class Registration(RequestModel):
     given_name: Name
     family_name: Name
@@ -52,9 +86,17 @@ class Registration(RequestModel):
     ofii_number: Annotated[str | None, Field(pattern=r"^\d{10}$", description="AGDREF number")] = None
     france_travail_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z]{8}$")] = None
     spoken_languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(max_length=20)] = []
-    phone: PhoneNumber | None = None
-    # The shape the service checks, so that a client knows it before sending (spaces around it are trimmed).
-    email: EmailAddress | None = Field(default=None, json_schema_extra={"pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"})
+    phone: Phone | None = None
+    email: Email | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _of_age(cls, birth_date: date) -> date:
+        """The age rule with the format rules: a wrong birth date is named with the other wrong fields."""
+        refusal = age_refusal(birth_date, datetime.now(UTC).date())
+        if refusal is not None:
+            raise ValueError(refusal)
+        return birth_date
 
     def identity(self) -> Identity:
         return Identity(
@@ -166,7 +208,24 @@ class ConsentRequest(RequestModel):
     given: bool
 
 
-class CohortRequest(RequestModel):
+class CalendarRequest(RequestModel):
+    """A cohort's whole calendar: each step's first day and, when known, its last day. A step left out is not
+    planned. Step 4 starts after step 3's last day (or, that unknown, not before step 3's start); refusals name
+    every faulty field at once."""
+
+    french_qualification_starts_on: date | None = None
+    french_qualification_ends_on: date | None = None
+    trade_qualification_starts_on: date | None = None
+    trade_qualification_ends_on: date | None = None
+
+    def dates(self) -> CalendarDates:
+        return {
+            Step.FRENCH_QUALIFICATION: (self.french_qualification_starts_on, self.french_qualification_ends_on),
+            Step.TRADE_QUALIFICATION: (self.trade_qualification_starts_on, self.trade_qualification_ends_on),
+        }
+
+
+class CohortRequest(CalendarRequest):
     name: Name
     sector_code: SectorCode
     region: Annotated[
@@ -176,8 +235,6 @@ class CohortRequest(RequestModel):
     training_provider_org_id: UUID
     support_provider_org_id: UUID
     capacity: Annotated[int, Field(ge=1, le=500)]
-    french_qualification_starts_on: date | None = None
-    trade_qualification_starts_on: date | None = None
 
 
 class MemberRequest(RequestModel):
@@ -311,10 +368,13 @@ class CohortView(ResponseModel):
     places_left: int
     member_count: int
     french_qualification_starts_on: date | None
+    french_qualification_ends_on: date | None
     trade_qualification_starts_on: date | None
+    trade_qualification_ends_on: date | None
 
     @classmethod
     def of(cls, cohort: Cohort) -> CohortView:
+        calendar = cohort.calendar
         return cls(
             id=cohort.id,
             name=cohort.name,
@@ -326,8 +386,10 @@ class CohortView(ResponseModel):
             capacity=cohort.capacity,
             places_left=cohort.places_left,
             member_count=len(cohort.member_ids),
-            french_qualification_starts_on=cohort.step_start_dates.get(Step.FRENCH_QUALIFICATION),
-            trade_qualification_starts_on=cohort.step_start_dates.get(Step.TRADE_QUALIFICATION),
+            french_qualification_starts_on=calendar.starts_on(Step.FRENCH_QUALIFICATION),
+            french_qualification_ends_on=calendar.ends_on(Step.FRENCH_QUALIFICATION),
+            trade_qualification_starts_on=calendar.starts_on(Step.TRADE_QUALIFICATION),
+            trade_qualification_ends_on=calendar.ends_on(Step.TRADE_QUALIFICATION),
         )
 
 

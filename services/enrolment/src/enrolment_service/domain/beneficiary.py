@@ -2,18 +2,20 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
 from enrolment_service.domain.actor import Actor
-from enrolment_service.domain.errors import AlreadyErased, InvalidValue
-from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, DomainEvent
+from enrolment_service.domain.errors import AlreadyErased, InvalidValue, Refusals
+from enrolment_service.domain.events import BeneficiaryErased, BeneficiaryRegistered, ConsentChanged, DomainEvent
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.pathway import Pathway
 from enrolment_service.domain.vocabulary import ConsentPurpose, ProtectionStatus, Track
 
 MAX_NAME_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
 MIN_AGE = 16
 MAX_AGE = 99
 
@@ -21,9 +23,17 @@ _NATIONALITY = re.compile(r"[A-Z]{3}")  # ISO 3166-1 alpha-3 shape; also admits 
 _AGDREF = re.compile(r"\d{10}")
 _FRANCE_TRAVAIL_ID = re.compile(r"[0-9A-Z]{8}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or 639-3
-_E164 = re.compile(r"\+[1-9]\d{6,14}")
-_FRENCH_NATIONAL_PHONE = re.compile(r"0[1-9]\d{8}")
+# ASCII digits only: Python's \d would take other scripts' digits too.
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_FRENCH_NATIONAL_PHONE = re.compile(r"0[1-9][0-9]{8}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# The written shapes these accept (separators between digits, spaces around), for a request schema to state.
+_SEPARATORS = r"[ .\-()]*"
+PHONE_SHAPE = (
+    rf"^{_SEPARATORS}(?:\+{_SEPARATORS}[1-9](?:{_SEPARATORS}[0-9]){{6,14}}"
+    rf"|0{_SEPARATORS}[1-9](?:{_SEPARATORS}[0-9]){{8}}){_SEPARATORS}$"
+)
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,32 +58,46 @@ class Identity:
     email: str | None = None
 
     def __post_init__(self) -> None:
-        self._set("given_name", _name("given_name", self.given_name))
-        self._set("family_name", _name("family_name", self.family_name))
-        self._set("nationality", _matching("nationality", self.nationality.strip().upper(), _NATIONALITY))
-        if self.ofii_number is not None:
-            self._set("ofii_number", _matching("ofii_number", self.ofii_number.strip(), _AGDREF))
-        if self.france_travail_id is not None:
-            ft_id = self.france_travail_id.strip().upper()
-            self._set("france_travail_id", _matching("france_travail_id", ft_id, _FRANCE_TRAVAIL_ID))
-        languages = [_matching("spoken_languages", code.strip().lower(), _LANGUAGE) for code in self.spoken_languages]
-        self._set("spoken_languages", tuple(dict.fromkeys(languages)))
-        if self.phone is not None:
-            self._set("phone", _phone(self.phone))
-        if self.email is not None:
-            email = self.email.strip()
-            if len(email) > 254:
-                raise InvalidValue("email", "must be at most 254 characters")
-            self._set("email", _matching("email", email, _EMAIL))
+        """Every refused field is named in one refusal (not one per round trip)."""
+        refused = Refusals()
+        checks: list[tuple[str, str | None, Callable[[str], str]]] = [
+            ("given_name", self.given_name, _name),
+            ("family_name", self.family_name, _name),
+            ("nationality", self.nationality, lambda value: _matching(value.strip().upper(), _NATIONALITY)),
+            ("ofii_number", self.ofii_number, lambda value: _matching(value.strip(), _AGDREF)),
+            ("france_travail_id", self.france_travail_id, lambda v: _matching(v.strip().upper(), _FRANCE_TRAVAIL_ID)),
+            ("phone", self.phone, _phone),
+            ("email", self.email, _email),
+        ]
+        for field_name, value, check in checks:
+            if value is not None:
+                try:
+                    self._set(field_name, check(value))
+                except ValueError as why:
+                    refused.add(field_name, str(why))
+        try:
+            languages = [_matching(code.strip().lower(), _LANGUAGE) for code in self.spoken_languages]
+            self._set("spoken_languages", tuple(dict.fromkeys(languages)))
+        except ValueError as why:
+            refused.add("spoken_languages", str(why))
+        refused.raise_any()
 
     def check_age(self, today: date) -> None:
-        if self.birth_date >= today:
-            raise InvalidValue("birth_date", "must be in the past")
-        if not MIN_AGE <= age_on(self.birth_date, today) <= MAX_AGE:
-            raise InvalidValue("birth_date", f"the person must be aged {MIN_AGE} to {MAX_AGE}")
+        refusal = age_refusal(self.birth_date, today)
+        if refusal is not None:
+            raise InvalidValue("birth_date", refusal)
 
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
+
+
+def age_refusal(birth_date: date, today: date) -> str | None:
+    """Why a birth date is refused on the day of registration, or None."""
+    if birth_date >= today:
+        return "must be in the past"
+    if not MIN_AGE <= age_on(birth_date, today) <= MAX_AGE:
+        return f"the person must be aged {MIN_AGE} to {MAX_AGE}"
+    return None
 
 
 def age_on(birth_date: date, today: date) -> int:
@@ -81,12 +105,12 @@ def age_on(birth_date: date, today: date) -> int:
     return today.year - birth_date.year - before_birthday
 
 
-def _name(field: str, value: str) -> str:
+def _name(value: str) -> str:
     name = " ".join(value.split())
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise InvalidValue(field, f"must be 1 to {MAX_NAME_LENGTH} characters")
+        raise ValueError(f"must be 1 to {MAX_NAME_LENGTH} characters")
     if any(unicodedata.category(char) == "Cc" for char in name):
-        raise InvalidValue(field, "must not contain control characters")
+        raise ValueError("must not contain control characters")
     return name
 
 
@@ -94,12 +118,19 @@ def _phone(value: str) -> str:
     compact = re.sub(r"[\s.\-()]", "", value)
     if _FRENCH_NATIONAL_PHONE.fullmatch(compact):
         compact = "+33" + compact[1:]
-    return _matching("phone", compact, _E164)
+    return _matching(compact, _E164)
 
 
-def _matching(field: str, value: str, pattern: re.Pattern[str]) -> str:
+def _email(value: str) -> str:
+    email = value.strip()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise ValueError(f"must be at most {MAX_EMAIL_LENGTH} characters")
+    return _matching(email, _EMAIL)
+
+
+def _matching(value: str, pattern: re.Pattern[str]) -> str:
     if not pattern.fullmatch(value):
-        raise InvalidValue(field, "is not in the expected format")
+        raise ValueError("is not in the expected format")
     return value
 
 
@@ -153,12 +184,20 @@ class Beneficiary:
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
-    def record_consent(self, purpose: ConsentPurpose, given: bool, actor: Actor, at: datetime) -> ConsentRecord:
+    def record_consent(
+        self, purpose: ConsentPurpose, given: bool, actor: Actor, at: datetime
+    ) -> tuple[ConsentRecord, list[DomainEvent]]:
+        """Every record is kept; partners hear only when the consent in force changes, and only for a published
+        purpose (never health support)."""
         if self.is_erased:
             raise AlreadyErased(self.id)
+        before = self.has_consent(purpose)
         record = ConsentRecord(purpose, given, at, actor)
         self.consents.append(record)
-        return record
+        now_given = self.has_consent(purpose)
+        if not purpose.published or now_given == before:
+            return record, []
+        return record, [ConsentChanged(beneficiary_id=self.id, purpose=purpose, given=now_given, occurred_at=record.at)]
 
     def has_consent(self, purpose: ConsentPurpose) -> bool:
         """The latest record for the purpose decides; no record means no consent."""

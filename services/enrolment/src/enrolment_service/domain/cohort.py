@@ -1,15 +1,16 @@
 """A cohort: people who go through steps 3 and 4 together, in one sector and region."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
+from enrolment_service.domain.calendar import CalendarDates, CohortCalendar
 from enrolment_service.domain.errors import CohortFull, NotEligibleForCohort, Refusals
-from enrolment_service.domain.events import CohortCreated, CohortMemberAdded, DomainEvent
+from enrolment_service.domain.events import CohortCalendarChanged, CohortCreated, CohortMemberAdded, DomainEvent
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.pathway import Pathway
 from enrolment_service.domain.regions import REGIONS, require_region
-from enrolment_service.domain.vocabulary import PathwayStatus, Step, Track, sector
+from enrolment_service.domain.vocabulary import PathwayStatus, Track, sector
 
 MAX_NAME_LENGTH = 100
 
@@ -24,7 +25,7 @@ class Cohort:
     training_provider_org_id: UUID
     support_provider_org_id: UUID
     capacity: int
-    step_start_dates: dict[Step, date] = field(default_factory=dict)
+    calendar: CohortCalendar = field(default_factory=CohortCalendar)
     member_ids: set[UUID] = field(default_factory=set)
 
     @classmethod
@@ -39,7 +40,7 @@ class Cohort:
         training_provider_org_id: UUID,
         support_provider_org_id: UUID,
         capacity: int,
-        step_start_dates: dict[Step, date] | None = None,
+        calendar: CalendarDates | None = None,
         at: datetime,
     ) -> tuple["Cohort", CohortCreated]:
         refused = Refusals()
@@ -48,10 +49,7 @@ class Cohort:
             refused.add("name", f"must be 1 to {MAX_NAME_LENGTH} characters")
         if capacity < 1:
             refused.add("capacity", "must be at least 1")
-        dates = dict(sorted((step_start_dates or {}).items()))
-        starts = list(dates.values())
-        if starts != sorted(starts):
-            refused.add("step_start_dates", "a later step cannot start before an earlier one")
+        planned = CohortCalendar.plan(calendar or {}, refused)
         if region not in REGIONS:
             refused.add("region", "is not the INSEE code of a current French region")
         refused.raise_any()
@@ -64,7 +62,7 @@ class Cohort:
             training_provider_org_id=training_provider_org_id,
             support_provider_org_id=support_provider_org_id,
             capacity=capacity,
-            step_start_dates=dates,
+            calendar=planned,
         )
         created = CohortCreated(
             cohort_id=cohort.id,
@@ -74,9 +72,19 @@ class Cohort:
             training_provider_org_id=training_provider_org_id,
             support_provider_org_id=support_provider_org_id,
             capacity=capacity,
+            calendar=planned.periods,
             occurred_at=as_utc(at),
         )
         return cohort, created
+
+    def change_calendar(self, dates: CalendarDates, at: datetime) -> list[DomainEvent]:
+        """The whole calendar is replaced (a step left out is no longer planned); the same calendar again
+        changes nothing and publishes nothing."""
+        planned = CohortCalendar.plan(dates)
+        if planned == self.calendar:
+            return []
+        self.calendar = planned
+        return [CohortCalendarChanged(cohort_id=self.id, calendar=planned.periods, occurred_at=as_utc(at))]
 
     @property
     def places_left(self) -> int:

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from enrolment_service.domain.calendar import StepPeriod
 from enrolment_service.domain.vocabulary import (
+    ConsentPurpose,
     HoldReason,
     LanguageTest,
     PathwayStatus,
@@ -94,6 +96,15 @@ class CohortCreated(DomainEvent):
     training_provider_org_id: UUID
     support_provider_org_id: UUID
     capacity: int
+    calendar: tuple[StepPeriod, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CohortCalendarChanged(DomainEvent):
+    """The whole calendar as it now stands."""
+
+    cohort_id: UUID
+    calendar: tuple[StepPeriod, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,3 +116,12 @@ class CohortMemberAdded(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class BeneficiaryErased(DomainEvent):
     beneficiary_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentChanged(DomainEvent):
+    """Only for a published purpose (``ConsentPurpose.published``): never for health support."""
+
+    beneficiary_id: UUID
+    purpose: ConsentPurpose
+    given: bool

@@ -44,6 +44,8 @@ MAX_OFII_HOURS = Decimal("600")
 _HUNDREDTH = Decimal("0.01")
 MAX_WAIVER_REASON = 200
 STEP_3_HOURS_WAIVED = "step_3_hours_waived"
+# The history's reason when the path completes on its own: step 4's qualification result and the exit outcome in.
+RESULTS_IN = "qualification_and_outcome_in"
 
 _ALLOWED_FROM: Mapping[PathwayAction, frozenset[PathwayStatus]] = MappingProxyType(
     {
@@ -249,6 +251,20 @@ class Pathway:
     def complete(self, actor: Actor, at: datetime) -> list[DomainEvent]:
         self._require(PathwayAction.COMPLETE)
         at = self._move(PathwayStatus.COMPLETED, actor, at)
+        return [
+            self._step_completed(Step.TRADE_QUALIFICATION, at),
+            PathwayCompleted(beneficiary_id=self.beneficiary_id, occurred_at=at),
+        ]
+
+    def complete_on_results(self, actor: Actor, at: datetime) -> list[DomainEvent]:
+        """The path completes once step 4's qualification result and the exit outcome are in (domain.closure),
+        also while it is on hold in step 4: the person has left with an outcome, the pause no longer matters."""
+        if self.status is PathwayStatus.ON_HOLD and self.status_before_hold is PathwayStatus.TRADE_QUALIFICATION:
+            self.status_before_hold = None
+        else:
+            self._require(PathwayAction.COMPLETE)
+        # The history stays in order even when the events that complete the path are older than its last change.
+        at = self._move(PathwayStatus.COMPLETED, actor, max(as_utc(at), self.history[-1].at), RESULTS_IN)
         return [
             self._step_completed(Step.TRADE_QUALIFICATION, at),
             PathwayCompleted(beneficiary_id=self.beneficiary_id, occurred_at=at),

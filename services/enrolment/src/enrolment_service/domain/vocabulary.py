@@ -116,6 +116,12 @@ class ConsentPurpose(StrEnum):
     HEALTH_SUPPORT = "health_support"
     EMPLOYER_CONTACT = "employer_contact"
 
+    @property
+    def published(self) -> bool:
+        """Other services hear of a consent given or withdrawn, except to health support: that it exists at all
+        would say something about the person's health (DESIGN.md §5)."""
+        return self is not ConsentPurpose.HEALTH_SUPPORT
+
 
 @dataclass(frozen=True)
 class Sector:

@@ -74,8 +74,9 @@ async def record_consent(
 ) -> ConsentRecord:
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     await access.ensure_may_record_consent(uow, principal, beneficiary)
-    record = beneficiary.record_consent(purpose, given, actor_of(principal), datetime.now(UTC))
+    record, events = beneficiary.record_consent(purpose, given, actor_of(principal), datetime.now(UTC))
     await uow.beneficiaries.save(beneficiary)
+    publish(uow, events)
     uow.audit(principal, "consent", "beneficiary", beneficiary.id, reason=f"{purpose.value}:{given}")
     return record
 

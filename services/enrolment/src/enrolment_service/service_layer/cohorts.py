@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
+from enrolment_service.domain.calendar import CalendarDates
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.errors import InvalidValue, Refusals
-from enrolment_service.domain.vocabulary import Step, Track
+from enrolment_service.domain.vocabulary import Track
 from enrolment_service.service_layer import access
 from enrolment_service.service_layer.beneficiaries import load
 from enrolment_service.service_layer.publishing import publish
@@ -29,7 +30,7 @@ async def create(
     training_provider_org_id: UUID,
     support_provider_org_id: UUID,
     capacity: int,
-    step_start_dates: dict[Step, date],
+    calendar: CalendarDates,
 ) -> Cohort:
     access.ensure_operator_writer(principal)
     unfit = await _unfit_providers(uow, training_provider_org_id, support_provider_org_id)
@@ -43,7 +44,7 @@ async def create(
             training_provider_org_id=training_provider_org_id,
             support_provider_org_id=support_provider_org_id,
             capacity=capacity,
-            step_start_dates=step_start_dates,
+            calendar=calendar,
             at=datetime.now(UTC),
         )
     except InvalidValue as refused:
@@ -82,11 +83,30 @@ async def search(uow: EnrolmentUnitOfWork, principal: Principal, after_id: UUID 
     return await uow.cohorts.search(provider, after_id, limit)
 
 
-async def add_member(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, beneficiary_id: UUID) -> Cohort:
+async def change_calendar(
+    uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, calendar: CalendarDates
+) -> Cohort:
+    """The programme operator replaces the cohort's calendar; partners hear the whole of it again."""
     access.ensure_operator_writer(principal)
+    cohort = await _for_update(uow, cohort_id)
+    events = cohort.change_calendar(calendar, datetime.now(UTC))
+    if events:
+        await uow.cohorts.replace_calendar(cohort)
+        publish(uow, events)
+        uow.audit(principal, "change_calendar", "cohort", cohort.id)
+    return cohort
+
+
+async def _for_update(uow: EnrolmentUnitOfWork, cohort_id: UUID) -> Cohort:
     cohort = await uow.cohorts.get(cohort_id, for_update=True)
     if cohort is None:
         raise NotFound.of("cohort")
+    return cohort
+
+
+async def add_member(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, beneficiary_id: UUID) -> Cohort:
+    access.ensure_operator_writer(principal)
+    cohort = await _for_update(uow, cohort_id)
     beneficiary = await load(uow, beneficiary_id, for_update=True)
     events = cohort.add_member(beneficiary.pathway, datetime.now(UTC))
     if events:

@@ -8,9 +8,9 @@ from uuid import UUID
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.domain.beneficiary import Beneficiary
 from enrolment_service.domain.events import DomainEvent
-from enrolment_service.domain.pathway import HoursWaiver, PrerequisitesRecord
+from enrolment_service.domain.pathway import RESULTS_IN, HoursWaiver, PrerequisitesRecord
 from enrolment_service.domain.vocabulary import HoldReason, PathwayAction, Step, WithdrawalReason
-from enrolment_service.service_layer import access
+from enrolment_service.service_layer import access, path_closure
 from enrolment_service.service_layer.beneficiaries import actor_of, load
 from enrolment_service.service_layer.publishing import publish
 from hope_contracts.vocabulary import OrgKind, Role
@@ -69,7 +69,7 @@ async def _step_4_starts_on(uow: EnrolmentUnitOfWork, cohort_id: UUID | None) ->
     if cohort_id is None:
         return None
     cohort = await uow.cohorts.get(cohort_id)
-    return cohort.step_start_dates.get(Step.TRADE_QUALIFICATION) if cohort is not None else None
+    return cohort.calendar.starts_on(Step.TRADE_QUALIFICATION) if cohort is not None else None
 
 
 async def validate_prerequisites(
@@ -98,7 +98,10 @@ async def _save(
     action: PathwayAction,
 ) -> tuple[Beneficiary, access.View]:
     """Stored, published and audited; with the view of the person the caller is given in the answer."""
+    completion = await path_closure.after_transition(uow, beneficiary, events)
     await uow.beneficiaries.save(beneficiary)
-    publish(uow, events)
+    publish(uow, [*events, *completion])
     uow.audit(principal, action.value, "beneficiary", beneficiary.id)
+    if completion:
+        uow.audit(principal, PathwayAction.COMPLETE.value, "beneficiary", beneficiary.id, reason=RESULTS_IN)
     return beneficiary, await access.view_of(uow, principal, beneficiary)

@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import cohort_members, cohorts, commitments, financing_plans, pathways
 from funding_service.adapters.upsert import insert_ignore, upsert
+from funding_service.domain.money import to_cent
+
+# A course re-scheduled with more hours than the plan's lines had left: the commitment kept its earlier hours.
+UNFUNDED_INCREASE = "unfunded_increase"
 
 
 @dataclass(frozen=True)
@@ -114,11 +118,25 @@ class PendingCommitment:
 
 
 async def pending_commitments(connection: AsyncConnection, after: UUID | None, limit: int) -> list[PendingCommitment]:
-    """Step starts that committed nothing: the lines had not enough left, or their agreement was not active."""
-    query = select(commitments).where(commitments.c.outcome != "committed").order_by(commitments.c.id).limit(limit)
+    """Step starts that committed nothing (the lines had not enough left, or their agreement was not active),
+    and commitments a re-scheduled course wanted raised and the lines could not pay (``unfunded_increase``: the
+    amount is what is missing)."""
+    query = (
+        select(commitments, financing_plans.c.unit_cost)
+        .join(financing_plans, financing_plans.c.id == commitments.c.plan_id)
+        .where((commitments.c.outcome != "committed") | (commitments.c.scheduled_hours != commitments.c.planned_hours))
+        .order_by(commitments.c.id)
+        .limit(limit)
+    )
     if after is not None:
         query = query.where(commitments.c.id > after)
-    return [
-        PendingCommitment(row.id, row.beneficiary_id, row.step, row.plan_id, row.amount, row.outcome)
-        for row in await connection.execute(query)
-    ]
+    found = []
+    for row in await connection.execute(query):
+        if row.outcome == "committed":
+            missing = to_cent(row.scheduled_hours * row.unit_cost) - to_cent(row.planned_hours * row.unit_cost)
+            found.append(
+                PendingCommitment(row.id, row.beneficiary_id, row.step, row.plan_id, missing, UNFUNDED_INCREASE)
+            )
+        else:
+            found.append(PendingCommitment(row.id, row.beneficiary_id, row.step, row.plan_id, row.amount, row.outcome))
+    return found

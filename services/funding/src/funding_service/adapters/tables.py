@@ -152,6 +152,10 @@ commitments = Table(
     Column("amount", MONEY, nullable=False),
     # "committed", or "unfunded" when the lines had not enough left (the operator lists these).
     Column("outcome", String(16), nullable=False),
+    # The hours the committed money stands for, and those the course now plans: they differ only when a
+    # re-schedule asked for more than the lines had left (listed for the operator, see course_plans).
+    Column("planned_hours", HOURS, nullable=False),
+    Column("scheduled_hours", HOURS, nullable=False),
     Index("uq_commitments_person_step_plan", "beneficiary_id", "step", "plan_id", unique=True),
 )
 
@@ -203,6 +207,25 @@ cohort_members = Table(
     metadata,
     Column("cohort_id", Uuid, primary_key=True),
     Column("beneficiary_id", Uuid, primary_key=True, index=True),
+)
+
+# Training's courses as last scheduled: the planned hours a step's commitment stands for.
+courses = Table(
+    "courses",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("step", Integer, nullable=False),
+    Column("cohort_id", Uuid, nullable=True),
+    Column("beneficiary_id", Uuid, nullable=True),
+    Column("provider_org_id", Uuid, nullable=False),
+    Column("planned_hours", HOURS, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    # The version applied: an older one arriving late is ignored.
+    Column("scheduled_at", UTCDateTime, nullable=False),
+    CheckConstraint("(cohort_id IS NULL) <> (beneficiary_id IS NULL)", name="cohort_or_person"),
+    Index("ix_courses_cohort_step", "cohort_id", "step"),
+    Index("ix_courses_beneficiary_step", "beneficiary_id", "step"),
 )
 
 pathways = Table(

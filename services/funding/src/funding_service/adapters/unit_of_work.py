@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.claims import ClaimRepository
 from funding_service.adapters.consumption import ConsumptionRepository
+from funding_service.adapters.courses import CourseRepository
 from funding_service.adapters.ledger import LedgerRepository
 from funding_service.adapters.projection import ProjectionRepository
 from funding_service.adapters.reference import ReferenceRepository
@@ -16,6 +17,7 @@ class FundingUnitOfWork(UnitOfWork):
     consumption: ConsumptionRepository
     projection: ProjectionRepository
     claims: ClaimRepository
+    courses: CourseRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.reference = ReferenceRepository(connection)
@@ -23,3 +25,4 @@ class FundingUnitOfWork(UnitOfWork):
         self.consumption = ConsumptionRepository(connection)
         self.projection = ProjectionRepository(connection)
         self.claims = ClaimRepository(connection)
+        self.courses = CourseRepository(connection)

@@ -104,7 +104,10 @@ class PendingCommitmentOut(BaseModel):
     step: int
     plan_id: UUID
     amount: Money
-    outcome: str = Field(description="unfunded (the lines had not enough left) or inactive (an agreement not active).")
+    outcome: str = Field(
+        description="unfunded (the lines had not enough left), inactive (an agreement not active), or "
+        "unfunded_increase (a re-scheduled course wants more hours than the lines had left: amount is what is missing)."
+    )
 
 
 @router.get("/v1/pending-commitments", response_model=Page[PendingCommitmentOut])
@@ -114,7 +117,8 @@ async def pending_commitments(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[PendingCommitmentOut]:
-    """Step starts a plan pays that committed nothing: what the operator has to fund or fix."""
+    """Step starts a plan pays that committed nothing, and re-scheduled courses whose extra hours the lines could
+    not pay: what the operator has to fund or fix."""
     found = [
         PendingCommitmentOut(
             id=p.commitment_id,

@@ -112,6 +112,30 @@ def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], a
     return Transaction(TransactionKind.RELEASE, postings, at, reference_id=beneficiary_id)
 
 
+def recommitment(
+    ledger: Ledger, beneficiary_id: UUID, changes: Mapping[UUID, Decimal], at: datetime, reference_id: UUID
+) -> Transaction | None:
+    """A step commitment moved to its course's new planned hours, per line: an increase is reserved from what
+    the line has available (refused whole when it has not that much), a decrease is released back to the line,
+    never more than the person still has committed there (what was consumed stays consumed)."""
+    postings: tuple[Posting, ...] = ()
+    for line_id, change in sorted(changes.items()):
+        committed = person_account(line_id, Stage.COMMITTED, beneficiary_id)
+        if change > 0:
+            postings += transfer(line_account(line_id, Stage.AVAILABLE), committed, change)
+            continue
+        given_back = min(-change, max(ledger.balance(committed), ZERO))
+        if given_back > 0:
+            postings += transfer(committed, person_account(line_id, Stage.RELEASED, beneficiary_id), given_back)
+            postings += transfer(
+                line_account(line_id, Stage.GRANTED), line_account(line_id, Stage.AVAILABLE), given_back
+            )
+    if not postings:
+        return None
+    kind = TransactionKind.COMMITMENT if any(change > 0 for change in changes.values()) else TransactionKind.RELEASE
+    return Transaction(kind, postings, at, reference_id=reference_id)
+
+
 PersonLine = tuple[UUID, UUID]  # (beneficiary id, budget line id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from funding_service.service_layer import commitments, consumption, projection
+from funding_service.service_layer import commitments, consumption, course_plans, projection
 from hope_contracts import enrolment, training
 from hopekit.events.subscriptions import ConsumerSpec, on
 
@@ -17,6 +17,7 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(enrolment.CohortMemberAdded, projection.note_member),
             on(enrolment.StepStarted, commitments.on_step_started),
             on(enrolment.BeneficiaryWithdrawn, commitments.on_withdrawn),
+            on(training.CourseScheduled, course_plans.on_course_scheduled),
             on(training.AttendanceRecorded, consumption.on_attendance_recorded),
         ],
     )

@@ -35,7 +35,7 @@ def commitment_accounts(beneficiary_id: UUID, line_ids: list[UUID]) -> list[Acco
     return keys
 
 
-async def _parts(uow: FundingUnitOfWork, transaction: Transaction, target: Stage) -> tuple[FunderPart, ...]:
+async def funder_parts(uow: FundingUnitOfWork, transaction: Transaction, target: Stage) -> tuple[FunderPart, ...]:
     """Each line's part of a transaction: what reached ``target`` on it."""
     amounts: dict[UUID, Decimal] = {}
     for posting in transaction.postings:
@@ -77,7 +77,7 @@ async def commit_by_hand(
         cost_type=line.cost_type.value,
         planned_quantity=quantity,
         total_amount=amount,
-        parts=await _parts(uow, transaction, Stage.COMMITTED),
+        parts=await funder_parts(uow, transaction, Stage.COMMITTED),
         occurred_at=now,
     )
     uow.publish(event)
@@ -91,9 +91,10 @@ async def available(uow: FundingUnitOfWork, line_id: UUID) -> Decimal:
 
 
 async def on_step_started(uow: FundingUnitOfWork, event: enrolment.StepStarted) -> None:
-    """Steps 3 and 4 of a person in a financed cohort (or path): each funder's part of the planned hours is
-    committed. No plan: nothing (the cohort is listed as without a plan). Not enough left on a line: the
-    commitment is kept as ``unfunded`` for the operator, not retried: a shortage of money is not an error."""
+    """Steps 3 and 4 of a person in a financed cohort (or path): each funder's part of the planned hours (the
+    course's, else the step's default) is committed. No plan: nothing (the cohort is listed as without a plan).
+    Not enough left on a line: the commitment is kept as ``unfunded`` for the operator, not retried: a shortage
+    of money is not an error."""
     await uow.projection.note_step(event.beneficiary_id, event.track, event.step, event.cohort_id)
     if event.step not in FUNDED_STEPS:
         return
@@ -113,14 +114,17 @@ async def on_step_started(uow: FundingUnitOfWork, event: enrolment.StepStarted) 
     if done is not None:
         return
     commitment_id = uuid4()
-    # The course's planned hours are not in any event yet: the step's default hours (see PLAN.md, gaps).
-    planned = movements.DEFAULT_STEP_HOURS[event.step]
+    # The course's planned hours when training has scheduled it, else the step's (a later course adjusts them).
+    course_hours = await uow.courses.planned_hours(event.step, cohort_id, event.beneficiary_id)
+    planned = movements.DEFAULT_STEP_HOURS[event.step] if course_hours is None else course_hours
     row = {
         "id": commitment_id,
         "beneficiary_id": event.beneficiary_id,
         "step": event.step,
         "plan_id": plan.plan_id,
         "amount": plan.amount_for(planned),
+        "planned_hours": planned,
+        "scheduled_hours": planned,
     }
     owners = await uow.reference.line_owners(set(plan.shares))
     if any(status != AgreementStatus.ACTIVE for _, _, status in owners.values()):
@@ -148,7 +152,7 @@ async def on_step_started(uow: FundingUnitOfWork, event: enrolment.StepStarted) 
             cost_type=CostType.TRAINING_HOURS.value,
             planned_quantity=planned,
             total_amount=transaction.total,
-            parts=await _parts(uow, transaction, Stage.COMMITTED),
+            parts=await funder_parts(uow, transaction, Stage.COMMITTED),
             occurred_at=now,
         )
     )
@@ -177,7 +181,7 @@ async def release(uow: FundingUnitOfWork, beneficiary_id: UUID, reason: ReleaseR
         beneficiary_id=beneficiary_id,
         reason=reason,
         total_amount=sum((p.amount for p in transaction.postings if p.account.stage is Stage.RELEASED), ZERO),
-        parts=await _parts(uow, transaction, Stage.RELEASED),
+        parts=await funder_parts(uow, transaction, Stage.RELEASED),
         occurred_at=now,
     )
     uow.publish(event)

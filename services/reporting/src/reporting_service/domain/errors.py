@@ -17,15 +17,3 @@ class DomainError(Exception):
 
     def details(self) -> dict[str, Any]:
         return {}
-
-
-class ExampleNotFound(DomainError):
-    """Also raised for an example the caller may not see: existence is not disclosed."""
-
-    code = "not_found"
-    category = "not_found"
-
-
-class ExampleCodeTaken(DomainError):
-    code = "example_code_taken"
-    category = "conflict"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from support_service.adapters.schedule_tables import cohort_steps
 from support_service.adapters.tables import people, placements, support_files
 from support_service.domain.gaps import COMING_WEEK, StepWindow
 from support_service.domain.housing import Placement
@@ -26,16 +27,21 @@ class GapRepository:
         )
 
     async def windows(self, org_id: UUID | None, today: date) -> list[StepWindow]:
-        """Each supported person's current step 3 or 4, from its start to the end the referent entered, or to the
-        end of the coming week when no end is known yet (then only the coming week can show a gap)."""
+        """Each supported person's current step 3 or 4, from its start to its end in the cohort's calendar; where
+        the calendar has no end for that step (or there is none: an individual path), the end the referent
+        entered; else the end of the coming week (then only the coming week can show a gap)."""
         query = (
             select(
                 support_files.c.beneficiary_id,
-                support_files.c.step_ends_on,
+                func.coalesce(cohort_steps.c.ends_on, support_files.c.step_ends_on).label("step_ends_on"),
                 people.c.current_step,
                 people.c.step_started_at,
             )
             .join(people, people.c.beneficiary_id == support_files.c.beneficiary_id)
+            .outerjoin(
+                cohort_steps,
+                (cohort_steps.c.cohort_id == people.c.cohort_id) & (cohort_steps.c.step == people.c.current_step),
+            )
             .where(support_files.c.status != "closed", people.c.current_step.in_((3, 4)))
         )
         if org_id is not None:

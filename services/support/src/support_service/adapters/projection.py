@@ -4,7 +4,7 @@ the tombstones of erased people."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ class Person:
     cohort_id: UUID | None
     current_step: int | None
     erased: bool
+    left_on: date | None = None  # withdrawn or completed on that day
 
 
 class ProjectionRepository:
@@ -45,13 +46,31 @@ class ProjectionRepository:
         row = (await self._connection.execute(select(people).where(people.c.beneficiary_id == beneficiary_id))).first()
         if row is None:
             return None
-        return Person(row.beneficiary_id, row.cohort_id, row.current_step, row.erased_at is not None)
+        return Person(row.beneficiary_id, row.cohort_id, row.current_step, row.erased_at is not None, row.left_on)
 
     async def people_in_cohort_at_step(self, cohort_id: UUID, steps: tuple[int, ...]) -> list[UUID]:
         query = select(people.c.beneficiary_id).where(
             people.c.cohort_id == cohort_id, people.c.current_step.in_(steps), people.c.erased_at.is_(None)
         )
         return list((await self._connection.scalars(query)).all())
+
+    async def lock_cohort(self, cohort_id: UUID) -> None:
+        """Serialises what changes a cohort's meals (its sessions, its members) on PostgreSQL: the second
+        transaction waits and then reads what the first committed, so neither misses the other's rows."""
+        await self._connection.execute(select(cohorts.c.id).where(cohorts.c.id == cohort_id).with_for_update())
+
+    async def members(self, cohort_id: UUID) -> list[UUID]:
+        query = select(people.c.beneficiary_id).where(people.c.cohort_id == cohort_id, people.c.erased_at.is_(None))
+        return sorted((await self._connection.scalars(query)).all())
+
+    async def left(self, beneficiary_id: UUID, on: date) -> None:
+        """The first day left is kept: a later completion does not move a withdrawal."""
+        await insert_ignore(self._connection, people, [{"beneficiary_id": beneficiary_id}])
+        await self._connection.execute(
+            update(people)
+            .where(people.c.beneficiary_id == beneficiary_id, people.c.left_on.is_(None))
+            .values(left_on=on)
+        )
 
     async def note_member(self, beneficiary_id: UUID, cohort_id: UUID) -> None:
         await insert_ignore(self._connection, people, [{"beneficiary_id": beneficiary_id}])

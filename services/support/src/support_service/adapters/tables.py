@@ -23,9 +23,12 @@ from sqlalchemy import (
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime
+from hopekit.partners import add_partner_table
 
 metadata = make_metadata()
 kit = add_kit_tables(metadata)
+# The partner organisations, as the gateway's events describe them (hopekit.partners).
+partners = add_partner_table(metadata)
 
 # --- projection of enrolment ---------------------------------------------------------------
 cohorts = Table(
@@ -42,6 +45,8 @@ people = Table(
     Column("cohort_id", Uuid, nullable=True),
     Column("current_step", Integer, nullable=True),
     Column("step_started_at", UTCDateTime, nullable=True),
+    # The day the person left the path (withdrawal or completion): no meal is owed from that day on.
+    Column("left_on", Date, nullable=True),
     # A tombstone: nothing is recreated for an erased person.
     Column("erased_at", UTCDateTime, nullable=True),
 )
@@ -59,7 +64,8 @@ support_files = Table(
     Column("end_reason", String(24), nullable=True),
     Column("opened_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
-    # The end of the person's current step, entered by the referent until enrolment publishes step calendars.
+    # The end of the person's current step entered by the referent: used only where the cohort's calendar (from
+    # enrolment's events) says nothing about that step's end.
     Column("step_ends_on", Date, nullable=True),
     CheckConstraint("status IN ('active', 'on_hold', 'closed')", name="status"),
     # One open file per person and organisation: a duplicate step-started cannot open a second one.

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from support_service.adapters.catering import CateringRepository
 from support_service.adapters.erasures import ErasureRepository
@@ -13,6 +14,8 @@ from support_service.adapters.needs import NeedRepository
 from support_service.adapters.notes import NoteRepository
 from support_service.adapters.projection import ProjectionRepository
 from support_service.adapters.referrals import ReferralRepository
+from support_service.adapters.schedule import ScheduleRepository
+from support_service.adapters.tables import partners
 from support_service.adapters.training import TrainingRepository
 
 
@@ -28,6 +31,8 @@ class SupportUnitOfWork(UnitOfWork):
     gaps: GapRepository
     training: TrainingRepository
     catering: CateringRepository
+    schedule: ScheduleRepository
+    partners: PartnerRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.projection = ProjectionRepository(connection)
@@ -41,3 +46,5 @@ class SupportUnitOfWork(UnitOfWork):
         self.gaps = GapRepository(connection)
         self.training = TrainingRepository(connection)
         self.catering = CateringRepository(connection)
+        self.schedule = ScheduleRepository(connection)
+        self.partners = PartnerRepository(connection, partners)

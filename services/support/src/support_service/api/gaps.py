@@ -53,4 +53,6 @@ async def housing_gaps(principal: Caller, uow: UoW, today: date | None = None) -
 
 @router.put("/v1/files/{file_id}/step-end", status_code=status.HTTP_204_NO_CONTENT)
 async def set_step_end(file_id: UUID, body: StepEndIn, principal: Caller, uow: UoW) -> None:
+    """The end of the person's current step, by hand: the housing gaps use it only where the cohort's calendar
+    (from enrolment) gives no end for that step."""
     await gaps.set_step_end(uow, principal, file_id, body.step_ends_on)

@@ -83,6 +83,27 @@ def entitlement(
     )
 
 
+def monthly_entitlements(
+    beneficiary_id: UUID,
+    training_days: Iterable[date],
+    housed: Iterable[Nights],
+    left_on: date | None,
+    at: datetime,
+    policy: MealPolicy = MealPolicy(),
+) -> dict[date, MealsEntitled]:
+    """Every month the person has a training day or a housed night in, by its first day; nothing from the day
+    they left the path (withdrawal or completion). A day counts once, however often it was scheduled."""
+    days = {day for day in training_days if left_on is None or day < left_on}
+    stays = [stay for stay in housed if not stay.is_empty]
+    if left_on is not None:
+        stays = [stay.intersection(Nights(stay.start, max(stay.start, left_on))) for stay in stays]
+    months = {Month.of(day) for day in days}
+    for stay in stays:
+        months |= {Month.of(night) for night in stay}
+    entitled = (entitlement(beneficiary_id, month, days, stays, at, policy) for month in months)
+    return {event.month: event for event in entitled}
+
+
 @dataclass(frozen=True)
 class ReconciliationLine:
     meal: Meal

@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 from hope_contracts import enrolment, training
 from hopekit.events.subscriptions import ConsumerSpec, on
-from support_service.service_layer import erasure, projection, training_events
+from hopekit.partners import partner_consumer
+from support_service.adapters.tables import partners
+from support_service.service_layer import erasure, meals, projection, training_events
 
 CONSUMERS: Sequence[ConsumerSpec] = [
     ConsumerSpec(
         name="enrolment-projection",
         subscriptions=[
             on(enrolment.CohortCreated, projection.note_cohort),
+            on(enrolment.CohortCalendarChanged, projection.note_calendar),
             on(enrolment.CohortMemberAdded, projection.note_member),
             on(enrolment.StepStarted, projection.note_step_started),
             on(enrolment.BeneficiaryWithdrawn, projection.withdraw),
@@ -25,6 +28,8 @@ CONSUMERS: Sequence[ConsumerSpec] = [
         subscriptions=[
             on(training.AbsenceAlertRaised, training_events.note_alert),
             on(training.AttendanceRecorded, training_events.note_attendance),
+            on(training.SessionsScheduled, meals.on_sessions_scheduled),
         ],
     ),
+    partner_consumer(partners),
 ]

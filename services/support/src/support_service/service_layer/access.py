@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from hope_contracts.vocabulary import OrgKind as PartnerKind
 from hopekit.identity.principal import Principal
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 from support_service.domain.access import can_read_file, can_write_file
@@ -47,3 +48,11 @@ async def writable_file(uow: SupportUnitOfWork, actor: Actor, file_id: UUID) -> 
     if not can_write_file(actor, support_file.support_org_id):
         raise AccessDenied("change this support file")
     return support_file, supporting
+
+
+async def ensure_active_support_provider(uow: SupportUnitOfWork, actor: Actor, action: str) -> None:
+    """The token says what kind of organisation calls; the gateway's events (the partner projection) say whether
+    it is still an active support provider. One deactivated at the gateway takes on no new person, residence or
+    bed, even with a token that has not expired yet."""
+    if not await uow.partners.is_active(actor.org_id, PartnerKind.SUPPORT_PROVIDER):
+        raise AccessDenied(action)

@@ -26,6 +26,7 @@ async def erase_beneficiary(uow: SupportUnitOfWork, event: enrolment.Beneficiary
     notes_deleted = await uow.notes.delete_of(person)
     await uow.training.forget(person)
     await uow.catering.forget(person)
+    await uow.schedule.forget(person)
     needs_kept = await uow.needs.count_of(person)
     placements_kept = await uow.housing.count_of(person)
     pseudonym = uuid.uuid4()  # kept nowhere: the counts survive, the link to the person does not

@@ -15,7 +15,12 @@ from support_service.domain.errors import FileAlreadyOpen, NotSupportProvider, P
 from support_service.domain.support_file import FileChange, SupportFile
 from support_service.domain.vocabulary import EndReason, FileStatus
 from support_service.events.outgoing import to_contract
-from support_service.service_layer.access import actor_of, readable_file, writable_file
+from support_service.service_layer.access import (
+    actor_of,
+    ensure_active_support_provider,
+    readable_file,
+    writable_file,
+)
 
 # Changes made on enrolment's events are made by the platform, on behalf of no organisation.
 PLATFORM_ORG = UUID(int=0)
@@ -54,6 +59,7 @@ async def open_by_hand(
     actor = actor_of(principal)
     if actor.org_kind is not OrgKind.SUPPORT_PROVIDER or not actor.writes():
         raise NotSupportProvider()
+    await ensure_active_support_provider(uow, actor, "open a support file")
     person = await uow.projection.person(beneficiary_id)
     if person is not None and person.erased:
         raise PersonErased()

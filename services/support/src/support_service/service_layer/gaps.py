@@ -25,7 +25,8 @@ async def gaps(uow: SupportUnitOfWork, principal: Principal, today: date) -> lis
 
 
 async def set_step_end(uow: SupportUnitOfWork, principal: Principal, file_id: UUID, step_ends_on: date | None) -> None:
-    """The referent enters when the person's current step ends, until enrolment's events carry step calendars."""
+    """The referent enters when the person's current step ends: used only where the cohort's calendar (enrolment's
+    events) has no end for that step, as on an individual path whose cohort has no calendar."""
     await writable_file(uow, actor_of(principal), file_id)
     await uow.gaps.set_step_end(file_id, step_ends_on)
     uow.audit(principal, "set_step_end", "support_file", file_id)

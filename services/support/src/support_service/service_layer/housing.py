@@ -15,7 +15,8 @@ from support_service.domain.errors import AccessDenied, NotFound, PersonErased
 from support_service.domain.housing import Bed, Placement, Residence
 from support_service.domain.nights import Nights
 from support_service.events.outgoing import to_contract
-from support_service.service_layer.access import actor_of
+from support_service.service_layer import meals
+from support_service.service_layer.access import actor_of, ensure_active_support_provider
 
 ENROLMENT = Actor("event:enrolment", UUID(int=0), OrgKind.PROGRAMME_OPERATOR, frozenset({Role.ADMIN}))
 
@@ -35,6 +36,7 @@ async def create_residence(
     if actor.org_kind is not OrgKind.SUPPORT_PROVIDER or not actor.writes():
         raise AccessDenied("register a residence")
     residence = Residence(uuid.uuid4(), actor.org_id, commune_code, department_code, tuple(open_periods))
+    await ensure_active_support_provider(uow, actor, "register a residence")
     room_beds = [Bed(uuid.uuid4(), residence.id, room) for room, count in rooms for _ in range(count)]
     await uow.housing.add_residence(residence, label, room_beds)
     uow.audit(principal, "create", "residence", residence.id)
@@ -76,7 +78,7 @@ async def assign(
     """
     actor = actor_of(principal)
     nights = Nights(starts_on, ends_on)
-    bed = await uow.housing.lock_bed(bed_id)
+    bed = await uow.housing.lock_bed(bed_id)  # first: see HousingRepository.lock_bed
     if bed is None:
         raise NotFound("bed", bed_id)
     found = await uow.housing.residence(bed.residence_id)
@@ -85,6 +87,7 @@ async def assign(
     if residence.owner_org_id != actor.org_id:
         # Beds are given out by the organisation that runs the residence.
         raise NotFound("bed", bed_id)
+    await ensure_active_support_provider(uow, actor, "house a person")
     person = await uow.projection.person(beneficiary_id)
     if person is not None and person.erased:
         raise PersonErased()
@@ -106,6 +109,7 @@ async def assign(
     )
     await uow.housing.add_placement(placement, now, actor.org_id)
     uow.publish(to_contract(assigned))
+    await meals.refresh(uow, beneficiary_id)
     uow.audit(principal, "assign", "placement", placement.id)
     return placement
 
@@ -125,6 +129,7 @@ async def release(uow: SupportUnitOfWork, principal: Principal, placement_id: UU
     await uow.housing.save_placement(placement)
     uow.publish(to_contract(released))
     uow.audit(principal, "release", "placement", placement_id)
+    await meals.refresh(uow, placement.beneficiary_id)
     return placement
 
 

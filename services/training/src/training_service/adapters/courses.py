@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from training_service.adapters.tables import courses, participations, sessions
@@ -37,9 +37,41 @@ class CourseRepository:
             )
         )
 
-    async def get(self, course_id: UUID) -> Course | None:
+    async def get(self, course_id: UUID, *, lock: bool = False) -> Course | None:
+        """The course; with ``lock``, held until commit so that a plan change and sessions added at the same time
+        apply one after the other. The lock is taken by writing the row before reading it: on PostgreSQL a row
+        lock that rows merely referring to the course (an import's attendance) do not wait for; on SQLite the
+        database's single write lock, taken before the read (a transaction that read first would see the course
+        as it was before the other committed)."""
+        if lock:
+            await self._connection.execute(
+                update(courses).where(courses.c.id == course_id).values(status=courses.c.status)
+            )
         row = (await self._connection.execute(select(courses).where(courses.c.id == course_id))).one_or_none()
         return _course(row) if row is not None else None
+
+    async def update_plan(self, course: Course) -> None:
+        await self._connection.execute(
+            update(courses)
+            .where(courses.c.id == course.id)
+            .values(
+                planned_hours=course.planned_hours,
+                support_french_hours=course.support_french_hours,
+                starts_on=course.starts_on,
+                ends_on=course.ends_on,
+            )
+        )
+
+    async def sessions_held(self, course_id: UUID) -> tuple[date, date] | None:
+        """The days of the course's first and last sessions; None without any."""
+        row = (
+            await self._connection.execute(
+                select(func.min(sessions.c.held_on), func.max(sessions.c.held_on)).where(
+                    sessions.c.course_id == course_id
+                )
+            )
+        ).one()
+        return (row[0], row[1]) if row[0] is not None else None
 
     async def find(self, cohort_id: UUID | None, beneficiary_id: UUID | None, step: Step) -> Course | None:
         condition = courses.c.cohort_id == cohort_id if cohort_id else courses.c.beneficiary_id == beneficiary_id

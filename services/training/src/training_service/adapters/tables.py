@@ -37,6 +37,24 @@ cohorts = Table(
     Column("support_provider_org_id", Uuid, nullable=False),
 )
 
+# A cohort's calendar as enrolment last described it (cohort created, calendar changed): the planned period of
+# each step it plans, replaced whole by a newer description (``as_of``, the event's time), never by an older one.
+cohort_calendars = Table(
+    "cohort_calendars",
+    metadata,
+    Column("cohort_id", Uuid, primary_key=True),
+    Column("as_of", UTCDateTime, nullable=False),
+)
+
+cohort_step_periods = Table(
+    "cohort_step_periods",
+    metadata,
+    Column("cohort_id", Uuid, ForeignKey("cohort_calendars.cohort_id", ondelete="CASCADE"), primary_key=True),
+    Column("step", Integer, primary_key=True, autoincrement=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),  # not planned yet
+)
+
 cohort_members = Table(
     "cohort_members",
     metadata,

@@ -6,6 +6,7 @@ from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
 from training_service.adapters.attendance import AttendanceRepository
+from training_service.adapters.calendars import CalendarRepository
 from training_service.adapters.courses import CourseRepository
 from training_service.adapters.imports import ImportRepository
 from training_service.adapters.projection import ProjectionRepository
@@ -18,6 +19,7 @@ class TrainingUnitOfWork(UnitOfWork):
     attendance: AttendanceRepository
     alerts: AlertRepository
     projection: ProjectionRepository
+    calendars: CalendarRepository
     records: RecordRepository
     partners: PartnerRepository
     imports: ImportRepository
@@ -27,6 +29,7 @@ class TrainingUnitOfWork(UnitOfWork):
         self.attendance = AttendanceRepository(connection)
         self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
+        self.calendars = CalendarRepository(connection)
         self.records = RecordRepository(connection)
         self.partners = PartnerRepository(connection, partners)
         self.imports = ImportRepository(connection)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.problems import Problem
+from hopekit.api.openapi import FIELD_ERROR, problem_response
+from hopekit.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 from training_service.api.dependencies import Settings, UoW
 from training_service.api.schemas import (
     ImportReportView,
+    RefusedEntryView,
     SheetLineView,
     SheetRequest,
     SheetView,
@@ -26,6 +28,36 @@ from training_service.service_layer.attendance import SheetEntry, SheetLine
 router = service_router(tags=["attendance"])
 
 
+def _refused(description: str, members: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A 422 problem document with ``members`` besides the problem's own, as the document tells it."""
+    answer = problem_response(422, description)
+    media = answer["content"][PROBLEM_MEDIA_TYPE]
+    media["schema"] = {"allOf": [media["schema"], {"type": "object", "properties": members}]}
+    return {422: answer}
+
+
+_SHEET_REFUSED = _refused(
+    "Invalid request (errors lists every refused field), or attendance-refused: nothing was recorded and errors "
+    "lists every refused entry, with its field, a message and a reason code.",
+    {
+        "errors": {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    RefusedEntryView.model_json_schema(mode="serialization"),
+                    {"$ref": f"#/components/schemas/{FIELD_ERROR}"},
+                ]
+            },
+        }
+    },
+)
+_IMPORT_REFUSED = _refused(
+    "Invalid request, or attendance-import-refused (all_or_nothing): nothing was recorded; the import's report, "
+    "with its first rejected rows (field, message, reason), is in report.",
+    {"report": {"$ref": "#/components/schemas/ImportReportView"}},
+)
+
+
 def _sheet_view(session: Session, entries: list[SheetEntry]) -> SheetView:
     return SheetView(
         session_id=session.id,
@@ -34,7 +66,12 @@ def _sheet_view(session: Session, entries: list[SheetEntry]) -> SheetView:
     )
 
 
-@router.put("/v1/sessions/{session_id}/attendance", response_model=SheetView, dependencies=[IDEMPOTENT])
+@router.put(
+    "/v1/sessions/{session_id}/attendance",
+    response_model=SheetView,
+    dependencies=[IDEMPOTENT],
+    responses=_SHEET_REFUSED,
+)
 async def record_sheet(
     session_id: UUID, body: SheetRequest, principal: Caller, uow: UoW, config: Settings
 ) -> SheetView:
@@ -50,7 +87,7 @@ async def read_sheet(session_id: UUID, principal: Caller, uow: UoW) -> SheetView
     return _sheet_view(*await attendance.read_sheet(uow, principal, session_id))
 
 
-@router.post("/v1/attendance-imports", response_model=ImportReportView)
+@router.post("/v1/attendance-imports", response_model=ImportReportView, responses=_IMPORT_REFUSED)
 async def import_attendance(
     principal: Caller,
     uow: UoW,
@@ -100,7 +137,8 @@ async def import_attendance(
     response_class=StreamingResponse,
     responses={
         200: {
-            "description": "Every rejected row of the import: line, beneficiary_id, reason, detail.",
+            "description": "Every rejected row of the import, as CSV with a header: line, beneficiary_id, field "
+            "(the column at fault, empty when the whole row is refused), reason (a code), message.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },

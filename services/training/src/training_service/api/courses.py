@@ -20,6 +20,7 @@ from training_service.api.ledger_schemas import (
     PersonLedgerView,
 )
 from training_service.api.schemas import (
+    CoursePlanRequest,
     CourseRequest,
     CourseView,
     SessionList,
@@ -30,7 +31,7 @@ from training_service.api.schemas import (
 )
 from training_service.domain.vocabulary import Step
 from training_service.service_layer import courses, ledgers, participations
-from training_service.service_layer.courses import SlotRequest
+from training_service.service_layer.courses import PlanChange, SlotRequest
 
 router = service_router(tags=["courses"])
 
@@ -71,6 +72,13 @@ async def list_courses(
 @router.get("/v1/courses/{course_id}", response_model=CourseView)
 async def read_course(course_id: UUID, principal: Caller, uow: UoW) -> CourseView:
     return CourseView.of(await courses.load(uow, principal, course_id))
+
+
+@router.patch("/v1/courses/{course_id}", response_model=CourseView, dependencies=[IDEMPOTENT])
+async def replan_course(course_id: UUID, body: CoursePlanRequest, principal: Caller, uow: UoW) -> CourseView:
+    """Changes the course's planned hours or dates; the whole plan is published again (course.scheduled)."""
+    change = PlanChange(body.planned_hours, body.support_french_hours, body.starts_on, body.ends_on)
+    return CourseView.of(await courses.replan(uow, principal, course_id, change))
 
 
 def _slot(body: SlotFields) -> SlotRequest:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, Field, RootModel, WithJsonSchema, field_validator, model_validator
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 
 from hopekit.api.schemas import Name, Reference, RequestModel, ResponseModel
 from training_service.domain.course import Course, Session
@@ -65,6 +66,32 @@ class CourseRequest(RequestModel):
     support_french_hours: Hours | None = Field(default=None, description="Step 4 only, counted apart.")
     starts_on: date
     ends_on: date
+
+
+class CoursePlanRequest(RequestModel):
+    """The values of the plan to change, at least one; the others stay. The course's sessions stay within its
+    dates, and a cohort's course within the period its cohort's calendar plans for the step."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    # Absent keeps a value; null is not a value here (the document does not offer it; the service refuses it).
+    planned_hours: Hours | SkipJsonSchema[None] = None
+    support_french_hours: Hours | SkipJsonSchema[None] = Field(default=None, description="Step 4 only.")
+    starts_on: date | SkipJsonSchema[None] = None
+    ends_on: date | SkipJsonSchema[None] = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("leave the field out to keep its value")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> CoursePlanRequest:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of planned_hours, support_french_hours, starts_on, ends_on")
+        return self
 
 
 class CourseView(ResponseModel):
@@ -194,19 +221,40 @@ class SheetView(ResponseModel):
 
 
 class RejectionView(ResponseModel):
-    line: int | None
-    beneficiary_id: UUID | None
-    reason: str
-    detail: str
+    """One refused row of an import: where, why as a code, and what is wrong as a sentence."""
+
+    line: int | None = Field(description="The physical line of the file the row starts on.")
+    beneficiary_id: UUID | None = Field(description="The row's person, when the row names one that can be read.")
+    field: str | None = Field(
+        description="The column at fault (beneficiary_id, date, start, status or hours); null when the row as a "
+        "whole is refused (a wrong number of fields, a broken quote, an unreadable line)."
+    )
+    reason: str = Field(description="Why, as a code to branch on (e.g. not_in_cohort, invalid_hours).")
+    message: str = Field(description="What is wrong, for a person.")
+    detail: str = Field(description="The same as message, kept for clients written before it.", deprecated=True)
 
     @classmethod
     def of(cls, rejection: Rejection) -> RejectionView:
         return cls(
             line=rejection.line,
             beneficiary_id=rejection.beneficiary_id,
+            field=rejection.field,
             reason=rejection.reason,
-            detail=rejection.detail,
+            message=rejection.message,
+            detail=rejection.message,
         )
+
+
+class RefusedEntryView(ResponseModel):
+    """One refused entry of a sheet, in a 422 ``attendance-refused`` problem's ``errors``."""
+
+    field: str = Field(description="The entry's field at fault, e.g. entries.2.hours_attended.")
+    pointer: str = Field(description="The same as a JSON pointer into the request, e.g. /entries/2/hours_attended.")
+    message: str = Field(description="What is wrong, for a person.")
+    reason: str = Field(description="Why, as a code to branch on (e.g. not_in_cohort, hours_above_session).")
+    line: int = Field(description="The entry's index in the request's entries.")
+    beneficiary_id: UUID | None
+    detail: str = Field(description="The same as message, kept for clients written before it.", deprecated=True)
 
 
 class ImportReportView(ResponseModel):

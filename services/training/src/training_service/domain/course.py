@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from training_service.domain.errors import InvalidValue, Refusals, SessionOutsideCourse
+from training_service.domain.errors import CourseClosed, InvalidValue, Refusals, SessionOutsideCourse
 from training_service.domain.ledger import hours
 from training_service.domain.vocabulary import STEP_HOURS, CourseStatus, SessionKind, Step, Track
 
@@ -70,6 +70,58 @@ class Course:
             support_french_hours=hours(support_french_hours) if support_french_hours is not None else None,
             starts_on=starts_on,
             ends_on=ends_on,
+        )
+
+    def replan(
+        self,
+        *,
+        planned_hours: Decimal | None,
+        support_french_hours: Decimal | None,
+        starts_on: date | None,
+        ends_on: date | None,
+        sessions_held: tuple[date, date] | None,
+    ) -> Course:
+        """The course with its plan changed where a value is given, checked whole like a new one; its sessions
+        (``sessions_held``: the first and last day) stay within its dates."""
+        if self.status is CourseStatus.CLOSED:
+            raise CourseClosed("a closed course keeps the plan it closed with")
+        starts_on = starts_on if starts_on is not None else self.starts_on
+        ends_on = ends_on if ends_on is not None else self.ends_on
+        if support_french_hours is None:
+            support_french_hours = self.support_french_hours
+        refused = Refusals()
+        replanned: Course | None = None
+        try:
+            replanned = Course.plan(
+                course_id=self.id,
+                step=self.step,
+                cohort_id=self.cohort_id,
+                beneficiary_id=self.beneficiary_id,
+                provider_org_id=self.provider_org_id,
+                planned_hours=planned_hours if planned_hours is not None else self.planned_hours,
+                support_french_hours=support_french_hours,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        except InvalidValue as error:
+            for field, reason in error.refusals:
+                refused.add(field, reason)
+        if sessions_held is not None:
+            first, last = sessions_held
+            if first < starts_on:
+                refused.add("starts_on", f"after the course's first session ({first})")
+            if last > ends_on:
+                refused.add("ends_on", f"before the course's last session ({last})")
+        refused.raise_any()
+        assert replanned is not None  # refused otherwise
+        return replace(replanned, status=self.status)
+
+    def same_plan(self, other: Course) -> bool:
+        return (self.planned_hours, self.support_french_hours, self.starts_on, self.ends_on) == (
+            other.planned_hours,
+            other.support_french_hours,
+            other.starts_on,
+            other.ends_on,
         )
 
     def check_day(self, day: date) -> None:

@@ -85,6 +85,12 @@ class SessionExists(CourseConflict):
     code = "session_exists"
 
 
+class CourseClosed(DomainError):
+    """A closed course (its one person withdrew) keeps the plan it closed with."""
+
+    code = "course_closed"
+
+
 class SessionOutsideCourse(DomainError):
     code = "session_outside_course"
     category = "unprocessable"

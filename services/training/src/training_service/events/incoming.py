@@ -18,6 +18,7 @@ CONSUMERS = [
             on(enrolment.BeneficiaryWithdrawn, projection.withdraw),
             on(enrolment.BeneficiaryErased, erasure.erase_beneficiary),
             on(enrolment.CohortCreated, projection.note_cohort),
+            on(enrolment.CohortCalendarChanged, projection.note_calendar_change),
             on(enrolment.CohortMemberAdded, projection.note_member),
         ],
     ),

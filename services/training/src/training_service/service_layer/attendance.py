@@ -68,18 +68,28 @@ class SheetRefused(ServiceError):
         self.rejections = list(rejections)
 
     def details(self) -> dict[str, Any]:
-        return {
-            "errors": [
-                {
-                    "line": rejection.line,
-                    "beneficiary_id": str(rejection.beneficiary_id) if rejection.beneficiary_id else None,
-                    "reason": rejection.reason,
-                    "detail": rejection.detail,
-                    "pointer": f"/entries/{rejection.line}",
-                }
-                for rejection in self.rejections
-            ]
-        }
+        return {"errors": [_refused_entry(rejection) for rejection in self.rejections]}
+
+
+# A sheet's entry names the hours ``hours_attended``; an import's column is ``hours``.
+_ENTRY_FIELDS = {"hours": "hours_attended"}
+
+
+def _refused_entry(rejection: Rejection) -> dict[str, Any]:
+    """One refused entry, in the platform's shape of a refused field (``field``, ``pointer``, ``message``) with
+    the sheet's own facts; ``detail`` repeats ``message`` for clients written before it."""
+    path = ["entries", str(rejection.line)]
+    if rejection.field is not None:
+        path.append(_ENTRY_FIELDS.get(rejection.field, rejection.field))
+    return {
+        "field": ".".join(path),
+        "pointer": "/" + "/".join(path),
+        "message": rejection.message,
+        "reason": rejection.reason,
+        "line": rejection.line,
+        "beneficiary_id": str(rejection.beneficiary_id) if rejection.beneficiary_id else None,
+        "detail": rejection.message,
+    }
 
 
 @dataclass(frozen=True)
@@ -181,18 +191,26 @@ async def apply(uow: TrainingUnitOfWork, recording: Recording, inputs: Sequence[
             course, joined_on.get(item.beneficiary_id), item.session.held_on
         )
         if refused is not None:
-            recording.rejections.append(Rejection(item.line, item.beneficiary_id, refused.reason, refused.detail))
+            recording.rejections.append(
+                Rejection(item.line, item.beneficiary_id, refused.reason, refused.detail, "beneficiary_id")
+            )
             continue
         try:
             mark = _checked_mark(item.status, item.session.hours, item.hours_attended)
         except DomainError as error:
-            recording.rejections.append(Rejection(item.line, item.beneficiary_id, error.code, error.detail))
+            recording.rejections.append(Rejection(item.line, item.beneficiary_id, error.code, error.detail, "hours"))
             continue
         key = (item.session.id, item.beneficiary_id)
         if key in valid:
             first = valid[key][0].line
             recording.rejections.append(
-                Rejection(item.line, item.beneficiary_id, "duplicate_row", f"same person and session as line {first}")
+                Rejection(
+                    item.line,
+                    item.beneficiary_id,
+                    "duplicate_row",
+                    f"same person and session as line {first}",
+                    "beneficiary_id",
+                )
             )
             continue
         valid[key] = (item, mark)

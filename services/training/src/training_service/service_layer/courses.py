@@ -15,11 +15,13 @@ from hopekit.errors import NotFound
 from hopekit.identity.principal import Principal
 from training_service.adapters.attendance import CourseMark, MarkTotal
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
+from training_service.domain.calendar import check_within
 from training_service.domain.course import Course, Session, session_hours, weekly_days
 from training_service.domain.errors import CourseConflict, SessionExists
 from training_service.domain.ledger import HoursLedger, Mark, ledger
 from training_service.domain.vocabulary import SessionKind, Step
 from training_service.service_layer import access
+from training_service.service_layer.schedule_events import course_scheduled, sessions_scheduled
 
 
 async def create(
@@ -47,22 +49,63 @@ async def create(
         ends_on=ends_on,
     )
     await access.ensure_may_create(uow, principal, course)
+    await _ensure_within_calendar(uow, course)
     if await uow.courses.find(cohort_id, beneficiary_id, step) is not None:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person")
+    now = datetime.now(UTC)
     try:
-        await uow.courses.add(course, principal.org_id, datetime.now(UTC))
+        await uow.courses.add(course, principal.org_id, now)
     except IntegrityError as error:
         raise CourseConflict(f"a step {int(step)} course already exists for this cohort or person") from error
+    uow.publish(course_scheduled(course, now))
     uow.audit(principal, "create", "course", course.id)
     return course
 
 
-async def load(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False) -> Course:
-    course = await uow.courses.get(course_id)
+async def _ensure_within_calendar(uow: TrainingUnitOfWork, course: Course) -> None:
+    """A cohort's course falls within the period enrolment planned for its step, once that period is known."""
+    if course.cohort_id is not None:
+        check_within(await uow.calendars.period(course.cohort_id, course.step), course.starts_on, course.ends_on)
+
+
+async def load(
+    uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, *, write: bool = False, lock: bool = False
+) -> Course:
+    course = await uow.courses.get(course_id, lock=lock)
     if course is None:
         raise NotFound.of("course")
     (access.ensure_may_write if write else access.ensure_may_read)(principal, course)
     return course
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """The values of a course's plan to change; None leaves one as it is."""
+
+    planned_hours: Decimal | None = None
+    support_french_hours: Decimal | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+async def replan(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, change: PlanChange) -> Course:
+    """Changes a course's planned hours or dates and, when that changes anything, publishes its whole plan again:
+    funding and reporting hold the hours and dates the course now has."""
+    course = await load(uow, principal, course_id, write=True, lock=True)
+    replanned = course.replan(
+        planned_hours=change.planned_hours,
+        support_french_hours=change.support_french_hours,
+        starts_on=change.starts_on,
+        ends_on=change.ends_on,
+        sessions_held=await uow.courses.sessions_held(course.id),
+    )
+    if replanned.same_plan(course):
+        return course
+    await _ensure_within_calendar(uow, replanned)
+    await uow.courses.update_plan(replanned)
+    uow.publish(course_scheduled(replanned, datetime.now(UTC)))
+    uow.audit(principal, "replan", "course", course.id)
+    return replanned
 
 
 async def sessions(uow: TrainingUnitOfWork, principal: Principal, course_id: UUID) -> list[Session]:
@@ -117,12 +160,14 @@ def _session(course: Course, day: date, slot: SlotRequest) -> Session:
 async def add_sessions(
     uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, days: Iterable[date], slot: SlotRequest
 ) -> list[Session]:
-    course = await load(uow, principal, course_id, write=True)
+    course = await load(uow, principal, course_id, write=True, lock=True)
     created = [_session(course, day, slot) for day in days]
     try:
         await uow.courses.add_sessions(created)
     except IntegrityError as error:
         raise SessionExists("a session already starts at that time on one of these days") from error
+    if created:
+        uow.publish(sessions_scheduled(course, created, datetime.now(UTC)))
     uow.audit(principal, "create_sessions", "course", course.id, reason=str(len(created)))
     return created
 

@@ -6,9 +6,14 @@ the rest); nothing is recreated for an erased person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
 from hope_contracts import enrolment
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
-from training_service.domain.vocabulary import Track
+from training_service.domain.calendar import PlannedPeriod
+from training_service.domain.vocabulary import Step, Track
 from training_service.service_layer.participations import close_for_withdrawal
 
 
@@ -44,6 +49,22 @@ async def note_cohort(uow: TrainingUnitOfWork, event: enrolment.CohortCreated) -
     await uow.projection.cohort_created(
         event.cohort_id, event.track, event.sector_code, event.training_provider_org_id, event.support_provider_org_id
     )
+    await _replace_calendar(uow, event.cohort_id, event.calendar, event.occurred_at)
+
+
+async def note_calendar_change(uow: TrainingUnitOfWork, event: enrolment.CohortCalendarChanged) -> None:
+    """The whole calendar as enrolment now plans it; it may come before the cohort's created event."""
+    await _replace_calendar(uow, event.cohort_id, event.calendar, event.occurred_at)
+
+
+async def _replace_calendar(
+    uow: TrainingUnitOfWork, cohort_id: UUID, calendar: Iterable[enrolment.StepPeriod], as_of: datetime
+) -> None:
+    """What is held is replaced whole by a newer description only: a created event arriving after the change
+    event (or either delivered again) leaves the newer calendar in place."""
+    periods = [PlannedPeriod(Step(period.step), period.starts_on, period.ends_on) for period in calendar]
+    if await uow.calendars.replace(cohort_id, periods, as_of):
+        uow.audit_event("replace_calendar", "cohort", cohort_id, reason=f"periods:{len(periods)}")
 
 
 async def note_member(uow: TrainingUnitOfWork, event: enrolment.CohortMemberAdded) -> None:

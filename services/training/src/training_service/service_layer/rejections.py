@@ -21,15 +21,23 @@ from uuid import UUID
 SPOOL_PART_BYTES = 1 << 20
 """The spool is stored in parts of this size: one part at a time is in memory, on writing and on reading."""
 _FLUSH_AT = 64 * 1024
-CSV_HEADER = ("line", "beneficiary_id", "reason", "detail")
+CSV_HEADER = ("line", "beneficiary_id", "field", "reason", "message")
+
+
+# The row's fields as an import names them (its canonical columns); a sheet names them by its entries' fields.
+ROW_FIELDS = ("beneficiary_id", "date", "start", "status", "hours")
 
 
 @dataclass(frozen=True)
 class Rejection:
+    """One refused row: where (its line and, when one field is at fault, which of ``ROW_FIELDS``; None for the
+    row as a whole), why as a code to branch on (``reason``) and as a sentence for a person (``message``)."""
+
     line: int | None
     beneficiary_id: UUID | None
     reason: str
-    detail: str
+    message: str
+    field: str | None = None
 
 
 class RejectionSink(Protocol):
@@ -51,7 +59,7 @@ class RejectionSpool:
     def append(self, rejection: Rejection) -> None:
         beneficiary = "" if rejection.beneficiary_id is None else str(rejection.beneficiary_id)
         line = "" if rejection.line is None else rejection.line
-        self._writer.writerow((line, beneficiary, rejection.reason, rejection.detail))
+        self._writer.writerow((line, beneficiary, rejection.field or "", rejection.reason, rejection.message))
         if self._text.tell() >= _FLUSH_AT:
             self._flush()
 

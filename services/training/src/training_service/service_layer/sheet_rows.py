@@ -70,7 +70,8 @@ def _hours(value: str) -> Decimal | None:
     return number
 
 
-Slot = Session | tuple[str, str]
+# A session, or why none: the reason, its message and the field at fault.
+Slot = Session | tuple[str, str, str]
 
 
 class RowChecker:
@@ -99,17 +100,17 @@ class RowChecker:
             return Rejection(number, None, "wrong_field_count", f"expected {self._width} fields, found {len(fields)}")
         person = self._person(fields[self._person_at])
         if person is None:
-            return Rejection(number, None, "invalid_beneficiary_id", "beneficiary_id is not a UUID")
+            return Rejection(number, None, "invalid_beneficiary_id", "beneficiary_id is not a UUID", "beneficiary_id")
         start = fields[self._start_at] if self._start_at is not None else ""
         slot = self._slot(fields[self._date_at], start)
         if not isinstance(slot, Session):
             return Rejection(number, person, *slot)
         status = self._status(fields[self._status_at])
         if status is None:
-            return Rejection(number, person, "invalid_status", "status is present, excused or unexcused")
+            return Rejection(number, person, "invalid_status", "status is present, excused or unexcused", "status")
         attended = self._attended(fields[self._hours_at]) if self._hours_at is not None else None
         if attended is not None and attended.is_nan():
-            return Rejection(number, person, "invalid_hours", "hours is not a number such as 3,5")
+            return Rejection(number, person, "invalid_hours", "hours is not a number such as 3,5", "hours")
         return MarkInput(slot, person, status, attended, number)
 
     def _person(self, text: str) -> UUID | None:
@@ -135,20 +136,24 @@ class RowChecker:
         try:
             day = _date(day_text)
         except ValueError:
-            return ("invalid_date", "date is neither YYYY-MM-DD nor DD/MM/YYYY")
+            return ("invalid_date", "date is neither YYYY-MM-DD nor DD/MM/YYYY", "date")
         if not course.starts_on <= day <= course.ends_on:
-            return ("date_outside_course", f"{day} is outside the course ({course.starts_on} to {course.ends_on})")
-        candidates = self._by_day.get(day, [])
+            return (
+                "date_outside_course",
+                f"{day} is outside the course ({course.starts_on} to {course.ends_on})",
+                "date",
+            )
+        on_the_day = candidates = self._by_day.get(day, [])
         if start_text:
             try:
                 start = _time(start_text)
             except ValueError:
-                return ("invalid_start", "start is not a time such as 09:00")
+                return ("invalid_start", "start is not a time such as 09:00", "start")
             candidates = [session for session in candidates if session.starts_at == start]
         if not candidates:
-            return ("no_session", f"the course has no session on {day} at that time")
+            return ("no_session", f"the course has no session on {day} at that time", "start" if on_the_day else "date")
         if len(candidates) > 1:
-            return ("ambiguous_session", f"several sessions on {day}: give the start")
+            return ("ambiguous_session", f"several sessions on {day}: give the start", "start")
         return candidates[0]
 
     def _status(self, text: str) -> AttendanceStatus | None:

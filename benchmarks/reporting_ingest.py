@@ -1,0 +1,129 @@
+"""Reporting on PostgreSQL: events into the read models, live and in a rebuild from Kafka.
+
+1. Live path: ``LIVE_EVENTS`` events of a programme's history (``reporting_stream``) through the consumer's own
+   per-record path (``hopekit.events.subscriptions.process``: inbox row, order mark, the facts of every fed
+   version, the completeness mark, one commit per event). In process, without Kafka: the service's cost per
+   record, not the broker's (the relay section measures the broker).
+2. Rebuild: ``events`` records published on the domain topics, then ``hope-reporting rebuild``'s ``Replay`` reads
+   every topic from its beginning into a new version, ``BATCH`` events per transaction, and switches to it. The
+   time for 1,000,000 events is extrapolated from the rate when fewer were run; ``python -m
+   benchmarks.reporting_ingest --events 1000000`` (or ``HOPE_BENCH_REPORTING_EVENTS``) runs the full size.
+
+The defaults (2,000 live events, 10,000 rebuilt) keep the section within minutes on a shared machine: both
+paths write row by row (a few statements per event), which caps them far below the targets; what would lift
+them is a set-based writer folding a batch's events per key in memory and writing each table once per batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+
+from benchmarks.environment import BenchEnvironment, bench_environment
+from benchmarks.report import Report
+from benchmarks.reporting_stream import history
+from hope_infra.testing import received
+from hopekit.db.engine import make_engine
+from hopekit.db.migrations import upgrade
+from hopekit.events import cloudevent
+from hopekit.events.subscriptions import process
+from hopekit.uow import Database
+from reporting_service.adapters.tables import kit
+from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.events.incoming import CONSUMERS
+from reporting_service.events.replay import Replay, handlers_of
+
+SERVICE_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
+LIVE_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_LIVE_EVENTS", "2000"))
+REBUILD_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_EVENTS", "10000"))
+FULL_REBUILD = 1_000_000
+BATCH = 500
+SECTION = "reporting_ingest"
+
+
+async def _live(database: Database) -> float:
+    handlers = handlers_of(CONSUMERS)
+    events = [received(contract) for contract in history(LIVE_EVENTS)]
+    started = time.perf_counter()
+    for event in events:
+        consumer = f"reporting.{event.topic.split('.')[1]}-facts"
+        await process(consumer, ReportingUnitOfWork(database), handlers[event.type], event)
+    return len(events) / (time.perf_counter() - started)
+
+
+async def _publish(bootstrap: str, count: int) -> float:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=20)
+    await producer.start()
+    started = time.perf_counter()
+    try:
+        pending = []
+        for contract in history(count):
+            key, value, headers = cloudevent.encode(
+                event_id=uuid.uuid4(),
+                source=f"/hope/{contract.service()}",
+                type_=contract.event_type,
+                subject=contract.subject(),
+                time=getattr(contract, "occurred_at"),  # noqa: B009
+                key=contract.partition_key(),
+                payload=contract.model_dump_json().encode(),
+            )
+            pending.append(await producer.send(contract.topic(), value=value, key=key, headers=headers))
+            if len(pending) >= 5_000:
+                await asyncio.gather(*pending)
+                pending = []
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return time.perf_counter() - started
+
+
+async def run(environment: BenchEnvironment, report: Report, events: int = REBUILD_EVENTS) -> None:
+    async with environment.database() as url:
+        await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+        engine = make_engine(url)
+        database = Database(engine=engine, tables=kit)
+        try:
+            live_rate = await _live(database)
+            report.add(
+                SECTION,
+                f"live path, one transaction per event ({LIVE_EVENTS:,} events)",
+                f"{live_rate:,.0f} events/s",
+                ">= 5,000 events/s",
+            )
+            published_s = await _publish(environment.kafka_bootstrap, events)
+            report.add(SECTION, f"{events:,} events published on the topics", f"{published_s:.1f} s")
+            started = time.perf_counter()
+            rebuilt = await Replay(database, environment.kafka_bootstrap, CONSUMERS, BATCH).run()
+            rebuild_s = time.perf_counter() - started
+        finally:
+            await engine.dispose()
+    rate = rebuilt.records_read / rebuild_s
+    report.add(
+        SECTION,
+        f"rebuild of {rebuilt.records_read:,} records ({rebuilt.events_applied:,} applied), batches of {BATCH}",
+        f"{rebuild_s:.1f} s, {rate:,.0f} events/s",
+    )
+    measured = "measured" if rebuilt.records_read >= FULL_REBUILD else f"extrapolated from {rebuilt.records_read:,}"
+    report.add(
+        SECTION, f"rebuild of {FULL_REBUILD:,} events ({measured})", f"{FULL_REBUILD / rate / 60:.1f} min", "<= 5 min"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.reporting_ingest")
+    parser.add_argument("--events", type=int, default=REBUILD_EVENTS, help="records to publish and rebuild from")
+    args = parser.parse_args()
+    report = Report()
+    with bench_environment() as environment:
+        asyncio.run(run(environment, report, args.events))
+    report.print()
+
+
+if __name__ == "__main__":
+    main()

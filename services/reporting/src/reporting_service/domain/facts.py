@@ -1,0 +1,112 @@
+"""The rules the read models are built by, free of storage: which status a step means, what one attendance line
+is worth, how a re-sent sheet changes a person's totals, how a payment is shared among a claim's lines.
+
+Totals move only by differences, so the facts do not depend on how often a sheet arrives; that a field is
+overwritten only by an event at least as recent as the one that set it is kept by the writes themselves
+(``adapters/upserts.set_if_newer``), where the stored time is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+K = TypeVar("K")
+
+CENT = Decimal("0.01")
+
+# The pathway status a started step puts a person in (DESIGN.md §7).
+STATUS_OF_STEP: Mapping[int, str] = {
+    1: "prerequisites",
+    2: "pre_orientation",
+    3: "french_qualification",
+    4: "trade_qualification",
+}
+
+MoneyKind = Literal["committed", "released", "consumed", "claimed", "approved", "paid"]
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One person's line on one session's sheet."""
+
+    status: str  # present | excused | unexcused
+    session_hours: Decimal
+    hours_attended: Decimal
+
+
+@dataclass(frozen=True)
+class HoursTotals:
+    """What lines add to a person's totals (a step, a month); negative in a difference."""
+
+    recorded: Decimal = Decimal(0)
+    attended: Decimal = Decimal(0)
+    excused: Decimal = Decimal(0)
+    unexcused: Decimal = Decimal(0)
+    sessions: int = 0
+
+    @classmethod
+    def of(cls, line: AttendanceLine) -> HoursTotals:
+        return cls(
+            recorded=line.session_hours,
+            attended=line.hours_attended,
+            excused=line.session_hours if line.status == "excused" else Decimal(0),
+            unexcused=line.session_hours if line.status == "unexcused" else Decimal(0),
+            sessions=1,
+        )
+
+    def __add__(self, other: HoursTotals) -> HoursTotals:
+        return HoursTotals(
+            self.recorded + other.recorded,
+            self.attended + other.attended,
+            self.excused + other.excused,
+            self.unexcused + other.unexcused,
+            self.sessions + other.sessions,
+        )
+
+    def __sub__(self, other: HoursTotals) -> HoursTotals:
+        return HoursTotals(
+            self.recorded - other.recorded,
+            self.attended - other.attended,
+            self.excused - other.excused,
+            self.unexcused - other.unexcused,
+            self.sessions - other.sessions,
+        )
+
+    def is_zero(self) -> bool:
+        return self == HoursTotals()
+
+
+def sheet_difference(before: Mapping[K, AttendanceLine], after: Mapping[K, AttendanceLine]) -> dict[K, HoursTotals]:
+    """Per total (a person's step, or month), what replacing a session's lines ``before`` by ``after`` changes:
+    a person left off the new sheet gives their hours back, an unchanged line changes nothing."""
+    changes: dict[K, HoursTotals] = {}
+    for person in before.keys() | after.keys():
+        new = HoursTotals.of(after[person]) if person in after else HoursTotals()
+        old = HoursTotals.of(before[person]) if person in before else HoursTotals()
+        change = new - old
+        if not change.is_zero():
+            changes[person] = change
+    return changes
+
+
+def share_payment(paid: Decimal, approved: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """A claim's payment shared among its lines in proportion to what was approved on each, to the cent; the
+    cents rounding leaves over go one by one to the largest remainders, so the shares add up to ``paid``."""
+    total = sum(approved.values(), Decimal(0))
+    if total <= 0:
+        return {key: Decimal(0) for key in approved}
+    exact = {key: paid * amount / total for key, amount in approved.items()}
+    shares = {key: value.quantize(CENT, rounding="ROUND_DOWN") for key, value in exact.items()}
+    left = int((paid - sum(shares.values(), Decimal(0))) / CENT)
+    by_remainder = sorted(approved, key=lambda key: (exact[key] - shares[key], approved[key]), reverse=True)
+    for key in by_remainder[:left]:
+        shares[key] += CENT
+    return shares

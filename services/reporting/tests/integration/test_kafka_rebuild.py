@@ -1,0 +1,145 @@
+"""On PostgreSQL and a real Kafka: every service's events read from their topics by the running service (some
+records sent twice) make the live facts and the completeness marks on /metrics; a rebuild from the topics'
+beginning makes a new version with the same facts, and becomes the active one."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from hope_contracts import EventContract
+from hopekit.db.engine import make_engine
+from hopekit.events import cloudevent
+from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.uow import Database
+from reporting_service import cli
+from reporting_service.adapters import completeness
+from reporting_service.adapters.tables import fact_claims, fact_follow_ups, fact_people, kit, read_model_versions
+from reporting_service.events.incoming import CONSUMERS
+from reporting_service.events.replay import Replay
+from reporting_service.main import create_app
+from reporting_service.settings import ReportingSettings
+
+from .scenario import Cohort
+from .support import facts_of
+
+pytestmark = pytest.mark.integration
+
+
+async def _publish(bootstrap: str, events: list[EventContract]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for number, event in enumerate(events):
+            key, value, headers = cloudevent.encode(
+                event_id=uuid.uuid4(),
+                source=f"/hope/{event.service()}",
+                type_=event.event_type,
+                subject=event.subject(),
+                time=getattr(event, "occurred_at"),  # noqa: B009
+                key=event.partition_key(),
+                payload=event.model_dump_json().encode(),
+            )
+            for _ in range(2 if number % 3 == 0 else 1):  # every third record delivered twice
+                await producer.send_and_wait(event.topic(), value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+async def _settled(database: Database, cohort: Cohort) -> None:
+    """Until the last facts of each topic's story are in: the live consumers have read what was sent."""
+    people, claims, follow_ups = fact_people.c, fact_claims.c, fact_follow_ups.c
+    async with asyncio.timeout(90):
+        while True:
+            async with database.engine.connect() as connection:
+                done = [
+                    await connection.scalar(
+                        select(people.completed_at).where(people.beneficiary_id == cohort.finisher)
+                    ),
+                    await connection.scalar(
+                        select(people.support_file_id).where(people.beneficiary_id == cohort.finisher)
+                    ),
+                    await connection.scalar(
+                        select(people.language_level).where(people.beneficiary_id == cohort.finisher)
+                    ),
+                    await connection.scalar(select(claims.paid_on).where(claims.claim_id == cohort.claim)),
+                    await connection.scalar(
+                        select(follow_ups.status).where(
+                            follow_ups.beneficiary_id == cohort.finisher, follow_ups.months_after_exit == 6
+                        )
+                    ),
+                ]
+            if all(value is not None for value in done):
+                return
+            await asyncio.sleep(0.3)
+
+
+async def test_live_facts_from_kafka_and_a_rebuild_from_the_topics_agree(
+    postgres_url: str, kafka_bootstrap: str, issuer: TokenIssuer
+) -> None:
+    cohort = Cohort()
+    await _publish(kafka_bootstrap, cohort.events())
+    # A consumer group of its own: it reads the topics from their beginning, as the rebuild does.
+    settings = service_settings(
+        ReportingSettings, postgres_url, issuer, kafka_bootstrap, service_name=f"reporting-{uuid.uuid4().hex[:8]}"
+    )
+    engine = make_engine(postgres_url)
+    database = Database(engine=engine, tables=kit)
+    try:
+        async with running(create_app(settings)) as client:
+            await _settled(database, cohort)
+            metrics = (await client.get("/metrics")).text
+            for topic in ("enrolment", "training", "support", "funding", "employment"):
+                assert f'hope_reporting_complete_up_to_seconds{{topic="hope.{topic}.events"}}' in metrics
+            await asyncio.sleep(1.0)  # anything else on the topics (other tests' events) read as well
+            live = await facts_of(database, 1)
+
+            rebuilt = await Replay(database, kafka_bootstrap, CONSUMERS, batch_size=50).run(keep_previous=True)
+            assert rebuilt.version == 2
+            assert rebuilt.events_applied >= len(cohort.events())
+            assert await facts_of(database, 2) == live
+        async with engine.connect() as connection:
+            states = dict(
+                (await connection.execute(select(read_model_versions.c.version, read_model_versions.c.state))).all()
+            )
+            assert states == {1: "retired", 2: "active"}
+            assert await completeness.active_version(connection) == 2
+            marks: dict[str, Any] = await completeness.topic_marks(connection)
+            assert len(marks) == 5
+    finally:
+        await engine.dispose()
+
+
+def test_the_rebuild_command_switches_to_a_new_version_and_says_so(
+    postgres_url: str, kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOPE_REPORTING_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("HOPE_REPORTING_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    result = CliRunner().invoke(cli.app, ["rebuild", "--batch-size", "200"])
+    assert result.exit_code == 0, result.output
+    assert "version 2 active" in result.output
+
+    async def states() -> dict[int, str]:
+        engine = make_engine(postgres_url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(select(read_model_versions.c.version, read_model_versions.c.state))
+                return {int(version): state for version, state in rows}
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(states()) == {2: "active"}  # the replaced version's rows are gone
+
+
+def test_the_rebuild_command_needs_kafka(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOPE_REPORTING_DATABASE_URL", postgres_url)
+    monkeypatch.delenv("HOPE_REPORTING_KAFKA_BOOTSTRAP", raising=False)
+    result = CliRunner().invoke(cli.app, ["rebuild"])
+    assert result.exit_code == 2
+    assert "HOPE_REPORTING_KAFKA_BOOTSTRAP" in result.output

@@ -1,0 +1,167 @@
+"""Events of every service make the read models, on SQLite and PostgreSQL; twice, or in another order, they
+make the same ones."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from hope_contracts import EventContract, enrolment
+from hope_infra.testing import received
+from hopekit.events.subscriptions import process
+from hopekit.uow import Database
+from reporting_service.adapters import completeness, versions
+from reporting_service.adapters.tables import (
+    fact_attendance_months,
+    fact_claims,
+    fact_cohorts,
+    fact_erasures,
+    fact_follow_ups,
+    fact_money,
+    fact_needs,
+    fact_people,
+    fact_person_steps,
+)
+from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.events.incoming import CONSUMERS
+
+from .conftest import deliver
+from .scenario import Cohort, at
+from .support import FACT_TABLES, facts_of
+
+pytestmark = pytest.mark.integration
+
+
+async def _deliver_all(database: Database, events: list[EventContract]) -> None:
+    for event in events:
+        await deliver(database, received(event))
+
+
+async def _into_version(database: Database, version: int, events: list[EventContract]) -> None:
+    """Each event applied to one version only, as a rebuild does (under the rebuild's own consumer names)."""
+    handlers = {event_type: handler for spec in CONSUMERS for event_type, handler in spec.handlers.items()}
+    for event in events:
+        await process(
+            f"test-v{version}",
+            ReportingUnitOfWork(database, pinned=version),
+            handlers[event.event_type],
+            received(event),
+        )
+
+
+async def _one(database: Database, table: Any, **key: Any) -> Any:
+    async with database.engine.connect() as connection:
+        query = select(table).where(table.c.version == 1, *(table.c[name] == value for name, value in key.items()))
+        return (await connection.execute(query)).one()
+
+
+async def test_events_from_every_service_make_each_personsfacts_of(database: Database) -> None:
+    cohort = Cohort()
+    await _deliver_all(database, cohort.events())
+
+    finisher = await _one(database, fact_people, beneficiary_id=cohort.finisher)
+    assert (finisher.status, finisher.cohort_id, finisher.sector_code, finisher.track) == (
+        "completed", cohort.cohort_id, "logistics", "group",
+    )  # fmt: skip
+    assert (finisher.a1_attested_on, finisher.ofii_hours) == (date(2026, 2, 20), Decimal("312.50"))
+    assert (finisher.language_level, finisher.qualification_result) == ("B1", "awarded")
+    assert (finisher.exit_outcome, finisher.exit_counts_as_employed) == ("cdi", True)
+    assert finisher.support_org_id == cohort.supporter
+    leaver = await _one(database, fact_people, beneficiary_id=cohort.leaver)
+    assert (leaver.status, leaver.withdrawal_reason, leaver.withdrawn_last_step) == ("withdrawn", "moved_away", 3)
+
+    step3 = await _one(database, fact_person_steps, beneficiary_id=cohort.finisher, step=3)
+    assert (step3.started_at, step3.completed_at) == (at(14), at(110))
+    assert (step3.hours_recorded, step3.hours_attended, step3.hours_excused) == (Decimal(14), Decimal(7), Decimal(7))
+    # The corrected sheet replaced the first: the leaver's 3.5 hours went back, 7 unexcused hours came.
+    leaver_step3 = await _one(database, fact_person_steps, beneficiary_id=cohort.leaver, step=3)
+    assert (leaver_step3.hours_attended, leaver_step3.hours_unexcused, leaver_step3.sessions_recorded) == (
+        Decimal(0), Decimal(7), 1,
+    )  # fmt: skip
+    april = await _one(database, fact_attendance_months, beneficiary_id=cohort.finisher, step=3, month=date(2026, 4, 1))
+    assert (april.hours_recorded, april.hours_excused) == (Decimal(7), Decimal(7))
+
+    cohort_row = await _one(database, fact_cohorts, cohort_id=cohort.cohort_id)
+    assert (cohort_row.region, cohort_row.step3_ends_on, cohort_row.step4_starts_on) == (
+        "84",
+        date(2026, 6, 19),
+        date(2026, 6, 29),
+    )
+
+    money = await _one(database, fact_money, beneficiary_id=cohort.finisher, agreement_id=cohort.agreement)
+    assert (money.committed, money.consumed, money.claimed, money.approved, money.paid) == (
+        Decimal("5000.00"), Decimal("87.50"), Decimal("87.50"), Decimal("80.00"), Decimal("80.00"),
+    )  # fmt: skip
+    leaver_money = await _one(database, fact_money, beneficiary_id=cohort.leaver, agreement_id=cohort.agreement)
+    assert (leaver_money.committed, leaver_money.released, leaver_money.consumed) == (
+        Decimal("5000.00"), Decimal("5000.00"), Decimal("0.00"),
+    )  # fmt: skip
+    claim = await _one(database, fact_claims, claim_id=cohort.claim)
+    assert (claim.status, claim.claimed_amount, claim.approved_amount, claim.paid_amount) == (
+        "paid", Decimal("87.50"), Decimal("80.00"), Decimal("80.00"),
+    )  # fmt: skip
+
+    six_months = await _one(database, fact_follow_ups, beneficiary_id=cohort.finisher, months_after_exit=6)
+    assert (six_months.status, six_months.counts_as_employed) == ("unreachable", None)
+    async with database.engine.connect() as connection:
+        needs = (await connection.execute(select(fact_needs.c.category, fact_needs.c.outcome))).all()
+        assert sorted(needs, key=repr) == sorted([("administrative", "resolved"), ("housing", None)], key=repr)
+        marks = await completeness.topic_marks(connection)
+        assert set(marks) == {
+            f"hope.{name}.events" for name in ("enrolment", "training", "support", "funding", "employment")
+        }
+        assert await completeness.complete_up_to(connection) == min(marks.values())
+
+
+async def test_the_same_events_twice_and_in_any_order_make_the_samefacts_of(database: Database) -> None:
+    events = Cohort().events()
+    await _deliver_all(database, events)
+    async with database.engine.begin() as connection:
+        other = await versions.start_building(connection)
+    shuffled = [*events, *random.Random(17).sample(events, k=len(events) // 2)]
+    random.Random(42).shuffle(shuffled)
+    await _into_version(database, other, shuffled)
+    assert await facts_of(database, other) == await facts_of(database, 1)
+
+
+async def test_an_event_delivered_twice_is_applied_once(database: Database) -> None:
+    cohort = Cohort()
+    events = cohort.events()
+    await _deliver_all(database, events)
+    before = await facts_of(database, 1)
+    for event in events:
+        again = received(event, event_id=None)
+        assert await deliver(database, again)  # a new id: the inbox cannot tell, the facts must
+    assert await facts_of(database, 1) == before
+
+
+async def test_an_erased_person_keeps_their_counts_under_a_pseudonym_and_gets_no_new_rows(database: Database) -> None:
+    cohort = Cohort()
+    await _deliver_all(database, cohort.events())
+    erased = enrolment.BeneficiaryErased(beneficiary_id=cohort.leaver, occurred_at=at(500))
+    await deliver(database, received(erased))
+    await deliver(
+        database,
+        received(enrolment.SectorChosen(beneficiary_id=cohort.leaver, sector_code="care", occurred_at=at(501))),
+    )
+    async with database.engine.connect() as connection:
+        people = (await connection.execute(select(fact_people.c.beneficiary_id, fact_people.c.status))).all()
+    assert cohort.leaver not in {row.beneficiary_id for row in people}
+    assert sorted(row.status for row in people) == ["completed", "withdrawn"]
+    for table in FACT_TABLES:
+        if "beneficiary_id" in table.c and table.name != "fact_erasures":
+            async with database.engine.connect() as connection:
+                found = await connection.scalar(
+                    select(table.c.beneficiary_id).where(table.c.beneficiary_id == cohort.leaver)
+                )
+            assert found is None, table.name
+    async with database.engine.connect() as connection:
+        refused = await connection.scalar(
+            select(fact_erasures.c.erased_at).where(fact_erasures.c.beneficiary_id == cohort.leaver)
+        )
+    assert refused == at(500)  # the pseudonym alone is kept, to refuse its later events
