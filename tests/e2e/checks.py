@@ -12,8 +12,11 @@ from hope_infra.demo.waiting import NotYet, eventually
 
 RATE = Decimal("15.00")
 FRENCH_SESSIONS, TRADE_SESSIONS = 10, 12
-# Funding commits a step's programme hours when it starts (no event carries a course's planned hours yet).
+# The agreements are sized on the programme's hours of steps 3 and 4 (what funding commits for a person until
+# training schedules their course); once it has, funding commits the course's planned hours instead.
 STEP_3_HOURS, STEP_4_HOURS = Decimal(400), Decimal(450)
+FRENCH_PLANNED = Decimal(10 * 6)  # FRENCH_SESSIONS of SESSION_HOURS
+TRADE_PLANNED = Decimal(12 * 6)
 
 
 async def until(check: Any, what: str) -> Any:

@@ -10,7 +10,16 @@ from hope_infra.demo.calendar import SESSION_HOURS
 from hope_infra.demo.cast import Cast, RunContext
 from hope_infra.demo.gateway import idempotency_key
 
-from .checks import FRENCH_SESSIONS, RATE, STEP_3_HOURS, STEP_4_HOURS, TRADE_SESSIONS, months_later, status_of, until
+from .checks import (
+    FRENCH_PLANNED,
+    FRENCH_SESSIONS,
+    RATE,
+    TRADE_PLANNED,
+    TRADE_SESSIONS,
+    months_later,
+    status_of,
+    until,
+)
 from .cohort import ABSENT, ERASED, ERASED_PERSON, FAILS
 from .conftest import PlatformOnPostgres
 from .identity_search import search
@@ -33,8 +42,8 @@ async def step_four_with_work_study(cast: Cast, cohort: cohort_path.CohortRun, c
     async def step_four_committed() -> None:
         money = await cast.akto.client.get(f"/api/funding/v1/money/cohorts/{cohort.cohort_id}")
         # What was committed for the leaver and not consumed was released, and left the committed total.
-        leaver_released = (STEP_3_HOURS - FRENCH_SESSIONS // 2 * SESSION_HOURS) * RATE
-        expected = (12 * STEP_3_HOURS + 11 * STEP_4_HOURS) * RATE - leaver_released
+        leaver_released = (FRENCH_PLANNED - FRENCH_SESSIONS // 2 * SESSION_HOURS) * RATE
+        expected = (12 * FRENCH_PLANNED + 11 * TRADE_PLANNED) * RATE - leaver_released
         assert Decimal(money["committed"]) == expected, money
 
     await until(step_four_committed, "step 4 committed for eleven")

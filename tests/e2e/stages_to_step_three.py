@@ -12,7 +12,7 @@ from hope_infra.demo.calendar import SESSION_HOURS, CohortCalendar
 from hope_infra.demo.cast import Cast, RunContext
 from hope_infra.demo.gateway import idempotency_key
 
-from .checks import FRENCH_SESSIONS, RATE, STEP_3_HOURS, TRADE_SESSIONS, until
+from .checks import FRENCH_PLANNED, FRENCH_SESSIONS, RATE, TRADE_SESSIONS, until
 from .cohort import ABSENT, FATES, WITHDRAWS, people
 
 
@@ -76,9 +76,9 @@ async def step_three_with_support_and_housing(cast: Cast, cohort: cohort_path.Co
 
     async def committed() -> None:
         money = await cast.akto.client.get(f"/api/funding/v1/money/cohorts/{cohort.cohort_id}")
-        assert Decimal(money["committed"]) == 12 * STEP_3_HOURS * RATE, money
+        assert Decimal(money["committed"]) == 12 * FRENCH_PLANNED * RATE, money
 
-    await until(committed, "step 3 committed for twelve")
+    await until(committed, "step 3 committed for twelve: its course's planned hours")
 
 
 async def attendance_alert_and_withdrawal(cast: Cast, cohort: cohort_path.CohortRun, ctx: RunContext) -> None:
@@ -99,7 +99,7 @@ async def attendance_alert_and_withdrawal(cast: Cast, cohort: cohort_path.Cohort
         money = await cast.akto.client.get(f"/api/funding/v1/money/people/{leaver}")
         consumed = Decimal(FRENCH_SESSIONS // 2 * SESSION_HOURS) * RATE
         assert Decimal(money["consumed"]) == consumed, money
-        assert Decimal(money["released"]) == STEP_3_HOURS * RATE - consumed, money
+        assert Decimal(money["released"]) == FRENCH_PLANNED * RATE - consumed, money
 
     await until(commitment_released, "the leaver's commitment released")
     supporter = cohort.plan.support_provider.client
