@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := python3 -m uv
 export UV_LINK_MODE := copy
 
-.PHONY: install run test lint typecheck imports unit integration bench format clean
+.PHONY: install run demo test lint typecheck imports unit integration bench format clean
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -13,6 +13,23 @@ install:
 
 run: install
 	@$(UV) run --frozen hope-platform run
+
+# The platform as `make run` does, in the background; `hope demo` once the gateway is ready; then the platform
+# stays up for the programme to be explored, until Ctrl-C stops everything. DEMO_ARGS goes to hope demo
+# (e.g. DEMO_ARGS="--years 2 --seed 7"). The demo's clients make years of calls in minutes: the rate limits of the
+# platform it starts are raised.
+DEMO_ARGS ?=
+DEMO_LIMITS := HOPE_GATEWAY_RATE_LIMITS__ADMIN=100000 HOPE_GATEWAY_RATE_LIMITS__WRITER=100000 \
+	HOPE_GATEWAY_RATE_LIMITS__READER=100000
+
+demo: install
+	@mkdir -p var
+	@$(DEMO_LIMITS) $(UV) run --frozen hope-platform run > var/platform.log 2>&1 & platform=$$!; \
+	trap 'kill -TERM $$platform 2>/dev/null; wait $$platform' EXIT; trap 'exit 130' INT TERM; \
+	echo "[hope] starting the platform (its log: var/platform.log)"; \
+	$(UV) run --frozen hope demo --wait 900 $(DEMO_ARGS) || exit $$?; \
+	echo "[hope] the programme is on the platform: http://127.0.0.1:8000 (admin client var/keys/admin-client.json); Ctrl-C stops it"; \
+	wait $$platform
 
 lint: install
 	$(UV) run --frozen ruff check .

@@ -70,7 +70,7 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
             bootstrap = kafka.bootstrap_servers
         asyncio.run(ensure_topics(bootstrap, PLATFORM_TOPICS))
         ensure_dev_keys(var_dir / "keys")
-        started: list[tuple[ServiceProcess, ChildProcess]] = []
+        started: list[tuple[ServiceProcess, int]] = []
         for service in SERVICES:
             env = _service_env(service, var_dir, bootstrap)
             if service.has_migrations:
@@ -80,11 +80,12 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
             child = ChildProcess(service.name, functools.partial(_start, service, env))
             child.start()
             supervisor.adopt(child)
-            started.append((service, child))
-            _wait_ready(service, child)
+            port = int(env[service.env_prefix + "PORT"])
+            started.append((service, port))
+            _wait_ready(service, child, port)
         _say("HOPE platform ready:")
-        for service, _ in started:
-            _say(f"  {service.name:<12} http://127.0.0.1:{service.port}/docs")
+        for service, port in started:
+            _say(f"  {service.name:<12} http://127.0.0.1:{port}/docs")
         _say(f"  kafka        {bootstrap}")
         _say(f"Operator admin client (client credentials): {var_dir / 'keys' / 'admin-client.json'}")
         _say("Or a development token: python3 -m uv run hope dev-token --org-kind programme_operator --roles admin")
@@ -187,10 +188,11 @@ def _start(service: ServiceProcess, env: dict[str, str]) -> subprocess.Popen[byt
     return subprocess.Popen(command, env=env)
 
 
-def _wait_ready(service: ServiceProcess, child: ChildProcess, timeout_s: float = 60) -> None:
+def _wait_ready(service: ServiceProcess, child: ChildProcess, port: int, timeout_s: float = 60) -> None:
     """A service that cannot start at all stops the platform: restarting it would fail the same way."""
     deadline = time.monotonic() + timeout_s
-    url = f"http://127.0.0.1:{service.port}/health/ready"
+    # Where it was told to listen (HOPE_<NAME>_PORT), which may not be its registry port.
+    url = f"http://127.0.0.1:{port}/health/ready"
     while True:
         status = child.exit_status()
         if status is not None:
