@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Text, cast, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
@@ -147,6 +147,14 @@ class UnitOfWork:
             )
         )
         return True
+
+    async def forget_stored_answers(self, subject_id: uuid.UUID) -> int:
+        """Erasure: delete the answers kept for Idempotency-Key replays that name this subject (a registration's
+        answer holds the person's identity). A replay of such a key afterwards runs the request anew. The scan
+        is acceptable: erasures are rare and the keys table holds days, not years."""
+        keys = self.tables.idempotency
+        result = await self.connection.execute(delete(keys).where(cast(keys.c.response, Text).like(f"%{subject_id}%")))
+        return int(result.rowcount or 0)
 
     async def commit(self) -> None:
         if self._outbox_rows:

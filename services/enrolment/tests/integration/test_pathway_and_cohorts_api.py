@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from hope_contracts import training
 from hope_contracts.vocabulary import OrgKind, Role
@@ -237,3 +239,27 @@ async def test_erasure_removes_identity_keeps_the_path_and_is_admin_only(
     assert after["email"] is None
     assert after["protection_status"] is None
     assert after["pathway"]["history"][0]["to_status"] == "registered"
+
+
+async def test_erasure_forgets_the_registration_answer_kept_for_idempotent_replays(
+    client: httpx.AsyncClient, issuer: TokenIssuer, registration: Any, database: Database
+) -> None:
+    # The answer to a registration is kept so that a retry with the same Idempotency-Key gets it again; it names
+    # the person, so erasure must not leave it behind.
+    office = as_(issuer, OrgKind.IMMIGRATION_OFFICE, OFII) | {"Idempotency-Key": f"register-{uuid.uuid4()}"}
+    given = registration(given_name="Zainab-Erasable")
+    created = await client.post("/v1/beneficiaries", json=given, headers=office)
+    assert created.status_code == 201, created.text
+    person = created.json()["id"]
+    keys = database.tables.idempotency
+
+    async def answers_naming_the_person() -> int:
+        async with database.engine.connect() as connection:
+            rows = (await connection.execute(select(keys.c.response))).scalars().all()
+        return sum("Zainab-Erasable" in json.dumps(row) for row in rows if row is not None)
+
+    assert await answers_naming_the_person() == 1
+    admin = as_(issuer, OrgKind.PROGRAMME_OPERATOR, AKTO, Role.ADMIN)
+    assert (await client.post(f"/v1/beneficiaries/{person}/erasure", headers=admin)).status_code == 200
+
+    assert await answers_naming_the_person() == 0

@@ -86,6 +86,7 @@ async def erase(uow: EnrolmentUnitOfWork, principal: Principal, beneficiary_id: 
     await access.ensure_may_erase(uow, principal, beneficiary)
     events = beneficiary.erase(actor_of(principal), datetime.now(UTC))
     await uow.beneficiaries.save(beneficiary)
+    await uow.forget_stored_answers(beneficiary.id)
     publish(uow, events)
     uow.audit(principal, "erase", "beneficiary", beneficiary.id)
     return beneficiary
