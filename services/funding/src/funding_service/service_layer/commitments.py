@@ -35,6 +35,19 @@ def commitment_accounts(beneficiary_id: UUID, line_ids: list[UUID]) -> list[Acco
     return keys
 
 
+def release_accounts(beneficiary_id: UUID, line_ids: list[UUID]) -> list[AccountKey]:
+    """What moving a person's commitment back to its lines touches (a release, or a re-schedule either way)."""
+    keys: list[AccountKey] = []
+    for line_id in line_ids:
+        keys += [
+            AccountKey.line(line_id, Stage.GRANTED),
+            AccountKey.line(line_id, Stage.AVAILABLE),
+            AccountKey.person(line_id, Stage.COMMITTED, beneficiary_id),
+            AccountKey.person(line_id, Stage.RELEASED, beneficiary_id),
+        ]
+    return keys
+
+
 async def funder_parts(uow: FundingUnitOfWork, transaction: Transaction, target: Stage) -> tuple[FunderPart, ...]:
     """Each line's part of a transaction: what reached ``target`` on it."""
     amounts: dict[UUID, Decimal] = {}
@@ -164,14 +177,7 @@ async def release(uow: FundingUnitOfWork, beneficiary_id: UUID, reason: ReleaseR
     line_ids = await uow.ledger.person_lines(beneficiary_id, Stage.COMMITTED)
     if not line_ids:
         return None
-    keys: list[AccountKey] = []
-    for line_id in line_ids:
-        keys += [
-            AccountKey.line(line_id, Stage.GRANTED),
-            AccountKey.line(line_id, Stage.AVAILABLE),
-            AccountKey.person(line_id, Stage.COMMITTED, beneficiary_id),
-            AccountKey.person(line_id, Stage.RELEASED, beneficiary_id),
-        ]
+    keys = release_accounts(beneficiary_id, line_ids)
     now = datetime.now(UTC)
     transaction = await post(uow, keys, lambda ledger: movements.release(ledger, beneficiary_id, line_ids, now))
     if transaction is None:

@@ -20,10 +20,10 @@ from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain import movements
 from funding_service.domain.errors import LimitExceeded
 from funding_service.domain.financing_plan import FinancingPlan
-from funding_service.domain.ledger import AccountKey, Transaction
+from funding_service.domain.ledger import Transaction
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AgreementStatus, CostType, Stage
-from funding_service.service_layer.commitments import funder_parts
+from funding_service.service_layer.commitments import funder_parts, release_accounts
 from funding_service.service_layer.ledger_writes import post
 from hope_contracts import training
 from hope_contracts.funding import CommitmentMade, CommitmentReleased
@@ -109,14 +109,7 @@ async def _post(
         owners = await uow.reference.line_owners(set(lines))
         if any(status != AgreementStatus.ACTIVE for _, _, status in owners.values()):
             return None
-    keys: list[AccountKey] = []
-    for line in lines:
-        keys += [
-            AccountKey.line(line, Stage.GRANTED),
-            AccountKey.line(line, Stage.AVAILABLE),
-            AccountKey.person(line, Stage.COMMITTED, person),
-            AccountKey.person(line, Stage.RELEASED, person),
-        ]
+    keys = release_accounts(person, lines)
     now = datetime.now(UTC)
     try:
         return await post(uow, keys, lambda ledger: movements.recommitment(ledger, person, changes, now, reference_id))
