@@ -80,6 +80,9 @@ class AgreementSigned(EventContract):
     agreement_id: UUID
     funder_id: UUID
     funder_kind: FunderKind
+    # The partner organisation that is this funder, when it has one on the platform (reporting scopes a funder's
+    # readers to their own agreements with it).
+    funder_organisation_id: UUID | None = None
     period_start: date
     period_end: date
     signed_on: date
