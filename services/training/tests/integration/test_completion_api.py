@@ -70,3 +70,35 @@ async def test_only_the_courses_provider_or_the_operator_completes_it(programme:
     assert_problem(await programme.http.post(url, json=body, headers=programme.as_school(org=uuid.uuid4())), 404)
     assert_problem(await programme.http.post(url, json=body, headers=programme.as_employer()), 404)
     assert (await programme.http.post(url, json=body, headers=programme.as_operator())).status_code == 200
+
+
+async def test_step_three_short_of_hours_completes_and_a_waiver_given_there_tells_enrolment_the_hours_are_done(
+    programme: Programme, database_url: str
+) -> None:
+    """Step 3 may finish short of its hours (enrolment then waits for the operator's waiver before step 4); when the
+    provider completes it with a waiver that says why, course-completed says the hours are waived, so that enrolment
+    lets step 4 start on training's word. The waiver's words stay in training."""
+    group = await programme.cohort(size=3, step=3)
+    course = await programme.course(step=3, cohort=group, planned_hours="8")
+    school = programme.as_school()
+    done, short, waived = group.people
+    for held_on, mark in ((days_ago(3), "present"), (days_ago(2), "unexcused")):
+        session = await programme.session(course, held_on)
+        marks = {done: "present", short: mark, waived: mark}
+        assert (await programme.sheet(session, marks, school)).status_code == 200
+
+    def completion(person: uuid.UUID) -> str:
+        return f"/v1/courses/{course['id']}/participants/{person}/completion"
+
+    reason = "absences made up in a catch-up workshop; level reached"
+    for person, body in ((done, {"waiver_reason": reason}), (short, {}), (waived, {"waiver_reason": reason})):
+        answer = await programme.http.post(completion(person), json=body, headers=school)
+        assert answer.status_code == 200, answer.text
+
+    events = await outbox(database_url, COMPLETED)
+    assert [(e["beneficiary_id"], e["step"], e["hours_waived"], e["attended_hours"]) for e in events] == [
+        (str(done), 3, False, "8.00"),  # nothing to waive: the hours are done
+        (str(short), 3, False, "4.00"),
+        (str(waived), 3, True, "4.00"),
+    ]
+    assert not any(reason in str(e) for e in events)

@@ -28,5 +28,16 @@ def test_step_four_short_of_hours_completes_with_a_waiver() -> None:
     assert check_completion(Step.TRADE_QUALIFICATION, done("440"), "hired early by the employer") is True
 
 
-def test_other_steps_have_no_hours_rule() -> None:
+def test_step_three_short_of_hours_completes_without_a_waiver_with_its_hours_not_done() -> None:
     assert check_completion(Step.FRENCH_QUALIFICATION, done("10", "400"), None) is False
+    assert check_completion(Step.FRENCH_QUALIFICATION, done("10", "400"), "  ") is False
+
+
+def test_step_three_short_of_hours_is_waived_when_the_provider_says_why() -> None:
+    reason = "absences made up in a catch-up workshop"
+    assert check_completion(Step.FRENCH_QUALIFICATION, done("380", "400"), reason) is True
+    assert check_completion(Step.FRENCH_QUALIFICATION, done("400", "400"), reason) is False  # nothing to waive
+
+
+def test_step_one_has_no_hours_rule() -> None:
+    assert check_completion(Step.PREREQUISITES, done("10", "200"), "any reason") is False

@@ -158,7 +158,7 @@ async def cohort_ledger(cohort_id: UUID, principal: Caller, uow: UoW) -> CohortL
 async def complete(
     course_id: UUID, beneficiary_id: UUID, body: CompletionRequest, principal: Caller, uow: UoW
 ) -> PersonLedgerView:
-    """Step 4 needs its hours attended, or ``waiver_reason``."""
+    """Step 4 needs its hours attended, or ``waiver_reason``; at step 3 a ``waiver_reason`` waives missing hours."""
     return PersonLedgerView.of(
         *await participations.complete(uow, principal, course_id, beneficiary_id, body.waiver_reason)
     )

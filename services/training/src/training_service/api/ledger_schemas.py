@@ -69,5 +69,7 @@ class CohortLedgerView(ResponseModel):
 
 class CompletionRequest(RequestModel):
     waiver_reason: Note | None = Field(
-        default=None, description="Required to complete step 4 before its hours are done."
+        default=None,
+        description="Required to complete step 4 before its hours are done. At step 3, short of its hours, it "
+        "waives them: course-completed then tells enrolment that step 3's hours are done. Kept in training.",
     )
