@@ -104,11 +104,19 @@ async def ensure_may_read_person(uow: TrainingUnitOfWork, principal: Principal, 
     await person_courses(uow, principal, beneficiary_id)
 
 
+async def ensure_not_erased(uow: TrainingUnitOfWork, beneficiary_id: UUID) -> None:
+    """A person erased in enrolment is not found here either: a read of them is a 404, as in every service, not
+    an empty record that looks like someone with no training yet."""
+    if await uow.projection.is_erased(beneficiary_id):
+        raise NotFound.of("beneficiary")
+
+
 async def person_courses(uow: TrainingUnitOfWork, principal: Principal, beneficiary_id: UUID) -> list[Course]:
     """The person's courses that the caller may see; NotFound when the caller may not see the person at all
     (a provider must deliver one of the person's courses)."""
     if not principal.can_read():
         raise NotFound.of("beneficiary")
+    await ensure_not_erased(uow, beneficiary_id)
     found = await courses_of_person(uow, beneficiary_id)
     may_read = principal.is_operator
     if principal.org_kind is OrgKind.IMMIGRATION_OFFICE:

@@ -36,6 +36,7 @@ async def person_ledger(
     uow: TrainingUnitOfWork, principal: Principal, course_id: UUID, beneficiary_id: UUID
 ) -> tuple[Course, PersonLedger]:
     course = await courses.load(uow, principal, course_id)
+    await access.ensure_not_erased(uow, beneficiary_id)
     return course, await courses.person_ledger(uow, course, beneficiary_id)
 
 

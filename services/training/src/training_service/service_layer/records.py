@@ -25,6 +25,8 @@ async def _ensure_may_record(
         raise Forbidden("recording needs the writer or admin role")
     if course_id is not None:
         await courses.load(uow, principal, course_id, write=True)
+    # Nothing new is kept about a person enrolment erased (the erasure deleted what training held).
+    await access.ensure_not_erased(uow, beneficiary_id)
     if principal.is_operator:
         return
     if principal.org_kind is OrgKind.IMMIGRATION_OFFICE and ofii_may:
