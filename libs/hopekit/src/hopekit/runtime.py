@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -108,16 +109,40 @@ class EventRuntime:
                 log.warning("the Kafka producer did not stop within %.0fs; shutting down without it", STOP_TIMEOUT_S)
 
 
-async def _supervise(name: str, work: Callable[[], Awaitable[None]]) -> None:
+@dataclass
+class RestartBackoff:
+    """The pause before a crashed worker is restarted: it doubles with each crash up to ``max_s``, and starts over
+    once the worker had run ``stable_after_s``. Without the reset, a long-lived service that had met a few broker
+    outages waited the longest pause after every later crash, its consumers idle meanwhile."""
+
+    first_s: float = 0.5
+    max_s: float = 30.0
+    stable_after_s: float = 60.0
+    _next_s: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self._next_s = self.first_s
+
+    def after_crash(self, ran_s: float) -> float:
+        """The pause before the next start of a worker that crashed after running ``ran_s`` seconds."""
+        if ran_s >= self.stable_after_s:
+            self._next_s = self.first_s
+        delay = self._next_s
+        self._next_s = min(self._next_s * 2, self.max_s)
+        return delay
+
+
+async def _supervise(name: str, work: Callable[[], Awaitable[None]], backoff: RestartBackoff | None = None) -> None:
     """Keep a background worker alive: a crash is logged and the worker restarted after a pause."""
-    delay = 0.5
+    backoff = backoff or RestartBackoff()
     while True:
+        started = time.monotonic()
         try:
             await work()
             return
         except asyncio.CancelledError:
             raise
         except Exception:
+            delay = backoff.after_crash(time.monotonic() - started)
             log.exception("%s stopped on an error; restarting in %.1fs", name, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
