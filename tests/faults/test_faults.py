@@ -30,13 +30,23 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from enrolment_service.adapters.tables import kit
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics, find_free_port
 from hope_infra.platform import KafkaChild
-from hope_infra.supervisor import ChildProcess, Supervisor
+from hope_infra.supervisor import ChildProcess
 from hopekit.db.migrations import upgrade
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
 from training_service.adapters.tables import participants
 
-from .harness import Acknowledged, FaultLog, Target, drive_load, inject_faults, lost, read_wire, wait_for_outbox
+from .harness import (
+    Acknowledged,
+    FaultLog,
+    IndependentRestarts,
+    Target,
+    drive_load,
+    inject_faults,
+    lost,
+    read_wire,
+    wait_for_outbox,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration]
 
@@ -89,26 +99,22 @@ def training_database(postgres_admin_url: str) -> Iterator[str]:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def wait_for_projection(database_url: str, people: set[str], settle_s: float) -> set[str]:
-    """People registered (acknowledged by enrolment) that training's projection still lacks after ``settle_s``."""
+async def wait_for_projection(database_url: str, people: set[str], settle_s: float) -> tuple[set[str], float]:
+    """People registered (acknowledged by enrolment) that training's projection still lacks after ``settle_s``,
+    and how long training took to apply them all (or ``settle_s``)."""
     engine = create_async_engine(database_url)
     try:
-        deadline = time.monotonic() + settle_s
+        started = time.monotonic()
         while True:
             async with engine.connect() as connection:
                 known = {str(row) for row in await connection.scalars(select(participants.c.beneficiary_id))}
             missing = people - known
-            if not missing or time.monotonic() > deadline:
-                return missing
-            await asyncio.sleep(1)
+            waited = time.monotonic() - started
+            if not missing or waited > settle_s:
+                return missing, waited
+            await asyncio.sleep(0.5)
     finally:
         await engine.dispose()
-
-
-async def supervise(supervisor: Supervisor, until: asyncio.Event) -> None:
-    while not until.is_set():
-        await asyncio.to_thread(supervisor.check)
-        await asyncio.sleep(0.5)
 
 
 async def wait_ready(base: str, within_s: float = 60) -> None:
@@ -137,7 +143,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
     kafka = LocalKafka(tmp_path / "kafka", port=find_free_port(), zk_port=find_free_port())
     await asyncio.to_thread(kafka.start)
     said: list[str] = []
-    supervisor = Supervisor(said.append, first_delay_s=0.5, max_delay_s=5)
+    supervisor = IndependentRestarts(said.append, first_delay_s=0.5, max_delay_s=5)
     supervisor.adopt(KafkaChild(kafka))
     issuer = TokenIssuer.create(tmp_path)
     port = find_free_port()
@@ -156,7 +162,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
             supervisor.adopt(service)
         await wait_ready(base)
         await wait_ready(f"http://127.0.0.1:{training_port}")
-        watcher = asyncio.create_task(supervise(supervisor, stop))
+        watcher = asyncio.create_task(supervisor.watch(stop))
         acknowledged = Acknowledged()
         faults = FaultLog()
         targets = [
@@ -177,7 +183,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
         )
         stuck = await wait_for_outbox(postgres_database, kit, SETTLE_S)
         registered = {person for person, writes in acknowledged.writes.items() if "registered" in writes}
-        not_applied = await wait_for_projection(training_database, registered, SETTLE_S)
+        not_applied, catch_up_s = await wait_for_projection(training_database, registered, SETTLE_S)
         stop.set()
         await watcher
         wire = await read_wire(kafka.bootstrap_servers, TOPIC)
@@ -188,11 +194,14 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
     missing = lost(acknowledged, wire)
     print(
         f"faults injected {len(faults.injected)} ({', '.join(faults.injected)}); restarts {said}; "
-        f"acknowledged writes {acknowledged.total}; lost {missing}; stuck {stuck}; "
+        f"acknowledged writes {acknowledged.total} (refused {acknowledged.refused}); lost {missing}; stuck {stuck}; "
         f"duplicates on the wire {wire.duplicates}; out of order {wire.out_of_order}; "
-        f"registrations not applied by training {len(not_applied)}"
+        f"registrations not applied by training {len(not_applied)} "
+        f"(training caught up {catch_up_s:.0f} s after the outbox drained; settle window {SETTLE_S} s)"
     )
     assert acknowledged.total > 0
+    # Several events per person, or per-person order is not tested (the transitions' path once moved: all 404).
+    assert any(len(writes) > 1 for writes in acknowledged.writes.values())
     assert faults.injected
     assert missing == 0
     assert stuck == 0
