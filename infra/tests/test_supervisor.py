@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -68,6 +69,7 @@ def test_a_child_that_exits_is_started_again_after_a_growing_backoff(
 
     clock.now += 0.5
     supervisor.check()
+    supervisor.wait_for_restarts(timeout_s=10)
     assert said[-1] == "enrolment restarted"
     assert crashing.process is not None
     assert crashing.process.pid != first_pid
@@ -77,6 +79,7 @@ def test_a_child_that_exits_is_started_again_after_a_growing_backoff(
     assert said[-1] == "enrolment exited with 3; restarting it in 2s (restart 2)"
     clock.now += 2
     supervisor.check()
+    supervisor.wait_for_restarts(timeout_s=10)
     wait_for_exit(crashing)
     supervisor.check()
     assert said[-1] == "enrolment exited with 3; restarting it in 4s (restart 3)"
@@ -93,6 +96,7 @@ def test_a_child_that_ran_a_long_time_before_dying_comes_back_after_the_first_de
         supervisor.check()
         clock.now += 30
         supervisor.check()
+        supervisor.wait_for_restarts(timeout_s=10)
 
     wait_for_exit(crashing)
     clock.now += 61
@@ -114,3 +118,48 @@ def test_running_children_are_left_alone_and_stopped_on_request(supervisor: Supe
     supervisor.stop_all()
     assert steady.process is not None
     assert steady.process.poll() is not None
+
+
+class SlowToStart:
+    """A child whose start blocks until released, as the local Kafka's does while its JVMs come up."""
+
+    name = "kafka"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.running = True
+
+    def start(self) -> None:
+        self.release.wait(timeout=30)
+        self.running = True
+
+    def exit_status(self) -> str | None:
+        return None if self.running else "stopped (broker or ZooKeeper)"
+
+    def stop(self) -> None:
+        self.running = False
+
+
+def test_a_slow_restart_does_not_hold_back_the_others(supervisor: Supervisor, said: list[str], clock: Clock) -> None:
+    kafka = SlowToStart()
+    supervisor.adopt(kafka)
+    crashing = ChildProcess("training", lambda: exits_with(9))
+    crashing.start()
+    supervisor.adopt(crashing)
+
+    kafka.running = False
+    wait_for_exit(crashing)
+    supervisor.check()
+    clock.now += 1
+    supervisor.check()  # both restarts begin; the broker's blocks in its start
+
+    deadline = time.monotonic() + 10
+    while "training restarted" not in said and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "training restarted" in said
+    assert "kafka restarted" not in said  # still starting
+
+    kafka.release.set()
+    supervisor.wait_for_restarts(timeout_s=10)
+    assert "kafka restarted" in said
+    assert kafka.exit_status() is None

@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hope_infra.supervisor import ChildProcess, Supervised, Supervisor
+from hope_infra.supervisor import Supervisor
 from hopekit.db.kit_tables import KitTables
 
 
@@ -31,42 +31,12 @@ class Target:
     pids: Callable[[], Sequence[int]]
 
 
-class IndependentRestarts:
-    """Restarts what dies, each child watched by its own supervisor in its own thread, as an orchestrator does.
-
-    One supervisor for all would restart them one after the other, and restarting the local Kafka blocks while its
-    JVMs start: up to a minute on a loaded machine, and again when ZooKeeper dies during that start. A service killed
-    meanwhile waited behind it (seed 215366: training, killed 33 s into the run, came back 53 s later), and its
-    consumers with it.
-    """
-
-    def __init__(self, say: Callable[[str], None], *, first_delay_s: float, max_delay_s: float) -> None:
-        self._say = say
-        self._delays = (first_delay_s, max_delay_s)
-        self._supervisors: list[Supervisor] = []
-
-    def adopt(self, child: Supervised) -> None:
-        first, most = self._delays
-        supervisor = Supervisor(self._say, first_delay_s=first, max_delay_s=most)
-        supervisor.adopt(child)
-        self._supervisors.append(supervisor)
-
-    async def watch(self, until: asyncio.Event) -> None:
-        async def one(supervisor: Supervisor) -> None:
-            while not until.is_set():
-                await asyncio.to_thread(supervisor.check)
-                await asyncio.sleep(0.5)
-
-        await asyncio.gather(*(one(supervisor) for supervisor in self._supervisors))
-
-    def stop_all(self) -> None:
-        """The services first (all terminated at once), then the broker they use."""
-        for supervisor in self._supervisors:
-            for child in supervisor.children:
-                if isinstance(child, ChildProcess):
-                    child.terminate()
-        for supervisor in reversed(self._supervisors):
-            supervisor.stop_all()
+async def keep_running(supervisor: Supervisor, until: asyncio.Event) -> None:
+    """Restart what dies until the run ends (each restart in its own thread: a killed service never waits behind
+    the local Kafka's blocking restart, which held training back 53 s with seed 215366)."""
+    while not until.is_set():
+        await asyncio.to_thread(supervisor.check)
+        await asyncio.sleep(0.5)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from enrolment_service.adapters.tables import kit
 from hope_infra.kafka import PLATFORM_TOPICS, LocalKafka, ensure_topics, find_free_port
 from hope_infra.platform import KafkaChild
-from hope_infra.supervisor import ChildProcess
+from hope_infra.supervisor import ChildProcess, Supervisor
 from hopekit.db.migrations import upgrade
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
@@ -39,10 +39,10 @@ from training_service.adapters.tables import participants
 from .harness import (
     Acknowledged,
     FaultLog,
-    IndependentRestarts,
     Target,
     drive_load,
     inject_faults,
+    keep_running,
     lost,
     read_wire,
     wait_for_outbox,
@@ -143,7 +143,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
     kafka = LocalKafka(tmp_path / "kafka", port=find_free_port(), zk_port=find_free_port())
     await asyncio.to_thread(kafka.start)
     said: list[str] = []
-    supervisor = IndependentRestarts(said.append, first_delay_s=0.5, max_delay_s=5)
+    supervisor = Supervisor(said.append, first_delay_s=0.5, max_delay_s=5)
     supervisor.adopt(KafkaChild(kafka))
     issuer = TokenIssuer.create(tmp_path)
     port = find_free_port()
@@ -162,7 +162,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
             supervisor.adopt(service)
         await wait_ready(base)
         await wait_ready(f"http://127.0.0.1:{training_port}")
-        watcher = asyncio.create_task(supervisor.watch(stop))
+        watcher = asyncio.create_task(keep_running(supervisor, stop))
         acknowledged = Acknowledged()
         faults = FaultLog()
         targets = [

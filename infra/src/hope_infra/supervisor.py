@@ -2,11 +2,16 @@
 
 The backoff doubles on each restart (1 s, 2 s, 4 s ... up to 30 s) and starts over once a process has run for a
 minute, so a process that crashes at once does not spin, and one that crashed after a day comes back at once.
+
+Each restart runs in a thread of its own: starting the local Kafka again blocks while its JVMs start (up to a minute
+on a loaded machine), and a service that died meanwhile must not wait behind it (a fault test saw training come
+back 53 s after its kill, its consumers with it).
 """
 
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +67,7 @@ class _Watch:
     started_at: float
     restarts: int = 0
     restart_at: float | None = None
+    restarting: threading.Thread | None = None
 
 
 class Supervisor:
@@ -93,9 +99,13 @@ class Supervisor:
         """Notice children that died and start again those whose backoff has passed."""
         now = self._clock()
         for watch in self._watches:
+            if watch.restarting is not None:
+                if watch.restarting.is_alive():
+                    continue
+                watch.restarting = None
             if watch.restart_at is not None:
                 if now >= watch.restart_at:
-                    self._restart(watch)
+                    self._begin_restart(watch)
                 continue
             status = watch.child.exit_status()
             if status is None:
@@ -107,9 +117,21 @@ class Supervisor:
             watch.restart_at = now + delay
             self._say(f"{watch.child.name} {status}; restarting it in {delay:g}s (restart {watch.restarts})")
 
-    def _restart(self, watch: _Watch) -> None:
+    def _begin_restart(self, watch: _Watch) -> None:
         watch.restart_at = None
         watch.started_at = self._clock()
+        watch.restarting = threading.Thread(
+            target=self._restart, args=(watch,), name=f"restart {watch.child.name}", daemon=True
+        )
+        watch.restarting.start()
+
+    def wait_for_restarts(self, timeout_s: float | None = None) -> None:
+        """Until every restart under way has ended (started or failed)."""
+        for watch in self._watches:
+            if watch.restarting is not None:
+                watch.restarting.join(timeout_s)
+
+    def _restart(self, watch: _Watch) -> None:
         try:
             watch.child.stop()  # whatever is left of it (the other JVM of the local Kafka)
             watch.child.start()
@@ -121,6 +143,7 @@ class Supervisor:
 
     def stop_all(self) -> None:
         """Stop every child, last started first (the services before the broker they use)."""
+        self.wait_for_restarts(timeout_s=120)  # a child half-started by a restart thread is stopped too
         for watch in self._watches:
             if isinstance(watch.child, ChildProcess):
                 watch.child.terminate()  # all services at once: each then has its grace period in parallel
