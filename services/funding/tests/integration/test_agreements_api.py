@@ -36,6 +36,8 @@ async def test_signing_an_agreement_makes_its_lines_available_and_publishes_it_w
     [signed] = [e for e in await outbox(database_url) if e["type"] == "fr.hope.funding.agreement.signed.v1"]
     assert signed["total_amount"] == "20000.00"
     assert {line["amount"] for line in signed["lines"]} == {"15000.00", "5000.00"}
+    # The funder's partner organisation, so that reporting can scope that partner's readers to its agreements.
+    assert signed["funder_organisation_id"] == str(programme.funder_org)
     # The partner-issued reference is free text: the event names the agreement by id only.
     assert "agreement_reference" not in signed
     assert "AKTO" not in str(signed)

@@ -1,0 +1,106 @@
+"""Training's sheets and enrolment's step start arrive in either order: the step's commitment never reserves what
+the step already consumed, a correction gives back to the commitment only what was drawn from it, and a
+withdrawal gives back exactly what was committed and not consumed. Both orders end in the same ledger."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from hopekit.testing import TokenIssuer
+from hopekit.uow import Database
+
+from .conftest import deliver, received
+from .support import Programme, kept_and_derived_balances, of_type
+from .test_path_through_events import COMMITTED, RELEASED, sheet
+
+pytestmark = pytest.mark.integration
+
+LINE = {"rate": "15.00", "quantity": "10000.00", "amount": "150000.00"}
+GRANTED = Decimal("300000.00")
+
+
+@pytest.mark.parametrize("sheet_first", [True, False], ids=["sheet-then-step", "step-then-sheet"])
+async def test_a_step_commitment_holds_its_planned_cost_less_what_was_consumed_in_either_order(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str, sheet_first: bool
+) -> None:
+    programme = Programme(client, issuer, database)
+    await programme.agreement([LINE, LINE])
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    await programme.plan("15.00", ["0.7", "0.3"])
+    session, course = uuid.uuid4(), uuid.uuid4()
+    present = sheet(programme, session, course, {alice: ("present", "7.00")})  # 105.00: 73.50 + 31.50
+
+    if sheet_first:
+        assert await deliver(database, received(present, source="/hope/training"))
+        assert await programme.step_started(alice)
+        [made] = await of_type(database_url, COMMITTED)
+        # 400 h x 15.00 = 6,000.00, less the 105.00 the sheet already consumed.
+        assert made["total_amount"] == "5895.00"
+        assert {p["budget_line_id"]: p["amount"] for p in made["parts"]} == {  # type: ignore[union-attr]
+            programme.line_ids[0]: "4126.50",
+            programme.line_ids[1]: "1768.50",
+        }
+    else:
+        assert await programme.step_started(alice)
+        assert await deliver(database, received(present, source="/hope/training"))
+    # Either way the lines hold the step's 6,000.00 for Alice and not a cent more.
+    view = await programme.money("people", alice)
+    assert (view["committed"], view["consumed"]) == ("6000.00", "105.00")
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
+
+    # Corrected down to 3 h: 60.00 given back, to her commitment (it stands for the step's whole cost).
+    corrected = sheet(programme, session, course, {alice: ("unexcused", "3.00")})
+    assert await deliver(database, received(corrected, source="/hope/training"))
+    view = await programme.money("people", alice)
+    assert (view["committed"], view["consumed"]) == ("6000.00", "45.00")
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
+
+    # Withdrawn: exactly what is committed and not consumed goes back.
+    assert await programme.withdraw(alice)
+    [released] = await of_type(database_url, RELEASED)
+    assert released["total_amount"] == "5955.00"
+    view = await programme.money("people", alice)
+    assert (view["committed"], view["consumed"], view["released"]) == ("45.00", "45.00", "5955.00")
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
+
+
+async def test_a_correction_before_the_commitment_gives_back_to_the_line_not_to_a_commitment(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    """A sheet consumed from the line before any commitment, then corrected down: the difference goes back to
+    the line. The commitment made afterwards reserves the planned cost less what stays consumed, so nothing is
+    over-reserved and the withdrawal gives back no more than was committed and not consumed."""
+    programme = Programme(client, issuer, database)
+    await programme.agreement([LINE, LINE])
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    await programme.plan("15.00", ["0.7", "0.3"])
+    session, course = uuid.uuid4(), uuid.uuid4()
+    assert await deliver(
+        database, received(sheet(programme, session, course, {alice: ("present", "7.00")}), source="/hope/training")
+    )
+    assert await deliver(
+        database, received(sheet(programme, session, course, {alice: ("excused", "3.00")}), source="/hope/training")
+    )
+    view = await programme.money("people", alice)
+    # Nothing committed yet: the 60.00 given back did not become a commitment of Alice's.
+    assert (view["committed"], view["consumed"]) == ("45.00", "45.00")
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
+
+    assert await programme.step_started(alice)
+    [made] = await of_type(database_url, COMMITTED)
+    assert made["total_amount"] == "5955.00"
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
+    assert await programme.withdraw(alice)
+    [released] = await of_type(database_url, RELEASED)
+    assert released["total_amount"] == "5955.00"
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
