@@ -149,6 +149,22 @@ def sheet_consumption(
     return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
 
 
+def uncommitted_consumption(
+    ledger: Ledger, deltas: Iterable[ConsumptionDelta], at: datetime, reference_id: UUID
+) -> Transaction | None:
+    """Consumption of a cost no step commitment reserves (support's nights, meals, months): drawn from a
+    commitment by hand if the person has one on the line, else from the line; what is given back goes to the
+    line (nothing stands reserved for it)."""
+    deltas = list(deltas)
+    net: dict[PersonLine, Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    # A reservation equal to the (negative) change leaves the commitment nothing to take back.
+    nothing_reserved = {key: min(amount, ZERO) for key, amount in net.items()}
+    return sheet_consumption(ledger, deltas, at, reference_id, nothing_reserved)
+
+
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
     """Give back to each line what the person has committed and not consumed (on withdrawal). The line's
     ``granted`` source puts the amount back into ``available`` while ``released`` records it for the person."""

@@ -142,11 +142,13 @@ async def _post(
     reserved: dict[PersonLine, Decimal],
 ) -> Transaction | None:
     return await post(
-        uow, _accounts(deltas), lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id, reserved)
+        uow,
+        consumption_accounts(deltas),
+        lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id, reserved),
     )
 
 
-def _accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
+def consumption_accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
     keys: set[AccountKey] = set()
     for delta in deltas:
         keys |= {
@@ -170,7 +172,9 @@ async def _post_each_person(
         people.setdefault(delta.beneficiary_id, []).append(delta)
     order = sorted(people)
     builds = [partial(_person_consumption, people[person], now, session_id, reserved) for person in order]
-    transaction, refused = await post_each(uow, _accounts(deltas), builds, TransactionKind.CONSUMPTION, now, session_id)
+    transaction, refused = await post_each(
+        uow, consumption_accounts(deltas), builds, TransactionKind.CONSUMPTION, now, session_id
+    )
     return transaction, {order[index] for index in refused}
 
 
