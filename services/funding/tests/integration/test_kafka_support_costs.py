@@ -16,7 +16,7 @@ from hopekit.testing import TokenIssuer
 
 from .support import funding_on_kafka, kept_and_derived_balances
 from .test_kafka_scheduled_courses import send
-from .test_support_costs import LINES
+from .test_support_costs import LINES, leave, stay, support_plans
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +28,6 @@ async def test_support_events_from_kafka_leave_the_units_they_end_with_consumed(
 ) -> None:
     async with funding_on_kafka(postgres_url, kafka_bootstrap, issuer) as programme:
         await programme.agreement(LINES, code="REG-IDF")
-        housing, catering, months = programme.line_ids[1:]
         person = uuid.uuid4()
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
@@ -40,47 +39,19 @@ async def test_support_events_from_kafka_leave_the_units_they_end_with_consumed(
                 "/hope/enrolment",
             )
             await programme.wait_for_cohort()
-            for cost_type, unit_cost, line in (
-                ("housing_night", "30.00", housing),
-                ("catering_meal", "5.00", catering),
-                ("support_per_person_month", "300.00", months),
-            ):
-                await programme.post(
-                    "/v1/financing-plans",
-                    {
-                        "cost_type": cost_type,
-                        "unit_cost": unit_cost,
-                        "cohort_id": str(programme.cohort_id),
-                        "shares": [{"budget_line_id": line, "share": "1"}],
-                        "remainder_line_id": line,
-                    },
-                )
-            placement, bed, residence, file_id, org = (uuid.uuid4() for _ in range(5))
+            await support_plans(programme, programme.line_ids[1:])
+            file_id, org = uuid.uuid4(), uuid.uuid4()
+            assigned = stay(person, date(2026, 1, 30), date(2026, 2, 5))
             meals = support.MealsEntitled(
                 beneficiary_id=person, month=date(2026, 2, 1), breakfasts=20, lunches=20, dinners=18, occurred_at=T0
             )
             for contract in (
                 support.SupportFileOpened(file_id=file_id, beneficiary_id=person, support_org_id=org, occurred_at=T0),
-                support.HousingAssigned(
-                    placement_id=placement,
-                    beneficiary_id=person,
-                    residence_id=residence,
-                    bed_id=bed,
-                    starts_on=date(2026, 1, 30),
-                    ends_on=date(2026, 2, 5),
-                    occurred_at=T0,
-                ),
+                assigned,
                 meals,
                 meals,  # sent twice
                 meals.model_copy(update={"lunches": 15, "occurred_at": T0 + timedelta(days=1)}),
-                support.HousingReleased(
-                    placement_id=placement,
-                    beneficiary_id=person,
-                    residence_id=residence,
-                    bed_id=bed,
-                    released_on=date(2026, 2, 2),
-                    occurred_at=T0 + timedelta(days=23),
-                ),
+                leave(assigned, date(2026, 2, 2), T0 + timedelta(days=23)),
                 support.SupportFileClosed(
                     file_id=file_id,
                     beneficiary_id=person,

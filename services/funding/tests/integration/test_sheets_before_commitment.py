@@ -23,6 +23,27 @@ LINE = {"rate": "15.00", "quantity": "10000.00", "amount": "150000.00"}
 GRANTED = Decimal("300000.00")
 
 
+async def assert_money(programme: Programme, person: uuid.UUID, committed: str, consumed: str, used: int) -> None:
+    """The person's view (committed counts what was consumed from it) and what the lines have left."""
+    view = await programme.money("people", person)
+    assert (view["committed"], view["consumed"]) == (committed, consumed)
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - used)
+
+
+async def assert_withdrawal_gives_back(
+    programme: Programme, person: uuid.UUID, database_url: str, released: str, consumed: str
+) -> None:
+    """Withdrawn: exactly what is committed and not consumed goes back, and the ledger stays balanced."""
+    assert await programme.withdraw(person)
+    [event] = await of_type(database_url, RELEASED)
+    assert event["total_amount"] == released
+    view = await programme.money("people", person)
+    assert (view["consumed"], view["released"]) == (consumed, released)
+    await assert_money(programme, person, consumed, consumed, int(Decimal(consumed)))
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
+
+
 @pytest.mark.parametrize("sheet_first", [True, False], ids=["sheet-then-step", "step-then-sheet"])
 async def test_a_step_commitment_holds_its_planned_cost_less_what_was_consumed_in_either_order(
     client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str, sheet_first: bool
@@ -49,26 +70,13 @@ async def test_a_step_commitment_holds_its_planned_cost_less_what_was_consumed_i
         assert await programme.step_started(alice)
         assert await deliver(database, received(present, source="/hope/training"))
     # Either way the lines hold the step's 6,000.00 for Alice and not a cent more.
-    view = await programme.money("people", alice)
-    assert (view["committed"], view["consumed"]) == ("6000.00", "105.00")
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
+    await assert_money(programme, alice, "6000.00", "105.00", 6000)
 
     # Corrected down to 3 h: 60.00 given back, to her commitment (it stands for the step's whole cost).
     corrected = sheet(programme, session, course, {alice: ("unexcused", "3.00")})
     assert await deliver(database, received(corrected, source="/hope/training"))
-    view = await programme.money("people", alice)
-    assert (view["committed"], view["consumed"]) == ("6000.00", "45.00")
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
-
-    # Withdrawn: exactly what is committed and not consumed goes back.
-    assert await programme.withdraw(alice)
-    [released] = await of_type(database_url, RELEASED)
-    assert released["total_amount"] == "5955.00"
-    view = await programme.money("people", alice)
-    assert (view["committed"], view["consumed"], view["released"]) == ("45.00", "45.00", "5955.00")
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
-    kept, derived = await kept_and_derived_balances(database_url)
-    assert kept == derived
+    await assert_money(programme, alice, "6000.00", "45.00", 6000)
+    await assert_withdrawal_gives_back(programme, alice, database_url, "5955.00", "45.00")
 
 
 async def test_a_correction_before_the_commitment_gives_back_to_the_line_not_to_a_commitment(
@@ -89,18 +97,11 @@ async def test_a_correction_before_the_commitment_gives_back_to_the_line_not_to_
     assert await deliver(
         database, received(sheet(programme, session, course, {alice: ("excused", "3.00")}), source="/hope/training")
     )
-    view = await programme.money("people", alice)
     # Nothing committed yet: the 60.00 given back did not become a commitment of Alice's.
-    assert (view["committed"], view["consumed"]) == ("45.00", "45.00")
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
+    await assert_money(programme, alice, "45.00", "45.00", 45)
 
     assert await programme.step_started(alice)
     [made] = await of_type(database_url, COMMITTED)
     assert made["total_amount"] == "5955.00"
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 6000)
-    assert await programme.withdraw(alice)
-    [released] = await of_type(database_url, RELEASED)
-    assert released["total_amount"] == "5955.00"
-    assert (await programme.money("agreements", programme.agreement_id))["available"] == str(GRANTED - 45)
-    kept, derived = await kept_and_derived_balances(database_url)
-    assert kept == derived
+    await assert_money(programme, alice, "6000.00", "45.00", 6000)
+    await assert_withdrawal_gives_back(programme, alice, database_url, "5955.00", "45.00")

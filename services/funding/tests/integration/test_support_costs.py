@@ -42,10 +42,12 @@ async def deliver_support(database: Database, contract: EventContract, event_id:
     return await process(SUPPORT_CONSUMER, FundingUnitOfWork(database), handlers[event.type], event)
 
 
-async def support_plans(programme: Programme, unit_costs: tuple[str, str, str] = ("30.00", "5.00", "300.00")) -> None:
+async def support_plans(programme: Programme, lines: list[str]) -> None:
+    """Plans of the cohort paying housing, catering and support months on these lines (in that order) at their
+    rates: 30.00 a night, 5.00 a meal, 300.00 a person-month."""
     for (cost_type, unit_cost), line in zip(
-        zip(("housing_night", "catering_meal", "support_per_person_month"), unit_costs, strict=True),
-        programme.line_ids,
+        (("housing_night", "30.00"), ("catering_meal", "5.00"), ("support_per_person_month", "300.00")),
+        lines,
         strict=True,
     ):
         await programme.post(
@@ -58,6 +60,29 @@ async def support_plans(programme: Programme, unit_costs: tuple[str, str, str] =
                 "remainder_line_id": line,
             },
         )
+
+
+def stay(person: uuid.UUID, starts_on: date, ends_on: date, at: datetime = T0) -> support.HousingAssigned:
+    return support.HousingAssigned(
+        placement_id=uuid.uuid4(),
+        beneficiary_id=person,
+        residence_id=uuid.uuid4(),
+        bed_id=uuid.uuid4(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        occurred_at=at,
+    )
+
+
+def leave(assigned: support.HousingAssigned, released_on: date, at: datetime) -> support.HousingReleased:
+    return support.HousingReleased(
+        placement_id=assigned.placement_id,
+        beneficiary_id=assigned.beneficiary_id,
+        residence_id=assigned.residence_id,
+        bed_id=assigned.bed_id,
+        released_on=released_on,
+        occurred_at=at,
+    )
 
 
 async def unfunded(programme: Programme) -> list[dict[str, Any]]:
@@ -74,19 +99,10 @@ async def test_support_events_cost_nights_meals_and_months_and_post_only_differe
     await programme.agreement(LINES)
     alice = uuid.uuid4()
     await programme.cohort([alice])
-    await support_plans(programme)
+    await support_plans(programme, programme.line_ids)
     housing, catering, months = programme.line_ids
 
-    placement = uuid.uuid4()
-    assigned = support.HousingAssigned(
-        placement_id=placement,
-        beneficiary_id=alice,
-        residence_id=uuid.uuid4(),
-        bed_id=uuid.uuid4(),
-        starts_on=date(2026, 1, 30),
-        ends_on=date(2026, 2, 5),
-        occurred_at=T0,
-    )
+    assigned = stay(alice, date(2026, 1, 30), date(2026, 2, 5))
     assert await deliver_support(database, assigned, event_id="housing-1")
     assert (await programme.money("people", alice))["consumed"] == "180.00"  # 6 nights x 30.00
     # The same event again: the inbox drops it; the same content under another id posts nothing.
@@ -94,15 +110,7 @@ async def test_support_events_cost_nights_meals_and_months_and_post_only_differe
     assert await deliver_support(database, assigned)
     assert (await programme.money("people", alice))["consumed"] == "180.00"
 
-    released = support.HousingReleased(
-        placement_id=placement,
-        beneficiary_id=alice,
-        residence_id=assigned.residence_id,
-        bed_id=assigned.bed_id,
-        released_on=date(2026, 2, 2),
-        occurred_at=T0 + timedelta(days=23),
-    )
-    assert await deliver_support(database, released)
+    assert await deliver_support(database, leave(assigned, date(2026, 2, 2), T0 + timedelta(days=23)))
     # Left on the 2nd: 3 nights kept, the 3 not used (90.00) go back to the line.
     assert (await programme.money("people", alice))["consumed"] == "90.00"
     # An assignment older than the release (read again late) changes nothing.
@@ -160,27 +168,18 @@ async def test_costs_no_plan_or_no_money_pays_are_kept_unfunded_and_listed(
     await programme.agreement(small)
     alice, outsider = uuid.uuid4(), uuid.uuid4()
     await programme.cohort([alice])
-    await support_plans(programme)
+    await support_plans(programme, programme.line_ids)
 
     # Nobody's plan pays the outsider's nights: nothing moves, the placement is listed with its 4 nights.
-    placement = uuid.uuid4()
-    stay = support.HousingAssigned(
-        placement_id=placement,
-        beneficiary_id=outsider,
-        residence_id=uuid.uuid4(),
-        bed_id=uuid.uuid4(),
-        starts_on=date(2026, 2, 1),
-        ends_on=date(2026, 2, 5),
-        occurred_at=T0,
-    )
-    assert await deliver_support(database, stay)
+    outsiders_stay = stay(outsider, date(2026, 2, 1), date(2026, 2, 5))
+    assert await deliver_support(database, outsiders_stay)
     # More meals than the catering line has money for: none posted, listed as no_money.
     meals = support.MealsEntitled(
         beneficiary_id=alice, month=date(2026, 2, 1), breakfasts=0, lunches=8, dinners=8, occurred_at=T0
     )
     assert await deliver_support(database, meals)
     listed = {item["cost_type"]: item for item in await unfunded(programme)}
-    assert listed["housing_night"]["id"] == str(placement)
+    assert listed["housing_night"]["id"] == str(outsiders_stay.placement_id)
     assert (listed["housing_night"]["reason"], listed["housing_night"]["quantity"]) == ("no_plan", "4.00")
     assert (listed["catering_meal"]["reason"], listed["catering_meal"]["quantity"]) == ("no_money", "16.00")
     agreement = await programme.money("agreements", programme.agreement_id)

@@ -30,6 +30,18 @@ class Unclaimed:
     amount: Decimal
 
 
+async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, object]]) -> None:
+    """Insert or update ``consumption_posted`` rows; claimed_amount is not overwritten: what a claim took stays
+    taken."""
+    await upsert(
+        connection,
+        consumption_posted,
+        rows,
+        keys=["beneficiary_id", "session_id", "budget_line_id"],
+        update=["funded_hours", "amount", "held_on"],
+    )
+
+
 class ConsumptionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -163,14 +175,7 @@ class ConsumptionRepository:
                 ).not_in(keep_keys)
             )
         await self._connection.execute(stale)
-        # claimed_amount is not overwritten: what a claim took stays taken.
-        await upsert(
-            self._connection,
-            consumption_posted,
-            rows,
-            keys=["beneficiary_id", "session_id", "budget_line_id"],
-            update=["funded_hours", "amount", "held_on"],
-        )
+        await keep_posted_rows(self._connection, rows)
 
     async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
         """What was consumed on the lines in the period and not yet claimed, row by row."""

@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.consumption import keep_posted_rows
 from funding_service.adapters.tables import consumption_posted, support_costs
 from funding_service.adapters.upsert import upsert
 from funding_service.domain.consumption import PostedAmounts
@@ -122,10 +123,4 @@ class SupportCostRepository:
             }
             for (reference, line), amount in sorted(amounts.posted.items())
         ]
-        await upsert(
-            self._connection,
-            consumption_posted,
-            rows,
-            keys=["beneficiary_id", "session_id", "budget_line_id"],
-            update=["funded_hours", "amount", "held_on"],
-        )
+        await keep_posted_rows(self._connection, rows)
