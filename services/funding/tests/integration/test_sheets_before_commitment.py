@@ -23,6 +23,15 @@ LINE = {"rate": "15.00", "quantity": "10000.00", "amount": "150000.00"}
 GRANTED = Decimal("300000.00")
 
 
+async def one_trainee(programme: Programme) -> uuid.UUID:
+    """Two lines paying 70 % / 30 % of 15.00 an hour of step 3 for a cohort of one."""
+    await programme.agreement([LINE, LINE])
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    await programme.plan("15.00", ["0.7", "0.3"])
+    return alice
+
+
 async def assert_money(programme: Programme, person: uuid.UUID, committed: str, consumed: str, used: int) -> None:
     """The person's view (committed counts what was consumed from it) and what the lines have left."""
     view = await programme.money("people", person)
@@ -49,10 +58,7 @@ async def test_a_step_commitment_holds_its_planned_cost_less_what_was_consumed_i
     client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str, sheet_first: bool
 ) -> None:
     programme = Programme(client, issuer, database)
-    await programme.agreement([LINE, LINE])
-    alice = uuid.uuid4()
-    await programme.cohort([alice])
-    await programme.plan("15.00", ["0.7", "0.3"])
+    alice = await one_trainee(programme)
     session, course = uuid.uuid4(), uuid.uuid4()
     present = sheet(programme, session, course, {alice: ("present", "7.00")})  # 105.00: 73.50 + 31.50
 
@@ -86,10 +92,7 @@ async def test_a_correction_before_the_commitment_gives_back_to_the_line_not_to_
     the line. The commitment made afterwards reserves the planned cost less what stays consumed, so nothing is
     over-reserved and the withdrawal gives back no more than was committed and not consumed."""
     programme = Programme(client, issuer, database)
-    await programme.agreement([LINE, LINE])
-    alice = uuid.uuid4()
-    await programme.cohort([alice])
-    await programme.plan("15.00", ["0.7", "0.3"])
+    alice = await one_trainee(programme)
     session, course = uuid.uuid4(), uuid.uuid4()
     assert await deliver(
         database, received(sheet(programme, session, course, {alice: ("present", "7.00")}), source="/hope/training")
