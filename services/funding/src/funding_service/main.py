@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from funding_service.adapters.tables import kit
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
-from funding_service.api import agreements, claims, commitments, funders, money, plans
+from funding_service.api import agreements, claims, commitments, funders, money, plans, support_costs
 from funding_service.events.incoming import CONSUMERS
 from funding_service.settings import FundingSettings
 from hopekit.app import ServiceDefinition, build_service_app
@@ -22,7 +22,15 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
             ),
             kit_tables=kit,
             uow_class=FundingUnitOfWork,
-            routers=[funders.router, agreements.router, plans.router, commitments.router, money.router, claims.router],
+            routers=[
+                funders.router,
+                agreements.router,
+                plans.router,
+                commitments.router,
+                money.router,
+                claims.router,
+                support_costs.router,
+            ],
             consumers=CONSUMERS,
         )
     )

@@ -36,6 +36,8 @@ async def test_signing_an_agreement_makes_its_lines_available_and_publishes_it_w
     [signed] = [e for e in await outbox(database_url) if e["type"] == "fr.hope.funding.agreement.signed.v1"]
     assert signed["total_amount"] == "20000.00"
     assert {line["amount"] for line in signed["lines"]} == {"15000.00", "5000.00"}
+    # The funder's partner organisation, so that reporting can scope that partner's readers to its agreements.
+    assert signed["funder_organisation_id"] == str(programme.funder_org)
     # The partner-issued reference is free text: the event names the agreement by id only.
     assert "agreement_reference" not in signed
     assert "AKTO" not in str(signed)
@@ -196,3 +198,28 @@ async def test_a_plan_whose_shares_do_not_sum_to_one_or_whose_cohort_is_unknown_
         headers=programme.operator,
     )
     assert_problem(twice, 409, "plan-exists")
+
+
+async def test_a_funder_without_a_partner_organisation_signs_with_none_named(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database_url: str
+) -> None:
+    headers = issuer.headers(OPERATOR, Role.WRITER)
+    funder = await client.post("/v1/funders", json={"code": "ESF", "name": "FSE+", "kind": "esf"}, headers=headers)
+    assert funder.status_code == 201, funder.text
+    agreement = await client.post(
+        "/v1/agreements",
+        json={
+            "funder_id": funder.json()["id"],
+            "reference": "FSE-2026-7",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+        headers=headers,
+    )
+    agreement_id = agreement.json()["id"]
+    line = {"cost_type": "training_hours", "unit": "hour", **LINE}
+    assert (await client.post(f"/v1/agreements/{agreement_id}/lines", json=line, headers=headers)).status_code == 201
+    signed = await client.post(f"/v1/agreements/{agreement_id}/sign", json={"signed_on": "2026-01-05"}, headers=headers)
+    assert signed.status_code == 200, signed.text
+    [event] = [e for e in await outbox(database_url) if e["type"] == "fr.hope.funding.agreement.signed.v1"]
+    assert event["funder_organisation_id"] is None

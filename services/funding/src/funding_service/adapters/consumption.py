@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, delete, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
@@ -30,6 +30,18 @@ class Unclaimed:
     amount: Decimal
 
 
+async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, object]]) -> None:
+    """Insert or update ``consumption_posted`` rows; claimed_amount is not overwritten: what a claim took stays
+    taken."""
+    await upsert(
+        connection,
+        consumption_posted,
+        rows,
+        keys=["beneficiary_id", "session_id", "budget_line_id"],
+        update=["funded_hours", "amount", "held_on"],
+    )
+
+
 class ConsumptionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -39,6 +51,34 @@ class ConsumptionRepository:
             select(attendance_marks.c.beneficiary_id).where(attendance_marks.c.session_id == session_id)
         )
         return {row.beneficiary_id for row in rows}
+
+    async def step_consumed(
+        self, people: Iterable[UUID], step: int, line_ids: Iterable[UUID]
+    ) -> dict[tuple[UUID, UUID], Decimal]:
+        """Per (person, line), what the sheets of the step's courses consumed for them (claimed or not): what a
+        step commitment made after those sheets no longer has to reserve."""
+        ids, lines = sorted(set(people)), sorted(set(line_ids))
+        if not ids or not lines:
+            return {}
+        of_step = (
+            select(attendance_marks.c.course_id)
+            .where(attendance_marks.c.step == step, attendance_marks.c.beneficiary_id.in_(ids))
+            .distinct()
+        )
+        rows = await self._connection.execute(
+            select(
+                consumption_posted.c.beneficiary_id,
+                consumption_posted.c.budget_line_id,
+                func.sum(consumption_posted.c.amount).label("amount"),
+            )
+            .where(
+                consumption_posted.c.beneficiary_id.in_(ids),
+                consumption_posted.c.budget_line_id.in_(lines),
+                consumption_posted.c.course_id.in_(of_step),
+            )
+            .group_by(consumption_posted.c.beneficiary_id, consumption_posted.c.budget_line_id)
+        )
+        return {(row.beneficiary_id, row.budget_line_id): Decimal(row.amount) for row in rows}
 
     async def load(
         self, course_id: UUID, people: Iterable[UUID], planned_hours: Decimal, session_id: UUID | None = None
@@ -135,14 +175,7 @@ class ConsumptionRepository:
                 ).not_in(keep_keys)
             )
         await self._connection.execute(stale)
-        # claimed_amount is not overwritten: what a claim took stays taken.
-        await upsert(
-            self._connection,
-            consumption_posted,
-            rows,
-            keys=["beneficiary_id", "session_id", "budget_line_id"],
-            update=["funded_hours", "amount", "held_on"],
-        )
+        await keep_posted_rows(self._connection, rows)
 
     async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
         """What was consumed on the lines in the period and not yet claimed, row by row."""

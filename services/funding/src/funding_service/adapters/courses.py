@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -95,6 +96,25 @@ class CourseRepository:
             )
             for row in await self._connection.execute(query)
         ]
+
+    async def step_commitments(self, people: Iterable[UUID], step: int, plan_id: UUID) -> dict[UUID, Decimal]:
+        """Per person, the hours their step commitment on this plan stands for, if it holds money for them: made
+        (not unfunded nor on an inactive agreement) and not released by a withdrawal."""
+        ids = sorted(set(people))
+        if not ids:
+            return {}
+        rows = await self._connection.execute(
+            select(commitments.c.beneficiary_id, commitments.c.planned_hours)
+            .join(pathways, pathways.c.beneficiary_id == commitments.c.beneficiary_id, isouter=True)
+            .where(
+                commitments.c.beneficiary_id.in_(ids),
+                commitments.c.step == step,
+                commitments.c.plan_id == plan_id,
+                commitments.c.outcome == "committed",
+                pathways.c.withdrawn_at.is_(None),
+            )
+        )
+        return {row.beneficiary_id: row.planned_hours for row in rows}
 
     async def record(
         self, commitment_id: UUID, planned_hours: Decimal, scheduled_hours: Decimal, amount: Decimal

@@ -175,7 +175,10 @@ attendance_marks = Table(
     Index("ix_attendance_marks_session", "session_id"),
 )
 
-# What the ledger holds per (person, session, line): the domain's PostedAmounts, kept.
+# What the ledger holds per (person, session, line): the domain's PostedAmounts, kept. Support's costs are kept
+# here too, so that claims take them like hours: ``session_id`` is then a month's reference of the support
+# source (``support_costs.reference``), ``course_id`` the source (placement, file, person's month of meals) and
+# ``funded_hours`` its units (nights, meals, person-months).
 consumption_posted = Table(
     "consumption_posted",
     metadata,
@@ -188,6 +191,26 @@ consumption_posted = Table(
     Column("amount", MONEY, nullable=False),
     Column("claimed_amount", MONEY, nullable=False),
     Index("ix_consumption_posted_session", "session_id"),
+)
+
+# Support's placements, months of meals and files, as their latest event says, and whether their units are paid:
+# ``unfunded`` says why not (no_plan, no_money, inactive), for the operator's list; ``quantity`` is the units
+# counted now (nights, funded meals, person-months).
+support_costs = Table(
+    "support_costs",
+    metadata,
+    Column("id", Uuid, primary_key=True),  # the placement, the file, or the person's month of meals
+    Column("cost_type", String(40), nullable=False),
+    Column("beneficiary_id", Uuid, nullable=False),
+    Column("cohort_id", Uuid, nullable=True),
+    Column("starts_on", Date, nullable=True),  # null: a release seen before its placement
+    Column("ends_on", Date, nullable=True),
+    Column("ended_on", Date, nullable=True),  # released or closed on
+    Column("quantity", HOURS, nullable=False),
+    Column("unfunded", String(16), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_support_costs_beneficiary", "beneficiary_id"),
+    Index("ix_support_costs_unfunded", "unfunded"),
 )
 
 # Projections of enrolment's events.

@@ -8,6 +8,7 @@ from funding_service.adapters.courses import CourseRepository
 from funding_service.adapters.ledger import LedgerRepository
 from funding_service.adapters.projection import ProjectionRepository
 from funding_service.adapters.reference import ReferenceRepository
+from funding_service.adapters.support_costs import SupportCostRepository
 from hopekit.uow import UnitOfWork
 
 
@@ -18,6 +19,7 @@ class FundingUnitOfWork(UnitOfWork):
     projection: ProjectionRepository
     claims: ClaimRepository
     courses: CourseRepository
+    support: SupportCostRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.reference = ReferenceRepository(connection)
@@ -26,3 +28,4 @@ class FundingUnitOfWork(UnitOfWork):
         self.projection = ProjectionRepository(connection)
         self.claims = ClaimRepository(connection)
         self.courses = CourseRepository(connection)
+        self.support = SupportCostRepository(connection)

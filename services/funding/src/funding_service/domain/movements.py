@@ -17,6 +17,7 @@ from funding_service.domain.vocabulary import Stage, TransactionKind
 
 line_account = AccountKey.line
 person_account = AccountKey.person
+PersonLine = tuple[UUID, UUID]  # (beneficiary id, budget line id)
 
 
 def grant(budget_line_id: UUID, amount: Decimal, at: datetime) -> Transaction:
@@ -42,16 +43,46 @@ def commitment(
 DEFAULT_STEP_HOURS: Mapping[int, Decimal] = {3: Decimal(400), 4: Decimal(450)}
 
 
-def step_commitment(
-    plan: FinancingPlan, beneficiary_id: UUID, planned_hours: Decimal | None, at: datetime, reference_id: UUID
-) -> Transaction:
-    """On step-started: the step's planned hours times the plan's hourly cost, split between its lines."""
+def outstanding(parts: Mapping[UUID, Decimal], consumed: Mapping[UUID, Decimal]) -> dict[UUID, Decimal]:
+    """Per line, what a step's commitment has to hold for its planned ``parts`` once what the person already
+    consumed on that step is counted (sheets can arrive before the commitment is made): never below zero."""
+    return {line: max(part - consumed.get(line, ZERO), ZERO) for line, part in parts.items()}
+
+
+def step_parts(
+    plan: FinancingPlan, planned_hours: Decimal | None, consumed: Mapping[UUID, Decimal] | None = None
+) -> dict[UUID, Decimal]:
+    """What a step commitment reserves per line: the planned hours (the step's default when None) priced by the
+    plan, less what was already consumed for the same person and step."""
     if plan.step is None:
         raise InvalidValue("plan", "only a training-hours plan commits on a step's start")
     hours = DEFAULT_STEP_HOURS[plan.step] if planned_hours is None else planned_hours
     if not hours.is_finite() or hours <= 0:
         raise InvalidValue("planned_hours", "must be above zero")
-    return commitment(beneficiary_id, plan.parts_for(hours), at, reference_id)
+    return outstanding(plan.parts_for(hours), consumed or {})
+
+
+def step_commitment(
+    plan: FinancingPlan,
+    beneficiary_id: UUID,
+    planned_hours: Decimal | None,
+    at: datetime,
+    reference_id: UUID,
+    consumed: Mapping[UUID, Decimal] | None = None,
+) -> Transaction:
+    """On step-started: the step's planned hours times the plan's hourly cost, split between its lines, less what
+    the step already consumed (see ``step_parts``; nothing left to reserve is the caller's case to handle)."""
+    return commitment(beneficiary_id, step_parts(plan, planned_hours, consumed), at, reference_id)
+
+
+def step_recommitment_changes(
+    plan: FinancingPlan, hours_before: Decimal, hours_after: Decimal, consumed: Mapping[UUID, Decimal]
+) -> dict[UUID, Decimal]:
+    """Per line, how a step commitment moves when its planned hours change: from what it held for the old hours
+    to what it must hold for the new ones, both net of what the step already consumed."""
+    before = outstanding(plan.parts_for(hours_before), consumed)
+    after = outstanding(plan.parts_for(hours_after), consumed)
+    return {line: after.get(line, ZERO) - before.get(line, ZERO) for line in set(before) | set(after)}
 
 
 def consumption(
@@ -64,16 +95,26 @@ def consumption(
 
 
 def _consumption_postings(
-    ledger: Ledger, beneficiary_id: UUID, budget_line_id: UUID, amount: Decimal
+    ledger: Ledger, beneficiary_id: UUID, budget_line_id: UUID, amount: Decimal, reserved: Decimal | None = None
 ) -> tuple[Posting, ...]:
     committed = person_account(budget_line_id, Stage.COMMITTED, beneficiary_id)
     consumed = person_account(budget_line_id, Stage.CONSUMED, beneficiary_id)
     if amount == 0:
         raise InvalidValue("amount", "a consumption moves some money")
-    if amount < 0:
-        return transfer(consumed, committed, -amount)
-    from_commitment = min(amount, max(ledger.balance(committed), ZERO))
     postings: tuple[Posting, ...] = ()
+    if amount < 0:
+        if reserved is None:
+            return transfer(consumed, committed, -amount)
+        # The commitment takes back only what it misses to stand for its planned part less what stays consumed;
+        # the rest was drawn from the line (consumed before the commitment existed, or beyond it) and goes back.
+        should_hold = max(reserved - amount, ZERO)
+        to_commitment = min(-amount, max(should_hold - max(ledger.balance(committed), ZERO), ZERO))
+        if to_commitment:
+            postings += transfer(consumed, committed, to_commitment)
+        if -amount - to_commitment:
+            postings += transfer(consumed, line_account(budget_line_id, Stage.AVAILABLE), -amount - to_commitment)
+        return postings
+    from_commitment = min(amount, max(ledger.balance(committed), ZERO))
     if from_commitment:
         postings += transfer(committed, consumed, from_commitment)
     if amount - from_commitment:
@@ -82,19 +123,46 @@ def _consumption_postings(
 
 
 def sheet_consumption(
-    ledger: Ledger, deltas: Iterable[ConsumptionDelta], at: datetime, session_id: UUID
+    ledger: Ledger,
+    deltas: Iterable[ConsumptionDelta],
+    at: datetime,
+    session_id: UUID,
+    reserved: Mapping[PersonLine, Decimal] | None = None,
 ) -> Transaction | None:
     """All the differences one sheet brings, as one transaction. Deltas are netted per (person, line) first:
-    a correction can move excused hours between sessions of one person, and each account is read once."""
-    net: dict[tuple[UUID, UUID], Decimal] = {}
+    a correction can move excused hours between sessions of one person, and each account is read once.
+
+    ``reserved`` gives, for every (person, line) of the deltas, what the person's step commitment stands for on
+    the line less what the step consumed before this sheet (negative beyond it; 0 less the consumption without
+    a commitment): what is given back then returns to the commitment only as far as it was drawn from it, the
+    rest to the line. Without it (a commitment by hand, not tied to a step) everything returns to the
+    commitment."""
+    net: dict[PersonLine, Decimal] = {}
     for delta in deltas:
         key = (delta.beneficiary_id, delta.budget_line_id)
         net[key] = net.get(key, ZERO) + delta.amount
     postings: list[Posting] = []
     for (person, line_id), amount in sorted(net.items()):
         if amount:
-            postings.extend(_consumption_postings(ledger, person, line_id, amount))
+            room = None if reserved is None else reserved[(person, line_id)]
+            postings.extend(_consumption_postings(ledger, person, line_id, amount, room))
     return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
+
+
+def uncommitted_consumption(
+    ledger: Ledger, deltas: Iterable[ConsumptionDelta], at: datetime, reference_id: UUID
+) -> Transaction | None:
+    """Consumption of a cost no step commitment reserves (support's nights, meals, months): drawn from a
+    commitment by hand if the person has one on the line, else from the line; what is given back goes to the
+    line (nothing stands reserved for it)."""
+    deltas = list(deltas)
+    net: dict[PersonLine, Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    # A reservation equal to the (negative) change leaves the commitment nothing to take back.
+    nothing_reserved = {key: min(amount, ZERO) for key, amount in net.items()}
+    return sheet_consumption(ledger, deltas, at, reference_id, nothing_reserved)
 
 
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
@@ -134,9 +202,6 @@ def recommitment(
         return None
     kind = TransactionKind.COMMITMENT if any(change > 0 for change in changes.values()) else TransactionKind.RELEASE
     return Transaction(kind, postings, at, reference_id=reference_id)
-
-
-PersonLine = tuple[UUID, UUID]  # (beneficiary id, budget line id)
 
 
 def _moves(

@@ -150,6 +150,7 @@ async def _grant(uow: FundingUnitOfWork, agreement: FundingAgreement, now: datet
             agreement_id=agreement.agreement_id,
             funder_id=agreement.funder_id,
             funder_kind=funder.kind.value,
+            funder_organisation_id=funder.org_id,
             period_start=agreement.period_start,
             period_end=agreement.period_end,
             signed_on=agreement.signed_on,

@@ -143,11 +143,18 @@ async def on_step_started(uow: FundingUnitOfWork, event: enrolment.StepStarted) 
     if any(status != AgreementStatus.ACTIVE for _, _, status in owners.values()):
         await connection.execute(insert(commitments).values(**row, transaction_id=None, outcome="inactive"))
         return
+    # Training's sheets can arrive before this event: what they consumed for the step is not reserved again.
+    consumed = await uow.consumption.step_consumed([event.beneficiary_id], event.step, plan.shares)
+    parts = movements.step_parts(plan, planned, {line: amount for (_, line), amount in consumed.items()})
+    if not any(parts.values()):
+        # The step consumed its whole planned cost already: the commitment stands, holding nothing.
+        await connection.execute(insert(commitments).values(**row, transaction_id=None, outcome="committed"))
+        return
     now = datetime.now(UTC)
     keys = commitment_accounts(event.beneficiary_id, sorted(plan.shares))
     try:
         transaction = await post(
-            uow, keys, lambda _: movements.step_commitment(plan, event.beneficiary_id, planned, now, commitment_id)
+            uow, keys, lambda _: movements.commitment(event.beneficiary_id, parts, now, commitment_id)
         )
     except LimitExceeded:
         await connection.execute(insert(commitments).values(**row, transaction_id=None, outcome="unfunded"))

@@ -17,6 +17,7 @@ from funding_service.domain.errors import LimitExceeded
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger, Transaction
 from funding_service.domain.money import ZERO
+from funding_service.domain.movements import PersonLine
 from funding_service.domain.vocabulary import AttendanceStatus, CostType, Stage, TransactionKind
 from funding_service.service_layer.ledger_writes import post, post_each
 from hope_contracts import training
@@ -68,10 +69,11 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
             loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
         deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
         if deltas:
+            reserved = await _reserved(uow, plan, event.step, {delta.beneficiary_id for delta in deltas})
             try:
-                transaction = await _post(uow, deltas, now, event.session_id)
+                transaction = await _post(uow, deltas, now, event.session_id, reserved)
             except LimitExceeded:
-                transaction, unfunded = await _post_each_person(uow, deltas, now, event.session_id)
+                transaction, unfunded = await _post_each_person(uow, deltas, now, event.session_id, reserved)
                 deltas = [delta for delta in deltas if delta.beneficiary_id not in unfunded]
                 # Their marks are kept and their posted amounts stay what the ledger holds, so a later
                 # version of this sheet posts what they are owed once it fits. A shortage is not an error.
@@ -117,15 +119,36 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
         uow.audit_event("consume", "session", event.session_id)
 
 
+async def _reserved(
+    uow: FundingUnitOfWork, plan: FinancingPlan, step: int, people: set[UUID]
+) -> dict[PersonLine, Decimal]:
+    """Per (person, line): what their step commitment stands for less what the step consumed before this sheet
+    (``movements.sheet_consumption`` gives back to the commitment only what was drawn from it)."""
+    planned = await uow.courses.step_commitments(people, step, plan.plan_id)
+    consumed = await uow.consumption.step_consumed(people, step, plan.shares)
+    reserved: dict[PersonLine, Decimal] = {}
+    for person in people:
+        parts = plan.parts_for(planned[person]) if person in planned else {}
+        for line_id in plan.shares:
+            reserved[(person, line_id)] = parts.get(line_id, ZERO) - consumed.get((person, line_id), ZERO)
+    return reserved
+
+
 async def _post(
-    uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], now: datetime, session_id: UUID
+    uow: FundingUnitOfWork,
+    deltas: list[ConsumptionDelta],
+    now: datetime,
+    session_id: UUID,
+    reserved: dict[PersonLine, Decimal],
 ) -> Transaction | None:
     return await post(
-        uow, _accounts(deltas), lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id)
+        uow,
+        consumption_accounts(deltas),
+        lambda ledger: movements.sheet_consumption(ledger, deltas, now, session_id, reserved),
     )
 
 
-def _accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
+def consumption_accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
     keys: set[AccountKey] = set()
     for delta in deltas:
         keys |= {
@@ -137,22 +160,28 @@ def _accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
 
 
 async def _post_each_person(
-    uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], now: datetime, session_id: UUID
+    uow: FundingUnitOfWork,
+    deltas: list[ConsumptionDelta],
+    now: datetime,
+    session_id: UUID,
+    reserved: dict[PersonLine, Decimal],
 ) -> tuple[Transaction | None, set[UUID]]:
     """The sheet's differences person by person: those that fit are posted together, the others left out."""
     people: dict[UUID, list[ConsumptionDelta]] = {}
     for delta in deltas:
         people.setdefault(delta.beneficiary_id, []).append(delta)
     order = sorted(people)
-    builds = [partial(_person_consumption, people[person], now, session_id) for person in order]
-    transaction, refused = await post_each(uow, _accounts(deltas), builds, TransactionKind.CONSUMPTION, now, session_id)
+    builds = [partial(_person_consumption, people[person], now, session_id, reserved) for person in order]
+    transaction, refused = await post_each(
+        uow, consumption_accounts(deltas), builds, TransactionKind.CONSUMPTION, now, session_id
+    )
     return transaction, {order[index] for index in refused}
 
 
 def _person_consumption(
-    deltas: list[ConsumptionDelta], now: datetime, session_id: UUID, ledger: Ledger
+    deltas: list[ConsumptionDelta], now: datetime, session_id: UUID, reserved: dict[PersonLine, Decimal], ledger: Ledger
 ) -> Transaction | None:
-    return movements.sheet_consumption(ledger, deltas, now, session_id)
+    return movements.sheet_consumption(ledger, deltas, now, session_id, reserved)
 
 
 async def _entries(

@@ -59,8 +59,14 @@ async def adjust(uow: FundingUnitOfWork, commitment: StepCommitment, hours: Deci
         # Nothing committed (the operator's list then shows what the step now needs), or nothing to move.
         await uow.courses.record(commitment.commitment_id, hours, hours, plan.amount_for(hours))
         return
-    before, after = plan.parts_for(commitment.planned_hours), plan.parts_for(hours)
-    changes = {line: after.get(line, ZERO) - before.get(line, ZERO) for line in set(before) | set(after)}
+    # Both the old and the new hours net of what the step already consumed: a commitment never stands for more
+    # than the planned cost less what was consumed (whatever order the sheets and the commitment came in).
+    consumed = await uow.consumption.step_consumed([commitment.beneficiary_id], commitment.step, plan.shares)
+    by_line = {line: amount for (_, line), amount in consumed.items()}
+    changes = movements.step_recommitment_changes(plan, commitment.planned_hours, hours, by_line)
+    if not any(changes.values()):
+        await uow.courses.record(commitment.commitment_id, hours, hours, plan.amount_for(hours))
+        return
     transaction = await _post(uow, plan, commitment.beneficiary_id, changes, commitment.commitment_id)
     if transaction is None:
         # Refused: the money stays where it was; the wanted hours are kept for the operator's list.

@@ -1,0 +1,200 @@
+"""Support's costs from support's events: nights of a placement, a month's meals, months of an open file (see
+``domain.support_costs`` for what is counted). Each event recounts its source whole; only the difference from
+what the ledger holds for it is posted, from the line's available money (no commitment reserves these costs).
+
+Paid only where the person's financing plan (their own, else their cohort's) has a line for the cost type on an
+active agreement with money left; otherwise nothing moves and the source is kept as ``unfunded`` with the
+reason, listed by ``GET /v1/unfunded-support-costs`` for the operator: never lost. A duplicate event (another
+id, the same content) recounts the same units and posts nothing; an event older than the one applied is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid5
+
+from funding_service.adapters.support_costs import SupportSource
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.domain import movements
+from funding_service.domain.errors import LimitExceeded
+from funding_service.domain.instants import as_utc
+from funding_service.domain.money import ZERO
+from funding_service.domain.support_costs import (
+    Quantities,
+    funded_meals,
+    occupied_nights,
+    open_months,
+    reference,
+    targets,
+)
+from funding_service.domain.vocabulary import AgreementStatus, CostType
+from funding_service.service_layer import access
+from funding_service.service_layer.consumption import consumption_accounts
+from funding_service.service_layer.ledger_writes import post
+from hope_contracts import support
+from hopekit.identity.principal import Principal
+
+log = logging.getLogger(__name__)
+
+NO_PLAN, NO_MONEY, INACTIVE = "no_plan", "no_money", "inactive"
+_MEALS = UUID("6f1d7a52-4c8e-4d0b-9a51-2f3c8e1b7d40")  # namespace of a person's month of meals
+
+
+def _stale(kept: SupportSource | None, at: datetime) -> bool:
+    return kept is not None and kept.updated_at > as_utc(at)
+
+
+async def on_housing_assigned(uow: FundingUnitOfWork, event: support.HousingAssigned) -> None:
+    kept = await uow.support.source(event.placement_id)
+    # Applied unless a later event about the placement was (a release seen first still waits for its nights).
+    if kept is not None and kept.starts_on is not None and _stale(kept, event.occurred_at):
+        return
+    released_on = kept.ended_on if kept is not None else None
+    source = SupportSource(
+        event.placement_id,
+        CostType.HOUSING_NIGHT,
+        event.beneficiary_id,
+        None,
+        event.starts_on,
+        event.ends_on,
+        released_on,
+        max(as_utc(event.occurred_at), kept.updated_at) if kept is not None else as_utc(event.occurred_at),
+    )
+    await _count(uow, source, occupied_nights(event.starts_on, event.ends_on, released_on))
+
+
+async def on_housing_released(uow: FundingUnitOfWork, event: support.HousingReleased) -> None:
+    kept = await uow.support.source(event.placement_id)
+    if _stale(kept, event.occurred_at):
+        return
+    if kept is None or kept.starts_on is None or kept.ends_on is None:
+        # Its placement is not known yet: the release is kept and applied when it comes.
+        log.warning("a placement released before its assignment was seen")
+        await uow.support.save(
+            SupportSource(
+                event.placement_id,
+                CostType.HOUSING_NIGHT,
+                event.beneficiary_id,
+                None,
+                None,
+                None,
+                event.released_on,
+                as_utc(event.occurred_at),
+            )
+        )
+        return
+    source = replace(kept, ended_on=event.released_on, updated_at=as_utc(event.occurred_at))
+    await _count(uow, source, occupied_nights(kept.starts_on, kept.ends_on, event.released_on))
+
+
+async def on_meals_entitled(uow: FundingUnitOfWork, event: support.MealsEntitled) -> None:
+    month = event.month.replace(day=1)
+    source_id = uuid5(_MEALS, f"{event.beneficiary_id}/{month.isoformat()}")
+    kept = await uow.support.source(source_id)
+    if _stale(kept, event.occurred_at):
+        return
+    source = SupportSource(
+        source_id, CostType.CATERING_MEAL, event.beneficiary_id, None, month, None, None, as_utc(event.occurred_at)
+    )
+    await _count(uow, source, funded_meals(month, event.lunches, event.dinners))
+
+
+async def on_file_opened(uow: FundingUnitOfWork, event: support.SupportFileOpened) -> None:
+    kept = await uow.support.source(event.file_id)
+    if kept is not None:
+        return  # opened once; the same event again (another id) or after its closing changes nothing
+    opened_on = as_utc(event.occurred_at).date()
+    source = SupportSource(
+        event.file_id,
+        CostType.SUPPORT_PER_PERSON_MONTH,
+        event.beneficiary_id,
+        event.cohort_id,
+        opened_on,
+        None,
+        None,
+        as_utc(event.occurred_at),
+    )
+    await _count(uow, source, open_months(opened_on))
+
+
+async def on_file_closed(uow: FundingUnitOfWork, event: support.SupportFileClosed) -> None:
+    kept = await uow.support.source(event.file_id)
+    if _stale(kept, event.occurred_at):
+        return
+    closed_on = as_utc(event.occurred_at).date()
+    if kept is None or kept.starts_on is None:
+        log.warning("a support file closed before its opening was seen: its closing month is counted")
+        kept = SupportSource(
+            event.file_id,
+            CostType.SUPPORT_PER_PERSON_MONTH,
+            event.beneficiary_id,
+            None,
+            closed_on,
+            None,
+            None,
+            as_utc(event.occurred_at),
+        )
+    source = replace(kept, ended_on=closed_on, updated_at=as_utc(event.occurred_at))
+    assert source.starts_on is not None
+    await _count(uow, source, open_months(source.starts_on, closed_on))
+
+
+async def _count(uow: FundingUnitOfWork, source: SupportSource, quantities: Quantities) -> None:
+    """Bring what the ledger holds for the source to its units priced by the person's plan, or say why not."""
+    person = source.beneficiary_id
+    source = replace(source, quantity=sum(quantities.values(), ZERO))
+    cohort_id = source.cohort_id or await uow.projection.cohort_of(person)
+    plan = await uow.reference.plan_for(source.cost_type, None, cohort_id, person)
+    amounts = await uow.support.posted(source.source_id, person)
+    if plan is None:
+        await _unfunded(uow, source, NO_PLAN if source.quantity or amounts.posted else None)
+        return
+    posted_before = {ref for ref, _ in amounts.posted}
+    deltas = amounts.settle(targets(plan, source.source_id, quantities), posted_before)
+    if not deltas:
+        await uow.support.save(replace(source, unfunded=None))
+        return
+    if any(delta.amount > 0 for delta in deltas):
+        owners = await uow.reference.line_owners(set(plan.shares))
+        if any(status != AgreementStatus.ACTIVE for _, _, status in owners.values()):
+            await _unfunded(uow, source, INACTIVE)
+            return
+    now = datetime.now(UTC)
+    try:
+        await post(
+            uow,
+            consumption_accounts(deltas),
+            lambda ledger: movements.uncommitted_consumption(ledger, deltas, now, source.source_id),
+        )
+    except LimitExceeded:
+        await _unfunded(uow, source, NO_MONEY)
+        return
+    held_on = {reference(source.source_id, month): _held_on(source, month) for month in quantities}
+    await uow.support.keep_posted(source.source_id, amounts, held_on)
+    await uow.support.save(replace(source, unfunded=None))
+    uow.audit_event("consume", "beneficiary", person)
+
+
+def _held_on(source: SupportSource, month: date) -> date:
+    """The day a month's units are dated (a claim takes the months its period covers): the month's first day,
+    or the source's first day when it starts within that month."""
+    if source.starts_on is not None and source.starts_on.replace(day=1) == month:
+        return max(month, source.starts_on)
+    return month
+
+
+async def _unfunded(uow: FundingUnitOfWork, source: SupportSource, reason: str | None) -> None:
+    """Nothing moves: the ledger keeps what it held for the source; the units wanted and why are kept."""
+    if reason is not None:
+        log.info("%s units of %s left unpaid: %s", source.quantity, source.cost_type.value, reason)
+    await uow.support.save(replace(source, unfunded=reason))
+
+
+async def unfunded_page(
+    uow: FundingUnitOfWork, principal: Principal, after: UUID | None, limit: int
+) -> list[SupportSource]:
+    """Support's placements, months of meals and files whose units are not paid, with why: the operator's list."""
+    access.ensure_operator_lister(principal)
+    return await uow.support.unfunded(after, limit)
