@@ -21,8 +21,9 @@ class Formats:
         return format_decimal(value, locale=self.locale)
 
     def rate(self, value: Decimal) -> str:
-        """A share (0.7234) as a percentage with one decimal."""
-        return format_percent(value, "#,##0.0 %", locale=self.locale)
+        """A share (0.7234) as a percentage to one decimal at most, as the locale writes it (72,3 % or 72.3%)."""
+        share = Decimal(str(value)).quantize(Decimal("0.001"))
+        return format_percent(share, locale=self.locale, decimal_quantization=False)
 
     def euros(self, value: Decimal) -> str:
         return format_currency(value, "EUR", locale=self.locale)
