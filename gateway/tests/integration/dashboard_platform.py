@@ -1,6 +1,6 @@
 """The dashboard's platform: the gateway in front of a real reporting service (real PostgreSQL, hand-made facts
-written into its read models, the same that reporting's own tests use), and one stand-in for enrolment, training,
-support, funding and employment that answers each caller from the organisation in its token, as those
+written into its read models, the same that reporting's own tests use), support down, and one stand-in for
+enrolment, training, funding and employment that answers each caller from the organisation in its token, as those
 services scope their answers (their own tests hold them to it). Three people: a programme operator admin (with
 a second factor), and the coordinators of two training providers, each training one cohort of its own."""
 
@@ -33,7 +33,9 @@ from reporting_service.settings import ReportingSettings
 from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, serve
 
 REPORTING_ROOT = GATEWAY_ROOT.parent / "services" / "reporting"
-STAND_IN = ("enrolment", "training", "support", "funding", "employment")
+STAND_IN = ("enrolment", "training", "funding", "employment")
+# support's address is a port where nothing listens: the pages that ask it show "service unavailable".
+DOWN = "support"
 
 
 @dataclass
@@ -126,7 +128,6 @@ class StandIn:
                 return 200, self.cohort(cohort, ids.index(cohort))
         simple: dict[str, tuple[int, Any]] = {
             "/v1/alerts": (200, {"items": [], "next_cursor": None}),
-            "/v1/housing-gaps": (200, {"items": []}),
             "/v1/funders": (200, {"items": [{"id": str(self.funder), "name": "Région Auvergne-Rhône-Alpes"}]}),
             "/v1/agreements": (
                 200,
@@ -204,7 +205,7 @@ async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid
             "email": email,
             "display_name": "Camille Martin",
             "roles": [role],
-            "scopes": sorted(vocabulary([*STAND_IN, "reporting"])),
+            "scopes": sorted(vocabulary([*STAND_IN, DOWN, "reporting"])),
         },
         headers=headers,
     )
@@ -214,7 +215,7 @@ async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid
 
 @pytest.fixture(scope="module")
 async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
-    gateway_port, reporting_port, stand_in_port = (find_free_port() for _ in range(3))
+    gateway_port, reporting_port, stand_in_port, dead_port = (find_free_port() for _ in range(4))
     async with (
         fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
         fresh_database(postgres_admin_url, REPORTING_ROOT) as reporting_db,
@@ -227,7 +228,11 @@ async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncItera
             log_json=False,
             jwt_issuer=ISSUER,
             port=gateway_port,
-            upstreams={"reporting": f"http://127.0.0.1:{reporting_port}", **dict.fromkeys(STAND_IN, stand_in_url)},
+            upstreams={
+                "reporting": f"http://127.0.0.1:{reporting_port}",
+                DOWN: f"http://127.0.0.1:{dead_port}",
+                **dict.fromkeys(STAND_IN, stand_in_url),
+            },
             token_attempts_per_client=100_000,
             token_attempts_per_address=100_000,
             sign_in_attempts_per_address=100_000,

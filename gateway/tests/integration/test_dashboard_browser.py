@@ -19,7 +19,9 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 from .dashboard_platform import DashboardPlatform, Person, dashboard  # noqa: F401 - the module's fixture
 from .people import PASSWORD
 
-pytestmark = pytest.mark.integration
+# About a minute (the platform's start, then a real browser over nine pages): with the suite's one marker for
+# slow tests, which `-m "not faults"` leaves out of a fast run; `make test` and CI run it.
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -102,6 +102,9 @@ async def test_a_providers_coordinator_sees_its_own_cohort_only(
     own = await provider_a.get(f"/dashboard/cohorts/{dashboard.cohort_a}")
     assert own.status_code == 200
     assert "data-cohort-name" in own.text
+    # support is down: its part says so, the rest of the page is there.
+    assert "Service momentanément indisponible" in own.text
+    assert 'data-table="ledger"' in own.text
     other = await provider_a.get(f"/dashboard/cohorts/{dashboard.cohort_b}")
     assert other.status_code == 200
     assert "Non disponible pour votre organisation" in other.text
