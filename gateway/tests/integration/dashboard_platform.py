@@ -7,11 +7,12 @@ a second factor), and the coordinators of two training providers, each training 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import random
 import types
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +32,11 @@ from reporting_service.main import create_app as create_reporting
 from reporting_service.settings import ReportingSettings
 
 from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, serve
+from .people import Browser
 
 REPORTING_ROOT = GATEWAY_ROOT.parent / "services" / "reporting"
+# Screenshots and load times the dashboard's tests keep (var/ is not committed).
+ARTEFACTS = GATEWAY_ROOT.parent / "var" / "test-artefacts" / "dashboard"
 STAND_IN = ("enrolment", "training", "funding", "employment")
 # support's address is a port where nothing listens: the pages that ask it show "service unavailable".
 DOWN = "support"
@@ -197,6 +201,17 @@ def _money(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, 
     }
 
 
+async def signed_in(platform: DashboardPlatform, person: Person) -> Browser:
+    """The person accepts their invitation and signs in, with a second factor when their role needs one."""
+    browser = Browser(platform.http)
+    assert (await browser.accept(person.invitation_url)).status_code == 303
+    signed = await browser.sign_in(person.email)
+    assert signed.status_code == 303, signed.text
+    if signed.headers["location"] == "/second-factor/setup":
+        assert (await browser.set_up_second_factor()).headers["location"] == "/dashboard"
+    return browser
+
+
 async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid.UUID, role: str) -> Person:
     email = f"person-{uuid.uuid4().hex[:10]}@partner.example"
     response = await http.post(
@@ -213,8 +228,32 @@ async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid
     return Person(email, org_id, response.json()["invitation_url"])
 
 
-@pytest.fixture(scope="module")
-async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
+# Writes reporting's facts for the two providers' organisations: the ids of cohort A (provider A) and B.
+WriteFacts = Callable[[str, list[uuid.UUID], uuid.UUID], Awaitable[tuple[uuid.UUID, uuid.UUID]]]
+
+
+async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """Reporting's own tests' hand-made people: a cohort for each provider, and a third of three people, in a
+    region of its own: small numbers that reporting suppresses."""
+    cohort_a = Cohort("84", trainer=orgs[0])
+    cohort_b = Cohort("11", trainer=orgs[1])
+    cohort_c = Cohort("93")
+    chance = random.Random(18)
+    people = (
+        people_of(cohort_a, 40, funder, chance)
+        + people_of(cohort_b, 25, funder, chance)
+        + people_of(cohort_c, 3, funder, chance)
+    )
+    engine = create_async_engine(reporting_db)
+    await write(types.SimpleNamespace(engine=engine), [cohort_a, cohort_b, cohort_c], people)  # type: ignore[arg-type]
+    await engine.dispose()
+    return cohort_a.cohort_id, cohort_b.cohort_id
+
+
+@contextlib.asynccontextmanager
+async def dashboard_platform(
+    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts
+) -> AsyncIterator[DashboardPlatform]:
     gateway_port, reporting_port, stand_in_port, dead_port = (find_free_port() for _ in range(4))
     async with (
         fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
@@ -277,20 +316,13 @@ async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncItera
                 platform.operator = await _invite(http, headers, admin.org_id, "admin")
                 platform.provider_a = await _invite(http, headers, orgs[0], "reader")
                 platform.provider_b = await _invite(http, headers, orgs[1], "reader")
-                cohort_a = Cohort("84", trainer=orgs[0])
-                cohort_b = Cohort("11", trainer=orgs[1])
-                chance = random.Random(18)
-                # A third cohort of three people, in a region of its own: small numbers reporting suppresses.
-                cohort_c = Cohort("93")
-                people = (
-                    people_of(cohort_a, 40, platform.funder, chance)
-                    + people_of(cohort_b, 25, platform.funder, chance)
-                    + people_of(cohort_c, 3, platform.funder, chance)
-                )
-                engine = create_async_engine(reporting_db)
-                await write(types.SimpleNamespace(engine=engine), [cohort_a, cohort_b, cohort_c], people)  # type: ignore[arg-type]
-                await engine.dispose()
-                platform.cohort_a, platform.cohort_b = cohort_a.cohort_id, cohort_b.cohort_id
-                stand_in = StandIn({cohort_a.cohort_id: orgs[0], cohort_b.cohort_id: orgs[1]}, platform.funder)
+                platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
+                stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
                 async with serve(reporting_app, reporting_port), serve(stand_in, stand_in_port):
                     yield platform
+
+
+@pytest.fixture(scope="module")
+async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
+    async with dashboard_platform(postgres_admin_url, kafka_bootstrap, hand_made_facts) as platform:
+        yield platform

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
-from .dashboard_platform import DashboardPlatform, Person, dashboard  # noqa: F401 - the module's fixture
+from .dashboard_platform import ARTEFACTS, DashboardPlatform, Person, dashboard  # noqa: F401 - the module's fixture
 from .people import PASSWORD
 
 # About a minute (the platform's start, then a real browser over nine pages): with the suite's one marker for
@@ -34,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTEFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artefacts" / "dashboard"
 PAGES = {
     "programme": "/dashboard?by=region",
     "cohorts": "/dashboard/cohorts",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .dashboard_platform import DashboardPlatform, Person, dashboard  # noqa: F401 - the module's fixture
+from .dashboard_platform import DashboardPlatform, dashboard, signed_in  # noqa: F401 - the module's fixture
 from .people import Browser
 
 pytestmark = pytest.mark.integration
@@ -21,16 +21,6 @@ _CHART = re.compile(r'<script type="application/json" id="chart-([a-z_]+)">(.*?)
 
 def charts(html: str) -> dict[str, dict[str, Any]]:
     return {key: json.loads(body) for key, body in _CHART.findall(html)}
-
-
-async def signed_in(platform: DashboardPlatform, person: Person) -> Browser:
-    browser = Browser(platform.http)
-    assert (await browser.accept(person.invitation_url)).status_code == 303
-    signed = await browser.sign_in(person.email)
-    assert signed.status_code == 303, signed.text
-    if signed.headers["location"] == "/second-factor/setup":
-        assert (await browser.set_up_second_factor()).headers["location"] == "/dashboard"
-    return browser
 
 
 @pytest.fixture(scope="module")

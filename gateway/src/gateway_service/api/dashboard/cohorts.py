@@ -32,7 +32,7 @@ async def cohort_list(sources: Sources, view: View) -> Fetched:
     found = await sources.every("enrolment", "/v1/cohorts")
     if not found.ok:
         return found
-    return Fetched(Status.OK, [cohort for cohort in found.data if _kept(cohort, view)])
+    return Fetched(Status.OK, [cohort for cohort in found.data if _kept(cohort, view)], found.truncated)
 
 
 async def _alerts(sources: Sources, course_ids: list[str]) -> Fetched:

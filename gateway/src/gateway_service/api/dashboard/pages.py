@@ -4,6 +4,7 @@ browser by Chart.js and dashboard.js, both served by the gateway (no outside add
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,9 @@ from gateway_service.routing.proxy import within_rate_limit
 from gateway_service.service_layer.person_sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
+Translate = Callable[[str], str]
+# What a page shows, from the services as the person sees them and the person's words.
+Build = Callable[[Sources, Translate], Awaitable[dict[str, Any]]]
 
 _ASSETS = Path(__file__).parents[1] / "assets"
 # The pages' scripts: Chart.js and dashboard.js, from the gateway itself; never inline.
@@ -73,72 +77,53 @@ def _page(request: Request, session: SignedIn, template: str, view: View, **cont
     return response
 
 
-@router.get("/dashboard")
-async def programme_page(request: Request, view: Chosen) -> Response:
+async def _show(request: Request, view: View, template: str, build: Build) -> Response:
+    """The page, built from the services' answers to the signed-in person; or where they must go first."""
     person = await _person(request)
     if isinstance(person, Response):
         return person
-    t = translator(language(request, person))
-    found = await programme(Sources(request, person), t, view)
-    return _page(request, person, "dashboard/programme.html", view, **found)
+    found = await build(Sources(request, person), translator(language(request, person)))
+    return _page(request, person, template, view, **found)
+
+
+@router.get("/dashboard")
+async def programme_page(request: Request, view: Chosen) -> Response:
+    return await _show(request, view, "dashboard/programme.html", lambda sources, t: programme(sources, t, view))
 
 
 @router.get("/dashboard/cohorts")
 async def cohorts_page(request: Request, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    found = await cohort_list(Sources(request, person), view)
-    return _page(request, person, "dashboard/cohorts.html", view, cohorts=found)
+    async def build(sources: Sources, t: Translate) -> dict[str, Any]:
+        return {"cohorts": await cohort_list(sources, view)}
+
+    return await _show(request, view, "dashboard/cohorts.html", build)
 
 
 @router.get("/dashboard/cohorts/{cohort_id}")
 async def one_cohort_page(request: Request, cohort_id: UUID, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    t = translator(language(request, person))
-    found = await cohort_page(Sources(request, person), t, cohort_id, view)
-    return _page(request, person, "dashboard/cohort.html", view, **found)
+    return await _show(
+        request, view, "dashboard/cohort.html", lambda sources, t: cohort_page(sources, t, cohort_id, view)
+    )
 
 
 @router.get("/dashboard/funding")
 async def money_page(request: Request, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    t = translator(language(request, person))
-    found = await funding_page(Sources(request, person), t, view)
-    return _page(request, person, "dashboard/funding.html", view, **found)
+    return await _show(request, view, "dashboard/funding.html", lambda sources, t: funding_page(sources, t, view))
 
 
 @router.get("/dashboard/employers")
 async def employers(request: Request, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    t = translator(language(request, person))
-    found = await employers_page(Sources(request, person), t, view)
-    return _page(request, person, "dashboard/employers.html", view, **found)
+    return await _show(request, view, "dashboard/employers.html", lambda sources, t: employers_page(sources, t, view))
 
 
 @router.get("/dashboard/follow-ups")
 async def follow_ups(request: Request, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    t = translator(language(request, person))
-    found = await follow_ups_page(Sources(request, person), t)
-    return _page(request, person, "dashboard/follow_ups.html", view, **found)
+    return await _show(request, view, "dashboard/follow_ups.html", follow_ups_page)
 
 
 @router.get("/dashboard/dropout-risks")
 async def dropout_risks(request: Request, view: Chosen) -> Response:
-    person = await _person(request)
-    if isinstance(person, Response):
-        return person
-    found = await dropout_risks_page(Sources(request, person))
-    return _page(request, person, "dashboard/dropout_risks.html", view, **found)
+    return await _show(request, view, "dashboard/dropout_risks.html", lambda sources, t: dropout_risks_page(sources))
 
 
 _SCRIPTS = {

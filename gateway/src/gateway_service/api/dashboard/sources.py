@@ -25,7 +25,7 @@ from gateway_service.settings import GatewaySettings
 from hopekit.logs import request_id_var, traceparent_var
 
 # How many pages of a list a dashboard page follows at most (a list's page holds up to 100 items).
-MAX_PAGES = 10
+MAX_PAGES = 30
 
 
 class Status(StrEnum):
@@ -38,6 +38,8 @@ class Status(StrEnum):
 class Fetched:
     status: Status
     data: Any = None
+    # A list longer than a page follows (MAX_PAGES): its first items only, and the page says so.
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -101,4 +103,4 @@ class Sources:
             cursor = page.data.get("next_cursor")
             if not cursor:
                 break
-        return Fetched(Status.OK, items)
+        return Fetched(Status.OK, items, truncated=bool(cursor))
