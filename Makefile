@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := python3 -m uv
 export UV_LINK_MODE := copy
 
-.PHONY: install run demo test lint typecheck imports unit integration bench format clean
+.PHONY: install run demo test lint typecheck imports unit integration bench format clean browser
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -49,10 +49,14 @@ imports: install
 unit: install
 	$(UV) run --frozen pytest -m "not integration"
 
-integration: install
+integration: install browser
 	$(UV) run --frozen pytest -m integration
 
-test: lint typecheck imports
+# Debian's Chromium for the dashboard's browser tests (Playwright), installed only when missing.
+browser:
+	@bash infra/install-chromium.sh
+
+test: lint typecheck imports browser
 	$(UV) run --frozen pytest
 
 bench: install

@@ -21,6 +21,7 @@ from gateway_service.api import (
     second_factor_pages,
     sign_in_pages,
 )
+from gateway_service.api.dashboard import pages as dashboard_pages
 from gateway_service.api.session_calls import SessionCalls
 from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
@@ -50,6 +51,7 @@ ROUTERS = [
     sign_in_pages.router,
     second_factor_pages.router,
     invitation_pages.router,
+    dashboard_pages.router,
     overview.router,
     asyncapi.router,
     docs.router,
@@ -162,6 +164,7 @@ def _people_sign_in(app: FastAPI, settings: GatewaySettings, key_ring: KeyRing) 
         audience=settings.jwt_audience,
         ttl=timedelta(seconds=settings.token_ttl_s),
     )
+    app.state.person_tokens = tokens
     app.state.person_calls = SessionCalls(resolver, tokens, app.state.csrf_key)
     app.state.sign_in_throttle = TokenThrottle(
         make_counter(settings.redis_url),

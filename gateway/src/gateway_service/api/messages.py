@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gateway_service.api.dashboard_messages import DASHBOARD_EN, DASHBOARD_FR
+
 _FR = {
     "platform": "Plateforme HOPE",
     "sign_in": "Se connecter",
@@ -38,8 +40,6 @@ _FR = {
     "password_set": "Votre mot de passe est enregistré. Connectez-vous.",
     "signed_out": "Vous êtes déconnecté.",
     "session_ended": "Votre session a pris fin. Connectez-vous de nouveau.",
-    "home": "Accueil",
-    "home_placeholder": "Page d'accueil provisoire : le tableau de bord du programme s'affichera ici.",
     "signed_in_as": "Connecté en tant que",
     "organisation": "Organisation",
     "roles": "Rôles",
@@ -82,8 +82,6 @@ _EN = {
     "password_set": "Your password is saved. Sign in.",
     "signed_out": "You are signed out.",
     "session_ended": "Your session ended. Sign in again.",
-    "home": "Home",
-    "home_placeholder": "Temporary landing page: the programme's dashboard will be shown here.",
     "signed_in_as": "Signed in as",
     "organisation": "Organisation",
     "roles": "Roles",
@@ -92,7 +90,7 @@ _EN = {
     "change_language": "Change",
 }
 
-MESSAGES = {"fr": _FR, "en": _EN}
+MESSAGES = {"fr": _FR | DASHBOARD_FR, "en": _EN | DASHBOARD_EN}
 
 
 def translator(lang: str) -> Callable[[str], str]:

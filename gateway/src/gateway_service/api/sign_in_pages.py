@@ -1,5 +1,5 @@
-"""The pages a person signs in and out with, and the landing page at /dashboard (the programme's dashboard
-replaces it). Forms post back with a CSRF token; every attempt, good or bad, is audited by the use cases."""
+"""The pages a person signs in and out with (the dashboard's pages are in api.dashboard). Forms post back with a
+CSRF token; every attempt, good or bad, is audited by the use cases."""
 
 from __future__ import annotations
 
@@ -110,18 +110,6 @@ async def sign_out_form(request: Request, csrf_token: CsrfField = None) -> Respo
     response = redirect("/sign-in?notice=signed_out")
     forget_cookie(response, request, SESSION_COOKIE)
     return response
-
-
-@router.get("/dashboard")
-async def home(request: Request) -> Response:
-    """A landing page saying who is signed in, for which organisation: the dashboard's pages replace it."""
-    session = await signed_in(request)
-    if session is not None and not session.session.complete:
-        return redirect("/sign-in/second-factor")
-    if session is None:
-        ended = request.cookies.get(SESSION_COOKIE) is not None
-        return redirect("/sign-in?notice=session_ended" if ended else "/sign-in")
-    return render(request, "home.html", session)
 
 
 @router.post("/language")

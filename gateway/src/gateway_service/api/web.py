@@ -146,12 +146,12 @@ def render(
 ) -> HTMLResponse:
     lang = language(request, session)
     binding = csrf_binding(request, session)
+    context.setdefault("here", request.url.path)
     html = _templates.get_template(template).render(
         t=translator(lang),
         lang=lang,
         languages=sorted(MESSAGES),
         csrf_token=csrf_token(csrf_key(request), binding),
-        here=request.url.path,
         signed_in=session,
         **context,
     )

@@ -1,0 +1,106 @@
+"""The dashboard's reads: each service asked over the gateway's own pool of connections with the signed-in
+person's token, the one their calls through /api/<service>/v1 carry. Every service applies its own rules to it,
+so a page holds exactly what the person's organisation may see.
+
+A read never fails a page: what the person's scopes do not cover is not asked (``not_available``), a refusal
+(401, 403, 404) is ``not_available`` too, and a service that is down, slow or broken is ``unavailable``; the
+page says so where the figures would be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+
+from gateway_service.domain.scopes import read_scope
+from gateway_service.routing.service_client import ServiceClient, UpstreamError
+from gateway_service.service_layer.person_sessions import PersonTokens, SignedIn
+from gateway_service.settings import GatewaySettings
+from hopekit.logs import request_id_var, traceparent_var
+
+# How many pages of a list a dashboard page follows at most (a list's page holds up to 100 items).
+MAX_PAGES = 30
+
+
+class Status(StrEnum):
+    OK = "ok"
+    NOT_AVAILABLE = "not_available"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: Status
+    data: Any = None
+    # A list longer than a page follows (MAX_PAGES): its first items only, and the page says so.
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+
+def path_of(template: str, *ids: object) -> str:
+    """A service path with ids put in quoted, so that no id can climb out of the path it is given."""
+    return template.format(*(quote(str(value), safe="") for value in ids))
+
+
+class Sources:
+    """The services as one signed-in person sees them, for one page."""
+
+    def __init__(self, request: Request, signed_in: SignedIn) -> None:
+        self._settings: GatewaySettings = request.app.state.settings
+        self._client: ServiceClient = request.app.state.upstream
+        self._tokens: PersonTokens = request.app.state.person_tokens
+        self._signed_in = signed_in
+        self.principal = signed_in.principal
+
+    def may_read(self, service: str) -> bool:
+        return service in self._settings.upstreams and read_scope(service) in self.principal.scopes
+
+    async def get(self, service: str, path: str, **query: object) -> Fetched:
+        if service not in self._settings.upstreams:
+            return Fetched(Status.UNAVAILABLE)
+        if read_scope(service) not in self.principal.scopes:
+            return Fetched(Status.NOT_AVAILABLE)
+        shown = {name: str(value) for name, value in query.items() if value is not None}
+        url = self._settings.upstreams[service].rstrip("/") + path + ("?" + urlencode(shown) if shown else "")
+        headers = [
+            (b"authorization", b"Bearer " + (await self._tokens.token(self._signed_in)).encode()),
+            (b"accept", b"application/json"),
+            (b"x-request-id", (request_id_var.get() or "").encode()),
+            (b"traceparent", (traceparent_var.get() or "").encode()),
+        ]
+        try:
+            async with asyncio.timeout(self._settings.overview_timeout_s):
+                status, body = await self._client.get(url, headers)
+        except (UpstreamError, TimeoutError):
+            return Fetched(Status.UNAVAILABLE)
+        if status in {401, 403, 404}:
+            return Fetched(Status.NOT_AVAILABLE)
+        if status != 200:
+            return Fetched(Status.UNAVAILABLE)
+        try:
+            return Fetched(Status.OK, json.loads(body))
+        except ValueError:
+            return Fetched(Status.UNAVAILABLE)
+
+    async def every(self, service: str, path: str, **query: object) -> Fetched:
+        """Every item of a paged list (``{"items": [...], "next_cursor": ...}``), up to MAX_PAGES pages."""
+        items: list[Any] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            page = await self.get(service, path, **query, limit=100, cursor=cursor)
+            if not page.ok:
+                return page  # never a list cut short without saying so
+            items += page.data.get("items", [])
+            cursor = page.data.get("next_cursor")
+            if not cursor:
+                break
+        return Fetched(Status.OK, items, truncated=bool(cursor))

@@ -1,0 +1,328 @@
+"""The dashboard's platform: the gateway in front of a real reporting service (real PostgreSQL, hand-made facts
+written into its read models, the same that reporting's own tests use), support down, and one stand-in for
+enrolment, training, funding and employment that answers each caller from the organisation in its token, as those
+services scope their answers (their own tests hold them to it). Three people: a programme operator admin (with
+a second factor), and the coordinators of two training providers, each training one cohort of its own."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import random
+import types
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from services.reporting.tests.integration.hand_made_facts import Cohort, people_of, write
+from sqlalchemy.ext.asyncio import create_async_engine
+from starlette.types import Receive, Scope, Send
+
+from gateway_service.cli import create_first_admin
+from gateway_service.domain.scopes import vocabulary
+from gateway_service.main import create_app as create_gateway
+from gateway_service.settings import GatewaySettings
+from hope_contracts.vocabulary import OrgKind
+from hope_infra.kafka import find_free_port
+from reporting_service.main import create_app as create_reporting
+from reporting_service.settings import ReportingSettings
+
+from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, serve
+from .people import Browser
+
+REPORTING_ROOT = GATEWAY_ROOT.parent / "services" / "reporting"
+# Screenshots and load times the dashboard's tests keep (var/ is not committed).
+ARTEFACTS = GATEWAY_ROOT.parent / "var" / "test-artefacts" / "dashboard"
+STAND_IN = ("enrolment", "training", "funding", "employment")
+# support's address is a port where nothing listens: the pages that ask it show "service unavailable".
+DOWN = "support"
+
+
+@dataclass
+class Person:
+    email: str
+    org_id: uuid.UUID
+    invitation_url: str
+
+
+@dataclass
+class DashboardPlatform:
+    gateway_url: str
+    reporting_url: str
+    http: httpx.AsyncClient
+    admin: Credentials
+    operator: Person
+    provider_a: Person
+    provider_b: Person
+    cohort_a: uuid.UUID
+    cohort_b: uuid.UUID
+    funder: uuid.UUID
+
+    async def admin_headers(self) -> dict[str, str]:
+        response = await self.http.post(
+            "/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.admin.client_id,
+                "client_secret": self.admin.client_secret,
+            },
+        )
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def _claims(scope: Scope) -> dict[str, Any]:
+    """The caller's token's claims, unverified: the stand-in only needs to know whose call it is."""
+    authorization = dict(scope["headers"]).get(b"authorization", b"").decode()
+    payload = authorization.removeprefix("Bearer ").split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
+class StandIn:
+    """enrolment, training, support, funding and employment as one caller sees them."""
+
+    def __init__(self, cohorts: dict[uuid.UUID, uuid.UUID], funder: uuid.UUID) -> None:
+        # cohort id -> its training provider's organisation
+        self.cohorts = cohorts
+        self.funder = funder
+        self.members = {cohort: [str(uuid.uuid4()) for _ in range(3)] for cohort in cohorts}
+        self.agreement = str(uuid.uuid4())
+
+    def visible(self, claims: dict[str, Any]) -> list[uuid.UUID]:
+        if claims["org_kind"] == OrgKind.PROGRAMME_OPERATOR.value:
+            return list(self.cohorts)
+        return [c for c, provider in self.cohorts.items() if str(provider) == claims["org_id"]]
+
+    def cohort(self, cohort_id: uuid.UUID, index: int) -> dict[str, Any]:
+        return {
+            "id": str(cohort_id),
+            "name": f"Cohorte logistique {index + 1}",
+            "sector_code": "logistics",
+            "region": "84",
+            "track": "group",
+            "training_provider_org_id": str(self.cohorts[cohort_id]),
+            "support_provider_org_id": str(uuid.uuid4()),
+            "capacity": 12,
+            "places_left": 9,
+            "member_count": 3,
+            "french_qualification_starts_on": "2026-01-05",
+            "french_qualification_ends_on": "2026-04-30",
+            "trade_qualification_starts_on": None,
+            "trade_qualification_ends_on": None,
+        }
+
+    def answer(self, path: str, claims: dict[str, Any]) -> tuple[int, Any]:
+        visible = self.visible(claims)
+        operator = claims["org_kind"] == OrgKind.PROGRAMME_OPERATOR.value
+        ids = list(self.cohorts)
+        if path == "/v1/cohorts":
+            return 200, {"items": [self.cohort(c, ids.index(c)) for c in visible], "next_cursor": None}
+        for cohort in ids:
+            if path.startswith(f"/v1/cohorts/{cohort}") or path == f"/v1/money/cohorts/{cohort}":
+                if cohort not in visible:
+                    return 404, {"title": "Not Found"}
+                if path.endswith("/ledger"):
+                    return 200, self._ledger(cohort)
+                if path.startswith("/v1/money/"):
+                    return 200, _money("4000.00", "1250.50", "1000.00", "800.25")
+                return 200, self.cohort(cohort, ids.index(cohort))
+        simple: dict[str, tuple[int, Any]] = {
+            "/v1/alerts": (200, {"items": [], "next_cursor": None}),
+            "/v1/funders": (200, {"items": [{"id": str(self.funder), "name": "Région Auvergne-Rhône-Alpes"}]}),
+            "/v1/agreements": (
+                200,
+                {"items": [{"id": self.agreement, "funder_id": str(self.funder), "reference": "CONV-2026-01"}]}
+                if operator
+                else {"items": []},
+            ),
+            f"/v1/money/agreements/{self.agreement}": (200, _money("48000.00", "15006.00", "12000.00", "9603.00")),
+            "/v1/demand": (
+                200,
+                [
+                    {"sector_code": "logistics", "region_code": "84", "pledged_places": 24, "open_positions": 7},
+                    {"sector_code": "care", "region_code": "11", "pledged_places": 12, "open_positions": 3},
+                ],
+            ),
+            "/v1/vacancies": (200, {"items": [], "next_cursor": None}),
+            "/v1/follow-ups/summary": (
+                200,
+                [{"months_after_exit": 3, "status": "due", "count": 5, "overdue": 2}] if operator else [],
+            ),
+            "/v1/follow-ups": (200, {"items": [], "next_cursor": None}),
+        }
+        return simple.get(path, (404, {"title": "Not Found"}))
+
+    def _ledger(self, cohort: uuid.UUID) -> dict[str, Any]:
+        hours = {
+            "planned": "210.00",
+            "scheduled": "70.00",
+            "attended": "63.50",
+            "excused": "3.00",
+            "unexcused": "3.50",
+            "remaining": "146.50",
+            "completion_rate": "0.3024",
+            "attendance_rate": "0.9071",
+        }
+        course = str(uuid.uuid4())
+        people = [
+            {"beneficiary_id": m, "course_id": course, "step": 3, "hours": hours, "french_support": None}
+            for m in self.members[cohort]
+        ]
+        return {
+            "cohort_id": str(cohort),
+            "courses": [{"course_id": course, "step": 3, "total": hours, "people": people}],
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        status, body = self.answer(scope["path"], _claims(scope))
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+        )
+        await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
+def _money(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, Any]:
+    zero = "0.00"
+    return {
+        "committed": committed,
+        "consumed": consumed,
+        "claimed": claimed,
+        "approved": claimed,
+        "paid": paid,
+        "released": zero,
+        "disallowed": zero,
+        "available": None,
+    }
+
+
+async def signed_in(platform: DashboardPlatform, person: Person) -> Browser:
+    """The person accepts their invitation and signs in, with a second factor when their role needs one."""
+    browser = Browser(platform.http)
+    assert (await browser.accept(person.invitation_url)).status_code == 303
+    signed = await browser.sign_in(person.email)
+    assert signed.status_code == 303, signed.text
+    if signed.headers["location"] == "/second-factor/setup":
+        assert (await browser.set_up_second_factor()).headers["location"] == "/dashboard"
+    return browser
+
+
+async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid.UUID, role: str) -> Person:
+    email = f"person-{uuid.uuid4().hex[:10]}@partner.example"
+    response = await http.post(
+        f"/admin/v1/organisations/{org_id}/people",
+        json={
+            "email": email,
+            "display_name": "Camille Martin",
+            "roles": [role],
+            "scopes": sorted(vocabulary([*STAND_IN, DOWN, "reporting"])),
+        },
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return Person(email, org_id, response.json()["invitation_url"])
+
+
+# Writes reporting's facts for the two providers' organisations: the ids of cohort A (provider A) and B.
+WriteFacts = Callable[[str, list[uuid.UUID], uuid.UUID], Awaitable[tuple[uuid.UUID, uuid.UUID]]]
+
+
+async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """Reporting's own tests' hand-made people: a cohort for each provider, and a third of three people, in a
+    region of its own: small numbers that reporting suppresses."""
+    cohort_a = Cohort("84", trainer=orgs[0])
+    cohort_b = Cohort("11", trainer=orgs[1])
+    cohort_c = Cohort("93")
+    chance = random.Random(18)
+    people = (
+        people_of(cohort_a, 40, funder, chance)
+        + people_of(cohort_b, 25, funder, chance)
+        + people_of(cohort_c, 3, funder, chance)
+    )
+    engine = create_async_engine(reporting_db)
+    await write(types.SimpleNamespace(engine=engine), [cohort_a, cohort_b, cohort_c], people)  # type: ignore[arg-type]
+    await engine.dispose()
+    return cohort_a.cohort_id, cohort_b.cohort_id
+
+
+@contextlib.asynccontextmanager
+async def dashboard_platform(
+    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts
+) -> AsyncIterator[DashboardPlatform]:
+    gateway_port, reporting_port, stand_in_port, dead_port = (find_free_port() for _ in range(4))
+    async with (
+        fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
+        fresh_database(postgres_admin_url, REPORTING_ROOT) as reporting_db,
+    ):
+        stand_in_url = f"http://127.0.0.1:{stand_in_port}"
+        settings = GatewaySettings(
+            database_url=gateway_db,
+            kafka_bootstrap=kafka_bootstrap,
+            environment="test",
+            log_json=False,
+            jwt_issuer=ISSUER,
+            port=gateway_port,
+            upstreams={
+                "reporting": f"http://127.0.0.1:{reporting_port}",
+                DOWN: f"http://127.0.0.1:{dead_port}",
+                **dict.fromkeys(STAND_IN, stand_in_url),
+            },
+            token_attempts_per_client=100_000,
+            token_attempts_per_address=100_000,
+            sign_in_attempts_per_address=100_000,
+        )
+        gateway_app = create_gateway(settings)
+        reporting_app = create_reporting(
+            ReportingSettings(
+                database_url=reporting_db,
+                kafka_bootstrap=kafka_bootstrap,
+                jwt_issuer=ISSUER,
+                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+                environment="test",
+                log_json=False,
+            )
+        )
+        async with serve(gateway_app, gateway_port, GATEWAY.http_protocol or "auto"):
+            issued = await create_first_admin(
+                gateway_app.state.uow_factory, "AKTO", "bootstrap-admin", vocabulary(settings.upstreams)
+            )
+            admin = Credentials(issued.client.client_id, issued.secret, issued.client.org_id)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway_port}", timeout=30) as http:
+                platform = DashboardPlatform(
+                    f"http://127.0.0.1:{gateway_port}",
+                    f"http://127.0.0.1:{reporting_port}",
+                    http,
+                    admin,
+                    *[Person("", admin.org_id, "")] * 3,
+                    uuid.uuid4(),
+                    uuid.uuid4(),
+                    uuid.uuid4(),
+                )
+                headers = await platform.admin_headers()
+                orgs = []
+                for name in ("Organisme de formation A", "Organisme de formation B"):
+                    created = await http.post(
+                        "/admin/v1/organisations",
+                        json={"name": name, "org_kind": OrgKind.TRAINING_PROVIDER.value},
+                        headers=headers,
+                    )
+                    assert created.status_code == 201, created.text
+                    orgs.append(uuid.UUID(created.json()["id"]))
+                platform.operator = await _invite(http, headers, admin.org_id, "admin")
+                platform.provider_a = await _invite(http, headers, orgs[0], "reader")
+                platform.provider_b = await _invite(http, headers, orgs[1], "reader")
+                platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
+                stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
+                async with serve(reporting_app, reporting_port), serve(stand_in, stand_in_port):
+                    yield platform
+
+
+@pytest.fixture(scope="module")
+async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
+    async with dashboard_platform(postgres_admin_url, kafka_bootstrap, hand_made_facts) as platform:
+        yield platform
