@@ -59,8 +59,9 @@ browser:
 test: lint typecheck imports browser
 	$(UV) run --frozen pytest
 
-bench: install
+bench: install browser
 	$(UV) run --frozen python -m benchmarks
+	$(UV) run --frozen pytest -m national_scale -s gateway/tests/integration/test_dashboard_national.py
 
 format: install
 	$(UV) run --frozen ruff format .

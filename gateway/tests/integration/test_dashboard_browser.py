@@ -20,7 +20,7 @@ from .people import PASSWORD
 
 # About a minute (the platform's start, then a real browser over nine pages): with the suite's one marker for
 # slow tests, which `-m "not faults"` leaves out of a fast run; `make test` and CI run it.
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

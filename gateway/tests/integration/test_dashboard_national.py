@@ -19,8 +19,8 @@ from benchmarks.reporting_data import copy, national
 from .dashboard_platform import ARTEFACTS, DashboardPlatform, dashboard_platform, signed_in
 from .people import Browser
 
-# Minutes long (the national programme is made and copied first): with the suite's marker for slow tests.
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+# Minutes long (the national programme is made and copied first) and a measurement, not a test: make bench runs it.
+pytestmark = [pytest.mark.integration, pytest.mark.national_scale]
 
 PAGES = (
     "/dashboard?by=region",
