@@ -60,7 +60,10 @@ async def read_beneficiary(beneficiary_id: UUID, principal: Caller, uow: UoW) ->
 
 
 @router.post(
-    "/{beneficiary_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentView, dependencies=[IDEMPOTENT]
+    "/{beneficiary_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentView,
+    dependencies=[IDEMPOTENT],
 )
 async def record_consent(beneficiary_id: UUID, body: ConsentRequest, principal: Caller, uow: UoW) -> ConsentView:
     """Record a consent given or withdrawn; every record is kept, the latest for a purpose is in force. A retry with
