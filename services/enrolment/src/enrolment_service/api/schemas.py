@@ -27,7 +27,7 @@ from enrolment_service.domain.beneficiary import (
     age_refusal,
 )
 from enrolment_service.domain.calendar import CalendarDates
-from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.cohort import JOIN_AHEAD, Cohort
 from enrolment_service.domain.pathway import MAX_WAIVER_REASON, Transition
 from enrolment_service.domain.regions import REGIONS
 from enrolment_service.domain.vocabulary import (
@@ -239,6 +239,13 @@ class CohortRequest(CalendarRequest):
 
 class MemberRequest(RequestModel):
     beneficiary_id: UUID
+    joined_on: date | None = Field(
+        default=None,
+        description="The day the person joins (training refuses their attendance before it). Default: today, or "
+        "the cohort's first day when added before it starts. Refused (422) before the cohort's first day, before "
+        f"the person's prerequisites were validated, or more than {JOIN_AHEAD.days} days after today (or after the "
+        "cohort's first day, when later).",
+    )
 
 
 # What partners hear of a history reason: the published value of a hold or withdrawal reason.
@@ -273,6 +280,8 @@ class PathwayView(ResponseModel):
     track: Track
     sector_code: str | None
     cohort_id: UUID | None
+    # The day the person joined the cohort; null for members added before join dates were kept.
+    cohort_joined_on: date | None = None
     allowed_actions: list[PathwayAction]
     ofii_hours: Decimal | None = None
     a1_attested_on: date | None = None
@@ -332,6 +341,7 @@ class BeneficiaryView(ResponseModel):
                 track=pathway.track,
                 sector_code=pathway.sector_code,
                 cohort_id=pathway.cohort_id,
+                cohort_joined_on=pathway.cohort_joined_on,
                 allowed_actions=list(pathway.allowed_actions()),
                 ofii_hours=prerequisites.ofii_hours if prerequisites else None,
                 a1_attested_on=prerequisites.attestation.attested_on if prerequisites else None,
