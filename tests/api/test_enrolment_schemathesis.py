@@ -11,6 +11,7 @@ the scenarios' requests name those providers and a birth date of an adult. Every
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections import Counter
@@ -21,7 +22,8 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.generation.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi import stateful
 from tests.api.conformance import CHECKS, conformance_tests
@@ -37,10 +39,12 @@ from hopekit.testing import TokenIssuer, seed_partners, service_settings
 from hopekit.uow import Database
 
 ROOT = Path(__file__).resolve().parents[2]
-# A bounded budget (scenarios, and steps in each) for the suite; the variables raise it for a deeper run.
+# A bounded budget (scenarios, and steps in each) for the suite; the variables raise it for a deeper run, and
+# HOPE_SCHEMATHESIS_RANDOM=1 draws other scenarios than the suite's fixed ones.
 SCENARIOS = int(os.environ.get("HOPE_SCHEMATHESIS_SCENARIOS", "25"))
 STEPS = int(os.environ.get("HOPE_SCHEMATHESIS_STEPS", "10"))
 REGISTER, CREATE_COHORT = "POST /v1/beneficiaries", "POST /v1/cohorts"
+ADD_MEMBER = "POST /v1/cohorts/{cohort_id}/members"
 
 test_enrolment_answers_as_its_document_says, test_the_generated_requests_reach_past_authentication = conformance_tests(
     "enrolment", create_app, EnrolmentSettings, OrgKind.IMMIGRATION_OFFICE
@@ -84,6 +88,8 @@ def test_enrolment_answers_as_its_document_says_along_its_links(
     # Operations answered 2xx about a person or cohort that an earlier step of the run created.
     followed: Counter[str] = Counter()
     made: set[str] = set()
+    people: list[str] = []
+    failures: list[str] = []
     schema = schemathesis.openapi.from_dict(workflows_app.openapi())
     # Schemathesis guesses that `france_travail_id` and the providers' `..._org_id` name resources this API would
     # create, none does, and so it never starts a scenario with the two operations that create: they are ids of
@@ -109,6 +115,9 @@ def test_enrolment_answers_as_its_document_says_along_its_links(
                 ):
                     if field in case.body:
                         case.body[field] = str(org_id)
+            # A link gives a member's cohort, not the person: one registered earlier in the run, when there is one.
+            if case.operation.label == ADD_MEMBER and "beneficiary_id" in case.body and people:
+                case.body["beneficiary_id"] = people[-1]
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             # A copy: the transport adds its own headers to the dictionary it is given.
@@ -122,21 +131,35 @@ def test_enrolment_answers_as_its_document_says_along_its_links(
             if response.status_code < 300:
                 if label in (REGISTER, CREATE_COHORT):
                     made.add(str(response.json()["id"]))
+                    if label == REGISTER:
+                        people.append(str(response.json()["id"]))
                 elif made & {str(value) for value in (case.path_parameters or {}).values()}:
                     followed[label] += 1
-            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            try:
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            except Exception as failure:  # every failure of the run, reported together below
+                # Not raised: the service's state outlives a scenario, so hypothesis could not replay one to
+                # shrink it (it would report its own flakiness instead of the service's failure).
+                failures.append(f"{label} -> {response.status_code}\n{case.as_curl_command()}\n{failure}")
 
-    run_state_machine_as_test(
-        EnrolmentWorkflows,
-        settings=settings(
-            max_examples=SCENARIOS,
-            stateful_step_count=STEPS,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
+    # Hypothesis stops the run when the service's state (which outlives a scenario) makes a scenario draw otherwise
+    # than an earlier one with the same start, as in schemathesis's own runner. Every answer received is still
+    # checked, and the run must have gone far enough (below).
+    with contextlib.suppress(FlakyStrategyDefinition):
+        run_state_machine_as_test(
+            EnrolmentWorkflows,
+            settings=settings(
+                max_examples=SCENARIOS,
+                stateful_step_count=STEPS,
+                # As schemathesis runs its own stateful phase: generation only, no replay of a stateful scenario.
+                phases=[Phase.generate],
+                deadline=None,
+                database=None,
+                derandomize=os.environ.get("HOPE_SCHEMATHESIS_RANDOM") is None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    assert not failures, "\n\n".join(failures)
     # The workflows were walked: people and cohorts were made, and later steps succeeded with their ids.
     created = {label for label, status in answers if status == 201}
     assert {REGISTER, CREATE_COHORT} <= created, sorted(answers.items())

@@ -95,13 +95,7 @@ def add_links(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def install_links(app: FastAPI) -> None:
-    """Makes ``app.openapi()`` carry the links (the kit builds and keeps the document; links are added once)."""
+    """Makes ``app.openapi()`` carry the links. The kit builds the document once and keeps it; adding the same
+    links to it again on each call changes nothing."""
     generate: Callable[[], dict[str, Any]] = app.openapi
-    built: list[dict[str, Any]] = []
-
-    def openapi() -> dict[str, Any]:
-        if not built:
-            built.append(add_links(generate()))
-        return built[0]
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = lambda: add_links(generate())  # type: ignore[method-assign]

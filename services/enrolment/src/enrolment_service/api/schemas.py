@@ -45,8 +45,14 @@ from enrolment_service.domain.vocabulary import (
 from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
+# What the kit's text fields refuse besides their length, stated in the document so that a generated client does
+# not send it: control characters, and nothing but spaces (text is stripped, then must not be empty).
+_NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
+TEXT_SHAPE = rf"^{_NOT_CONTROL}*[^\s\x00-\x1f\x7f-\x9f]{_NOT_CONTROL}*$"
+_TEXT = Field(json_schema_extra={"pattern": TEXT_SHAPE})
+VisibleName = Annotated[Name, _TEXT]
 # The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
-EvidenceReference = Annotated[Reference, Field(max_length=100)]
+EvidenceReference = Annotated[Reference, Field(max_length=100), _TEXT]
 
 
 def _known_sector(code: str) -> str:
@@ -72,13 +78,14 @@ Phone = Annotated[
 Email = Annotated[
     EmailAddress,
     StringConstraints(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_SHAPE),
-    Field(json_schema_extra={"pattern": EMAIL_SHAPE}),
+    # The document's shape also leaves out control characters, which the kit refuses in any text.
+    Field(json_schema_extra={"pattern": EMAIL_SHAPE.replace(r"[^@\s]", r"[^@\s\x00-\x1f\x7f-\x9f]")}),
 ]
 
 
 class Registration(RequestModel):
-    given_name: Name
-    family_name: Name
+    given_name: VisibleName
+    family_name: VisibleName
     birth_date: date
     nationality: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")]
     protection_status: ProtectionStatus
@@ -226,7 +233,7 @@ class CalendarRequest(RequestModel):
 
 
 class CohortRequest(CalendarRequest):
-    name: Name
+    name: VisibleName
     sector_code: SectorCode
     region: Annotated[
         str, Field(pattern=r"^\d{2}$", description="INSEE region code", json_schema_extra={"enum": list(REGIONS)})
