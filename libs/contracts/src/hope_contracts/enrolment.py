@@ -173,6 +173,9 @@ class CohortMemberAdded(EventContract):
     cohort_id: UUID
     beneficiary_id: UUID
     occurred_at: datetime
+    # The day the person joined (their own when they join a cohort already under way; the cohort's first day when
+    # added before it starts). Absent from events published before it existed: use occurred_at's date then.
+    joined_on: date | None = None
 
 
 # Purposes whose consent other services act on. Consent to health support is never published: its existence

@@ -5,13 +5,14 @@ from fastapi import FastAPI
 from enrolment_service.adapters.tables import kit
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.api import beneficiaries, cohorts, pathway, reference
+from enrolment_service.api.links import install_links
 from enrolment_service.events.incoming import CONSUMERS
 from enrolment_service.settings import EnrolmentSettings
 from hopekit.app import ServiceDefinition, build_service_app
 
 
 def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
-    return build_service_app(
+    app = build_service_app(
         ServiceDefinition(
             settings=settings or EnrolmentSettings(),
             title="HOPE enrolment",
@@ -23,3 +24,5 @@ def create_app(settings: EnrolmentSettings | None = None) -> FastAPI:
             consumers=CONSUMERS,
         )
     )
+    install_links(app)
+    return app

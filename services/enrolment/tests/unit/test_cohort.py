@@ -7,7 +7,13 @@ import pytest
 
 from enrolment_service.domain.actor import Actor
 from enrolment_service.domain.cohort import Cohort
-from enrolment_service.domain.errors import CohortFull, InvalidValue, NotEligibleForCohort, UnknownSector
+from enrolment_service.domain.errors import (
+    AlreadyCohortMember,
+    CohortFull,
+    InvalidValue,
+    NotEligibleForCohort,
+    UnknownSector,
+)
 from enrolment_service.domain.events import CohortCreated, CohortMemberAdded, StepStarted
 from enrolment_service.domain.pathway import Pathway
 from enrolment_service.domain.vocabulary import PathwayStatus, Step, Track
@@ -109,13 +115,14 @@ def test_adding_members_up_to_capacity(pathway_in: PathwayIn) -> None:
     cohort = a_cohort()
     first, second, third = (candidate(pathway_in, n) for n in (1, 2, 3))
 
+    # Added before the cohort starts (on 5 May): they join on its first day.
     assert cohort.add_member(first, AT) == [
-        CohortMemberAdded(cohort_id=COHORT_ID, beneficiary_id=UUID(int=1), occurred_at=AT)
+        CohortMemberAdded(cohort_id=COHORT_ID, beneficiary_id=UUID(int=1), joined_on=date(2025, 5, 5), occurred_at=AT)
     ]
     assert first.cohort_id == COHORT_ID
     assert cohort.add_member(first, AT) == []
     assert cohort.add_member(second, AT) == [
-        CohortMemberAdded(cohort_id=COHORT_ID, beneficiary_id=UUID(int=2), occurred_at=AT)
+        CohortMemberAdded(cohort_id=COHORT_ID, beneficiary_id=UUID(int=2), joined_on=date(2025, 5, 5), occurred_at=AT)
     ]
     assert cohort.places_left == 0
 
@@ -185,3 +192,72 @@ def test_an_unknown_region_is_refused_without_repeating_the_code_sent() -> None:
     with pytest.raises(InvalidValue) as refused:
         a_cohort(region="Île-de-France")
     assert "Île" not in refused.value.detail
+
+
+# The cohort of a_cohort() starts step 3 on 5 May 2025; the candidates' prerequisites were validated on 10 March.
+UNDER_WAY = datetime(2025, 6, 10, 14, 0, tzinfo=UTC)
+
+
+def test_a_person_who_joins_a_cohort_under_way_joins_on_the_day_they_are_added(pathway_in: PathwayIn) -> None:
+    cohort = a_cohort()
+    late = candidate(pathway_in, 1)
+
+    [added] = cohort.add_member(late, UNDER_WAY)
+
+    assert isinstance(added, CohortMemberAdded)
+    assert added.joined_on == late.cohort_joined_on == date(2025, 6, 10)
+
+
+@pytest.mark.parametrize("joined_on", [date(2025, 5, 5), date(2025, 6, 2), date(2025, 7, 10)])
+def test_a_join_date_may_be_given_from_the_cohorts_first_day_to_thirty_days_ahead(
+    pathway_in: PathwayIn, joined_on: date
+) -> None:
+    late = candidate(pathway_in, 1)
+    [added] = a_cohort().add_member(late, UNDER_WAY, joined_on)
+    assert isinstance(added, CohortMemberAdded)
+    assert added.joined_on == late.cohort_joined_on == joined_on
+
+
+@pytest.mark.parametrize(
+    ("calendar", "at", "joined_on", "reason"),
+    [
+        (None, UNDER_WAY, date(2025, 5, 4), "before the cohort's first day (2025-05-05)"),
+        (None, UNDER_WAY, date(2025, 7, 11), "more than 30 days after 2025-06-10"),
+        # Added before the cohort starts, the thirty days run from its first day.
+        (None, AT, date(2025, 6, 5), "more than 30 days after 2025-05-05"),
+        ({}, AT, date(2025, 3, 9), "before the person's prerequisites were validated (2025-03-10)"),
+    ],
+)
+def test_a_join_date_out_of_bounds_is_refused_on_its_field(
+    pathway_in: PathwayIn, calendar: dict[Step, Any] | None, at: datetime, joined_on: date, reason: str
+) -> None:
+    cohort = a_cohort() if calendar is None else a_cohort(calendar=calendar)
+    person = candidate(pathway_in, 1)
+
+    with pytest.raises(InvalidValue) as refused:
+        cohort.add_member(person, at, joined_on)
+
+    assert refused.value.refusals == (("joined_on", f"cannot be {reason}"),)
+    assert person.cohort_id is None
+    assert person.cohort_joined_on is None
+    assert cohort.member_ids == set()
+
+
+def test_a_cohort_without_a_calendar_is_joined_on_the_day_of_the_request(pathway_in: PathwayIn) -> None:
+    person = candidate(pathway_in, 1)
+    [added] = a_cohort(calendar={}).add_member(person, AT)
+    assert isinstance(added, CohortMemberAdded)
+    assert added.joined_on == date(2025, 4, 1)
+
+
+def test_adding_a_member_again_keeps_their_join_date_and_refuses_another(pathway_in: PathwayIn) -> None:
+    cohort = a_cohort()
+    person = candidate(pathway_in, 1)
+    cohort.add_member(person, UNDER_WAY, date(2025, 6, 2))
+
+    assert cohort.add_member(person, UNDER_WAY) == []
+    assert cohort.add_member(person, UNDER_WAY, date(2025, 6, 2)) == []
+    with pytest.raises(AlreadyCohortMember) as refused:
+        cohort.add_member(person, UNDER_WAY, date(2025, 6, 3))
+    assert refused.value.details() == {"joined_on": "2025-06-02"}
+    assert person.cohort_joined_on == date(2025, 6, 2)

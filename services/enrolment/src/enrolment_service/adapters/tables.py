@@ -74,6 +74,8 @@ beneficiaries = Table(
     Column("status_before_hold", String(30), nullable=True),
     Column("sector_code", String(40), nullable=True),
     Column("cohort_id", Uuid, ForeignKey("cohorts.id"), nullable=True),
+    # The day the person joined their cohort; null for members added before it was kept.
+    Column("cohort_joined_on", Date, nullable=True),
     Column("ofii_hours", Numeric(6, 2), nullable=True),
     Column("a1_attested_on", Date, nullable=True),
     Column("a1_test", String(20), nullable=True),

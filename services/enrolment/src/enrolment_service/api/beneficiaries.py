@@ -59,8 +59,16 @@ async def read_beneficiary(beneficiary_id: UUID, principal: Caller, uow: UoW) ->
     return BeneficiaryView.of(beneficiary, view)
 
 
-@router.post("/{beneficiary_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentView)
+@router.post(
+    "/{beneficiary_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentView,
+    dependencies=[IDEMPOTENT],
+)
 async def record_consent(beneficiary_id: UUID, body: ConsentRequest, principal: Caller, uow: UoW) -> ConsentView:
+    """Record a consent given or withdrawn; every record is kept, the latest for a purpose is in force. A retry with
+    the same Idempotency-Key gets the first answer and records nothing more (it cannot re-give a consent withdrawn
+    since)."""
     record = await beneficiaries.record_consent(uow, principal, beneficiary_id, body.purpose, body.given)
     return ConsentView.of(record)
 

@@ -68,6 +68,8 @@ async def change_calendar(cohort_id: UUID, body: CalendarRequest, principal: Cal
 
 @router.post("/{cohort_id}/members", response_model=CohortView)
 async def add_member(cohort_id: UUID, body: MemberRequest, principal: Caller, uow: UoW) -> CohortView:
-    """Refused beyond capacity, or for a person not yet past step 2's requirements, with the reason."""
-    cohort = await cohorts.add_member(uow, principal, cohort_id, body.beneficiary_id)
+    """Refused beyond capacity, or for a person not yet past step 2's requirements, with the reason. The person
+    joins on ``joined_on`` (default: today, or the cohort's first day when they are added before it starts);
+    adding them again changes nothing, and with another ``joined_on`` is 409."""
+    cohort = await cohorts.add_member(uow, principal, cohort_id, body.beneficiary_id, body.joined_on)
     return CohortView.of(cohort)

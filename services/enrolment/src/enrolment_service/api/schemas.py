@@ -27,7 +27,7 @@ from enrolment_service.domain.beneficiary import (
     age_refusal,
 )
 from enrolment_service.domain.calendar import CalendarDates
-from enrolment_service.domain.cohort import Cohort
+from enrolment_service.domain.cohort import JOIN_AHEAD, Cohort
 from enrolment_service.domain.pathway import MAX_WAIVER_REASON, Transition
 from enrolment_service.domain.regions import REGIONS
 from enrolment_service.domain.vocabulary import (
@@ -45,8 +45,14 @@ from enrolment_service.domain.vocabulary import (
 from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
+# What the kit's text fields refuse besides their length, stated in the document so that a generated client does
+# not send it: control characters, and nothing but spaces (text is stripped, then must not be empty).
+_NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
+TEXT_SHAPE = rf"^{_NOT_CONTROL}*[^\s\x00-\x1f\x7f-\x9f]{_NOT_CONTROL}*$"
+_TEXT = Field(json_schema_extra={"pattern": TEXT_SHAPE})
+VisibleName = Annotated[Name, _TEXT]
 # The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
-EvidenceReference = Annotated[Reference, Field(max_length=100)]
+EvidenceReference = Annotated[Reference, Field(max_length=100), _TEXT]
 
 
 def _known_sector(code: str) -> str:
@@ -72,13 +78,14 @@ Phone = Annotated[
 Email = Annotated[
     EmailAddress,
     StringConstraints(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_SHAPE),
-    Field(json_schema_extra={"pattern": EMAIL_SHAPE}),
+    # The document's shape also leaves out control characters, which the kit refuses in any text.
+    Field(json_schema_extra={"pattern": EMAIL_SHAPE.replace(r"[^@\s]", r"[^@\s\x00-\x1f\x7f-\x9f]")}),
 ]
 
 
 class Registration(RequestModel):
-    given_name: Name
-    family_name: Name
+    given_name: VisibleName
+    family_name: VisibleName
     birth_date: date
     nationality: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")]
     protection_status: ProtectionStatus
@@ -226,7 +233,7 @@ class CalendarRequest(RequestModel):
 
 
 class CohortRequest(CalendarRequest):
-    name: Name
+    name: VisibleName
     sector_code: SectorCode
     region: Annotated[
         str, Field(pattern=r"^\d{2}$", description="INSEE region code", json_schema_extra={"enum": list(REGIONS)})
@@ -239,6 +246,13 @@ class CohortRequest(CalendarRequest):
 
 class MemberRequest(RequestModel):
     beneficiary_id: UUID
+    joined_on: date | None = Field(
+        default=None,
+        description="The day the person joins (training refuses their attendance before it). Default: today, or "
+        "the cohort's first day when added before it starts. Refused (422) before the cohort's first day, before "
+        f"the person's prerequisites were validated, or more than {JOIN_AHEAD.days} days after today (or after the "
+        "cohort's first day, when later).",
+    )
 
 
 # What partners hear of a history reason: the published value of a hold or withdrawal reason.
@@ -273,6 +287,8 @@ class PathwayView(ResponseModel):
     track: Track
     sector_code: str | None
     cohort_id: UUID | None
+    # The day the person joined the cohort; null for members added before join dates were kept.
+    cohort_joined_on: date | None = None
     allowed_actions: list[PathwayAction]
     ofii_hours: Decimal | None = None
     a1_attested_on: date | None = None
@@ -332,6 +348,7 @@ class BeneficiaryView(ResponseModel):
                 track=pathway.track,
                 sector_code=pathway.sector_code,
                 cohort_id=pathway.cohort_id,
+                cohort_joined_on=pathway.cohort_joined_on,
                 allowed_actions=list(pathway.allowed_actions()),
                 ofii_hours=prerequisites.ofii_hours if prerequisites else None,
                 a1_attested_on=prerequisites.attestation.attested_on if prerequisites else None,

@@ -57,6 +57,11 @@ class CohortCalendar:
             refusals.raise_any()
         return cls(tuple(periods))
 
+    @property
+    def first_day(self) -> date | None:
+        """The first day of the first planned step (periods are in step order and step 4 follows step 3)."""
+        return self.periods[0].starts_on if self.periods else None
+
     def period(self, step: Step) -> StepPeriod | None:
         return next((period for period in self.periods if period.step is step), None)
 

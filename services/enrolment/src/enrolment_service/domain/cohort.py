@@ -1,11 +1,11 @@
 """A cohort: people who go through steps 3 and 4 together, in one sector and region."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from enrolment_service.domain.calendar import CalendarDates, CohortCalendar
-from enrolment_service.domain.errors import CohortFull, NotEligibleForCohort, Refusals
+from enrolment_service.domain.errors import AlreadyCohortMember, CohortFull, NotEligibleForCohort, Refusals
 from enrolment_service.domain.events import CohortCalendarChanged, CohortCreated, CohortMemberAdded, DomainEvent
 from enrolment_service.domain.instants import as_utc
 from enrolment_service.domain.pathway import Pathway
@@ -13,6 +13,9 @@ from enrolment_service.domain.regions import REGIONS, require_region
 from enrolment_service.domain.vocabulary import PathwayStatus, Track, sector
 
 MAX_NAME_LENGTH = 100
+# How far ahead of today (or of the cohort's first day, when later) a join date may be: a person joining at one of
+# the next sessions, not a plan for months ahead that the calendar may not keep.
+JOIN_AHEAD = timedelta(days=30)
 
 
 @dataclass
@@ -90,17 +93,46 @@ class Cohort:
     def places_left(self) -> int:
         return max(self.capacity - len(self.member_ids), 0)
 
-    def add_member(self, pathway: Pathway, at: datetime) -> list[DomainEvent]:
-        """Adds a person whose prerequisites are validated; adding someone twice changes nothing."""
+    def add_member(self, pathway: Pathway, at: datetime, joined_on: date | None = None) -> list[DomainEvent]:
+        """Adds a person whose prerequisites are validated, from ``joined_on`` (see ``join_date``); adding someone
+        twice changes nothing, and with another join date is refused."""
         if pathway.beneficiary_id in self.member_ids:
+            if joined_on is not None and joined_on != pathway.cohort_joined_on:
+                raise AlreadyCohortMember(self.id, pathway.cohort_joined_on)
             pathway.cohort_id = self.id
             return []
+        joined = self.join_date(pathway, joined_on, as_utc(at).date())
         self._check_eligible(pathway)
         if not self.places_left:
             raise CohortFull(self.id, self.capacity)
         self.member_ids.add(pathway.beneficiary_id)
         pathway.cohort_id = self.id
-        return [CohortMemberAdded(cohort_id=self.id, beneficiary_id=pathway.beneficiary_id, occurred_at=as_utc(at))]
+        pathway.cohort_joined_on = joined
+        return [
+            CohortMemberAdded(
+                cohort_id=self.id, beneficiary_id=pathway.beneficiary_id, joined_on=joined, occurred_at=as_utc(at)
+            )
+        ]
+
+    def join_date(self, pathway: Pathway, asked: date | None, today: date) -> date:
+        """The day a person joins: the one asked, else today; a person added before the cohort starts joins on its
+        first day. An asked day is refused before the cohort's first day, before the person's prerequisites were
+        validated, or more than ``JOIN_AHEAD`` after today (or after the first day, when that is later)."""
+        first = self.calendar.first_day
+        starts = max(today, first) if first is not None else today
+        if asked is None:
+            return starts
+        refused = Refusals()
+        if first is not None and asked < first:
+            refused.add("joined_on", f"cannot be before the cohort's first day ({first.isoformat()})")
+        eligible_since = pathway.reached_on(PathwayStatus.PRE_ORIENTATION)
+        if eligible_since is not None and asked < eligible_since:
+            validated = eligible_since.isoformat()
+            refused.add("joined_on", f"cannot be before the person's prerequisites were validated ({validated})")
+        if asked > starts + JOIN_AHEAD:
+            refused.add("joined_on", f"cannot be more than {JOIN_AHEAD.days} days after {starts.isoformat()}")
+        refused.raise_any()
+        return asked
 
     def _check_eligible(self, pathway: Pathway) -> None:
         if pathway.track is not self.track:

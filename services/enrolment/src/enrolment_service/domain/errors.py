@@ -75,6 +75,20 @@ class NotEligibleForCohort(DomainError):
         self.reason = reason
 
 
+class AlreadyCohortMember(DomainError):
+    """Adding a member again with another join date: the date is not changed by a second addition."""
+
+    code = "already_cohort_member"
+
+    def __init__(self, cohort_id: UUID, joined_on: date | None) -> None:
+        since = f" since {joined_on.isoformat()}" if joined_on is not None else ""
+        super().__init__(f"the beneficiary is already a member of cohort {cohort_id}{since}")
+        self.joined_on = joined_on
+
+    def details(self) -> dict[str, Any]:
+        return {"joined_on": self.joined_on.isoformat() if self.joined_on is not None else None}
+
+
 class SectorFixedByCohort(DomainError):
     code = "sector_fixed_by_cohort"
 

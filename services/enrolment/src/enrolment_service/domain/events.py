@@ -111,6 +111,7 @@ class CohortCalendarChanged(DomainEvent):
 class CohortMemberAdded(DomainEvent):
     cohort_id: UUID
     beneficiary_id: UUID
+    joined_on: date
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -148,10 +148,17 @@ class Pathway:
     prerequisites: PrerequisitesRecord | None = None
     sector_code: str | None = None
     cohort_id: UUID | None = None
+    # The day the person joined the cohort (their own, when they join after it started); None before it was kept.
+    cohort_joined_on: date | None = None
     status_before_hold: PathwayStatus | None = None
     # When training reported step 3's hours done (its course-completed event), and for which course.
     french_hours_done_at: datetime | None = None
     french_course_id: UUID | None = None
+
+    def reached_on(self, status: PathwayStatus) -> date | None:
+        """The day the path last entered ``status``, from its history (UTC)."""
+        entered = [entry.at for entry in self.history if entry.to_status is status]
+        return as_utc(entered[-1]).date() if entered else None
 
     @classmethod
     def begin(cls, beneficiary_id: UUID, track: Track, actor: Actor, at: datetime) -> "Pathway":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
@@ -104,11 +104,13 @@ async def _for_update(uow: EnrolmentUnitOfWork, cohort_id: UUID) -> Cohort:
     return cohort
 
 
-async def add_member(uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, beneficiary_id: UUID) -> Cohort:
+async def add_member(
+    uow: EnrolmentUnitOfWork, principal: Principal, cohort_id: UUID, beneficiary_id: UUID, joined_on: date | None
+) -> Cohort:
     access.ensure_operator_writer(principal)
     cohort = await _for_update(uow, cohort_id)
     beneficiary = await load(uow, beneficiary_id, for_update=True)
-    events = cohort.add_member(beneficiary.pathway, datetime.now(UTC))
+    events = cohort.add_member(beneficiary.pathway, datetime.now(UTC), joined_on)
     if events:
         await uow.beneficiaries.save(beneficiary)
         publish(uow, events)
