@@ -36,6 +36,23 @@ def test_service_paths_and_schemas_are_prefixed_and_their_refs_rewritten() -> No
     assert operation["security"] == [{"oauth2": ["enrolment:read"]}, {"HTTPBearer": []}]
 
 
+def test_links_between_a_services_operations_follow_their_new_names() -> None:
+    own = {"openapi": "3.1.0", "info": {"title": "gw"}, "paths": {}, "components": {}}
+    link = {"operationId": "read_person", "parameters": {"id": "$response.body#/id"}}
+    enrolment = {
+        "paths": {
+            "/v1/people": {"post": {"operationId": "register", "responses": {"201": {"links": {"Read": link}}}}},
+            "/v1/people/{id}": {"get": {"operationId": "read_person", "responses": {"200": {}}}},
+        }
+    }
+    merged = merge_openapi(own, {"enrolment": enrolment})
+    register = merged["paths"]["/api/enrolment/v1/people"]["post"]
+    target = register["responses"]["201"]["links"]["Read"]["operationId"]
+    operation_ids = {op["operationId"] for item in merged["paths"].values() for op in item.values()}
+    assert target == "enrolment_read_person"
+    assert target in operation_ids
+
+
 def test_the_changes_that_could_lock_the_operator_out_document_their_409() -> None:
     paths = create_app(GatewaySettings(environment="test")).openapi()["paths"]
     for path, method in [

@@ -65,6 +65,7 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
                     operation["tags"] = [f"{service}: {tag}" for tag in operation.get("tags", [service])]
                     if "operationId" in operation:
                         operation["operationId"] = f"{service}_{operation['operationId']}"
+                    _prefix_link_targets(operation, service)
                     # Behind the gateway every operation needs its token, with the scope its method needs.
                     needed = scope_for(service, method.upper())
                     operation["security"] = [{"oauth2": [needed]}, {"HTTPBearer": []}]
@@ -77,6 +78,14 @@ def merge_openapi(own: dict[str, Any], services: Mapping[str, dict[str, Any] | N
     if unavailable:
         merged.setdefault("info", {})["x-hope-unavailable-services"] = sorted(unavailable)
     return merged
+
+
+def _prefix_link_targets(operation: dict[str, Any], service: str) -> None:
+    """A service's OpenAPI links name its own operationIds: they follow the operations' new names."""
+    for response in operation.get("responses", {}).values():
+        for link in response.get("links", {}).values() if isinstance(response, dict) else ():
+            if isinstance(link, dict) and "operationId" in link:
+                link["operationId"] = f"{service}_{link['operationId']}"
 
 
 async def _fetch(client: ServiceClient, url: str, timeout_s: float) -> dict[str, Any] | None:

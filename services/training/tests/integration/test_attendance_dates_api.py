@@ -74,3 +74,26 @@ async def test_the_earliest_member_added_date_is_kept_whatever_the_order_events_
 
     assert view is not None
     assert view.joined_on == {cohort: JOINED.date()}
+
+
+async def test_the_join_date_enrolment_gives_counts_rather_than_when_the_member_was_recorded(setup: Setup) -> None:
+    """The coordinator recorded on 15 January that the third person joined on 8 January: the sheet of the 9th
+    takes them, the 5th's does not."""
+    added = enrolment.CohortMemberAdded(
+        cohort_id=setup.cohort,
+        beneficiary_id=setup.people[2],
+        joined_on=JOINED.date(),
+        occurred_at=JOINED + timedelta(days=7),
+    )
+    assert await deliver(setup.database, received(added))
+    course = await setup.course()
+    first, second = course["sessions"][0], course["sessions"][1]
+    sheet = {"entries": [{"beneficiary_id": str(p), "status": "present"} for p in setup.people]}
+
+    before = await setup.http.put(f"/v1/sessions/{first['id']}/attendance", json=sheet, headers=setup.as_provider())
+    after = await setup.http.put(f"/v1/sessions/{second['id']}/attendance", json=sheet, headers=setup.as_provider())
+
+    assert before.status_code == 422
+    assert "2026-01-08" in before.json()["errors"][0]["message"]
+    assert after.status_code == 200, after.text
+    assert after.json()["applied"] == 3

@@ -7,7 +7,7 @@ the rest); nothing is recreated for an erased person.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time
 from uuid import UUID
 
 from hope_contracts import enrolment
@@ -67,7 +67,15 @@ async def _replace_calendar(
         uow.audit_event("replace_calendar", "cohort", cohort_id, reason=f"periods:{len(periods)}")
 
 
+def joined_at(event: enrolment.CohortMemberAdded) -> datetime:
+    """The person's own join date when enrolment gives it (someone who joins a running cohort); events from before
+    enrolment kept join dates say only when the person was added."""
+    if event.joined_on is None:
+        return event.occurred_at
+    return datetime.combine(event.joined_on, time.min, tzinfo=UTC)
+
+
 async def note_member(uow: TrainingUnitOfWork, event: enrolment.CohortMemberAdded) -> None:
     if not await uow.projection.is_erased(event.beneficiary_id):
         await uow.projection.note_participant(event.beneficiary_id, Track.GROUP.value)
-        await uow.projection.member_added(event.cohort_id, event.beneficiary_id, event.occurred_at)
+        await uow.projection.member_added(event.cohort_id, event.beneficiary_id, joined_at(event))
