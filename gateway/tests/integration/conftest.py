@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,6 @@ from gateway_service.main import create_app as create_gateway
 from gateway_service.service_layer.keys import decrypt_key
 from gateway_service.settings import GatewaySettings
 from hope_contracts.vocabulary import OrgKind, Role
-from hope_infra.kafka import find_free_port
 from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import SigningKey
@@ -67,19 +67,37 @@ async def fresh_database(admin_url: str, migrations_root: Path) -> AsyncIterator
             await connection.close()
 
 
+def reserve_port() -> socket.socket:
+    """A port of 127.0.0.1 held bound until a server listens on it (or, held unused, one where nothing answers).
+
+    A port found free and bound later can be taken in between by any connection the machine makes (a test once
+    lost the gateway's that way, and every test of the module after it)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    port: int = sock.getsockname()[1]
+    return port
+
+
 @contextlib.asynccontextmanager
-async def serve(app: Any, port: int, http: str = "auto") -> AsyncIterator[uvicorn.Server]:
-    """A real uvicorn server on 127.0.0.1:port, in this event loop (``http``: uvicorn's HTTP protocol)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", http=http)
+async def serve(app: Any, port: int | socket.socket, http: str = "auto") -> AsyncIterator[uvicorn.Server]:
+    """A real uvicorn server on 127.0.0.1:port (or on a reserved socket), in this event loop (``http``: uvicorn's
+    HTTP protocol)."""
+    sock, number = (port, port_of(port)) if isinstance(port, socket.socket) else (None, port)
+    config = uvicorn.Config(app, host="127.0.0.1", port=number, log_level="warning", lifespan="auto", http=http)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock] if sock is not None else None))
     for _ in range(300):
         if server.started or task.done():
             break
         await asyncio.sleep(0.05)
     if not server.started:
         task.cancel()
-        raise RuntimeError(f"server on port {port} did not start")
+        raise RuntimeError(f"server on port {number} did not start")
     try:
         yield server
     finally:
@@ -230,10 +248,10 @@ class Platform:
 
 @pytest.fixture(scope="module")
 async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[Platform]:
-    gateway_port, enrolment_port, training_port, stub_port, garbage_port, dead_port = (
-        find_free_port() for _ in range(6)
-    )
-    garbage = await asyncio.start_server(_garbage, "127.0.0.1", garbage_port)
+    sockets = [reserve_port() for _ in range(6)]
+    gateway_port, enrolment_port, training_port, stub_port, garbage_port, dead_port = map(port_of, sockets)
+    gateway_socket, enrolment_socket, training_socket, stub_socket, garbage_socket, _dead = sockets
+    garbage = await asyncio.start_server(_garbage, sock=garbage_socket)
     async with (
         fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
         fresh_database(postgres_admin_url, ENROLMENT_ROOT) as enrolment_db,
@@ -286,10 +304,10 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
         )
         async with (
             # With the HTTP protocol it is started with everywhere else.
-            serve(gateway_app, gateway_port, GATEWAY.http_protocol or "auto"),
-            serve(enrolment_app, enrolment_port),
-            serve(training_app, training_port),
-            serve(stub_service, stub_port),
+            serve(gateway_app, gateway_socket, GATEWAY.http_protocol or "auto"),
+            serve(enrolment_app, enrolment_socket),
+            serve(training_app, training_socket),
+            serve(stub_service, stub_socket),
         ):
             issued = await create_first_admin(
                 gateway_app.state.uow_factory, "AKTO", "bootstrap-admin", vocabulary(settings.upstreams)
@@ -307,6 +325,7 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
                 )
     garbage.close()
     await garbage.wait_closed()
+    _dead.close()
 
 
 Registration = Callable[..., dict[str, Any]]

@@ -27,11 +27,10 @@ from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app as create_gateway
 from gateway_service.settings import GatewaySettings
 from hope_contracts.vocabulary import OrgKind
-from hope_infra.kafka import find_free_port
 from reporting_service.main import create_app as create_reporting
 from reporting_service.settings import ReportingSettings
 
-from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, serve
+from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, port_of, reserve_port, serve
 from .people import Browser
 
 REPORTING_ROOT = GATEWAY_ROOT.parent / "services" / "reporting"
@@ -254,7 +253,9 @@ async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid
 async def dashboard_platform(
     postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts
 ) -> AsyncIterator[DashboardPlatform]:
-    gateway_port, reporting_port, stand_in_port, dead_port = (find_free_port() for _ in range(4))
+    sockets = [reserve_port() for _ in range(4)]  # the dead one stays bound and never listens: nothing answers
+    gateway_port, reporting_port, stand_in_port, dead_port = map(port_of, sockets)
+    gateway_socket, reporting_socket, stand_in_socket, _dead = sockets
     async with (
         fresh_database(postgres_admin_url, GATEWAY_ROOT) as gateway_db,
         fresh_database(postgres_admin_url, REPORTING_ROOT) as reporting_db,
@@ -287,7 +288,7 @@ async def dashboard_platform(
                 log_json=False,
             )
         )
-        async with serve(gateway_app, gateway_port, GATEWAY.http_protocol or "auto"):
+        async with serve(gateway_app, gateway_socket, GATEWAY.http_protocol or "auto"):
             issued = await create_first_admin(
                 gateway_app.state.uow_factory, "AKTO", "bootstrap-admin", vocabulary(settings.upstreams)
             )
@@ -318,7 +319,7 @@ async def dashboard_platform(
                 platform.provider_b = await _invite(http, headers, orgs[1], "reader")
                 platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
                 stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
-                async with serve(reporting_app, reporting_port), serve(stand_in, stand_in_port):
+                async with serve(reporting_app, reporting_socket), serve(stand_in, stand_in_socket):
                     yield platform
 
 
