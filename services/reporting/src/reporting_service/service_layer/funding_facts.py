@@ -71,7 +71,7 @@ async def _claim_fields(facts: VersionFacts, event: Any, status: str, values: di
     state = {"status": status, "status_at": event.occurred_at}
     ids = {"agreement_id": event.agreement_id, "funder_id": event.funder_id}
     await facts.set_fields(fact_claims, key, {**ids, **values}, on_creation=state)
-    await facts.update_if_newer(fact_claims, key, state, "status_at")
+    await facts.set_if_newer(fact_claims, key, {**ids, **state}, "status_at")
 
 
 @into_read_models

@@ -8,8 +8,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_
-
 from hope_contracts import training
 from reporting_service.adapters.facts import VersionFacts
 from reporting_service.adapters.tables import (
@@ -156,14 +154,9 @@ async def language_level_attested(facts: VersionFacts, event: training.LanguageL
         "language_level_on": event.assessed_on,
         "language_level_at": event.occurred_at,
     }
-    people = fact_people.c
     # Two assessments on one day: the one recorded later is the person's level.
     await facts.set_if_newer(
-        fact_people,
-        {"beneficiary_id": event.beneficiary_id},
-        values,
-        "language_level_on",
-        tie=lambda new: and_(people.language_level_at <= new.language_level_at),
+        fact_people, {"beneficiary_id": event.beneficiary_id}, values, "language_level_on", tie="language_level_at"
     )
 
 
