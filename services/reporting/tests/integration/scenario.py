@@ -31,6 +31,7 @@ class Cohort:
     trainer: uuid.UUID = field(default_factory=_id)
     supporter: uuid.UUID = field(default_factory=_id)
     funder: uuid.UUID = field(default_factory=_id)
+    funder_org: uuid.UUID = field(default_factory=_id)
     agreement: uuid.UUID = field(default_factory=_id)
     line: uuid.UUID = field(default_factory=_id)
     course: uuid.UUID = field(default_factory=_id)
@@ -314,6 +315,7 @@ class Cohort:
                 agreement_id=self.agreement,
                 funder_id=self.funder,
                 funder_kind="opco",
+                funder_organisation_id=self.funder_org,
                 period_start=date(2026, 1, 1),
                 period_end=date(2026, 12, 31),
                 signed_on=date(2025, 12, 1),

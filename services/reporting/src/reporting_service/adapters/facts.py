@@ -25,6 +25,7 @@ from reporting_service.adapters.tables import (
     fact_sessions,
     metadata,
 )
+from reporting_service.adapters.tables_scoping import funder_organisations
 from reporting_service.domain.facts import AttendanceLine, MoneyKind
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
@@ -105,6 +106,12 @@ class VersionFacts:
 
     async def insert_once(self, table: Table, row: Mapping[str, Any]) -> None:
         self._pending.write("once", table, self._key(row), [])
+
+    async def link_funder(self, funder_id: UUID, org_id: UUID, at: datetime) -> None:
+        """The funder is this organisation (the latest agreement saying so wins). Not versioned: one link per
+        funder whatever version answers, written alike by every version fed."""
+        row = {"funder_id": funder_id, "org_id": org_id, "linked_at": at}
+        self._pending.write("newer", funder_organisations, row, ["org_id", "linked_at"], "linked_at")
 
     # Erasure ---------------------------------------------------------------------------------------------------
 

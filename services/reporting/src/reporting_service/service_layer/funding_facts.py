@@ -26,6 +26,9 @@ async def agreement_signed(facts: VersionFacts, event: funding.AgreementSigned) 
         "total_amount": event.total_amount,
     }
     await facts.set_fields(fact_agreements, {"agreement_id": event.agreement_id}, values)
+    if event.funder_organisation_id is not None:
+        # Which organisation this funder is: what scopes that organisation's readers to its agreements.
+        await facts.link_funder(event.funder_id, event.funder_organisation_id, event.occurred_at)
 
 
 async def _parts(
