@@ -140,7 +140,7 @@ class VersionFacts:
         """Move the person's rows to a random pseudonym (the counts stay, the link is gone) and refuse them later."""
         await self.flush()
         erasure = self._key({"beneficiary_id": person, "erased_at": at})
-        if not await upserts.insert_once(self.connection, fact_erasures, [erasure]):
+        if not await upserts.insert_new(self.connection, fact_erasures, erasure):
             return
         self._erased[person] = True
         stranger = uuid.uuid4()
@@ -215,8 +215,8 @@ class VersionFacts:
                 )
             )
         values = [row for session in sessions for row in sheets[session]]
-        for chunk in upserts.chunks(values):
-            await self.connection.execute(fact_attendance_lines.insert(), chunk)
+        if values:
+            await self.connection.execute(fact_attendance_lines.insert(), values)
 
     # Money -----------------------------------------------------------------------------------------------------
 
@@ -232,12 +232,13 @@ class VersionFacts:
         rows = [movements[key] for key in sorted(movements, key=lambda key: tuple(map(str, key)))]
         moves = fact_money_movements.c
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
-        for chunk in upserts.chunks(rows):
-            statement = upserts.insert(self.connection, fact_money_movements).values(chunk)
+        if rows:
+            statement = upserts.insert(self.connection, fact_money_movements)
             new = await self.connection.execute(
                 statement.on_conflict_do_nothing(index_elements=upserts.keys(fact_money_movements)).returning(
                     moves.beneficiary_id, moves.agreement_id, moves.funder_id, moves.kind, moves.amount
-                )
+                ),
+                rows,
             )
             for person, agreement, funder, kind, amount in new:
                 row = totals.setdefault(

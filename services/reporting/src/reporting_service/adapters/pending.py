@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Table
@@ -29,6 +30,7 @@ class _Group:
     columns: tuple[str, ...]  # the columns the rule writes on an existing row (guard, amounts, the extreme…)
     guard: str | None = None
     tie: str | None = None
+    keys: tuple[str, ...] = ()
     rows: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
     def fold(self, key: tuple[Any, ...], row: dict[str, Any]) -> None:
@@ -78,6 +80,11 @@ def _newer_wins(old: Mapping[str, Any], new: Mapping[str, Any], guard: str | Non
     return tie is None or (old[tie] is not None and new[tie] is not None and old[tie] <= new[tie])
 
 
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    return tuple(upserts.keys(table))
+
+
 def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(str(part) for part in key)
 
@@ -101,11 +108,11 @@ class PendingWrites:
         tie: str | None = None,
     ) -> None:
         """``row``: the key and every value; ``columns``: those the rule writes on an existing row."""
-        shape = (rule, table.name, tuple(sorted(row)), tuple(columns), guard, tie)
+        shape = (rule, table.name, tuple(row), tuple(columns), guard, tie)
         group = self._groups.get(shape)
         if group is None:
-            group = self._groups[shape] = _Group(rule, table, tuple(columns), guard, tie)
-        group.fold(tuple(row[name] for name in upserts.keys(table)), row)
+            group = self._groups[shape] = _Group(rule, table, tuple(columns), guard, tie, _key_names(table))
+        group.fold(tuple(row[name] for name in group.keys), row)
 
     async def flush(self, connection: AsyncConnection) -> None:
         groups, self._groups = self._groups, {}

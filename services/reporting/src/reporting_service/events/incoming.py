@@ -43,6 +43,7 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(enrolment.CohortCreated, enrolment_facts.cohort_created),
             on(enrolment.CohortCalendarChanged, enrolment_facts.calendar_changed),
             on(enrolment.CohortMemberAdded, enrolment_facts.member_added),
+            on(enrolment.ConsentChanged, enrolment_facts.consent_changed),
         ],
     ),
     _facts(
@@ -66,6 +67,8 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(support.NeedResolved, support_facts.need_resolved),
             on(support.HousingAssigned, support_facts.housing_assigned),
             on(support.HousingReleased, support_facts.housing_released),
+            on(support.ReferralMade, support_facts.referral_made),
+            on(support.MealsEntitled, support_facts.meals_entitled),
         ],
     ),
     _facts(
@@ -86,6 +89,10 @@ CONSUMERS: Sequence[ConsumerSpec] = [
         [
             on(employment.OutcomeRecorded, employment_facts.outcome_recorded),
             on(employment.FollowUpRecorded, employment_facts.follow_up_recorded),
+            on(employment.ContractSigned, employment_facts.contract_signed),
+            on(employment.ContractStarted, employment_facts.contract_started),
+            on(employment.ContractEnded, employment_facts.contract_ended),
+            on(employment.PlacementMade, employment_facts.placement_made),
         ],
     ),
 ]

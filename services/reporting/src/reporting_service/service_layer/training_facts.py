@@ -3,7 +3,6 @@ hours and sessions, course completions, language levels, qualifications, absence
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -76,7 +75,14 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
     await facts.replace_lines(
         event.session_id,
         [
-            {"beneficiary_id": person, "step": event.step, "held_on": event.held_on, **asdict(line)}
+            {
+                "beneficiary_id": person,
+                "step": event.step,
+                "held_on": event.held_on,
+                "status": line.status,
+                "session_hours": line.session_hours,
+                "hours_attended": line.hours_attended,
+            }
             for person, line in after.items()
         ],
     )
