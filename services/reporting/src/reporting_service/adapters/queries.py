@@ -1,6 +1,7 @@
 """The indicators' queries: one grouped SELECT per table (by the asked dimension, and by month for the series),
-on the active version of the read models, within the caller's scope. Medians and 90th percentiles are ranked by
-PostgreSQL (``percentile_cont``); on SQLite, the embedded one-machine database, the days are ranked here."""
+on the active version of the read models, within the caller's scope. Medians and 90th percentiles are ranked
+here from the database's count of people per number of days (a hashed GROUP BY: far cheaper than sorting every
+row per group as ``percentile_cont`` under GROUPING SETS does, and the same on PostgreSQL and SQLite)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
 from reporting_service.adapters.tables import fact_cohorts, fact_people
-from reporting_service.domain.indicators.figures import Cell, Table, quantile
+from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.scoping import Scope
 
 HALF, P90 = Decimal("0.5"), Decimal("0.9")
+
+DayCounts = dict[tuple[str, str], dict[Decimal, int]]
 
 
 class IndicatorQueries:
@@ -38,6 +41,7 @@ class IndicatorQueries:
         where = [*source.where, *scope_filter(scope, self._version, source), source.on >= start, source.on <= end]
         if not self._dialect.postgres:
             return [await self._table(source, by, where) for by in groupings]
+        ranked = [await self._days(source, by, where) for by in groupings] if source.days is not None else []
         keys = [dimension(by, self._dialect, source) for by in groupings if by is not None]
         sets = [tuple_(key, source.category) for key in keys]
         if None in groupings:
@@ -56,7 +60,8 @@ class IndicatorQueries:
             index = len(keys) - (full ^ mask).bit_length()
             group = "" if index == len(keys) else _label(row[f"d{index}"])
             target = groupings.index(None) if index == len(keys) else self._nth_dimension(groupings, index)
-            found[target][(group, str(row["category"]))] = self._cell(source, row, {})
+            key = (group, str(row["category"]))
+            found[target][key] = self._cell(source, row, ranked[target] if ranked else {}, key)
         return [Table(tuple(sorted({g for g, _ in cells})), cells) for cells in found]
 
     @staticmethod
@@ -69,20 +74,13 @@ class IndicatorQueries:
             (func.count(fact_people.c.beneficiary_id.distinct()) if source.repeats else func.count()).label("people"),
             *(func.sum(expression).label(f"sum_{name}") for name, expression in source.sums.items()),
         ]
-        if source.days is not None and self._dialect.postgres:
-            columns += [
-                func.percentile_cont(HALF).within_group(source.days).label("median_days"),
-                func.percentile_cont(P90).within_group(source.days).label("p90_days"),
-            ]
         return columns
 
-    def _cell(self, source: Source, row: Any, samples: dict[tuple[str, str], list[Decimal]], key: Any = None) -> Cell:
+    def _cell(self, source: Source, row: Any, days: DayCounts, key: tuple[str, str]) -> Cell:
         sums = {name: Decimal(row[f"sum_{name}"] or 0) for name in source.sums}
         ranks: dict[str, Decimal] = {}
-        if source.days is not None and self._dialect.postgres:
-            ranks = {name: Decimal(str(row[name])) for name in ("median_days", "p90_days")}
-        elif key in samples:
-            ranks = {"median_days": quantile(samples[key], HALF), "p90_days": quantile(samples[key], P90)}
+        if key in days:
+            ranks = {"median_days": quantile_of_counts(days[key], HALF), "p90_days": quantile_of_counts(days[key], P90)}
         return Cell(int(row["people"]), sums, ranks)
 
     async def _table(self, source: Source, by: str | None, where: list[Any]) -> Table:
@@ -90,21 +88,26 @@ class IndicatorQueries:
         keys = [group.label("grp")] if group is not None else []
         query = select(*keys, *self._measures(source)).select_from(source.joined).where(*where)
         query = query.group_by(*(k for k in [group] if k is not None), source.category)
-        samples = await self._days(source, group, where) if source.days is not None else {}
+        days = await self._days(source, by, where) if source.days is not None else {}
         cells: dict[tuple[str, str], Cell] = {}
         for row in (await self._connection.execute(query)).mappings():
             key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
-            cells[key] = self._cell(source, row, samples, key)
+            cells[key] = self._cell(source, row, days, key)
         return Table(tuple(sorted({g for g, _ in cells})), cells)
 
-    async def _days(self, source: Source, group: Any, where: list[Any]) -> dict[tuple[str, str], list[Decimal]]:
+    async def _days(self, source: Source, by: str | None, where: list[Any]) -> DayCounts:
+        """Per cell, how many people took each number of days."""
         assert source.days is not None
+        group = dimension(by, self._dialect, source) if by else None
         keys = [group.label("grp")] if group is not None else []
-        query = select(*keys, source.category.label("category"), source.days.label("days"))
-        found: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-        for row in (await self._connection.execute(query.select_from(source.joined).where(*where))).mappings():
+        days = source.days.label("days")
+        query = select(*keys, source.category.label("category"), days, func.count().label("people"))
+        query = query.select_from(source.joined).where(*where)
+        query = query.group_by(*(k for k in [group] if k is not None), source.category, source.days)
+        found: DayCounts = defaultdict(dict)
+        for row in (await self._connection.execute(query)).mappings():
             key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
-            found[key].append(Decimal(row["days"]))
+            found[key][Decimal(row["days"])] = int(row["people"])
         return found
 
     async def cohort_in_scope(self, cohort_id: UUID, scope: Scope) -> bool:
