@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
@@ -22,6 +22,8 @@ from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.scoping import Scope
 
 HALF, P90 = Decimal("0.5"), Decimal("0.9")
+
+WORK_MEM = "64MB"
 
 DayCounts = dict[tuple[str, str], dict[Decimal, int]]
 
@@ -38,9 +40,12 @@ class IndicatorQueries:
         """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
         cell. On PostgreSQL one scan answers them all (GROUPING SETS); SQLite asks once per grouping."""
         source = SOURCES[indicator.id](self._dialect, self._version, as_of)
-        where = [*source.where, *scope_filter(scope, self._version, source), source.on >= start, source.on <= end]
+        where = [*source.where, *scope_filter(scope, self._version, source), *self._period(source, start, end)]
         if not self._dialect.postgres:
             return [await self._table(source, by, where) for by in groupings]
+        # The national tables group a few hundred thousand rows: with the default 4 MB PostgreSQL sorts and hashes
+        # them on disk. Only this service's connections, which all serve reporting, keep the setting.
+        await self._connection.execute(text(f"SET work_mem = '{WORK_MEM}'"))
         ranked = [await self._days(source, by, where) for by in groupings] if source.days is not None else []
         keys = [dimension(by, self._dialect, source) for by in groupings if by is not None]
         sets = [tuple_(key, source.category) for key in keys]
@@ -63,6 +68,14 @@ class IndicatorQueries:
             key = (group, str(row["category"]))
             found[target][key] = self._cell(source, row, ranked[target] if ranked else {}, key)
         return [Table(tuple(sorted({g for g, _ in cells})), cells) for cells in found]
+
+    def _period(self, source: Source, start: date, end: date) -> list[Any]:
+        """``on`` within [start, end]; on PostgreSQL as a range of its instant when it has one (the same days: the
+        database's days are UTC)."""
+        if source.instant is None or not self._dialect.postgres:
+            return [source.on >= start, source.on <= end]
+        after = datetime.combine(end + timedelta(days=1), time(), UTC)
+        return [source.instant >= datetime.combine(start, time(), UTC), source.instant < after]
 
     @staticmethod
     def _nth_dimension(groupings: Sequence[str | None], index: int) -> int:
