@@ -121,7 +121,7 @@ class Recorder:
         self.traces.append(traceparent_var.get())
 
 
-def consumer(database: Database, handler: Recorder) -> EventConsumer[UnitOfWork]:
+def consumer(database: Database, handler: Recorder, batch: Any = None) -> EventConsumer[UnitOfWork]:
     return EventConsumer(
         name=f"kittest-{uuid.uuid4().hex[:6]}",
         topics=["hope.elsewhere.events"],
@@ -130,6 +130,7 @@ def consumer(database: Database, handler: Recorder) -> EventConsumer[UnitOfWork]
         handlers={ThingHappened.event_type: handler},
         dlq_producer=FakeProducer(),  # type: ignore[arg-type]
         max_attempts=1,
+        batch=batch,
     )
 
 
@@ -175,19 +176,6 @@ async def test_the_handler_runs_in_the_events_trace_as_a_new_span(database: Data
     assert traceparent_var.get() is None
 
 
-def batch_consumer(database: Database, handler: Recorder, apply: Any) -> EventConsumer[UnitOfWork]:
-    return EventConsumer(
-        name=f"kittest-{uuid.uuid4().hex[:6]}",
-        topics=["hope.elsewhere.events"],
-        bootstrap="unused:9092",
-        uow_factory=lambda: UnitOfWork(database),
-        handlers={ThingHappened.event_type: handler},
-        dlq_producer=FakeProducer(),  # type: ignore[arg-type]
-        max_attempts=1,
-        batch=apply,
-    )
-
-
 async def test_a_batch_consumer_applies_a_poll_once_without_its_duplicates_and_stale_events(
     database: Database,
 ) -> None:
@@ -197,7 +185,7 @@ async def test_a_batch_consumer_applies_a_poll_once_without_its_duplicates_and_s
         applied.extend(int(event.data["step"]) for event in events)
 
     handler = Recorder()
-    runner = batch_consumer(database, handler, apply)
+    runner = consumer(database, handler, apply)
     person, other = uuid.uuid4(), uuid.uuid4()
     poll = [
         record(person, sequence=1, offset=1),
@@ -219,7 +207,7 @@ async def test_a_failing_batch_writes_nothing_and_its_records_go_one_by_one(data
         raise RuntimeError("the batch failed")
 
     handler = Recorder()
-    runner = batch_consumer(database, handler, apply)
+    runner = consumer(database, handler, apply)
     person = uuid.uuid4()
 
     await runner.handle_batch([record(person, sequence=1, offset=1), record(person, sequence=2, offset=2)])

@@ -38,6 +38,18 @@ STOP_TIMEOUT_S = 10.0
 _PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
 
 
+def decode_record(record: ConsumerRecord[bytes, bytes]) -> ReceivedEvent:
+    """The CloudEvent a Kafka record carries (``MalformedEvent`` when it carries none)."""
+    return cloudevent.decode(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers=record.headers,
+    )
+
+
 class EventConsumer(Generic[U]):
     def __init__(
         self,
@@ -96,14 +108,7 @@ class EventConsumer(Generic[U]):
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
-            event = cloudevent.decode(
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                key=record.key,
-                value=record.value,
-                headers=record.headers,
-            )
+            event = decode_record(record)
         except MalformedEvent as error:
             await self._dead_letter(record, str(error), attempts=1)
             return
@@ -134,14 +139,7 @@ class EventConsumer(Generic[U]):
         rest: list[ConsumerRecord[bytes, bytes]] = []
         for record in records:
             try:
-                event = cloudevent.decode(
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    key=record.key,
-                    value=record.value,
-                    headers=record.headers,
-                )
+                event = decode_record(record)
             except MalformedEvent:
                 rest.append(record)
                 continue

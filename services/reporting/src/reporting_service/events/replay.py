@@ -19,8 +19,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from hopekit.events import cloudevent
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
+from hopekit.events.consumer import decode_record
 from hopekit.events.subscriptions import ConsumerSpec, Subscription
 from hopekit.uow import Database
 from reporting_service.adapters import completeness, versions
@@ -133,16 +133,7 @@ class Replay:
         events: list[ReceivedEvent] = []
         for record in records:
             try:
-                events.append(
-                    cloudevent.decode(
-                        topic=record.topic,
-                        partition=record.partition,
-                        offset=record.offset,
-                        key=record.key,
-                        value=record.value,
-                        headers=record.headers,
-                    )
-                )
+                events.append(decode_record(record))
             except MalformedEvent:
                 refused += 1
         uow = ReportingUnitOfWork(self._database, pinned=version)
