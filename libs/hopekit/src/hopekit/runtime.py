@@ -84,6 +84,7 @@ class EventRuntime:
                 dlq_producer=producer,
                 max_attempts=settings.consumer_max_attempts,
                 backoff_s=settings.consumer_backoff_s,
+                batch=spec.batch,
             )
             self.consumers.append(consumer)
             workers.append((consumer.name, consumer.run))

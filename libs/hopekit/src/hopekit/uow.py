@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
+from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
 from hopekit.events.ordering import assign_sequences
 from hopekit.events.outbox import outbox_row
@@ -147,6 +149,33 @@ class UnitOfWork:
             )
         )
         return True
+
+    async def mark_processed_many(self, consumer: str, events: Sequence[ReceivedEvent]) -> list[ReceivedEvent]:
+        """``mark_processed`` for a batch, in two statements: the events this consumer has not processed yet
+        (a duplicate inside the batch counts once), in their order, each recorded in the inbox."""
+        inbox = self.tables.inbox
+        seen: set[tuple[str, str]] = set()
+        ids = sorted({event.id for event in events})
+        for chunk in range(0, len(ids), 1000):
+            rows = await self.connection.execute(
+                select(inbox.c.source, inbox.c.event_id).where(
+                    inbox.c.consumer == consumer, inbox.c.event_id.in_(ids[chunk : chunk + 1000])
+                )
+            )
+            seen.update((row.source, row.event_id) for row in rows)
+        fresh: list[ReceivedEvent] = []
+        for event in events:
+            if (event.source, event.id) not in seen:
+                seen.add((event.source, event.id))
+                fresh.append(event)
+        now = datetime.now(UTC)
+        values = [
+            {"consumer": consumer, "source": e.source, "event_id": e.id, "type": e.type, "processed_at": now}
+            for e in fresh
+        ]
+        for chunk in range(0, len(values), 1000):
+            await self.connection.execute(insert(inbox), values[chunk : chunk + 1000])
+        return fresh
 
     async def forget_stored_answers(self, subject_id: uuid.UUID) -> int:
         """Erasure: delete the answers kept for Idempotency-Key replays that name this subject (a registration's

@@ -121,7 +121,7 @@ class Recorder:
         self.traces.append(traceparent_var.get())
 
 
-def consumer(database: Database, handler: Recorder) -> EventConsumer[UnitOfWork]:
+def consumer(database: Database, handler: Recorder, batch: Any = None) -> EventConsumer[UnitOfWork]:
     return EventConsumer(
         name=f"kittest-{uuid.uuid4().hex[:6]}",
         topics=["hope.elsewhere.events"],
@@ -130,6 +130,7 @@ def consumer(database: Database, handler: Recorder) -> EventConsumer[UnitOfWork]
         handlers={ThingHappened.event_type: handler},
         dlq_producer=FakeProducer(),  # type: ignore[arg-type]
         max_attempts=1,
+        batch=batch,
     )
 
 
@@ -173,3 +174,43 @@ async def test_the_handler_runs_in_the_events_trace_as_a_new_span(database: Data
     assert seen.split("-")[1] == TRACE.split("-")[1]
     assert seen.split("-")[2] != TRACE.split("-")[2]
     assert traceparent_var.get() is None
+
+
+async def test_a_batch_consumer_applies_a_poll_once_without_its_duplicates_and_stale_events(
+    database: Database,
+) -> None:
+    applied: list[int] = []
+
+    async def apply(uow: UnitOfWork, events: list[ReceivedEvent]) -> None:
+        applied.extend(int(event.data["step"]) for event in events)
+
+    handler = Recorder()
+    runner = consumer(database, handler, apply)
+    person, other = uuid.uuid4(), uuid.uuid4()
+    poll = [
+        record(person, sequence=1, offset=1),
+        record(person, sequence=3, offset=2),
+        record(person, sequence=2, offset=3),  # older than 3 in the same poll: stale
+        record(other, sequence=None, offset=4),
+    ]
+    await runner.handle_batch([*poll, poll[0]])  # the first record twice
+    await runner.handle_batch(poll)  # the whole poll again: all in the inbox
+
+    assert applied == [1, 2, 4]
+    assert handler.steps == [], "the per-record path was not used"
+    assert runner.processed_total == 3
+
+
+async def test_a_failing_batch_writes_nothing_and_its_records_go_one_by_one(database: Database) -> None:
+    async def apply(uow: UnitOfWork, events: list[ReceivedEvent]) -> None:
+        await uow.connection.execute(kit.inbox.delete())  # a write that must be rolled back
+        raise RuntimeError("the batch failed")
+
+    handler = Recorder()
+    runner = consumer(database, handler, apply)
+    person = uuid.uuid4()
+
+    await runner.handle_batch([record(person, sequence=1, offset=1), record(person, sequence=2, offset=2)])
+
+    assert handler.steps == [1, 2]
+    assert runner.processed_total == 2

@@ -31,6 +31,7 @@ class Cohort:
     trainer: uuid.UUID = field(default_factory=_id)
     supporter: uuid.UUID = field(default_factory=_id)
     funder: uuid.UUID = field(default_factory=_id)
+    funder_org: uuid.UUID = field(default_factory=_id)
     agreement: uuid.UUID = field(default_factory=_id)
     line: uuid.UUID = field(default_factory=_id)
     course: uuid.UUID = field(default_factory=_id)
@@ -38,7 +39,87 @@ class Cohort:
     claim: uuid.UUID = field(default_factory=_id)
 
     def events(self) -> list[EventContract]:
-        return [*self._enrolment(), *self._training(), *self._support(), *self._funding(), *self._employment()]
+        return [
+            *self._enrolment(),
+            *self._training(),
+            *self._support(),
+            *self._funding(),
+            *self._employment(),
+            *self._work_and_support(),
+        ]
+
+    def _work_and_support(self) -> list[EventContract]:
+        """A work-study contract signed, started and broken in its trial, an immersion, a referral, two meal
+        entitlements of one month (the later corrects the first), a consent given then withdrawn."""
+        contract, employer = _id(), _id()
+        return [
+            employment.PlacementMade(
+                placement_id=_id(),
+                beneficiary_id=self.finisher,
+                employer_id=employer,
+                establishment_id=_id(),
+                starts_on=date(2026, 5, 4),
+                ends_on=date(2026, 5, 15),
+                hours=Decimal(70),
+                occurred_at=at(60),
+            ),
+            employment.ContractSigned(
+                contract_id=contract,
+                beneficiary_id=self.leaver,
+                employer_id=employer,
+                establishment_id=_id(),
+                contract_type="professionalisation",
+                starts_on=date(2026, 7, 1),
+                planned_end_on=date(2027, 6, 30),
+                hours_per_week=Decimal(35),
+                trial_ends_on=date(2026, 8, 15),
+                occurred_at=at(150),
+            ),
+            employment.ContractStarted(
+                contract_id=contract, beneficiary_id=self.leaver, started_on=date(2026, 7, 1), occurred_at=at(160)
+            ),
+            employment.ContractEnded(
+                contract_id=contract,
+                beneficiary_id=self.leaver,
+                employer_id=employer,
+                status="broken",
+                ended_on=date(2026, 7, 20),
+                broken_by="employee",
+                break_reason="resignation",
+                during_trial=True,
+                occurred_at=at(180),
+            ),
+            support.ReferralMade(
+                referral_id=_id(),
+                file_id=_id(),
+                beneficiary_id=self.finisher,
+                partner="caf",
+                shares_information=False,
+                occurred_at=at(20),
+            ),
+            support.MealsEntitled(
+                beneficiary_id=self.finisher,
+                month=date(2026, 4, 1),
+                breakfasts=0,
+                lunches=20,
+                dinners=0,
+                occurred_at=at(30),
+            ),
+            support.MealsEntitled(
+                beneficiary_id=self.finisher,
+                month=date(2026, 4, 1),
+                breakfasts=0,
+                lunches=22,
+                dinners=0,
+                occurred_at=at(31),
+            ),
+            enrolment.ConsentChanged(
+                beneficiary_id=self.finisher, purpose="employer_contact", given=True, occurred_at=at(3)
+            ),
+            enrolment.ConsentChanged(
+                beneficiary_id=self.finisher, purpose="employer_contact", given=False, occurred_at=at(300)
+            ),
+        ]
 
     def _enrolment(self) -> list[EventContract]:
         c = self.cohort_id
@@ -314,6 +395,7 @@ class Cohort:
                 agreement_id=self.agreement,
                 funder_id=self.funder,
                 funder_kind="opco",
+                funder_organisation_id=self.funder_org,
                 period_start=date(2026, 1, 1),
                 period_end=date(2026, 12, 31),
                 signed_on=date(2025, 12, 1),

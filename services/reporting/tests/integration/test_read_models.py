@@ -20,12 +20,17 @@ from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_claims,
     fact_cohorts,
+    fact_consents,
+    fact_contracts,
     fact_erasures,
     fact_follow_ups,
+    fact_immersions,
+    fact_meals,
     fact_money,
     fact_needs,
     fact_people,
     fact_person_steps,
+    fact_referrals,
 )
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
 from reporting_service.events.incoming import CONSUMERS
@@ -105,6 +110,17 @@ async def test_events_from_every_service_make_each_personsfacts_of(database: Dat
     assert (claim.status, claim.claimed_amount, claim.approved_amount, claim.paid_amount) == (
         "paid", Decimal("87.50"), Decimal("80.00"), Decimal("80.00"),
     )  # fmt: skip
+
+    contract = await _one(database, fact_contracts, beneficiary_id=cohort.leaver)
+    assert (contract.contract_type, contract.started_on, contract.end_status, contract.during_trial) == (
+        "professionalisation", date(2026, 7, 1), "broken", True,
+    )  # fmt: skip
+    meals = await _one(database, fact_meals, beneficiary_id=cohort.finisher, month=date(2026, 4, 1))
+    assert meals.lunches == 22, "the later entitlement of the month"
+    consent = await _one(database, fact_consents, beneficiary_id=cohort.finisher, purpose="employer_contact")
+    assert consent.given is False
+    assert (await _one(database, fact_immersions, beneficiary_id=cohort.finisher)).hours == Decimal(70)
+    assert (await _one(database, fact_referrals, beneficiary_id=cohort.finisher)).partner == "caf"
 
     six_months = await _one(database, fact_follow_ups, beneficiary_id=cohort.finisher, months_after_exit=6)
     assert (six_months.status, six_months.counts_as_employed) == ("unreachable", None)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import uuid
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from reporting_service.domain.indicators.facts import AttendanceMonth, FollowUp, Money, PersonFacts
-from reporting_service.domain.indicators.figures import Row, publish, tabulate
+from reporting_service.domain.indicators.figures import Row, publish, quantile, quantile_of_counts, tabulate
 from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
 
 START, END, AS_OF = date(2020, 1, 1), date(2026, 12, 31), date(2026, 12, 1)
@@ -203,3 +205,12 @@ def test_the_period_keeps_only_what_happened_between_from_and_to() -> None:
     indicator = BY_ID["entries"]
     table = tabulate(indicator, people, "region", date(2025, 1, 1), date(2025, 1, 31), AS_OF)
     assert table.cells[("11", "entered")].people == 6
+
+
+def test_quantiles_of_a_histogram_are_those_of_the_values_it_counts() -> None:
+    chance = random.Random(5)
+    for size in (1, 2, 3, 10, 101):
+        values = [Decimal(chance.randrange(0, 40)) for _ in range(size)]
+        for q in (Decimal(0), Decimal("0.5"), Decimal("0.9"), Decimal(1)):
+            assert quantile_of_counts(Counter(values), q) == quantile(values, q), (values, q)
+    assert quantile_of_counts({Decimal(3): 1, Decimal(10): 1}, Decimal("0.5")) == Decimal("6.5")

@@ -21,7 +21,7 @@ from hopekit import metrics
 from hopekit.events import cloudevent
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
 from hopekit.events.kafka import DLQ_TOPIC, RenewingProducer
-from hopekit.events.subscriptions import Subscription, process
+from hopekit.events.subscriptions import BatchApply, Subscription, process, process_batch
 from hopekit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,18 @@ STOP_TIMEOUT_S = 10.0
 _PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
 
 
+def decode_record(record: ConsumerRecord[bytes, bytes]) -> ReceivedEvent:
+    """The CloudEvent a Kafka record carries (``MalformedEvent`` when it carries none)."""
+    return cloudevent.decode(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers=record.headers,
+    )
+
+
 class EventConsumer(Generic[U]):
     def __init__(
         self,
@@ -50,6 +62,7 @@ class EventConsumer(Generic[U]):
         dlq_producer: AIOKafkaProducer | RenewingProducer,
         max_attempts: int = 5,
         backoff_s: float = 0.2,
+        batch: BatchApply | None = None,
     ) -> None:
         self.name = name
         self._topics = list(topics)
@@ -59,6 +72,7 @@ class EventConsumer(Generic[U]):
         self._dlq = dlq_producer
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
+        self._batch = batch
         self.processed_total = 0
         self.dead_lettered_total = 0
 
@@ -77,9 +91,12 @@ class EventConsumer(Generic[U]):
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=500)
                 metrics.record_lag(self.name, consumer, batches)
+                if self._batch is not None and batches:
+                    await self.handle_batch([record for records in batches.values() for record in records])
                 for partition, records in batches.items():
-                    for record in records:
-                        await self.handle(record)
+                    if self._batch is None:
+                        for record in records:
+                            await self.handle(record)
                     position = TopicPartition(partition.topic, partition.partition)
                     await consumer.commit({position: records[-1].offset + 1})
         finally:
@@ -91,14 +108,7 @@ class EventConsumer(Generic[U]):
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
-            event = cloudevent.decode(
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                key=record.key,
-                value=record.value,
-                headers=record.headers,
-            )
+            event = decode_record(record)
         except MalformedEvent as error:
             await self._dead_letter(record, str(error), attempts=1)
             return
@@ -119,6 +129,30 @@ class EventConsumer(Generic[U]):
         except Exception as error:
             log.warning("event %s from %s dead-lettered after %d attempt(s)", event.id, event.source, attempts)
             await self._dead_letter(record, f"{type(error).__name__}: {error}", attempts=attempts)
+
+    async def handle_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        """The poll's records in one transaction (``process_batch``). A malformed record is dead-lettered as
+        ``handle`` does; when the batch fails, nothing of it was written and every record goes through ``handle``
+        (its retries isolate the record at fault and dead-letter it alone)."""
+        assert self._batch is not None
+        events: list[ReceivedEvent] = []
+        rest: list[ConsumerRecord[bytes, bytes]] = []
+        for record in records:
+            try:
+                event = decode_record(record)
+            except MalformedEvent:
+                rest.append(record)
+                continue
+            if event.type in self._handlers:
+                events.append(event)
+        try:
+            if events:
+                self.processed_total += await process_batch(self.name, self._uow_factory(), events, self._batch)
+        except Exception as error:
+            log.warning("batch of %d events failed (%r): applying them one by one", len(events), error)
+            rest = list(records)
+        for record in rest:
+            await self.handle(record)
 
     async def _apply(self, handler: Subscription[U, Any], event: ReceivedEvent) -> None:
         if await process(self.name, self._uow_factory(), handler, event):

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -77,6 +77,51 @@ async def _advance(connection: AsyncConnection, tables: KitTables, consumer: str
         where=streams.c.last_sequence < statement.excluded.last_sequence,
     ).returning(streams.c.last_sequence)
     return (await connection.scalar(statement)) is not None
+
+
+async def advance_many(
+    connection: AsyncConnection, tables: KitTables, consumer: str, events: Sequence[ReceivedEvent]
+) -> list[ReceivedEvent]:
+    """``_advance`` for a batch, in two statements: the events that are not stale, in their order (an event stale
+    against the stored mark or against an earlier event of the batch is counted and left out), and each key's
+    mark raised to the highest sequence applied."""
+    streams = tables.consumer_streams
+    keys = sorted({_stream_key(event) for event in events if event.sequence is not None})
+    if not keys:
+        return list(events)
+    rows = await connection.execute(
+        select(streams.c.source, streams.c.key, streams.c.last_sequence).where(
+            streams.c.consumer == consumer, streams.c.key.in_(keys)
+        )
+    )
+    marks: dict[tuple[str, str], int] = {(row.source, row.key): int(row.last_sequence) for row in rows}
+    raised: dict[tuple[str, str], int] = {}
+    kept: list[ReceivedEvent] = []
+    for event in events:
+        if event.sequence is None:
+            kept.append(event)
+            continue
+        stream = (event.source, _stream_key(event))
+        mark = marks.get(stream)
+        if mark is not None and event.sequence <= mark:
+            metrics.STALE_SKIPPED.labels(consumer, event.type).inc()
+            continue
+        marks[stream] = raised[stream] = event.sequence
+        kept.append(event)
+    if raised:
+        values = [
+            {"consumer": consumer, "source": source, "key": key, "last_sequence": sequence}
+            for (source, key), sequence in sorted(raised.items())
+        ]
+        statement = _insert(connection, streams).values(values)
+        await connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
+                set_={"last_sequence": statement.excluded.last_sequence},
+                where=streams.c.last_sequence < statement.excluded.last_sequence,
+            )
+        )
+    return kept
 
 
 def _stream_key(event: ReceivedEvent) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from hope_contracts import EventContract
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
-from hopekit.events.ordering import apply_in_order
+from hopekit.events.ordering import advance_many, apply_in_order
 from hopekit.uow import UnitOfWork
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -35,12 +35,22 @@ def on(contract: type[C], use_case: Callable[[U, C], Awaitable[None]]) -> Subscr
     return Subscription(contract, use_case)
 
 
+BatchApply = Callable[[Any, Sequence[ReceivedEvent]], Awaitable[None]]
+"""Applies a poll's new, in-order events (those the consumer has handlers for) in the unit of work's transaction;
+the kit commits."""
+
+
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """One consumer group of a service, ``<service>.<name>``, and the contracts it handles."""
+    """One consumer group of a service, ``<service>.<name>``, and the contracts it handles.
+
+    ``batch``: optional, for a consumer whose writes are set-based (a read model): the whole poll is applied in one
+    transaction (``process_batch``); when that fails, its records go through the per-record path, retries and dead
+    letters included. Without it, each record is its own transaction, as always."""
 
     name: str
     subscriptions: Sequence[Subscription[Any, Any]]
+    batch: BatchApply | None = None
 
     @property
     def topics(self) -> list[str]:
@@ -65,3 +75,14 @@ async def process(consumer: str, uow: UnitOfWork, handler: Subscription[Any, Any
         return True
     finally:
         current_event.reset(token)
+
+
+async def process_batch(consumer: str, uow: UnitOfWork, events: Sequence[ReceivedEvent], apply: BatchApply) -> int:
+    """Many events in one transaction: inbox rows for the new ones, order marks raised (stale ones left out), the
+    rest applied by ``apply``, committed together. Returns how many were applied."""
+    async with uow:
+        fresh = await uow.mark_processed_many(consumer, events)
+        in_order = await advance_many(uow.connection, uow.tables, consumer, fresh)
+        await apply(uow, in_order)
+        await uow.commit()
+    return len(in_order)

@@ -1,18 +1,21 @@
 """Writing one version of the read models: the order-free writes of ``upserts`` with the version in every key,
-and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased)."""
+held in ``pending`` and sent set-based (one statement per table and rule) when the transaction commits or before
+a read, and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, delete, or_, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import upserts
+from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.tables import (
     fact_attendance_lines,
     fact_claims,
@@ -22,6 +25,7 @@ from reporting_service.adapters.tables import (
     fact_sessions,
     metadata,
 )
+from reporting_service.adapters.tables_scoping import funder_organisations
 from reporting_service.domain.facts import AttendanceLine, MoneyKind
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
@@ -46,35 +50,37 @@ PERSON_TABLES: tuple[Table, ...] = tuple(
 
 
 class VersionFacts:
-    """The read models of one version, inside the caller's transaction (no commits here)."""
+    """The read models of one version, inside the caller's transaction (no commits here). Writes wait in
+    ``pending`` until ``flush`` (the unit of work's commit, or a read of the facts here)."""
 
     def __init__(self, connection: AsyncConnection, version: int) -> None:
         self.connection = connection
         self.version = version
         self._erased: dict[UUID, bool] = {}  # per person, as far as this transaction knows
+        self._pending = PendingWrites()
+        # Money movements waiting: their insert says which are new, and only those move ``fact_money``.
+        self._movements: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # Attendance sheets waiting: per session, the lines that replace its stored ones.
+        self._sheets: dict[UUID, list[dict[str, Any]]] = {}
+        # A batch's sessions read ahead (``prefetch_sessions``): sheet time and lines, each used once.
+        self._sheet_at: dict[UUID, datetime | None] = {}
+        self._lines: dict[UUID, dict[UUID, tuple[int, Any, AttendanceLine]]] = {}
 
     def _key(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"version": self.version, **key}
 
-    async def set_if_newer(
-        self,
-        table: Table,
-        key: Mapping[str, Any],
-        values: Mapping[str, Any],
-        guard: str,
-        tie: Callable[[Any], ColumnElement[bool]] | None = None,
-    ) -> None:
-        await upserts.set_if_newer(self.connection, table, self._key(key), values, guard, tie)
+    async def flush(self) -> None:
+        """Send every waiting write: movements first (they add to ``fact_money``), sheets, then the rest."""
+        await self._write_movements()
+        await self._write_sheets()
+        await self._pending.flush(self.connection)
 
-    async def update_if_newer(
-        self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any], guard: str
+    async def set_if_newer(
+        self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any], guard: str, tie: str | None = None
     ) -> None:
-        """Overwrite ``values`` of an existing row unless its ``guard`` is after the new one."""
-        stored = table.c[guard]
-        where = [table.c[name] == value for name, value in self._key(key).items()]
-        await self.connection.execute(
-            update(table).where(*where, or_(stored.is_(None), stored <= values[guard])).values(dict(values))
-        )
+        """Insert the row, or overwrite ``values`` (``guard`` among them) unless the stored ``guard`` is after the
+        new one; ``tie``: the column that decides an equal guard (by default the event wins)."""
+        self._pending.write("newer", table, {**self._key(key), **values}, list(values), guard, tie)
 
     async def set_fields(
         self,
@@ -83,29 +89,29 @@ class VersionFacts:
         values: Mapping[str, Any],
         on_creation: Mapping[str, Any] | None = None,
     ) -> None:
-        await upserts.set_fields(self.connection, table, self._key(key), values, on_creation)
+        """Insert the row or overwrite ``values``; ``on_creation``: values a new row starts with."""
+        row = {**self._key(key), **(on_creation or {}), **values}
+        self._pending.write("fields", table, row, list(values))
 
     async def earliest(self, table: Table, key: Mapping[str, Any], column: str, value: Any) -> None:
-        await upserts.keep_extreme(self.connection, table, self._key(key), column, value, earliest=True)
+        self._pending.write("earliest", table, {**self._key(key), column: value}, [column])
 
     async def latest(self, table: Table, key: Mapping[str, Any], column: str, value: Any) -> None:
-        await upserts.keep_extreme(self.connection, table, self._key(key), column, value, earliest=False)
-
-    async def add(
-        self,
-        table: Table,
-        key: Mapping[str, Any],
-        amounts: Mapping[str, Any],
-        on_creation: Mapping[str, Any] | None = None,
-    ) -> None:
-        await upserts.add(self.connection, table, self._key(key), amounts, on_creation)
+        self._pending.write("latest", table, {**self._key(key), column: value}, [column])
 
     async def add_many(self, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]) -> None:
-        """``add`` for many rows of distinct keys in one statement."""
-        await upserts.add_many(self.connection, table, [self._key(row) for row in rows], amounts)
+        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values)."""
+        for row in rows:
+            self._pending.write("add", table, self._key(row), list(amounts))
 
-    async def insert_once(self, table: Table, row: Mapping[str, Any]) -> bool:
-        return await upserts.insert_once(self.connection, table, self._key(row))
+    async def insert_once(self, table: Table, row: Mapping[str, Any]) -> None:
+        self._pending.write("once", table, self._key(row), [])
+
+    async def link_funder(self, funder_id: UUID, org_id: UUID, at: datetime) -> None:
+        """The funder is this organisation (the latest agreement saying so wins). Not versioned: one link per
+        funder whatever version answers, written alike by every version fed."""
+        row = {"funder_id": funder_id, "org_id": org_id, "linked_at": at}
+        self._pending.write("newer", funder_organisations, row, ["org_id", "linked_at"], "linked_at")
 
     # Erasure ---------------------------------------------------------------------------------------------------
 
@@ -116,22 +122,25 @@ class VersionFacts:
         """Which of these people were erased in this version (one query for those this transaction has not
         asked about yet)."""
         people = set(people)
-        unknown = people - self._erased.keys()
-        if unknown:
-            erasures = fact_erasures.c
+        unknown = sorted(people - self._erased.keys())
+        erasures = fact_erasures.c
+        for start in range(0, len(unknown), 5000):
+            asked = unknown[start : start + 5000]
             found = set(
                 await self.connection.scalars(
                     select(erasures.beneficiary_id).where(
-                        erasures.version == self.version, erasures.beneficiary_id.in_(unknown)
+                        erasures.version == self.version, erasures.beneficiary_id.in_(asked)
                     )
                 )
             )
-            self._erased.update({person: person in found for person in unknown})
+            self._erased.update({person: person in found for person in asked})
         return {person for person in people if self._erased[person]}
 
     async def erase(self, person: UUID, at: Any) -> None:
         """Move the person's rows to a random pseudonym (the counts stay, the link is gone) and refuse them later."""
-        if not await self.insert_once(fact_erasures, {"beneficiary_id": person, "erased_at": at}):
+        await self.flush()
+        erasure = self._key({"beneficiary_id": person, "erased_at": at})
+        if not await upserts.insert_new(self.connection, fact_erasures, erasure):
             return
         self._erased[person] = True
         stranger = uuid.uuid4()
@@ -144,7 +153,35 @@ class VersionFacts:
 
     # Attendance sheets -----------------------------------------------------------------------------------------
 
+    async def prefetch_sessions(self, session_ids: Iterable[UUID]) -> None:
+        """Read the sheet times and lines of a batch's sessions in two queries (``sheet_at`` and
+        ``session_lines`` then answer from memory, once each)."""
+        asked = sorted(set(session_ids) - self._sheet_at.keys())
+        if not asked:
+            return
+        await self.flush()
+        sessions, lines = fact_sessions.c, fact_attendance_lines.c
+        self._sheet_at.update(dict.fromkeys(asked))
+        self._lines.update({session: {} for session in asked})
+        for start in range(0, len(asked), 5000):
+            part = asked[start : start + 5000]
+            found = await self.connection.execute(
+                select(sessions.session_id, sessions.sheet_at).where(
+                    sessions.version == self.version, sessions.session_id.in_(part)
+                )
+            )
+            self._sheet_at.update({row.session_id: row.sheet_at for row in found})
+            rows = await self.connection.execute(
+                select(fact_attendance_lines).where(lines.version == self.version, lines.session_id.in_(part))
+            )
+            for row in rows:
+                self._lines[row.session_id][row.beneficiary_id] = _line(row)
+
     async def sheet_at(self, session_id: UUID) -> Any:
+        if session_id in self._sheet_at:
+            return self._sheet_at.pop(session_id)
+        self._lines.pop(session_id, None)  # read ahead before writes this transaction may have made since
+        await self.flush()
         return await self.connection.scalar(
             select(fact_sessions.c.sheet_at).where(
                 fact_sessions.c.version == self.version, fact_sessions.c.session_id == session_id
@@ -153,25 +190,31 @@ class VersionFacts:
 
     async def session_lines(self, session_id: UUID) -> dict[UUID, tuple[int, Any, AttendanceLine]]:
         """The session's current lines: per person, (step, held_on, line)."""
+        if session_id in self._lines:
+            return self._lines.pop(session_id)
+        await self.flush()
         lines = fact_attendance_lines.c
         rows = await self.connection.execute(
             select(fact_attendance_lines).where(lines.version == self.version, lines.session_id == session_id)
         )
-        return {
-            row.beneficiary_id: (
-                row.step,
-                row.held_on,
-                AttendanceLine(row.status, Decimal(row.session_hours), Decimal(row.hours_attended)),
-            )
-            for row in rows
-        }
+        return {row.beneficiary_id: _line(row) for row in rows}
 
     async def replace_lines(self, session_id: UUID, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._sheets[session_id] = [self._key({"session_id": session_id, **row}) for row in rows]
+
+    async def _write_sheets(self) -> None:
+        sheets, self._sheets = self._sheets, {}
+        if not sheets:
+            return
         lines = fact_attendance_lines.c
-        await self.connection.execute(
-            delete(fact_attendance_lines).where(lines.version == self.version, lines.session_id == session_id)
-        )
-        values = [self._key({"session_id": session_id, **row}) for row in rows]
+        sessions = sorted(sheets)
+        for start in range(0, len(sessions), 5000):
+            await self.connection.execute(
+                delete(fact_attendance_lines).where(
+                    lines.version == self.version, lines.session_id.in_(sessions[start : start + 5000])
+                )
+            )
+        values = [row for session in sessions for row in sheets[session]]
         if values:
             await self.connection.execute(fact_attendance_lines.insert(), values)
 
@@ -179,29 +222,36 @@ class VersionFacts:
 
     async def move_money(self, kind: MoneyKind, movement_id: UUID, parts: Sequence[MoneyPart], at: Any) -> None:
         """People's parts of one movement, each counted once in ``fact_money`` however often it arrives."""
-        if not parts:
-            return
+        for part in parts:
+            row = self._key({"movement_id": movement_id, "kind": kind, "occurred_at": at, **part._asdict()})
+            key = (movement_id, part.beneficiary_id, part.budget_line_id, kind)
+            self._movements.setdefault(key, row)
+
+    async def _write_movements(self) -> None:
+        movements, self._movements = self._movements, {}
+        rows = [movements[key] for key in sorted(movements, key=lambda key: tuple(map(str, key)))]
         moves = fact_money_movements.c
-        rows = [
-            self._key({"movement_id": movement_id, "kind": kind, "occurred_at": at, **part._asdict()}) for part in parts
-        ]
-        statement = upserts.insert(self.connection, fact_money_movements).values(rows)
-        new = await self.connection.execute(
-            statement.on_conflict_do_nothing(
-                index_elements=["version", "movement_id", "beneficiary_id", "budget_line_id", "kind"]
-            ).returning(moves.beneficiary_id, moves.agreement_id, moves.funder_id, moves.amount)
-        )
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
-        for person, agreement, funder, amount in new:
-            row = totals.setdefault(
-                (person, agreement),
-                {"beneficiary_id": person, "agreement_id": agreement, "funder_id": funder, **dict.fromkeys(MONEY, 0)},
+        if rows:
+            statement = upserts.insert(self.connection, fact_money_movements)
+            new = await self.connection.execute(
+                statement.on_conflict_do_nothing(index_elements=upserts.keys(fact_money_movements)).returning(
+                    moves.beneficiary_id, moves.agreement_id, moves.funder_id, moves.kind, moves.amount
+                ),
+                rows,
             )
-            row[kind] += amount
-        await self.add_many(fact_money, [totals[key] for key in sorted(totals)], MONEY)
+            for person, agreement, funder, kind, amount in new:
+                row = totals.setdefault(
+                    (person, agreement),
+                    {"beneficiary_id": person, "agreement_id": agreement, "funder_id": funder}
+                    | dict.fromkeys(MONEY, 0),
+                )
+                row[kind] += amount
+        await self.add_many(fact_money, [totals[key] for key in sorted(totals, key=str)], MONEY)
 
     async def approved_lines(self, claim_id: UUID) -> dict[tuple[UUID, UUID], Decimal]:
         """The claim's approved amount per (person, budget line); empty before ``claim.approved`` arrived."""
+        await self.flush()
         moves = fact_money_movements.c
         rows = await self.connection.execute(
             select(moves.beneficiary_id, moves.budget_line_id, moves.amount).where(
@@ -211,8 +261,13 @@ class VersionFacts:
         return {(row.beneficiary_id, row.budget_line_id): Decimal(row.amount) for row in rows}
 
     async def claim(self, claim_id: UUID) -> Any:
+        await self.flush()
         return (
             await self.connection.execute(
                 select(fact_claims).where(fact_claims.c.version == self.version, fact_claims.c.claim_id == claim_id)
             )
         ).first()
+
+
+def _line(row: Any) -> tuple[int, Any, AttendanceLine]:
+    return row.step, row.held_on, AttendanceLine(row.status, Decimal(row.session_hours), Decimal(row.hours_attended))

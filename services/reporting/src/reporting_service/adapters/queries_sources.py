@@ -64,6 +64,9 @@ class Source:
     funder: Expression | None = None
     # Whether a person may give several rows to one cell (months, agreements): then people are counted distinct.
     repeats: bool = False
+    # The instant ``on`` is the UTC day of, when it is one column: the period is then filtered on the column itself,
+    # which PostgreSQL has statistics for (on a cast it guesses, and a guess of a few rows makes it loop).
+    instant: Expression | None = None
 
 
 def people_of(version: int) -> FromClause:
@@ -84,12 +87,13 @@ def _left_after_step3(d: Dialect, version: int) -> tuple[FromClause, Expression,
 
 def entries(d: Dialect, version: int, as_of: date) -> Source:
     on = d.day(p.registered_at)
-    return Source(people_of(version), on, literal("entered"), [p.registered_at.is_not(None)])
+    return Source(people_of(version), on, literal("entered"), [p.registered_at.is_not(None)], instant=p.registered_at)
 
 
 def people_per_step(d: Dialect, version: int, as_of: date) -> Source:
     on = d.day(p.registered_at)
-    return Source(people_of(version), on, p.status, [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)])
+    where = [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)]
+    return Source(people_of(version), on, p.status, where, instant=p.registered_at)
 
 
 def time_in_step(d: Dialect, version: int, as_of: date) -> Source:
@@ -100,7 +104,7 @@ def time_in_step(d: Dialect, version: int, as_of: date) -> Source:
     days = d.days_between(s.started_at, s.completed_at)
     category = literal("step_") + cast(s.step, String)
     where = [s.version == version, s.started_at.is_not(None), s.completed_at.is_not(None), days >= 0]
-    return Source(joined, d.day(s.completed_at), category, where, days=days)
+    return Source(joined, d.day(s.completed_at), category, where, days=days, instant=s.completed_at)
 
 
 def dropouts_by_reason(d: Dialect, version: int, as_of: date) -> Source:
@@ -109,6 +113,7 @@ def dropouts_by_reason(d: Dialect, version: int, as_of: date) -> Source:
         d.day(p.withdrawn_at),
         func.coalesce(p.withdrawal_reason, "other"),
         [p.withdrawn_at.is_not(None)],
+        instant=p.withdrawn_at,
     )
 
 
@@ -135,7 +140,8 @@ def french_certification(d: Dialect, version: int, as_of: date) -> Source:
     )
     whens = {"": "not_assessed", "pre_A1": "A1_or_below", "A1": "A1_or_below", "A2": "A2", "B1": "B1"}
     category = case(whens, value=func.coalesce(level, ""), else_="B2_or_above")
-    return Source(people_of(version).join(step3, joined_on), ended, category, [step3.c.completed_at.is_not(None)])
+    where = [step3.c.completed_at.is_not(None)]
+    return Source(people_of(version).join(step3, joined_on), ended, category, where, instant=step3.c.completed_at)
 
 
 def trade_qualification(d: Dialect, version: int, as_of: date) -> Source:
@@ -185,6 +191,7 @@ def money_by_funder(d: Dialect, version: int, as_of: date) -> Source:
         sums,
         funder=m.funder_id,
         repeats=True,
+        instant=p.registered_at,
     )
 
 
@@ -206,6 +213,7 @@ def cost_per_person(d: Dialect, version: int, as_of: date) -> Source:
         {"consumed": m.consumed},
         funder=m.funder_id,
         repeats=True,
+        instant=p.registered_at,
     )
 
 

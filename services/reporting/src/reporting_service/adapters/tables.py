@@ -12,7 +12,8 @@ latest end; a total moves only by the difference between the line that replaced 
 (attendance sheets, money movements). A field is NULL until its event arrived.
 
 The tables are split by subject: ``tables_people`` (people, their steps and attendance, language, training,
-support, employment), ``tables_money`` (agreements, money per person and agreement, claims). This module holds
+support, employment), ``tables_work_and_support`` (work-study contracts, immersions, referrals, meals,
+consents), ``tables_money`` (agreements, money per person and agreement, claims). This module holds
 the versions, the completeness marks and the cohort dimension.
 """
 
@@ -42,6 +43,13 @@ from reporting_service.adapters.tables_people import (
     fact_planned_sessions,
     fact_sessions,
     fact_support_files,
+)
+from reporting_service.adapters.tables_work_and_support import (
+    fact_consents,
+    fact_contracts,
+    fact_immersions,
+    fact_meals,
+    fact_referrals,
 )
 
 read_model_versions = Table(
@@ -102,18 +110,23 @@ __all__ = [
     "fact_attendance_months",
     "fact_claims",
     "fact_cohorts",
+    "fact_consents",
+    "fact_contracts",
     "fact_course_completions",
     "fact_courses",
     "fact_erasures",
     "fact_follow_ups",
     "fact_housing",
+    "fact_immersions",
     "fact_language_assessments",
+    "fact_meals",
     "fact_money",
     "fact_money_movements",
     "fact_needs",
     "fact_people",
     "fact_person_steps",
     "fact_planned_sessions",
+    "fact_referrals",
     "fact_sessions",
     "fact_support_files",
     "kit",

@@ -16,7 +16,7 @@ def _version() -> Column[int]:
     return Column("version", Integer, primary_key=True)
 
 
-def _person(table: str) -> tuple[Column[object], Index]:
+def person_column(table: str) -> tuple[Column[object], Index]:
     """A person's column on a table keyed by something else, and the index a person's rows are found by."""
     return Column("beneficiary_id", Uuid, nullable=False), Index(
         f"ix_{table}_version_person", "version", "beneficiary_id"
@@ -208,7 +208,7 @@ fact_language_assessments = Table(
     metadata,
     _version(),
     _key("assessment_id"),
-    *_person("fact_language_assessments"),
+    *person_column("fact_language_assessments"),
     Column("skill", String(16), nullable=False),
     Column("level", String(8), nullable=False),
     Column("test", String(16), nullable=False),
@@ -222,7 +222,7 @@ fact_absence_alerts = Table(
     metadata,
     _version(),
     _key("alert_id"),
-    *_person("fact_absence_alerts"),
+    *person_column("fact_absence_alerts"),
     Column("course_id", Uuid, nullable=False),
     Column("step", Integer, nullable=False),
     Column("rule", String(32), nullable=False),
@@ -238,7 +238,7 @@ fact_support_files = Table(
     metadata,
     _version(),
     _key("file_id"),
-    *_person("fact_support_files"),
+    *person_column("fact_support_files"),
     Column("support_org_id", Uuid, nullable=False),
     Column("cohort_id", Uuid),
     Column("opened_at", UTCDateTime),
@@ -254,7 +254,7 @@ fact_needs = Table(
     metadata,
     _version(),
     _key("need_id"),
-    *_person("fact_needs"),
+    *person_column("fact_needs"),
     Column("category", String(32), nullable=False),
     Column("opened_at", UTCDateTime),
     Column("resolved_at", UTCDateTime),
@@ -269,7 +269,7 @@ fact_housing = Table(
     metadata,
     _version(),
     _key("placement_id"),
-    *_person("fact_housing"),
+    *person_column("fact_housing"),
     Column("starts_on", Date),
     Column("ends_on", Date),
     Column("released_on", Date),

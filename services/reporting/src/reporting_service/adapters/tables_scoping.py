@@ -1,8 +1,8 @@
 """Which organisation a funder is: what scopes a funder's client to its own agreements.
 
-Funding keeps the link (``funders.org_id``) but publishes no event carrying it yet: ``agreement.signed`` names
-the funder by ``funder_id`` only. Until funding publishes it (a ``funder.registered`` event, or ``funder_org_id``
-on ``agreement.signed``) and a consumer writes it here, this table is empty and a funder's client sees nothing.
+Filled from ``agreement.signed``'s ``funder_organisation_id`` (funding's ``funders.org_id``), when the funder has
+an organisation on the platform; the latest agreement naming one wins (``linked_at`` = its event time). A funder
+without one has no row here, and a client of no linked funder sees nothing (403).
 """
 
 from sqlalchemy import Column, Index, Table, Uuid

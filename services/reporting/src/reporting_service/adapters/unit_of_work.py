@@ -35,6 +35,8 @@ class ReportingUnitOfWork(UnitOfWork):
         self._marks[key] = (max(offset, before[0]), max(at, before[1])) if before else (offset, at)
 
     async def commit(self) -> None:
+        for facts in self._versions or []:
+            await facts.flush()
         for (version, topic, partition), (offset, at) in sorted(self._marks.items()):
             await completeness.raise_mark(self.connection, version, topic, partition, offset, at)
         self._marks = {}

@@ -1,14 +1,20 @@
-"""The four ways a fact is written, each the same on PostgreSQL and SQLite and each safe to repeat and to apply in
-any order: set if newer (a guard column), keep the earliest, keep the latest, add a difference."""
+"""The ways a fact is written, each the same on PostgreSQL and SQLite, safe to repeat and to apply in any order:
+set if newer (a guard column), set once-only fields, keep the earliest, keep the latest, add a difference, insert
+once. Each writes many rows with one ``INSERT ... ON CONFLICT`` statement, compiled once and executed for all the
+rows (SQLAlchemy's executemany: on PostgreSQL asyncpg's pipelined prepared statement, or pages of multi-row VALUES
+when rows come back); the rows of one call have distinct keys (``adapters.pending`` folds a batch's writes per
+key first: a statement may update a row only once)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, or_, true
+from sqlalchemy import Table, and_, case, or_, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+Rows = Sequence[Mapping[str, Any]]
 
 
 def insert(connection: AsyncConnection, table: Table) -> Any:
@@ -16,98 +22,81 @@ def insert(connection: AsyncConnection, table: Table) -> Any:
     return dialect.insert(table)
 
 
-def _keys(table: Table) -> list[str]:
+def keys(table: Table) -> list[str]:
     return [column.name for column in table.primary_key.columns]
 
 
 async def set_if_newer(
-    connection: AsyncConnection,
-    table: Table,
-    key: Mapping[str, Any],
-    values: Mapping[str, Any],
-    guard: str,
-    tie: Callable[[Any], ColumnElement[bool]] | None = None,
+    connection: AsyncConnection, table: Table, rows: Rows, values: Sequence[str], guard: str, tie: str | None = None
 ) -> None:
-    """Insert the row, or overwrite ``values`` (``guard`` among them) when the row's ``guard`` is NULL or not
-    after the new one; ``tie(excluded)`` decides an equal guard (by default the event wins: a duplicate writes
-    the same values again)."""
-    statement = insert(connection, table).values({**key, **values})
+    """Insert each row, or overwrite ``values`` (``guard`` among them) when the stored ``guard`` is NULL or not
+    after the new one; on an equal guard the event wins (a duplicate writes the same values again), or, with
+    ``tie``, the one whose ``tie`` column is not older."""
+    if not rows:
+        return
+    statement = insert(connection, table)
     stored, new = table.c[guard], statement.excluded[guard]
-    condition = or_(
-        stored.is_(None), stored < new, and_(stored == new, true() if tie is None else tie(statement.excluded))
-    )
+    tied = true() if tie is None else table.c[tie] <= statement.excluded[tie]
+    condition = or_(stored.is_(None), stored < new, and_(stored == new, tied))
     await connection.execute(
         statement.on_conflict_do_update(
-            index_elements=_keys(table), set_={name: statement.excluded[name] for name in values}, where=condition
-        )
+            index_elements=keys(table), set_={name: statement.excluded[name] for name in values}, where=condition
+        ),
+        list(rows),
     )
 
 
-async def set_fields(
-    connection: AsyncConnection,
-    table: Table,
-    key: Mapping[str, Any],
-    values: Mapping[str, Any],
-    on_creation: Mapping[str, Any] | None = None,
-) -> None:
-    """Insert the row or overwrite ``values``: for fields only one event ever sets (the same values each time).
-    ``on_creation``: values a new row starts with, left alone on an existing one."""
-    statement = insert(connection, table).values({**key, **(on_creation or {}), **values})
+async def set_fields(connection: AsyncConnection, table: Table, rows: Rows, values: Sequence[str]) -> None:
+    """Insert each row or overwrite ``values``: for fields only one event ever sets (the same values each time).
+    Columns of the rows not in ``values`` are set on a new row only."""
+    if not rows:
+        return
+    statement = insert(connection, table)
     if values:
         statement = statement.on_conflict_do_update(
-            index_elements=_keys(table), set_={name: statement.excluded[name] for name in values}
+            index_elements=keys(table), set_={name: statement.excluded[name] for name in values}
         )
     else:
-        statement = statement.on_conflict_do_nothing(index_elements=_keys(table))
-    await connection.execute(statement)
+        statement = statement.on_conflict_do_nothing(index_elements=keys(table))
+    await connection.execute(statement, list(rows))
 
 
-async def keep_extreme(
-    connection: AsyncConnection, table: Table, key: Mapping[str, Any], column: str, value: Any, *, earliest: bool
-) -> None:
-    """Keep the earliest (or latest) of the stored value and ``value``."""
-    statement = insert(connection, table).values({**key, column: value})
+async def keep_extreme(connection: AsyncConnection, table: Table, rows: Rows, column: str, *, earliest: bool) -> None:
+    """Keep the earliest (or latest) of the stored value and the row's."""
+    if not rows:
+        return
+    statement = insert(connection, table)
     stored, new = table.c[column], statement.excluded[column]
     better = new < stored if earliest else new > stored
     await connection.execute(
         statement.on_conflict_do_update(
-            index_elements=_keys(table), set_={column: case((or_(stored.is_(None), better), new), else_=stored)}
-        )
+            index_elements=keys(table), set_={column: case((or_(stored.is_(None), better), new), else_=stored)}
+        ),
+        list(rows),
     )
 
 
-async def add(
-    connection: AsyncConnection,
-    table: Table,
-    key: Mapping[str, Any],
-    amounts: Mapping[str, Any],
-    on_creation: Mapping[str, Any] | None = None,
-) -> None:
-    """Add ``amounts`` to the row's totals (a new row starts at these amounts, with ``on_creation``'s values)."""
-    statement = insert(connection, table).values({**key, **(on_creation or {}), **amounts})
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=_keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}
-        )
-    )
-
-
-async def add_many(
-    connection: AsyncConnection, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]
-) -> None:
-    """``add`` for many rows in one statement; their keys must differ (a statement updates a row once)."""
+async def add(connection: AsyncConnection, table: Table, rows: Rows, amounts: Sequence[str]) -> None:
+    """Add ``amounts`` to each row's totals (a new row starts at these amounts, with the row's other values)."""
     if not rows:
         return
-    statement = insert(connection, table).values([dict(row) for row in rows])
+    statement = insert(connection, table)
     await connection.execute(
         statement.on_conflict_do_update(
-            index_elements=_keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}
-        )
+            index_elements=keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}
+        ),
+        list(rows),
     )
 
 
-async def insert_once(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:
+async def insert_once(connection: AsyncConnection, table: Table, rows: Rows) -> None:
+    """Insert the rows whose key is not there."""
+    if rows:
+        statement = insert(connection, table).on_conflict_do_nothing(index_elements=keys(table))
+        await connection.execute(statement, list(rows))
+
+
+async def insert_new(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:
     """Insert the row unless its key is there; True when it was new."""
-    statement = insert(connection, table).values(dict(row)).on_conflict_do_nothing(index_elements=_keys(table))
-    result = await connection.execute(statement)
-    return bool(result.rowcount)
+    statement = insert(connection, table).values(dict(row)).on_conflict_do_nothing(index_elements=keys(table))
+    return bool((await connection.execute(statement)).rowcount)

@@ -1,14 +1,16 @@
 """The events reporting consumes: every topic of the platform, one consumer group per topic (``reporting.<topic
 name>-facts``) so each topic's lag and completeness shows on its own and a slow topic holds back no other.
 The read models do not depend on the order across topics (``adapters/tables``), so the groups need no
-coordination. Types not listed here are skipped by the kit (contracts a KPI does not use yet)."""
+coordination. Each poll is applied in one transaction (``service_layer.ingest.apply_events``). Types not listed
+here are skipped by the kit (contracts a KPI does not use yet)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from hope_contracts import employment, enrolment, funding, support, training
-from hopekit.events.subscriptions import ConsumerSpec, on
+from hopekit.events.subscriptions import ConsumerSpec, Subscription, on
 from reporting_service.service_layer import (
     employment_facts,
     enrolment_facts,
@@ -16,11 +18,18 @@ from reporting_service.service_layer import (
     support_facts,
     training_facts,
 )
+from reporting_service.service_layer.ingest import in_batches
+
+
+def _facts(name: str, subscriptions: Sequence[Subscription[Any, Any]]) -> ConsumerSpec:
+    """A consumer group whose polls are applied whole, one transaction each (set-based writes)."""
+    return ConsumerSpec(name=name, subscriptions=subscriptions, batch=in_batches(subscriptions))
+
 
 CONSUMERS: Sequence[ConsumerSpec] = [
-    ConsumerSpec(
-        name="enrolment-facts",
-        subscriptions=[
+    _facts(
+        "enrolment-facts",
+        [
             on(enrolment.BeneficiaryRegistered, enrolment_facts.registered),
             on(enrolment.PrerequisitesValidated, enrolment_facts.prerequisites_validated),
             on(enrolment.StepStarted, enrolment_facts.step_started),
@@ -34,11 +43,12 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(enrolment.CohortCreated, enrolment_facts.cohort_created),
             on(enrolment.CohortCalendarChanged, enrolment_facts.calendar_changed),
             on(enrolment.CohortMemberAdded, enrolment_facts.member_added),
+            on(enrolment.ConsentChanged, enrolment_facts.consent_changed),
         ],
     ),
-    ConsumerSpec(
-        name="training-facts",
-        subscriptions=[
+    _facts(
+        "training-facts",
+        [
             on(training.AttendanceRecorded, training_facts.attendance_recorded),
             on(training.CourseScheduled, training_facts.course_scheduled),
             on(training.SessionsScheduled, training_facts.sessions_scheduled),
@@ -48,20 +58,22 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(training.AbsenceAlertRaised, training_facts.absence_alert_raised),
         ],
     ),
-    ConsumerSpec(
-        name="support-facts",
-        subscriptions=[
+    _facts(
+        "support-facts",
+        [
             on(support.SupportFileOpened, support_facts.file_opened),
             on(support.SupportFileClosed, support_facts.file_closed),
             on(support.NeedOpened, support_facts.need_opened),
             on(support.NeedResolved, support_facts.need_resolved),
             on(support.HousingAssigned, support_facts.housing_assigned),
             on(support.HousingReleased, support_facts.housing_released),
+            on(support.ReferralMade, support_facts.referral_made),
+            on(support.MealsEntitled, support_facts.meals_entitled),
         ],
     ),
-    ConsumerSpec(
-        name="funding-facts",
-        subscriptions=[
+    _facts(
+        "funding-facts",
+        [
             on(funding.AgreementSigned, funding_facts.agreement_signed),
             on(funding.CommitmentMade, funding_facts.commitment_made),
             on(funding.CommitmentReleased, funding_facts.commitment_released),
@@ -72,11 +84,15 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(funding.PaymentIssued, funding_facts.payment_issued),
         ],
     ),
-    ConsumerSpec(
-        name="employment-facts",
-        subscriptions=[
+    _facts(
+        "employment-facts",
+        [
             on(employment.OutcomeRecorded, employment_facts.outcome_recorded),
             on(employment.FollowUpRecorded, employment_facts.follow_up_recorded),
+            on(employment.ContractSigned, employment_facts.contract_signed),
+            on(employment.ContractStarted, employment_facts.contract_started),
+            on(employment.ContractEnded, employment_facts.contract_ended),
+            on(employment.PlacementMade, employment_facts.placement_made),
         ],
     ),
 ]

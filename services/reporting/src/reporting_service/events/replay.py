@@ -5,7 +5,8 @@ Why nothing is lost or counted twice: the new version is created (``building``) 
 read, and from then on the live consumers write every event to it as well; the rebuild reads each partition up
 to the end it saw, so each event reaches the new version from the rebuild, the live consumers or both, and the
 read models' writes make a second application change nothing (``adapters/tables``). Events are applied in
-batches, one transaction per batch (no inbox row: the version is new, and applying twice is harmless).
+batches, one transaction per batch, set-based as the live consumers' polls (``service_layer.ingest.apply_events``;
+no inbox row: the version is new, and applying twice is harmless).
 """
 
 from __future__ import annotations
@@ -14,19 +15,17 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from pydantic import ValidationError
 
-from hopekit.events import cloudevent
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
-from hopekit.events.context import current_event
+from hopekit.events.consumer import decode_record
 from hopekit.events.subscriptions import ConsumerSpec, Subscription
 from hopekit.uow import Database
 from reporting_service.adapters import completeness, versions
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.service_layer.ingest import apply_events
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +39,6 @@ class Rebuilt:
     records_read: int
     records_refused: int
     retired: Sequence[int]
-
-
-def _person_key(event: ReceivedEvent) -> UUID | None:
-    """The Kafka key of an event about one person is that person (DESIGN.md §5); other keys are not UUIDs of
-    people, and asking about them costs nothing more."""
-    try:
-        return UUID(event.key) if event.key else None
-    except ValueError:
-        return None
 
 
 def handlers_of(specs: Sequence[ConsumerSpec]) -> dict[str, Subscription[Any, Any]]:
@@ -143,39 +133,11 @@ class Replay:
         events: list[ReceivedEvent] = []
         for record in records:
             try:
-                events.append(
-                    cloudevent.decode(
-                        topic=record.topic,
-                        partition=record.partition,
-                        offset=record.offset,
-                        key=record.key,
-                        value=record.value,
-                        headers=record.headers,
-                    )
-                )
+                events.append(decode_record(record))
             except MalformedEvent:
                 refused += 1
         uow = ReportingUnitOfWork(self._database, pinned=version)
         async with uow:
-            # Who of the batch's people was erased: one query for the batch, not one per event.
-            people = {person for event in events if (person := _person_key(event)) is not None}
-            for facts in await uow.fed_versions():
-                await facts.erased_among(people)
-            for event in events:
-                handler = self._handlers.get(event.type)
-                if handler is None:
-                    continue
-                token = current_event.set(event)
-                try:
-                    # A payload is validated before anything is written: a refused one leaves the batch clean.
-                    await handler(uow, event)
-                    applied += 1
-                except ValidationError:
-                    refused += 1
-                    log.warning(
-                        "rebuild skipped event %s from %s: its payload does not validate", event.id, event.source
-                    )
-                finally:
-                    current_event.reset(token)
+            applied, invalid = await apply_events(uow, self._handlers, events, skip_invalid=True)
             await uow.commit()
-        return applied, refused
+        return applied, refused + invalid

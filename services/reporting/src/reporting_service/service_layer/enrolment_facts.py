@@ -7,7 +7,7 @@ from typing import Any
 
 from hope_contracts import enrolment
 from reporting_service.adapters.facts import VersionFacts
-from reporting_service.adapters.tables import fact_cohorts, fact_people, fact_person_steps
+from reporting_service.adapters.tables import fact_cohorts, fact_consents, fact_people, fact_person_steps
 from reporting_service.domain.facts import STATUS_OF_STEP
 from reporting_service.service_layer.ingest import into_read_models
 
@@ -135,3 +135,10 @@ async def calendar_changed(facts: VersionFacts, event: enrolment.CohortCalendarC
 async def member_added(facts: VersionFacts, event: enrolment.CohortMemberAdded) -> None:
     values = {"cohort_id": event.cohort_id, "cohort_at": event.occurred_at}
     await facts.set_if_newer(fact_people, _person(event), values, "cohort_at")
+
+
+@into_read_models
+async def consent_changed(facts: VersionFacts, event: enrolment.ConsentChanged) -> None:
+    values = {"given": event.given, "changed_at": event.occurred_at}
+    key = {**_person(event), "purpose": event.purpose}
+    await facts.set_if_newer(fact_consents, key, values, "changed_at")

@@ -26,6 +26,9 @@ async def agreement_signed(facts: VersionFacts, event: funding.AgreementSigned) 
         "total_amount": event.total_amount,
     }
     await facts.set_fields(fact_agreements, {"agreement_id": event.agreement_id}, values)
+    if event.funder_organisation_id is not None:
+        # Which organisation this funder is: what scopes that organisation's readers to its agreements.
+        await facts.link_funder(event.funder_id, event.funder_organisation_id, event.occurred_at)
 
 
 async def _parts(
@@ -71,7 +74,7 @@ async def _claim_fields(facts: VersionFacts, event: Any, status: str, values: di
     state = {"status": status, "status_at": event.occurred_at}
     ids = {"agreement_id": event.agreement_id, "funder_id": event.funder_id}
     await facts.set_fields(fact_claims, key, {**ids, **values}, on_creation=state)
-    await facts.update_if_newer(fact_claims, key, state, "status_at")
+    await facts.set_if_newer(fact_claims, key, {**ids, **state}, "status_at")
 
 
 @into_read_models

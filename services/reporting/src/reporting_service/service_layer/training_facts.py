@@ -3,12 +3,9 @@ hours and sessions, course completions, language levels, qualifications, absence
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
-
-from sqlalchemy import and_
 
 from hope_contracts import training
 from reporting_service.adapters.facts import VersionFacts
@@ -78,7 +75,14 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
     await facts.replace_lines(
         event.session_id,
         [
-            {"beneficiary_id": person, "step": event.step, "held_on": event.held_on, **asdict(line)}
+            {
+                "beneficiary_id": person,
+                "step": event.step,
+                "held_on": event.held_on,
+                "status": line.status,
+                "session_hours": line.session_hours,
+                "hours_attended": line.hours_attended,
+            }
             for person, line in after.items()
         ],
     )
@@ -156,14 +160,9 @@ async def language_level_attested(facts: VersionFacts, event: training.LanguageL
         "language_level_on": event.assessed_on,
         "language_level_at": event.occurred_at,
     }
-    people = fact_people.c
     # Two assessments on one day: the one recorded later is the person's level.
     await facts.set_if_newer(
-        fact_people,
-        {"beneficiary_id": event.beneficiary_id},
-        values,
-        "language_level_on",
-        tie=lambda new: and_(people.language_level_at <= new.language_level_at),
+        fact_people, {"beneficiary_id": event.beneficiary_id}, values, "language_level_on", tie="language_level_at"
     )
 
 

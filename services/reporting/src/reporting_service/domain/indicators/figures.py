@@ -56,6 +56,25 @@ def quantile(values: Sequence[Decimal], q: Decimal) -> Decimal:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def quantile_of_counts(counts: Mapping[Decimal, int], q: Decimal) -> Decimal:
+    """``quantile`` of the values each repeated ``counts[value]`` times, without repeating them (a histogram of
+    days: what the database counts is far fewer rows than the people it counts)."""
+    ordered = sorted((value, count) for value, count in counts.items() if count > 0)
+    position = q * (sum(count for _, count in ordered) - 1)
+    low = int(position)
+
+    def at(rank: int) -> Decimal:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+
+    below, above = at(low), at(low + 1)
+    return below + (above - below) * (position - low)
+
+
 def tabulate(
     indicator: Indicator,
     people: Iterable[PersonFacts],

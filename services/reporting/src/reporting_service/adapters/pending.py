@@ -1,0 +1,120 @@
+"""The set-based writer: a transaction's writes to the facts, folded per row key in memory by the same rule the
+database would apply, then written with one multi-row statement per table and rule (``upserts``).
+
+Folding gives what applying the writes one by one would: set-if-newer keeps the write with the latest guard (an
+equal guard: the later write, or the one whose tie column is not older), set-fields keeps the latest values and
+the first row's creation values, earliest / latest keep the extreme, add sums, insert-once keeps the first. The
+rules are order-free, so groups of different tables or columns are written in any order (first seen first).
+A reader of the facts flushes first (``VersionFacts``): it sees every write before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from reporting_service.adapters import upserts
+
+Rule = Literal["newer", "fields", "earliest", "latest", "add", "once"]
+
+
+@dataclass
+class _Group:
+    rule: Rule
+    table: Table
+    columns: tuple[str, ...]  # the columns the rule writes on an existing row (guard, amounts, the extreme…)
+    guard: str | None = None
+    tie: str | None = None
+    keys: tuple[str, ...] = ()
+    rows: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+
+    def fold(self, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+        old = self.rows.get(key)
+        self.rows[key] = row if old is None else self._folded(old, row)
+
+    def _folded(self, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        if self.rule == "newer":
+            return new if _newer_wins(old, new, self.guard, self.tie) else old
+        if self.rule == "fields":
+            return {**old, **{name: new[name] for name in self.columns}}
+        if self.rule in ("earliest", "latest"):
+            (column,) = self.columns
+            values = [value for value in (old[column], new[column]) if value is not None]
+            if not values:
+                return old
+            return {**old, column: min(values) if self.rule == "earliest" else max(values)}
+        if self.rule == "add":
+            return {**old, **{name: old[name] + new[name] for name in self.columns}}
+        return old  # once: the first stays
+
+    async def write(self, connection: AsyncConnection) -> None:
+        # Sorted by key: two transactions writing the same rows lock them in the same order.
+        rows = [self.rows[key] for key in sorted(self.rows, key=_sortable)]
+        if self.rule == "newer":
+            assert self.guard is not None
+            await upserts.set_if_newer(connection, self.table, rows, self.columns, self.guard, self.tie)
+        elif self.rule == "fields":
+            await upserts.set_fields(connection, self.table, rows, self.columns)
+        elif self.rule in ("earliest", "latest"):
+            await upserts.keep_extreme(connection, self.table, rows, self.columns[0], earliest=self.rule == "earliest")
+        elif self.rule == "add":
+            await upserts.add(connection, self.table, rows, self.columns)
+        else:
+            await upserts.insert_once(connection, self.table, rows)
+
+
+def _newer_wins(old: Mapping[str, Any], new: Mapping[str, Any], guard: str | None, tie: str | None) -> bool:
+    assert guard is not None
+    stored, arriving = old[guard], new[guard]
+    if stored is None:
+        return True
+    if arriving is None:
+        return False
+    if arriving != stored:
+        return bool(arriving > stored)
+    return tie is None or (old[tie] is not None and new[tie] is not None and old[tie] <= new[tie])
+
+
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    return tuple(upserts.keys(table))
+
+
+def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(part) for part in key)
+
+
+class PendingWrites:
+    """One version's writes not yet sent, grouped by table, rule and columns."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[Any, ...], _Group] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._groups)
+
+    def write(
+        self,
+        rule: Rule,
+        table: Table,
+        row: dict[str, Any],
+        columns: Sequence[str],
+        guard: str | None = None,
+        tie: str | None = None,
+    ) -> None:
+        """``row``: the key and every value; ``columns``: those the rule writes on an existing row."""
+        shape = (rule, table.name, tuple(row), tuple(columns), guard, tie)
+        group = self._groups.get(shape)
+        if group is None:
+            group = self._groups[shape] = _Group(rule, table, tuple(columns), guard, tie, _key_names(table))
+        group.fold(tuple(row[name] for name in group.keys), row)
+
+    async def flush(self, connection: AsyncConnection) -> None:
+        groups, self._groups = self._groups, {}
+        for group in groups.values():
+            await group.write(connection)
