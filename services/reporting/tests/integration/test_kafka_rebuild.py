@@ -9,7 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -80,15 +81,49 @@ async def _settled(database: Database, cohort: Cohort) -> None:
             await asyncio.sleep(0.3)
 
 
+async def _caught_up(bootstrap: str, service_name: str) -> None:
+    """Until each live consumer group has committed every record on its topics: the topics hold every earlier
+    test's events too, and the rebuild reads them all (a fixed pause was too short on a loaded machine, and the
+    live facts then lacked what the rebuild had)."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await reader.start()
+    await admin.start()
+    try:
+        await reader.topics()  # the cluster's metadata, for partitions_for_topic
+        ends: dict[str, dict[TopicPartition, int]] = {}
+        for spec in CONSUMERS:
+            partitions = [
+                TopicPartition(topic, partition)
+                for topic in spec.topics
+                for partition in reader.partitions_for_topic(topic) or ()
+            ]
+            assert partitions, spec.topics
+            ends[f"{service_name}.{spec.name}"] = await reader.end_offsets(partitions)
+        async with asyncio.timeout(120):
+            while True:
+                behind = 0
+                for group, end in ends.items():
+                    committed = await admin.list_consumer_group_offsets(group)
+                    behind += sum(
+                        max(0, offset - (committed[p].offset if p in committed else 0)) for p, offset in end.items()
+                    )
+                if behind == 0:
+                    return
+                await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
+        await reader.stop()
+
+
 async def test_live_facts_from_kafka_and_a_rebuild_from_the_topics_agree(
     postgres_url: str, kafka_bootstrap: str, issuer: TokenIssuer
 ) -> None:
     cohort = Cohort()
     await _publish(kafka_bootstrap, cohort.events())
     # A consumer group of its own: it reads the topics from their beginning, as the rebuild does.
-    settings = service_settings(
-        ReportingSettings, postgres_url, issuer, kafka_bootstrap, service_name=f"reporting-{uuid.uuid4().hex[:8]}"
-    )
+    service_name = f"reporting-{uuid.uuid4().hex[:8]}"
+    settings = service_settings(ReportingSettings, postgres_url, issuer, kafka_bootstrap, service_name=service_name)
     engine = make_engine(postgres_url)
     database = Database(engine=engine, tables=kit)
     try:
@@ -97,7 +132,7 @@ async def test_live_facts_from_kafka_and_a_rebuild_from_the_topics_agree(
             metrics = (await client.get("/metrics")).text
             for topic in ("enrolment", "training", "support", "funding", "employment"):
                 assert f'hope_reporting_complete_up_to_seconds{{topic="hope.{topic}.events"}}' in metrics
-            await asyncio.sleep(1.0)  # anything else on the topics (other tests' events) read as well
+            await _caught_up(kafka_bootstrap, service_name)
             live = await facts_of(database, 1)
 
             rebuilt = await Replay(database, kafka_bootstrap, CONSUMERS, batch_size=50).run(keep_previous=True)
