@@ -90,13 +90,13 @@ async def _caught_up(bootstrap: str, service_name: str) -> None:
     await reader.start()
     await admin.start()
     try:
-        await reader.topics()  # the cluster's metadata, for partitions_for_topic
         ends: dict[str, dict[TopicPartition, int]] = {}
         for spec in CONSUMERS:
+            described = await admin.describe_topics(list(spec.topics))
             partitions = [
-                TopicPartition(topic, partition)
-                for topic in spec.topics
-                for partition in reader.partitions_for_topic(topic) or ()
+                TopicPartition(topic["topic"], partition["partition"])
+                for topic in described
+                for partition in topic["partitions"]
             ]
             assert partitions, spec.topics
             ends[f"{service_name}.{spec.name}"] = await reader.end_offsets(partitions)
