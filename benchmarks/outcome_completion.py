@@ -37,6 +37,7 @@ from benchmarks.completion_clock import (
 from benchmarks.environment import BenchEnvironment
 from benchmarks.gateway_overhead import GATEWAY_ROOT, _create_admin, _gateway_env, _token
 from benchmarks.processes import cpu_seconds, spawn_uvicorn, wait_ready
+from benchmarks.profiling import profiled
 from benchmarks.report import Report
 from benchmarks.step_4_people import (
     Tokens,
@@ -122,7 +123,8 @@ async def _measure(
         await wait_until_employment_knows(http, bases["employment"], tokens, people)
         report.add(SECTION, "set-up", f"{len(people)} people in step 4 in {time.perf_counter() - started:.0f} s")
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    clock, statuses = await _load(bases["gateway"], tokens, bootstrap, people, offsets, ready)
+    with profiled(pids):
+        clock, statuses, answers_ms = await _load(bases["gateway"], tokens, bootstrap, people, offsets, ready)
     # CPU per outcome says what the load costs whatever else the machine runs (the latency does not).
     spent = {name: (cpu_seconds(pid) - before[name]) / len(offsets) * 1000 for name, pid in pids.items()}
     cpu = ", ".join(f"{name} {value:.1f}" for name, value in spent.items())
@@ -130,6 +132,9 @@ async def _measure(
     label = f"{SECTION} ({RATE:g} req/s, {DURATION_S:g} s, through the gateway)"
     answers = ", ".join(f"{count} x {status}" for status, count in sorted(statuses.items()))
     report.add(label, "outcomes sent / answers", f"{len(offsets)} / {answers}")
+    if answers_ms:
+        answered = f"{quantile(answers_ms, 0.50):.0f} / {quantile(answers_ms, 0.99):.0f} ms"
+        report.add(label, "gateway answer (from due), p50 / p99", answered)
     report.add(label, "completions read / twice", f"{len(clock.completed)} / {clock.repeated}")
     report.add(label, "CPU per outcome (ms)", cpu)
     report.add(label, "machine", f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
@@ -151,8 +156,8 @@ async def _measure(
 
 async def _load(
     gateway: str, tokens: Tokens, bootstrap: str, people: list[str], offsets: list[float], ready: bool
-) -> tuple[CompletionClock, Counter[int]]:
-    clock, statuses = CompletionClock(), Counter[int]()
+) -> tuple[CompletionClock, Counter[int], list[float]]:
+    clock, statuses, answers_ms = CompletionClock(), Counter[int](), list[float]()
     consumer = AIOKafkaConsumer(
         "hope.employment.events",
         "hope.enrolment.events",
@@ -178,17 +183,18 @@ async def _load(
     exit_on = datetime.now(UTC).date().isoformat()
     async with httpx.AsyncClient(base_url=gateway, headers=tokens.support, limits=limits, timeout=30) as client:
 
-        async def record(person: str) -> None:
+        async def record(person: str, due: float) -> None:
             body = {"beneficiary_id": person, "exit_on": exit_on, "outcome_code": "cdi"}
             answer = await client.post("/api/employment/v1/outcomes", json={**body, "evidence_source": "contract_copy"})
             statuses[answer.status_code] += 1
+            answers_ms.append((time.perf_counter() - due) * 1000)
 
         tasks = []
         start = time.perf_counter()
         for person, offset in zip(people, offsets, strict=True):
             await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
             clock.note_sent(person, start + offset)
-            tasks.append(asyncio.create_task(record(person)))
+            tasks.append(asyncio.create_task(record(person, start + offset)))
         await asyncio.gather(*tasks)
     # Without enrolment's consumer nothing will come: a short wait shows that much.
     deadline = time.perf_counter() + (COMPLETION_WAIT_S if ready else 3)
@@ -196,4 +202,4 @@ async def _load(
         await asyncio.sleep(0.1)
     reader.cancel()
     await consumer.stop()
-    return clock, statuses
+    return clock, statuses, answers_ms

@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Text, cast, delete, insert, select, text
+from sqlalchemy import Text, cast, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
-from hopekit.events.ordering import assign_sequences
+from hopekit.events.ordering import assign_sequences, dialect_insert
 from hopekit.events.outbox import outbox_row
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var
@@ -131,24 +131,14 @@ class UnitOfWork:
 
     async def mark_processed(self, consumer: str, source: str, event_id: str, event_type: str) -> bool:
         """Record an incoming event in the inbox; False when this consumer already processed it."""
+        # One statement, not a SELECT then an INSERT: a round trip less per event. A concurrent delivery of the
+        # same event waits on the other transaction's row and then sees the conflict, as the SELECT would not.
         inbox = self.tables.inbox
-        seen = await self.connection.scalar(
-            select(inbox.c.event_id).where(
-                inbox.c.consumer == consumer, inbox.c.source == source, inbox.c.event_id == event_id
-            )
+        statement = dialect_insert(self.connection, inbox).values(
+            consumer=consumer, source=source, event_id=event_id, type=event_type, processed_at=datetime.now(UTC)
         )
-        if seen is not None:
-            return False
-        await self.connection.execute(
-            insert(inbox).values(
-                consumer=consumer,
-                source=source,
-                event_id=event_id,
-                type=event_type,
-                processed_at=datetime.now(UTC),
-            )
-        )
-        return True
+        inserted = await self.connection.scalar(statement.on_conflict_do_nothing().returning(inbox.c.event_id))
+        return inserted is not None
 
     async def mark_processed_many(self, consumer: str, events: Sequence[ReceivedEvent]) -> list[ReceivedEvent]:
         """``mark_processed`` for a batch, in two statements: the events this consumer has not processed yet

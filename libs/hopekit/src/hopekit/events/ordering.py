@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 _TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-([0-9a-f]{2})$")
 
 
-def _insert(connection: AsyncConnection, table: Table) -> Any:
+def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
+    """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL and SQLite both have them)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
@@ -52,7 +53,7 @@ async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows:
     following: dict[str, int] = {}
     # Keys in a stable order: two transactions writing the same keys lock their counters in the same order.
     for key in sorted(counts):
-        statement = _insert(connection, counters).values(key=key, last_sequence=counts[key])
+        statement = dialect_insert(connection, counters).values(key=key, last_sequence=counts[key])
         statement = statement.on_conflict_do_update(
             index_elements=[counters.c.key],
             set_={"last_sequence": counters.c.last_sequence + statement.excluded.last_sequence},
@@ -68,7 +69,7 @@ async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows:
 async def _advance(connection: AsyncConnection, tables: KitTables, consumer: str, event: ReceivedEvent) -> bool:
     """Raise the consumer's mark for the event's key to its sequence; False when the mark is already there."""
     streams = tables.consumer_streams
-    statement = _insert(connection, streams).values(
+    statement = dialect_insert(connection, streams).values(
         consumer=consumer, source=event.source, key=_stream_key(event), last_sequence=event.sequence
     )
     statement = statement.on_conflict_do_update(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from employment_service.adapters.locking import locked
 from employment_service.adapters.tables import cohorts, exit_outcomes, person_paths
-from employment_service.adapters.upsert import insert_ignore, upsert
+from employment_service.adapters.upsert import dialect_insert, upsert
 from employment_service.domain.person_path import TRADE_QUALIFICATION_STEP, PathState, PersonPath
 
 
@@ -36,11 +36,15 @@ class PathRepository:
         return _path(row) if row is not None else None
 
     async def get_or_new(self, beneficiary_id: UUID) -> PersonPath:
-        """The path to change on an event; created empty (and locked) the first time the person is heard of."""
-        await insert_ignore(self._connection, person_paths, [_row(PersonPath(beneficiary_id))])
-        found = await self.get(beneficiary_id, lock=True)
-        assert found is not None
-        return found
+        """The path to change on an event; created empty the first time the person is heard of. Locked either
+        way: one upsert whose no-op update takes the row lock (the write lock on SQLite) and returns the row, in
+        one round trip where an insert-if-missing and a locking read took two (this runs on every event)."""
+        statement = dialect_insert(self._connection, person_paths).values(_row(PersonPath(beneficiary_id)))
+        statement = statement.on_conflict_do_update(
+            index_elements=[person_paths.c.beneficiary_id],
+            set_={"beneficiary_id": statement.excluded.beneficiary_id},
+        ).returning(*person_paths.c)
+        return _path((await self._connection.execute(statement)).one())
 
     async def save(self, path: PersonPath) -> None:
         await self._connection.execute(

@@ -10,13 +10,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def _insert(connection: AsyncConnection, table: Table) -> Any:
+def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 async def insert_ignore(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await connection.execute(_insert(connection, table).on_conflict_do_nothing(), list(rows))
+        await connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), list(rows))
 
 
 async def upsert(
@@ -28,7 +28,7 @@ async def upsert(
 ) -> None:
     if not rows:
         return
-    statement = _insert(connection, table)
+    statement = dialect_insert(connection, table)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )

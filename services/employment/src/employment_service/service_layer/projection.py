@@ -82,14 +82,15 @@ async def complete(uow: EmploymentUnitOfWork, event: enrolment.PathwayCompleted)
     path = await uow.paths.get_or_new(event.beneficiary_id)
     if path.state is not PathState.ERASED:
         path.completed(event.occurred_at.date())
-        await _save(uow, path)
+        # Neither the support provider nor the consent changes: the follow-ups' copies stay true as they are.
+        await uow.paths.save(path)
 
 
 async def note_qualification(uow: EmploymentUnitOfWork, event: training.QualificationAwarded) -> None:
     path = await uow.paths.get_or_new(event.beneficiary_id)
     if path.state is not PathState.ERASED:
         path.qualification_result_in = True
-        await _save(uow, path)
+        await uow.paths.save(path)  # nothing the follow-ups copy changed
 
 
 async def note_consent(uow: EmploymentUnitOfWork, event: enrolment.ConsentChanged) -> None:
