@@ -114,7 +114,7 @@ async def advance_many(
             {"consumer": consumer, "source": source, "key": key, "last_sequence": sequence}
             for (source, key), sequence in sorted(raised.items())
         ]
-        statement = _insert(connection, streams).values(values)
+        statement = dialect_insert(connection, streams).values(values)
         await connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
