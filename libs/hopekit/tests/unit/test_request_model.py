@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import pytest
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from hopekit.api.schemas import RequestModel
 
@@ -78,3 +78,20 @@ def test_a_value_of_another_json_type_is_refused_not_converted(wrong: dict[str, 
         Order.model_validate({**GOOD, **wrong})
 
     assert [error["loc"] for error in refused.value.errors()] == [where]
+
+
+def test_a_model_used_by_many_schemas_keeps_one_guard_per_field() -> None:
+    """FastAPI builds a schema per route and per app around the same model: the model's guards are not wrapped
+    again each time (they nested until the OpenAPI document of the 37th app hit the recursion limit)."""
+
+    class Envelope(BaseModel):
+        order: Order
+
+    first = repr(Order.__pydantic_core_schema__)
+    for _ in range(20):
+        TypeAdapter(Order)
+        Envelope.model_rebuild(force=True)
+
+    assert repr(Order.__pydantic_core_schema__) == first
+    with pytest.raises(ValidationError):
+        TypeAdapter(Order).validate_python({**GOOD, "on": 1700000000})

@@ -27,7 +27,20 @@ def _no_boolean(value: Any) -> Any:
     return value
 
 
+def _already_guarded(schema: Any) -> bool:
+    """A guard put there before: pydantic hands a model's cached core schema to every schema that uses the model
+    (FastAPI builds one per route and app), and a guard wrapped again each time nested deeper and deeper until
+    building the OpenAPI document hit the recursion limit (after 37 enrolment apps in one process)."""
+    if not isinstance(schema, dict) or schema.get("type") != "function-before":
+        return False
+    function = schema.get("function")
+    return isinstance(function, dict) and function.get("function") in (_no_number, _no_boolean)
+
+
 def _guarded(schema: Any) -> Any:
+    if _already_guarded(schema):
+        _strict_inputs(schema["schema"])
+        return schema
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind in _NOT_FROM_NUMBERS:
         return core_schema.no_info_before_validator_function(_no_number, _strict_inputs(schema))
