@@ -33,7 +33,7 @@ def _row(row: dict[str, Any]) -> Published:
 def _check(indicator: str, answer: dict[str, Any], cohort_id: str, wanted: Published) -> None:
     groups = answer["groups"]
     # The cohort's row, then the total row (only the total when nobody counts in the indicator).
-    labels = [cohort_id, "total"] if wanted.people else ["total"]
+    labels = ["total"] if wanted.people == 0 else [cohort_id, "total"]
     assert [g["group"] for g in groups] == labels, (indicator, groups)
     for row in groups:
         assert _row(row) == wanted, (indicator, row, wanted)
