@@ -1,20 +1,25 @@
 """The indicators, once the claim is paid: reporting's figures for the cohort, read through the gateway by the
 programme operator and by the cohort's training provider, equal what the test works out by itself
-(``reporting_figures``); an employer has no figures."""
+(``reporting_figures``); an employer has no figures.
+
+Each organisation reads the figures with a client of its own for them (scope ``reporting:read``, role
+``reporting``: aggregates only), as docs/partners.md advises: the clients the demo gives partners for their
+work carry only their work's scopes."""
 
 from __future__ import annotations
 
-import contextlib
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import httpx
+
 from hope_infra.demo import cohort_path
 from hope_infra.demo.cast import Cast
-from hope_infra.demo.gateway import PartnerClient
-from hope_infra.demo.waiting import NotYet, eventually
+from hope_infra.demo.gateway import PartnerClient, Refused
+from hope_infra.demo.partners import Partner, PartnerRegistry, PartnerSpec
 
-from .checks import status_of, until
+from .checks import until
 from .reporting_figures import Published, expected
 
 INDICATORS = "/api/reporting/v1/indicators"
@@ -44,29 +49,27 @@ async def _answers(client: PartnerClient, cohort: cohort_path.CohortRun) -> dict
     return {i: await client.get(f"{INDICATORS}/{i}", **_query(cohort)) for i in expected(cohort)}
 
 
-async def _complete_up_to(
-    client: PartnerClient, cohort: cohort_path.CohortRun, last_event_at: datetime
-) -> datetime | None:
-    """Waits (bounded) until reporting says its read models hold every event up to the test's last one; returns
-    how far they got."""
-    reached: list[datetime | None] = [None]
-
-    async def attempt() -> None:
-        answer = await client.get(f"{INDICATORS}/entries", **_query(cohort))
-        mark = answer["complete_up_to"]
-        reached[0] = None if mark is None else datetime.fromisoformat(mark)
-        if reached[0] is None or reached[0] < last_event_at:
-            raise NotYet(mark)
-
-    # A mark short of it is said after the figures are checked: what reporting shows says more than the mark.
-    with contextlib.suppress(TimeoutError):
-        await eventually(attempt, what="reporting's read models complete", timeout_s=120)
-    return reached[0]
+async def reporting_client(http: httpx.AsyncClient, cast: Cast, partner: Partner) -> PartnerClient:
+    """The organisation's client for figures, registered by the operator's admin (next to its work client)."""
+    spec = PartnerSpec(
+        partner.spec.name, partner.spec.org_kind, "reporting", ("reporting",), ("reporting:read",), partner.spec.siret
+    )
+    return (await PartnerRegistry(http, cast.admin).enrol(spec)).client
 
 
-async def indicators_as_computed(cast: Cast, cohort: cohort_path.CohortRun, last_event_at: datetime) -> None:
-    operator = cast.akto.client
-    complete = await _complete_up_to(operator, cohort, last_event_at)
+async def refusal(client: PartnerClient, path: str) -> dict[str, Any]:
+    try:
+        answer = await client.get(path)
+    except Refused as refused:
+        return {"status": refused.status, **refused.problem}
+    raise AssertionError(f"{path} answered {answer}")
+
+
+async def indicators_as_computed(
+    http: httpx.AsyncClient, cast: Cast, cohort: cohort_path.CohortRun, started_at: datetime, last_event_at: datetime
+) -> None:
+    """``started_at``: before the test's first event; ``last_event_at``: after its last one (the claim paid)."""
+    operator = await reporting_client(http, cast, cast.akto)
     wanted = expected(cohort)
 
     async def operator_sees() -> dict[str, dict[str, Any]]:
@@ -75,14 +78,22 @@ async def indicators_as_computed(cast: Cast, cohort: cohort_path.CohortRun, last
             _check(indicator, answer, cohort.cohort_id, wanted[indicator])
         return answers
 
+    # Until reporting has applied every event the figures count (its read models learn from the bus).
     seen = await until(operator_sees, "reporting's indicators for the cohort")
+    # How far reporting says its read models are complete: every topic's oldest partition mark, so a topic that
+    # has been quiet since early in the run holds it there (reporting's completeness is cautious on purpose).
+    complete = datetime.fromisoformat(seen["attendance_rate"]["complete_up_to"])
+    assert started_at <= complete <= last_event_at, (started_at, complete, last_event_at)
     # The cohort's training provider sees its own cohort's figures: the same ones.
-    provider = await _answers(cohort.plan.training_provider.client, cohort)
+    provider = await _answers(await reporting_client(http, cast, cohort.plan.training_provider), cohort)
     assert {i: a["groups"] for i, a in provider.items()} == {i: a["groups"] for i, a in seen.items()}
-    # An employer is no provider, operator or funder: no figures at all, for this cohort or any.
-    employer = cast.employer_for(cohort.plan.sector, cohort.plan.region, 0).partner.client
-    assert await status_of(employer, f"{INDICATORS}/entries?cohort={cohort.cohort_id}") == 403
-    assert await status_of(employer, f"{INDICATORS}/employment_at_exit") == 403
-    print(f"reporting complete up to {complete}, the test's last event at {last_event_at}")
-    assert complete is not None
-    assert last_event_at <= complete <= datetime.now(UTC), (complete, last_event_at)
+    # An employer is no provider, operator or funder: reporting refuses its figures, for this cohort or any; and
+    # its HR system's client has no reporting scope at all.
+    employer = cast.employer_for(cohort.plan.sector, cohort.plan.region, 0).partner
+    figures = await reporting_client(http, cast, employer)
+    for path in (f"{INDICATORS}/entries?cohort={cohort.cohort_id}", f"{INDICATORS}/employment_at_exit"):
+        refused = await refusal(figures, path)
+        assert (refused["status"], refused["type"]) == (403, "urn:hope:problem:forbidden"), refused
+    refused = await refusal(employer.client, f"{INDICATORS}/entries")
+    assert (refused["status"], refused["type"]) == (403, "urn:hope:problem:insufficient-scope"), refused
+    print(f"e2e: started {started_at}, reporting complete up to {complete}, last event {last_event_at}")

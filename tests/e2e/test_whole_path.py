@@ -45,6 +45,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 async def test_one_cohort_through_every_service_then_one_erasure(platform_on_postgres: PlatformOnPostgres) -> None:
     platform = platform_on_postgres.platform
     admin_credentials = Credentials(platform.admin_client["client_id"], platform.admin_client["client_secret"])
+    started_at = datetime.now(UTC)
     ctx = RunContext(run=f"e2e-{uuid.uuid4().hex[:8]}", today=date.today())
     async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=60) as http:
         cast = await casting.cast_partners(http, PartnerClient(http, admin_credentials), training=1, supporting=1)
@@ -57,5 +58,5 @@ async def test_one_cohort_through_every_service_then_one_erasure(platform_on_pos
         await step_four_with_work_study(cast, cohort, ctx)
         await qualifications_outcomes_completion_follow_ups(cast, cohort, ctx)
         await claim_paid(cast, cohort, ctx)
-        await indicators_as_computed(cast, cohort, last_event_at=datetime.now(UTC))
+        await indicators_as_computed(http, cast, cohort, started_at, last_event_at=datetime.now(UTC))
         await erasure_reaches_every_service(cast, cohort, platform_on_postgres)
