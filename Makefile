@@ -50,7 +50,7 @@ unit: install
 	$(UV) run --frozen pytest -m "not integration"
 
 integration: install browser
-	$(UV) run --frozen pytest -m integration
+	$(UV) run --frozen pytest -m "integration and not national_scale"
 
 # Debian's Chromium for the dashboard's browser tests (Playwright), installed only when missing.
 browser:
