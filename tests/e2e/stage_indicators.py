@@ -23,12 +23,6 @@ from .checks import until
 from .reporting_figures import Published, expected
 
 INDICATORS = "/api/reporting/v1/indicators"
-# Reporting places a person's French level at the end of step 3 by the latest ``overall`` assessment on or before
-# that day, ordered by date alone (adapters/queries_sources.french_certification): OFII's step-1 A1 and the TCF
-# at the end of step 3 fall on the same day in a cohort played in one day, and the A1 wins (run of 2026-12-03: 11
-# people A1_or_below, where the test wrote 10 A2 and 1 B2). Reporting's own people table breaks that tie by the
-# later event; once the indicator does too, this set empties and the figure is compared like the others.
-AWAITING_REPORTING = frozenset({"french_certification"})
 
 
 def _query(cohort: cohort_path.CohortRun) -> dict[str, str]:
@@ -52,8 +46,7 @@ def _check(indicator: str, answer: dict[str, Any], cohort_id: str, wanted: Publi
 
 
 async def _answers(client: PartnerClient, cohort: cohort_path.CohortRun) -> dict[str, dict[str, Any]]:
-    compared = [i for i in expected(cohort) if i not in AWAITING_REPORTING]
-    return {i: await client.get(f"{INDICATORS}/{i}", **_query(cohort)) for i in compared}
+    return {i: await client.get(f"{INDICATORS}/{i}", **_query(cohort)) for i in expected(cohort)}
 
 
 async def reporting_client(http: httpx.AsyncClient, cast: Cast, partner: Partner) -> PartnerClient:
