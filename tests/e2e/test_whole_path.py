@@ -5,27 +5,27 @@ and Kafka with the real processes (issue 18, "The whole path, end to end"). The 
 Registration and step 1 (OFII), the cohort and its sector and financing plan (AKTO), step 3 with support files,
 needs and housing (support provider) and attendance sent as CSV (training provider), an absence alert, a
 withdrawal (its commitment released, its bed freed), step 4 with work-study contracts (employers),
-qualifications, exit outcomes, completion in enrolment, follow-ups, a claim paid; then one person's erasure,
-followed into every database.
+qualifications, exit outcomes, completion in enrolment, follow-ups, a claim paid; then reporting's indicators
+equal what the test works out by itself (``reporting_figures``); then one person's erasure, followed into every
+database.
 
 Run alone: ``python3 -m uv run --frozen pytest tests/e2e -q``.
 """
 
 import random
 import uuid
-from datetime import date
-from decimal import Decimal
-from typing import Any
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 
-from hope_infra.demo import casting, cohort_path
+from hope_infra.demo import casting
 from hope_infra.demo.cast import RunContext
 from hope_infra.demo.gateway import Credentials, PartnerClient
 
 from .checks import RATE, STEP_3_HOURS, STEP_4_HOURS
 from .conftest import PlatformOnPostgres
+from .stage_indicators import indicators_as_computed
 from .stages_from_step_four import (
     claim_paid,
     erasure_reaches_every_service,
@@ -45,6 +45,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 async def test_one_cohort_through_every_service_then_one_erasure(platform_on_postgres: PlatformOnPostgres) -> None:
     platform = platform_on_postgres.platform
     admin_credentials = Credentials(platform.admin_client["client_id"], platform.admin_client["client_secret"])
+    started_at = datetime.now(UTC)
     ctx = RunContext(run=f"e2e-{uuid.uuid4().hex[:8]}", today=date.today())
     async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=60) as http:
         cast = await casting.cast_partners(http, PartnerClient(http, admin_credentials), training=1, supporting=1)
@@ -57,18 +58,5 @@ async def test_one_cohort_through_every_service_then_one_erasure(platform_on_pos
         await step_four_with_work_study(cast, cohort, ctx)
         await qualifications_outcomes_completion_follow_ups(cast, cohort, ctx)
         await claim_paid(cast, cohort, ctx)
-        # Reporting's indicators (issue 18: "the indicators equal what the test computes by itself") are checked
-        # here once the reporting service serves them: see indicators_expected() for the figures to compare.
+        await indicators_as_computed(http, cast, cohort, started_at, last_event_at=datetime.now(UTC))
         await erasure_reaches_every_service(cast, cohort, platform_on_postgres)
-
-
-def indicators_expected(cohort: cohort_path.CohortRun) -> dict[str, Any]:
-    """What reporting must show for this cohort, computed from the path the test wrote out."""
-    left_after_step_3 = cohort.members  # everyone here started step 3
-    employed = [m for m in cohort.staying if m.fate.employed_at_exit]
-    return {
-        "entries": len(cohort.members),
-        "withdrawn": len(cohort.leaving),
-        "employment_at_exit_rate": Decimal(len(employed)) / len(left_after_step_3),
-        "qualified": sum(m.fate.qualified for m in cohort.staying),
-    }

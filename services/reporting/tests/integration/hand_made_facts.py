@@ -169,10 +169,13 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
             )
         if person.level_after_step3:
             ended = person.step_completed[3]
-            for level, on in (
-                ("A1", ended - timedelta(days=30)),
-                (person.level_after_step3, ended),
-                ("C2", ended + timedelta(days=1)),
+            recorded = _noon(ended)
+            for level, on, at in (
+                ("A1", ended - timedelta(days=30), recorded - timedelta(days=30)),
+                (person.level_after_step3, ended, recorded),
+                # Assessed the same day but recorded earlier (a path played in one day): not the level.
+                ("A1", ended, recorded - timedelta(hours=2)),
+                ("C2", ended + timedelta(days=1), recorded + timedelta(days=1)),
             ):  # a later test does not count
                 rows[fact_language_assessments].append(
                     {
@@ -183,6 +186,7 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
                         "level": level,
                         "test": "TCF",
                         "assessed_on": on,
+                        "recorded_at": at,
                     }
                 )
         for months, follow_up in person.follow_ups.items():

@@ -134,7 +134,8 @@ def french_certification(d: Dialect, version: int, as_of: date) -> Source:
         select(a.level)
         .where(a.version == p.version, a.beneficiary_id == p.beneficiary_id, a.skill == "overall")
         .where(a.assessed_on <= ended)
-        .order_by(a.assessed_on.desc())
+        # Two on one day (OFII's A1 and the end-of-step-3 test, in a path played in one day): the later record.
+        .order_by(a.assessed_on.desc(), a.recorded_at.desc().nulls_last())
         .limit(1)
         .scalar_subquery()
     )

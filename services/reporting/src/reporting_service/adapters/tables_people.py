@@ -213,9 +213,11 @@ fact_language_assessments = Table(
     Column("level", String(8), nullable=False),
     Column("test", String(16), nullable=False),
     Column("assessed_on", Date, nullable=False),
+    # When it was recorded (the event's occurred_at): of two on one day, the later one is the level.
+    Column("recorded_at", UTCDateTime),
 )
 """Every CEFR assessment (``assessment.language_level_attested``): the level at the end of step 3 is the latest
-``overall`` assessment on or before ``fact_person_steps.completed_at`` of step 3."""
+``overall`` assessment on or before ``fact_person_steps.completed_at`` of step 3 (by date, then by record)."""
 
 fact_absence_alerts = Table(
     "fact_absence_alerts",

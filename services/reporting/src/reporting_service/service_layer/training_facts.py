@@ -151,6 +151,7 @@ async def language_level_attested(facts: VersionFacts, event: training.LanguageL
         "level": event.level,
         "test": event.test,
         "assessed_on": event.assessed_on,
+        "recorded_at": event.occurred_at,
     }
     await facts.insert_once(fact_language_assessments, assessment)
     if event.skill != "overall":
