@@ -151,6 +151,39 @@ class ConsumptionRecorded(EventContract):
     occurred_at: datetime
 
 
+class SupportCostEntry(_Part):
+    """One funder's change on one line for one month of a support cost: positive consumes, negative gives back (a
+    placement released early, a file closed sooner than counted)."""
+
+    funder_id: UUID
+    agreement_id: UUID
+    budget_line_id: UUID
+    # The day the month's units are dated (a claim takes the months its period covers).
+    held_on: date
+    amount: Amount = Field(decimal_places=2)
+
+
+class SupportCostRecorded(EventContract):
+    """The differences one support event (a housing placement, a month of meals, a support file) posted to the
+    lines that pay it; an event that changes nothing publishes nothing. Units the plan does not pay are not here
+    (funding's ``GET /v1/unfunded-support-costs`` lists them)."""
+
+    event_type: ClassVar[str] = "fr.hope.funding.support_cost.recorded.v1"
+    subject_field: ClassVar[str] = "beneficiary_id"
+
+    # The placement, the person's month of meals or the support file the units come from.
+    source_id: UUID
+    beneficiary_id: UUID
+    cohort_id: UUID | None = None
+    cost_type: CostType
+    # The units the source counts now (nights, meals or person-months), all months together.
+    units: Decimal = Field(decimal_places=2, ge=0)
+    # The support event this answers, so a consumer can match the two.
+    source_event_id: UUID
+    entries: tuple[SupportCostEntry, ...]
+    occurred_at: datetime
+
+
 class ClaimSubmitted(EventContract):
     event_type: ClassVar[str] = "fr.hope.funding.claim.submitted.v1"
     subject_field: ClassVar[str] = "claim_id"

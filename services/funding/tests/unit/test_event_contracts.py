@@ -45,7 +45,7 @@ def a_commitment() -> CommitmentMade:
 
 def test_every_funding_event_is_catalogued_on_the_funding_topic() -> None:
     funding = {t: c for t, c in CATALOGUE.items() if t.startswith("fr.hope.funding.")}
-    assert len(funding) == 8
+    assert len(funding) == 9
     assert {c.topic() for c in funding.values()} == {"hope.funding.events"}
 
 
