@@ -220,3 +220,41 @@ def lost(acknowledged: Acknowledged, wire: WireReport) -> int:
         len(set(range(1, len(writes) + 1)) - set(wire.per_key.get(person, [])))
         for person, writes in acknowledged.writes.items()
     )
+
+
+async def describe_consumer_group(bootstrap: str, group: str, topic: str) -> str:
+    """Where a consumer group stands on ``topic``: per partition its committed offset against the end of the log,
+    and the group's state and members (a stalled consumer shows here whether it is assigned nothing, stuck on one
+    partition or behind on all)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await admin.start()
+    await reader.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        numbers = await reader._client._wait_on_metadata(topic)
+        partitions = [TopicPartition(topic, p) for p in sorted(numbers)]
+        ends = await reader.end_offsets(partitions)
+        behind = [
+            f"{tp.partition}: {committed[tp].offset if tp in committed else '-'}/{ends[tp]}"
+            for tp in partitions
+            if tp not in committed or committed[tp].offset < ends[tp]
+        ]
+        groups = await admin.describe_consumer_groups([group])
+        # DescribeGroups answers (error, group, state, protocol type, protocol, members (id, client id, ...)).
+        members = [(found[2], [member[1] for member in found[5]]) for answer in groups for found in answer.groups]
+        return f"group {group} on {topic}: partitions behind (committed/end) {behind or 'none'}; state {members}"
+    except Exception as error:  # a diagnosis must not hide the failure it explains
+        return f"group {group}: could not be described ({error!r})"
+    finally:
+        await reader.stop()
+        await admin.close()
+
+
+def log_tail(path: str | os.PathLike[str], lines: int = 40) -> str:
+    """The last lines of a service's log, for a failure's report."""
+    with contextlib.suppress(OSError), open(path, errors="replace") as log:
+        return "".join(log.readlines()[-lines:])
+    return "(no log)"

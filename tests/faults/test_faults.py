@@ -40,9 +40,11 @@ from .harness import (
     Acknowledged,
     FaultLog,
     Target,
+    describe_consumer_group,
     drive_load,
     inject_faults,
     keep_running,
+    log_tail,
     lost,
     read_wire,
     wait_for_outbox,
@@ -194,6 +196,10 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
         stuck = await wait_for_outbox(postgres_database, kit, SETTLE_S)
         registered = {person for person, writes in acknowledged.writes.items() if "registered" in writes}
         not_applied, catch_up_s = await wait_for_projection(training_database, registered, SETTLE_S)
+        if not_applied:
+            # Read while training still runs: where its group stands and what it last logged.
+            print(await describe_consumer_group(bootstrap, "training.enrolment-projection", TOPIC))
+            print("training's log, last lines:\n" + log_tail(tmp_path / "training.log"))
         stop.set()
         await watcher
         wire = await read_wire(kafka.bootstrap_servers, TOPIC)
