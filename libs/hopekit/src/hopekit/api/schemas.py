@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, StringConstraints
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 # JSON's own types are taken only as themselves: ``true`` is not 1, ``"12"`` is not 12, ``1`` is not ``true``.
@@ -86,12 +86,21 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+# What a text field refuses besides its length, stated in the document so that a generated client does not send it:
+# control characters (Unicode's Cc, which ``_no_control_characters`` refuses) and, when the field may not be empty,
+# nothing but spaces (text is stripped first).
+_NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
+TEXT_SHAPE = rf"^{_NOT_CONTROL}*[^\s\x00-\x1f\x7f-\x9f]{_NOT_CONTROL}*$"
+OPTIONAL_TEXT_SHAPE = rf"^{_NOT_CONTROL}*$"
+
+
 def text(max_length: int, min_length: int = 1) -> Any:
-    """A bounded single-line text field."""
+    """A bounded single-line text field; its document states the characters it refuses."""
     return Annotated[
         str,
         StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=True),
         AfterValidator(_no_control_characters),
+        Field(json_schema_extra={"pattern": TEXT_SHAPE if min_length else OPTIONAL_TEXT_SHAPE}),
     ]
 
 

@@ -66,17 +66,26 @@ async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows:
         following[key] += 1
 
 
-async def _advance(connection: AsyncConnection, tables: KitTables, consumer: str, event: ReceivedEvent) -> bool:
-    """Raise the consumer's mark for the event's key to its sequence; False when the mark is already there."""
+def _raise_marks(connection: AsyncConnection, tables: KitTables, marks: Sequence[dict[str, Any]]) -> Any:
+    """The one statement that raises order marks (``consumer``, ``source``, ``key``, ``last_sequence`` per row): a
+    mark only ever goes up, so an event is stale exactly when its sequence is not above the stored mark."""
     streams = tables.consumer_streams
-    statement = dialect_insert(connection, streams).values(
-        consumer=consumer, source=event.source, key=_stream_key(event), last_sequence=event.sequence
-    )
-    statement = statement.on_conflict_do_update(
+    statement = dialect_insert(connection, streams).values(list(marks))
+    return statement.on_conflict_do_update(
         index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
         set_={"last_sequence": statement.excluded.last_sequence},
         where=streams.c.last_sequence < statement.excluded.last_sequence,
-    ).returning(streams.c.last_sequence)
+    )
+
+
+def _stale(mark: int | None, sequence: int) -> bool:
+    return mark is not None and sequence <= mark
+
+
+async def _advance(connection: AsyncConnection, tables: KitTables, consumer: str, event: ReceivedEvent) -> bool:
+    """Raise the consumer's mark for the event's key to its sequence; False when the mark is already there."""
+    mark = {"consumer": consumer, "source": event.source, "key": _stream_key(event), "last_sequence": event.sequence}
+    statement = _raise_marks(connection, tables, [mark]).returning(tables.consumer_streams.c.last_sequence)
     return (await connection.scalar(statement)) is not None
 
 
@@ -103,8 +112,7 @@ async def advance_many(
             kept.append(event)
             continue
         stream = (event.source, _stream_key(event))
-        mark = marks.get(stream)
-        if mark is not None and event.sequence <= mark:
+        if _stale(marks.get(stream), event.sequence):
             metrics.STALE_SKIPPED.labels(consumer, event.type).inc()
             continue
         marks[stream] = raised[stream] = event.sequence
@@ -114,14 +122,7 @@ async def advance_many(
             {"consumer": consumer, "source": source, "key": key, "last_sequence": sequence}
             for (source, key), sequence in sorted(raised.items())
         ]
-        statement = dialect_insert(connection, streams).values(values)
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
-                set_={"last_sequence": statement.excluded.last_sequence},
-                where=streams.c.last_sequence < statement.excluded.last_sequence,
-            )
-        )
+        await connection.execute(_raise_marks(connection, tables, values))
     return kept
 
 

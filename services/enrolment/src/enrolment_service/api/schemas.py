@@ -45,14 +45,10 @@ from enrolment_service.domain.vocabulary import (
 from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
-# What the kit's text fields refuse besides their length, stated in the document so that a generated client does
-# not send it: control characters, and nothing but spaces (text is stripped, then must not be empty).
-_NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
-TEXT_SHAPE = rf"^{_NOT_CONTROL}*[^\s\x00-\x1f\x7f-\x9f]{_NOT_CONTROL}*$"
-_TEXT = Field(json_schema_extra={"pattern": TEXT_SHAPE})
-VisibleName = Annotated[Name, _TEXT]
+# The kit's text fields state in the document the characters they refuse.
+VisibleName = Name
 # The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
-EvidenceReference = Annotated[Reference, Field(max_length=100), _TEXT]
+EvidenceReference = Annotated[Reference, Field(max_length=100)]
 
 
 def _known_sector(code: str) -> str:
