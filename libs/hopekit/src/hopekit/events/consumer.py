@@ -9,6 +9,7 @@ saying which consumer, why and after how many attempts, and the partition moves 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
@@ -48,6 +49,31 @@ def decode_record(record: ConsumerRecord[bytes, bytes]) -> ReceivedEvent:
         value=record.value,
         headers=record.headers,
     )
+
+
+async def abandon(consumer: AIOKafkaConsumer) -> None:
+    """Silence a consumer whose ``stop`` did not finish: its background tasks are cancelled and its connections
+    closed (aiokafka internals, guarded).
+
+    A stop cut short leaves the group coordinator's heartbeat running: the broker keeps the member, and the
+    partitions assigned to it, for as long as it beats (up to ``max_poll_interval_ms``, five minutes), while nothing
+    reads them. The consumer started after it was then assigned the other partitions only, and the events of those
+    partitions waited. Without its heartbeat the member is dropped after the session timeout (ten seconds) and its
+    partitions go to the consumer that replaces it.
+    """
+    coordinator = getattr(consumer, "_coordinator", None)
+    fetcher = getattr(consumer, "_fetcher", None)
+    tasks = [
+        getattr(coordinator, "_heartbeat_task", None),
+        getattr(coordinator, "_coordination_task", None),
+        getattr(coordinator, "_commit_refresh_task", None),
+        getattr(fetcher, "_fetch_task", None),
+    ]
+    for task in tasks:
+        if isinstance(task, asyncio.Task) and not task.done():
+            task.cancel()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(consumer._client.close(), STOP_TIMEOUT_S)
 
 
 class EventConsumer(Generic[U]):
@@ -100,11 +126,12 @@ class EventConsumer(Generic[U]):
                     position = TopicPartition(partition.topic, partition.partition)
                     await consumer.commit({position: records[-1].offset + 1})
         finally:
-            # Leaving the group can wait on a busy coordinator; the group times the member out anyway.
+            # Leaving the group can wait on a busy coordinator (a commit retried while the broker is away).
             try:
                 await asyncio.wait_for(consumer.stop(), STOP_TIMEOUT_S)
             except TimeoutError:
                 log.warning("consumer %s did not leave its group within %ss", self.name, STOP_TIMEOUT_S)
+                await abandon(consumer)
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
