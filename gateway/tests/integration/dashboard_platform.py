@@ -339,3 +339,14 @@ async def dashboard_platform(
 async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
     async with dashboard_platform(postgres_admin_url, kafka_bootstrap, hand_made_facts) as platform:
         yield platform
+
+
+def signed_in_fixture(who: str) -> Any:
+    """A module's fixture: the platform's person ``who`` (``operator``, ``provider_a``...), signed in once for the
+    module: ``operator = signed_in_fixture("operator")``."""
+
+    @pytest.fixture(scope="module")
+    async def person(dashboard: DashboardPlatform) -> Browser:
+        return await signed_in(dashboard, getattr(dashboard, who))
+
+    return person

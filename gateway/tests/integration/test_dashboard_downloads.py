@@ -17,23 +17,16 @@ from sqlalchemy import select
 
 from gateway_service.adapters.tables import kit
 
-from .dashboard_platform import FORMULA_REFERENCE, DashboardPlatform, dashboard, signed_in  # noqa: F401
+from .dashboard_platform import FORMULA_REFERENCE, DashboardPlatform, dashboard, signed_in_fixture  # noqa: F401
 from .people import Browser
 from .test_dashboard_pages import charts
 
 pytestmark = pytest.mark.integration
 
+operator = signed_in_fixture("operator")
+provider_a = signed_in_fixture("provider_a")
+
 _LINK = re.compile(r'href="(/dashboard/downloads/[^"]+)"')
-
-
-@pytest.fixture(scope="module")
-async def operator(dashboard: DashboardPlatform) -> Browser:  # noqa: F811
-    return await signed_in(dashboard, dashboard.operator)
-
-
-@pytest.fixture(scope="module")
-async def provider_a(dashboard: DashboardPlatform) -> Browser:  # noqa: F811
-    return await signed_in(dashboard, dashboard.provider_a)
 
 
 def links(page_html: str) -> list[str]:
