@@ -175,14 +175,27 @@ async def test_a_malformed_key_is_refused_before_anything_is_created(platform: P
     assert name not in {o["name"] for o in await _organisations(platform)}
 
 
-async def test_a_key_is_not_honoured_for_a_caller_the_route_refuses(platform: Platform) -> None:
-    writer = await platform.client(OrgKind.PROGRAMME_OPERATOR, Role.WRITER, org_id=platform.admin.org_id)
-    headers = _keyed(await platform.headers(writer), "not-an-admin")
-    response = await platform.http.post(
-        "/admin/v1/organisations", json={"name": "Nope SA", "org_kind": OrgKind.EMPLOYER.value}, headers=headers
+async def test_an_admin_who_lost_the_right_gets_no_replay_of_what_it_made_before(platform: Platform) -> None:
+    former = await platform.client(OrgKind.PROGRAMME_OPERATOR, Role.ADMIN, org_id=platform.admin.org_id)
+    body = {"name": f"Before SA {uuid.uuid4().hex[:8]}", "org_kind": OrgKind.EMPLOYER.value}
+    made = await platform.http.post(
+        "/admin/v1/organisations", json=body, headers=_keyed(await platform.headers(former), "before-the-change")
+    )
+    assert made.status_code == 201, made.text
+    changed = await platform.http.patch(
+        f"/admin/v1/clients/{former.client_id}",
+        json={"roles": ["writer"]},
+        headers=await platform.headers(platform.admin),
+    )
+    assert changed.status_code == 200, changed.text
+
+    retried = await platform.http.post(
+        "/admin/v1/organisations", json=body, headers=_keyed(await platform.headers(former), "before-the-change")
     )
 
-    assert response.status_code == 403, response.text
+    # The route's check of its caller comes first: the kept answer is not a way around it.
+    assert retried.status_code == 403, retried.text
+    assert "Idempotent-Replayed" not in retried.headers
 
 
 async def test_the_api_document_describes_the_key_on_every_creating_post(platform: Platform) -> None:
