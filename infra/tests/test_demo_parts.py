@@ -11,15 +11,17 @@ from typing import Any
 
 import httpx
 import pytest
+from rich.console import Console
 
 from hope_infra.demo import partners
 from hope_infra.demo.actors.employers import siret
 from hope_infra.demo.actors.providers import attendance_csv
 from hope_infra.demo.calendar import CohortCalendar, working_days
+from hope_infra.demo.command import figure_readers
 from hope_infra.demo.fates import draw_fate
 from hope_infra.demo.figures import ProgrammeFigures
 from hope_infra.demo.gateway import Credentials, PartnerClient, Refused, idempotency_key
-from hope_infra.demo.programme import cohort_sizes
+from hope_infra.demo.programme import Tally, cohort_sizes
 
 
 def luhn(digits: str) -> bool:
@@ -214,3 +216,15 @@ async def test_a_second_run_finds_its_clients_and_brings_an_older_ones_scopes_up
     assert ("PATCH", f"/admin/v1/clients/{work['client_id']}") in admin.calls
     assert again.client.credentials.client_secret == "rotated"
     assert not any(method == "POST" and path == "/admin/v1/organisations" for method, path in admin.calls)
+
+
+def test_the_run_ends_with_who_reads_the_figures_and_no_secret() -> None:
+    tally = Tally(
+        figure_readers=[("AKTO", "programme_operator", "hope_akto_1"), ("ETTI", "support_provider", "hope_e")]
+    )
+    console = Console(record=True, width=160)
+    console.print(figure_readers(tally))
+    shown = console.export_text()
+    assert "hope_akto_1" in shown
+    assert "support_provider" in shown
+    assert "secret" not in shown.replace("rotate-secret", "").replace("a secret:", "")
