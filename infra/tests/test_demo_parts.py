@@ -3,20 +3,25 @@ retries and keys (against a fake gateway made with httpx's MockTransport)."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
+from rich.console import Console
 
+from hope_infra.demo import partners
 from hope_infra.demo.actors.employers import siret
 from hope_infra.demo.actors.providers import attendance_csv
 from hope_infra.demo.calendar import CohortCalendar, working_days
+from hope_infra.demo.command import figure_readers
 from hope_infra.demo.fates import draw_fate
 from hope_infra.demo.figures import ProgrammeFigures
 from hope_infra.demo.gateway import Credentials, PartnerClient, Refused, idempotency_key
-from hope_infra.demo.programme import cohort_sizes
+from hope_infra.demo.programme import Tally, cohort_sizes
 
 
 def luhn(digits: str) -> bool:
@@ -141,3 +146,85 @@ async def test_a_refusal_is_raised_with_its_problem_and_not_tried_again() -> Non
     assert refused.value.status == 422
     assert refused.value.problem["type"] == "urn:hope:problem:s422"
     assert len(gateway.calls) == 1
+
+
+class FakeAdmin:
+    """The gateway's admin API, as far as the partner registry uses it: organisations and their clients."""
+
+    def __init__(self) -> None:
+        self.organisations: list[dict[str, Any]] = []
+        self.clients: dict[str, dict[str, Any]] = {}
+        self.calls: list[tuple[str, str]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path, method = request.url.path, request.method
+        if path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 900})
+        self.calls.append((method, path))
+        body = json.loads(request.content) if request.content else {}
+        if path == "/admin/v1/organisations":
+            if method == "GET":
+                return httpx.Response(200, json={"items": self.organisations, "next_cursor": None})
+            self.organisations.append({**body, "id": f"org-{len(self.organisations)}"})
+            return httpx.Response(201, json=self.organisations[-1])
+        if path.endswith("/clients"):
+            org_id = path.split("/")[4]
+            if method == "GET":
+                return httpx.Response(200, json={"items": [c for c in self.clients.values() if c["org_id"] == org_id]})
+            client_id = f"client-{len(self.clients)}"
+            self.clients[client_id] = {**body, "org_id": org_id, "client_id": client_id, "revoked_at": None}
+            return httpx.Response(201, json={**self.clients[client_id], "client_secret": "s"})
+        client_id = path.split("/")[4]
+        if method == "PATCH":
+            self.clients[client_id].update(body)
+            return httpx.Response(200, json=self.clients[client_id])
+        return httpx.Response(200, json={**self.clients[client_id], "client_secret": "rotated"})
+
+
+async def enrol(admin: FakeAdmin, spec: partners.PartnerSpec) -> partners.Partner:
+    async with httpx.AsyncClient(base_url="http://gw", transport=httpx.MockTransport(admin)) as http:
+        registry = partners.PartnerRegistry(http, PartnerClient(http, Credentials("admin", "secret")))
+        return await registry.enrol(spec)
+
+
+async def test_a_support_provider_gets_a_work_client_reading_its_risks_and_a_figures_client() -> None:
+    admin = FakeAdmin()
+    partner = await enrol(admin, partners.support_provider("ETTI Tremplin"))
+
+    made = {c["name"]: (c["roles"], c["scopes"]) for c in admin.clients.values()}
+    assert made["reporting"] == (["reporting"], ["reporting:read"])
+    assert "reporting:read" in made["support case management"][1]
+    assert partner.figures is not None
+    assert partner.figures.credentials.client_id != partner.client.credentials.client_id
+    assert (await enrol(admin, partners.immigration_office())).figures is None
+    assert len(admin.clients) == 3
+
+
+async def test_a_second_run_finds_its_clients_and_brings_an_older_ones_scopes_up_to_date() -> None:
+    admin = FakeAdmin()
+    older = partners.support_provider("ETTI Tremplin")
+    await enrol(
+        admin, partners.PartnerSpec(older.name, older.org_kind, older.client_name, ("writer",), ("support:read",))
+    )
+    admin.calls.clear()
+
+    again = await enrol(admin, older)
+
+    assert len(admin.clients) == 2  # the work client found again, the figures client added
+    work = next(c for c in admin.clients.values() if c["name"] == older.client_name)
+    assert sorted(work["scopes"]) == sorted(older.scopes)
+    assert ("PATCH", f"/admin/v1/clients/{work['client_id']}") in admin.calls
+    assert again.client.credentials.client_secret == "rotated"
+    assert not any(method == "POST" and path == "/admin/v1/organisations" for method, path in admin.calls)
+
+
+def test_the_run_ends_with_who_reads_the_figures_and_no_secret() -> None:
+    tally = Tally(
+        figure_readers=[("AKTO", "programme_operator", "hope_akto_1"), ("ETTI", "support_provider", "hope_e")]
+    )
+    console = Console(record=True, width=160)
+    console.print(figure_readers(tally))
+    shown = console.export_text()
+    assert "hope_akto_1" in shown
+    assert "support_provider" in shown
+    assert "secret" not in shown.replace("rotate-secret", "").replace("a secret:", "")

@@ -22,6 +22,7 @@ from gateway_service.api import (
     sign_in_pages,
 )
 from gateway_service.api.dashboard import pages as dashboard_pages
+from gateway_service.api.idempotency import SealedAnswers
 from gateway_service.api.session_calls import SessionCalls
 from gateway_service.api.token_throttle import TokenThrottle
 from gateway_service.domain.identity import IdentityError
@@ -36,7 +37,7 @@ from gateway_service.routing.upstreams import make_service_client
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.person_sessions import PersonTokens, SessionResolver
 from gateway_service.service_layer.revocations import Revocations
-from gateway_service.service_layer.second_factor import TotpSealer, derived_key
+from gateway_service.service_layer.sealing import Sealer, derived_key
 from gateway_service.service_layer.verification import RevocationAwareVerifier
 from gateway_service.settings import GatewaySettings
 from hopekit.app import ServiceDefinition, build_service_app
@@ -90,10 +91,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     redirects.install(app.router)
     kit_lifespan = app.router.lifespan_context
     secret = settings.encryption_secret()
-    # One key per use, each derived from the key encryption secret (service_layer.second_factor.derived_key).
+    # One key per use, each derived from the key encryption secret (service_layer.sealing.derived_key).
     app.state.csrf_key = derived_key(secret, "csrf")
-    app.state.totp_sealer = TotpSealer(derived_key(secret, "totp"))
-    app.state.totp_setup_sealer = TotpSealer(derived_key(secret, "totp-setup"))
+    app.state.totp_sealer = Sealer(derived_key(secret, "totp"))
+    app.state.totp_setup_sealer = Sealer(derived_key(secret, "totp-setup"))
+    app.state.sealed_answers = SealedAnswers(Sealer(derived_key(secret, "idempotent-answers")))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:

@@ -39,6 +39,7 @@ ARTEFACTS = GATEWAY_ROOT.parent / "var" / "test-artefacts" / "dashboard"
 STAND_IN = ("enrolment", "training", "funding", "employment")
 # support's address is a port where nothing listens: the pages that ask it show "service unavailable".
 DOWN = "support"
+FORMULA_REFERENCE = '=HYPERLINK("https://attacker.example","CONV")'
 
 
 @dataclass
@@ -60,6 +61,8 @@ class DashboardPlatform:
     cohort_a: uuid.UUID
     cohort_b: uuid.UUID
     funder: uuid.UUID
+    # Set once the gateway runs: its database holds the audit log.
+    gateway_app: Any = None
 
     async def admin_headers(self) -> dict[str, str]:
         response = await self.http.post(
@@ -90,6 +93,8 @@ class StandIn:
         self.funder = funder
         self.members = {cohort: [str(uuid.uuid4()) for _ in range(3)] for cohort in cohorts}
         self.agreement = str(uuid.uuid4())
+        # A reference typed by hand that a spreadsheet would run as a formula: downloads must show it as text.
+        self.typed_agreement = str(uuid.uuid4())
 
     def visible(self, claims: dict[str, Any]) -> list[uuid.UUID]:
         if claims["org_kind"] == OrgKind.PROGRAMME_OPERATOR.value:
@@ -134,11 +139,17 @@ class StandIn:
             "/v1/funders": (200, {"items": [{"id": str(self.funder), "name": "Région Auvergne-Rhône-Alpes"}]}),
             "/v1/agreements": (
                 200,
-                {"items": [{"id": self.agreement, "funder_id": str(self.funder), "reference": "CONV-2026-01"}]}
+                {
+                    "items": [
+                        {"id": self.agreement, "funder_id": str(self.funder), "reference": "CONV-2026-01"},
+                        {"id": self.typed_agreement, "funder_id": str(self.funder), "reference": FORMULA_REFERENCE},
+                    ]
+                }
                 if operator
                 else {"items": []},
             ),
             f"/v1/money/agreements/{self.agreement}": (200, _money("48000.00", "15006.00", "12000.00", "9603.00")),
+            f"/v1/money/agreements/{self.typed_agreement}": (200, _money("1500.00", "250.75", "0.00", "0.00")),
             "/v1/demand": (
                 200,
                 [
@@ -317,6 +328,7 @@ async def dashboard_platform(
                 platform.operator = await _invite(http, headers, admin.org_id, "admin")
                 platform.provider_a = await _invite(http, headers, orgs[0], "reader")
                 platform.provider_b = await _invite(http, headers, orgs[1], "reader")
+                platform.gateway_app = gateway_app
                 platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
                 stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
                 async with serve(reporting_app, reporting_socket), serve(stand_in, stand_in_socket):
@@ -327,3 +339,14 @@ async def dashboard_platform(
 async def dashboard(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[DashboardPlatform]:
     async with dashboard_platform(postgres_admin_url, kafka_bootstrap, hand_made_facts) as platform:
         yield platform
+
+
+def signed_in_fixture(who: str) -> Any:
+    """A module's fixture: the platform's person ``who`` (``operator``, ``provider_a``...), signed in once for the
+    module: ``operator = signed_in_fixture("operator")``."""
+
+    @pytest.fixture(scope="module")
+    async def person(dashboard: DashboardPlatform) -> Browser:
+        return await signed_in(dashboard, getattr(dashboard, who))
+
+    return person

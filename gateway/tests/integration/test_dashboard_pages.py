@@ -11,26 +11,19 @@ from typing import Any
 
 import pytest
 
-from .dashboard_platform import DashboardPlatform, dashboard, signed_in  # noqa: F401 - the module's fixture
+from .dashboard_platform import DashboardPlatform, dashboard, signed_in_fixture  # noqa: F401 - the module's fixture
 from .people import Browser
 
 pytestmark = pytest.mark.integration
+
+operator = signed_in_fixture("operator")
+provider_a = signed_in_fixture("provider_a")
 
 _CHART = re.compile(r'<script type="application/json" id="chart-([a-z_]+)">(.*?)</script>', re.S)
 
 
 def charts(html: str) -> dict[str, dict[str, Any]]:
     return {key: json.loads(body) for key, body in _CHART.findall(html)}
-
-
-@pytest.fixture(scope="module")
-async def operator(dashboard: DashboardPlatform) -> Browser:  # noqa: F811
-    return await signed_in(dashboard, dashboard.operator)
-
-
-@pytest.fixture(scope="module")
-async def provider_a(dashboard: DashboardPlatform) -> Browser:  # noqa: F811
-    return await signed_in(dashboard, dashboard.provider_a)
 
 
 async def reporting(browser: Browser, indicator: str, **query: str) -> dict[str, Any]:

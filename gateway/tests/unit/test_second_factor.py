@@ -4,7 +4,8 @@ import pyotp
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from gateway_service.service_layer.second_factor import TotpSealer, accepted_step, derived_key, new_secret
+from gateway_service.service_layer.sealing import Sealer, derived_key
+from gateway_service.service_layer.second_factor import accepted_step, new_secret
 
 NOW = datetime(2026, 12, 2, 9, 30, 10, tzinfo=UTC)
 
@@ -51,11 +52,11 @@ def test_a_code_typed_with_a_space_is_read_as_six_digits() -> None:
 
 
 def test_a_sealed_secret_opens_only_for_its_own_person_and_key() -> None:
-    sealer = TotpSealer(derived_key(b"secret", "totp"))
+    sealer = Sealer(derived_key(b"secret", "totp"))
     sealed = sealer.seal("JBSWY3DPEHPK3PXP", "person-1")
 
     assert sealer.open(sealed, "person-1") == "JBSWY3DPEHPK3PXP"
     with pytest.raises(InvalidTag):
         sealer.open(sealed, "person-2")
     with pytest.raises(InvalidTag):
-        TotpSealer(derived_key(b"secret", "csrf")).open(sealed, "person-1")
+        Sealer(derived_key(b"secret", "csrf")).open(sealed, "person-1")

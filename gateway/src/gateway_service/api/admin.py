@@ -9,6 +9,7 @@ from fastapi import Depends, Query, status
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.api.dependencies import key_ring, known_scopes, operator_admin, revocations
+from gateway_service.api.idempotency import idempotent_for
 from gateway_service.api.schemas import (
     ClientChange,
     ClientCredentials,
@@ -33,6 +34,8 @@ Admin = Annotated[Principal, Depends(operator_admin)]
 UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
 Denials = Annotated[Revocations, Depends(revocations)]
 Vocabulary = Annotated[frozenset[str], Depends(known_scopes)]
+# On the creating POSTs: a retry with the same Idempotency-Key gets the first answer (its secret included).
+IDEMPOTENT = idempotent_for(operator_admin)
 
 _LOCKOUT: dict[str, Any] = {
     "description": "The change would lock the programme operator out: its own organisation deactivated, or no admin "
@@ -45,7 +48,9 @@ def _credentials(issued: organisations.IssuedCredentials) -> ClientCredentials:
     return ClientCredentials(**ClientView.of(issued.client).model_dump(), client_secret=issued.secret)
 
 
-@router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationView)
+@router.post(
+    "/organisations", status_code=status.HTTP_201_CREATED, response_model=OrganisationView, dependencies=[IDEMPOTENT]
+)
 async def create_organisation(body: NewOrganisation, principal: Admin, uow: UoW) -> OrganisationView:
     organisation = await organisations.create_organisation(uow, body.name, body.org_kind, body.siret)
     uow.audit(principal, "create", "organisation", organisation.id)
@@ -81,7 +86,12 @@ async def change_organisation(
     return OrganisationView.of(organisation)
 
 
-@router.post("/organisations/{org_id}/clients", status_code=status.HTTP_201_CREATED, response_model=ClientCredentials)
+@router.post(
+    "/organisations/{org_id}/clients",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClientCredentials,
+    dependencies=[IDEMPOTENT],
+)
 async def create_client(
     org_id: UUID, body: NewClient, principal: Admin, uow: UoW, scopes: Vocabulary
 ) -> ClientCredentials:

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gateway_service.adapters.unit_of_work import GatewayUnitOfWork
 from gateway_service.api.dependencies import known_scopes
+from gateway_service.api.idempotency import idempotent_for
 from gateway_service.api.people_schemas import InvitationLink, NewInvitation, NewPerson, PersonChange, PersonView
 from gateway_service.api.web import check_call_csrf, csrf_key, settings_of, signed_in
 from gateway_service.domain.csrf import CSRF_HEADER
@@ -49,6 +50,8 @@ async def people_admin(
 Admin = Annotated[Principal, Depends(people_admin)]
 UoW = Annotated[GatewayUnitOfWork, Depends(unit_of_work)]
 Vocabulary = Annotated[frozenset[str], Depends(known_scopes)]
+# On the creating POSTs: a retry with the same Idempotency-Key gets the first answer (its link included).
+IDEMPOTENT = idempotent_for(people_admin)
 
 _INVITED: dict[int | str, dict[str, Any]] = {
     409: {"description": "The address has an account already, or the organisation or person is deactivated"}
@@ -73,6 +76,7 @@ def _lifetime(request: Request) -> timedelta:
     status_code=status.HTTP_201_CREATED,
     response_model=InvitationLink,
     responses=_INVITED,
+    dependencies=[IDEMPOTENT],
 )
 async def invite_person(
     org_id: UUID, body: NewPerson, request: Request, principal: Admin, uow: UoW, scopes: Vocabulary
@@ -129,6 +133,7 @@ async def change_person(
     status_code=status.HTTP_201_CREATED,
     response_model=InvitationLink,
     responses=_INVITED,
+    dependencies=[IDEMPOTENT],
 )
 async def reinvite_person(
     person_id: UUID, body: NewInvitation, request: Request, principal: Admin, uow: UoW

@@ -16,6 +16,7 @@ from gateway_service.api.sign_in_pages import CsrfField, address_of, lockout_pol
 from gateway_service.api.web import check_csrf, redirect, render, signed_in
 from gateway_service.service_layer import second_factor as totp
 from gateway_service.service_layer.person_sessions import SignedIn
+from gateway_service.service_layer.sealing import Sealer
 from gateway_service.service_layer.sign_in import second_factor
 
 router = APIRouter(include_in_schema=False)
@@ -33,13 +34,13 @@ async def _awaiting(request: Request) -> SignedIn | Response:
     return session
 
 
-def _setup_sealer(request: Request) -> totp.TotpSealer:
-    sealer: totp.TotpSealer = request.app.state.totp_setup_sealer
+def _setup_sealer(request: Request) -> Sealer:
+    sealer: Sealer = request.app.state.totp_setup_sealer
     return sealer
 
 
-def _stored_sealer(request: Request) -> totp.TotpSealer:
-    sealer: totp.TotpSealer = request.app.state.totp_sealer
+def _stored_sealer(request: Request) -> Sealer:
+    sealer: Sealer = request.app.state.totp_sealer
     return sealer
 
 

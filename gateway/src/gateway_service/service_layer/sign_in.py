@@ -20,7 +20,8 @@ from gateway_service.domain.people import InvalidEmail, LockoutPolicy, Person, n
 from gateway_service.domain.sign_in_sessions import PersonSession
 from gateway_service.service_layer.credentials import secret_matches
 from gateway_service.service_layer.people import token_hash
-from gateway_service.service_layer.second_factor import TotpSealer, accepted_step
+from gateway_service.service_layer.sealing import Sealer
+from gateway_service.service_layer.second_factor import accepted_step
 
 
 class NextStep(StrEnum):
@@ -121,7 +122,7 @@ async def second_factor(
     code: str,
     now: datetime,
     policy: LockoutPolicy,
-    sealer: TotpSealer,
+    sealer: Sealer,
     address: str,
     *,
     new_secret: str | None = None,

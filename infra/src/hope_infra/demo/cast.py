@@ -21,6 +21,11 @@ class Cast:
     employers: dict[tuple[str, str], list[Employer]] = field(default_factory=dict)  # by (sector, region)
     financing: Financing | None = None
 
+    def figure_readers(self) -> list[Partner]:
+        """The organisations with a figures client (reporting:read): the operator and the providers."""
+        everyone = [self.akto, self.ofii, *self.training_providers, *self.support_providers]
+        return [partner for partner in everyone if partner.figures is not None]
+
     def employer_for(self, sector: str, region: str, index: int) -> Employer:
         hiring = self.employers[(sector, region)]
         return hiring[index % len(hiring)]

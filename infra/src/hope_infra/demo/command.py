@@ -48,6 +48,7 @@ def run_demo(gateway_url: str, admin_client: Path, options: DemoOptions, console
             play_programme(gateway_url, admin, options, lambda what, n: progress.advance(tasks[what], n))
         )
     console.print(summary(tally))
+    console.print(figure_readers(tally))
     return tally
 
 
@@ -70,6 +71,20 @@ def summary(tally: Tally) -> Table:
     ]
     for what, count in rows:
         table.add_row(what, str(count))
+    return table
+
+
+def figure_readers(tally: Tally) -> Table:
+    """The clients that read the programme's figures (reporting:read, role reporting): their secrets are shown
+    once and the demo keeps none, so an operator's admin rotates one to use it."""
+    table = Table(
+        title="Who reads the figures (reporting:read)",
+        caption="a secret: POST /admin/v1/clients/{client_id}/rotate-secret with the operator's admin client",
+    )
+    for column in ("organisation", "kind", "client_id"):
+        table.add_column(column)
+    for name, kind, client_id in tally.figure_readers:
+        table.add_row(name, kind, client_id)
     return table
 
 

@@ -1,5 +1,11 @@
 """The programme's partner organisations, each registered at the gateway by the operator with its own API
-client (the fewest scopes and roles its job needs, as docs/partners.md advises)."""
+client (the fewest scopes and roles its job needs, as docs/partners.md advises).
+
+The organisations reporting shows figures to (the operator, training and support providers: reporting's
+scoping) also get a second client for them, as an operator would give a partner's data team or BI tool: role
+``reporting``, scope ``reporting:read``, aggregates only and nothing of anyone's identity. A support provider's
+work client reads reporting too: its dropout-risk list is person-level and is served to its own case workers'
+system only (a reading role of the provider, not ``reporting``)."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from hope_infra.demo.gateway import Credentials, PartnerClient
+from hope_infra.demo.gateway import Credentials, PartnerClient, idempotency_key
 
 READ_WRITE = ("read", "write")
 
@@ -26,11 +32,17 @@ class PartnerSpec:
     roles: tuple[str, ...]
     scopes: tuple[str, ...]
     siret: str | None = None
+    # Reporting lets this organisation read figures: it gets a figures client (FIGURES) beside its work client.
+    reads_figures: bool = False
+
+
+# The figures client: (name, roles, scopes).
+FIGURES = ("reporting", ("reporting",), ("reporting:read",))
 
 
 def operator_back_office() -> PartnerSpec:
     everything = scopes("enrolment", "training", "support", "funding", "employment")
-    return PartnerSpec("AKTO", "programme_operator", "back office", ("writer",), tuple(everything))
+    return PartnerSpec("AKTO", "programme_operator", "back office", ("writer",), tuple(everything), reads_figures=True)
 
 
 def immigration_office() -> PartnerSpec:
@@ -41,7 +53,9 @@ def immigration_office() -> PartnerSpec:
 
 def training_provider(name: str) -> PartnerSpec:
     granted = [*scopes("training"), "enrolment:read", "enrolment:write", "employment:read", "funding:read"]
-    return PartnerSpec(name, "training_provider", "training management system", ("writer",), tuple(granted))
+    return PartnerSpec(
+        name, "training_provider", "training management system", ("writer",), tuple(granted), reads_figures=True
+    )
 
 
 def support_provider(name: str) -> PartnerSpec:
@@ -50,7 +64,8 @@ def support_provider(name: str) -> PartnerSpec:
         "support_provider",
         "support case management",
         ("writer",),
-        tuple(scopes("enrolment", "support", "employment")),
+        (*scopes("enrolment", "support", "employment"), "reporting:read"),
+        reads_figures=True,
     )
 
 
@@ -63,6 +78,8 @@ class Partner:
     spec: PartnerSpec
     org_id: str
     client: PartnerClient
+    # Its figures client, when reporting lets it read (spec.reads_figures).
+    figures: PartnerClient | None = None
 
     @property
     def name(self) -> str:
@@ -87,21 +104,37 @@ class PartnerRegistry:
         return self._organisations
 
     async def enrol(self, spec: PartnerSpec) -> Partner:
+        org_id = await self._organisation(spec)
+        client = await self._client(org_id, spec.client_name, spec.roles, spec.scopes)
+        figures = await self._client(org_id, *FIGURES) if spec.reads_figures else None
+        return Partner(spec, org_id, client, figures)
+
+    async def _organisation(self, spec: PartnerSpec) -> str:
         known = await self._known()
         org_id = known.get((spec.name, spec.org_kind))
         if org_id is None:
             body: dict[str, object] = {"name": spec.name, "org_kind": spec.org_kind}
             if spec.siret:
                 body["siret"] = spec.siret
-            org_id = str((await self.admin.post("/admin/v1/organisations", body))["id"])
+            key = idempotency_key("organisation", spec.name, spec.org_kind)
+            org_id = str((await self.admin.post("/admin/v1/organisations", body, key=key))["id"])
             known[(spec.name, spec.org_kind)] = org_id
+        return org_id
+
+    async def _client(self, org_id: str, name: str, roles: tuple[str, ...], scopes: tuple[str, ...]) -> PartnerClient:
+        """The organisation's client of that name: made, or found with a new secret (and the roles and scopes
+        asked now, should an earlier run have given it others)."""
         clients = await self.admin.get(f"/admin/v1/organisations/{org_id}/clients")
         listed = clients["items"] if isinstance(clients, dict) else clients
-        mine = [c for c in listed if c["name"] == spec.client_name and not c.get("revoked_at")]
+        mine = [c for c in listed if c["name"] == name and not c.get("revoked_at")]
         if mine:
-            made = await self.admin.post(f"/admin/v1/clients/{mine[0]['client_id']}/rotate-secret")
+            found = mine[0]
+            if sorted(found["roles"]) != sorted(roles) or sorted(found["scopes"]) != sorted(scopes):
+                change = {"roles": list(roles), "scopes": list(scopes)}
+                await self.admin.request("PATCH", f"/admin/v1/clients/{found['client_id']}", json=change)
+            made = await self.admin.post(f"/admin/v1/clients/{found['client_id']}/rotate-secret")
         else:
-            body = {"name": spec.client_name, "roles": list(spec.roles), "scopes": list(spec.scopes)}
+            body = {"name": name, "roles": list(roles), "scopes": list(scopes)}
+            # No Idempotency-Key: a key would replay a client revoked since, not make a new one.
             made = await self.admin.post(f"/admin/v1/organisations/{org_id}/clients", body)
-        credentials = Credentials(str(made["client_id"]), str(made["client_secret"]))
-        return Partner(spec, org_id, PartnerClient(self._http, credentials))
+        return PartnerClient(self._http, Credentials(str(made["client_id"]), str(made["client_secret"])))

@@ -48,6 +48,8 @@ class Tally:
     people: int = 0
     cohorts: list[cohort_path.CohortRun] = field(default_factory=list)
     claims_paid: list[str] = field(default_factory=list)
+    # Who reads the programme's figures in reporting, with which client: (organisation, kind, client id).
+    figure_readers: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 Advance = Callable[[str, int], None]
@@ -102,6 +104,9 @@ async def play_programme(gateway_url: str, admin: Credentials, options: DemoOpti
     limits = httpx.Limits(max_connections=options.concurrency * 4)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=120, limits=limits) as http:
         cast = await casting.cast_partners(http, PartnerClient(http, admin), training=4, supporting=3)
+        tally.figure_readers = [
+            (p.name, p.spec.org_kind, p.figures.credentials.client_id) for p in cast.figure_readers() if p.figures
+        ]
         planned = planned_cohorts(rng, cohort_sizes(options.size, figures))
         await casting.hire_employers(http, cast, casting.demand_of(planned), rng, ctx)
         await casting.finance(cast, options.size, ctx, figures.hourly_rate, figures.committed_hours)

@@ -61,21 +61,8 @@
     canvas.dataset.drawn = "true";
   }
 
-  // The table's figures as a CSV file, for the figures that do not come from reporting's exports.
-  function csvLink(link) {
-    const table = document.querySelector('table[data-table="' + link.dataset.csv + '"]');
-    if (!table) return;
-    const quote = (text) => '"' + text.replace(/"/g, '""') + '"';
-    const lines = Array.from(table.rows).map((row) =>
-      Array.from(row.cells).map((cell) => quote(cell.textContent.trim())).join(",")
-    );
-    const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
-    link.href = URL.createObjectURL(blob);
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
-    document.querySelectorAll("a[data-csv]").forEach(csvLink);
     document.documentElement.dataset.chartsReady = "true";
   });
 })();

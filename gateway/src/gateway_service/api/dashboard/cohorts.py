@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from gateway_service.api.dashboard.figures import Figure, Series, exports, number
+from gateway_service.api.dashboard.figures import Figure, Series, download_links, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
 
@@ -43,13 +43,14 @@ async def _alerts(sources: Sources, course_ids: list[str]) -> Fetched:
     return failed or Fetched(Status.OK, [alert for part in found for alert in part.data])
 
 
-def _money_figure(t: Translate, money: dict[str, Any]) -> Figure:
+def _money_figure(t: Translate, money: dict[str, Any], cohort_id: UUID, view: View) -> Figure:
     return Figure(
         key="cohort_money",
         title=t("figure.cohort_money"),
         labels=[t(f"money.{name}") for name in MONEY],
         series=[Series(t("euros"), [Decimal(str(money[name])) for name in MONEY])],
         unit="euros",
+        downloads=download_links("cohort_money", view.query(), cohort=str(cohort_id)),
     )
 
 
@@ -97,7 +98,7 @@ async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: Vie
         "money": money,
         "figures": [
             *([_attendance_figure(t, attendance.data, cohort_id, view)] if attendance.ok else []),
-            *([_money_figure(t, money.data)] if money.ok else []),
+            *([_money_figure(t, money.data, cohort_id, view)] if money.ok else []),
         ],
         "attendance": attendance,
     }

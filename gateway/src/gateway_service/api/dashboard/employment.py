@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from gateway_service.api.dashboard.figures import Figure, Series
+from gateway_service.api.dashboard.figures import Figure, Series, download_links
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status
 from gateway_service.api.dashboard.view import View
 
@@ -16,7 +16,7 @@ Translate = Callable[[str], str]
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
-def _demand_figure(t: Translate, lines: list[dict[str, Any]]) -> Figure:
+def _demand_figure(t: Translate, lines: list[dict[str, Any]], view: View) -> Figure:
     """Pledged places and open positions per sector, summed over the regions shown."""
     pledged: Counter[str] = Counter()
     open_positions: Counter[str] = Counter()
@@ -32,6 +32,7 @@ def _demand_figure(t: Translate, lines: list[dict[str, Any]]) -> Figure:
             Series(t("pledged_places"), [pledged[s] for s in sectors]),
             Series(t("open_positions"), [open_positions[s] for s in sectors]),
         ],
+        downloads=download_links("demand_by_sector", view.query()),
     )
 
 
@@ -50,7 +51,7 @@ async def employers_page(sources: Sources, t: Translate, view: View) -> dict[str
         "demand": demand,
         "vacancies": vacancies,
         "vacancy_counts": sorted(counted.items()),
-        "figures": [_demand_figure(t, demand.data)] if demand.ok and demand.data else [],
+        "figures": [_demand_figure(t, demand.data, view)] if demand.ok and demand.data else [],
     }
 
 
@@ -65,6 +66,7 @@ def _follow_up_figure(t: Translate, counts: list[dict[str, Any]]) -> Figure:
             Series(t(f"follow_up.{status}"), [by_key.get((m, status), 0) for m in FOLLOW_UP_MONTHS])
             for status in statuses
         ],
+        downloads=download_links("follow_ups", ""),
     )
 
 

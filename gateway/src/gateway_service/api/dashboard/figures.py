@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from gateway_service.api.dashboard.formats import Formats
 
 Unit = Literal["count", "rate", "euros"]
+FileFormat = Literal["csv", "xlsx"]
+FORMATS: tuple[FileFormat, ...] = ("csv", "xlsx")
 Value = int | Decimal | None
 
 
@@ -39,8 +41,8 @@ class Figure:
     # A reference drawn across the chart (a share: 0.72 for the programme's employment target).
     reference: Decimal | None = None
     reference_label: str = ""
-    # (what, URL): reporting's exports of the same figures, through the gateway; none for figures that come
-    # from another service, whose table dashboard.js offers as a CSV file.
+    # (what, URL): reporting's exports of the same figures, through the gateway, or the gateway's own download
+    # of a figure from another service (download_links).
     downloads: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""
     # Labels that are months of a series ("2026-03"), written as the month's name in the person's language.
@@ -89,8 +91,18 @@ def exports(indicator_id: str, query: dict[str, str], what: str = "") -> list[tu
             f"{what} {fmt.upper()}".strip(),
             f"/api/reporting/v1/indicators/{indicator_id}/export?" + urlencode({**query, "format": fmt}),
         )
-        for fmt in ("csv", "xlsx")
+        for fmt in FORMATS
     ]
+
+
+def download_links(key: str, query: str, **extra: str) -> list[tuple[str, str]]:
+    """The gateway's CSV and XLSX download of a figure that is not reporting's (api.dashboard.downloads), with
+    the page's view (``query``) and ``extra`` (a cohort) kept."""
+    links = []
+    for fmt in FORMATS:
+        asked = urlencode({**extra, "format": fmt})
+        links.append((fmt.upper(), f"/dashboard/downloads/{key}?" + (f"{query}&{asked}" if query else asked)))
+    return links
 
 
 def rows_except_total(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

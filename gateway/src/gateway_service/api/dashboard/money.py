@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from gateway_service.api.dashboard.figures import Figure, Series, exports, number
+from gateway_service.api.dashboard.figures import Figure, Series, download_links, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
 
@@ -50,13 +50,14 @@ def _per_funder(t: Translate, answer: dict[str, Any], names: dict[str, str], vie
     )
 
 
-def _per_agreement(t: Translate, agreements: list[dict[str, Any]], names: dict[str, str]) -> Figure:
+def _per_agreement(t: Translate, agreements: list[dict[str, Any]], names: dict[str, str], view: View) -> Figure:
     return Figure(
         key="money_by_agreement",
         title=t("figure.money_by_agreement"),
         labels=[f"{a['reference']} · {names.get(a['funder_id'], a['funder_id'])}" for a in agreements],
         series=[Series(t(f"money.{name}"), [Decimal(str(a["money"][name])) for a in agreements]) for name in MONEY],
         unit="euros",
+        downloads=download_links("money_by_agreement", view.query()),
     )
 
 
@@ -73,5 +74,7 @@ async def funding_page(sources: Sources, t: Translate, view: View) -> dict[str, 
         "agreements": agreements,
         "complete_up_to": per_funder.data["complete_up_to"] if per_funder.ok else None,
         "funder_figure": _per_funder(t, per_funder.data, names, view) if per_funder.ok else None,
-        "agreement_figure": _per_agreement(t, agreements.data, names) if agreements.ok and agreements.data else None,
+        "agreement_figure": _per_agreement(t, agreements.data, names, view)
+        if agreements.ok and agreements.data
+        else None,
     }

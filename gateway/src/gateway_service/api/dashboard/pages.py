@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathPart
 from fastapi.responses import FileResponse, Response
 
 from gateway_service.api.dashboard.cohorts import cohort_list, cohort_page
+from gateway_service.api.dashboard.downloads import download
 from gateway_service.api.dashboard.employment import dropout_risks_page, employers_page, follow_ups_page
+from gateway_service.api.dashboard.figures import FileFormat
 from gateway_service.api.dashboard.formats import Formats
 from gateway_service.api.dashboard.money import funding_page
 from gateway_service.api.dashboard.programme import programme
@@ -124,6 +127,22 @@ async def follow_ups(request: Request, view: Chosen) -> Response:
 @router.get("/dashboard/dropout-risks")
 async def dropout_risks(request: Request, view: Chosen) -> Response:
     return await _show(request, view, "dashboard/dropout_risks.html", lambda sources, t: dropout_risks_page(sources))
+
+
+@router.get("/dashboard/downloads/{figure}")
+async def figure_download(
+    request: Request,
+    figure: Annotated[str, PathPart(max_length=64)],
+    view: Chosen,
+    file_format: Annotated[FileFormat, Query(alias="format")] = "csv",
+    cohort: UUID | None = None,
+) -> Response:
+    """A figure that is not reporting's, as the page shows it to the person, as a CSV or XLSX file."""
+    person = await _person(request)
+    if isinstance(person, Response):
+        return person
+    lang = language(request, person)
+    return await download(request, person, view, figure, file_format, cohort, translator(lang), lang)
 
 
 _SCRIPTS = {

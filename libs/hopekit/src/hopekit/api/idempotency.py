@@ -4,6 +4,10 @@ A route declares it once, ``dependencies=[IDEMPOTENT]``; the endpoint's body kno
 claimed and the answer stored in the request's transaction (:mod:`hopekit.api.transaction`), with the creation,
 so a crash in between leaves neither. A concurrent request with the same key blocks on the claim and then
 conflicts. A retry is answered with the stored answer without running the endpoint.
+
+A route whose caller is not :func:`~hopekit.api.security.authenticated` (the gateway's people, by session), or
+whose answer holds a secret that must not be kept in clear, calls :func:`honour_key` from a dependency of its own,
+with the caller and an :class:`AnswerSeal`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
@@ -26,9 +30,33 @@ from hopekit.identity.principal import Principal
 from hopekit.uow import UnitOfWork
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,160}$")
+KEY_DESCRIPTION = "Makes the POST safe to retry: a retry returns the first result."
 
 
-async def _claim(uow: UnitOfWork, principal: Principal, key: str, fingerprint: str) -> JSONResponse | None:
+class AnswerSeal(Protocol):
+    """How a kept answer is stored: ``seal`` before it is written, ``open`` before it is replayed. ``bound_to``
+    names the caller and the key, so that a sealed answer moved to another row does not open."""
+
+    def seal(self, document: Any, bound_to: str) -> Any: ...
+
+    def open(self, stored: Any, bound_to: str) -> Any: ...
+
+
+def _bound(principal: Principal, key: str) -> str:
+    return f"{principal.client_key}\n{key}"
+
+
+class _InClear:
+    def seal(self, document: Any, bound_to: str) -> Any:
+        return document
+
+    def open(self, stored: Any, bound_to: str) -> Any:
+        return stored
+
+
+async def _claim(
+    uow: UnitOfWork, principal: Principal, key: str, fingerprint: str, seal: AnswerSeal
+) -> JSONResponse | None:
     """The stored answer to an earlier request with this key, or None after claiming the key."""
     table = uow.tables.idempotency
     row = (
@@ -37,7 +65,8 @@ async def _claim(uow: UnitOfWork, principal: Principal, key: str, fingerprint: s
     if row is not None:
         if row.fingerprint != fingerprint:
             raise Problem(422, "idempotency-key-reused", "This Idempotency-Key was used for a different request.")
-        return JSONResponse(row.response, status_code=row.status_code, headers={"Idempotent-Replayed": "true"})
+        answer = seal.open(row.response, _bound(principal, key))
+        return JSONResponse(answer, status_code=row.status_code, headers={"Idempotent-Replayed": "true"})
     try:
         # On failure the whole unit of work rolls back as the Problem leaves it.
         await uow.connection.execute(
@@ -55,10 +84,16 @@ async def _claim(uow: UnitOfWork, principal: Principal, key: str, fingerprint: s
 async def idempotent(
     request: Request,
     principal: Principal = Depends(authenticated),
-    idempotency_key: str | None = Header(
-        default=None, description="Makes the POST safe to retry: a retry returns the first result."
-    ),
+    idempotency_key: str | None = Header(default=None, description=KEY_DESCRIPTION),
 ) -> None:
+    await honour_key(request, principal, idempotency_key)
+
+
+async def honour_key(
+    request: Request, principal: Principal, idempotency_key: str | None, seal: AnswerSeal | None = None
+) -> None:
+    """The check of :func:`idempotent`, for a caller found otherwise, its answer kept through ``seal``."""
+    kept = seal or _InClear()
     if idempotency_key is None:
         return
     if not _KEY.match(idempotency_key):
@@ -67,17 +102,18 @@ async def idempotent(
     fingerprint = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
     transaction = current_transaction(request)
     uow = await transaction.open()
-    stored = await _claim(uow, principal, idempotency_key, fingerprint)
+    stored = await _claim(uow, principal, idempotency_key, fingerprint, kept)
     if stored is not None:
         raise Replayed(stored)
 
     async def remember(uow: UnitOfWork, response: Response) -> None:
         table = uow.tables.idempotency
         document: Any = json.loads(bytes(response.body))
+        sealed = kept.seal(document, _bound(principal, idempotency_key))
         await uow.connection.execute(
             update(table)
             .where(table.c.client == principal.client_key, table.c.key == idempotency_key)
-            .values(status_code=response.status_code, response=document)
+            .values(status_code=response.status_code, response=sealed)
         )
 
     transaction.before_commit.append(remember)
