@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaProducer
 from hope_contracts import enrolment, support
 from hopekit.testing import TokenIssuer
 
-from .support import funding_on_kafka, kept_and_derived_balances
+from .support import Programme, funding_on_kafka, kept_and_derived_balances
 from .test_kafka_end_to_end import funding_events
 from .test_kafka_scheduled_courses import send
 from .test_support_costs import LINES, RECORDED, leave, stay, support_plans, unfunded
@@ -25,6 +25,17 @@ from .test_support_costs import LINES, RECORDED, leave, stay, support_plans, unf
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+
+
+async def join_cohort(producer: AIOKafkaProducer, programme: Programme, person: uuid.UUID) -> None:
+    """Enrolment's cohort and the person joining it, sent on Kafka, until funding has them."""
+    await send(producer, programme.cohort_created(), "/hope/enrolment")
+    await send(
+        producer,
+        enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=T0),
+        "/hope/enrolment",
+    )
+    await programme.wait_for_cohort()
 
 
 async def test_support_events_from_kafka_leave_the_units_they_end_with_consumed(
@@ -36,13 +47,7 @@ async def test_support_events_from_kafka_leave_the_units_they_end_with_consumed(
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
         try:
-            await send(producer, programme.cohort_created(), "/hope/enrolment")
-            await send(
-                producer,
-                enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=T0),
-                "/hope/enrolment",
-            )
-            await programme.wait_for_cohort()
+            await join_cohort(producer, programme, person)
             await support_plans(programme, programme.line_ids[1:])
             file_id, org = uuid.uuid4(), uuid.uuid4()
             assigned = stay(person, date(2026, 1, 30), date(2026, 2, 5))
@@ -111,13 +116,7 @@ async def test_a_placement_before_any_plan_is_paid_and_published_when_the_plan_i
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
         try:
-            await send(producer, programme.cohort_created(), "/hope/enrolment")
-            await send(
-                producer,
-                enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=T0),
-                "/hope/enrolment",
-            )
-            await programme.wait_for_cohort()
+            await join_cohort(producer, programme, person)
             await send(producer, assigned, "/hope/support")
         finally:
             await producer.stop()

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from funding_service.domain.vocabulary import ClaimReason, CostType, FunderKind, Unit
 from hope_contracts import funding
+from hope_contracts.asyncapi import service_document
 from hope_contracts.base import CATALOGUE
 from hope_contracts.funding import (
     ClaimRejected,
@@ -180,3 +181,13 @@ def test_a_support_cost_of_a_fraction_of_a_cent_or_of_negative_units_is_not_a_va
 ) -> None:
     with pytest.raises(ValidationError):
         a_support_cost(amount, units)
+
+
+def test_funding_s_asyncapi_document_lists_the_support_cost_it_sends() -> None:
+    document = service_document("funding")
+    sent = document["operations"]["send_hope_funding_events"]["messages"]
+    name = "fr_hope_funding_support_cost_recorded_v1"
+    assert {"$ref": f"#/channels/hope_funding_events/messages/{name}"} in sent
+    message = document["components"]["messages"][name]
+    assert message["title"] == "SupportCostRecorded"
+    assert {"source_id", "units", "entries"} <= set(message["payload"]["properties"])
