@@ -56,8 +56,13 @@ class SupportCostRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def source(self, source_id: UUID) -> SupportSource | None:
-        row = (await self._connection.execute(select(support_costs).where(support_costs.c.id == source_id))).first()
+    async def source(self, source_id: UUID, lock: bool = False) -> SupportSource | None:
+        """The source as last counted; ``lock`` holds its row until the transaction ends (a support event and a
+        retry of the source's unpaid units never count it at once)."""
+        query = select(support_costs).where(support_costs.c.id == source_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await self._connection.execute(query)).first()
         if row is None:
             return None
         return SupportSource(
@@ -116,7 +121,9 @@ class SupportCostRepository:
 
     async def unfunded_of(self, payees: Iterable[Payee], limit: int) -> list[SupportSource]:
         """The unfunded sources these payees' plans could pay, oldest first: a person's own, or a cohort's (its
-        files, and the sources of its members and of the people whose path is in it)."""
+        files, and the sources of its members and of the people whose path is in it). Their rows are locked, in that
+        order: a source whose support event is being applied meanwhile is counted after it, as that event left it
+        (PostgreSQL reads the row again, and leaves it out if it was paid)."""
         matches = []
         for payee in payees:
             if payee.beneficiary_id is not None:
@@ -137,6 +144,7 @@ class SupportCostRepository:
             .where(support_costs.c.unfunded.is_not(None), or_(*matches))
             .order_by(support_costs.c.updated_at, support_costs.c.id)
             .limit(limit)
+            .with_for_update()
         )
         return await self._sources((await self._connection.scalars(query)).all())
 

@@ -68,7 +68,7 @@ def _received_id() -> UUID | None:
 
 
 async def on_housing_assigned(uow: FundingUnitOfWork, event: support.HousingAssigned) -> None:
-    kept = await uow.support.source(event.placement_id)
+    kept = await uow.support.source(event.placement_id, lock=True)
     # Applied unless a later event about the placement was (a release seen first still waits for its nights).
     if kept is not None and kept.starts_on is not None and _stale(kept, event.occurred_at):
         return
@@ -88,7 +88,7 @@ async def on_housing_assigned(uow: FundingUnitOfWork, event: support.HousingAssi
 
 
 async def on_housing_released(uow: FundingUnitOfWork, event: support.HousingReleased) -> None:
-    kept = await uow.support.source(event.placement_id)
+    kept = await uow.support.source(event.placement_id, lock=True)
     if _stale(kept, event.occurred_at):
         return
     if kept is None or kept.starts_on is None or kept.ends_on is None:
@@ -115,7 +115,7 @@ async def on_housing_released(uow: FundingUnitOfWork, event: support.HousingRele
 async def on_meals_entitled(uow: FundingUnitOfWork, event: support.MealsEntitled) -> None:
     month = event.month.replace(day=1)
     source_id = uuid5(_MEALS, f"{event.beneficiary_id}/{month.isoformat()}")
-    kept = await uow.support.source(source_id)
+    kept = await uow.support.source(source_id, lock=True)
     if _stale(kept, event.occurred_at):
         return
     source = SupportSource(
@@ -133,7 +133,7 @@ async def on_meals_entitled(uow: FundingUnitOfWork, event: support.MealsEntitled
 
 
 async def on_file_opened(uow: FundingUnitOfWork, event: support.SupportFileOpened) -> None:
-    kept = await uow.support.source(event.file_id)
+    kept = await uow.support.source(event.file_id, lock=True)
     if kept is not None:
         return  # opened once; the same event again (another id) or after its closing changes nothing
     opened_on = as_utc(event.occurred_at).date()
@@ -152,7 +152,7 @@ async def on_file_opened(uow: FundingUnitOfWork, event: support.SupportFileOpene
 
 
 async def on_file_closed(uow: FundingUnitOfWork, event: support.SupportFileClosed) -> None:
-    kept = await uow.support.source(event.file_id)
+    kept = await uow.support.source(event.file_id, lock=True)
     if _stale(kept, event.occurred_at):
         return
     closed_on = as_utc(event.occurred_at).date()
