@@ -5,12 +5,19 @@ that brought the units."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.domain.financing_plan import FinancingPlan
+from funding_service.domain.vocabulary import CostType
 from funding_service.service_layer import support_retry
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
@@ -154,3 +161,60 @@ async def test_a_change_counts_again_at_most_the_limit_the_longest_waiting_first
 
     assert [item["beneficiary_id"] for item in await unfunded(programme)] == [str(bob)]
     assert (await programme.money("people", alice))["consumed"] == "60.00"
+
+
+async def _someone_waits_on_a_row_lock(database_url: str) -> bool:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            for _ in range(300):
+                waiting = await connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                )
+                if waiting:
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+    finally:
+        await engine.dispose()
+
+
+async def test_two_retries_of_one_source_at_once_pay_it_once(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's (SQLite has one writer at a time)")
+    programme = Programme(client, issuer, database)
+    await programme.agreement(LINES)
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    assert await deliver_support(database, stay(alice, date(2026, 2, 1), date(2026, 2, 5)))
+    line = uuid.UUID(programme.line_ids[0])
+
+    async with FundingUnitOfWork(database) as uow:
+        # A plan for the cohort is being made: its retry pays the placement, not committed yet.
+        cohorts = FinancingPlan(
+            plan_id=uuid.uuid4(),
+            cost_type=CostType.HOUSING_NIGHT,
+            unit_cost=Decimal("30.00"),
+            shares={line: Decimal(1)},
+            remainder_line_id=line,
+            cohort_id=programme.cohort_id,
+        )
+        await uow.reference.add_plan(cohorts)
+        await support_retry.for_plan(uow, cohorts)
+        # Meanwhile a plan for Alice's own path: its retry must wait, then find the placement paid.
+        own = asyncio.create_task(housing_plan(programme, programme.line_ids[0], beneficiary=alice))
+        assert await _someone_waits_on_a_row_lock(database_url)
+        assert not own.done()
+        await uow.commit()
+    await own
+
+    assert (await programme.money("people", alice))["consumed"] == "120.00"
+    assert len(await recorded(database_url)) == 1
+    assert await unfunded(programme) == []
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
