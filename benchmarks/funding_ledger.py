@@ -130,7 +130,7 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
                         enrolment.CohortCreated(
                             cohort_id=cohort,
                             sector_code="logistics",
-                            region="IDF",
+                            region="11",  # Île-de-France (an INSEE region code, as the contract asks)
                             track="group",
                             training_provider_org_id=uuid.uuid4(),
                             support_provider_org_id=uuid.uuid4(),
@@ -178,7 +178,7 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
                                 cohort_id=cohort,
                                 held_on=first_day + timedelta(days=number),
                                 session_hours=Decimal("3.50"),
-                                session_kind="classroom",
+                                session_kind="core",
                                 entries=tuple(
                                     training.AttendanceEntry(
                                         beneficiary_id=person,

@@ -1,7 +1,8 @@
 """Support's events cost the housing, catering and support lines of a person's plans, on SQLite and PostgreSQL:
 nights occupied (a release gives back the nights not used), a month's lunches and dinners (a correction posts
-the difference), months with an open file; a duplicate posts nothing; a person no plan pays is listed as
-unfunded, never lost; the claim takes these costs like hours."""
+the difference), months with an open file; each count that posts publishes ``support_cost.recorded`` per line and
+month, a duplicate posts and publishes nothing; a person no plan pays is listed as unfunded, never lost; the
+claim takes these costs like hours."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
 from .conftest import received
-from .support import Programme, kept_and_derived_balances
+from .support import Programme, kept_and_derived_balances, of_type
 
 pytestmark = pytest.mark.integration
 
 SUPPORT_CONSUMER = "funding.support-costs"
+RECORDED = "fr.hope.funding.support_cost.recorded.v1"
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 LINES = [
     {"cost_type": "housing_night", "unit": "night", "rate": "30.00", "quantity": "1000.00", "amount": "30000.00"},
@@ -85,6 +87,19 @@ def leave(assigned: support.HousingAssigned, released_on: date, at: datetime) ->
     )
 
 
+async def recorded(database_url: str) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """The ``support_cost.recorded`` events in the outbox: (source, units, answered event, [(month's day, amount)])."""
+    return [
+        (
+            str(event["source_id"]),
+            str(event["units"]),
+            str(event["source_event_id"]),
+            [(entry["held_on"], entry["amount"]) for entry in event["entries"]],  # type: ignore[attr-defined]
+        )
+        for event in await of_type(database_url, RECORDED)
+    ]
+
+
 async def unfunded(programme: Programme) -> list[dict[str, Any]]:
     answer = await programme.client.get("/v1/unfunded-support-costs", headers=programme.operator)
     assert answer.status_code == 200, answer.text
@@ -103,19 +118,28 @@ async def test_support_events_cost_nights_meals_and_months_and_post_only_differe
     housing, catering, months = programme.line_ids
 
     assigned = stay(alice, date(2026, 1, 30), date(2026, 2, 5))
-    assert await deliver_support(database, assigned, event_id="housing-1")
+    placement, first = str(assigned.placement_id), str(uuid.uuid4())
+    assert await deliver_support(database, assigned, event_id=first)
     assert (await programme.money("people", alice))["consumed"] == "180.00"  # 6 nights x 30.00
-    # The same event again: the inbox drops it; the same content under another id posts nothing.
-    assert not await deliver_support(database, assigned, event_id="housing-1")
+    # Published per month: the January nights dated from the placement's first day.
+    assert await recorded(database_url) == [
+        (placement, "6.00", first, [("2026-01-30", "60.00"), ("2026-02-01", "120.00")])
+    ]
+    # The same event again: the inbox drops it; the same content under another id posts and publishes nothing.
+    assert not await deliver_support(database, assigned, event_id=first)
     assert await deliver_support(database, assigned)
     assert (await programme.money("people", alice))["consumed"] == "180.00"
+    assert len(await recorded(database_url)) == 1
 
-    assert await deliver_support(database, leave(assigned, date(2026, 2, 2), T0 + timedelta(days=23)))
+    released = str(uuid.uuid4())
+    assert await deliver_support(database, leave(assigned, date(2026, 2, 2), T0 + timedelta(days=23)), released)
     # Left on the 2nd: 3 nights kept, the 3 not used (90.00) go back to the line.
     assert (await programme.money("people", alice))["consumed"] == "90.00"
+    assert (await recorded(database_url))[-1] == (placement, "3.00", released, [("2026-02-01", "-90.00")])
     # An assignment older than the release (read again late) changes nothing.
     assert await deliver_support(database, assigned)
     assert (await programme.money("people", alice))["consumed"] == "90.00"
+    assert len(await recorded(database_url)) == 2
 
     meals = support.MealsEntitled(
         beneficiary_id=alice, month=date(2026, 2, 1), breakfasts=20, lunches=20, dinners=18, occurred_at=T0
@@ -141,6 +165,20 @@ async def test_support_events_cost_nights_meals_and_months_and_post_only_differe
     )
     assert await deliver_support(database, closed)
     assert (await programme.money("people", alice))["consumed"] == "1155.00"  # January to March: 900.00
+
+    # Every count that moved money published it: what was published sums to what was consumed, per line.
+    published = await of_type(database_url, RECORDED)
+    assert len(published) == 6  # placement, release, meals, corrected meals, opening, closing
+    per_line: dict[str, Decimal] = {}
+    for event in published:
+        assert event["beneficiary_id"] == str(alice)
+        for entry in event["entries"]:  # type: ignore[attr-defined]
+            per_line[entry["budget_line_id"]] = per_line.get(entry["budget_line_id"], Decimal(0)) + Decimal(
+                entry["amount"]
+            )
+    assert per_line == {housing: Decimal("90.00"), catering: Decimal("165.00"), months: Decimal("900.00")}
+    assert published[-1]["cohort_id"] == str(programme.cohort_id)
+    assert published[-1]["cost_type"] == "support_per_person_month"
 
     agreement = await programme.money("agreements", programme.agreement_id)
     assert agreement["available"] == str(Decimal("65000.00") - Decimal("1155.00"))
@@ -184,6 +222,7 @@ async def test_costs_no_plan_or_no_money_pays_are_kept_unfunded_and_listed(
     assert (listed["catering_meal"]["reason"], listed["catering_meal"]["quantity"]) == ("no_money", "16.00")
     agreement = await programme.money("agreements", programme.agreement_id)
     assert agreement["consumed"] == "0.00"
+    assert await recorded(database_url) == [], "nothing paid, nothing published"
 
     # Corrected down to what the line can pay: posted, and no longer listed.
     fits = meals.model_copy(update={"lunches": 5, "dinners": 5, "occurred_at": T0 + timedelta(days=1)})

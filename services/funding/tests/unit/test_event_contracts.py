@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from funding_service.domain.vocabulary import ClaimReason, CostType, FunderKind, Unit
 from hope_contracts import funding
+from hope_contracts.asyncapi import service_document
 from hope_contracts.base import CATALOGUE
 from hope_contracts.funding import (
     ClaimRejected,
@@ -20,6 +21,8 @@ from hope_contracts.funding import (
     ConsumptionRecorded,
     FunderPart,
     PaymentIssued,
+    SupportCostEntry,
+    SupportCostRecorded,
 )
 
 ANNA = UUID("00000000-0000-4000-8000-000000000001")
@@ -130,3 +133,61 @@ def test_a_rejection_reason_outside_the_closed_list_is_not_a_valid_event() -> No
 )
 def test_the_published_closed_lists_are_the_domain_s_vocabulary(published: object, domain: type[StrEnum]) -> None:
     assert set(get_args(published)) == {member.value for member in domain}
+
+
+def a_support_cost(amount: str = "-90.00", units: str = "3") -> SupportCostRecorded:
+    return SupportCostRecorded(
+        source_id=UUID("00000000-0000-4000-8000-0000000000b1"),
+        beneficiary_id=ANNA,
+        cost_type="housing_night",
+        units=Decimal(units),
+        source_event_id=UUID("00000000-0000-4000-8000-0000000000ee"),
+        entries=(
+            SupportCostEntry(
+                funder_id=FUNDER,
+                agreement_id=AGREEMENT,
+                budget_line_id=LINE,
+                held_on=date(2026, 2, 1),
+                amount=Decimal(amount),
+            ),
+        ),
+        occurred_at=NOW,
+    )
+
+
+def test_a_support_cost_is_keyed_by_the_person_and_gives_back_as_a_negative_amount() -> None:
+    recorded = a_support_cost()
+    assert recorded.event_type in CATALOGUE
+    assert recorded.topic() == "hope.funding.events"
+    assert recorded.partition_key() == str(ANNA)
+    payload = json.loads(recorded.model_dump_json())
+    assert (payload["units"], payload["entries"][0]["amount"]) == ("3", "-90.00")
+    assert payload["entries"][0]["held_on"] == "2026-02-01"
+    assert set(payload) == {
+        "source_id",
+        "beneficiary_id",
+        "cohort_id",
+        "cost_type",
+        "units",
+        "source_event_id",
+        "entries",
+        "occurred_at",
+    }, "ids, a code, units and amounts: nothing about the person"
+
+
+@pytest.mark.parametrize(("amount", "units"), [("12.345", "3"), ("1.00", "-1"), ("1.00", "0.125")])
+def test_a_support_cost_of_a_fraction_of_a_cent_or_of_negative_units_is_not_a_valid_event(
+    amount: str, units: str
+) -> None:
+    with pytest.raises(ValidationError):
+        a_support_cost(amount, units)
+
+
+def test_funding_s_asyncapi_document_lists_the_support_cost_it_sends() -> None:
+    document = service_document("funding")
+    sent = document["operations"]["send_hope_funding_events"]["messages"]
+    name = "fr_hope_funding_support_cost_recorded_v1"
+    assert {"$ref": f"#/channels/hope_funding_events/messages/{name}"} in sent
+    message = document["components"]["messages"][name]
+    assert message["title"] == "SupportCostRecorded"
+    assert {"source_id", "units", "entries"} <= set(message["payload"]["properties"])

@@ -7,13 +7,14 @@ from uuid import UUID
 
 import pytest
 
-from funding_service.domain.consumption import PostedAmounts
+from funding_service.domain.consumption import ConsumptionDelta, PostedAmounts
 from funding_service.domain.errors import InvalidValue
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger
 from funding_service.domain.movements import grant, uncommitted_consumption
 from funding_service.domain.support_costs import funded_meals, occupied_nights, open_months, reference, targets
 from funding_service.domain.vocabulary import CostType, Stage
+from funding_service.service_layer.support_costs import moved_entries
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 STATE = UUID("00000000-0000-4000-8000-00000000001a")
@@ -98,3 +99,23 @@ def test_a_release_posts_the_nights_given_back_to_the_line_and_balances() -> Non
     assert ledger.balance(AccountKey.person(STATE, Stage.COMMITTED, ANNA)) == 0
     assert ledger.balance(AccountKey.line(STATE, Stage.AVAILABLE)) + ledger.balance(consumed) == Decimal("1000.00")
     assert ledger.balance(consumed) == Decimal("56.07")
+
+
+def test_what_a_count_moved_is_published_per_line_and_month_and_a_move_between_months_shows_both() -> None:
+    state_funder, region_funder, agreement = UUID(int=21), UUID(int=22), UUID(int=23)
+    owners = {STATE: (agreement, state_funder, "active"), REGION: (agreement, region_funder, "active")}
+    jan, feb = reference(PLACEMENT, JAN), reference(PLACEMENT, FEB)
+    held_on = {jan: date(2026, 1, 30), feb: FEB}
+    deltas = [
+        ConsumptionDelta(ANNA, STATE, jan, Decimal("-18.69"), Decimal(1)),
+        ConsumptionDelta(ANNA, STATE, feb, Decimal("18.69"), Decimal(5)),
+        ConsumptionDelta(ANNA, REGION, jan, Decimal("0.00"), Decimal(1)),
+        ConsumptionDelta(ANNA, REGION, feb, Decimal("12.46"), Decimal(5)),
+    ]
+    entries = moved_entries(deltas, owners, held_on)
+    assert [(e.budget_line_id, e.funder_id, e.held_on, e.amount) for e in entries] == [
+        (STATE, state_funder, date(2026, 1, 30), Decimal("-18.69")),
+        (STATE, state_funder, FEB, Decimal("18.69")),
+        (REGION, region_funder, FEB, Decimal("12.46")),
+    ]
+    assert moved_entries([], owners, held_on) == ()

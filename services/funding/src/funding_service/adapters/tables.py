@@ -176,21 +176,25 @@ attendance_marks = Table(
 )
 
 # What the ledger holds per (person, session, line): the domain's PostedAmounts, kept. Support's costs are kept
-# here too, so that claims take them like hours: ``session_id`` is then a month's reference of the support
-# source (``support_costs.reference``), ``course_id`` the source (placement, file, person's month of meals) and
-# ``funded_hours`` its units (nights, meals, person-months).
+# here too, so that claims take them like hours. A row is a course's (``course_id``, ``session_id`` a session of
+# it, ``funded_hours`` the hours paid) or a support source's (``source_id``: a placement, a file or a person's month
+# of meals; ``session_id`` a month's reference of it, ``domain.support_costs.reference``; ``funded_hours`` its
+# units: nights, meals or person-months), never both.
 consumption_posted = Table(
     "consumption_posted",
     metadata,
     Column("beneficiary_id", Uuid, primary_key=True),
     Column("session_id", Uuid, primary_key=True),
     Column("budget_line_id", Uuid, primary_key=True),
-    Column("course_id", Uuid, nullable=False),
+    Column("course_id", Uuid, nullable=True),
+    Column("source_id", Uuid, nullable=True),
     Column("held_on", Date, nullable=False),
     Column("funded_hours", HOURS, nullable=False),
     Column("amount", MONEY, nullable=False),
     Column("claimed_amount", MONEY, nullable=False),
+    CheckConstraint("(course_id IS NULL) <> (source_id IS NULL)", name="course_or_source"),
     Index("ix_consumption_posted_session", "session_id"),
+    Index("ix_consumption_posted_source", "source_id", "beneficiary_id"),
 )
 
 # Support's placements, months of meals and files, as their latest event says, and whether their units are paid:
@@ -209,6 +213,8 @@ support_costs = Table(
     Column("quantity", HOURS, nullable=False),
     Column("unfunded", String(16), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The last support event applied (``support_cost.recorded`` answers it, even when money came later).
+    Column("event_id", Uuid, nullable=True),
     Index("ix_support_costs_beneficiary", "beneficiary_id"),
     Index("ix_support_costs_unfunded", "unfunded"),
 )

@@ -1,5 +1,7 @@
 """The funding unit of work: the kit's transaction plus this service's repositories."""
 
+from uuid import UUID
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.claims import ClaimRepository
@@ -20,6 +22,9 @@ class FundingUnitOfWork(UnitOfWork):
     claims: ClaimRepository
     courses: CourseRepository
     support: SupportCostRepository
+    # The budget lines this transaction gave money back to (``ledger_writes``): support's unpaid units that
+    # their plans draw on are counted again before it commits (``support_retry``).
+    refilled_lines: set[UUID]
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.reference = ReferenceRepository(connection)
@@ -29,3 +34,4 @@ class FundingUnitOfWork(UnitOfWork):
         self.claims = ClaimRepository(connection)
         self.courses = CourseRepository(connection)
         self.support = SupportCostRepository(connection)
+        self.refilled_lines = set()

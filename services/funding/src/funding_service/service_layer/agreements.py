@@ -17,7 +17,7 @@ from funding_service.domain.errors import NotFound
 from funding_service.domain.funder import Funder
 from funding_service.domain.ledger import AccountKey, Ledger, Transaction
 from funding_service.domain.vocabulary import Stage
-from funding_service.service_layer import access
+from funding_service.service_layer import access, support_retry
 from funding_service.service_layer.ledger_writes import post
 from hope_contracts.funding import AgreementSigned, BudgetLineGranted
 from hopekit.identity.principal import Principal
@@ -127,6 +127,9 @@ async def transition(
     version = await uow.reference.save_status(agreement, version, known)
     if action == "sign":
         await _grant(uow, agreement, now)
+    elif action == "activate":
+        # Support's units its lines' plans could not pay while it was not active are paid now, if they fit.
+        await support_retry.for_lines(uow, [line.budget_line_id for line in agreement.lines])
     uow.audit(principal, action, "agreement", agreement_id)
     return agreement, version
 

@@ -3,19 +3,22 @@
 1. lock the accounts the movement touches (created if missing), in one order for everyone;
 2. give the domain's ``Ledger`` their balances and let it accept or refuse the transaction whole
    (``LimitExceeded`` → 409 naming what the account has);
-3. keep the transaction, its postings and the new balances in the request's (or event's) transaction.
+3. keep the transaction, its postings and the new balances in the request's (or event's) transaction;
+4. note the lines it gave money back to (``uow.refilled_lines``: unpaid support units may fit now).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.errors import LimitExceeded
 from funding_service.domain.ledger import AccountKey, Ledger, Posting, Transaction
-from funding_service.domain.vocabulary import TransactionKind
+from funding_service.domain.money import ZERO
+from funding_service.domain.vocabulary import Stage, TransactionKind
 
 
 async def post(
@@ -32,8 +35,18 @@ async def post(
     if unlocked:
         raise RuntimeError(f"a movement posts to accounts it did not lock: {sorted(unlocked)}")
     ledger.post(transaction)
-    await uow.ledger.write(transaction, ledger.balances)
+    await _write(uow, transaction, ledger)
     return transaction
+
+
+async def _write(uow: FundingUnitOfWork, transaction: Transaction, ledger: Ledger) -> None:
+    await uow.ledger.write(transaction, ledger.balances)
+    gained: dict[UUID, Decimal] = {}
+    for posting in transaction.postings:
+        if posting.account.stage is Stage.AVAILABLE:
+            line = posting.account.budget_line_id
+            gained[line] = gained.get(line, ZERO) + posting.effect
+    uow.refilled_lines.update(line for line, amount in gained.items() if amount > 0)
 
 
 async def post_each(
@@ -66,5 +79,5 @@ async def post_each(
     if not postings:
         return None, refused
     kept = Transaction(kind, tuple(postings), at, reference_id=reference_id)
-    await uow.ledger.write(kept, ledger.balances)
+    await _write(uow, kept, ledger)
     return kept, refused

@@ -9,7 +9,7 @@ from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.errors import InvalidValue, NotFound
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.vocabulary import CostType
-from funding_service.service_layer import access
+from funding_service.service_layer import access, support_retry
 from hopekit.identity.principal import Principal
 
 
@@ -30,6 +30,8 @@ async def create(uow: FundingUnitOfWork, principal: Principal, plan: FinancingPl
     FinancingPlan.checked(plan, lines, region, sector, track)
     await uow.reference.add_plan(plan)
     uow.audit(principal, "create", "financing-plan", plan.plan_id)
+    # Support's units the cohort's or person's events brought before the plan existed are paid now, if they fit.
+    await support_retry.for_plan(uow, plan)
     return plan
 
 

@@ -1,0 +1,72 @@
+"""Support's units left unpaid (no plan, no money, an agreement not active) are counted again when that may have
+changed, in the transaction of the change itself: a financing plan made for their cohort or person, an agreement
+that becomes active, money given back to a line their plans draw on (a withdrawal's release, a re-schedule with
+fewer hours, a sheet or a placement corrected down). What is then posted is published as for a support event.
+
+Bounded: at most ``RETRY_LIMIT`` sources per change, oldest first (by the time of the support event that last
+counted them); the others stay listed and are tried at the next change that concerns them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+from uuid import UUID
+
+from funding_service.adapters.support_costs import Payee
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.domain.financing_plan import FinancingPlan
+from funding_service.domain.support_costs import SUPPORT_COSTS
+from funding_service.service_layer.support_costs import recount
+
+log = logging.getLogger(__name__)
+
+RETRY_LIMIT = 100
+_SUPPORT_COSTS = {cost_type.value for cost_type in SUPPORT_COSTS}
+E = TypeVar("E")
+
+
+async def for_plan(uow: FundingUnitOfWork, plan: FinancingPlan) -> None:
+    """A plan was made: the unpaid units of its cohort's or person's for its cost type."""
+    if plan.cost_type in SUPPORT_COSTS:
+        await _retry(uow, [Payee(plan.cost_type.value, plan.cohort_id, plan.beneficiary_id)])
+
+
+async def for_lines(uow: FundingUnitOfWork, line_ids: Iterable[UUID]) -> None:
+    """These lines can pay now (their agreement became active, or money came back to them): the unpaid units of
+    everyone a plan drawing on them pays."""
+    lines = set(line_ids)
+    if lines:
+        payees = await uow.support.payees_of_lines(lines)
+        await _retry(uow, [payee for payee in payees if payee.cost_type in _SUPPORT_COSTS])
+
+
+async def for_refilled_lines(uow: FundingUnitOfWork) -> None:
+    """After a movement: the lines it gave money back to. Once: what the retry itself gives back waits."""
+    lines, uow.refilled_lines = uow.refilled_lines, set()
+    await for_lines(uow, lines)
+    uow.refilled_lines = set()
+
+
+def then_retry(
+    use_case: Callable[[FundingUnitOfWork, E], Awaitable[None]],
+) -> Callable[[FundingUnitOfWork, E], Awaitable[None]]:
+    """An event's use case followed by the retry of what the lines it refilled may pay now."""
+
+    async def handled(uow: FundingUnitOfWork, event: E) -> None:
+        await use_case(uow, event)
+        if uow.refilled_lines:
+            await for_refilled_lines(uow)
+
+    return handled
+
+
+async def _retry(uow: FundingUnitOfWork, payees: list[Payee]) -> None:
+    if not payees:
+        return
+    waiting = await uow.support.unfunded_of(payees, RETRY_LIMIT)
+    for source in waiting:
+        await recount(uow, source)
+    if len(waiting) == RETRY_LIMIT:
+        log.info("%d unpaid support sources counted again; more may wait for the next change", RETRY_LIMIT)
