@@ -171,6 +171,15 @@ def test_money_is_summed_per_funder_in_decimal_and_a_funder_of_few_people_is_hid
     assert by_funder["total"].figures["committed"] == Decimal("9140.90")
 
 
+def test_the_money_definitions_say_support_costs_count_in_what_was_consumed() -> None:
+    for indicator_id in ("money_by_funder", "cost_per_person"):
+        indicator = BY_ID[indicator_id]
+        french, english = indicator.definition
+        assert "nuits d'hébergement, repas" in french, indicator_id
+        assert "housing nights, meals" in english, indicator_id
+        assert indicator.version == 2, "the figures changed: a new version of the definition"
+
+
 def test_cost_per_person_and_per_person_employed_are_decimal_euros() -> None:
     money = (Money(uuid.uuid4(), uuid.uuid4(), consumed=Decimal("1000.00")),)
     people = many(5, money=money, exit_outcome="cdi", **LEFT_AFTER_STEP3) + many(

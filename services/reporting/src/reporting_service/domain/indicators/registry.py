@@ -38,6 +38,13 @@ _LEAVERS = (
     "people who left the path (withdrawn or completed) after starting step 3",
 )
 _EMPLOYED = "cdi, cdd_6m_plus, interim, work_study"
+# Version 2 of the money indicators: support costs count in what was consumed (funding's support_cost.recorded).
+_CONSUMED = (
+    "le consommé comprend les heures de formation et les coûts d'accompagnement (nuits d'hébergement, repas, "
+    "mois d'accompagnement) imputés aux lignes des financeurs",
+    "consumed includes training hours and support costs (housing nights, meals, support person-months) posted "
+    "to the funders' lines",
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -187,14 +194,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "money_by_funder",
-        1,
+        2,
         "money",
         ("Financements par financeur", "Money per funder"),
         (
             "Montants engagés (nets des libérations), consommés, demandés et payés à ce jour, pour les personnes "
-            "inscrites dans la période ; par financeur avec by=funder.",
+            f"inscrites dans la période ; {_CONSUMED[0]} ; par financeur avec by=funder.",
             "Amounts committed (net of releases), consumed, claimed and paid to date, for the people registered in "
-            "the period; per funder with by=funder.",
+            f"the period; {_CONSUMED[1]}; per funder with by=funder.",
         ),
         ("euros", "euros"),
         ("personnes financées", "people financed"),
@@ -204,14 +211,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "cost_per_person",
-        1,
+        2,
         "cost",
         ("Coût par personne", "Cost per person"),
         (
             "Montant consommé pour les personnes financées inscrites dans la période, divisé par leur nombre, et "
-            "par le nombre d'entre elles en emploi à la sortie.",
+            f"par le nombre d'entre elles en emploi à la sortie ; {_CONSUMED[0]}.",
             "Amount consumed for the financed people registered in the period, divided by their number, and by "
-            "the number of them employed at exit.",
+            f"the number of them employed at exit; {_CONSUMED[1]}.",
         ),
         ("euros consommés", "euros consumed"),
         (
