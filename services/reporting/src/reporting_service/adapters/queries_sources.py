@@ -13,14 +13,16 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, select
+from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_cohorts,
+    fact_contracts,
     fact_follow_ups,
+    fact_housing,
     fact_language_assessments,
     fact_money,
     fact_people,
@@ -94,6 +96,28 @@ def people_per_step(d: Dialect, version: int, as_of: date) -> Source:
     on = d.day(p.registered_at)
     where = [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)]
     return Source(people_of(version), on, p.status, where, instant=p.registered_at)
+
+
+def housed_on(night: date) -> Expression:
+    """A placement of ``fact_housing`` covers the night: within [starts_on, ends_on) and not released before."""
+    h = fact_housing.c
+    return and_(h.starts_on <= night, h.ends_on > night, or_(h.released_on.is_(None), h.released_on > night))
+
+
+def people_without_housing(d: Dialect, version: int, as_of: date) -> Source:
+    h = fact_housing.c
+    housed = exists().where(h.version == p.version, h.beneficiary_id == p.beneficiary_id, housed_on(as_of))
+    category = case((housed, "housed"), else_="not_housed")
+    where = [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)]
+    return Source(people_of(version), d.day(p.registered_at), category, where, instant=p.registered_at)
+
+
+def work_study_contracts(d: Dialect, version: int, as_of: date) -> Source:
+    k = fact_contracts.c
+    joined = people_of(version).join(fact_contracts, and_(k.version == p.version, k.beneficiary_id == p.beneficiary_id))
+    where = [k.signed_at.is_not(None), k.contract_type.is_not(None)]
+    sums = {"contracts": literal(1, Integer)}
+    return Source(joined, d.day(k.signed_at), k.contract_type, where, sums, repeats=True, instant=k.signed_at)
 
 
 def time_in_step(d: Dialect, version: int, as_of: date) -> Source:
@@ -230,6 +254,8 @@ SOURCES: dict[str, Callable[[Dialect, int, date], Source]] = {
     **{f"employment_at_{months}_months": employment_after(months) for months in (3, 6, 12)},
     "money_by_funder": money_by_funder,
     "cost_per_person": cost_per_person,
+    "people_without_housing": people_without_housing,
+    "work_study_contracts": work_study_contracts,
 }
 
 

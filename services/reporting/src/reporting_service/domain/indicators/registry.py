@@ -9,7 +9,7 @@ from typing import Literal
 from reporting_service.domain.indicators import rules
 from reporting_service.domain.indicators.facts import FOLLOW_UP_MONTHS, ON_THE_PATH
 
-Kind = Literal["breakdown", "duration", "attendance", "money", "cost"]
+Kind = Literal["breakdown", "duration", "attendance", "money", "cost", "count"]
 Text = tuple[str, str]  # (French, English)
 
 
@@ -228,6 +228,43 @@ INDICATORS: tuple[Indicator, ...] = (
         ("date d'inscription", "registration date"),
         ("employed", "not_employed"),
         rules.cost_per_person,
+    ),
+    Indicator(
+        "people_without_housing",
+        1,
+        "breakdown",
+        ("Personnes sans hébergement", "People without a housing placement"),
+        (
+            "Personnes encore dans le parcours (en pause compris), parmi les inscrites de la période, sans "
+            "hébergement couvrant la nuit du jour où les chiffres sont complets ; le taux est la part sans "
+            "hébergement. Par cohorte avec by=cohort.",
+            "People still on the path (on hold included), among those registered in the period, with no housing "
+            "placement covering the night of the day the figures are complete to; the rate is the share without "
+            "one. Per cohort with by=cohort.",
+        ),
+        ("personnes sans hébergement", "people without a housing placement"),
+        ("personnes encore dans le parcours", "people still on the path"),
+        ("date d'inscription", "registration date"),
+        ("housed", "not_housed"),
+        rules.people_without_housing,
+        headline=("not_housed",),
+    ),
+    Indicator(
+        "work_study_contracts",
+        1,
+        "count",
+        ("Contrats en alternance signés", "Work-study contracts signed"),
+        (
+            "Contrats en alternance signés dans la période, par type ; par secteur avec by=sector. Chaque contrat "
+            "compte dans « contracts » ; une personne qui en signe deux d'un même type compte une fois dans ce type.",
+            "Work-study contracts signed in the period, by type; per sector with by=sector. Each contract counts in "
+            "'contracts'; a person who signs two of one type counts once in that type.",
+        ),
+        ("contrats signés", "contracts signed"),
+        ("personnes ayant signé un contrat", "people who signed a contract"),
+        ("date de signature", "signing date"),
+        ("apprenticeship", "professionalisation", "cdpi", "cddi", "other"),
+        rules.work_study_contracts,
     ),
 )
 
