@@ -122,10 +122,10 @@ def people_of(cohort: Cohort, count: int, funder: uuid.UUID, chance: random.Rand
 CONTRACT_TYPES = ["apprenticeship", "professionalisation", "cdpi", "cddi", "other"]
 
 
-def with_housing_and_contracts(person: PersonFacts, chance: random.Random) -> PersonFacts:
+def with_later_facts(person: PersonFacts, chance: random.Random) -> PersonFacts:
     """Placements around the day the figures are complete to (covering it, ended, released before it, starting
-    after it, or none) and work-study contracts (none, one or two): drawn from their own stream, so the other
-    facts stay those the earlier tests were written on."""
+    after it, or none), work-study contracts (none, one or two) and more months of attendance: drawn from their
+    own stream, so the other facts stay those the earlier tests were written on."""
     night = AS_OF
     placements = {
         "covering": HousingPlacement(night - timedelta(days=40), night + timedelta(days=60)),
@@ -139,7 +139,14 @@ def with_housing_and_contracts(person: PersonFacts, chance: random.Random) -> Pe
         for _ in range(chance.choice([0, 0, 1, 1, 2]))
         if person.registered_on is not None
     ]
-    return replace(person, housing=tuple(housing), contracts=tuple(contracts))
+    # Further months of attendance for some (one with no hours recorded): a person counted once over several.
+    months = dict(person.attendance)
+    first = min(months)
+    for later in range(chance.choice([0, 0, 1, 3])):
+        month = (first + timedelta(days=32 * (later + 1))).replace(day=1)
+        recorded = Decimal(0) if later == 2 else Decimal("35.00")
+        months[month] = AttendanceMonth(recorded, min(recorded, Decimal(chance.randrange(0, 40))))
+    return replace(person, housing=tuple(housing), contracts=tuple(contracts), attendance=months)
 
 
 async def write(database: Database, cohorts: list[Cohort], people: list[PersonFacts]) -> None:
@@ -299,7 +306,7 @@ class Programme:
             funder = self.other_funder if cohort.region == "93" else self.funder
             self.people += people_of(cohort, size, funder, chance)
         work_and_housing = random.Random(23)
-        self.people = [with_housing_and_contracts(person, work_and_housing) for person in self.people]
+        self.people = [with_later_facts(person, work_and_housing) for person in self.people]
 
 
 @pytest.fixture(name="programme")
