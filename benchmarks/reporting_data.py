@@ -1,7 +1,7 @@
 """A national-scale programme written straight into reporting's fact tables with COPY (the consumers' work is
 measured by the ingestion section, not here): 100,000 people over ten years in 2,000 cohorts across 12 regions,
 their steps, monthly attendance adding up to 20 million attendance entries, language assessments, qualifications,
-outcomes, follow-ups and money."""
+outcomes, follow-ups, money, housing placements and work-study contracts."""
 
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ def national(seed: int = 17) -> Facts:
         return uuid.UUID(int=chance.getrandbits(128), version=4)
 
     facts = Facts()
+    # Housing and work-study contracts come from a stream of their own: the other facts stay those measured before.
+    aside = random.Random(seed + 1)  # noqa: S311 - reproducible sample data, no secret
     trainers = [new_id() for _ in range(60)]
     supporters = [new_id() for _ in range(40)]
     funders = [new_id() for _ in range(8)]
@@ -239,6 +241,7 @@ def national(seed: int = 17) -> Facts:
                             _at(due),
                         ),
                     )
+        _housing_and_contracts(facts, aside, person, steps)
         if reached >= 3:
             committed = Decimal(chance.randrange(3000, 9000))
             consumed = (committed * Decimal(chance.randrange(30, 100)) / 100).quantize(Decimal("0.01"))
@@ -275,6 +278,39 @@ def national(seed: int = 17) -> Facts:
         (1, "hope.enrolment.events", 0, _at(LAST_DAY), 1),
     )
     return facts
+
+
+CONTRACT_TYPES = ("apprenticeship", "professionalisation", "cdpi", "cddi", "other")
+
+
+def _housing_and_contracts(
+    facts: Facts,
+    chance: random.Random,
+    person: uuid.UUID,
+    steps: dict[int, tuple[date, date | None]],
+) -> None:
+    """Two people in three housed from step 1 to the end of their last step (a tenth released a month early);
+    a work-study contract for a third of those who reached step 4, signed the day it started."""
+
+    def new_id() -> uuid.UUID:
+        return uuid.UUID(int=chance.getrandbits(128), version=4)
+
+    if chance.random() < 2 / 3:
+        starts = steps[1][0]
+        ends = max(end or LAST_DAY for _, end in steps.values()) + timedelta(days=1)
+        released = ends - timedelta(days=30) if chance.random() < 0.1 and ends - starts > timedelta(days=60) else None
+        facts.add(
+            "fact_housing",
+            ["version", "placement_id", "beneficiary_id", "starts_on", "ends_on", "released_on"],
+            (1, new_id(), person, starts, ends, released),
+        )
+    if 4 in steps and chance.random() < 1 / 3:
+        signed = steps[4][0]
+        facts.add(
+            "fact_contracts",
+            ["version", "contract_id", "beneficiary_id", "contract_type", "starts_on", "signed_at", "started_on"],
+            (1, new_id(), person, chance.choice(CONTRACT_TYPES), signed, _at(signed), signed),
+        )
 
 
 async def copy(url: str, facts: Facts) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,9 @@ from hopekit.uow import Database
 from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_cohorts,
+    fact_contracts,
     fact_follow_ups,
+    fact_housing,
     fact_language_assessments,
     fact_money,
     fact_people,
@@ -25,7 +27,14 @@ from reporting_service.adapters.tables import (
     read_model_positions,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.domain.indicators.facts import AttendanceMonth, FollowUp, Money, PersonFacts
+from reporting_service.domain.indicators.facts import (
+    AttendanceMonth,
+    FollowUp,
+    HousingPlacement,
+    Money,
+    PersonFacts,
+    WorkStudyContract,
+)
 
 COMPLETE_UP_TO = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 AS_OF = COMPLETE_UP_TO.date()
@@ -110,6 +119,36 @@ def people_of(cohort: Cohort, count: int, funder: uuid.UUID, chance: random.Rand
     return found
 
 
+CONTRACT_TYPES = ["apprenticeship", "professionalisation", "cdpi", "cddi", "other"]
+
+
+def with_later_facts(person: PersonFacts, chance: random.Random) -> PersonFacts:
+    """Placements around the day the figures are complete to (covering it, ended, released before it, starting
+    after it, or none), work-study contracts (none, one or two) and more months of attendance: drawn from their
+    own stream, so the other facts stay those the earlier tests were written on."""
+    night = AS_OF
+    placements = {
+        "covering": HousingPlacement(night - timedelta(days=40), night + timedelta(days=60)),
+        "ends_that_day": HousingPlacement(night - timedelta(days=40), night),
+        "released_before": HousingPlacement(night - timedelta(days=40), night + timedelta(days=60), night),
+        "starts_after": HousingPlacement(night + timedelta(days=1), night + timedelta(days=90)),
+    }
+    housing = [placements[name] for name in sorted(placements) if chance.random() < 0.5]
+    contracts = [
+        WorkStudyContract(chance.choice(CONTRACT_TYPES), person.registered_on + timedelta(days=chance.randrange(300)))
+        for _ in range(chance.choice([0, 0, 1, 1, 2]))
+        if person.registered_on is not None
+    ]
+    # Further months of attendance for some (one with no hours recorded): a person counted once over several.
+    months = dict(person.attendance)
+    first = min(months)
+    for later in range(chance.choice([0, 0, 1, 3])):
+        month = (first + timedelta(days=32 * (later + 1))).replace(day=1)
+        recorded = Decimal(0) if later == 2 else Decimal("35.00")
+        months[month] = AttendanceMonth(recorded, min(recorded, Decimal(chance.randrange(0, 40))))
+    return replace(person, housing=tuple(housing), contracts=tuple(contracts), attendance=months)
+
+
 async def write(database: Database, cohorts: list[Cohort], people: list[PersonFacts]) -> None:
     """The people as fact rows of version 1 (the active one), and a completeness mark."""
     by_id = {str(c.cohort_id): c for c in cohorts}
@@ -132,6 +171,8 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
         fact_follow_ups: [],
         fact_attendance_months: [],
         fact_money: [],
+        fact_housing: [],
+        fact_contracts: [],
         read_model_positions: [
             {
                 "version": 1,
@@ -220,6 +261,27 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
                     "approved": Decimal(0),
                 }
             )
+        for placement in person.housing:
+            rows[fact_housing].append(
+                {
+                    "version": 1,
+                    "placement_id": uuid.uuid4(),
+                    "beneficiary_id": person.beneficiary_id,
+                    "starts_on": placement.starts_on,
+                    "ends_on": placement.ends_on,
+                    "released_on": placement.released_on,
+                }
+            )
+        for contract in person.contracts:
+            rows[fact_contracts].append(
+                {
+                    "version": 1,
+                    "contract_id": uuid.uuid4(),
+                    "beneficiary_id": person.beneficiary_id,
+                    "contract_type": contract.contract_type,
+                    "signed_at": _noon(contract.signed_on),
+                }
+            )
     async with database.engine.begin() as connection:
         for table, values in rows.items():
             if values:
@@ -243,6 +305,8 @@ class Programme:
         for cohort, size in zip(self.cohorts, sizes, strict=True):
             funder = self.other_funder if cohort.region == "93" else self.funder
             self.people += people_of(cohort, size, funder, chance)
+        work_and_housing = random.Random(23)
+        self.people = [with_later_facts(person, work_and_housing) for person in self.people]
 
 
 @pytest.fixture(name="programme")

@@ -1,6 +1,7 @@
 """One cohort's path told in the events of every service, for the read models' tests: two people, one who goes
 to the end and into a job, one who withdraws in step 3; their sheets (one corrected), money, claim and payment,
-needs, housing, alerts, language levels, qualification, outcome and follow-ups."""
+support costs (housing, a support file, meals) on a region's agreement, needs, housing, alerts, language levels,
+qualification, outcome and follow-ups."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ class Cohort:
     course: uuid.UUID = field(default_factory=_id)
     session: uuid.UUID = field(default_factory=_id)
     claim: uuid.UUID = field(default_factory=_id)
+    # The region paying support costs (housing nights, support person-months, meals) on an agreement of its own.
+    region_funder: uuid.UUID = field(default_factory=_id)
+    support_agreement: uuid.UUID = field(default_factory=_id)
+    housing_line: uuid.UUID = field(default_factory=_id)
+    support_line: uuid.UUID = field(default_factory=_id)
+    meals_line: uuid.UUID = field(default_factory=_id)
+    placement: uuid.UUID = field(default_factory=_id)
+    support_file: uuid.UUID = field(default_factory=_id)
 
     def events(self) -> list[EventContract]:
         return [
@@ -44,6 +53,7 @@ class Cohort:
             *self._training(),
             *self._support(),
             *self._funding(),
+            *self._support_costs(),
             *self._employment(),
             *self._work_and_support(),
         ]
@@ -319,7 +329,7 @@ class Cohort:
         ]
 
     def _support(self) -> list[EventContract]:
-        file_id, need, placement = _id(), _id(), _id()
+        file_id, need, placement = self.support_file, _id(), self.placement
         return [
             support.SupportFileOpened(
                 file_id=file_id,
@@ -491,6 +501,73 @@ class Cohort:
                 amount=Decimal("80.00"),
                 occurred_at=at(74),
             ),
+        ]
+
+    def _support_costs(self) -> list[EventContract]:
+        """The finisher's placement (two months on the housing line, then 250.00 given back when it is released
+        early) and support file (a person-month); the leaver's meals of April. The finisher's consumed on the
+        region's agreement: 425.00 + 750.00 - 250.00 + 120.00 = 1,045.00; the leaver's: 66.00."""
+        lines = {
+            self.housing_line: ("housing_night", "night"),
+            self.support_line: ("support_per_person_month", "person_month"),
+            self.meals_line: ("catering_meal", "meal"),
+        }
+
+        def cost(
+            person: uuid.UUID, source: uuid.UUID, line: uuid.UUID, units: int, months: dict[date, str], day: float
+        ) -> funding.SupportCostRecorded:
+            return funding.SupportCostRecorded(
+                source_id=source,
+                beneficiary_id=person,
+                cohort_id=self.cohort_id,
+                cost_type=lines[line][0],
+                units=Decimal(units),
+                source_event_id=_id(),
+                entries=tuple(
+                    funding.SupportCostEntry(
+                        funder_id=self.region_funder,
+                        agreement_id=self.support_agreement,
+                        budget_line_id=line,
+                        held_on=month,
+                        amount=Decimal(amount),
+                    )
+                    for month, amount in months.items()
+                ),
+                occurred_at=at(day),
+            )
+
+        return [
+            funding.AgreementSigned(
+                agreement_id=self.support_agreement,
+                funder_id=self.region_funder,
+                funder_kind="region",
+                period_start=date(2026, 1, 1),
+                period_end=date(2026, 12, 31),
+                signed_on=date(2025, 12, 15),
+                total_amount=Decimal("30000.00"),
+                lines=tuple(
+                    funding.BudgetLineGranted(
+                        budget_line_id=line,
+                        cost_type=cost_type,
+                        unit=unit,
+                        quantity=Decimal(1000),
+                        amount=Decimal("10000.00"),
+                    )
+                    for line, (cost_type, unit) in lines.items()
+                ),
+                occurred_at=at(-80),
+            ),
+            cost(
+                self.finisher,
+                self.placement,
+                self.housing_line,
+                47,
+                {date(2026, 3, 15): "425.00", date(2026, 4, 1): "750.00"},
+                13.2,
+            ),
+            cost(self.finisher, self.placement, self.housing_line, 37, {date(2026, 4, 1): "-250.00"}, 183.2),
+            cost(self.finisher, self.support_file, self.support_line, 1, {date(2026, 3, 1): "120.00"}, 14.2),
+            cost(self.leaver, _id(), self.meals_line, 12, {date(2026, 4, 1): "66.00"}, 30.2),
         ]
 
     def _employment(self) -> list[EventContract]:

@@ -29,12 +29,14 @@ OPERATOR = OrgKind.PROGRAMME_OPERATOR
 START, END = date(2017, 1, 1), date(2026, 12, 31)
 
 
-def _expected(indicator_id: str, people: list[PersonFacts], by: str) -> tuple[list[Any], list[Any]]:
+def _expected(
+    indicator_id: str, people: list[PersonFacts], by: str, start: date = START, end: date = END
+) -> tuple[list[Any], list[Any]]:
     indicator = BY_ID[indicator_id]
     groups, series = publish(
         indicator,
-        tabulate(indicator, people, by, START, END, AS_OF),
-        tabulate(indicator, people, "month", START, END, AS_OF),
+        tabulate(indicator, people, by, start, end, AS_OF),
+        tabulate(indicator, people, "month", start, end, AS_OF),
     )
     return [RowView.of(r).model_dump(mode="json") for r in groups], [
         RowView.of(r).model_dump(mode="json") for r in series
@@ -79,6 +81,27 @@ async def test_every_indicator_in_sql_gives_what_its_rule_gives(
     # Not a comparison of empty tables: the totals show figures of every kind.
     assert {"rate", "step_3_median_days", "committed", "cost_per_person_employed"} <= shown
     assert counted > 200
+
+
+@pytest.mark.parametrize("by", ["region", "cohort", "month"])
+async def test_attendance_over_part_of_the_months_counts_each_person_once_as_its_rule_does(
+    client: httpx.AsyncClient, issuer: TokenIssuer, programme: Programme, by: str
+) -> None:
+    headers = issuer.headers(OPERATOR, Role.REPORTING)
+    # People attended one to four months (one of them with no hours recorded): a period cutting through them.
+    start, end = date(2023, 2, 1), date(2024, 6, 30)
+    answer = await _get(client, headers, "attendance_rate", by=by, **{"from": start.isoformat(), "to": end.isoformat()})
+    groups, series = _expected("attendance_rate", programme.people, by, start, end)
+    assert (answer["groups"], answer["series"]) == (groups, series)
+    assert answer["groups"][-1]["people"] > 20
+    several = [person for person in programme.people if len([m for m in person.attendance if start <= m <= end]) > 1]
+    assert len(several) > 10, "people with several months in the period"
+    cut = [
+        person
+        for person in programme.people
+        if {start <= month <= end for month, hours in person.attendance.items() if hours.recorded} == {True, False}
+    ]
+    assert len(cut) > 3, "people with months on both sides of the period's edges"
 
 
 async def test_a_region_of_three_people_is_suppressed_with_a_complement_and_the_total_stays(

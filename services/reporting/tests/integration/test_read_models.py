@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hope_contracts import EventContract, enrolment
+from hope_contracts import EventContract, enrolment, funding
 from hope_infra.testing import received
 from hopekit.events.subscriptions import process
 from hopekit.uow import Database
@@ -132,6 +132,29 @@ async def test_events_from_every_service_make_each_personsfacts_of(database: Dat
             f"hope.{name}.events" for name in ("enrolment", "training", "support", "funding", "employment")
         }
         assert await completeness.complete_up_to(connection) == min(marks.values())
+
+
+async def test_support_costs_are_money_consumed_once_per_support_event_in_any_order(database: Database) -> None:
+    cohort = Cohort()
+    events = cohort.events()
+    costs = [event for event in events if isinstance(event, funding.SupportCostRecorded)]
+    assert len(costs) == 4
+    # The placement's release before the placement, the costs before the agreement and the people, then each
+    # cost again under a new event id (the inbox cannot tell: the support event they answer can).
+    others = [event for event in events if event not in costs]
+    await _deliver_all(database, [*reversed(costs), *others])
+    for event in costs:
+        assert await deliver(database, received(event, event_id=None))
+
+    finisher = await _one(database, fact_money, beneficiary_id=cohort.finisher, agreement_id=cohort.support_agreement)
+    # Housing 425.00 + 750.00 (two months on one line) - 250.00 (released early), a support person-month 120.00.
+    assert (finisher.funder_id, finisher.committed, finisher.consumed) == (
+        cohort.region_funder, Decimal("0.00"), Decimal("1045.00"),
+    )  # fmt: skip
+    leaver = await _one(database, fact_money, beneficiary_id=cohort.leaver, agreement_id=cohort.support_agreement)
+    assert leaver.consumed == Decimal("66.00")
+    training = await _one(database, fact_money, beneficiary_id=cohort.finisher, agreement_id=cohort.agreement)
+    assert training.consumed == Decimal("87.50"), "the training hours' agreement is not touched"
 
 
 async def test_the_same_events_twice_and_in_any_order_make_the_samefacts_of(database: Database) -> None:

@@ -9,7 +9,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from reporting_service.domain.indicators.facts import AttendanceMonth, FollowUp, Money, PersonFacts
+from reporting_service.domain.indicators.facts import (
+    AttendanceMonth,
+    FollowUp,
+    HousingPlacement,
+    Money,
+    PersonFacts,
+    WorkStudyContract,
+)
 from reporting_service.domain.indicators.figures import Row, publish, quantile, quantile_of_counts, tabulate
 from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
 
@@ -41,7 +48,7 @@ LEFT_AFTER_STEP3 = {"step_started": {3: date(2025, 3, 1)}, "withdrawn_on": date(
 
 
 def test_the_registry_says_every_indicator_in_french_and_english_with_its_code() -> None:
-    assert len({i.id for i in INDICATORS}) == len(INDICATORS) == 13
+    assert len({i.id for i in INDICATORS}) == len(INDICATORS) == 15
     for indicator in INDICATORS:
         assert all(text[0] and text[1] and text[0] != text[1] for text in (indicator.title, indicator.definition))
         assert indicator.code.startswith("reporting_service.domain.indicators.rules.")
@@ -171,6 +178,15 @@ def test_money_is_summed_per_funder_in_decimal_and_a_funder_of_few_people_is_hid
     assert by_funder["total"].figures["committed"] == Decimal("9140.90")
 
 
+def test_the_money_definitions_say_support_costs_count_in_what_was_consumed() -> None:
+    for indicator_id in ("money_by_funder", "cost_per_person"):
+        indicator = BY_ID[indicator_id]
+        french, english = indicator.definition
+        assert "nuits d'hébergement, repas" in french, indicator_id
+        assert "housing nights, meals" in english, indicator_id
+        assert indicator.version == 2, "the figures changed: a new version of the definition"
+
+
 def test_cost_per_person_and_per_person_employed_are_decimal_euros() -> None:
     money = (Money(uuid.uuid4(), uuid.uuid4(), consumed=Decimal("1000.00")),)
     people = many(5, money=money, exit_outcome="cdi", **LEFT_AFTER_STEP3) + many(
@@ -214,3 +230,49 @@ def test_quantiles_of_a_histogram_are_those_of_the_values_it_counts() -> None:
         for q in (Decimal(0), Decimal("0.5"), Decimal("0.9"), Decimal(1)):
             assert quantile_of_counts(Counter(values), q) == quantile(values, q), (values, q)
     assert quantile_of_counts({Decimal(3): 1, Decimal(10): 1}, Decimal("0.5")) == Decimal("6.5")
+
+
+def test_people_without_housing_counts_those_on_the_path_with_no_placement_covering_tonight() -> None:
+    tonight = AS_OF
+
+    def placed(starts: int, ends: int, released: int | None = None) -> tuple[HousingPlacement, ...]:
+        released_on = tonight + timedelta(days=released) if released is not None else None
+        return (HousingPlacement(tonight + timedelta(days=starts), tonight + timedelta(days=ends), released_on),)
+
+    on_path = {"status": "french_qualification"}
+    people = (
+        many(6, housing=placed(-30, 30), **on_path)
+        + many(2, housing=placed(-30, 0), **on_path)  # the last night was yesterday
+        + many(2, housing=placed(-30, 30, released=0), **on_path)  # released today
+        + many(1, housing=placed(1, 30), **on_path)  # comes tomorrow
+        + many(1, housing=(HousingPlacement(None, None, tonight),), **on_path)  # released, never assigned
+        + many(5, status="on_hold")
+        + many(4, housing=(), status="withdrawn")  # left the path: outside
+    )
+    row = total(answer("people_without_housing", people)[0])
+    assert (row.people, row.categories["housed"], row.categories["not_housed"]) == (17, 6, 11)
+    assert row.figures == {"rate": Decimal("0.6471")}
+    by_cohort = {r.group: r for r in answer("people_without_housing", many(3, status="on_hold"), by="cohort")[0]}
+    assert by_cohort["unknown"].people is None, "three people: suppressed"
+
+
+def test_work_study_contracts_count_each_contract_and_each_person_once_per_type() -> None:
+    def signed(*types: str) -> tuple[WorkStudyContract, ...]:
+        return tuple(WorkStudyContract(kind, date(2025, 9, 1)) for kind in types)
+
+    people = (
+        many(4, contracts=signed("apprenticeship", "apprenticeship"), dimensions={"sector": "logistics"})
+        + many(2, contracts=signed("apprenticeship"), dimensions={"sector": "logistics"})
+        + many(5, contracts=signed("professionalisation"), dimensions={"sector": "logistics"})
+        + many(7, contracts=signed("apprenticeship"), dimensions={"sector": "construction"})
+        + many(3, contracts=(WorkStudyContract("apprenticeship", date(2019, 5, 1)),))  # before the period
+        + many(5)  # no contract
+    )
+    rows, series = answer("work_study_contracts", people, by="sector")
+    by_sector = {row.group: row for row in rows}
+    logistics = by_sector["logistics"]
+    assert (logistics.categories["apprenticeship"], logistics.categories["professionalisation"]) == (6, 5)
+    assert logistics.figures == {"contracts": Decimal(15)}, "four people signed two each"
+    assert by_sector["construction"].figures == {"contracts": Decimal(7)}
+    assert total(rows).figures == {"contracts": Decimal(22)}
+    assert [row.group for row in series] == ["2025-09", "total"]

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.elements import ColumnElement
 
+from reporting_service.adapters.queries_sources import housed_on
 from reporting_service.adapters.tables import (
     fact_absence_alerts,
     fact_attendance_lines,
@@ -83,10 +83,6 @@ class RiskSignals:
     async def no_housing_next_week(self) -> set[UUID]:
         h = fact_housing.c
         week = self._today + timedelta(days=7)
-
-        def housed_on(night: date) -> ColumnElement[bool]:
-            return and_(h.starts_on <= night, h.ends_on > night, or_(h.released_on.is_(None), h.released_on > night))
-
         tonight = select(h.beneficiary_id).where(h.version == self._version, housed_on(self._today))
         next_week = select(h.beneficiary_id).where(h.version == self._version, housed_on(week))
         people = self._people().where(p.beneficiary_id.in_(tonight), p.beneficiary_id.not_in(next_week))

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, select
+from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_cohorts,
+    fact_contracts,
     fact_follow_ups,
+    fact_housing,
     fact_language_assessments,
     fact_money,
     fact_people,
@@ -42,7 +44,11 @@ class Dialect:
         return cast(instant, Date) if self.postgres else func.date(instant, type_=Date)
 
     def month(self, day: Expression) -> Expression:
-        return func.to_char(day, "YYYY-MM") if self.postgres else func.strftime("%Y-%m", day)
+        """The month's first day on PostgreSQL (labelled YYYY-MM once grouped: a million dates sort and compare far
+        faster than the text of their months, 0.4 s against 0.85 s measured); its text on SQLite."""
+        if self.postgres:
+            return cast(func.date_trunc("month", day), Date)
+        return func.strftime("%Y-%m", day)
 
     def days_between(self, start: Expression, end: Expression) -> Expression:
         if self.postgres:
@@ -67,6 +73,10 @@ class Source:
     # The instant ``on`` is the UTC day of, when it is one column: the period is then filtered on the column itself,
     # which PostgreSQL has statistics for (on a cast it guesses, and a guess of a few rows makes it loop).
     instant: Expression | None = None
+    # For rows a person repeats (months): the same contributions added up per person, from the conditions on the
+    # rows (``where`` and the period), for every grouping but the month: one row per person, nobody to count
+    # twice, so PostgreSQL counts rows instead of sorting every cell's people to count them distinct.
+    per_person: Callable[[Sequence[Expression]], Source] | None = None
 
 
 def people_of(version: int) -> FromClause:
@@ -78,11 +88,24 @@ def _step(number: int) -> Any:
     return alias, and_(alias.c.version == p.version, alias.c.beneficiary_id == p.beneficiary_id, alias.c.step == number)
 
 
+# The instant a person left the path (withdrawn or completed). Migration 0006 gives PostgreSQL statistics on this
+# very expression: filtered on it (not on its day, a cast it cannot estimate), the leavers are counted right and
+# joined to their steps by hash rather than looked up one by one (1.0 s -> 0.3 s at national scale).
+LEFT_AT = func.coalesce(p.withdrawn_at, p.completed_at)
+
+
 def _left_after_step3(d: Dialect, version: int) -> tuple[FromClause, Expression, list[Expression]]:
     step3, joined_on = _step(3)
-    left = d.day(func.coalesce(p.withdrawn_at, p.completed_at))
+    left = d.day(LEFT_AT)
     joined = people_of(version).join(step3, joined_on)
-    return joined, left, [step3.c.started_at.is_not(None), left.is_not(None), d.day(step3.c.started_at) <= left]
+    return joined, left, [step3.c.started_at.is_not(None), LEFT_AT.is_not(None), d.day(step3.c.started_at) <= left]
+
+
+def _left_on_or_before(d: Dialect, last: date) -> Expression:
+    """Left on ``last`` or before: on PostgreSQL as a range of the instant (the same UTC days)."""
+    if d.postgres:
+        return datetime.combine(last + timedelta(days=1), time(), UTC) > LEFT_AT
+    return d.day(LEFT_AT) <= last
 
 
 def entries(d: Dialect, version: int, as_of: date) -> Source:
@@ -94,6 +117,28 @@ def people_per_step(d: Dialect, version: int, as_of: date) -> Source:
     on = d.day(p.registered_at)
     where = [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)]
     return Source(people_of(version), on, p.status, where, instant=p.registered_at)
+
+
+def housed_on(night: date) -> Expression:
+    """A placement of ``fact_housing`` covers the night: within [starts_on, ends_on) and not released before."""
+    h = fact_housing.c
+    return and_(h.starts_on <= night, h.ends_on > night, or_(h.released_on.is_(None), h.released_on > night))
+
+
+def people_without_housing(d: Dialect, version: int, as_of: date) -> Source:
+    h = fact_housing.c
+    housed = exists().where(h.version == p.version, h.beneficiary_id == p.beneficiary_id, housed_on(as_of))
+    category = case((housed, "housed"), else_="not_housed")
+    where = [p.registered_at.is_not(None), p.status.in_(ON_THE_PATH)]
+    return Source(people_of(version), d.day(p.registered_at), category, where, instant=p.registered_at)
+
+
+def work_study_contracts(d: Dialect, version: int, as_of: date) -> Source:
+    k = fact_contracts.c
+    joined = people_of(version).join(fact_contracts, and_(k.version == p.version, k.beneficiary_id == p.beneficiary_id))
+    where = [k.signed_at.is_not(None), k.contract_type.is_not(None)]
+    sums = {"contracts": literal(1, Integer)}
+    return Source(joined, d.day(k.signed_at), k.contract_type, where, sums, repeats=True, instant=k.signed_at)
 
 
 def time_in_step(d: Dialect, version: int, as_of: date) -> Source:
@@ -123,7 +168,31 @@ def attendance_rate(d: Dialect, version: int, as_of: date) -> Source:
         fact_attendance_months, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id)
     )
     sums = {"recorded": m.hours_recorded, "attended": m.hours_attended}
-    return Source(joined, m.month, literal("attended"), [m.hours_recorded > 0], sums, repeats=True)
+    where = [m.hours_recorded > 0]
+    return Source(
+        joined, m.month, literal("attended"), where, sums, repeats=True, per_person=_hours_per_person(version)
+    )
+
+
+def _hours_per_person(version: int) -> Callable[[Sequence[Expression]], Source]:
+    def per_person(rows_where: Sequence[Expression]) -> Source:
+        m = fact_attendance_months.c
+        hours = (
+            select(
+                m.beneficiary_id,
+                func.sum(m.hours_recorded).label("recorded"),
+                func.sum(m.hours_attended).label("attended"),
+            )
+            .where(m.version == version, *rows_where)
+            .group_by(m.beneficiary_id)
+            .subquery("hours_per_person")
+        )
+        joined = people_of(version).join(hours, hours.c.beneficiary_id == p.beneficiary_id)
+        sums = {"recorded": hours.c.recorded, "attended": hours.c.attended}
+        # No date of its own (the months were filtered inside): never grouped by month.
+        return Source(joined, literal(None, Date), literal("attended"), sums=sums)
+
+    return per_person
 
 
 def french_certification(d: Dialect, version: int, as_of: date) -> Source:
@@ -158,7 +227,7 @@ def employment_at_exit(d: Dialect, version: int, as_of: date) -> Source:
     joined, left, where = _left_after_step3(d, version)
     outcome = p.exit_outcome
     category = case((outcome.is_(None), "no_outcome"), (_employed(outcome), "employed"), else_="not_employed")
-    return Source(joined, left, category, where)
+    return Source(joined, left, category, where, instant=LEFT_AT)
 
 
 def employment_after(months: int) -> Callable[[Dialect, int, date], Source]:
@@ -175,7 +244,8 @@ def employment_after(months: int) -> Callable[[Dialect, int, date], Source]:
             (f.status == "done", "not_employed"),
             else_="not_recorded",
         )
-        return Source(joined, left, category, [*where, left <= add_months(as_of, -months)])
+        where = [*where, _left_on_or_before(d, add_months(as_of, -months))]
+        return Source(joined, left, category, where, instant=LEFT_AT)
 
     return source
 
@@ -230,6 +300,8 @@ SOURCES: dict[str, Callable[[Dialect, int, date], Source]] = {
     **{f"employment_at_{months}_months": employment_after(months) for months in (3, 6, 12)},
     "money_by_funder": money_by_funder,
     "cost_per_person": cost_per_person,
+    "people_without_housing": people_without_housing,
+    "work_study_contracts": work_study_contracts,
 }
 
 

@@ -36,8 +36,10 @@ fact_money_movements = Table(
 )
 """Each person's part of each money movement, once: kind committed (``commitment.made``, movement =
 commitment_id), released (``commitment.released``, release_id), consumed (``consumption.recorded``, movement =
-the training sheet event it answers; negative for a correction), claimed and approved (``claim.approved``
-lines, claim_id). A movement already here is not counted again: ``fact_money`` moves only when a row is new."""
+the training sheet event it answers; ``support_cost.recorded``, movement = the support event it answers, its
+months on one line added up; negative for a correction or a placement released early), claimed and approved
+(``claim.approved`` lines, claim_id). A movement already here is not counted again: ``fact_money`` moves only
+when a row is new."""
 
 fact_money = Table(
     "fact_money",
@@ -57,7 +59,7 @@ fact_money = Table(
 """Money per person and agreement (and so per funder): the sums of ``fact_money_movements`` by kind. Still
 committed = committed - released - consumed. paid: each ``payment.issued`` shared among the claim's approved
 lines in proportion to their approved amounts, to the cent (the remainder cents to the largest lines), so a
-claim's people add up to what the funder paid. Cost per person = consumed."""
+claim's people add up to what the funder paid. Cost per person = consumed (training hours and support costs)."""
 
 fact_claims = Table(
     "fact_claims",

@@ -78,6 +78,7 @@ CONSUMERS: Sequence[ConsumerSpec] = [
             on(funding.CommitmentMade, funding_facts.commitment_made),
             on(funding.CommitmentReleased, funding_facts.commitment_released),
             on(funding.ConsumptionRecorded, funding_facts.consumption_recorded),
+            on(funding.SupportCostRecorded, funding_facts.support_cost_recorded),
             on(funding.ClaimSubmitted, funding_facts.claim_submitted),
             on(funding.ClaimApproved, funding_facts.claim_approved),
             on(funding.ClaimRejected, funding_facts.claim_rejected),

@@ -1,5 +1,7 @@
 """Funding's events in the read models: agreements, each person's money per agreement (committed, released,
-consumed, claimed, approved, paid: each movement counted once) and claims with their status and payment."""
+consumed, claimed, approved, paid: each movement counted once) and claims with their status and payment.
+Consumed is the training hours attended (``consumption.recorded``) and the support costs (``support_cost.recorded``:
+housing nights, meals, support person-months) posted to the funders' lines."""
 
 from __future__ import annotations
 
@@ -64,6 +66,23 @@ async def consumption_recorded(facts: VersionFacts, event: funding.ConsumptionRe
         MoneyPart(entry.beneficiary_id, entry.budget_line_id, entry.agreement_id, entry.funder_id, entry.amount)
         for entry in event.entries
         if entry.beneficiary_id not in erased
+    ]
+    await facts.move_money("consumed", event.source_event_id, parts, event.occurred_at)
+
+
+@into_read_models
+async def support_cost_recorded(facts: VersionFacts, event: funding.SupportCostRecorded) -> None:
+    """What one support event (a placement, a month of meals, a support file) changed on the lines that pay it:
+    consumed money like training hours, keyed by that support event so it counts once however often it arrives.
+    A movement is one person's part on one line: the line's months are added up first (each entry's month only
+    says where a claim takes it)."""
+    amounts: dict[tuple[UUID, UUID, UUID], Decimal] = {}
+    for entry in event.entries:
+        line = (entry.budget_line_id, entry.agreement_id, entry.funder_id)
+        amounts[line] = amounts.get(line, Decimal(0)) + entry.amount
+    parts = [
+        MoneyPart(event.beneficiary_id, budget_line_id, agreement_id, funder_id, amount)
+        for (budget_line_id, agreement_id, funder_id), amount in amounts.items()
     ]
     await facts.move_money("consumed", event.source_event_id, parts, event.occurred_at)
 

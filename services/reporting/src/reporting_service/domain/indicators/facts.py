@@ -51,6 +51,26 @@ class Money:
 
 
 @dataclass(frozen=True)
+class HousingPlacement:
+    """A placement's nights [starts_on, ends_on), cut short by released_on (dates unknown until assigned)."""
+
+    starts_on: date | None
+    ends_on: date | None
+    released_on: date | None = None
+
+    def covers(self, night: date) -> bool:
+        if self.starts_on is None or self.ends_on is None:
+            return False
+        return self.starts_on <= night < self.ends_on and (self.released_on is None or self.released_on > night)
+
+
+@dataclass(frozen=True)
+class WorkStudyContract:
+    contract_type: str  # apprenticeship | professionalisation | cdpi | cddi | other
+    signed_on: date
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     beneficiary_id: UUID
     # Grouping dimensions: region, sector, cohort, provider (training provider), track.
@@ -69,6 +89,8 @@ class PersonFacts:
     follow_ups: Mapping[int, FollowUp] = field(default_factory=dict)
     attendance: Mapping[date, AttendanceMonth] = field(default_factory=dict)
     money: tuple[Money, ...] = ()
+    housing: tuple[HousingPlacement, ...] = ()
+    contracts: tuple[WorkStudyContract, ...] = ()
 
     @property
     def left_on(self) -> date | None:

@@ -180,11 +180,17 @@ def _figures(
                 figures[f"{category}_{name}"] = ranks[name].quantize(DAYS) if name in ranks else None
         return figures
     if people is None:
-        names = {"attendance": ("rate",), "money": ("committed", "consumed", "claimed", "paid")}
+        names = {
+            "attendance": ("rate",),
+            "money": ("committed", "consumed", "claimed", "paid"),
+            "count": ("contracts",),
+        }
         return dict.fromkeys(names.get(indicator.kind, ("cost_per_person", "cost_per_person_employed")), None)
     if indicator.kind == "attendance":
         recorded = _sum(everyone, "recorded")
         return {"rate": (_sum(everyone, "attended") / recorded).quantize(RATE) if recorded else None}
+    if indicator.kind == "count":
+        return {"contracts": _sum(everyone, "contracts")}
     if indicator.kind == "money":
         return {name: _sum(everyone, name).quantize(CENT) for name in ("committed", "consumed", "claimed", "paid")}
     consumed = _sum(everyone, "consumed")

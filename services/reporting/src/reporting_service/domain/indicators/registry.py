@@ -9,7 +9,7 @@ from typing import Literal
 from reporting_service.domain.indicators import rules
 from reporting_service.domain.indicators.facts import FOLLOW_UP_MONTHS, ON_THE_PATH
 
-Kind = Literal["breakdown", "duration", "attendance", "money", "cost"]
+Kind = Literal["breakdown", "duration", "attendance", "money", "cost", "count"]
 Text = tuple[str, str]  # (French, English)
 
 
@@ -38,6 +38,13 @@ _LEAVERS = (
     "people who left the path (withdrawn or completed) after starting step 3",
 )
 _EMPLOYED = "cdi, cdd_6m_plus, interim, work_study"
+# Version 2 of the money indicators: support costs count in what was consumed (funding's support_cost.recorded).
+_CONSUMED = (
+    "le consommé comprend les heures de formation et les coûts d'accompagnement (nuits d'hébergement, repas, "
+    "mois d'accompagnement) imputés aux lignes des financeurs",
+    "consumed includes training hours and support costs (housing nights, meals, support person-months) posted "
+    "to the funders' lines",
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -187,14 +194,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "money_by_funder",
-        1,
+        2,
         "money",
         ("Financements par financeur", "Money per funder"),
         (
             "Montants engagés (nets des libérations), consommés, demandés et payés à ce jour, pour les personnes "
-            "inscrites dans la période ; par financeur avec by=funder.",
+            f"inscrites dans la période ; {_CONSUMED[0]} ; par financeur avec by=funder.",
             "Amounts committed (net of releases), consumed, claimed and paid to date, for the people registered in "
-            "the period; per funder with by=funder.",
+            f"the period; {_CONSUMED[1]}; per funder with by=funder.",
         ),
         ("euros", "euros"),
         ("personnes financées", "people financed"),
@@ -204,14 +211,14 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "cost_per_person",
-        1,
+        2,
         "cost",
         ("Coût par personne", "Cost per person"),
         (
             "Montant consommé pour les personnes financées inscrites dans la période, divisé par leur nombre, et "
-            "par le nombre d'entre elles en emploi à la sortie.",
+            f"par le nombre d'entre elles en emploi à la sortie ; {_CONSUMED[0]}.",
             "Amount consumed for the financed people registered in the period, divided by their number, and by "
-            "the number of them employed at exit.",
+            f"the number of them employed at exit; {_CONSUMED[1]}.",
         ),
         ("euros consommés", "euros consumed"),
         (
@@ -221,6 +228,43 @@ INDICATORS: tuple[Indicator, ...] = (
         ("date d'inscription", "registration date"),
         ("employed", "not_employed"),
         rules.cost_per_person,
+    ),
+    Indicator(
+        "people_without_housing",
+        1,
+        "breakdown",
+        ("Personnes sans hébergement", "People without a housing placement"),
+        (
+            "Personnes encore dans le parcours (en pause compris), parmi les inscrites de la période, sans "
+            "hébergement couvrant la nuit du jour où les chiffres sont complets ; le taux est la part sans "
+            "hébergement. Par cohorte avec by=cohort.",
+            "People still on the path (on hold included), among those registered in the period, with no housing "
+            "placement covering the night of the day the figures are complete to; the rate is the share without "
+            "one. Per cohort with by=cohort.",
+        ),
+        ("personnes sans hébergement", "people without a housing placement"),
+        ("personnes encore dans le parcours", "people still on the path"),
+        ("date d'inscription", "registration date"),
+        ("housed", "not_housed"),
+        rules.people_without_housing,
+        headline=("not_housed",),
+    ),
+    Indicator(
+        "work_study_contracts",
+        1,
+        "count",
+        ("Contrats en alternance signés", "Work-study contracts signed"),
+        (
+            "Contrats en alternance signés dans la période, par type ; par secteur avec by=sector. Chaque contrat "
+            "compte dans « contracts » ; une personne qui en signe deux d'un même type compte une fois dans ce type.",
+            "Work-study contracts signed in the period, by type; per sector with by=sector. Each contract counts in "
+            "'contracts'; a person who signs two of one type counts once in that type.",
+        ),
+        ("contrats signés", "contracts signed"),
+        ("personnes ayant signé un contrat", "people who signed a contract"),
+        ("date de signature", "signing date"),
+        ("apprenticeship", "professionalisation", "cdpi", "cddi", "other"),
+        rules.work_study_contracts,
     ),
 )
 

@@ -38,6 +38,22 @@ def people_per_step(person: PersonFacts, as_of: date) -> list[Contribution]:
     return [Contribution(person.registered_on, person.status)]
 
 
+def people_without_housing(person: PersonFacts, as_of: date) -> list[Contribution]:
+    """Those still on the path, housed or not on the night of ``as_of`` (the day the figures are complete to)."""
+    if person.registered_on is None or person.status not in ON_THE_PATH:
+        return []
+    housed = any(placement.covers(as_of) for placement in person.housing)
+    return [Contribution(person.registered_on, "housed" if housed else "not_housed")]
+
+
+def work_study_contracts(person: PersonFacts, as_of: date) -> list[Contribution]:
+    """Each contract signed, by its type, counted in ``contracts`` (a person with two counts once among people)."""
+    return [
+        Contribution(contract.signed_on, contract.contract_type, {"contracts": Decimal(1)})
+        for contract in person.contracts
+    ]
+
+
 def time_in_step(person: PersonFacts, as_of: date) -> list[Contribution]:
     found = []
     for step, started in sorted(person.step_started.items()):
