@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from enrolment_service.adapters.tables import kit, path_closures
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
@@ -283,3 +285,55 @@ async def test_a_poll_that_fails_whole_is_applied_event_by_event(
             select(func.count()).select_from(kit.outbox).where(kit.outbox.c.type == COMPLETED)
         )
     assert (inbox, completions) == (2 + 2, 2)  # the qualifications delivered earlier, the two outcomes
+
+
+@contextmanager
+def statements_sent(database: Database) -> Iterator[list[str]]:
+    """The SQL statements sent meanwhile (an executemany counts once: one round trip), BEGIN and COMMIT aside."""
+    sent: list[str] = []
+
+    def note(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+
+
+async def test_a_poll_costs_a_few_statements_whatever_its_size_and_one_counter_per_person_completed(
+    client: httpx.AsyncClient,
+    issuer: TokenIssuer,
+    registration: Any,
+    prerequisites: Any,
+    database: Database,
+) -> None:
+    """Outcomes that complete paths, as the live consumer receives them (each with its sequence): one poll of
+    one, one poll of ten, and ten events one by one."""
+    people = []
+    for _ in range(21):
+        person = await ready_for_step_4(client, issuer, registration, prerequisites, database)
+        await start_4(client, issuer, person)
+        assert await deliver(database, received(qualification_awarded(person)))
+        people.append(person)
+    outcomes = [replace(received(outcome_recorded(person)), sequence=1) for person in people]
+    apply = SPEC.batch
+    assert apply is not None
+
+    with statements_sent(database) as for_one:
+        await process_batch(CONSUMER, EnrolmentUnitOfWork(database), outcomes[:1], apply)
+    with statements_sent(database) as for_ten:
+        await process_batch(CONSUMER, EnrolmentUnitOfWork(database), outcomes[1:11], apply)
+    with statements_sent(database) as one_by_one:
+        for outcome in outcomes[11:]:
+            await deliver(database, outcome)
+
+    # What grows with the poll is the kit's outbox counter, one upsert per person whose path completes.
+    counters = [statement for statement in for_ten if "outbox_sequences" in statement]
+    assert len(counters) == 10
+    assert len(for_ten) == len(for_one) + 9, for_ten
+    # One by one, each event pays what a poll of one does, but for reading the inbox and the order marks first.
+    assert len(one_by_one) == 10 * (len(for_one) - 2)
+    for person in people:
+        assert await status_of(client, issuer, person) == "completed"
