@@ -70,3 +70,12 @@ async def status_of(client: httpx.AsyncClient, issuer: TokenIssuer, person: str)
     )
     assert read.status_code == 200, read.text
     return str(read.json()["pathway"]["status"])
+
+
+async def withdraw_for_a_job(client: httpx.AsyncClient, issuer: TokenIssuer, person: str) -> None:
+    withdrawn = await client.post(
+        f"/v1/beneficiaries/{person}/pathway/transitions",
+        json={"action": "withdraw", "withdrawal_reason": "employment_found"},
+        headers=as_(issuer, OrgKind.PROGRAMME_OPERATOR, AKTO),
+    )
+    assert withdrawn.status_code == 200, withdrawn.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -52,6 +52,15 @@ class BeneficiaryRepository:
             return None
         return (await self._hydrate([row]))[0]
 
+    async def get_many(self, beneficiary_ids: Collection[UUID], *, for_update: bool = False) -> list[Beneficiary]:
+        """Those of these people enrolment knows, in id order: with ``for_update``, their row locks are taken in
+        that order, so two transactions locking some of the same people wait for each other, never deadlock."""
+        if not beneficiary_ids:
+            return []
+        query = _SOME_FOR_UPDATE if for_update and self._connection.dialect.name == "postgresql" else _SOME
+        rows = (await self._connection.execute(query, {"ids": sorted(beneficiary_ids)})).all()
+        return await self._hydrate(list(rows))
+
     async def find_duplicate(self, identity: Identity) -> UUID | None:
         conditions = [beneficiaries.c.duplicate_key == duplicate_key(identity)]
         if identity.ofii_number is not None:
@@ -91,53 +100,65 @@ class BeneficiaryRepository:
     async def add(self, beneficiary: Beneficiary) -> None:
         await self._connection.execute(insert(beneficiaries).values(**_row(beneficiary)))
         self._stored[beneficiary.id] = (0, 0)
-        await self._append_children(beneficiary)
+        await self._append_children([beneficiary])
 
     async def save(self, beneficiary: Beneficiary) -> None:
         await self._connection.execute(
             update(beneficiaries).where(beneficiaries.c.id == beneficiary.id).values(**_row(beneficiary))
         )
-        await self._append_children(beneficiary)
+        await self._append_children([beneficiary])
 
-    async def _append_children(self, beneficiary: Beneficiary) -> None:
-        history_stored, consents_stored = self._stored.get(beneficiary.id, (0, 0))
-        new_history = beneficiary.pathway.history[history_stored:]
+    async def save_many(self, changed: Iterable[Beneficiary]) -> None:
+        """``save`` for several people loaded in this unit of work: one UPDATE per shape of row (executemany),
+        their new history entries and consents in one INSERT each."""
+        people = list(changed)
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for beneficiary in people:
+            row = _row(beneficiary)
+            # An erased person's row has no protection status to write: the parameter sets differ in keys.
+            values = {"target_id": row.pop("id"), **row}
+            shapes.setdefault(tuple(values), []).append(values)
+        for rows in shapes.values():
+            await self._connection.execute(_UPDATE, rows)
+        await self._append_children(people)
+
+    async def _append_children(self, changed: Iterable[Beneficiary]) -> None:
+        """The history entries and consents added since these people were loaded, one INSERT each at most."""
+        new_history: list[dict[str, Any]] = []
+        new_consents: list[dict[str, Any]] = []
+        for beneficiary in changed:
+            history_stored, consents_stored = self._stored.get(beneficiary.id, (0, 0))
+            new_history.extend(
+                {
+                    "beneficiary_id": beneficiary.id,
+                    "sequence": history_stored + offset,
+                    "from_status": entry.from_status.value if entry.from_status else None,
+                    "to_status": entry.to_status.value,
+                    "at": entry.at,
+                    "actor": entry.actor,
+                    "actor_org_id": entry.actor_org_id,
+                    "reason_code": entry.reason_code,
+                    "waiver_reason": entry.waiver_reason,
+                }
+                for offset, entry in enumerate(beneficiary.pathway.history[history_stored:])
+            )
+            new_consents.extend(
+                {
+                    "beneficiary_id": beneficiary.id,
+                    "sequence": consents_stored + offset,
+                    "purpose": record.purpose.value,
+                    "given": record.given,
+                    "at": record.at,
+                    "recorded_by": record.recorded_by.subject,
+                    "recorded_by_org_id": record.recorded_by.org_id,
+                }
+                for offset, record in enumerate(beneficiary.consents[consents_stored:])
+            )
+            self._stored[beneficiary.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
         if new_history:
-            await self._connection.execute(
-                insert(pathway_transitions),
-                [
-                    {
-                        "beneficiary_id": beneficiary.id,
-                        "sequence": history_stored + offset,
-                        "from_status": entry.from_status.value if entry.from_status else None,
-                        "to_status": entry.to_status.value,
-                        "at": entry.at,
-                        "actor": entry.actor,
-                        "actor_org_id": entry.actor_org_id,
-                        "reason_code": entry.reason_code,
-                        "waiver_reason": entry.waiver_reason,
-                    }
-                    for offset, entry in enumerate(new_history)
-                ],
-            )
-        new_consents = beneficiary.consents[consents_stored:]
+            await self._connection.execute(insert(pathway_transitions), new_history)
         if new_consents:
-            await self._connection.execute(
-                insert(consents),
-                [
-                    {
-                        "beneficiary_id": beneficiary.id,
-                        "sequence": consents_stored + offset,
-                        "purpose": record.purpose.value,
-                        "given": record.given,
-                        "at": record.at,
-                        "recorded_by": record.recorded_by.subject,
-                        "recorded_by_org_id": record.recorded_by.org_id,
-                    }
-                    for offset, record in enumerate(new_consents)
-                ],
-            )
-        self._stored[beneficiary.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
+            await self._connection.execute(insert(consents), new_consents)
 
     async def _hydrate(self, rows: list[Any]) -> list[Beneficiary]:
         if not rows:
@@ -219,6 +240,12 @@ def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
 # more of a read's time than running it, and a statement object reused keeps its compiled form cached.
 _ONE = select(beneficiaries).where(beneficiaries.c.id == bindparam("beneficiary_id"))
 _ONE_FOR_UPDATE = _ONE.with_for_update()
+_SOME = (
+    select(beneficiaries).where(beneficiaries.c.id.in_(bindparam("ids", expanding=True))).order_by(beneficiaries.c.id)
+)
+_SOME_FOR_UPDATE = _SOME.with_for_update()
+# A person's row rewritten: the row is bound as ``target_id`` (no column has that name), the other keys are set.
+_UPDATE = update(beneficiaries).where(beneficiaries.c.id == bindparam("target_id"))
 # One person (every read) compares with one value rather than expanding a list of one.
 _CHILDREN_OF_ONE = _children_query(lambda column: column == bindparam("beneficiary_id"))
 _CHILDREN_OF_MANY = _children_query(lambda column: column.in_(bindparam("ids", expanding=True)))

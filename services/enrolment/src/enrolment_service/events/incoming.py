@@ -14,13 +14,15 @@ CONSUMERS = [
         name="training-progress",
         subscriptions=[on(training.CourseCompleted, training_progress.note_course_completed)],
     ),
-    # The path completes once step 4's qualification result and the exit outcome are in (domain.closure).
+    # The path completes once step 4's qualification result and the exit outcome are in (domain.closure). A poll
+    # is applied whole (its people read and written together); when that fails, event by event.
     ConsumerSpec(
         name="path-closure",
         subscriptions=[
             on(training.QualificationAwarded, path_closure.note_qualification_result),
             on(employment.OutcomeRecorded, path_closure.note_outcome_recorded),
         ],
+        batch=path_closure.close_paths,
     ),
     partner_consumer(partners),
 ]
