@@ -45,8 +45,6 @@ from enrolment_service.domain.vocabulary import (
 from enrolment_service.service_layer.access import View
 from hopekit.api.schemas import EmailAddress, Name, PhoneNumber, Reference, RequestModel, ResponseModel
 
-# The kit's text fields state in the document the characters they refuse.
-VisibleName = Name
 # The pathway keeps at most 100 characters of an attestation's reference (domain.pathway.A1Attestation).
 EvidenceReference = Annotated[Reference, Field(max_length=100)]
 
@@ -80,8 +78,8 @@ Email = Annotated[
 
 
 class Registration(RequestModel):
-    given_name: VisibleName
-    family_name: VisibleName
+    given_name: Name
+    family_name: Name
     birth_date: date
     nationality: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3")]
     protection_status: ProtectionStatus
@@ -229,7 +227,7 @@ class CalendarRequest(RequestModel):
 
 
 class CohortRequest(CalendarRequest):
-    name: VisibleName
+    name: Name
     sector_code: SectorCode
     region: Annotated[
         str, Field(pattern=r"^\d{2}$", description="INSEE region code", json_schema_extra={"enum": list(REGIONS)})
