@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 _TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-([0-9a-f]{2})$")
 
 
+_KEYS_PER_STATEMENT = 1000
+
+
 def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
     """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL and SQLite both have them)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -50,16 +53,21 @@ async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows:
         return
     counts = Counter(str(row["key"]) for row in rows)
     counters = tables.outbox_sequences
+    keys = sorted(counts)
     following: dict[str, int] = {}
-    # Keys in a stable order: two transactions writing the same keys lock their counters in the same order.
-    for key in sorted(counts):
-        statement = dialect_insert(connection, counters).values(key=key, last_sequence=counts[key])
+    # One statement per chunk of keys (within any driver's limit on parameters), in a stable order: two
+    # transactions writing the same keys lock their counters in the same order.
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        chunk = keys[start : start + _KEYS_PER_STATEMENT]
+        statement = dialect_insert(connection, counters).values(
+            [{"key": key, "last_sequence": counts[key]} for key in chunk]
+        )
         statement = statement.on_conflict_do_update(
             index_elements=[counters.c.key],
             set_={"last_sequence": counters.c.last_sequence + statement.excluded.last_sequence},
-        ).returning(counters.c.last_sequence)
-        last = int(await connection.scalar(statement))
-        following[key] = last - counts[key] + 1
+        ).returning(counters.c.key, counters.c.last_sequence)
+        for key, last in (await connection.execute(statement)).all():
+            following[str(key)] = int(last) - counts[str(key)] + 1
     for row in rows:
         key = str(row["key"])
         row["sequence"] = following[key]
