@@ -119,12 +119,15 @@ class EventConsumer(Generic[U]):
                 metrics.record_lag(self.name, consumer, batches)
                 if self._batch is not None and batches:
                     await self.handle_batch([record for records in batches.values() for record in records])
+                positions: dict[TopicPartition, int] = {}
                 for partition, records in batches.items():
                     if self._batch is None:
                         for record in records:
                             await self.handle(record)
-                    position = TopicPartition(partition.topic, partition.partition)
-                    await consumer.commit({position: records[-1].offset + 1})
+                    positions[TopicPartition(partition.topic, partition.partition)] = records[-1].offset + 1
+                # One commit for the poll (a crash before it replays the poll, which the inbox makes harmless).
+                if positions:
+                    await consumer.commit(positions)
         finally:
             # Leaving the group can wait on a busy coordinator (a commit retried while the broker is away).
             try:
