@@ -1,27 +1,14 @@
-"""Exported cells: formulas neutralised in every text cell, numbers kept, suppressed cells said."""
+"""Exported cells: numbers kept, suppressed cells said (the kit's writers neutralise formulas in every text cell:
+libs/hopekit/tests/unit/test_spreadsheets.py, and test_exports_api.py through the API)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-
-from reporting_service.domain.exports import SUPPRESSED, neutralised, workbook
+from reporting_service.domain.exports import SUPPRESSED, workbook
 from reporting_service.domain.indicators.figures import Row
 from reporting_service.domain.indicators.registry import BY_ID
-
-
-@pytest.mark.parametrize(
-    "text", ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\r=x", '=HYPERLINK("http://x","y")']
-)
-def test_a_text_cell_that_a_spreadsheet_would_run_is_shown_as_written(text: str) -> None:
-    assert neutralised(text) == "'" + text
-
-
-@pytest.mark.parametrize("text", ["84", "logistics", "a=b", "", "total"])
-def test_ordinary_text_is_left_alone(text: str) -> None:
-    assert neutralised(text) == text
 
 
 def test_the_workbook_holds_the_definitions_the_completeness_and_the_figures_with_suppressed_cells() -> None:
@@ -43,7 +30,7 @@ def test_the_workbook_holds_the_definitions_the_completeness_and_the_figures_wit
     assert described["definition (fr)"] == indicator.definition[0]
     assert described["complete up to"] == "2026-11-30T18:00:00+00:00"
     assert groups.rows[0][:3] == ["group", "people", "employed"]
-    assert groups.rows[1][0] == "'=cmd|' /C calc'!A0"
+    assert groups.rows[1][0] == "=cmd|' /C calc'!A0", "the file writer neutralises, once"
     assert groups.rows[2][1] == SUPPRESSED
     assert groups.rows[3][1] == -3, "a number stays a number, negative or not"
     assert groups.rows[3][-1] == Decimal("-0.5")

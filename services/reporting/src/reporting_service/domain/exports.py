@@ -1,9 +1,8 @@
 """What an exported indicator table holds, cell by cell, whatever the file format: the definitions and the date
 of completeness first, then the figures by group and by month, suppressed cells marked.
 
-A spreadsheet runs a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return as a
-formula (CSV injection): every text cell that does is given a leading apostrophe, which shows the text as
-written. Numbers stay numbers (a negative amount is a number, not text).
+The file writers (``hopekit.spreadsheets``) show any text cell a spreadsheet would run as a formula as written;
+numbers stay numbers (a negative amount is a number, not text).
 """
 
 from __future__ import annotations
@@ -17,16 +16,7 @@ from reporting_service.domain.indicators.figures import Row
 from reporting_service.domain.indicators.registry import Indicator
 
 Value = str | int | Decimal | None
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SUPPRESSED = "suppressed"
-
-
-def neutralised(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def cell(value: Value) -> Value:
-    return neutralised(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,7 @@ def about(indicator: Indicator, filters: str, complete_up_to: datetime | None, r
         ["complete up to", complete_up_to.isoformat() if complete_up_to else "no event yet"],
         ["suppression", rule],
     ]
-    return Sheet("definition", [[cell(v) for v in line] for line in lines])
+    return Sheet("definition", lines)
 
 
 def figures(name: str, indicator: Indicator, rows: Sequence[Row]) -> Sheet:
@@ -64,7 +54,7 @@ def figures(name: str, indicator: Indicator, rows: Sequence[Row]) -> Sheet:
     for row in rows:
         counts = [row.categories.get(c) for c in indicator.categories]
         values: list[Value] = [row.group, row.people, *counts, *(row.figures.get(m) for m in measures)]
-        body.append([SUPPRESSED if v is None else cell(v) for v in values])
+        body.append([SUPPRESSED if v is None else v for v in values])
     return Sheet(name, body)
 
 
