@@ -54,6 +54,11 @@ STALE_SKIPPED = Counter(
     "Events skipped because the consumer already applied a later event of the same aggregate.",
     ["consumer", "type"],
 )
+DUPLICATES_DROPPED = Counter(
+    "hope_consumer_duplicates_dropped_total",
+    "Events delivered again (a resend, or a poll replayed after a restart) that the inbox refused to apply twice.",
+    ["consumer"],
+)
 
 router = APIRouter(tags=["health"])
 

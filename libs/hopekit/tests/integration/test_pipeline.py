@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import Column, Integer, String, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -135,6 +136,10 @@ async def running_task(coroutine: Any) -> AsyncIterator[asyncio.Task[Any]]:
             await asyncio.wait_for(task, 30)
 
 
+def dropped(consumer: str) -> float:
+    return REGISTRY.get_sample_value("hope_consumer_duplicates_dropped_total", {"consumer": consumer}) or 0.0
+
+
 async def unpublished(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
         count: int = await connection.scalar(
@@ -168,7 +173,12 @@ async def test_relay_killed_between_publish_and_mark_loses_nothing_and_consumer_
                 return (await connection.scalar(select(func.count()).select_from(applied))) == 40
 
         await wait_for(all_applied)
-        await asyncio.sleep(0.5)  # give any duplicate a chance to be (wrongly) applied
+
+        async def resends_dropped() -> bool:
+            return dropped(consumer.name) == 40
+
+        # Every thing is on Kafka twice: each second copy is refused by the inbox, and counted.
+        await wait_for(resends_dropped)
 
     async with database.engine.connect() as connection:
         rows = dict((await connection.execute(select(applied.c.thing_id, applied.c.times))).all())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from hope_contracts import EventContract
+from hopekit import metrics
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
 from hopekit.events.ordering import advance_many, apply_in_order
@@ -68,6 +69,7 @@ async def process(consumer: str, uow: UnitOfWork, handler: Subscription[Any, Any
     try:
         async with uow:
             if not await uow.mark_processed(consumer, event.source, event.id, event.type):
+                metrics.DUPLICATES_DROPPED.labels(consumer).inc()
                 return False
             # A stale event (older than what this consumer applied for its key) is recorded but not applied.
             await apply_in_order(uow.connection, uow.tables, consumer, event, lambda: handler(uow, event))
@@ -82,6 +84,8 @@ async def process_batch(consumer: str, uow: UnitOfWork, events: Sequence[Receive
     rest applied by ``apply``, committed together. Returns how many were applied."""
     async with uow:
         fresh = await uow.mark_processed_many(consumer, events)
+        if len(fresh) < len(events):
+            metrics.DUPLICATES_DROPPED.labels(consumer).inc(len(events) - len(fresh))
         in_order = await advance_many(uow.connection, uow.tables, consumer, fresh)
         await apply(uow, in_order)
         await uow.commit()
