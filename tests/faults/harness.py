@@ -258,3 +258,21 @@ def log_tail(path: str | os.PathLike[str], lines: int = 40) -> str:
     with contextlib.suppress(OSError), open(path, errors="replace") as log:
         return "".join(log.readlines()[-lines:])
     return "(no log)"
+
+
+async def metric_total(base: str, sample: str, **labels: str) -> float:
+    """The sum of a Prometheus sample's values on a service's /metrics whose labels include ``labels`` (0 when the
+    service does not answer: a figure for the report, not a check)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            text = (await client.get(f"{base}/metrics")).text
+    except httpx.HTTPError:
+        return 0.0
+    return sum(
+        found.value
+        for family in text_string_to_metric_families(text)
+        for found in family.samples
+        if found.name == sample and all(found.labels.get(key) == value for key, value in labels.items())
+    )

@@ -46,6 +46,7 @@ from .harness import (
     keep_running,
     log_tail,
     lost,
+    metric_total,
     read_wire,
     wait_for_outbox,
 )
@@ -200,6 +201,12 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
             # Read while training still runs: where its group stands and what it last logged.
             print(await describe_consumer_group(bootstrap, "training.enrolment-projection", TOPIC))
             print("training's log, last lines:\n" + log_tail(tmp_path / "training.log"))
+        # Resends and replayed polls that training's inbox refused to apply again (since its last start).
+        refused_again = await metric_total(
+            f"http://127.0.0.1:{training_port}",
+            "hope_consumer_duplicates_dropped_total",
+            consumer="training.enrolment-projection",
+        )
         stop.set()
         await watcher
         wire = await read_wire(kafka.bootstrap_servers, TOPIC)
@@ -212,6 +219,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
         f"faults injected {len(faults.injected)} ({', '.join(faults.injected)}); restarts {said}; "
         f"acknowledged writes {acknowledged.total} (refused {acknowledged.refused}); lost {missing}; stuck {stuck}; "
         f"duplicates on the wire {wire.duplicates}; out of order {wire.out_of_order}; "
+        f"deliveries training's inbox refused to apply twice {refused_again:.0f} (since its last start); "
         f"registrations not applied by training {len(not_applied)} "
         f"(training caught up {catch_up_s:.0f} s after the outbox drained; stalls allowed {SETTLE_S} s, at most "
         f"{CATCH_UP_CAP_S} s)"
