@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks.environment import BenchEnvironment
@@ -136,7 +136,7 @@ async def registered_at_gateway(service: SupportProcess) -> None:
     await _until_counted(service, known, 1, "the organisation's registration")
 
 
-async def _until_counted(service: SupportProcess, query: Select[tuple[int]], expected: int, what: str) -> None:
+async def _until_counted(service: SupportProcess, query: Select[int], expected: int, what: str) -> None:
     """Waits (up to two minutes) until the service's consumers have written what `query` counts."""
     engine = create_async_engine(service.database_url)
     try:
@@ -169,6 +169,19 @@ async def paced(call: Callable[[int], Awaitable[httpx.Response]], rate: float, d
 
     await asyncio.gather(*(one(i) for i in range(total)))
     return latencies
+
+
+async def _sessions(service: SupportProcess) -> int:
+    """Sessions the service's database has seen so far (PostgreSQL's own count, this query's included)."""
+    engine = create_async_engine(service.database_url)
+    try:
+        async with engine.connect() as connection:
+            count = await connection.scalar(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
 
 
 def _ms(latencies: list[float], fraction: float) -> str:
@@ -212,11 +225,14 @@ async def _paced_read(
     service: SupportProcess, report: Report, what: str, call: Callable[[int], Awaitable[httpx.Response]]
 ) -> None:
     """p50 and p99 at the paced rate, and the service's CPU per answer over the same run (with the machine's
-    load average, which says how much of the wall time other processes took)."""
-    before = cpu_seconds(service.pid)
+    load average, which says how much of the wall time other processes took). Connections opened: answers that
+    queue up past the pool's size open overflow connections, each a PostgreSQL backend started and stopped."""
+    before, sessions = cpu_seconds(service.pid), await _sessions(service)
     with profiled({f"support-{what.replace(' ', '-')}": service.pid}):
         latencies = await paced(call, RATE, DURATION_S)
     spent_ms = (cpu_seconds(service.pid) - before) / len(latencies) * 1000
+    await asyncio.sleep(1.5)  # PostgreSQL reports a session's end within a second
+    report.add(SECTION, f"{what}: database connections opened", str(await _sessions(service) - sessions))
     report.add(SECTION, f"{what} at {RATE:.0f}/s p50", _ms(latencies, 0.5))
     report.add(SECTION, f"{what} at {RATE:.0f}/s p99", _ms(latencies, 0.99), "<= 20 ms")
     report.add(SECTION, f"{what}: service CPU per answer", f"{spent_ms:.2f} ms")
