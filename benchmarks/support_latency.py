@@ -4,7 +4,11 @@
   note each; `POST /v1/notes/{id}/reads` with a reason (unwrap + decrypt + audit rows + commit) at a steady
   50 requests/s. Target p99 <= 20 ms.
 - Person's file read: `GET /v1/files/{id}` at 50 requests/s. Target p99 <= 20 ms.
-- Housing gap list: 2,000 people in step 3 with a step end, 80 residences x 25 beds (made over HTTP), a year of
+- Each paced run also gives the CPU the service process spent per answer (user + system from /proc), which the
+  machine's other load does not inflate as it does latency: a p99 far above that cost is queueing, not the service.
+  `HOPE_BENCH_SUPPORT_RATE` lowers the rate to separate the two; `HOPE_BENCH_PROFILE_DIR` samples the service.
+- Housing gap list: 2,000 people in step 3 with a step end, 80 residences x 25 beds (made over HTTP by the
+  organisation, registered at the gateway as an active support provider through the gateway's event), a year of
   placements (about 8,000, written straight into the table: this measures the read, not the seeding);
   `GET /v1/housing-gaps` as the operator, one at a time. Target p95 <= 100 ms.
 """
@@ -24,15 +28,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks.environment import BenchEnvironment
-from benchmarks.processes import spawn_uvicorn, wait_ready
+from benchmarks.processes import cpu_seconds, spawn_uvicorn, wait_ready
+from benchmarks.profiling import profiled
 from benchmarks.report import Report
 from benchmarks.tails import quantile
 from benchmarks.training_import import publish_enrolment
-from hope_contracts import EventContract, enrolment
+from hope_contracts import EventContract, enrolment, gateway
 from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
 from hopekit.db.migrations import upgrade
@@ -41,7 +46,7 @@ from support_service.adapters.envelope import KeyEncryptionKey
 
 SECTION = "support"
 SUPPORT_ROOT = Path(__file__).resolve().parents[1] / "services" / "support"
-RATE = 50.0
+RATE = float(os.environ.get("HOPE_BENCH_SUPPORT_RATE", "50"))
 DURATION_S = float(os.environ.get("HOPE_BENCH_SUPPORT_SECONDS", "20"))
 NOTE_PEOPLE = 200
 GAP_PEOPLE = 2_000
@@ -56,6 +61,8 @@ class SupportProcess:
     database_url: str
     issuer: TokenIssuer
     org: uuid.UUID
+    pid: int
+    kafka: str
 
 
 @contextlib.asynccontextmanager
@@ -76,7 +83,9 @@ async def support_process(environment: BenchEnvironment) -> AsyncIterator[Suppor
         }
         process = spawn_uvicorn("support_service.main:create_app", port, env)
         try:
-            found = SupportProcess(f"http://127.0.0.1:{port}", url, issuer, uuid.uuid4())
+            found = SupportProcess(
+                f"http://127.0.0.1:{port}", url, issuer, uuid.uuid4(), process.pid, environment.kafka_bootstrap
+            )
             await wait_ready(found.base, process, "support")
             yield found
         finally:
@@ -106,27 +115,39 @@ async def people_in_step_3(service: SupportProcess, count: int) -> list[uuid.UUI
             for p in people
         ),
     ]
-    await publish_enrolment_on(service, contracts)
+    await publish_enrolment(service.kafka, contracts)
+    opened = select(func.count()).select_from(support_files).where(support_files.c.cohort_id == cohort)
+    await _until_counted(service, opened, count, "the files")
+    return people
+
+
+async def registered_at_gateway(service: SupportProcess) -> None:
+    """The service's organisation as the gateway's event registers it: an active support provider, which a
+    residence's registration requires (the partner projection, fed by support's own consumer)."""
+    from support_service.adapters.tables import partners
+
+    registered = gateway.OrganisationRegistered(
+        organisation_id=service.org, org_kind=OrgKind.SUPPORT_PROVIDER.value, active=True, occurred_at=datetime.now(UTC)
+    )
+    # Published as the enrolment helper publishes (its CloudEvent source says enrolment): support's consumer
+    # routes by event type, and the source only names the sender in its inbox.
+    await publish_enrolment(service.kafka, [registered])
+    known = select(func.count()).select_from(partners).where(partners.c.id == service.org, partners.c.active)
+    await _until_counted(service, known, 1, "the organisation's registration")
+
+
+async def _until_counted(service: SupportProcess, query: Select[int], expected: int, what: str) -> None:
+    """Waits (up to two minutes) until the service's consumers have written what `query` counts."""
     engine = create_async_engine(service.database_url)
     try:
         for _ in range(1200):
             async with engine.connect() as connection:
-                opened = await connection.scalar(
-                    select(func.count()).select_from(support_files).where(support_files.c.cohort_id == cohort)
-                )
-            if opened == count:
-                return people
+                if await connection.scalar(query) == expected:
+                    return
             await asyncio.sleep(0.1)
     finally:
         await engine.dispose()
-    raise RuntimeError("the files did not open")
-
-
-_bootstrap: dict[str, str] = {}
-
-
-async def publish_enrolment_on(service: SupportProcess, contracts: list[EventContract]) -> None:
-    await publish_enrolment(_bootstrap["kafka"], contracts)
+    raise RuntimeError(f"{what} did not arrive")
 
 
 async def paced(call: Callable[[int], Awaitable[httpx.Response]], rate: float, duration_s: float) -> list[float]:
@@ -148,6 +169,19 @@ async def paced(call: Callable[[int], Awaitable[httpx.Response]], rate: float, d
 
     await asyncio.gather(*(one(i) for i in range(total)))
     return latencies
+
+
+async def _sessions(service: SupportProcess) -> int:
+    """Sessions the service's database has seen so far (PostgreSQL's own count, this query's included)."""
+    engine = create_async_engine(service.database_url)
+    try:
+        async with engine.connect() as connection:
+            count = await connection.scalar(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
 
 
 def _ms(latencies: list[float], fraction: float) -> str:
@@ -176,18 +210,34 @@ async def _notes_and_files(service: SupportProcess, client: httpx.AsyncClient, r
     reason = {"reason_code": "follow_up", "reason_text": "weekly review"}
     for note_id in notes[:20]:  # warm-up
         await client.post(f"/v1/notes/{note_id}/reads", json=reason, headers=medical)
-    reads = await paced(
+    await _paced_read(
+        service,
+        report,
+        "medical note read",
         lambda i: client.post(f"/v1/notes/{notes[i % len(notes)]}/reads", json=reason, headers=medical),
-        RATE,
-        DURATION_S,
     )
-    report.add(SECTION, f"medical note read at {RATE:.0f}/s p50", _ms(reads, 0.5))
-    report.add(SECTION, f"medical note read at {RATE:.0f}/s p99", _ms(reads, 0.99), "<= 20 ms")
-    file_reads = await paced(
-        lambda i: client.get(f"/v1/files/{files[i % len(files)]}", headers=reader), RATE, DURATION_S
+    await _paced_read(
+        service, report, "file read", lambda i: client.get(f"/v1/files/{files[i % len(files)]}", headers=reader)
     )
-    report.add(SECTION, f"file read at {RATE:.0f}/s p50", _ms(file_reads, 0.5))
-    report.add(SECTION, f"file read at {RATE:.0f}/s p99", _ms(file_reads, 0.99), "<= 20 ms")
+
+
+async def _paced_read(
+    service: SupportProcess, report: Report, what: str, call: Callable[[int], Awaitable[httpx.Response]]
+) -> None:
+    """p50 and p99 at the paced rate, and the service's CPU per answer over the same run (with the machine's
+    load average, which says how much of the wall time other processes took). Connections opened: answers that
+    queue up past the pool's size open overflow connections, each a PostgreSQL backend started and stopped."""
+    before, sessions = cpu_seconds(service.pid), await _sessions(service)
+    with profiled({f"support-{what.replace(' ', '-')}": service.pid}):
+        latencies = await paced(call, RATE, DURATION_S)
+    spent_ms = (cpu_seconds(service.pid) - before) / len(latencies) * 1000
+    await asyncio.sleep(1.5)  # PostgreSQL reports a session's end within a second
+    opened = await _sessions(service) - sessions - 1  # less the session that read the first count
+    report.add(SECTION, f"{what} at {RATE:.0f}/s p50", _ms(latencies, 0.5))
+    report.add(SECTION, f"{what} at {RATE:.0f}/s p99", _ms(latencies, 0.99), "<= 20 ms")
+    report.add(SECTION, f"{what}: service CPU per answer", f"{spent_ms:.2f} ms")
+    report.add(SECTION, f"{what}: database connections opened", str(opened))
+    report.add(SECTION, f"{what}: load average (1 min) after", f"{os.getloadavg()[0]:.1f}")
 
 
 async def _gaps(service: SupportProcess, client: httpx.AsyncClient, report: Report) -> None:
@@ -214,6 +264,8 @@ async def _gaps(service: SupportProcess, client: httpx.AsyncClient, report: Repo
             },
             headers=admin,
         )
+        if created.status_code != 201:
+            raise RuntimeError(f"residence not registered: {created.status_code} {created.text}")
         beds.extend((created.json()["id"], bed["id"]) for bed in created.json()["beds"])
     # A year of placements: each bed takes successive stays of 30 to 120 nights from a year ago to a month ahead.
     rows = []
@@ -253,23 +305,28 @@ async def _gaps(service: SupportProcess, client: httpx.AsyncClient, report: Repo
         await client.get("/v1/housing-gaps", headers=operator)
     latencies = []
     gaps = 0
-    for _ in range(GAP_READS):
-        began = time.perf_counter()
-        answer = await client.get("/v1/housing-gaps", headers=operator)
-        latencies.append((time.perf_counter() - began) * 1000)
-        gaps = len(answer.json()["items"])
+    before = cpu_seconds(service.pid)
+    with profiled({"support-housing-gaps": service.pid}):
+        for _ in range(GAP_READS):
+            began = time.perf_counter()
+            answer = await client.get("/v1/housing-gaps", headers=operator)
+            latencies.append((time.perf_counter() - began) * 1000)
+            gaps = len(answer.json()["items"])
+    spent_ms = (cpu_seconds(service.pid) - before) / GAP_READS * 1000
     report.add(
         SECTION, f"housing gaps ({GAP_PEOPLE} people, {len(rows)} placements) p50", f"{quantile(latencies, 0.5):.1f} ms"
     )
     report.add(SECTION, "housing gaps p95", f"{quantile(latencies, 0.95):.1f} ms", "<= 100 ms")
     report.add(SECTION, "housing gaps listed", str(gaps))
+    report.add(SECTION, "housing gaps: service CPU per answer", f"{spent_ms:.1f} ms")
+    report.add(SECTION, "housing gaps: load average (1 min) after", f"{os.getloadavg()[0]:.1f}")
 
 
 async def run(environment: BenchEnvironment, report: Report) -> None:
-    _bootstrap["kafka"] = environment.kafka_bootstrap
     async with (
         support_process(environment) as service,
         httpx.AsyncClient(base_url=service.base, timeout=10, limits=httpx.Limits(max_connections=200)) as client,
     ):
+        await registered_at_gateway(service)
         await _notes_and_files(service, client, report)
         await _gaps(service, client, report)

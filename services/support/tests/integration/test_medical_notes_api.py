@@ -147,6 +147,41 @@ async def test_a_correction_is_a_new_version_that_keeps_the_previous_one(program
     assert [(v["number"], v["body"]) for v in read.json()["versions"]] == [(1, "first version"), (2, "second version")]
 
 
+async def test_a_medical_read_takes_the_persons_key_once_for_every_version_and_the_reason(
+    database_url: str, issuer: TokenIssuer, database: Database, kek: str
+) -> None:
+    """The key is read (and unwrapped) once per read, not once per version plus once for the reason's text."""
+    from sqlalchemy import event
+
+    from hopekit.testing import running
+    from support_service.main import create_app
+
+    from .conftest import settings_for
+
+    app = create_app(settings_for(database_url, issuer, kek=kek))
+    async with running(app) as client:
+        programme = Programme(client, issuer, database)
+        org = uuid.uuid4()
+        _, file_id = await programme.person_in_step_3(org)
+        note_id = await programme.note(file_id, org, "medical", "first version")
+        medical = programme.support(org, Role.MEDICAL)
+        for body in ("second version", "third version"):
+            corrected = await client.post(f"/v1/notes/{note_id}/versions", json={"body": body}, headers=medical)
+            assert corrected.status_code == 201, corrected.text
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+            statements.append(statement)
+
+        event.listen(app.state.database.engine.sync_engine, "before_cursor_execute", seen)
+        read = await client.post(
+            f"/v1/notes/{note_id}/reads", json={"reason_code": "follow_up", "reason_text": "review"}, headers=medical
+        )
+    assert read.status_code == 200, read.text
+    assert [v["body"] for v in read.json()["versions"]] == ["first version", "second version", "third version"]
+    assert sum("person_keys" in statement for statement in statements) == 1, statements
+
+
 async def test_erasure_destroys_the_persons_key_deletes_the_notes_and_says_so_in_the_audit(
     programme: Programme, database: Database, database_url: str
 ) -> None:

@@ -96,20 +96,15 @@ class Envelope:
             return key
         return self._wrap(key.beneficiary_id, self._unwrap(key))
 
+    def unwrapped(self, key: WrappedDataKey) -> DataKey:
+        """The person's data key, unwrapped once for every record a request seals or opens with it."""
+        return DataKey(key.beneficiary_id, AESGCM(self._unwrap(key)))
+
     def seal(self, key: WrappedDataKey, kind: str, record_id: UUID, plaintext: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
-        bound = _bound(key.beneficiary_id, kind, record_id)
-        return FORMAT_VERSION + nonce + AESGCM(self._unwrap(key)).encrypt(nonce, plaintext.encode(), bound)
+        return self.unwrapped(key).seal(kind, record_id, plaintext)
 
     def open(self, key: WrappedDataKey, kind: str, record_id: UUID, blob: bytes) -> str:
-        if blob[:1] != FORMAT_VERSION or len(blob) < 1 + NONCE_BYTES + 16:
-            raise Unreadable(f"{kind} {record_id}: not a sealed value")
-        nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
-        try:
-            plain = AESGCM(self._unwrap(key)).decrypt(nonce, sealed, _bound(key.beneficiary_id, kind, record_id))
-        except InvalidTag:
-            raise Unreadable(f"{kind} {record_id}: does not open with this person's key") from None
-        return plain.decode()
+        return self.unwrapped(key).open(kind, record_id, blob)
 
     def _wrap(self, beneficiary_id: UUID, data_key: bytes) -> WrappedDataKey:
         kek = self.current
@@ -128,6 +123,32 @@ class Envelope:
             return AESGCM(kek.secret).decrypt(nonce, wrapped, _wrapping(key.beneficiary_id, kek.key_id))
         except InvalidTag:
             raise Unreadable(f"data key of {key.beneficiary_id}: does not unwrap") from None
+
+
+class DataKey:
+    """One person's data key in the clear, held only for the request that needs it (never stored, never shown)."""
+
+    def __init__(self, beneficiary_id: UUID, aead: AESGCM) -> None:
+        self.beneficiary_id = beneficiary_id
+        self._aead = aead
+
+    def seal(self, kind: str, record_id: UUID, plaintext: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        bound = _bound(self.beneficiary_id, kind, record_id)
+        return FORMAT_VERSION + nonce + self._aead.encrypt(nonce, plaintext.encode(), bound)
+
+    def open(self, kind: str, record_id: UUID, blob: bytes) -> str:
+        if blob[:1] != FORMAT_VERSION or len(blob) < 1 + NONCE_BYTES + 16:
+            raise Unreadable(f"{kind} {record_id}: not a sealed value")
+        nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+        try:
+            plain = self._aead.decrypt(nonce, sealed, _bound(self.beneficiary_id, kind, record_id))
+        except InvalidTag:
+            raise Unreadable(f"{kind} {record_id}: does not open with this person's key") from None
+        return plain.decode()
+
+    def __repr__(self) -> str:
+        return f"DataKey({self.beneficiary_id}, <secret>)"
 
 
 def _wrapping(beneficiary_id: UUID, kek_id: str) -> bytes:

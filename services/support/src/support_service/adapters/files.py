@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -111,6 +111,27 @@ class FileRepository:
             )
             for row in rows
         ]
+
+    async def with_open_files_of_person(self, file_id: UUID) -> tuple[SupportFile, list[SupportFile]] | None:
+        """The file and every open file of the same person (itself included when open), in one query: the
+        object-level check of every read needs both."""
+        person = select(support_files.c.beneficiary_id).where(support_files.c.id == file_id).scalar_subquery()
+        rows = await self._connection.execute(
+            select(support_files).where(
+                or_(
+                    support_files.c.id == file_id,
+                    and_(
+                        support_files.c.beneficiary_id == person,
+                        support_files.c.status != FileStatus.CLOSED.value,
+                    ),
+                )
+            )
+        )
+        found = [_file(row) for row in rows]
+        the_file = next((f for f in found if f.id == file_id), None)
+        if the_file is None:
+            return None
+        return the_file, [f for f in found if f.status is not FileStatus.CLOSED]
 
     async def open_files_of(self, beneficiary_id: UUID) -> list[SupportFile]:
         rows = await self._connection.execute(

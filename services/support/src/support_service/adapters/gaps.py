@@ -4,9 +4,10 @@ still have nights ahead. Only rows ending after `today` are loaded, so a year of
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from support_service.adapters.schedule_tables import cohort_steps
@@ -30,22 +31,18 @@ class GapRepository:
         """Each supported person's current step 3 or 4, from its start to its end in the cohort's calendar; where
         the calendar has no end for that step (or there is none: an individual path), the end the referent
         entered; else the end of the coming week (then only the coming week can show a gap)."""
-        query = (
+        query = _supported(
             select(
                 support_files.c.beneficiary_id,
                 func.coalesce(cohort_steps.c.ends_on, support_files.c.step_ends_on).label("step_ends_on"),
                 people.c.current_step,
                 people.c.step_started_at,
-            )
-            .join(people, people.c.beneficiary_id == support_files.c.beneficiary_id)
-            .outerjoin(
-                cohort_steps,
-                (cohort_steps.c.cohort_id == people.c.cohort_id) & (cohort_steps.c.step == people.c.current_step),
-            )
-            .where(support_files.c.status != "closed", people.c.current_step.in_((3, 4)))
+            ),
+            org_id,
+        ).outerjoin(
+            cohort_steps,
+            (cohort_steps.c.cohort_id == people.c.cohort_id) & (cohort_steps.c.step == people.c.current_step),
         )
-        if org_id is not None:
-            query = query.where(support_files.c.support_org_id == org_id)
         windows = []
         for row in await self._connection.execute(query):
             start = row.step_started_at.date()
@@ -54,24 +51,29 @@ class GapRepository:
                 windows.append(StepWindow(row.beneficiary_id, row.current_step, Nights(start, end)))
         return windows
 
-    async def placements_ahead(self, beneficiaries: list[UUID], today: date) -> list[Placement]:
-        found: list[Placement] = []
-        for chunk in range(0, len(beneficiaries), 500):
-            rows = await self._connection.execute(
-                select(placements).where(
-                    placements.c.beneficiary_id.in_(beneficiaries[chunk : chunk + 500]),
-                    placements.c.ends_on > today,
-                )
+    async def placements_ahead(self, org_id: UUID | None, today: date) -> list[Placement]:
+        """The placements with nights after `today` of the people `windows` reads, chosen in the same query (not
+        sent back as a list of thousands of ids)."""
+        supported = _supported(select(support_files.c.beneficiary_id), org_id)
+        rows = await self._connection.execute(
+            select(placements).where(placements.c.beneficiary_id.in_(supported), placements.c.ends_on > today)
+        )
+        return [
+            Placement(
+                row.id,
+                row.beneficiary_id,
+                row.residence_id,
+                row.bed_id,
+                Nights(row.starts_on, row.ends_on),
+                PlacementStatus(row.status),
             )
-            found.extend(
-                Placement(
-                    row.id,
-                    row.beneficiary_id,
-                    row.residence_id,
-                    row.bed_id,
-                    Nights(row.starts_on, row.ends_on),
-                    PlacementStatus(row.status),
-                )
-                for row in rows
-            )
-        return found
+            for row in rows
+        ]
+
+
+def _supported(query: Select[Any], org_id: UUID | None) -> Select[Any]:
+    """`query` narrowed to the people with an open file (of `org_id`, or anyone's) who are in step 3 or 4."""
+    narrowed = query.join(people, people.c.beneficiary_id == support_files.c.beneficiary_id).where(
+        support_files.c.status != "closed", people.c.current_step.in_((3, 4))
+    )
+    return narrowed if org_id is None else narrowed.where(support_files.c.support_org_id == org_id)

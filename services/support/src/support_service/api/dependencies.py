@@ -12,7 +12,8 @@ from support_service.adapters.unit_of_work import SupportUnitOfWork
 UoW = Annotated[SupportUnitOfWork, Depends(unit_of_work)]
 
 
-def envelope(request: Request) -> Envelope | None:
+async def envelope(request: Request) -> Envelope | None:
+    # async: FastAPI runs a plain function dependency in its thread pool, a thread hop on every medical request.
     found: Envelope | None = request.app.state.envelope
     return found
 

@@ -25,21 +25,27 @@ def actor_of(principal: Principal) -> Actor:
     )
 
 
-async def supporting_orgs(uow: SupportUnitOfWork, support_file: SupportFile) -> frozenset[UUID]:
+def _supporting(support_file: SupportFile, open_files: list[SupportFile]) -> frozenset[UUID]:
     """The organisations supporting the person now (open files), and the file's own organisation, which keeps
     reading the file it held after it closed."""
-    open_files = await uow.files.open_files_of(support_file.beneficiary_id)
     return frozenset({support_file.support_org_id, *(f.support_org_id for f in open_files)})
 
 
+async def supporting_orgs(uow: SupportUnitOfWork, support_file: SupportFile) -> frozenset[UUID]:
+    return _supporting(support_file, await uow.files.open_files_of(support_file.beneficiary_id))
+
+
+async def file_and_supporters(uow: SupportUnitOfWork, file_id: UUID) -> tuple[SupportFile, frozenset[UUID]] | None:
+    """The file and who supports its person, read together (one query on every read path)."""
+    found = await uow.files.with_open_files_of_person(file_id)
+    return None if found is None else (found[0], _supporting(*found))
+
+
 async def readable_file(uow: SupportUnitOfWork, actor: Actor, file_id: UUID) -> tuple[SupportFile, frozenset[UUID]]:
-    support_file = await uow.files.get(file_id)
-    if support_file is None:
+    found = await file_and_supporters(uow, file_id)
+    if found is None or not can_read_file(actor, found[1]):
         raise NotFound("support file", file_id)
-    supporting = await supporting_orgs(uow, support_file)
-    if not can_read_file(actor, supporting):
-        raise NotFound("support file", file_id)
-    return support_file, supporting
+    return found
 
 
 async def writable_file(uow: SupportUnitOfWork, actor: Actor, file_id: UUID) -> tuple[SupportFile, frozenset[UUID]]:

@@ -19,7 +19,7 @@ async def gaps(uow: SupportUnitOfWork, principal: Principal, today: date) -> lis
         return []
     org = actor.org_id if actor.org_kind is OrgKind.SUPPORT_PROVIDER else None
     windows = await uow.gaps.windows(org, today)
-    placements = await uow.gaps.placements_ahead(sorted({w.beneficiary_id for w in windows}), today)
+    placements = await uow.gaps.placements_ahead(org, today)
     uow.audit(principal, "list_housing_gaps", "placement", org or "*")
     return housing_gaps(windows, placements, today)
 

@@ -19,7 +19,7 @@ from support_service.domain.errors import AccessDenied, NotFound, ReadReasonRequ
 from support_service.domain.notes import Note, ReadReason
 from support_service.domain.vocabulary import Confidentiality
 from support_service.service_layer import sealing
-from support_service.service_layer.access import actor_of, readable_file, supporting_orgs
+from support_service.service_layer.access import actor_of, file_and_supporters, readable_file
 
 REASON_TEXT = "audit.reason"
 
@@ -101,9 +101,9 @@ async def _readable_note(uow: SupportUnitOfWork, actor: Actor, note_id: UUID) ->
     note = await uow.notes.get(note_id)
     if note is None:
         raise NotFound("note", note_id)
-    support_file = await uow.files.get(note.file_id)
-    assert support_file is not None
-    supporting = await supporting_orgs(uow, support_file)
+    found = await file_and_supporters(uow, note.file_id)
+    assert found is not None
+    _, supporting = found
     if not can_read_note(actor, note, supporting):
         raise NotFound("note", note_id)
     return note, supporting
@@ -149,15 +149,14 @@ async def read_with_reason(
         uow.audit(principal, "read", "note", note_id)
         return NoteDetail(note, [_plain(v) for v in versions])
     read_id = uuid.uuid4()
-    sealed_reason = None
-    if reason.text:
-        sealed_reason = await sealing.seal(uow, envelope, note.beneficiary_id, REASON_TEXT, read_id, reason.text)
+    # The person's key exists since their note was sealed with it: read and unwrapped once, for every version and
+    # for the reason's text.
+    key = await sealing.readable_key(uow, envelope, note.beneficiary_id)
+    sealed_reason = key.seal(REASON_TEXT, read_id, reason.text) if reason.text else None
     opened = []
     for version in versions:
         assert version.body_sealed is not None
-        body = await sealing.unseal(
-            uow, envelope, note.beneficiary_id, _note_kind(version.number), note_id, version.body_sealed
-        )
+        body = sealing.open_sealed(key, _note_kind(version.number), note_id, version.body_sealed)
         opened.append(_plain(version, body))
     # Written in this request's transaction: if the audit cannot be stored, the answer is not sent either.
     await uow.notes.record_medical_read(
