@@ -28,9 +28,9 @@ from benchmarks.reporting_data import PEOPLE, copy, national
 from benchmarks.tails import quantile
 from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
+from hopekit import spreadsheets
 from hopekit.db.migrations import upgrade
 from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
-from reporting_service.api.exports import as_csv, as_xlsx
 from reporting_service.domain.exports import workbook
 from reporting_service.domain.indicators.figures import Row
 from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
@@ -89,8 +89,9 @@ def _ten_thousand_rows() -> float:
     ]
     started = time.perf_counter()
     sheets = workbook(indicator, "by=cohort", datetime.now(UTC), "rule", rows, rows[:120])
-    as_csv(sheets)
-    as_xlsx(sheets)
+    files = [spreadsheets.Sheet(sheet.name, sheet.rows) for sheet in sheets]
+    spreadsheets.as_csv(files)
+    spreadsheets.as_xlsx(files)
     return time.perf_counter() - started
 
 
