@@ -107,8 +107,10 @@ async def attend_french_qualification(cast: Cast, cohort: CohortRun, ctx: RunCon
     provider = cohort.plan.training_provider
     days = cohort.calendar.french.days
     half = len(days) // 2
-    first = providers.attendance_csv(days[:half], _french_marks(cohort, cohort.members, range(half)))
-    cohort.imports.append(await providers.import_attendance(provider, cohort.french_course_id, first, "3a", ctx.run))
+    first = _french_marks(cohort, cohort.members, range(half))
+    cohort.imports.append(
+        await providers.import_attendance(provider, cohort.french_course_id, days[:half], first, "3a", ctx.run)
+    )
     for member in cohort.leaving:
         assert member.fate.withdraws is not None
         await operator.transition(
@@ -119,8 +121,9 @@ async def attend_french_qualification(cast: Cast, cohort: CohortRun, ctx: RunCon
             withdrawal_reason=member.fate.withdraws,
         )
     later = {b: marks[half:] for b, marks in _french_marks(cohort, cohort.staying, range(len(days))).items()}
-    second = providers.attendance_csv(days[half:], later)
-    cohort.imports.append(await providers.import_attendance(provider, cohort.french_course_id, second, "3b", ctx.run))
+    cohort.imports.append(
+        await providers.import_attendance(provider, cohort.french_course_id, days[half:], later, "3b", ctx.run)
+    )
     for member in cohort.staying:
         await providers.complete(provider, cohort.french_course_id, member.beneficiary_id, ctx.run)
         await providers.assess_french(
@@ -167,8 +170,9 @@ async def attend_trade_qualification(cast: Cast, cohort: CohortRun, ctx: RunCont
     provider = cohort.plan.training_provider
     days = cohort.calendar.trade.days
     marks = {m.beneficiary_id: ["present"] * len(days) for m in cohort.staying}
-    sheet = providers.attendance_csv(days, marks)
-    cohort.imports.append(await providers.import_attendance(provider, cohort.trade_course_id, sheet, "4", ctx.run))
+    cohort.imports.append(
+        await providers.import_attendance(provider, cohort.trade_course_id, days, marks, "4", ctx.run)
+    )
     name, rncp, _ = TRADE_CERTIFICATIONS[cohort.plan.sector]
     for member in cohort.staying:
         result = "awarded" if member.fate.qualified else "failed"

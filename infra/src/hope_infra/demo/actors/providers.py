@@ -10,7 +10,7 @@ from typing import Any
 from hope_infra.demo.calendar import SESSION_ENDS, SESSION_HOURS, SESSION_STARTS, CourseCalendar
 from hope_infra.demo.gateway import idempotency_key
 from hope_infra.demo.partners import Partner
-from hope_infra.demo.waiting import eventually, problem_is
+from hope_infra.demo.waiting import NotYet, eventually, problem_is
 
 TRAINING = "/api/training/v1"
 
@@ -60,7 +60,40 @@ def attendance_csv(days: Iterable[date], statuses: Mapping[str, list[str]]) -> b
     return ("\n".join(rows) + "\n").encode()
 
 
-async def import_attendance(provider: Partner, course_id: str, sheet: bytes, part: str, run: str) -> dict[str, Any]:
+# Rows refused only because training has not yet heard enrolment's event about the person (registration, cohort
+# membership, step started): a provider's system sends them again a moment later, as the demo does.
+EARLY = frozenset({"unknown_beneficiary", "not_in_cohort", "step_not_started"})
+
+
+async def import_attendance(
+    provider: Partner, course_id: str, days: list[date], statuses: Mapping[str, list[str]], part: str, run: str
+) -> dict[str, Any]:
+    """The sheet, then its rows refused as early sent again until training takes them (the report's ``applied``
+    counts every attempt's rows)."""
+    report: dict[str, Any] = await _upload(provider, course_id, attendance_csv(days, statuses), part, run)
+    attempt = 0
+
+    async def again() -> dict[str, Any]:
+        nonlocal attempt
+        early = {row["beneficiary_id"] for row in report["rejections"] if row["reason"] in EARLY}
+        if not report["rejections_complete"]:
+            early = set(statuses)
+        if not early:
+            return report
+        attempt += 1
+        sheet = attendance_csv(days, {person: statuses[person] for person in sorted(early)})
+        retried = await _upload(provider, course_id, sheet, f"{part}-again-{attempt}", run)
+        report["applied"] = int(report["applied"]) + int(retried["applied"])
+        report["rejections"] = retried["rejections"]
+        report["rejections_complete"] = retried["rejections_complete"]
+        if any(row["reason"] in EARLY for row in retried["rejections"]):
+            raise NotYet
+        return report
+
+    return await eventually(again, what=f"training takes every row of sheet {part} of course {course_id}")
+
+
+async def _upload(provider: Partner, course_id: str, sheet: bytes, part: str, run: str) -> dict[str, Any]:
     report: dict[str, Any] = await provider.client.upload(
         f"{TRAINING}/attendance-imports?course_id={course_id}",
         f"emargement-{course_id[:8]}-{part}.csv",
