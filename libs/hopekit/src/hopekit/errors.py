@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, cast, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,9 @@ class NotFound(ServiceError):
     @classmethod
     def of(cls, thing: str) -> NotFound:
         """``NotFound.of("session")``: the problem type names what is missing (``session-not-found``), so that a
-        missing session is not reported as a missing course."""
-        error = cls(f"no such {thing}")
-        error.code = f"{thing.lower().replace(' ', '_').replace('-', '_')}_not_found"  # type: ignore[misc]
-        return error
+        missing session is not reported as a missing course. The code is a class's, as every error's is: one
+        subclass per kind of thing, made once."""
+        return _not_found_of(cls, thing.lower().replace(" ", "_").replace("-", "_"))(f"no such {thing}")
 
 
 class Forbidden(ServiceError):
@@ -85,3 +84,14 @@ class Forbidden(ServiceError):
 class Conflict(ServiceError):
     category = "conflict"
     code = "conflict"
+
+
+_NOT_FOUND_KINDS: dict[tuple[type[NotFound], str], type[NotFound]] = {}
+
+
+def _not_found_of(base: type[NotFound], thing: str) -> type[NotFound]:
+    kind = _NOT_FOUND_KINDS.get((base, thing))
+    if kind is None:
+        kind = cast(type[NotFound], type(f"{base.__name__}[{thing}]", (base,), {"code": f"{thing}_not_found"}))
+        _NOT_FOUND_KINDS[(base, thing)] = kind
+    return kind

@@ -38,6 +38,10 @@ def make_app() -> FastAPI:
     async def missing() -> None:
         raise NotFound("no such thing")
 
+    @app.get("/missing-session")
+    async def missing_session() -> None:
+        raise NotFound.of("session")
+
     @app.get("/down")
     async def down() -> None:
         raise StoreDown("the store cannot be written; nothing was changed")
@@ -61,6 +65,20 @@ async def test_the_kits_not_found_is_a_404_problem_with_its_detail() -> None:
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "urn:hope:problem:not-found"
     assert response.json()["detail"] == "no such thing"
+
+
+async def test_a_named_not_found_says_what_is_missing_in_its_type() -> None:
+    response = await _get("/missing-session")
+    assert response.status_code == 404
+    assert response.json()["type"] == "urn:hope:problem:session-not-found"
+    assert response.json()["detail"] == "no such session"
+
+
+def test_each_kind_of_missing_thing_is_one_not_found_class_with_its_own_code() -> None:
+    session, again, course = NotFound.of("session"), NotFound.of("session"), NotFound.of("training course")
+    assert type(session) is type(again)
+    assert isinstance(session, NotFound)
+    assert (session.code, course.code, NotFound.code) == ("session_not_found", "training_course_not_found", "not_found")
 
 
 async def test_a_listed_error_type_is_answered_by_its_category_with_its_details() -> None:
