@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -61,6 +62,32 @@ async def wait_for_members(bootstrap: str, group: str, count: int, within_s: flo
         await asyncio.sleep(0.5)
 
 
+@contextlib.asynccontextmanager
+async def consumer_running(
+    bootstrap: str, group: str, topic: str
+) -> AsyncIterator[tuple[asyncio.Task[None], RenewingProducer]]:
+    """The kit's consumer of ``topic`` running as ``group`` (no handler: records are read and their offsets
+    committed, nothing applied), and a producer; both stopped after."""
+    producer = RenewingProducer(lambda: make_producer(bootstrap, "kit-test"))
+    await producer.start()
+    runner = EventConsumer[Any](
+        name=group,
+        topics=[topic],
+        bootstrap=bootstrap,
+        uow_factory=lambda: None,  # type: ignore[arg-type, return-value]
+        handlers={},
+        dlq_producer=producer,
+    )
+    task = asyncio.create_task(runner.run())
+    try:
+        yield task, producer
+    finally:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        await producer.stop()
+
+
 async def test_a_consumer_whose_stop_hangs_leaves_its_group_within_the_session_timeout(
     kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,29 +96,13 @@ async def test_a_consumer_whose_stop_hangs_leaves_its_group_within_the_session_t
     monkeypatch.setattr(consumer_module, "STOP_TIMEOUT_S", 1.0)
     StopThatHangs.fail_polls = asyncio.Event()
     group = f"kittest.stops-{uuid.uuid4().hex[:8]}"
-    producer = RenewingProducer(lambda: make_producer(kafka_bootstrap, "kit-test"))
-    await producer.start()
-    runner = EventConsumer[Any](
-        name=group,
-        topics=[TOPIC],
-        bootstrap=kafka_bootstrap,
-        uow_factory=lambda: None,  # type: ignore[arg-type, return-value]
-        handlers={},
-        dlq_producer=producer,
-    )
-    task = asyncio.create_task(runner.run())
-    try:
+    async with consumer_running(kafka_bootstrap, group, TOPIC) as (task, _):
         assert await wait_for_members(kafka_bootstrap, group, 1, within_s=30) == 1
         StopThatHangs.fail_polls.set()
         with pytest.raises(RuntimeError, match="the poll failed"):
             await asyncio.wait_for(task, 30)
         # The session timeout is ten seconds; a member still beating would stay for five minutes.
         assert await wait_for_members(kafka_bootstrap, group, 0, within_s=25) == 0
-    finally:
-        task.cancel()
-        with contextlib.suppress(BaseException):
-            await task
-        await producer.stop()
 
 
 async def committed(bootstrap: str, group: str, topic: str) -> int:
@@ -134,18 +145,7 @@ async def test_a_group_assigned_before_its_topics_partitions_were_known_reads_th
 
     monkeypatch.setattr(ClusterMetadata, "partitions_for_topic", partitions_for_topic)
     monkeypatch.setattr(GroupCoordinator, "_perform_assignment", first_assignment_blind)
-    producer = RenewingProducer(lambda: make_producer(kafka_bootstrap, "kit-test"))
-    await producer.start()
-    runner = EventConsumer[Any](
-        name=group,
-        topics=[topic],
-        bootstrap=kafka_bootstrap,
-        uow_factory=lambda: None,  # type: ignore[arg-type, return-value]
-        handlers={},  # the record is read and its offset committed, nothing applied
-        dlq_producer=producer,
-    )
-    task = asyncio.create_task(runner.run())
-    try:
+    async with consumer_running(kafka_bootstrap, group, topic) as (_, producer):
         assert await wait_for_members(kafka_bootstrap, group, 1, within_s=30) == 1
         await producer.send_and_wait(topic, value=b"{}", key=b"someone")
         deadline = time.monotonic() + 40
@@ -153,8 +153,3 @@ async def test_a_group_assigned_before_its_topics_partitions_were_known_reads_th
             await asyncio.sleep(1)
         assert await committed(kafka_bootstrap, group, topic) == 1
         assert assignments >= 2, "the member was assigned again"
-    finally:
-        task.cancel()
-        with contextlib.suppress(BaseException):
-            await task
-        await producer.stop()
