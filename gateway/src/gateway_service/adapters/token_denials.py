@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway_service.adapters.tables import token_denials
 from gateway_service.domain.revocation import TokenDenial
+from hopekit.db.upsert import dialect_insert
 
 
 def _denial(row: Any) -> TokenDenial:
@@ -24,12 +24,11 @@ class TokenDenialRepository:
     async def record(self, denial: TokenDenial, now: int) -> None:
         """Keeps the later of two denials of one holder; forgets the denials whose tokens have all expired."""
         await self._connection.execute(delete(token_denials).where(token_denials.c.expires_at <= now))
-        postgres = self._connection.dialect.name == "postgresql"
-        statement = (postgresql.insert if postgres else sqlite.insert)(token_denials).values(
+        statement = dialect_insert(self._connection, token_denials).values(
             holder=denial.holder, issued_until=denial.issued_until, expires_at=denial.expires_at
         )
         # Two-argument max() is SQLite's greatest().
-        later = func.greatest if postgres else func.max
+        later = func.greatest if self._connection.dialect.name == "postgresql" else func.max
         await self._connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[token_denials.c.holder],

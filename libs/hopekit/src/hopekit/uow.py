@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
 from hopekit.db.kit_tables import KitTables
+from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
-from hopekit.events.ordering import assign_sequences, dialect_insert
+from hopekit.events.ordering import assign_sequences
 from hopekit.events.outbox import outbox_row
 from hopekit.identity.principal import Principal
 from hopekit.logs import request_id_var

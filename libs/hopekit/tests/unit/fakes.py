@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hope_contracts import EventContract
@@ -33,10 +33,15 @@ class ThingHappened(EventContract):
 
 
 async def sqlite_database(tmp_path: Path) -> Database:
+    return Database(engine=await sqlite_with(tmp_path, metadata), tables=kit)
+
+
+async def sqlite_with(tmp_path: Path, tables: MetaData) -> AsyncEngine:
+    """A new SQLite database in ``tmp_path`` holding ``tables``; the caller disposes of the engine."""
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'kit.db'}")
     async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    return Database(engine=engine, tables=kit)
+        await connection.run_sync(tables.create_all)
+    return engine
 
 
 async def publish(database: Database, *contracts: EventContract) -> None:

@@ -65,7 +65,7 @@ async def test_the_newest_calendar_holds_whatever_the_order_and_however_often_it
         assert await deliver(database, received(contract)) is True
     assert await periods(database, in_order) == MOVED
     async with TrainingUnitOfWork(database) as uow:
-        assert await uow.projection.cohort(late) is not None  # the cohort itself was not skipped
+        assert await uow.cohorts.get(late) is not None  # the cohort itself was not skipped
 
 
 async def test_a_change_replaces_the_whole_calendar(database: Database) -> None:

@@ -59,7 +59,7 @@ async def test_out_of_order_and_duplicate_events_give_the_same_projection(databa
 
     async with TrainingUnitOfWork(database) as uow:
         view = await uow.projection.participant(person)
-        found = await uow.projection.cohort(cohort)
+        found = await uow.cohorts.get(cohort)
         members = await uow.projection.members(cohort)
     assert view is not None
     assert view.steps == frozenset({3, 4})
@@ -174,12 +174,12 @@ async def test_enrolment_events_from_kafka_reach_the_projection_once(
     app = create_app(settings_for(postgres_url, issuer, kafka_bootstrap))  # type: ignore[arg-type]
     async with running(app), TrainingUnitOfWork(app.state.database) as uow:
         for _ in range(200):
-            if await uow.projection.cohort(cohort) is not None:
+            if await uow.cohorts.get(cohort) is not None:
                 break
             await asyncio.sleep(0.1)
             await uow.connection.rollback()
             await uow.connection.begin()
-        assert await uow.projection.cohort(cohort) is not None
+        assert await uow.cohorts.get(cohort) is not None
         inbox = uow.tables.inbox
         count = await uow.connection.scalar(
             select(func.count()).select_from(inbox).where(inbox.c.event_id == str(event_id))

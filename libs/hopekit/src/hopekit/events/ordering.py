@@ -24,12 +24,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit import metrics, tracing
 from hopekit.db.kit_tables import KitTables
+from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.logs import traceparent_var
 
@@ -39,12 +39,6 @@ _TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-([
 
 
 _KEYS_PER_STATEMENT = 1000
-
-
-def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
-    """An INSERT with the dialect's ON CONFLICT clauses (PostgreSQL and SQLite both have them)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 async def assign_sequences(connection: AsyncConnection, tables: KitTables, rows: Sequence[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""The local projection of people's paths and cohorts (from enrolment's and training's events)."""
+"""The local projection of people's paths (from enrolment's and training's events; the cohorts: ``hopekit.cohorts``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from employment_service.adapters.locking import locked
-from employment_service.adapters.tables import cohorts, exit_outcomes, person_paths
-from employment_service.adapters.upsert import dialect_insert, upsert
+from employment_service.adapters.tables import exit_outcomes, person_paths
 from employment_service.domain.person_path import TRADE_QUALIFICATION_STEP, PathState, PersonPath
+from hopekit.db.upsert import dialect_insert
 
 
 def _path(row: Any) -> PersonPath:
@@ -55,40 +55,16 @@ class PathRepository:
         query = select(person_paths.c.beneficiary_id).where(person_paths.c.cohort_id == cohort_id)
         return list(await self._connection.scalars(query))
 
-    async def save_cohort(
-        self, cohort_id: UUID, training_provider: UUID, support_provider: UUID, sector_code: str, region: str
-    ) -> None:
-        row = {
-            "cohort_id": cohort_id,
-            "training_provider_org_id": training_provider,
-            "support_provider_org_id": support_provider,
-            "sector_code": sector_code,
-            "region": region,
-        }
-        await upsert(self._connection, cohorts, [row], ["cohort_id"], list(row)[1:])
-
-    async def cohort_providers(self, cohort_id: UUID) -> tuple[UUID, UUID] | None:
-        query = select(cohorts.c.training_provider_org_id, cohorts.c.support_provider_org_id).where(
-            cohorts.c.cohort_id == cohort_id
-        )
-        row = (await self._connection.execute(query)).first()
-        return (row[0], row[1]) if row is not None else None
-
     async def awaiting_outcome(
         self, support_provider_org_id: UUID | None, withdrawal_reason: str | None, after: UUID | None, limit: int
     ) -> list[PersonPath]:
         """People who left the path (or are in step 4) and have no exit outcome yet, by id."""
-        query = (
-            select(person_paths)
-            .where(
-                or_(
-                    person_paths.c.state.in_([PathState.WITHDRAWN.value, PathState.COMPLETED.value]),
-                    and_(
-                        person_paths.c.state == PathState.ACTIVE.value, person_paths.c.step == TRADE_QUALIFICATION_STEP
-                    ),
-                ),
-                ~exists().where(exit_outcomes.c.beneficiary_id == person_paths.c.beneficiary_id),
-            )
+        query = select(person_paths).where(
+            or_(
+                person_paths.c.state.in_([PathState.WITHDRAWN.value, PathState.COMPLETED.value]),
+                and_(person_paths.c.state == PathState.ACTIVE.value, person_paths.c.step == TRADE_QUALIFICATION_STEP),
+            ),
+            ~exists().where(exit_outcomes.c.beneficiary_id == person_paths.c.beneficiary_id),
             .order_by(person_paths.c.beneficiary_id)
             .limit(limit)
         )

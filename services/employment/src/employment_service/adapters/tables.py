@@ -17,6 +17,7 @@ from sqlalchemy import (
     text,
 )
 
+from hopekit.cohorts import add_cohort_table
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime
@@ -212,12 +213,4 @@ person_paths = Table(
     Column("data_sharing_decided_at", UTCDateTime, nullable=True),
 )
 
-cohorts = Table(
-    "cohorts",
-    metadata,
-    Column("cohort_id", Uuid, primary_key=True),
-    Column("training_provider_org_id", Uuid, nullable=False),
-    Column("support_provider_org_id", Uuid, nullable=False),
-    Column("sector_code", String(40), nullable=False),
-    Column("region", String(8), nullable=False),
-)
+cohorts = add_cohort_table(metadata, "sector_code", "region", "training_provider_org_id")

@@ -6,7 +6,9 @@ from employment_service.adapters.contracts import ContractRepository
 from employment_service.adapters.employers import EmployerRepository
 from employment_service.adapters.outcomes import OutcomeRepository
 from employment_service.adapters.paths import PathRepository
+from employment_service.adapters.tables import cohorts
 from employment_service.adapters.vacancies import VacancyRepository
+from hopekit.cohorts import CohortRepository
 from hopekit.uow import UnitOfWork
 
 
@@ -16,6 +18,7 @@ class EmploymentUnitOfWork(UnitOfWork):
     contracts: ContractRepository
     outcomes: OutcomeRepository
     paths: PathRepository
+    cohorts: CohortRepository
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.employers = EmployerRepository(connection)
@@ -23,3 +26,4 @@ class EmploymentUnitOfWork(UnitOfWork):
         self.contracts = ContractRepository(connection)
         self.outcomes = OutcomeRepository(connection)
         self.paths = PathRepository(connection)
+        self.cohorts = CohortRepository(connection, cohorts)

@@ -17,7 +17,7 @@ from hope_contracts import enrolment, training
 
 async def _providers_from_cohort(uow: EmploymentUnitOfWork, path: PersonPath) -> None:
     if path.cohort_id is not None:
-        providers = await uow.paths.cohort_providers(path.cohort_id)
+        providers = await uow.cohorts.providers(path.cohort_id)
         if providers is not None:
             path.providers(*providers)
 
@@ -40,13 +40,7 @@ async def note_step_started(uow: EmploymentUnitOfWork, event: enrolment.StepStar
 
 
 async def note_cohort(uow: EmploymentUnitOfWork, event: enrolment.CohortCreated) -> None:
-    await uow.paths.save_cohort(
-        event.cohort_id,
-        event.training_provider_org_id,
-        event.support_provider_org_id,
-        event.sector_code,
-        event.region,
-    )
+    await uow.cohorts.note(event)
     for member in await uow.paths.members_of(event.cohort_id):
         path = await uow.paths.get_or_new(member)
         if path.state is not PathState.ERASED:

@@ -13,10 +13,10 @@ from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
-from funding_service.adapters.upsert import upsert
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
+from hopekit.db.upsert import upsert
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
-from funding_service.adapters.upsert import insert_ignore
 from funding_service.domain.ledger import AccountKey, Transaction
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import Stage
+from hopekit.db.upsert import insert_ignore
 
 _ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")
 

@@ -1,4 +1,5 @@
-"""Enrolment's cohorts, their members and each person's path, as this service needs them."""
+"""Enrolment's cohorts' members and each person's path, as this service needs them (the cohorts themselves:
+``hopekit.cohorts``)."""
 
 from __future__ import annotations
 
@@ -11,50 +12,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import cohort_members, cohorts, commitments, financing_plans, pathways
-from funding_service.adapters.upsert import insert_ignore, upsert
 from funding_service.domain.money import to_cent
+from hopekit.db.upsert import insert_ignore, upsert
 
 # A course re-scheduled with more hours than the plan's lines had left: the commitment kept its earlier hours.
 UNFUNDED_INCREASE = "unfunded_increase"
 
 
-@dataclass(frozen=True)
-class CohortView:
-    cohort_id: UUID
-    sector_code: str
-    region: str
-    track: str
-    training_provider_org_id: UUID
-    support_provider_org_id: UUID
-
-
 class ProjectionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
-
-    async def note_cohort(self, cohort: CohortView) -> None:
-        await insert_ignore(
-            self._connection,
-            cohorts,
-            [
-                {
-                    "id": cohort.cohort_id,
-                    "sector_code": cohort.sector_code,
-                    "region": cohort.region,
-                    "track": cohort.track,
-                    "training_provider_org_id": cohort.training_provider_org_id,
-                    "support_provider_org_id": cohort.support_provider_org_id,
-                }
-            ],
-        )
-
-    async def cohort(self, cohort_id: UUID) -> CohortView | None:
-        row = (await self._connection.execute(select(cohorts).where(cohorts.c.id == cohort_id))).first()
-        if row is None:
-            return None
-        return CohortView(
-            row.id, row.sector_code, row.region, row.track, row.training_provider_org_id, row.support_provider_org_id
-        )
 
     async def note_member(self, cohort_id: UUID, beneficiary_id: UUID) -> None:
         await insert_ignore(

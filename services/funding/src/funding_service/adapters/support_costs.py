@@ -21,10 +21,10 @@ from funding_service.adapters.tables import (
     plan_shares,
     support_costs,
 )
-from funding_service.adapters.upsert import upsert
 from funding_service.domain.consumption import PostedAmounts
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import CostType
+from hopekit.db.upsert import upsert
 
 
 @dataclass(frozen=True)

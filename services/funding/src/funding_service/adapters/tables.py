@@ -7,6 +7,7 @@ the same transaction as the postings, with a CHECK that no limited account goes 
 
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Uuid
 
+from hopekit.cohorts import add_cohort_table
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime
@@ -220,16 +221,7 @@ support_costs = Table(
 )
 
 # Projections of enrolment's events.
-cohorts = Table(
-    "cohorts",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("sector_code", String(64), nullable=False),
-    Column("region", String(64), nullable=False),
-    Column("track", String(16), nullable=False),
-    Column("training_provider_org_id", Uuid, nullable=False),
-    Column("support_provider_org_id", Uuid, nullable=False),
-)
+cohorts = add_cohort_table(metadata, "track", "sector_code", "region", "training_provider_org_id")
 
 cohort_members = Table(
     "cohort_members",

@@ -11,6 +11,8 @@ from funding_service.adapters.ledger import LedgerRepository
 from funding_service.adapters.projection import ProjectionRepository
 from funding_service.adapters.reference import ReferenceRepository
 from funding_service.adapters.support_costs import SupportCostRepository
+from funding_service.adapters.tables import cohorts
+from hopekit.cohorts import CohortRepository
 from hopekit.uow import UnitOfWork
 
 
@@ -19,6 +21,7 @@ class FundingUnitOfWork(UnitOfWork):
     ledger: LedgerRepository
     consumption: ConsumptionRepository
     projection: ProjectionRepository
+    cohorts: CohortRepository
     claims: ClaimRepository
     courses: CourseRepository
     support: SupportCostRepository
@@ -31,6 +34,7 @@ class FundingUnitOfWork(UnitOfWork):
         self.ledger = LedgerRepository(connection)
         self.consumption = ConsumptionRepository(connection)
         self.projection = ProjectionRepository(connection)
+        self.cohorts = CohortRepository(connection, cohorts)
         self.claims = ClaimRepository(connection)
         self.courses = CourseRepository(connection)
         self.support = SupportCostRepository(connection)

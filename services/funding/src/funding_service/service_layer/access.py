@@ -55,7 +55,7 @@ async def ensure_sees_cohort(uow: FundingUnitOfWork, principal: Principal, cohor
     if principal.can_read() and principal.is_operator:
         return
     if principal.can_read() and principal.org_kind is OrgKind.TRAINING_PROVIDER:
-        cohort = await uow.projection.cohort(cohort_id)
+        cohort = await uow.cohorts.get(cohort_id)
         if cohort is not None and cohort.training_provider_org_id == principal.org_id:
             return
     raise NotFound.of("cohort")

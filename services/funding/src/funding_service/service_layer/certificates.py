@@ -23,7 +23,7 @@ async def _claim_for(uow: FundingUnitOfWork, principal: Principal, claim_id: UUI
     if principal.org_kind is OrgKind.TRAINING_PROVIDER and principal.can_read():
         claim = await uow.claims.get(claim_id, only_of=beneficiary_id)
         cohort_id = await uow.projection.cohort_of(beneficiary_id)
-        cohort = await uow.projection.cohort(cohort_id) if cohort_id is not None else None
+        cohort = await uow.cohorts.get(cohort_id) if cohort_id is not None else None
         if claim is None or cohort is None or cohort.training_provider_org_id != principal.org_id:
             raise NotFound("certificate", beneficiary_id)
         return claim
@@ -37,7 +37,7 @@ async def of_person(
     if beneficiary_id not in {line.beneficiary_id for line in claim.lines}:
         raise NotFound("certificate", beneficiary_id)
     cohort_id = await uow.projection.cohort_of(beneficiary_id)
-    cohort = await uow.projection.cohort(cohort_id) if cohort_id is not None else None
+    cohort = await uow.cohorts.get(cohort_id) if cohort_id is not None else None
     certificates = []
     for course_id, step in await uow.consumption.courses_of(beneficiary_id):
         planned = movements.DEFAULT_STEP_HOURS.get(step)
@@ -46,7 +46,7 @@ async def of_person(
         person = (await uow.consumption.load(course_id, [beneficiary_id], planned))[beneficiary_id]
         if not person.marks:
             continue
-        provider = cohort.training_provider_org_id if cohort is not None else UUID(int=0)
+        provider = (cohort.training_provider_org_id if cohort is not None else None) or UUID(int=0)
         # Training's events carry neither the course's title nor the provider's name (see PLAN.md, gaps).
         action = TrainingAction(course_id, step, f"Parcours HOPE, étape {step}", provider, str(provider))
         certificates.append(CertificateOfCompletion.of(person, action))

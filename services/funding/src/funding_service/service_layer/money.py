@@ -31,7 +31,7 @@ async def of_person(uow: FundingUnitOfWork, principal: Principal, beneficiary_id
 
 async def of_cohort(uow: FundingUnitOfWork, principal: Principal, cohort_id: UUID) -> MoneyView:
     await access.ensure_sees_cohort(uow, principal, cohort_id)
-    if await uow.projection.cohort(cohort_id) is None:
+    if await uow.cohorts.get(cohort_id) is None:
         raise NotFound("cohort", cohort_id)
     members = await uow.projection.members(cohort_id)
     uow.audit(principal, "read-money", "cohort", cohort_id)

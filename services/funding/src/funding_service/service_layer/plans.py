@@ -18,7 +18,7 @@ async def create(uow: FundingUnitOfWork, principal: Principal, plan: FinancingPl
     lines = await uow.reference.lines(set(plan.shares))
     region = sector = track = None
     if plan.cohort_id is not None:
-        cohort = await uow.projection.cohort(plan.cohort_id)
+        cohort = await uow.cohorts.get(plan.cohort_id)
         if cohort is None:
             raise NotFound("cohort", plan.cohort_id)
         region, sector, track = cohort.region, cohort.sector_code, cohort.track

@@ -11,8 +11,8 @@ from uuid import UUID
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import upsert
 from support_service.adapters.tables import meals_served
-from support_service.adapters.upsert import upsert
 from support_service.domain.vocabulary import Meal
 
 

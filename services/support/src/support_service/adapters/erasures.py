@@ -7,8 +7,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import insert_ignore
 from support_service.adapters.tables import erasures
-from support_service.adapters.upsert import insert_ignore
 
 
 class ErasureRepository:

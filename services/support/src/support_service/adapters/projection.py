@@ -1,5 +1,5 @@
-"""The local projection of enrolment: which organisation supports each cohort, each person's cohort and step, and
-the tombstones of erased people."""
+"""The local projection of enrolment: each person's cohort and step, and the tombstones of erased people (which
+organisation supports each cohort: ``hopekit.cohorts``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from support_service.adapters.tables import cohorts, people
-from support_service.adapters.upsert import insert_ignore, upsert
+from hopekit.db.upsert import insert_ignore
+from support_service.adapters.tables import people
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,6 @@ class ProjectionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def cohort_created(self, cohort_id: UUID, support_org_id: UUID) -> None:
-        await upsert(
-            self._connection,
-            cohorts,
-            [{"id": cohort_id, "support_provider_org_id": support_org_id}],
-            keys=["id"],
-            update=["support_provider_org_id"],
-        )
-
-    async def support_org_of(self, cohort_id: UUID) -> UUID | None:
-        found: UUID | None = await self._connection.scalar(
-            select(cohorts.c.support_provider_org_id).where(cohorts.c.id == cohort_id)
-        )
-        return found
-
     async def person(self, beneficiary_id: UUID) -> Person | None:
         row = (await self._connection.execute(select(people).where(people.c.beneficiary_id == beneficiary_id))).first()
         if row is None:
@@ -53,11 +38,6 @@ class ProjectionRepository:
             people.c.cohort_id == cohort_id, people.c.current_step.in_(steps), people.c.erased_at.is_(None)
         )
         return list((await self._connection.scalars(query)).all())
-
-    async def lock_cohort(self, cohort_id: UUID) -> None:
-        """Serialises what changes a cohort's meals (its sessions, its members) on PostgreSQL: the second
-        transaction waits and then reads what the first committed, so neither misses the other's rows."""
-        await self._connection.execute(select(cohorts.c.id).where(cohorts.c.id == cohort_id).with_for_update())
 
     async def members(self, cohort_id: UUID) -> list[UUID]:
         query = select(people.c.beneficiary_id).where(people.c.cohort_id == cohort_id, people.c.erased_at.is_(None))

@@ -9,13 +9,13 @@ from uuid import UUID
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import upsert
 from support_service.adapters.schedule_tables import (
     cohort_calendars,
     cohort_steps,
     meal_entitlements,
     scheduled_sessions,
 )
-from support_service.adapters.upsert import upsert
 from support_service.domain.events import MealsEntitled
 
 StepPeriod = tuple[int, date, date | None]  # step, starts_on, ends_on (None: not known yet)

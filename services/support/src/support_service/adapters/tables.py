@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
 )
 
+from hopekit.cohorts import add_cohort_table
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime
@@ -31,12 +32,8 @@ kit = add_kit_tables(metadata)
 partners = add_partner_table(metadata)
 
 # --- projection of enrolment ---------------------------------------------------------------
-cohorts = Table(
-    "cohorts",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("support_provider_org_id", Uuid, nullable=False),
-)
+# Which organisation supports each cohort (hopekit.cohorts).
+cohorts = add_cohort_table(metadata)
 
 people = Table(
     "people",

@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import insert_ignore, upsert
 from support_service.adapters.tables import absence_alerts, attendance
-from support_service.adapters.upsert import insert_ignore, upsert
 
 
 class TrainingRepository:

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.cohorts import CohortRepository
 from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from support_service.adapters.catering import CateringRepository
@@ -15,12 +16,13 @@ from support_service.adapters.notes import NoteRepository
 from support_service.adapters.projection import ProjectionRepository
 from support_service.adapters.referrals import ReferralRepository
 from support_service.adapters.schedule import ScheduleRepository
-from support_service.adapters.tables import partners
+from support_service.adapters.tables import cohorts, partners
 from support_service.adapters.training import TrainingRepository
 
 
 class SupportUnitOfWork(UnitOfWork):
     projection: ProjectionRepository
+    cohorts: CohortRepository
     files: FileRepository
     needs: NeedRepository
     referrals: ReferralRepository
@@ -36,6 +38,7 @@ class SupportUnitOfWork(UnitOfWork):
 
     def _bind(self, connection: AsyncConnection) -> None:
         self.projection = ProjectionRepository(connection)
+        self.cohorts = CohortRepository(connection, cohorts)
         self.files = FileRepository(connection)
         self.needs = NeedRepository(connection)
         self.referrals = ReferralRepository(connection)

@@ -65,7 +65,7 @@ async def open_by_hand(
         raise PersonErased()
     cohort = cohort_id or (person.cohort_id if person is not None else None)
     if cohort is not None:
-        provider = await uow.projection.support_org_of(cohort)
+        provider = await uow.cohorts.support_provider(cohort)
         if provider is not None and provider != actor.org_id:
             raise NotSupportProvider()
     if any(f.support_org_id == actor.org_id for f in await uow.files.open_files_of(beneficiary_id)):
@@ -80,7 +80,7 @@ async def open_for_step(uow: SupportUnitOfWork, beneficiary_id: UUID, cohort_id:
     cohort is not known yet (its creation opens it later) or when the person was erased."""
     if cohort_id is None:
         return
-    provider = await uow.projection.support_org_of(cohort_id)
+    provider = await uow.cohorts.support_provider(cohort_id)
     if provider is None:
         return
     open_files = await uow.files.open_files_of(beneficiary_id)

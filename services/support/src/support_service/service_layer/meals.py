@@ -39,7 +39,8 @@ async def on_sessions_scheduled(uow: SupportUnitOfWork, event: training.Sessions
         for session in event.sessions
     ]
     if event.cohort_id is not None:
-        await uow.projection.lock_cohort(event.cohort_id)
+        # What changes a cohort's meals (its sessions, its members) serialises: neither misses the other's rows.
+        await uow.cohorts.lock(event.cohort_id)
     await uow.schedule.add_sessions(rows)
     if event.beneficiary_id is not None:
         people = [event.beneficiary_id]

@@ -30,7 +30,7 @@ def _periods(calendar: tuple[enrolment.StepPeriod, ...]) -> list[tuple[int, date
 
 
 async def note_cohort(uow: SupportUnitOfWork, event: enrolment.CohortCreated) -> None:
-    await uow.projection.cohort_created(event.cohort_id, event.support_provider_org_id)
+    await uow.cohorts.note(event)
     await uow.schedule.replace_calendar(event.cohort_id, _periods(event.calendar), event.occurred_at)
     for beneficiary_id in await uow.projection.people_in_cohort_at_step(event.cohort_id, SUPPORTED_STEPS):
         await open_for_step(uow, beneficiary_id, event.cohort_id)
@@ -44,7 +44,7 @@ async def note_calendar(uow: SupportUnitOfWork, event: enrolment.CohortCalendarC
 async def note_member(uow: SupportUnitOfWork, event: enrolment.CohortMemberAdded) -> None:
     if await _erased(uow, event.beneficiary_id):
         return
-    await uow.projection.lock_cohort(event.cohort_id)
+    await uow.cohorts.lock(event.cohort_id)
     await uow.projection.note_member(event.beneficiary_id, event.cohort_id)
     await meals.refresh(uow, event.beneficiary_id)
     person = await uow.projection.person(event.beneficiary_id)
@@ -56,7 +56,7 @@ async def note_step_started(uow: SupportUnitOfWork, event: enrolment.StepStarted
     if await _erased(uow, event.beneficiary_id):
         return
     if event.cohort_id is not None:
-        await uow.projection.lock_cohort(event.cohort_id)
+        await uow.cohorts.lock(event.cohort_id)
     await uow.projection.step_started(event.beneficiary_id, event.step, event.cohort_id, event.occurred_at)
     await meals.refresh(uow, event.beneficiary_id)
     if event.step in SUPPORTED_STEPS:

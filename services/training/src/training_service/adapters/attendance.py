@@ -13,8 +13,8 @@ from sqlalchemy import bindparam, cast, delete, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import upsert
 from training_service.adapters.tables import absence_alerts, attendance, attendance_corrections, sessions
-from training_service.adapters.upsert import upsert
 from training_service.domain.vocabulary import AttendanceStatus, SessionKind
 
 

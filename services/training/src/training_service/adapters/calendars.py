@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import dialect_insert
 from training_service.adapters.tables import cohort_calendars, cohort_step_periods
-from training_service.adapters.upsert import dialect_insert
 from training_service.domain.calendar import PlannedPeriod
 from training_service.domain.vocabulary import Step
 

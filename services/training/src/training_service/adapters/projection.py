@@ -1,4 +1,5 @@
-"""The local projection of enrolment: cohorts and their providers, members, steps started, withdrawals."""
+"""The local projection of enrolment: cohorts' members, steps started, withdrawals (the cohorts themselves:
+``hopekit.cohorts``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.upsert import insert_ignore, upsert
 from training_service.adapters.tables import (
     cohort_members,
     cohorts,
@@ -16,15 +18,6 @@ from training_service.adapters.tables import (
     participant_steps,
     participants,
 )
-from training_service.adapters.upsert import insert_ignore, upsert
-
-
-@dataclass(frozen=True)
-class CohortView:
-    id: UUID
-    training_provider_org_id: UUID
-    support_provider_org_id: UUID
-    track: str
 
 
 @dataclass(frozen=True)
@@ -89,18 +82,6 @@ class ProjectionRepository:
             .values(withdrawn_at=at)
         )
 
-    async def cohort_created(
-        self, cohort_id: UUID, track: str, sector_code: str, training_provider: UUID, support_provider: UUID
-    ) -> None:
-        row = {
-            "id": cohort_id,
-            "track": track,
-            "sector_code": sector_code,
-            "training_provider_org_id": training_provider,
-            "support_provider_org_id": support_provider,
-        }
-        await upsert(self._connection, cohorts, [row], keys=["id"], update=list(row)[1:])
-
     async def member_added(self, cohort_id: UUID, beneficiary_id: UUID, joined_at: datetime | None = None) -> None:
         """A member of the cohort; ``joined_at`` when the event says when they were added (the earliest kept,
         whatever order the events come in)."""
@@ -124,12 +105,6 @@ class ProjectionRepository:
         )
         for table in (participants, participant_steps, cohort_members):
             await self._connection.execute(delete(table).where(table.c.beneficiary_id == beneficiary_id))
-
-    async def cohort(self, cohort_id: UUID) -> CohortView | None:
-        row = (await self._connection.execute(select(cohorts).where(cohorts.c.id == cohort_id))).one_or_none()
-        if row is None:
-            return None
-        return CohortView(row.id, row.training_provider_org_id, row.support_provider_org_id, row.track)
 
     async def registered_by(self, beneficiary_id: UUID) -> UUID | None:
         """The immigration office that registered the person, when enrolment's registered event has arrived."""

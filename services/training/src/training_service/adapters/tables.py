@@ -16,6 +16,7 @@ from sqlalchemy import (
     Uuid,
 )
 
+from hopekit.cohorts import add_cohort_table
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.db.types import UTCDateTime, hours
@@ -27,15 +28,9 @@ kit = add_kit_tables(metadata)
 partners = add_partner_table(metadata)
 
 # --- projection of enrolment ---------------------------------------------------------------
-cohorts = Table(
-    "cohorts",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("track", String(20), nullable=False),
-    Column("sector_code", String(40), nullable=False),
-    Column("training_provider_org_id", Uuid, nullable=False, index=True),
-    Column("support_provider_org_id", Uuid, nullable=False),
-)
+cohorts = add_cohort_table(metadata, "track", "sector_code", "training_provider_org_id")
+# A provider's cohorts are looked up by provider.
+Index("ix_cohorts_training_provider_org_id", cohorts.c.training_provider_org_id)
 
 # A cohort's calendar as enrolment last described it (cohort created, calendar changed): the planned period of
 # each step it plans, replaced whole by a newer description (``as_of``, the event's time), never by an older one.

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.cohorts import CohortRepository
 from hopekit.partners import PartnerRepository
 from hopekit.uow import UnitOfWork
 from training_service.adapters.alerts import AlertRepository
@@ -11,7 +12,7 @@ from training_service.adapters.courses import CourseRepository
 from training_service.adapters.imports import ImportRepository
 from training_service.adapters.projection import ProjectionRepository
 from training_service.adapters.records import RecordRepository
-from training_service.adapters.tables import partners
+from training_service.adapters.tables import cohorts, partners
 
 
 class TrainingUnitOfWork(UnitOfWork):
@@ -19,6 +20,7 @@ class TrainingUnitOfWork(UnitOfWork):
     attendance: AttendanceRepository
     alerts: AlertRepository
     projection: ProjectionRepository
+    cohorts: CohortRepository
     calendars: CalendarRepository
     records: RecordRepository
     partners: PartnerRepository
@@ -29,6 +31,7 @@ class TrainingUnitOfWork(UnitOfWork):
         self.attendance = AttendanceRepository(connection)
         self.alerts = AlertRepository(connection)
         self.projection = ProjectionRepository(connection)
+        self.cohorts = CohortRepository(connection, cohorts)
         self.calendars = CalendarRepository(connection)
         self.records = RecordRepository(connection)
         self.partners = PartnerRepository(connection, partners)

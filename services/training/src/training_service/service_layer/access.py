@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from hope_contracts.vocabulary import OrgKind
+from hopekit.cohorts import Cohort
 from hopekit.errors import Forbidden, NotFound
 from hopekit.identity.principal import Principal
-from training_service.adapters.projection import CohortView
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
 from training_service.domain.course import Course
 from training_service.domain.errors import InvalidValue
@@ -72,9 +72,9 @@ async def ensure_may_create(uow: TrainingUnitOfWork, principal: Principal, cours
     """
     if not principal.can_write():
         raise Forbidden("creating a course needs the writer or admin role")
-    cohort: CohortView | None = None
+    cohort: Cohort | None = None
     if course.cohort_id is not None:
-        cohort = await uow.projection.cohort(course.cohort_id)
+        cohort = await uow.cohorts.get(course.cohort_id)
         if cohort is None:
             raise InvalidValue("cohort_id", "no such cohort is known to training (enrolment announces each cohort)")
     is_provider = principal.org_kind is OrgKind.TRAINING_PROVIDER and course.provider_org_id == principal.org_id
@@ -135,7 +135,7 @@ async def provides_for(uow: TrainingUnitOfWork, org_id: UUID, beneficiary_id: UU
 async def ensure_may_read_cohort(uow: TrainingUnitOfWork, principal: Principal, cohort_id: UUID) -> None:
     """A cohort training does not know, or one the caller does not train, is not found: its ledger is not an
     empty list."""
-    cohort = await uow.projection.cohort(cohort_id)
+    cohort = await uow.cohorts.get(cohort_id)
     trains = (
         cohort is not None
         and principal.org_kind is OrgKind.TRAINING_PROVIDER

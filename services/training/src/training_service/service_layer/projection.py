@@ -46,9 +46,7 @@ async def withdraw(uow: TrainingUnitOfWork, event: enrolment.BeneficiaryWithdraw
 
 
 async def note_cohort(uow: TrainingUnitOfWork, event: enrolment.CohortCreated) -> None:
-    await uow.projection.cohort_created(
-        event.cohort_id, event.track, event.sector_code, event.training_provider_org_id, event.support_provider_org_id
-    )
+    await uow.cohorts.note(event)
     await _replace_calendar(uow, event.cohort_id, event.calendar, event.occurred_at)
 
 

@@ -1,4 +1,5 @@
-"""INSERT ... ON CONFLICT on both PostgreSQL and SQLite."""
+"""INSERT ... ON CONFLICT on both PostgreSQL and SQLite: the kit's inbox and order marks, and every service's
+projections (rows that events create or refresh, whatever order and however often they arrive)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def _insert(connection: AsyncConnection, table: Table) -> Any:
+def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
+    """The INSERT of the connection's dialect, which knows ON CONFLICT (both dialects have it; core's does not)."""
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 async def insert_ignore(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """The rows whose key is not there yet; those already there stay as they are."""
     if rows:
-        await connection.execute(_insert(connection, table).on_conflict_do_nothing(), list(rows))
+        await connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), list(rows))
 
 
 async def upsert(
@@ -26,9 +29,10 @@ async def upsert(
     keys: Sequence[str],
     update: Sequence[str],
 ) -> None:
+    """The rows inserted, or where ``keys`` are already there, their ``update`` columns replaced."""
     if not rows:
         return
-    statement = _insert(connection, table)
+    statement = dialect_insert(connection, table)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )
