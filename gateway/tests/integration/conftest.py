@@ -15,7 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
@@ -35,6 +35,7 @@ from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.services import SERVICES
 from hopekit.db.migrations import upgrade
 from hopekit.identity.keys import SigningKey
+from hopekit.settings import ServiceSettings
 from training_service.main import create_app as create_training
 from training_service.settings import TrainingSettings
 
@@ -42,6 +43,8 @@ GATEWAY_ROOT = Path(__file__).resolve().parents[2]
 ENROLMENT_ROOT = GATEWAY_ROOT.parent / "services" / "enrolment"
 TRAINING_ROOT = GATEWAY_ROOT.parent / "services" / "training"
 ISSUER = "https://gateway.hope.test"
+
+Upstream = TypeVar("Upstream", bound=ServiceSettings)
 
 pytestmark = pytest.mark.integration
 
@@ -246,6 +249,40 @@ class Platform:
         return decrypt_key(stored, self.settings.encryption_secret())
 
 
+def gateway_settings(
+    database_url: str, kafka_bootstrap: str, port: int, upstreams: dict[str, str], **more: Any
+) -> GatewaySettings:
+    """The gateway as the integration tests start it. Its relay publishes on the test Kafka the organisations the
+    services learn their partners from; the token endpoint's limits are lifted, every test asking for tokens from
+    127.0.0.1 (those limits have their own tests)."""
+    return GatewaySettings(
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap,
+        relay_poll_interval_s=0.2,
+        environment="test",
+        log_json=False,
+        jwt_issuer=ISSUER,
+        port=port,
+        upstreams=upstreams,
+        token_attempts_per_client=100_000,
+        token_attempts_per_address=100_000,
+        **more,
+    )
+
+
+def upstream_settings(kind: type[Upstream], database_url: str, kafka_bootstrap: str, gateway_port: int) -> Upstream:
+    """A service behind that gateway: it trusts the tokens the gateway signs."""
+    return kind(
+        database_url=database_url,
+        kafka_bootstrap=kafka_bootstrap,
+        jwt_issuer=ISSUER,
+        jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        environment="test",
+        log_json=False,
+        relay_poll_interval_s=0.2,
+    )
+
+
 @pytest.fixture(scope="module")
 async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterator[Platform]:
     sockets = [reserve_port() for _ in range(6)]
@@ -257,16 +294,11 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
         fresh_database(postgres_admin_url, ENROLMENT_ROOT) as enrolment_db,
         fresh_database(postgres_admin_url, TRAINING_ROOT) as training_db,
     ):
-        settings = GatewaySettings(
-            database_url=gateway_db,
-            # The gateway's relay publishes the organisations the services learn their partners from.
-            kafka_bootstrap=kafka_bootstrap,
-            relay_poll_interval_s=0.2,
-            environment="test",
-            log_json=False,
-            jwt_issuer=ISSUER,
-            port=gateway_port,
-            upstreams={
+        settings = gateway_settings(
+            gateway_db,
+            kafka_bootstrap,
+            gateway_port,
+            {
                 "enrolment": f"http://127.0.0.1:{enrolment_port}",
                 "training": f"http://127.0.0.1:{training_port}",
                 "stub": f"http://127.0.0.1:{stub_port}",
@@ -275,33 +307,12 @@ async def platform(postgres_admin_url: str, kafka_bootstrap: str) -> AsyncIterat
             },
             upstream_read_timeout_s=1.0,
             max_body_bytes=64 * 1024,
-            # Every test asks for tokens from 127.0.0.1; the token endpoint's own limits have their own tests.
-            token_attempts_per_client=100_000,
-            token_attempts_per_address=100_000,
         )
         gateway_app = create_gateway(settings)
         enrolment_app = create_enrolment(
-            EnrolmentSettings(
-                database_url=enrolment_db,
-                kafka_bootstrap=kafka_bootstrap,
-                jwt_issuer=ISSUER,
-                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-                environment="test",
-                log_json=False,
-                relay_poll_interval_s=0.2,
-            )
+            upstream_settings(EnrolmentSettings, enrolment_db, kafka_bootstrap, gateway_port)
         )
-        training_app = create_training(
-            TrainingSettings(
-                database_url=training_db,
-                kafka_bootstrap=kafka_bootstrap,
-                jwt_issuer=ISSUER,
-                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-                environment="test",
-                log_json=False,
-                relay_poll_interval_s=0.2,
-            )
-        )
+        training_app = create_training(upstream_settings(TrainingSettings, training_db, kafka_bootstrap, gateway_port))
         async with (
             # With the HTTP protocol it is started with everywhere else.
             serve(gateway_app, gateway_socket, GATEWAY.http_protocol or "auto"),
