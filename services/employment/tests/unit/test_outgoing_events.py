@@ -18,6 +18,7 @@ from employment_service.domain.observation import Observation
 from employment_service.domain.outcome import record_exit_outcome
 from employment_service.domain.person_path import PersonPath
 from employment_service.domain.placement import place
+from employment_service.domain.regions import REGION_OF_DEPARTMENT, REGIONS
 from employment_service.domain.vacancy import Vacancy
 from employment_service.domain.vocabulary import (
     BreakingParty,
@@ -27,7 +28,7 @@ from employment_service.domain.vocabulary import (
     OutcomeCode,
 )
 from employment_service.events.outgoing import to_contract
-from hope_contracts import CATALOGUE, EventContract
+from hope_contracts import CATALOGUE, EventContract, codes
 from hope_contracts import employment as contracts
 
 NOW = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
@@ -185,3 +186,10 @@ def _leaves(annotation: typing.Any) -> list[typing.Any]:
     if typing.get_origin(annotation) is typing.Annotated:
         return [annotation]
     return [leaf for arg in args for leaf in _leaves(arg)] if args else [annotation]
+
+
+def test_the_contracts_list_exactly_the_regions_employment_knows() -> None:
+    """The domain keeps its own copy of the regions (a domain imports no shared package); enrolment's test holds
+    its copy to the same list."""
+    assert set(typing.get_args(codes.RegionCode)) == set(REGIONS)
+    assert set(REGION_OF_DEPARTMENT.values()) == set(REGIONS)
