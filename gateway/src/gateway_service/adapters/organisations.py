@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from gateway_service.adapters.tables import organisations
 from gateway_service.domain.identity import Organisation
 from hope_contracts.vocabulary import OrgKind
+from hopekit.db.keyset import after_key
 
 
 def _organisation(row: Any) -> Organisation:
@@ -55,9 +56,7 @@ class OrganisationRepository:
         return _organisation(row) if row is not None else None
 
     async def list(self, after: uuid.UUID | None, limit: int) -> list[Organisation]:
-        query = select(organisations).order_by(organisations.c.id).limit(limit)
-        if after is not None:
-            query = query.where(organisations.c.id > after)
+        query = after_key(select(organisations), organisations.c.id, after, limit)
         return [_organisation(row) for row in await self._connection.execute(query)]
 
     async def save(self, organisation: Organisation) -> None:

@@ -14,6 +14,7 @@ from gateway_service.domain.invitations import Invitation
 from gateway_service.domain.people import Person
 from gateway_service.domain.sign_in_sessions import PersonSession
 from hope_contracts.vocabulary import Role
+from hopekit.db.keyset import after_key
 
 
 def _person(row: Any) -> Person:
@@ -80,9 +81,7 @@ class PersonRepository:
 
     async def of_organisation(self, org_id: uuid.UUID, after: uuid.UUID | None, limit: int) -> list[Person]:
         query = select(people).where(people.c.org_id == org_id)
-        if after is not None:
-            query = query.where(people.c.id > after)
-        query = query.order_by(people.c.id).limit(limit)
+        query = after_key(query, people.c.id, after, limit)
         return [_person(row) for row in await self._connection.execute(query)]
 
     async def save(self, person: Person) -> None:

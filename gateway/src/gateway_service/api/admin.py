@@ -23,7 +23,7 @@ from gateway_service.api.schemas import (
 from gateway_service.service_layer import organisations
 from gateway_service.service_layer.keys import KeyRing
 from gateway_service.service_layer.revocations import Revocations
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.transaction import service_router, unit_of_work
 from hopekit.identity.principal import Principal
 
@@ -66,8 +66,7 @@ async def list_organisations(
 ) -> Page[OrganisationView]:
     after = after_id(cursor)
     found = await uow.organisations.list(after, limit + 1)
-    page = found[:limit]
-    return Page(items=[OrganisationView.of(o) for o in page], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, OrganisationView.of)
 
 
 @router.get("/organisations/{org_id}", response_model=OrganisationView)

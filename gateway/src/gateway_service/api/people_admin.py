@@ -19,7 +19,7 @@ from gateway_service.api.web import check_call_csrf, csrf_key, settings_of, sign
 from gateway_service.domain.csrf import CSRF_HEADER
 from gateway_service.service_layer import people
 from hope_contracts.vocabulary import Role
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.problems import Problem
 from hopekit.api.security import authenticated_scope
 from hopekit.api.transaction import service_router, unit_of_work
@@ -109,7 +109,7 @@ async def list_people(
     if not people.manages(principal, org_id):
         raise Problem(404, "organisation-not-found", "no such organisation")
     found = await uow.people.of_organisation(org_id, after_id(cursor), limit + 1)
-    return Page(items=[PersonView.of(p) for p in found[:limit]], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, PersonView.of)
 
 
 @router.get("/people/{person_id}", response_model=PersonView)

@@ -15,6 +15,7 @@ from employment_service.domain.contract import RUNNING_STATUSES, Breach, WorkStu
 from employment_service.domain.errors import ActiveContractExists
 from employment_service.domain.placement import ImmersionPlacement
 from employment_service.domain.vocabulary import BreakingParty, BreakReason, ContractStatus, ContractType
+from hopekit.db.keyset import after_key
 
 contracts_t = work_study_contracts
 
@@ -120,13 +121,12 @@ class ContractRepository:
     async def page(
         self, employer_id: UUID | None, beneficiary_ids: list[UUID] | None, after: UUID | None, limit: int
     ) -> list[WorkStudyContract]:
-        query = select(contracts_t).order_by(contracts_t.c.id).limit(limit)
+        query = select(contracts_t)
         if employer_id is not None:
             query = query.where(contracts_t.c.employer_id == employer_id)
         if beneficiary_ids is not None:
             query = query.where(contracts_t.c.beneficiary_id.in_(beneficiary_ids))
-        if after is not None:
-            query = query.where(contracts_t.c.id > after)
+        query = after_key(query, contracts_t.c.id, after, limit)
         return [_contract(row) for row in await self._connection.execute(query)]
 
     async def add_placement(self, placement: ImmersionPlacement) -> None:

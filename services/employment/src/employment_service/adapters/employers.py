@@ -15,6 +15,7 @@ from employment_service.domain.contact import HrContact
 from employment_service.domain.employer import Employer, Establishment, Pledge
 from employment_service.domain.errors import InvalidValue
 from employment_service.domain.identifiers import Commune, Siret
+from hopekit.db.keyset import after_key
 
 
 class SiretTaken(Exception):
@@ -81,11 +82,10 @@ class EmployerRepository:
         return await self._connection.scalar(select(employers.c.org_id).where(employers.c.id == employer_id))
 
     async def page(self, org_id: UUID | None, after: UUID | None, limit: int) -> list[Employer]:
-        query = select(employers.c.id).order_by(employers.c.id).limit(limit)
+        query = select(employers.c.id)
         if org_id is not None:
             query = query.where(employers.c.org_id == org_id)
-        if after is not None:
-            query = query.where(employers.c.id > after)
+        query = after_key(query, employers.c.id, after, limit)
         ids = list(await self._connection.scalars(query))
         return [e for e in [await self.get(i) for i in ids] if e is not None]
 

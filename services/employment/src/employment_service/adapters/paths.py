@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from employment_service.adapters.locking import locked
 from employment_service.adapters.tables import exit_outcomes, person_paths
 from employment_service.domain.person_path import TRADE_QUALIFICATION_STEP, PathState, PersonPath
+from hopekit.db.keyset import after_key
 from hopekit.db.upsert import dialect_insert
 
 
@@ -65,15 +66,12 @@ class PathRepository:
                 and_(person_paths.c.state == PathState.ACTIVE.value, person_paths.c.step == TRADE_QUALIFICATION_STEP),
             ),
             ~exists().where(exit_outcomes.c.beneficiary_id == person_paths.c.beneficiary_id),
-            .order_by(person_paths.c.beneficiary_id)
-            .limit(limit)
         )
         if support_provider_org_id is not None:
             query = query.where(person_paths.c.support_provider_org_id == support_provider_org_id)
         if withdrawal_reason is not None:
             query = query.where(person_paths.c.withdrawal_reason == withdrawal_reason)
-        if after is not None:
-            query = query.where(person_paths.c.beneficiary_id > after)
+        query = after_key(query, person_paths.c.beneficiary_id, after, limit)
         return [_path(row) for row in await self._connection.execute(query)]
 
     async def supported_by(self, org_id: UUID) -> list[UUID]:

@@ -23,6 +23,7 @@ from employment_service.domain.vocabulary import (
     RefusalReason,
     VacancyStatus,
 )
+from hopekit.db.keyset import after_key
 
 
 def _vacancy(row: Any) -> Vacancy:
@@ -101,15 +102,14 @@ class VacancyRepository:
         after: UUID | None,
         limit: int,
     ) -> list[Vacancy]:
-        query = select(vacancies).order_by(vacancies.c.id).limit(limit)
+        query = select(vacancies)
         if employer_id is not None:
             query = query.where(vacancies.c.employer_id == employer_id)
         if status is not None:
             query = query.where(vacancies.c.status == status.value)
         if sector_code is not None:
             query = query.where(vacancies.c.sector_code == sector_code)
-        if after is not None:
-            query = query.where(vacancies.c.id > after)
+        query = after_key(query, vacancies.c.id, after, limit)
         return [_vacancy(row) for row in await self._connection.execute(query)]
 
     async def open_positions(self, sector_code: str | None, region_code: str | None) -> list[Any]:
@@ -167,15 +167,14 @@ class VacancyRepository:
     async def applications_page(
         self, vacancy_id: UUID | None, employer_id: UUID | None, after: UUID | None, limit: int
     ) -> list[Application]:
-        query = select(applications).order_by(applications.c.id).limit(limit)
+        query = select(applications)
         if vacancy_id is not None:
             query = query.where(applications.c.vacancy_id == vacancy_id)
         if employer_id is not None:
             query = query.where(
                 applications.c.vacancy_id.in_(select(vacancies.c.id).where(vacancies.c.employer_id == employer_id))
             )
-        if after is not None:
-            query = query.where(applications.c.id > after)
+        query = after_key(query, applications.c.id, after, limit)
         return [_application(row) for row in await self._connection.execute(query)]
 
     async def delete_applications_of(self, beneficiary_id: UUID) -> None:

@@ -11,7 +11,7 @@ from employment_service.api.employers import Cursor, Limit
 from employment_service.api.schemas import BreakIn, ContractIn, ContractView, DateIn, PlacementIn, PlacementView
 from employment_service.service_layer import contracts, placements
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -32,7 +32,7 @@ async def list_contracts(
     principal: Caller, uow: UoW, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[ContractView]:
     found = await contracts.page(uow, principal, after_id(cursor), limit + 1)
-    return Page[ContractView](items=[ContractView.of(c) for c in found[:limit]], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, ContractView.of)
 
 
 @router.get("/v1/contracts/{contract_id}", response_model=ContractView)

@@ -22,7 +22,7 @@ from employment_service.api.schemas import (
 )
 from employment_service.service_layer import employers
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -57,7 +57,7 @@ async def list_employers(
     principal: Caller, uow: UoW, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[EmployerView]:
     found = await employers.page(uow, principal, after_id(cursor), limit + 1)
-    return Page[EmployerView](items=[EmployerView.of(e) for e in found[:limit]], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, EmployerView.of)
 
 
 @router.get("/v1/employers/{employer_id}", response_model=EmployerView)

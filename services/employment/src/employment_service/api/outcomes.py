@@ -20,9 +20,9 @@ from employment_service.api.schemas import (
     OutcomeView,
 )
 from employment_service.service_layer import follow_ups, outcomes
+from employment_service.service_layer.follow_ups import FollowUpLine
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, decode_cursor, encode_cursor
-from hopekit.api.problems import Problem
+from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, page_by, read_cursor
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -51,8 +51,7 @@ async def outcomes_pending(
     """People who left the path, or are in step 4, with no exit outcome yet (by id; `withdrawal_reason=
     employment_found` gives those who left for a job)."""
     found = await outcomes.awaiting(uow, principal, withdrawal_reason, after_id(cursor), limit + 1)
-    following = encode_cursor({"after": str(found[limit - 1].beneficiary_id)}) if len(found) > limit else None
-    return Page[AwaitingOutcomeView](items=[AwaitingOutcomeView.of(p) for p in found[:limit]], next_cursor=following)
+    return page_by(found, limit, AwaitingOutcomeView.of, lambda path: {"after": str(path.beneficiary_id)})
 
 
 @router.get("/v1/outcomes/{beneficiary_id}", response_model=OutcomeView)
@@ -60,14 +59,13 @@ async def get_outcome(beneficiary_id: UUID, principal: Caller, uow: UoW) -> Outc
     return OutcomeView.of(*await outcomes.get(uow, principal, beneficiary_id))
 
 
+# The follow-ups are listed by due date, then id.
+def _position(line: FollowUpLine) -> dict[str, str]:
+    return {"due_on": line.due_on.isoformat(), "id": str(line.id)}
+
+
 def _after(cursor: str | None) -> tuple[date, UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return date.fromisoformat(position["due_on"]), UUID(position["id"])
-    except (KeyError, ValueError, TypeError) as error:
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from error
+    return read_cursor(cursor, lambda position: (date.fromisoformat(position["due_on"]), UUID(position["id"])))
 
 
 @router.get("/v1/follow-ups", response_model=Page[FollowUpLineView], responses=UNKNOWN_CODE)
@@ -83,9 +81,9 @@ async def list_follow_ups(
     """The caller's follow-ups by due date: the operator all, a support provider its people's, France Travail
     those of people who consented. `overdue=true` keeps those still due before today."""
     found = await follow_ups.page(uow, principal, status, overdue, due_before, _after(cursor), limit + 1)
-    last = found[limit - 1] if len(found) > limit else None
-    following = encode_cursor({"due_on": last.due_on.isoformat(), "id": str(last.id)}) if last else None
-    return Page[FollowUpLineView](items=[FollowUpLineView.of(f) for f in found[:limit]], next_cursor=following)
+    return page_by(
+        found, limit, FollowUpLineView.of, lambda line: {"due_on": line.due_on.isoformat(), "id": str(line.id)}
+    )
 
 
 @router.get("/v1/follow-ups/summary", response_model=list[FollowUpCount])

@@ -12,7 +12,7 @@ from employment_service.api.employers import Cursor, Limit
 from employment_service.api.schemas import ApplicationIn, ApplicationView, RefusalIn, VacancyIn, VacancyView
 from employment_service.service_layer import applications, vacancies
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -37,7 +37,7 @@ async def list_vacancies(
     cursor: Cursor = None,
 ) -> Page[VacancyView]:
     found = await vacancies.page(uow, principal, status, sector_code, after_id(cursor), limit + 1)
-    return Page[VacancyView](items=[VacancyView.of(v) for v in found[:limit]], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, VacancyView.of)
 
 
 @router.get("/v1/vacancies/{vacancy_id}", response_model=VacancyView)
@@ -66,8 +66,7 @@ async def list_applications(
     principal: Caller, uow: UoW, vacancy_id: UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[ApplicationView]:
     found = await applications.page(uow, principal, vacancy_id, after_id(cursor), limit + 1)
-    items = [ApplicationView.of(a) for a in found[:limit]]
-    return Page[ApplicationView](items=items, next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, ApplicationView.of)
 
 
 @router.get("/v1/applications/{application_id}", response_model=ApplicationView)

@@ -15,6 +15,7 @@ from enrolment_service.adapters.tables import beneficiaries, cohort_step_periods
 from enrolment_service.domain.calendar import CohortCalendar, StepPeriod
 from enrolment_service.domain.cohort import Cohort
 from enrolment_service.domain.vocabulary import Step, Track
+from hopekit.db.keyset import after_key
 
 
 class CohortRepository:
@@ -83,11 +84,9 @@ class CohortRepository:
                     cohorts.c.support_provider_org_id == provider_org_id,
                 )
             )
-        if after_id is not None:
-            conditions.append(cohorts.c.id > after_id)
         rows = (
             await self._connection.execute(
-                select(cohorts).where(and_(True, *conditions)).order_by(cohorts.c.id).limit(limit)
+                after_key(select(cohorts).where(and_(True, *conditions)), cohorts.c.id, after_id, limit)
             )
         ).all()
         calendars = await self._calendars([row.id for row in rows]) if rows else defaultdict(CohortCalendar)

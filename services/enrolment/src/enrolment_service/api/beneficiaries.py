@@ -14,7 +14,7 @@ from enrolment_service.domain.vocabulary import PathwayStatus, Step
 from enrolment_service.service_layer import beneficiaries
 from enrolment_service.service_layer.access import View
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 
@@ -48,9 +48,7 @@ async def list_beneficiaries(
         after_id=after_id(cursor),
     )
     found, view = await beneficiaries.search(uow, principal, criteria, limit)
-    return Page[BeneficiaryView](
-        items=[BeneficiaryView.of(b, view) for b in found[:limit]], next_cursor=next_cursor(found, limit)
-    )
+    return page_of(found, limit, lambda beneficiary: BeneficiaryView.of(beneficiary, view))
 
 
 @router.get("/{beneficiary_id}", response_model=BeneficiaryView)

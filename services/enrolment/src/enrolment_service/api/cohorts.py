@@ -11,7 +11,7 @@ from enrolment_service.api.dependencies import UoW
 from enrolment_service.api.schemas import CalendarRequest, CohortRequest, CohortView, MemberRequest
 from enrolment_service.service_layer import cohorts
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import READ_ROLES, Caller, requires
 from hopekit.api.transaction import service_router
 from hopekit.identity.principal import Principal
@@ -47,8 +47,7 @@ async def list_cohorts(
 ) -> Page[CohortView]:
     after = after_id(cursor)
     found = await cohorts.search(uow, principal, after, limit + 1)
-    page = found[:limit]
-    return Page[CohortView](items=[CohortView.of(cohort) for cohort in page], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, CohortView.of)
 
 
 @router.get("/{cohort_id}", response_model=CohortView)

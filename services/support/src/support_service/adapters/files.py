@@ -11,6 +11,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.keyset import after_key
 from support_service.adapters.tables import support_file_changes, support_files
 from support_service.domain.errors import FileAlreadyOpen
 from support_service.domain.support_file import FileChange, SupportFile
@@ -158,7 +159,7 @@ class FileRepository:
         limit: int,
     ) -> list[SupportFile]:
         """Keyset pagination by id; `org_id` None means every organisation's files (the operator's view)."""
-        query = select(support_files).order_by(support_files.c.id).limit(limit)
+        query = select(support_files)
         if org_id is not None:
             query = query.where(support_files.c.support_org_id == org_id)
         if beneficiary_id is not None:
@@ -167,8 +168,7 @@ class FileRepository:
             query = query.where(support_files.c.status == status.value)
         if referent is not None:
             query = query.where(support_files.c.referent == referent)
-        if after is not None:
-            query = query.where(support_files.c.id > after)
+        query = after_key(query, support_files.c.id, after, limit)
         return [_file(row) for row in await self._connection.execute(query)]
 
     async def pseudonymise(self, beneficiary_id: UUID, pseudonym: UUID) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import Query, status
 
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 from support_service.api.dependencies import UoW
@@ -47,7 +47,7 @@ async def list_files(
         after=after_id(cursor),
         limit=limit + 1,
     )
-    return Page[FileView](items=[FileView.of(f) for f in found[:limit]], next_cursor=next_cursor(list(found), limit))
+    return page_of(found, limit, FileView.of)
 
 
 @router.get("/v1/files/{file_id}", response_model=FileDetailView)

@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.keyset import after_key
 from training_service.adapters.tables import absence_alerts, courses
 from training_service.domain.vocabulary import AlertRule, AlertStatus, Step
 
@@ -61,9 +62,7 @@ class AlertRepository:
             query = query.where(absence_alerts.c.beneficiary_id == criteria.beneficiary_id)
         if criteria.status is not None:
             query = query.where(absence_alerts.c.status == criteria.status.value)
-        if criteria.after_id is not None:
-            query = query.where(absence_alerts.c.id > criteria.after_id)
-        rows = await self._connection.execute(query.order_by(absence_alerts.c.id).limit(limit))
+        rows = await self._connection.execute(after_key(query, absence_alerts.c.id, criteria.after_id, limit))
         return [_alert(row) for row in rows]
 
     async def of_course(

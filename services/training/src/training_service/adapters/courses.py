@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.keyset import after_key
 from training_service.adapters.tables import courses, participations, sessions
 from training_service.domain.course import Course, Session
 from training_service.domain.vocabulary import CourseStatus, SessionKind, Step, Track
@@ -96,10 +97,8 @@ class CourseRepository:
             conditions.append(courses.c.step == int(step))
         if cohort_id is not None:
             conditions.append(courses.c.cohort_id == cohort_id)
-        if after_id is not None:
-            conditions.append(courses.c.id > after_id)
         rows = await self._connection.execute(
-            select(courses).where(and_(True, *conditions)).order_by(courses.c.id).limit(limit)
+            after_key(select(courses).where(and_(True, *conditions)), courses.c.id, after_id, limit)
         )
         return [_course(row) for row in rows]
 

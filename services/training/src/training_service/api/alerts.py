@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import Query
 
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 from training_service.adapters.alerts import AlertFilter
@@ -34,8 +34,7 @@ async def list_alerts(
     after = after_id(cursor)
     criteria = AlertFilter(course_id=course_id, beneficiary_id=beneficiary_id, status=status_, after_id=after)
     found = await alerts.search(uow, principal, criteria, limit + 1)
-    page = found[:limit]
-    return Page[AlertView](items=[AlertView.of(alert) for alert in page], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, AlertView.of)
 
 
 @router.post("/v1/alerts/{alert_id}/resolution", response_model=AlertView, dependencies=[IDEMPOTENT])

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import Query, status
 
 from hopekit.api.idempotency import IDEMPOTENT
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, next_cursor
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, after_id, page_of
 from hopekit.api.security import Caller
 from hopekit.api.transaction import service_router
 from training_service.api.dependencies import UoW
@@ -65,8 +65,7 @@ async def list_courses(
 ) -> Page[CourseView]:
     after = after_id(cursor)
     found = await courses.search(uow, principal, step=step, cohort_id=cohort_id, after_id=after, limit=limit + 1)
-    page = found[:limit]
-    return Page[CourseView](items=[CourseView.of(course) for course in page], next_cursor=next_cursor(found, limit))
+    return page_of(found, limit, CourseView.of)
 
 
 @router.get("/v1/courses/{course_id}", response_model=CourseView)
