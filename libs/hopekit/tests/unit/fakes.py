@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,11 +34,20 @@ class ThingHappened(EventContract):
 
 
 async def sqlite_database(tmp_path: Path) -> Database:
-    return Database(engine=await sqlite_with(tmp_path, metadata), tables=kit)
+    return Database(engine=await _sqlite(tmp_path, metadata), tables=kit)
 
 
-async def sqlite_with(tmp_path: Path, tables: MetaData) -> AsyncEngine:
-    """A new SQLite database in ``tmp_path`` holding ``tables``; the caller disposes of the engine."""
+@contextlib.asynccontextmanager
+async def sqlite_with(tmp_path: Path, tables: MetaData) -> AsyncIterator[AsyncEngine]:
+    """A new SQLite database in ``tmp_path`` holding ``tables``, for the time of the block."""
+    engine = await _sqlite(tmp_path, tables)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def _sqlite(tmp_path: Path, tables: MetaData) -> AsyncEngine:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'kit.db'}")
     async with engine.begin() as connection:
         await connection.run_sync(tables.create_all)

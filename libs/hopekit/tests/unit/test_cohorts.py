@@ -39,11 +39,8 @@ def _created(cohort_id: uuid.UUID, trainer: uuid.UUID, supporter: uuid.UUID) -> 
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = await sqlite_with(tmp_path, metadata)
-    try:
+    async with sqlite_with(tmp_path, metadata) as engine:
         yield engine
-    finally:
-        await engine.dispose()
 
 
 def test_the_table_has_the_fields_asked_for_in_one_order() -> None:

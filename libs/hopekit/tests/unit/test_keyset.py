@@ -20,11 +20,8 @@ things = Table("things", metadata, Column("id", Uuid, primary_key=True), Column(
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = await sqlite_with(tmp_path, metadata)
-    try:
+    async with sqlite_with(tmp_path, metadata) as engine:
         yield engine
-    finally:
-        await engine.dispose()
 
 
 async def test_pages_after_the_last_key_find_every_row_once_in_key_order(engine: AsyncEngine) -> None:
