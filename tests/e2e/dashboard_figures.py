@@ -2,8 +2,9 @@
 indicators, enrolment's cohorts, training's ledgers and alerts, support's housing gaps, funding's money,
 employment's demand and follow-ups), and the tables as the browser shows them, read back into numbers.
 
-A row is its label then its values; a value is a number (Decimal), or None where the page says "suppressed". A
-label the page writes in the person's language (a month, a funder's name) is compared as None: not compared."""
+A row is its label then its values; a value is a number (Decimal), None where the page says "suppressed", or the
+dash of a figure of nobody (NO_FIGURE). A label the page writes in the person's language (a month, a money
+stage) is compared as None: not compared."""
 
 from __future__ import annotations
 

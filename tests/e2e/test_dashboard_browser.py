@@ -56,6 +56,8 @@ PEOPLE_SCOPES = {
     # systems read (hope_infra.demo.partners.training_provider), and reporting's figures.
     "operator": [f"{s}:read" for s in ("enrolment", "training", "support", "funding", "employment", "reporting")],
     "provider": [f"{s}:read" for s in ("enrolment", "training", "funding", "employment", "reporting")],
+    # A support provider's case workers' coordinator: what its organisation's system reads.
+    "supporter": [f"{s}:read" for s in ("enrolment", "support", "employment", "reporting")],
 }
 
 
@@ -71,6 +73,7 @@ class Programme:
     tally: Tally
     operator: Invited
     coordinators: list[Invited]  # of the training providers of tally.cohorts[0] and [1]
+    supporter: Invited  # of the support provider of tally.cohorts[0]
 
 
 async def _invite(admin: PartnerClient, org_id: str, role: str, scopes: list[str]) -> Invited:
@@ -80,14 +83,19 @@ async def _invite(admin: PartnerClient, org_id: str, role: str, scopes: list[str
     return Invited(email, made["invitation_url"])
 
 
-async def invited(gateway_url: str, admin: Credentials, org_id: str, tally: Tally) -> tuple[Invited, list[Invited]]:
-    """The operator's admin (in the admin client's organisation), and a coordinator of each cohort's provider."""
+async def invited(
+    gateway_url: str, admin: Credentials, org_id: str, tally: Tally
+) -> tuple[Invited, list[Invited], Invited]:
+    """The operator's admin (in the admin client's organisation), a coordinator of each cohort's training
+    provider, and one of the first cohort's support provider."""
     providers = [cohort.plan.training_provider for cohort in tally.cohorts]
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60) as http:
         client = PartnerClient(http, admin)
         operator = await _invite(client, org_id, "admin", PEOPLE_SCOPES["operator"])
         coordinators = [await _invite(client, p.org_id, "reader", PEOPLE_SCOPES["provider"]) for p in providers]
-    return operator, coordinators
+        supporting = tally.cohorts[0].plan.support_provider.org_id
+        supporter = await _invite(client, supporting, "reader", PEOPLE_SCOPES["supporter"])
+    return operator, coordinators, supporter
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +117,19 @@ async def answer(page: Page, path: str) -> Any:
 
 
 async def items(page: Page, path: str) -> list[Any]:
-    listed: list[Any] = (await answer(page, path + ("&" if "?" in path else "?") + "limit=100"))["items"]
+    """A list's items (one page holds all of this small programme's)."""
+    found = await answer(page, path + ("&" if "?" in path else "?") + "limit=100")
+    assert not found.get("next_cursor"), path
+    listed: list[Any] = found["items"]
     return listed
+
+
+async def listed(page: Page, what: str) -> list[str]:
+    """The people a list of the page names (alerts, gaps): the start of their ids, as shown."""
+    shown: list[str] = await page.eval_on_selector_all(
+        f"ul[data-list={what}] li code", "codes => codes.map(c => c.textContent)"
+    )
+    return shown
 
 
 REPORTED = {
@@ -156,15 +175,15 @@ async def the_programme_page(page: Page, answers: dict[str, Any], lang: str, sho
         answers["entries"], exits
     )
     employment = expect.employment([answers[e] for e in expect.EMPLOYMENT])
-    assert expect.unlabelled(await expect.shown(page, "employment", lang)) == expect.unlabelled(employment)
+    assert await expect.shown(page, "employment", lang) == employment
     return timing
 
 
 async def the_funding_page(page: Page, answers: dict[str, Any], lang: str, shot: str) -> dict[str, Any]:
     timing = await open_page(page, "/dashboard/funding", ARTEFACTS / f"{shot}-funding-{lang}.png")
     funders = {f["id"]: f["name"] for f in await items(page, "/api/funding/v1/funders")}
-    assert expect.unlabelled(await expect.shown(page, "money_by_funder", lang)) == expect.unlabelled(
-        expect.money_by_funder(answers["money_by_funder"], funders)
+    assert await expect.shown(page, "money_by_funder", lang) == expect.money_by_funder(
+        answers["money_by_funder"], funders
     )
     agreements = await items(page, "/api/funding/v1/agreements")
     money = {a["id"]: await answer(page, f"/api/funding/v1/money/agreements/{a['id']}") for a in agreements}
@@ -192,13 +211,13 @@ async def the_cohort_page(page: Page, cohort_id: str, lang: str, shot: str) -> d
         for course in ledger["courses"]
         for alert in await items(page, f"/api/training/v1/alerts?course_id={course['course_id']}&status=open")
     ]
-    shown_alerts = await page.eval_on_selector_all("ul[data-list=alerts] li code", "cs => cs.map(c => c.textContent)")
+    shown_alerts = await listed(page, "alerts")
     assert sorted(shown_alerts) == sorted(alert["beneficiary_id"][:8] for alert in alerts)
     members = {p["beneficiary_id"] for course in ledger["courses"] for p in course["people"]}
     gaps = await page.request.get("/api/support/v1/housing-gaps")
     if gaps.ok:
         mine = [g for g in (await gaps.json())["items"] if g["beneficiary_id"] in members]
-        shown_gaps = await page.eval_on_selector_all("ul[data-list=gaps] li code", "cs => cs.map(c => c.textContent)")
+        shown_gaps = await listed(page, "gaps")
         assert sorted(shown_gaps) == sorted(gap["beneficiary_id"][:8] for gap in mine)
     else:
         # support refuses this person: the page says so where the gaps would be.
@@ -299,6 +318,7 @@ async def test_every_page_from_the_real_services(chromium: Browser, programme: P
     for mine, coordinator in enumerate(programme.coordinators):
         theirs = tally.cohorts[1 - mine].cohort_id
         await a_coordinator_sees_their_own(chromium, programme, coordinator, tally.cohorts[mine].cohort_id, theirs)
+    await a_support_coordinator_sees_their_own(chromium, programme)
     (ARTEFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
 
 
@@ -323,5 +343,27 @@ async def a_coordinator_sees_their_own(
     entries = await answer(page, "/api/reporting/v1/indicators/entries?by=cohort")
     assert {row["group"] for row in entries["groups"]} <= {mine, "total"}
     await the_dropout_risks_page(page, "fr", shot)
+    assert errors_of(page) == []
+    await context.close()
+
+
+async def a_support_coordinator_sees_their_own(chromium: Browser, programme: Programme) -> None:  # noqa: F811
+    """A support provider's coordinator: the cohort it supports and not the other, its housing gaps, and the
+    dropout-risk list reporting keeps for support providers; the training ledger is not theirs to read."""
+    person, (mine, theirs) = programme.supporter, (c.cohort_id for c in programme.tally.cohorts)
+    context, page = await sign_in(chromium, programme.gateway_url, person.invitation_url, person.email)
+    shot = f"support-{mine[:8]}"
+    assert await the_cohorts_page(page, "fr", shot) == [mine]
+    await open_page(page, f"/dashboard/cohorts/{mine}", ARTEFACTS / f"{shot}-cohort-fr.png")
+    gaps = (await answer(page, "/api/support/v1/housing-gaps"))["items"]
+    shown_gaps = await listed(page, "gaps")
+    assert sorted(shown_gaps) == sorted(gap["beneficiary_id"][:8] for gap in gaps)
+    assert await page.locator("section:has(h2) .not-available").count() >= 1  # the ledger: training's
+    await open_page(page, f"/dashboard/cohorts/{theirs}", ARTEFACTS / f"{shot}-other-cohort-fr.png")
+    assert "Non disponible pour votre organisation" in (await page.text_content("main") or "")
+    risks = await answer(page, "/api/reporting/v1/dropout-risks")
+    await the_dropout_risks_page(page, "fr", shot)
+    assert not await page.is_visible(".not-available")
+    assert [row[0] for row in await texts(page, "risks")] == [r["id"] for r in risks["items"]] or not risks["items"]
     assert errors_of(page) == []
     await context.close()
