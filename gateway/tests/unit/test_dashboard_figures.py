@@ -4,9 +4,11 @@ table, never 0; numbers and months are written in the person's language."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from gateway_service.api.dashboard.figures import Figure, Series, number
 from gateway_service.api.dashboard.formats import Formats
+from gateway_service.api.dashboard.programme import employment
 from gateway_service.api.dashboard.view import View
 
 
@@ -33,3 +35,21 @@ def test_a_view_keeps_its_filters_in_its_query_and_narrows_groups() -> None:
     assert view.keeps({"group": "84"})
     assert not view.keeps({"group": "93"})
     assert View("sector", region="84").keeps({"group": "logistics"})
+
+
+def _employment_answer(indicator_id: str, groups: list[tuple[str, int | None, str | None]]) -> dict[str, Any]:
+    rows = [{"group": g, "people": people, "figures": {"rate": rate}} for g, people, rate in groups]
+    return {"indicator": {"id": indicator_id}, "groups": rows}
+
+
+def test_a_rate_of_nobody_is_no_figure_and_not_a_suppressed_one() -> None:
+    # At exit: region 11's rate hidden (suppressed), the total's known. At 3 months: nobody has reached it yet,
+    # reporting counts nobody in the total (rate null) and gives no row for the regions.
+    at_exit = _employment_answer("employment_at_exit", [("11", 10, None), ("total", 20, "0.65")])
+    at_3 = _employment_answer("employment_at_3_months", [("total", 0, None)])
+    figure = employment(lambda key: key, [at_exit, at_3], View())
+    assert figure.table(Formats("fr"), "masqué") == [["11", "masqué", "\u2013"], ["total", "65\u00a0%", "\u2013"]]
+    assert [dataset["data"] for dataset in figure.chart_data(Formats("fr"), "fr")["datasets"]] == [
+        [None, 65.0],
+        [None, None],
+    ]

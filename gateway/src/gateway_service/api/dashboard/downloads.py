@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from gateway_service.api.dashboard.cohorts import cohort_page
 from gateway_service.api.dashboard.employment import employers_page, follow_ups_page
-from gateway_service.api.dashboard.figures import Figure, FileFormat
+from gateway_service.api.dashboard.figures import NO_FIGURE, Figure, FileFormat, Value
 from gateway_service.api.dashboard.formats import Formats
 from gateway_service.api.dashboard.money import funding_page
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status
@@ -80,8 +80,14 @@ def sheets(figure: Figure, t: Translate, formats: Formats, source: str, filters:
     suppressed = t("suppressed")
     table: list[list[Cell]] = [[t("group"), *(series.name for series in figure.series)]]
     for index, label in enumerate(figure.shown_labels(formats)):
-        table.append([label, *(suppressed if s.values[index] is None else s.values[index] for s in figure.series)])
+        table.append([label, *(_cell(s.values[index], suppressed) for s in figure.series)])
     return [Sheet("about", about), Sheet(figure.key, table)]
+
+
+def _cell(value: Value, suppressed: str) -> Cell:
+    if value is None:
+        return suppressed
+    return "" if value is NO_FIGURE else value
 
 
 async def download(

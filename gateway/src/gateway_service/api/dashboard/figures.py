@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -19,7 +20,18 @@ from gateway_service.api.dashboard.formats import Formats
 Unit = Literal["count", "rate", "euros"]
 FileFormat = Literal["csv", "xlsx"]
 FORMATS: tuple[FileFormat, ...] = ("csv", "xlsx")
-Value = int | Decimal | None
+
+
+class Missing(Enum):
+    """A cell with nothing to count (no leaver has reached that follow-up yet: a rate of nobody), which is not
+    a suppressed figure: a gap in the chart, a dash in the table."""
+
+    NO_FIGURE = "no_figure"
+
+
+NO_FIGURE = Missing.NO_FIGURE
+NO_FIGURE_SHOWN = "\u2013"  # an en dash, as the ledger shows an attendance rate not yet known
+Value = int | Decimal | Missing | None
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,7 @@ class Figure:
             "lang": lang,
             "unit": self.unit,
             "labels": self.shown_labels(formats),
-            "datasets": [
-                {"label": s.name, "data": [None if v is None else float(Decimal(v) * scale) for v in s.values]}
-                for s in self.series
-            ],
+            "datasets": [{"label": s.name, "data": [_plotted(v, scale) for v in s.values]} for s in self.series],
             "stacked": self.stacked,
             "reference": None if self.reference is None else float(self.reference * scale),
             "referenceLabel": self.reference_label,
@@ -71,10 +80,18 @@ class Figure:
     def table(self, formats: Formats, suppressed: str) -> list[list[str]]:
         """One row per label, one column per series, each cell written in the person's locale."""
         write: Callable[[Any], str] = {"count": formats.count, "rate": formats.rate, "euros": formats.euros}[self.unit]
-        return [
-            [label, *(suppressed if s.values[i] is None else write(s.values[i]) for s in self.series)]
-            for i, label in enumerate(self.shown_labels(formats))
-        ]
+
+        def cell(value: Value) -> str:
+            if value is None:
+                return suppressed
+            return NO_FIGURE_SHOWN if value is NO_FIGURE else write(value)
+
+        labels = self.shown_labels(formats)
+        return [[label, *(cell(s.values[i]) for s in self.series)] for i, label in enumerate(labels)]
+
+
+def _plotted(value: Value, scale: Decimal) -> float | None:
+    return None if value is None or value is NO_FIGURE else float(Decimal(value) * scale)
 
 
 def number(value: Any) -> Value:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from gateway_service.api.dashboard.figures import Figure, Series, exports, number
+from gateway_service.api.dashboard.figures import NO_FIGURE, Figure, Series, Value, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
 
@@ -81,11 +81,11 @@ def employment(t: Translate, answers: list[dict[str, Any]], view: View) -> Figur
     series = []
     downloads = []
     for answer in answers:
-        rate = {row["group"]: number(row["figures"].get("rate")) for row in answer["groups"]}
+        rate = {row["group"]: _rate(row) for row in answer["groups"]}
         indicator_id = answer["indicator"]["id"]
-        # A group without leavers for an indicator has no rate: shown as suppressed would be wrong, so None
-        # only where reporting says null; a missing group is left empty too (no figure to show).
-        series.append(Series(t(f"figure.{indicator_id}"), [rate.get(group) for group in labels]))
+        # A group without leavers for an indicator (absent from its answer, or counting nobody) has no rate:
+        # shown as suppressed would be wrong, so suppressed (None) only where reporting hides a rate of someone.
+        series.append(Series(t(f"figure.{indicator_id}"), [rate.get(group, NO_FIGURE) for group in labels]))
         downloads += exports(indicator_id, view.reporting_query(), t(f"figure.{indicator_id}"))
     return Figure(
         key="employment",
@@ -97,6 +97,11 @@ def employment(t: Translate, answers: list[dict[str, Any]], view: View) -> Figur
         reference_label=t("reference_72"),
         downloads=downloads,
     )
+
+
+def _rate(row: dict[str, Any]) -> Value:
+    """A group's employment rate: none when it counts nobody (reporting's null then is no rate, not a hidden one)."""
+    return NO_FIGURE if row.get("people") == 0 else number(row["figures"].get("rate"))
 
 
 async def programme(sources: Sources, t: Translate, view: View) -> dict[str, Any]:
