@@ -25,12 +25,21 @@ from starlette.types import Receive, Scope, Send
 from gateway_service.cli import create_first_admin
 from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app as create_gateway
-from gateway_service.settings import GatewaySettings
 from hope_contracts.vocabulary import OrgKind
 from reporting_service.main import create_app as create_reporting
 from reporting_service.settings import ReportingSettings
 
-from .conftest import GATEWAY, GATEWAY_ROOT, ISSUER, Credentials, fresh_database, port_of, reserve_port, serve
+from .conftest import (
+    GATEWAY,
+    GATEWAY_ROOT,
+    Credentials,
+    fresh_database,
+    gateway_settings,
+    port_of,
+    reserve_port,
+    serve,
+    upstream_settings,
+)
 from .people import Browser
 
 REPORTING_ROOT = GATEWAY_ROOT.parent / "services" / "reporting"
@@ -272,32 +281,17 @@ async def dashboard_platform(
         fresh_database(postgres_admin_url, REPORTING_ROOT) as reporting_db,
     ):
         stand_in_url = f"http://127.0.0.1:{stand_in_port}"
-        settings = GatewaySettings(
-            database_url=gateway_db,
-            kafka_bootstrap=kafka_bootstrap,
-            environment="test",
-            log_json=False,
-            jwt_issuer=ISSUER,
-            port=gateway_port,
-            upstreams={
-                "reporting": f"http://127.0.0.1:{reporting_port}",
-                DOWN: f"http://127.0.0.1:{dead_port}",
-                **dict.fromkeys(STAND_IN, stand_in_url),
-            },
-            token_attempts_per_client=100_000,
-            token_attempts_per_address=100_000,
-            sign_in_attempts_per_address=100_000,
+        upstreams = {
+            "reporting": f"http://127.0.0.1:{reporting_port}",
+            DOWN: f"http://127.0.0.1:{dead_port}",
+            **dict.fromkeys(STAND_IN, stand_in_url),
+        }
+        settings = gateway_settings(
+            gateway_db, kafka_bootstrap, gateway_port, upstreams, sign_in_attempts_per_address=100_000
         )
         gateway_app = create_gateway(settings)
         reporting_app = create_reporting(
-            ReportingSettings(
-                database_url=reporting_db,
-                kafka_bootstrap=kafka_bootstrap,
-                jwt_issuer=ISSUER,
-                jwks_url=f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
-                environment="test",
-                log_json=False,
-            )
+            upstream_settings(ReportingSettings, reporting_db, kafka_bootstrap, gateway_port)
         )
         async with serve(gateway_app, gateway_socket, GATEWAY.http_protocol or "auto"):
             issued = await create_first_admin(
