@@ -165,9 +165,27 @@ class ProjectionRepository:
             for beneficiary_id in known
         }
 
-    async def members(self, cohort_id: UUID) -> list[UUID]:
-        return list(
-            await self._connection.scalars(
-                select(cohort_members.c.beneficiary_id).where(cohort_members.c.cohort_id == cohort_id)
+    async def members(self, cohort_id: UUID, step: int | None = None) -> list[UUID]:
+        """The cohort's members; with a step, those the step's course expects: a member who withdrew before
+        starting that step never comes to it (their hours are not planned there)."""
+        query = select(cohort_members.c.beneficiary_id).where(cohort_members.c.cohort_id == cohort_id)
+        if step is not None:
+            started = (
+                select(participant_steps.c.beneficiary_id)
+                .where(
+                    participant_steps.c.beneficiary_id == cohort_members.c.beneficiary_id,
+                    participant_steps.c.step == step,
+                    participant_steps.c.started_at.is_not(None),
+                )
+                .exists()
             )
-        )
+            withdrawn = (
+                select(participants.c.beneficiary_id)
+                .where(
+                    participants.c.beneficiary_id == cohort_members.c.beneficiary_id,
+                    participants.c.withdrawn_at.is_not(None),
+                )
+                .exists()
+            )
+            query = query.where(or_(~withdrawn, started))
+        return list(await self._connection.scalars(query))

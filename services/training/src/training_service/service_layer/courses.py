@@ -208,7 +208,7 @@ async def course_ledgers(uow: TrainingUnitOfWork, course: Course) -> list[Person
     if course.beneficiary_id is not None:
         people = [course.beneficiary_id]
     elif course.cohort_id is not None:
-        people = await uow.projection.members(course.cohort_id)
+        people = await uow.projection.members(course.cohort_id, int(course.step))
     return person_ledgers(course, await uow.attendance.mark_totals(course.id), people)
 
 
