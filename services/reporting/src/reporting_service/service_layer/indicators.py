@@ -116,5 +116,5 @@ async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filte
         table, series = with_totals(found[0], totals), with_totals(found[0 if filters.by == "month" else 1], totals)
     groups, monthly = publish(chosen, table, series)
     computed = IndicatorAnswer(chosen, filters, complete, groups, monthly)
-    kept_here.keep(key, computed)
+    kept_here.keep(key, computed, len(groups) + len(monthly))
     return computed

@@ -1,12 +1,12 @@
 """Answers kept while the read models stand still: the dashboard's pages ask the same indicators of the same
 national figures again and again, and at national scale computing one scans up to 1.5 million fact rows (0.1 to
-4 s, the reporting benchmark), where giving it back again takes a query on ``read_model_positions``.
+5 s, the reporting benchmark), where giving it back again takes one query on the versions and their marks.
 
 An answer is kept under everything it depends on: the indicator and filters, the caller's scope, the day
-follow-ups are due by, and the read models' state (active version and every partition's position: any applied
-event moves it, in the transaction of its facts). So a kept answer is the very answer computing it again would
-give; the first request after the facts moved computes it afresh. Kept per process and per database (``of``: tests
-run several databases in one process), the least recently used dropped first."""
+follow-ups are due by, and the read models' state (the active version and its count of changes, which every
+transaction writing its facts raises: ``adapters.completeness.read_models_state``). So a kept answer is the very
+answer computing it again would give; the first request after the facts moved computes it afresh. Kept per process
+and per database (``of``: tests run several databases in one process), the least recently used dropped first."""
 
 from __future__ import annotations
 
@@ -23,17 +23,20 @@ ANSWERS = Counter(
     ["source"],
 )
 
-# A national answer is a few hundred rows (by cohort: 2,000): a few hundred of them stay within tens of MB.
-CAPACITY = 512
+# Rows kept at most, over every answer: a national answer by region has about 130 (the groups and the monthly
+# series), by cohort about 2,100 (200 KB pickled); 50,000 rows stay within a few tens of MB.
+CAPACITY = 50_000
 
 
 class KeptAnswers:
-    """A bounded map from what an answer depends on to the answer, the least recently used dropped first (an
-    ``OrderedDict`` suffices: one event loop per process, nothing awaited between reading and writing it)."""
+    """A map from what an answer depends on to the answer and its rows, at most ``capacity`` rows in all, the
+    least recently used dropped first (an ``OrderedDict`` suffices: one event loop per process, nothing awaited
+    between reading and writing it)."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
-        self._kept: OrderedDict[Hashable, object] = OrderedDict()
+        self._kept: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._rows = 0
 
     def get(self, key: Hashable) -> object | None:
         found = self._kept.get(key)
@@ -42,13 +45,20 @@ class KeptAnswers:
             return None
         self._kept.move_to_end(key)
         ANSWERS.labels("kept").inc()
-        return found
+        return found[0]
 
-    def keep(self, key: Hashable, answer: object) -> None:
-        self._kept[key] = answer
-        self._kept.move_to_end(key)
-        while len(self._kept) > self._capacity:
-            self._kept.popitem(last=False)
+    def keep(self, key: Hashable, answer: object, rows: int) -> None:
+        if rows > self._capacity:
+            return
+        before = self._kept.pop(key, None)
+        self._rows += rows - (before[1] if before else 0)
+        self._kept[key] = (answer, rows)
+        while self._rows > self._capacity:
+            _, (_, dropped) = self._kept.popitem(last=False)
+            self._rows -= dropped
+
+    def __len__(self) -> int:
+        return len(self._kept)
 
 
 _OF: weakref.WeakKeyDictionary[Engine, KeptAnswers] = weakref.WeakKeyDictionary()
