@@ -1,7 +1,8 @@
 """A national-scale programme written straight into reporting's fact tables with COPY (the consumers' work is
 measured by the ingestion section, not here): 100,000 people over ten years in 2,000 cohorts across 12 regions,
-their steps, monthly attendance adding up to 20 million attendance entries, language assessments, qualifications,
-outcomes, follow-ups, money, housing placements and work-study contracts."""
+their steps, monthly attendance adding up to 20 million attendance entries (per step, and per person over the
+steps), language assessments, qualifications, outcomes, follow-ups, money, housing placements and work-study
+contracts."""
 
 from __future__ import annotations
 
@@ -156,6 +157,7 @@ def national(seed: int = 17) -> Facts:
                 supporter,
             ),
         )
+        person_months: dict[date, tuple[Decimal, Decimal, int]] = {}
         for step, (started, ended) in steps.items():
             facts.add(
                 "fact_person_steps",
@@ -204,6 +206,23 @@ def national(seed: int = 17) -> Facts:
                         ],
                         (1, person, step, month, recorded, attended, Decimal(0), recorded - attended, sessions),
                     )
+                    before = person_months.get(month, (Decimal(0), Decimal(0), 0))
+                    person_months[month] = (before[0] + recorded, before[1] + attended, before[2] + sessions)
+        for month, (recorded, attended, sessions) in person_months.items():
+            facts.add(
+                "fact_attendance_person_months",
+                [
+                    "version",
+                    "beneficiary_id",
+                    "month",
+                    "hours_recorded",
+                    "hours_attended",
+                    "hours_excused",
+                    "hours_unexcused",
+                    "sessions_recorded",
+                ],
+                (1, person, month, recorded, attended, Decimal(0), recorded - attended, sessions),
+            )
         if 3 in steps and steps[3][1] is not None:
             for level, on in (("A1", steps[3][0]), (chance.choice(("A1", "A2", "A2", "B1", "B2")), steps[3][1])):
                 facts.add(
