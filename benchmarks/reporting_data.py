@@ -23,6 +23,7 @@ SECTORS = ("construction", "industry", "logistics", "hospitality", "cleaning", "
 ENTRIES_PER_MONTH_ROW = 13
 FIRST_DAY = date(2016, 12, 1)
 LAST_DAY = date(2026, 11, 30)
+ATTENDANCE_TOTALS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
 OUTCOMES = ("cdi", "cdd_6m_plus", "interim", "work_study", "cdd_short", "training", "job_search", "other")
 
 
@@ -193,17 +194,7 @@ def national(seed: int = 17) -> Facts:
                     attended = recorded - Decimal(chance.randrange(0, 20))
                     facts.add(
                         "fact_attendance_months",
-                        [
-                            "version",
-                            "beneficiary_id",
-                            "step",
-                            "month",
-                            "hours_recorded",
-                            "hours_attended",
-                            "hours_excused",
-                            "hours_unexcused",
-                            "sessions_recorded",
-                        ],
+                        ["version", "beneficiary_id", "step", "month", *ATTENDANCE_TOTALS],
                         (1, person, step, month, recorded, attended, Decimal(0), recorded - attended, sessions),
                     )
                     before = person_months.get(month, (Decimal(0), Decimal(0), 0))
@@ -211,16 +202,7 @@ def national(seed: int = 17) -> Facts:
         for month, (recorded, attended, sessions) in person_months.items():
             facts.add(
                 "fact_attendance_person_months",
-                [
-                    "version",
-                    "beneficiary_id",
-                    "month",
-                    "hours_recorded",
-                    "hours_attended",
-                    "hours_excused",
-                    "hours_unexcused",
-                    "sessions_recorded",
-                ],
+                ["version", "beneficiary_id", "month", *ATTENDANCE_TOTALS],
                 (1, person, month, recorded, attended, Decimal(0), recorded - attended, sessions),
             )
         if 3 in steps and steps[3][1] is not None:
