@@ -1,7 +1,8 @@
 """A national-scale programme written straight into reporting's fact tables with COPY (the consumers' work is
 measured by the ingestion section, not here): 100,000 people over ten years in 2,000 cohorts across 12 regions,
-their steps, monthly attendance adding up to 20 million attendance entries, language assessments, qualifications,
-outcomes, follow-ups, money, housing placements and work-study contracts."""
+their steps, monthly attendance adding up to 20 million attendance entries (per step, and per person over the
+steps), language assessments, qualifications, outcomes, follow-ups, money, housing placements and work-study
+contracts."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ SECTORS = ("construction", "industry", "logistics", "hospitality", "cleaning", "
 ENTRIES_PER_MONTH_ROW = 13
 FIRST_DAY = date(2016, 12, 1)
 LAST_DAY = date(2026, 11, 30)
+ATTENDANCE_TOTALS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
 OUTCOMES = ("cdi", "cdd_6m_plus", "interim", "work_study", "cdd_short", "training", "job_search", "other")
 
 
@@ -156,6 +158,7 @@ def national(seed: int = 17) -> Facts:
                 supporter,
             ),
         )
+        person_months: dict[date, tuple[Decimal, Decimal, int]] = {}
         for step, (started, ended) in steps.items():
             facts.add(
                 "fact_person_steps",
@@ -191,19 +194,17 @@ def national(seed: int = 17) -> Facts:
                     attended = recorded - Decimal(chance.randrange(0, 20))
                     facts.add(
                         "fact_attendance_months",
-                        [
-                            "version",
-                            "beneficiary_id",
-                            "step",
-                            "month",
-                            "hours_recorded",
-                            "hours_attended",
-                            "hours_excused",
-                            "hours_unexcused",
-                            "sessions_recorded",
-                        ],
+                        ["version", "beneficiary_id", "step", "month", *ATTENDANCE_TOTALS],
                         (1, person, step, month, recorded, attended, Decimal(0), recorded - attended, sessions),
                     )
+                    before = person_months.get(month, (Decimal(0), Decimal(0), 0))
+                    person_months[month] = (before[0] + recorded, before[1] + attended, before[2] + sessions)
+        for month, (recorded, attended, sessions) in person_months.items():
+            facts.add(
+                "fact_attendance_person_months",
+                ["version", "beneficiary_id", "month", *ATTENDANCE_TOTALS],
+                (1, person, month, recorded, attended, Decimal(0), recorded - attended, sessions),
+            )
         if 3 in steps and steps[3][1] is not None:
             for level, on in (("A1", steps[3][0]), (chance.choice(("A1", "A2", "A2", "B1", "B2")), steps[3][1])):
                 facts.add(

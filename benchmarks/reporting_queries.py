@@ -3,7 +3,9 @@
 The reporting service runs as its own uvicorn process on a fresh database with Kafka. ``reporting_data`` writes
 100,000 people over ten years in 2,000 cohorts and 12 regions (facts reflecting about 20 million attendance
 entries) with COPY. Then, one request at a time, each indicator is asked by region and by month (each answer
-also carries its monthly series) as the operator's reporting client; p95 per indicator and dimension. Exports:
+also carries its monthly series) as the operator's reporting client; p95 per indicator and dimension, of the
+answer computed (a period asked for the first time) and of the answer kept (the same request again while the facts
+stand still, as a dashboard's pages ask: ``reporting_service.service_layer.kept_answers``). Exports:
 the largest table the API makes (by cohort: 2,000 rows and the series) in CSV and XLSX over HTTP, and a table
 of 10,000 rows rendered by the same code in process.
 """
@@ -15,7 +17,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,7 +39,8 @@ from reporting_service.domain.indicators.registry import BY_ID, INDICATORS
 
 REPORTING_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
 READS = 10
-WARM_UP = 1
+COLD_READS = 3
+TODAY = datetime.now(UTC).date()
 EXPORT_ROWS = 10_000
 
 
@@ -105,20 +108,27 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
         seeding = time.perf_counter()
         await copy(url, facts)
         report.add(section, "seed (COPY + ANALYZE)", f"{time.perf_counter() - seeding:.1f} s")
-        worst = 0.0
+        worst_cold = worst_kept = 0.0
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             for indicator in INDICATORS:
                 for by in ("region", "month"):
                     # A fresh token each time: slow answers must not outlive a token (the exports failed on one).
                     headers = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.REPORTING)
-                    path, params = f"/v1/indicators/{indicator.id}", {"by": by}
-                    for _ in range(WARM_UP):
-                        await _timed(client, path, params, headers)
-                    latencies = [await _timed(client, path, params, headers) for _ in range(READS)]
-                    p95 = quantile(latencies, 0.95) * 1000
-                    worst = max(worst, p95)
-                    report.add(section, f"{indicator.id} by {by}: p95", f"{p95:.1f} ms", "<= 50 ms")
-            report.add(section, "worst indicator p95", f"{worst:.1f} ms", "<= 50 ms")
+                    path = f"/v1/indicators/{indicator.id}"
+                    # Computed: each period asked for the first time (they all cover the ten years, so they cost
+                    # the same), where nothing is kept yet.
+                    periods = [{"by": by, "to": (TODAY - timedelta(days=d)).isoformat()} for d in range(COLD_READS)]
+                    cold = [await _timed(client, path, period, headers) for period in periods]
+                    # Kept: the dashboard's request again, the facts standing still (``kept_answers``).
+                    params = {"by": by}
+                    await _timed(client, path, params, headers)
+                    kept = [await _timed(client, path, params, headers) for _ in range(READS)]
+                    cold_p95, kept_p95 = quantile(cold, 0.95) * 1000, quantile(kept, 0.95) * 1000
+                    worst_cold, worst_kept = max(worst_cold, cold_p95), max(worst_kept, kept_p95)
+                    report.add(section, f"{indicator.id} by {by}: computed p95", f"{cold_p95:.1f} ms", "<= 50 ms")
+                    report.add(section, f"{indicator.id} by {by}: kept p95", f"{kept_p95:.1f} ms", "<= 50 ms")
+            report.add(section, "worst indicator p95, computed", f"{worst_cold:.1f} ms", "<= 50 ms")
+            report.add(section, "worst indicator p95, kept", f"{worst_kept:.1f} ms", "<= 50 ms")
             for fmt in ("csv", "xlsx"):
                 headers = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.REPORTING)
                 path, params = "/v1/indicators/employment_at_exit/export", {"by": "cohort", "format": fmt}

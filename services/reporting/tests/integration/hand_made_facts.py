@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from hopekit.uow import Database
 from reporting_service.adapters.tables import (
     fact_attendance_months,
+    fact_attendance_person_months,
     fact_cohorts,
     fact_contracts,
     fact_follow_ups,
@@ -170,6 +171,7 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
         fact_language_assessments: [],
         fact_follow_ups: [],
         fact_attendance_months: [],
+        fact_attendance_person_months: [],
         fact_money: [],
         fact_housing: [],
         fact_contracts: [],
@@ -244,9 +246,9 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
                 }
             )
         for month, hours in person.attendance.items():
-            rows[fact_attendance_months].append(
-                {**key, "step": 1, "month": month, "hours_recorded": hours.recorded, "hours_attended": hours.attended}
-            )
+            totals = {"month": month, "hours_recorded": hours.recorded, "hours_attended": hours.attended}
+            rows[fact_attendance_months].append({**key, "step": 1, **totals})
+            rows[fact_attendance_person_months].append({**key, **totals})
         for money in person.money:
             rows[fact_money].append(
                 {

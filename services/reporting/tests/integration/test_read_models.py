@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hope_contracts import EventContract, enrolment, funding
 from hope_infra.testing import received
@@ -18,6 +18,7 @@ from hopekit.uow import Database
 from reporting_service.adapters import completeness, versions
 from reporting_service.adapters.tables import (
     fact_attendance_months,
+    fact_attendance_person_months,
     fact_claims,
     fact_cohorts,
     fact_consents,
@@ -59,6 +60,29 @@ async def _into_version(database: Database, version: int, events: list[EventCont
         )
 
 
+HOURS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
+
+
+async def _person_months(database: Database) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    m = fact_attendance_person_months.c
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(
+            select(m.beneficiary_id, m.month, *(m[name] for name in HOURS)).where(m.version == 1)
+        )
+        return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
+async def _steps_months_added_up(database: Database) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    m = fact_attendance_months.c
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(
+            select(m.beneficiary_id, m.month, *(func.sum(m[name]) for name in HOURS))
+            .where(m.version == 1)
+            .group_by(m.beneficiary_id, m.month)
+        )
+        return {(row[0], row[1]): tuple(row[2:]) for row in rows}
+
+
 async def _one(database: Database, table: Any, **key: Any) -> Any:
     async with database.engine.connect() as connection:
         query = select(table).where(table.c.version == 1, *(table.c[name] == value for name, value in key.items()))
@@ -90,6 +114,8 @@ async def test_events_from_every_service_make_each_personsfacts_of(database: Dat
     )  # fmt: skip
     april = await _one(database, fact_attendance_months, beneficiary_id=cohort.finisher, step=3, month=date(2026, 4, 1))
     assert (april.hours_recorded, april.hours_excused) == (Decimal(7), Decimal(7))
+    # Each person's months over the steps are the steps' months added up.
+    assert await _person_months(database) == await _steps_months_added_up(database)
 
     cohort_row = await _one(database, fact_cohorts, cohort_id=cohort.cohort_id)
     assert (cohort_row.region, cohort_row.step3_ends_on, cohort_row.step4_starts_on) == (

@@ -7,10 +7,11 @@ This is cautious: a partition that has had no event for a while holds the mark b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from prometheus_client import Gauge
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import upserts
@@ -44,6 +45,45 @@ async def topic_marks(connection: AsyncConnection, version: int | None = None) -
         .group_by(positions.topic)
     )
     return {topic: _utc(mark) for topic, mark in rows}
+
+
+@dataclass(frozen=True)
+class ReadModelsState:
+    """Where the active read models stand: their version, how many transactions wrote it (``changes``: facts that
+    changed change it) and up to which event time they are complete."""
+
+    version: int | None
+    changes: int
+    complete_up_to: datetime | None
+
+
+async def read_models_state(connection: AsyncConnection) -> ReadModelsState:
+    """The active version, its count of changes and its marks, in one query."""
+    positions, versions = read_model_positions.c, read_model_versions.c
+    rows = (
+        await connection.execute(
+            select(versions.version, versions.changes, positions.topic, func.min(positions.complete_up_to))
+            .select_from(read_model_versions.outerjoin(read_model_positions, positions.version == versions.version))
+            .where(versions.state == "active")
+            .group_by(versions.version, versions.changes, positions.topic)
+        )
+    ).all()
+    if not rows:
+        return ReadModelsState(None, 0, None)
+    marks = [_utc(mark) for _, _, topic, mark in rows if topic is not None]
+    return ReadModelsState(int(rows[0].version), int(rows[0].changes), min(marks) if marks else None)
+
+
+async def note_changes(connection: AsyncConnection, written: list[int]) -> None:
+    """Count one more change of each version a transaction wrote (in that transaction; in order of version, so
+    that two transactions writing the same versions never wait on each other's rows crosswise)."""
+    if written:
+        versions = read_model_versions.c
+        await connection.execute(
+            update(read_model_versions)
+            .where(versions.version.in_(sorted(written)))
+            .values(changes=versions.changes + 1)
+        )
 
 
 async def complete_up_to(connection: AsyncConnection) -> datetime | None:

@@ -122,7 +122,8 @@ class VersionFacts:
         """Which of these people were erased in this version (one query for those this transaction has not
         asked about yet)."""
         people = set(people)
-        unknown = sorted(people - self._erased.keys())
+        # Not ``people - self._erased.keys()``: that walks (and hashes) every person this transaction has seen.
+        unknown = sorted(person for person in people if person not in self._erased)
         erasures = fact_erasures.c
         for start in range(0, len(unknown), 5000):
             asked = unknown[start : start + 5000]
@@ -229,17 +230,12 @@ class VersionFacts:
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
-        rows = [movements[key] for key in sorted(movements, key=lambda key: tuple(map(str, key)))]
-        moves = fact_money_movements.c
+        # In key order (UUIDs order as their text does), so concurrent transactions lock rows in the same order.
+        rows = [movements[key] for key in sorted(movements)]
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         if rows:
-            statement = upserts.insert(self.connection, fact_money_movements)
-            new = await self.connection.execute(
-                statement.on_conflict_do_nothing(index_elements=upserts.keys(fact_money_movements)).returning(
-                    moves.beneficiary_id, moves.agreement_id, moves.funder_id, moves.kind, moves.amount
-                ),
-                rows,
-            )
+            returned = ("beneficiary_id", "agreement_id", "funder_id", "kind", "amount")
+            new = await upserts.insert_new_many(self.connection, fact_money_movements, rows, returned)
             for person, agreement, funder, kind, amount in new:
                 row = totals.setdefault(
                     (person, agreement),

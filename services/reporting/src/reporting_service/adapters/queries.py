@@ -43,7 +43,7 @@ class IndicatorQueries:
         source = SOURCES[indicator.id](self._dialect, self._version, as_of)
         where = [*source.where, *scope_filter(scope, self._version, source), *self._period(source, start, end)]
         if not self._dialect.postgres:
-            return [await self._table(source, by, where) for by in groupings]
+            return [await self._table(*self._per_person(source, by, scope, start, end, where)) for by in groupings]
         # The national tables group a few hundred thousand rows: with the default 4 MB PostgreSQL sorts and hashes
         # them on disk. Only this service's connections, which all serve reporting, keep the setting.
         await self._connection.execute(text(f"SET work_mem = '{WORK_MEM}'"))
@@ -59,6 +59,16 @@ class IndicatorQueries:
                 found["month"] = (await self._grouped(source, ["month"], where))[0]
             return [found[by] for by in groupings]
         return await self._grouped(source, groupings, where)
+
+    def _per_person(
+        self, source: Source, by: str | None, scope: Scope, start: date, end: date, where: list[Any]
+    ) -> tuple[Source, str | None, list[Any]]:
+        """What SQLite reads for one grouping: a person's rows added up first (``Source.per_person``) for every
+        grouping but the month."""
+        if source.per_person is None or by == "month":
+            return source, by, where
+        person = source.per_person([*source.where, *self._period(source, start, end)])
+        return person, by, scope_filter(scope, self._version, person)
 
     async def _grouped(self, source: Source, groupings: Sequence[str | None], where: list[Any]) -> list[Table]:
         """One scan on PostgreSQL for every grouping (GROUPING SETS)."""

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from reporting_service.adapters.tables import (
-    fact_attendance_months,
+    fact_attendance_person_months,
     fact_cohorts,
     fact_contracts,
     fact_follow_ups,
@@ -75,7 +75,7 @@ class Source:
     instant: Expression | None = None
     # For rows a person repeats (months): the same contributions added up per person, from the conditions on the
     # rows (``where`` and the period), for every grouping but the month: one row per person, nobody to count
-    # twice, so PostgreSQL counts rows instead of sorting every cell's people to count them distinct.
+    # twice, so the database counts rows instead of sorting every cell's people to count them distinct.
     per_person: Callable[[Sequence[Expression]], Source] | None = None
 
 
@@ -163,20 +163,20 @@ def dropouts_by_reason(d: Dialect, version: int, as_of: date) -> Source:
 
 
 def attendance_rate(d: Dialect, version: int, as_of: date) -> Source:
-    m = fact_attendance_months.c
+    # One row per person and month (the steps added up): grouped by month, rows are people; every other grouping
+    # adds a person's months up first (``per_person``).
+    m = fact_attendance_person_months.c
     joined = people_of(version).join(
-        fact_attendance_months, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id)
+        fact_attendance_person_months, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id)
     )
     sums = {"recorded": m.hours_recorded, "attended": m.hours_attended}
     where = [m.hours_recorded > 0]
-    return Source(
-        joined, m.month, literal("attended"), where, sums, repeats=True, per_person=_hours_per_person(version)
-    )
+    return Source(joined, m.month, literal("attended"), where, sums, per_person=_hours_per_person(version))
 
 
 def _hours_per_person(version: int) -> Callable[[Sequence[Expression]], Source]:
     def per_person(rows_where: Sequence[Expression]) -> Source:
-        m = fact_attendance_months.c
+        m = fact_attendance_person_months.c
         hours = (
             select(
                 m.beneficiary_id,

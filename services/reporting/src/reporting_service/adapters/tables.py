@@ -17,7 +17,7 @@ consents), ``tables_money`` (agreements, money per person and agreement, claims)
 the versions, the completeness marks and the cohort dimension.
 """
 
-from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid
+from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid, text
 
 from hopekit.db.types import UTCDateTime
 from reporting_service.adapters.metadata import kit, metadata
@@ -31,6 +31,7 @@ from reporting_service.adapters.tables_people import (
     fact_absence_alerts,
     fact_attendance_lines,
     fact_attendance_months,
+    fact_attendance_person_months,
     fact_course_completions,
     fact_courses,
     fact_erasures,
@@ -60,6 +61,8 @@ read_model_versions = Table(
     Column("state", String(16), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("activated_at", UTCDateTime),
+    # Raised by every transaction that writes the version's facts: answers kept in memory are keyed on it.
+    Column("changes", BigInteger, nullable=False, default=0, server_default=text("0")),
 )
 """One row per version of the read models. The live consumers write every version that is ``active`` or
 ``building`` (so a rebuild misses nothing that arrives while it runs); answers read the ``active`` one."""
@@ -108,6 +111,7 @@ __all__ = [
     "fact_agreements",
     "fact_attendance_lines",
     "fact_attendance_months",
+    "fact_attendance_person_months",
     "fact_claims",
     "fact_cohorts",
     "fact_consents",

@@ -39,6 +39,8 @@ class ReportingUnitOfWork(UnitOfWork):
             await facts.flush()
         for (version, topic, partition), (offset, at) in sorted(self._marks.items()):
             await completeness.raise_mark(self.connection, version, topic, partition, offset, at)
+        # Answers kept for the facts as they were are no longer those facts' answers (``kept_answers``).
+        await completeness.note_changes(self.connection, [facts.version for facts in self._versions or []])
         self._marks = {}
         await super().commit()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, case, or_, true
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -94,6 +94,32 @@ async def insert_once(connection: AsyncConnection, table: Table, rows: Rows) -> 
     if rows:
         statement = insert(connection, table).on_conflict_do_nothing(index_elements=keys(table))
         await connection.execute(statement, list(rows))
+
+
+async def insert_new_many(connection: AsyncConnection, table: Table, rows: Rows, returning: Sequence[str]) -> list[Any]:
+    """Insert the rows whose key is not there (the rows' keys distinct, each row with the same columns); the new
+    ones' ``returning`` columns. On PostgreSQL the rows go as one array per column, unnested in one statement:
+    multi-row VALUES pages (how rows come back from an executemany) took 150 to 220 us a row, a page of 1,000 rows
+    and 9,000 parameters planned each time."""
+    if not rows:
+        return []
+    columns = [table.c[name] for name in returning]
+    if connection.dialect.name != "postgresql":
+        statement = insert(connection, table).on_conflict_do_nothing(index_elements=keys(table)).returning(*columns)
+        return list(await connection.execute(statement, list(rows)))
+    names = list(rows[0])
+    arrays = [
+        bindparam(f"new_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        for name in names
+    ]
+    unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="new")
+    statement = (
+        postgresql.insert(table)
+        .from_select(names, select(*(unnested.c[name] for name in names)))
+        .on_conflict_do_nothing(index_elements=keys(table))
+        .returning(*columns)
+    )
+    return list(await connection.execute(statement))
 
 
 async def insert_new(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:

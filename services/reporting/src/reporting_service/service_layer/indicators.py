@@ -11,12 +11,13 @@ from hope_contracts.vocabulary import OrgKind
 from hopekit.errors import Forbidden, NotFound, ServiceError
 from hopekit.identity.principal import Principal
 from hopekit.uow import UnitOfWork
-from reporting_service.adapters.completeness import active_version, complete_up_to
+from reporting_service.adapters.completeness import active_version, read_models_state
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_scope import funders_of
 from reporting_service.domain.indicators.figures import Row, Table, publish, with_totals
 from reporting_service.domain.indicators.registry import BY_ID, Indicator
 from reporting_service.domain.scoping import Scope
+from reporting_service.service_layer import kept_answers
 
 # The programme started in 2017: the default period is all of it.
 PROGRAMME_START = date(2017, 1, 1)
@@ -88,17 +89,24 @@ def check(chosen: Indicator, filters: Filters) -> None:
 
 
 async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filters: Filters) -> IndicatorAnswer:
+    """The indicator's figures; the same request on the same facts (``kept_answers``) is given back, not computed
+    again."""
     chosen = indicator(indicator_id)
     check(chosen, filters)
     scope = await scope_of(uow, principal, filters.cohort_id)
-    version = await active_version(uow.connection)
-    complete = await complete_up_to(uow.connection)
+    state = await read_models_state(uow.connection)
+    complete = state.complete_up_to
     # A follow-up is due only once its date has passed in figures that are complete up to then.
     as_of = min(complete.date(), datetime.now(UTC).date()) if complete else datetime.now(UTC).date()
-    if version is None:
+    key = (chosen.id, chosen.version, filters, scope, as_of, state)
+    kept_here = kept_answers.of(uow.connection.engine.sync_engine)
+    kept = kept_here.get(key)
+    if isinstance(kept, IndicatorAnswer):
+        return kept
+    if state.version is None:
         table = series = Table((), {})
     else:
-        queries = IndicatorQueries(uow.connection, version)
+        queries = IndicatorQueries(uow.connection, state.version)
         # A median of the whole is not made of the groups' medians: durations ask for their totals.
         groupings: list[str | None] = [filters.by] if filters.by == "month" else [filters.by, "month"]
         if chosen.kind == "duration":
@@ -107,4 +115,6 @@ async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filte
         totals = found[-1] if chosen.kind == "duration" else None
         table, series = with_totals(found[0], totals), with_totals(found[0 if filters.by == "month" else 1], totals)
     groups, monthly = publish(chosen, table, series)
-    return IndicatorAnswer(chosen, filters, complete, groups, monthly)
+    computed = IndicatorAnswer(chosen, filters, complete, groups, monthly)
+    kept_here.keep(key, computed, len(groups) + len(monthly))
+    return computed

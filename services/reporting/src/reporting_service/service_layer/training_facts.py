@@ -12,6 +12,7 @@ from reporting_service.adapters.facts import VersionFacts
 from reporting_service.adapters.tables import (
     fact_absence_alerts,
     fact_attendance_months,
+    fact_attendance_person_months,
     fact_course_completions,
     fact_courses,
     fact_language_assessments,
@@ -70,6 +71,17 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
     await facts.add_many(
         fact_attendance_months,
         [{"beneficiary_id": p, "step": step, "month": day, **_amounts(change)} for (p, step, day), change in months],
+        HOURS,
+    )
+    over_steps: dict[tuple[UUID, date], HoursTotals] = {}
+    for (person, _, day), change in months:
+        over_steps[person, day] = over_steps.get((person, day), HoursTotals()) + change
+    await facts.add_many(
+        fact_attendance_person_months,
+        [
+            {"beneficiary_id": person, "month": day, **_amounts(change)}
+            for (person, day), change in sorted(over_steps.items())
+        ],
         HOURS,
     )
     await facts.replace_lines(
