@@ -147,10 +147,15 @@ class UnitOfWork:
         inbox = self.tables.inbox
         seen: set[tuple[str, str]] = set()
         ids = sorted({event.id for event in events})
+        # The sources too, though the pairs are compared below: with them the look-up walks the primary key
+        # (consumer, source, event_id) to each event instead of every row this consumer ever recorded.
+        sources = sorted({event.source for event in events})
         for chunk in range(0, len(ids), 1000):
             rows = await self.connection.execute(
                 select(inbox.c.source, inbox.c.event_id).where(
-                    inbox.c.consumer == consumer, inbox.c.event_id.in_(ids[chunk : chunk + 1000])
+                    inbox.c.consumer == consumer,
+                    inbox.c.source.in_(sources),
+                    inbox.c.event_id.in_(ids[chunk : chunk + 1000]),
                 )
             )
             seen.update((row.source, row.event_id) for row in rows)
