@@ -39,18 +39,7 @@ async def test_people_without_a_bed_for_the_week_or_until_their_step_ends_are_li
             f"/v1/files/{file_id}/step-end", json={"step_ends_on": day(60)}, headers=writer
         )
         assert answer.status_code == 204, answer.text
-    residence = await programme.client.post(
-        "/v1/residences",
-        json={
-            "label": "Résidence partenaire",
-            "commune_code": "69123",
-            "department_code": "69",
-            "open_periods": [{"starts_on": day(-1), "ends_on": day(400)}],
-            "rooms": [{"room": "B2", "beds": 2}],
-        },
-        headers=programme.support(org, Role.ADMIN),
-    )
-    beds = [bed["id"] for bed in residence.json()["beds"]]
+    beds = [bed["id"] for bed in (await programme.residence(org, 2, day(-1), day(400)))["beds"]]
     for person, bed, until in ((short, beds[0], 30), (covered, beds[1], 60)):
         placed = await programme.client.post(
             "/v1/placements",
@@ -97,7 +86,7 @@ async def test_stays_ending_starting_or_following_each_other_mid_week_and_withdr
             f"/v1/files/{file_id}/step-end", json={"step_ends_on": day(20)}, headers=writer
         )
         assert answer.status_code == 204, answer.text
-    beds = await _beds(programme, org, day(-1), count=6)
+    beds = [bed["id"] for bed in (await programme.residence(org, 6, day(-1), day(400)))["beds"]]
     stays = {
         "relay": [(0, 3), (3, 20)],  # two stays, the second from the morning the first ends
         "leaves": [(0, 4)],  # leaves on the fifth morning of the week
@@ -170,19 +159,3 @@ async def _cohort_of(programme: Programme, org: uuid.UUID, person: uuid.UUID) ->
     )
     cohort: str = listed.json()["items"][0]["cohort_id"]
     return cohort
-
-
-async def _beds(programme: Programme, org: uuid.UUID, opens_on: str, count: int) -> list[str]:
-    residence = await programme.client.post(
-        "/v1/residences",
-        json={
-            "label": "Résidence partenaire",
-            "commune_code": "69123",
-            "department_code": "69",
-            "open_periods": [{"starts_on": opens_on, "ends_on": "2099-12-31"}],
-            "rooms": [{"room": "B2", "beds": count}],
-        },
-        headers=programme.support(org, Role.ADMIN),
-    )
-    assert residence.status_code == 201, residence.text
-    return [bed["id"] for bed in residence.json()["beds"]]
