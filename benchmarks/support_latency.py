@@ -9,8 +9,9 @@
   `HOPE_BENCH_SUPPORT_RATE` lowers the rate to separate the two; `HOPE_BENCH_PROFILE_DIR` samples the service.
 - Housing gap list: 2,000 people in step 3 with a step end, 80 residences x 25 beds (made over HTTP by the
   organisation, registered at the gateway as an active support provider through the gateway's event), a year of
-  placements (about 8,000, written straight into the table: this measures the read, not the seeding);
-  `GET /v1/housing-gaps` as the operator, one at a time. Target p95 <= 100 ms.
+  placements (about 11,600, written straight into the table: this measures the read, not the seeding);
+  `GET /v1/housing-gaps` as the operator, one at a time: its first page (what a referent works from). Target
+  p95 <= 100 ms. Then the whole list (about 1,900 gaps) walked with the largest page, as an export would.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ GAP_PEOPLE = 2_000
 RESIDENCES = 80
 BEDS_PER_RESIDENCE = 25
 GAP_READS = 100
+GAP_WALKS = 10
 
 
 @dataclass
@@ -304,22 +306,48 @@ async def _gaps(service: SupportProcess, client: httpx.AsyncClient, report: Repo
     for _ in range(5):
         await client.get("/v1/housing-gaps", headers=operator)
     latencies = []
-    gaps = 0
     before = cpu_seconds(service.pid)
     with profiled({"support-housing-gaps": service.pid}):
         for _ in range(GAP_READS):
             began = time.perf_counter()
             answer = await client.get("/v1/housing-gaps", headers=operator)
             latencies.append((time.perf_counter() - began) * 1000)
-            gaps = len(answer.json()["items"])
+            answer.raise_for_status()
     spent_ms = (cpu_seconds(service.pid) - before) / GAP_READS * 1000
     report.add(
-        SECTION, f"housing gaps ({GAP_PEOPLE} people, {len(rows)} placements) p50", f"{quantile(latencies, 0.5):.1f} ms"
+        SECTION,
+        f"housing gaps, first page ({GAP_PEOPLE} people, {len(rows)} placements) p50",
+        f"{quantile(latencies, 0.5):.1f} ms",
     )
-    report.add(SECTION, "housing gaps p95", f"{quantile(latencies, 0.95):.1f} ms", "<= 100 ms")
-    report.add(SECTION, "housing gaps listed", str(gaps))
-    report.add(SECTION, "housing gaps: service CPU per answer", f"{spent_ms:.1f} ms")
+    report.add(SECTION, "housing gaps, first page p95", f"{quantile(latencies, 0.95):.1f} ms", "<= 100 ms")
+    report.add(SECTION, "housing gaps, first page: gaps on it", str(len(answer.json()["items"])))
+    report.add(SECTION, "housing gaps, first page: service CPU per answer", f"{spent_ms:.1f} ms")
+    await _whole_gap_list(service, client, operator, report)
     report.add(SECTION, "housing gaps: load average (1 min) after", f"{os.getloadavg()[0]:.1f}")
+
+
+async def _whole_gap_list(
+    service: SupportProcess, client: httpx.AsyncClient, operator: dict[str, str], report: Report
+) -> None:
+    """The whole list, page after page of the largest size, as an export or the gateway's dashboard reads it."""
+    latencies, pages, gaps = [], 0, 0
+    before = cpu_seconds(service.pid)
+    for _ in range(GAP_WALKS):
+        began = time.perf_counter()
+        pages, gaps, cursor = 0, 0, None
+        while True:
+            params = {"limit": "200", **({"cursor": cursor} if cursor else {})}
+            answer = await client.get("/v1/housing-gaps", params=params, headers=operator)
+            answer.raise_for_status()
+            pages, gaps, cursor = pages + 1, gaps + len(answer.json()["items"]), answer.json()["next_cursor"]
+            if cursor is None:
+                break
+        latencies.append((time.perf_counter() - began) * 1000)
+    spent_ms = (cpu_seconds(service.pid) - before) / GAP_WALKS * 1000
+    report.add(
+        SECTION, f"housing gaps, whole list ({gaps} gaps, {pages} pages) p50", f"{quantile(latencies, 0.5):.1f} ms"
+    )
+    report.add(SECTION, "housing gaps, whole list: service CPU per walk", f"{spent_ms:.1f} ms")
 
 
 async def run(environment: BenchEnvironment, report: Report) -> None:

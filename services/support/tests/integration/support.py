@@ -102,6 +102,26 @@ class Programme:
         await deliver(self.database, step_started(person, 3, cohort))
         return person, await self.file_of(person, support_org)
 
+    async def residence(
+        self, org: uuid.UUID, beds: int = 1, opens_on: str = "2026-01-01", closes_on: str = "2027-01-01"
+    ) -> dict[str, Any]:
+        """A residence of `org` (registered at the gateway first) with one room of `beds` beds, open that period."""
+        await self.partner(org)
+        created = await self.client.post(
+            "/v1/residences",
+            json={
+                "label": "Centre AFPA de Meaux",
+                "commune_code": "77284",
+                "department_code": "77",
+                "open_periods": [{"starts_on": opens_on, "ends_on": closes_on}],
+                "rooms": [{"room": "A1", "beds": beds}],
+            },
+            headers=self.support(org, Role.ADMIN),
+        )
+        assert created.status_code == 201, created.text
+        found: dict[str, Any] = created.json()
+        return found
+
     async def file_of(self, person: uuid.UUID, support_org: uuid.UUID) -> str:
         listed = await self.client.get(
             f"/v1/files?beneficiary_id={person}", headers=self.support(support_org, Role.READER)

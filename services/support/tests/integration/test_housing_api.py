@@ -33,21 +33,7 @@ def programme(client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
 
 
 async def residence(programme: Programme, org: uuid.UUID, beds: int = 1) -> dict[str, Any]:
-    await programme.partner(org)
-    created = await programme.client.post(
-        "/v1/residences",
-        json={
-            "label": "Centre AFPA de Meaux",
-            "commune_code": "77284",
-            "department_code": "77",
-            "open_periods": [{"starts_on": "2026-01-01", "ends_on": "2027-01-01"}],
-            "rooms": [{"room": "A1", "beds": beds}],
-        },
-        headers=programme.support(org, Role.ADMIN),
-    )
-    assert created.status_code == 201, created.text
-    found: dict[str, Any] = created.json()
-    return found
+    return await programme.residence(org, beds)
 
 
 async def place(programme: Programme, org: uuid.UUID, person: uuid.UUID, bed: str, **nights: str) -> httpx.Response:

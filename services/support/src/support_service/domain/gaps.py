@@ -36,8 +36,25 @@ class HousingGap:
     step_ends_on: date
 
 
+@dataclass(frozen=True)
+class GapPosition:
+    """Where a page of the list ends: its order is (first uncovered night, person, file); the file only parts
+    the rare person with open files at two organisations, whom the operator sees twice."""
+
+    uncovered_from: date
+    beneficiary_id: UUID
+    file_id: UUID
+
+
+@dataclass(frozen=True)
+class ListedGap:
+    gap: HousingGap
+    position: GapPosition
+
+
 def housing_gaps(windows: Iterable[StepWindow], placements: Iterable[Placement], today: date) -> list[HousingGap]:
-    """One gap at most per person, sorted by the first uncovered night.
+    """One gap at most per window (a person's open file), sorted by the first uncovered night. The list itself is
+    computed by the database (`adapters.gaps`), which says this rule again in SQL; this is its reference.
 
     - nothing covers any night of the coming week (today + 7 nights, within the step): `no_placement_coming_week`;
     - otherwise a night between today and the step's end is uncovered: `placement_ends_before_step`.

@@ -9,19 +9,27 @@ from uuid import UUID
 from hopekit.identity.principal import Principal
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 from support_service.domain.actor import OrgKind
-from support_service.domain.gaps import HousingGap, housing_gaps
+from support_service.domain.gaps import GapPosition, ListedGap
 from support_service.service_layer.access import actor_of, writable_file
 
 
-async def gaps(uow: SupportUnitOfWork, principal: Principal, today: date) -> list[HousingGap]:
+async def gaps(
+    uow: SupportUnitOfWork,
+    principal: Principal,
+    today: date,
+    *,
+    cohort_id: UUID | None = None,
+    after: GapPosition | None = None,
+    limit: int,
+) -> list[ListedGap]:
+    """A page of the list (at most `limit` gaps after `after`), in order of the first uncovered night."""
     actor = actor_of(principal)
     if not actor.reads() or actor.org_kind not in (OrgKind.SUPPORT_PROVIDER, OrgKind.PROGRAMME_OPERATOR):
         return []
     org = actor.org_id if actor.org_kind is OrgKind.SUPPORT_PROVIDER else None
-    windows = await uow.gaps.windows(org, today)
-    placements = await uow.gaps.placements_ahead(org, today)
+    found = await uow.gaps.page(org, cohort_id, today, after, limit)
     uow.audit(principal, "list_housing_gaps", "placement", org or "*")
-    return housing_gaps(windows, placements, today)
+    return found
 
 
 async def set_step_end(uow: SupportUnitOfWork, principal: Principal, file_id: UUID, step_ends_on: date | None) -> None:
