@@ -75,7 +75,7 @@ async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: Vie
         return {"status": cohort.status}
     ledger, gaps, money, attendance = await asyncio.gather(
         sources.get("training", path_of("/v1/cohorts/{}/ledger", cohort_id)),
-        sources.get("support", "/v1/housing-gaps"),
+        sources.every("support", "/v1/housing-gaps", cohort_id=str(cohort_id)),
         sources.get("funding", path_of("/v1/money/cohorts/{}", cohort_id)),
         sources.get(
             "reporting",
@@ -85,10 +85,6 @@ async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: Vie
     )
     courses = ledger.data["courses"] if ledger.ok else []
     alerts = await _alerts(sources, [course["course_id"] for course in courses]) if ledger.ok else ledger
-    members = {person["beneficiary_id"] for course in courses for person in course["people"]}
-    if gaps.ok:
-        # support answers every gap the person may see: the page keeps this cohort's members'.
-        gaps = Fetched(Status.OK, [gap for gap in gaps.data["items"] if gap["beneficiary_id"] in members])
     return {
         "status": Status.OK,
         "cohort": cohort.data,
