@@ -15,6 +15,10 @@ from typing import Any
 from gateway.tests.integration.chromium import plain, table
 from playwright.async_api import Page
 
+from gateway_service.api.dashboard_codes import code_label
+from gateway_service.api.messages import translator
+from hope_contracts.codes import REGION_NAMES
+
 Row = list[Any]
 SUPPRESSED = {"fr": "masqué", "en": "suppressed"}
 MONEY = ("committed", "consumed", "claimed", "paid")
@@ -55,7 +59,13 @@ def _figure(value: Any, unit: str = "count") -> Decimal | None:
 
 
 def _label(group: str) -> str:
-    return "Total" if group == "total" else plain(group)  # "Total" in both languages
+    # "Total" in both languages; the programme page is grouped by region, whose names are the same in both.
+    return "Total" if group == "total" else plain(REGION_NAMES.get(group, group))
+
+
+def named(kind: str, code: str, lang: str) -> str:
+    """A code as the page names it in ``lang`` (the gateway's catalogue: the words are the page's own)."""
+    return code_label(translator(lang), kind, code)
 
 
 def _groups(answer: dict[str, Any]) -> list[dict[str, Any]]:
@@ -102,11 +112,14 @@ def money_by_agreement(agreements: list[dict[str, Any]], money: dict[str, dict[s
     return [[None, *(_figure(money[a["id"]][m]) for m in MONEY)] for a in agreements]
 
 
-def cohorts(listed: list[dict[str, Any]]) -> list[Row]:
+def cohorts(listed: list[dict[str, Any]], lang: str) -> list[Row]:
     """The cohorts page's rows: name, sector, region, track as text, then members and capacity."""
-    texts = ("sector_code", "region", "track")
+    texts = (("sector", "sector_code"), ("region", "region"), ("track", "track"))
     numbers = ("member_count", "capacity")
-    return [[plain(c["name"]), *(c[n] for n in texts), *(_figure(c[n]) for n in numbers)] for c in listed]
+    return [
+        [plain(c["name"]), *(named(kind, c[n], lang) for kind, n in texts), *(_figure(c[n]) for n in numbers)]
+        for c in listed
+    ]
 
 
 def ledger(answer: dict[str, Any]) -> list[Row]:
@@ -139,19 +152,28 @@ def monthly_rates(answer: dict[str, Any]) -> list[Row]:
     return [[None, _figure(row["figures"].get("rate"), "rate")] for row in answer["series"] if row["group"] != "total"]
 
 
-def demand(lines: list[dict[str, Any]]) -> list[Row]:
+def demand(lines: list[dict[str, Any]], lang: str) -> list[Row]:
     return [
-        [line["sector_code"], line["region_code"], _figure(line["pledged_places"]), _figure(line["open_positions"])]
+        [
+            named("sector", line["sector_code"], lang),
+            named("region", line["region_code"], lang),
+            _figure(line["pledged_places"]),
+            _figure(line["open_positions"]),
+        ]
         for line in lines
     ]
 
 
-def vacancies(listed: list[dict[str, Any]]) -> list[Row]:
-    """Open positions counted by sector, region and status."""
+def vacancies(listed: list[dict[str, Any]], lang: str) -> list[Row]:
+    """Open positions counted by sector, region and status (in the order of their codes)."""
     counted: Counter[tuple[str, str, str]] = Counter()
     for vacancy in listed:
         counted[(vacancy["sector_code"], vacancy["region_code"], vacancy["status"])] += vacancy["positions"]
-    return [[*key, _figure(positions)] for key, positions in sorted(counted.items())]
+    kinds = ("sector", "region", "vacancy_status")
+    return [
+        [*(named(kind, code, lang) for kind, code in zip(kinds, key, strict=True)), _figure(positions)]
+        for key, positions in sorted(counted.items())
+    ]
 
 
 def follow_ups(summary: list[dict[str, Any]]) -> list[Row]:

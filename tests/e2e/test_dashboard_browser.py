@@ -242,7 +242,7 @@ async def the_cohorts_page(page: Page, lang: str, shot: str) -> list[str]:
     await open_page(page, "/dashboard/cohorts", ARTEFACTS / f"{shot}-cohorts-{lang}.png")
     listed = await items(page, "/api/enrolment/v1/cohorts")
     rows = [[*row[:4], *(expect.value_of(cell, lang) for cell in row[4:6])] for row in await texts(page, "cohorts")]
-    assert rows == expect.cohorts(listed)
+    assert rows == expect.cohorts(listed, lang)
     ids: list[str] = await page.eval_on_selector_all("tr[data-cohort]", "rows => rows.map(r => r.dataset.cohort)")
     assert ids == [c["id"] for c in listed]
     return ids
@@ -252,9 +252,9 @@ async def the_employers_page(page: Page, lang: str, shot: str) -> dict[str, Any]
     timing = await open_page(page, "/dashboard/employers", ARTEFACTS / f"{shot}-employers-{lang}.png")
     demand = await answer(page, "/api/employment/v1/demand")
     assert demand, "the employers' pledges"
-    assert await expect.shown(page, "demand", lang, texts=2) == expect.demand(demand)
+    assert await expect.shown(page, "demand", lang, texts=2) == expect.demand(demand, lang)
     vacancies = await items(page, "/api/employment/v1/vacancies")
-    assert await expect.shown(page, "vacancies", lang, texts=3) == expect.vacancies(vacancies) or (
+    assert await expect.shown(page, "vacancies", lang, texts=3) == expect.vacancies(vacancies, lang) or (
         not vacancies and await texts(page, "vacancies") == [["Aucun" if lang == "fr" else "None"]]
     )
     return timing

@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page
 
-from .chromium import chromium, errors_of, sign_in, table  # noqa: F401 - the module's fixture
+from hope_contracts.codes import REGION_NAMES
+
+from .chromium import chromium, errors_of, plain, sign_in, table  # noqa: F401 - the module's fixture
 from .chromium import open_page as open_in
 from .dashboard_platform import ARTEFACTS, DashboardPlatform, Person, dashboard  # noqa: F401 - the module's fixture
 
@@ -61,7 +63,7 @@ async def test_the_dashboard_in_a_browser(chromium: Browser, dashboard: Dashboar
     answer = await (await page.request.get("/api/reporting/v1/indicators/people_per_step?by=region")).json()
     categories = answer["indicator"]["categories"]
     expected = [
-        [("Total" if row["group"] == "total" else row["group"])]
+        [("Total" if row["group"] == "total" else plain(REGION_NAMES[row["group"]]))]
         + ["masqué" if row["categories"][c] is None else str(row["categories"][c]) for c in categories]
         for row in answer["groups"]
     ]

@@ -48,7 +48,10 @@ def test_a_rate_of_nobody_is_no_figure_and_not_a_suppressed_one() -> None:
     at_exit = _employment_answer("employment_at_exit", [("11", 10, None), ("total", 20, "0.65")])
     at_3 = _employment_answer("employment_at_3_months", [("total", 0, None)])
     figure = employment(lambda key: key, [at_exit, at_3], View())
-    assert figure.table(Formats("fr"), "masqué") == [["11", "masqué", "\u2013"], ["total", "65\u00a0%", "\u2013"]]
+    assert figure.table(Formats("fr"), "masqué") == [
+        ["Île-de-France", "masqué", "\u2013"],
+        ["total", "65\u00a0%", "\u2013"],
+    ]
     assert [dataset["data"] for dataset in figure.chart_data(Formats("fr"), "fr")["datasets"]] == [
         [None, 65.0],
         [None, None],

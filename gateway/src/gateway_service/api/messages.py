@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gateway_service.api.dashboard_codes import CODES_EN, CODES_FR
 from gateway_service.api.dashboard_messages import DASHBOARD_EN, DASHBOARD_FR
 
 _FR = {
@@ -90,7 +91,7 @@ _EN = {
     "change_language": "Change",
 }
 
-MESSAGES = {"fr": _FR | DASHBOARD_FR, "en": _EN | DASHBOARD_EN}
+MESSAGES = {"fr": _FR | DASHBOARD_FR | CODES_FR, "en": _EN | DASHBOARD_EN | CODES_EN}
 
 
 def translator(lang: str) -> Callable[[str], str]:

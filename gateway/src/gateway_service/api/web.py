@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from gateway_service.api.dashboard_codes import code_label
 from gateway_service.api.messages import MESSAGES, translator
 from gateway_service.domain.csrf import SAFE_METHODS, csrf_token, csrf_valid
 from gateway_service.domain.people import LOCALES
@@ -147,8 +148,10 @@ def render(
     lang = language(request, session)
     binding = csrf_binding(request, session)
     context.setdefault("here", request.url.path)
+    t = translator(lang)
     html = _templates.get_template(template).render(
-        t=translator(lang),
+        t=t,
+        label=lambda kind, code: code_label(t, kind, code),
         lang=lang,
         languages=sorted(MESSAGES),
         csrf_token=csrf_token(csrf_key(request), binding),

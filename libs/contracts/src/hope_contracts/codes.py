@@ -6,6 +6,8 @@ payloads against these lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal
 
 Track = Literal["group", "individual"]
@@ -30,3 +32,28 @@ SectorCode = Literal[
 RegionCode = Literal[
     "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"
 ]  # fmt: skip
+
+# Their names, the same in French and English (the dashboard shows them; the services' domains keep their own
+# copy, held to this one by their tests).
+REGION_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "01": "Guadeloupe",
+        "02": "Martinique",
+        "03": "Guyane",
+        "04": "La Réunion",
+        "06": "Mayotte",
+        "11": "Île-de-France",
+        "24": "Centre-Val de Loire",
+        "27": "Bourgogne-Franche-Comté",
+        "28": "Normandie",
+        "32": "Hauts-de-France",
+        "44": "Grand Est",
+        "52": "Pays de la Loire",
+        "53": "Bretagne",
+        "75": "Nouvelle-Aquitaine",
+        "76": "Occitanie",
+        "84": "Auvergne-Rhône-Alpes",
+        "93": "Provence-Alpes-Côte d'Azur",
+        "94": "Corse",
+    }
+)

@@ -192,4 +192,5 @@ def test_the_contracts_list_exactly_the_regions_employment_knows() -> None:
     """The domain keeps its own copy of the regions (a domain imports no shared package); enrolment's test holds
     its copy to the same list."""
     assert set(typing.get_args(codes.RegionCode)) == set(REGIONS)
+    assert dict(REGIONS) == dict(codes.REGION_NAMES)
     assert set(REGION_OF_DEPARTMENT.values()) == set(REGIONS)

@@ -92,3 +92,4 @@ def test_an_object_without_a_contract_is_refused() -> None:
 def test_the_contracts_list_exactly_the_sectors_and_regions_enrolment_knows() -> None:
     assert set(typing.get_args(codes.SectorCode)) == set(SECTORS)
     assert set(typing.get_args(codes.RegionCode)) == set(REGIONS)
+    assert dict(REGIONS) == dict(codes.REGION_NAMES)

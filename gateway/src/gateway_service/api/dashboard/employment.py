@@ -11,6 +11,7 @@ from typing import Any
 from gateway_service.api.dashboard.figures import Figure, Series, download_links
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status
 from gateway_service.api.dashboard.view import View
+from gateway_service.api.dashboard_codes import code_label
 
 Translate = Callable[[str], str]
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -27,7 +28,7 @@ def _demand_figure(t: Translate, lines: list[dict[str, Any]], view: View) -> Fig
     return Figure(
         key="demand_by_sector",
         title=t("figure.demand_by_sector"),
-        labels=sectors,
+        labels=[code_label(t, "sector", sector) for sector in sectors],
         series=[
             Series(t("pledged_places"), [pledged[s] for s in sectors]),
             Series(t("open_positions"), [open_positions[s] for s in sectors]),

@@ -22,6 +22,7 @@ from gateway_service.api.dashboard.money import funding_page
 from gateway_service.api.dashboard.programme import programme
 from gateway_service.api.dashboard.sources import Sources
 from gateway_service.api.dashboard.view import DIMENSIONS, Chosen, View
+from gateway_service.api.dashboard_codes import CHOICES
 from gateway_service.api.messages import translator
 from gateway_service.api.web import SESSION_COOKIE, language, redirect, render, signed_in
 from gateway_service.routing.proxy import within_rate_limit
@@ -71,6 +72,7 @@ def _page(request: Request, session: SignedIn, template: str, view: View, **cont
         here=here,
         view=view,
         dimensions=DIMENSIONS,
+        choices=CHOICES,
         pages=PAGES,
         formats=Formats(lang),
         scripts=True,

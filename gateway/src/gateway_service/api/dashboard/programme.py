@@ -11,6 +11,7 @@ from typing import Any
 from gateway_service.api.dashboard.figures import NO_FIGURE, Figure, Series, Value, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
+from gateway_service.api.dashboard_codes import NAMED, code_label
 
 # The share of leavers in employment the programme aims at (DESIGN.md §1, the funders' reference).
 EMPLOYMENT_REFERENCE = Decimal("0.72")
@@ -24,8 +25,11 @@ async def indicator(sources: Sources, indicator_id: str, view: View, **more: str
     )
 
 
-def group_label(t: Translate, group: str) -> str:
-    return t("total") if group == "total" else group
+def group_label(t: Translate, by: str, group: str) -> str:
+    """A group of reporting's answer, grouped ``by`` a dimension: its name where the group is a named code."""
+    if group == "total":
+        return t("total")
+    return code_label(t, by, group) if by in NAMED else group
 
 
 def group_rows(answer: dict[str, Any], view: View) -> list[dict[str, Any]]:
@@ -43,7 +47,7 @@ def breakdown(t: Translate, key: str, answer: dict[str, Any], view: View) -> Fig
     return Figure(
         key=key,
         title=t(f"figure.{key}"),
-        labels=[group_label(t, row["group"]) for row in rows],
+        labels=[group_label(t, view.by, row["group"]) for row in rows],
         series=[Series(t(f"category.{c}"), [number(row["categories"].get(c)) for row in rows]) for c in categories],
         stacked=True,
         downloads=exports(answer["indicator"]["id"], view.reporting_query()),
@@ -90,7 +94,7 @@ def employment(t: Translate, answers: list[dict[str, Any]], view: View) -> Figur
     return Figure(
         key="employment",
         title=t("figure.employment"),
-        labels=[group_label(t, group) for group in labels],
+        labels=[group_label(t, view.by, group) for group in labels],
         series=series,
         unit="rate",
         reference=EMPLOYMENT_REFERENCE,
