@@ -122,8 +122,8 @@ class SupportCostRepository:
     async def unfunded_of(self, payees: Iterable[Payee], limit: int) -> list[SupportSource]:
         """The unfunded sources these payees' plans could pay, oldest first: a person's own, or a cohort's (its
         files, and the sources of its members and of the people whose path is in it). Their rows are locked, in that
-        order: a source whose support event is being applied meanwhile is counted after it, as that event left it
-        (PostgreSQL reads the row again, and leaves it out if it was paid)."""
+        order, skipping those another transaction holds (``support_retry``'s lock order): that transaction counts
+        the source itself, after this one's money moves if it needs the same accounts."""
         matches = []
         for payee in payees:
             if payee.beneficiary_id is not None:
@@ -144,7 +144,7 @@ class SupportCostRepository:
             .where(support_costs.c.unfunded.is_not(None), or_(*matches))
             .order_by(support_costs.c.updated_at, support_costs.c.id)
             .limit(limit)
-            .with_for_update()
+            .with_for_update(skip_locked=True)
         )
         return await self._sources((await self._connection.scalars(query)).all())
 

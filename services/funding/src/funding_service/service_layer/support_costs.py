@@ -173,8 +173,9 @@ async def on_file_closed(uow: FundingUnitOfWork, event: support.SupportFileClose
     await _count(uow, source, open_months(source.starts_on, closed_on))
 
 
-async def recount(uow: FundingUnitOfWork, source: SupportSource) -> None:
-    """Count a kept source again as its latest event left it (a plan or money may pay it now)."""
+async def recount(uow: FundingUnitOfWork, source: SupportSource, principal: Principal | None = None) -> None:
+    """Count a kept source again as its latest event left it (a plan or money may pay it now): on ``principal``'s
+    request, or on an event when None."""
     if source.starts_on is None:
         return  # a release seen before its placement: nothing to count yet
     if source.cost_type is CostType.HOUSING_NIGHT:
@@ -184,11 +185,14 @@ async def recount(uow: FundingUnitOfWork, source: SupportSource) -> None:
         quantities = {source.starts_on: source.quantity} if source.quantity else {}
     else:
         quantities = open_months(source.starts_on, source.ended_on)
-    await _count(uow, source, quantities)
+    await _count(uow, source, quantities, principal)
 
 
-async def _count(uow: FundingUnitOfWork, source: SupportSource, quantities: Quantities) -> None:
-    """Bring what the ledger holds for the source to its units priced by the person's plan, or say why not."""
+async def _count(
+    uow: FundingUnitOfWork, source: SupportSource, quantities: Quantities, principal: Principal | None = None
+) -> None:
+    """Bring what the ledger holds for the source to its units priced by the person's plan, or say why not.
+    ``principal``: the caller whose request made the count, None when an event did."""
     person = source.beneficiary_id
     source = replace(source, quantity=sum(quantities.values(), ZERO))
     cohort_id = source.cohort_id or await uow.projection.cohort_of(person)
@@ -220,7 +224,10 @@ async def _count(uow: FundingUnitOfWork, source: SupportSource, quantities: Quan
     held_on = {reference(source.source_id, month): _held_on(source, month) for month in quantities}
     await uow.support.keep_posted(source.source_id, amounts, held_on)
     await uow.support.save(replace(source, unfunded=None))
-    uow.audit_event("consume", "beneficiary", person)
+    if principal is None:
+        uow.audit_event("consume", "beneficiary", person)
+    else:
+        uow.audit(principal, "consume", "beneficiary", person)
     entries = moved_entries(deltas, owners, held_before | held_on)
     if entries:
         uow.publish(
