@@ -16,7 +16,6 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from funding_service.adapters.tables import kit
-
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.vocabulary import CostType
@@ -80,7 +79,8 @@ async def test_a_placement_before_any_plan_is_paid_and_published_when_the_plan_a
     assert kept == derived
     # The money moved on the operator's request: the audit names the operator, as for the plan itself.
     paid_by = await actors(database, "consume")
-    assert paid_by and paid_by <= await actors(database, "create", "financing-plan")
+    assert paid_by
+    assert paid_by <= await actors(database, "create", "financing-plan")
 
 
 async def actors(database: Database, action: str, object_type: str = "beneficiary") -> set[tuple[str, uuid.UUID]]:
@@ -123,7 +123,8 @@ async def test_units_an_inactive_agreement_could_not_pay_are_paid_when_it_become
     assert (await programme.money("agreements", signed["id"]))["consumed"] == "60.00"
     assert [entries for *_, entries in await recorded(database_url)] == [[("2026-02-01", "60.00")]]
     paid_by = await actors(database, "consume")
-    assert paid_by and paid_by <= await actors(database, "activate", "agreement")
+    assert paid_by
+    assert paid_by <= await actors(database, "activate", "agreement")
 
 
 async def test_nights_given_back_to_a_line_that_had_run_out_pay_the_placement_waiting_for_them(
@@ -182,7 +183,7 @@ async def test_a_change_counts_again_at_most_the_limit_the_longest_waiting_first
 
 
 async def _done_or_waiting(task: asyncio.Task[object], database_url: str) -> str:
-    """"done" once the task finished, "waiting" once a transaction waits on a row lock (whichever comes first)."""
+    """ "done" once the task finished, "waiting" once a transaction waits on a row lock (whichever comes first)."""
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
@@ -259,7 +260,8 @@ async def test_a_retry_and_a_support_event_on_the_same_line_do_not_deadlock(
     async with FundingUnitOfWork(database) as uow:
         # Bob's placement is changed by support (a night more): its event holds the placement first.
         assert await uow.support.source(bobs.placement_id, lock=True) is not None
-        release = asyncio.create_task(deliver_support(database, leave(alices, date(2026, 2, 2), T0 + timedelta(days=2))))
+        alice_leaves = leave(alices, date(2026, 2, 2), T0 + timedelta(days=2))
+        release = asyncio.create_task(deliver_support(database, alice_leaves))
         assert await _done_or_waiting(release, database_url) == "done"
         longer = bobs.model_copy(update={"ends_on": date(2026, 2, 5), "occurred_at": T0 + timedelta(days=3)})
         await support_costs.on_housing_assigned(uow, longer)
