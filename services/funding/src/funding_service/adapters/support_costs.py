@@ -109,6 +109,22 @@ class SupportCostRepository:
             found.append(source)
         return found
 
+    async def open_files(self, after: UUID | None, limit: int) -> list[UUID]:
+        """Support files open now (opened, not closed), by id: what the monthly count goes through."""
+        query = (
+            select(support_costs.c.id)
+            .where(
+                support_costs.c.cost_type == CostType.SUPPORT_PER_PERSON_MONTH.value,
+                support_costs.c.starts_on.is_not(None),
+                support_costs.c.ended_on.is_(None),
+            )
+            .order_by(support_costs.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(support_costs.c.id > after)
+        return list((await self._connection.scalars(query)).all())
+
     async def payees_of_lines(self, line_ids: Iterable[UUID]) -> list[Payee]:
         """Whom the plans that draw on these lines pay (cohort or person, cost type)."""
         rows = await self._connection.execute(
