@@ -46,21 +46,28 @@ def _key(row: object) -> AccountKey:
 class LedgerRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # A line's agreement and funder never change: read once per unit of work (a poll of sheets reads them once).
+        self._owners: dict[UUID, tuple[UUID, UUID]] = {}
+
+    async def owners(self, line_ids: Iterable[UUID]) -> dict[UUID, tuple[UUID, UUID]]:
+        """Per line: its agreement and the agreement's funder."""
+        lines = set(line_ids)
+        missing = sorted(lines - self._owners.keys())
+        if missing:
+            rows = await self._connection.execute(
+                select(budget_lines.c.id, budget_lines.c.agreement_id, agreements.c.funder_id)
+                .join(agreements, agreements.c.id == budget_lines.c.agreement_id)
+                .where(budget_lines.c.id.in_(missing))
+            )
+            self._owners.update({row.id: (row.agreement_id, row.funder_id) for row in rows})
+        return {line: self._owners[line] for line in lines if line in self._owners}
 
     async def lock(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
         """Create the missing accounts, then lock them all in id order; their balances as committed now."""
         wanted = sorted(set(keys), key=account_id)
         if not wanted:
             return {}
-        lines = {key.budget_line_id for key in wanted}
-        owners = {
-            row.id: (row.agreement_id, row.funder_id)
-            for row in await self._connection.execute(
-                select(budget_lines.c.id, budget_lines.c.agreement_id, agreements.c.funder_id)
-                .join(agreements, agreements.c.id == budget_lines.c.agreement_id)
-                .where(budget_lines.c.id.in_(lines))
-            )
-        }
+        owners = await self.owners({key.budget_line_id for key in wanted})
         await insert_ignore(
             self._connection,
             accounts,
