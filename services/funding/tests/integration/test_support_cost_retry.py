@@ -12,13 +12,14 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from funding_service.adapters.tables import kit
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.vocabulary import CostType
-from funding_service.service_layer import support_retry
+from funding_service.service_layer import support_costs, support_retry
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 
@@ -76,6 +77,21 @@ async def test_a_placement_before_any_plan_is_paid_and_published_when_the_plan_a
     assert len(await of_type(database_url, RECORDED)) == 1
     kept, derived = await kept_and_derived_balances(database_url)
     assert kept == derived
+    # The money moved on the operator's request: the audit names the operator, as for the plan itself.
+    paid_by = await actors(database, "consume")
+    assert paid_by
+    assert paid_by <= await actors(database, "create", "financing-plan")
+
+
+async def actors(database: Database, action: str, object_type: str = "beneficiary") -> set[tuple[str, uuid.UUID]]:
+    audit = kit.audit
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(
+            select(audit.c.actor, audit.c.actor_org_id).where(
+                audit.c.action == action, audit.c.object_type == object_type
+            )
+        )
+        return {(row.actor, row.actor_org_id) for row in rows}
 
 
 async def test_units_an_inactive_agreement_could_not_pay_are_paid_when_it_becomes_active(
@@ -106,6 +122,9 @@ async def test_units_an_inactive_agreement_could_not_pay_are_paid_when_it_become
     assert await unfunded(programme) == []
     assert (await programme.money("agreements", signed["id"]))["consumed"] == "60.00"
     assert [entries for *_, entries in await recorded(database_url)] == [[("2026-02-01", "60.00")]]
+    paid_by = await actors(database, "consume")
+    assert paid_by
+    assert paid_by <= await actors(database, "activate", "agreement")
 
 
 async def test_nights_given_back_to_a_line_that_had_run_out_pay_the_placement_waiting_for_them(
@@ -163,11 +182,12 @@ async def test_a_change_counts_again_at_most_the_limit_the_longest_waiting_first
     assert (await programme.money("people", alice))["consumed"] == "60.00"
 
 
-async def _someone_waits_on_a_row_lock(database_url: str) -> bool:
+async def _done_or_waiting(task: asyncio.Task[object], database_url: str) -> str:
+    """ "done" once the task finished, "waiting" once a transaction waits on a row lock (whichever comes first)."""
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
-            for _ in range(300):
+            while not task.done():
                 waiting = await connection.scalar(
                     text(
                         "SELECT count(*) FROM pg_stat_activity "
@@ -175,9 +195,9 @@ async def _someone_waits_on_a_row_lock(database_url: str) -> bool:
                     )
                 )
                 if waiting:
-                    return True
-                await asyncio.sleep(0.05)
-            return False
+                    return "waiting"
+                await asyncio.sleep(0.02)
+            return "done"
     finally:
         await engine.dispose()
 
@@ -206,15 +226,50 @@ async def test_two_retries_of_one_source_at_once_pay_it_once(
         )
         await uow.reference.add_plan(cohorts)
         await support_retry.for_plan(uow, cohorts)
-        # Meanwhile a plan for Alice's own path: its retry must wait, then find the placement paid.
+        # Meanwhile a plan for Alice's own path: its retry leaves the placement to the one counting it.
         own = asyncio.create_task(housing_plan(programme, programme.line_ids[0], beneficiary=alice))
-        assert await _someone_waits_on_a_row_lock(database_url)
-        assert not own.done()
+        assert await _done_or_waiting(own, database_url) == "done"
         await uow.commit()
     await own
 
     assert (await programme.money("people", alice))["consumed"] == "120.00"
     assert len(await recorded(database_url)) == 1
     assert await unfunded(programme) == []
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
+
+
+async def test_a_retry_and_a_support_event_on_the_same_line_do_not_deadlock(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    """The support event holds Bob's placement; Alice's release, on the same line, gives nights back and retries
+    Bob's: it must not wait for the placement while it holds the line (the event then waits for the line)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's (SQLite has one writer at a time)")
+    programme = Programme(client, issuer, database)
+    await programme.agreement([LINES[0] | {"quantity": "5.00", "amount": "150.00"}])
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    await programme.cohort([alice, bob])
+    await housing_plan(programme, programme.line_ids[0])
+    alices = stay(alice, date(2026, 2, 1), date(2026, 2, 6))  # the line's 5 nights
+    bobs = stay(bob, date(2026, 2, 1), date(2026, 2, 4), T0 + timedelta(hours=1))
+    assert await deliver_support(database, alices)
+    assert await deliver_support(database, bobs)
+    assert [item["reason"] for item in await unfunded(programme)] == ["no_money"]
+
+    async with FundingUnitOfWork(database) as uow:
+        # Bob's placement is changed by support (a night more): its event holds the placement first.
+        assert await uow.support.source(bobs.placement_id, lock=True) is not None
+        alice_leaves = leave(alices, date(2026, 2, 2), T0 + timedelta(days=2))
+        release = asyncio.create_task(deliver_support(database, alice_leaves))
+        assert await _done_or_waiting(release, database_url) == "done"
+        longer = bobs.model_copy(update={"ends_on": date(2026, 2, 5), "occurred_at": T0 + timedelta(days=3)})
+        await support_costs.on_housing_assigned(uow, longer)
+        await uow.commit()
+    assert await release
+
+    assert await unfunded(programme) == []
+    assert (await programme.money("people", bob))["consumed"] == "120.00"  # 4 nights: Alice gave 4 back
+    assert (await programme.money("agreements", programme.agreement_id))["available"] == "0.00"
     kept, derived = await kept_and_derived_balances(database_url)
     assert kept == derived

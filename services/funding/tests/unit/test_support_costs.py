@@ -12,7 +12,14 @@ from funding_service.domain.errors import InvalidValue
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.ledger import AccountKey, Ledger
 from funding_service.domain.movements import grant, uncommitted_consumption
-from funding_service.domain.support_costs import funded_meals, occupied_nights, open_months, reference, targets
+from funding_service.domain.support_costs import (
+    funded_meals,
+    months_after,
+    occupied_nights,
+    open_months,
+    reference,
+    targets,
+)
 from funding_service.domain.vocabulary import CostType, Stage
 from funding_service.service_layer.support_costs import moved_entries
 
@@ -59,6 +66,20 @@ def test_every_month_the_file_was_open_in_counts_once() -> None:
     assert open_months(date(2026, 1, 15), date(2026, 1, 16)) == {JAN: 1}
     assert open_months(date(2026, 1, 15)) == {JAN: 1}
     assert open_months(date(2025, 12, 20), date(2026, 1, 3)) == {date(2025, 12, 1): 1, JAN: 1}
+
+
+def test_an_open_file_counts_every_month_so_far_and_its_closing_ends_the_count() -> None:
+    assert open_months(date(2026, 1, 15), None, date(2026, 3, 1)) == {JAN: 1, FEB: 1, MAR: 1}
+    assert open_months(date(2026, 1, 15), None, date(2026, 1, 31)) == {JAN: 1}
+    assert open_months(date(2026, 1, 15), None, date(2025, 12, 31)) == {JAN: 1}  # a day before it opened
+    assert open_months(date(2026, 1, 15), date(2026, 2, 3), date(2026, 6, 1)) == {JAN: 1, FEB: 1}
+    assert len(open_months(date(2025, 11, 30), None, date(2027, 2, 1))) == 16
+
+
+def test_months_after_crosses_years() -> None:
+    assert months_after(date(2025, 11, 1), 2) == JAN
+    assert months_after(JAN, 0) == JAN
+    assert months_after(date(2026, 12, 1), 13) == date(2028, 1, 1)
 
 
 def test_the_split_of_a_month_sums_to_its_price() -> None:

@@ -46,12 +46,6 @@ class ConsumptionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def people_on(self, session_id: UUID) -> set[UUID]:
-        rows = await self._connection.execute(
-            select(attendance_marks.c.beneficiary_id).where(attendance_marks.c.session_id == session_id)
-        )
-        return {row.beneficiary_id for row in rows}
-
     async def step_consumed(
         self, people: Iterable[UUID], step: int, line_ids: Iterable[UUID]
     ) -> dict[tuple[UUID, UUID], Decimal]:
@@ -80,32 +74,52 @@ class ConsumptionRepository:
         )
         return {(row.beneficiary_id, row.budget_line_id): Decimal(row.amount) for row in rows}
 
+    async def load_session(
+        self, course_id: UUID, session_id: UUID, people: Iterable[UUID], planned_hours: Decimal
+    ) -> dict[UUID, PersonHours]:
+        """``load`` of one session for everyone with a mark on it and for ``people`` (the sheet's): a corrected
+        sheet may leave off someone an earlier version had."""
+        return await self._load(course_id, people, planned_hours, session_id, everyone_on_session=True)
+
     async def load(
         self, course_id: UUID, people: Iterable[UUID], planned_hours: Decimal, session_id: UUID | None = None
     ) -> dict[UUID, PersonHours]:
         """The marks and posted amounts of these people on the course: every session's (``complete``, needed
         when a change moves the excused allowance between sessions), or only ``session_id``'s (most sheets)."""
+        return await self._load(course_id, people, planned_hours, session_id)
+
+    async def _load(
+        self,
+        course_id: UUID,
+        people: Iterable[UUID],
+        planned_hours: Decimal,
+        session_id: UUID | None,
+        everyone_on_session: bool = False,
+    ) -> dict[UUID, PersonHours]:
         ids = sorted(set(people))
         loaded = {person: PersonHours(person, planned_hours, complete=session_id is None) for person in ids}
-        if not ids:
+        if not ids and not everyone_on_session:
             return loaded
-        marks_query = select(attendance_marks).where(
-            attendance_marks.c.course_id == course_id, attendance_marks.c.beneficiary_id.in_(ids)
-        )
-        posted_query = select(consumption_posted).where(
-            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
-        )
+        marks_query = select(attendance_marks).where(attendance_marks.c.course_id == course_id)
+        posted_query = select(consumption_posted).where(consumption_posted.c.course_id == course_id)
+        if not everyone_on_session:
+            marks_query = marks_query.where(attendance_marks.c.beneficiary_id.in_(ids))
+            posted_query = posted_query.where(consumption_posted.c.beneficiary_id.in_(ids))
         if session_id is not None:
             marks_query = marks_query.where(attendance_marks.c.session_id == session_id)
             posted_query = posted_query.where(consumption_posted.c.session_id == session_id)
         marks = await self._connection.execute(marks_query)
         for row in marks:
+            if row.beneficiary_id not in loaded:
+                loaded[row.beneficiary_id] = PersonHours(row.beneficiary_id, planned_hours, complete=False)
             loaded[row.beneficiary_id].marks[row.session_id] = SessionMark(
                 row.session_id, row.held_on, AttendanceStatus(row.status), row.hours_attended, row.session_hours
             )
         posted = await self._connection.execute(posted_query)
         amounts: dict[UUID, PostedAmounts] = {}
         for row in posted:
+            if row.beneficiary_id not in loaded:
+                loaded[row.beneficiary_id] = PersonHours(row.beneficiary_id, planned_hours, complete=False)
             kept = amounts.setdefault(row.beneficiary_id, PostedAmounts(row.beneficiary_id))
             kept.posted[(row.session_id, row.budget_line_id)] = row.amount
             kept.quantities[(row.session_id, row.budget_line_id)] = row.funded_hours
@@ -119,11 +133,14 @@ class ConsumptionRepository:
         """Write back the people's marks on this session and what is posted for them on the course."""
         people = list(people)
         ids = [person.beneficiary_id for person in people]
-        await self._connection.execute(
-            delete(attendance_marks).where(
-                attendance_marks.c.session_id == session_id, attendance_marks.c.beneficiary_id.in_(ids)
+        unmarked = [person.beneficiary_id for person in people if session_id not in person.marks]
+        if unmarked:
+            # Left off a corrected sheet: their mark on the session goes (most sheets leave no one off).
+            await self._connection.execute(
+                delete(attendance_marks).where(
+                    attendance_marks.c.session_id == session_id, attendance_marks.c.beneficiary_id.in_(unmarked)
+                )
             )
-        )
         marks = [
             {
                 "beneficiary_id": person.beneficiary_id,
@@ -138,8 +155,13 @@ class ConsumptionRepository:
             for person in people
             if (mark := person.marks.get(session_id)) is not None
         ]
-        if marks:
-            await self._connection.execute(attendance_marks.insert(), marks)
+        await upsert(
+            self._connection,
+            attendance_marks,
+            marks,
+            keys=["beneficiary_id", "session_id"],
+            update=["course_id", "step", "held_on", "status", "hours_attended", "session_hours"],
+        )
         held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
         rows = []
         keep_keys = []

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Numeric, Uuid, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
@@ -23,10 +25,16 @@ from funding_service.domain.vocabulary import Stage
 from hopekit.db.upsert import insert_ignore
 
 _ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")
+_MOVE_BALANCES = text(
+    "UPDATE accounts SET balance = accounts.balance + moved.change "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change) WHERE accounts.id = moved.id"
+).bindparams(bindparam("ids", type_=ARRAY(Uuid())), bindparam("changes", type_=ARRAY(Numeric())))
 
 
+@lru_cache(maxsize=1 << 15)
 def account_id(key: AccountKey) -> UUID:
-    """One id per (line, stage, person), the same in every process: the account's natural key as a UUID."""
+    """One id per (line, stage, person), the same in every process: the account's natural key as a UUID.
+    Remembered: a sheet of 100 people names 300 accounts several times each, and a uuid5 is a SHA-1."""
     return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
 
 
@@ -38,21 +46,28 @@ def _key(row: object) -> AccountKey:
 class LedgerRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # A line's agreement and funder never change: read once per unit of work (a poll of sheets reads them once).
+        self._owners: dict[UUID, tuple[UUID, UUID]] = {}
+
+    async def owners(self, line_ids: Iterable[UUID]) -> dict[UUID, tuple[UUID, UUID]]:
+        """Per line: its agreement and the agreement's funder."""
+        lines = set(line_ids)
+        missing = sorted(lines - self._owners.keys())
+        if missing:
+            rows = await self._connection.execute(
+                select(budget_lines.c.id, budget_lines.c.agreement_id, agreements.c.funder_id)
+                .join(agreements, agreements.c.id == budget_lines.c.agreement_id)
+                .where(budget_lines.c.id.in_(missing))
+            )
+            self._owners.update({row.id: (row.agreement_id, row.funder_id) for row in rows})
+        return {line: self._owners[line] for line in lines if line in self._owners}
 
     async def lock(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
         """Create the missing accounts, then lock them all in id order; their balances as committed now."""
         wanted = sorted(set(keys), key=account_id)
         if not wanted:
             return {}
-        lines = {key.budget_line_id for key in wanted}
-        owners = {
-            row.id: (row.agreement_id, row.funder_id)
-            for row in await self._connection.execute(
-                select(budget_lines.c.id, budget_lines.c.agreement_id, agreements.c.funder_id)
-                .join(agreements, agreements.c.id == budget_lines.c.agreement_id)
-                .where(budget_lines.c.id.in_(lines))
-            )
-        }
+        owners = await self.owners({key.budget_line_id for key in wanted})
         await insert_ignore(
             self._connection,
             accounts,
@@ -113,12 +128,12 @@ class LedgerRepository:
                 [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
             )
             return
-        await self._connection.execute(
-            update(accounts)
-            .where(accounts.c.id == bindparam("account"))
-            .values(balance=accounts.c.balance + bindparam("change", type_=accounts.c.balance.type)),
-            [{"account": account, "change": change} for account, change in sorted(changes.items()) if change],
-        )
+        moved = sorted((account, change) for account, change in changes.items() if change)
+        if moved:
+            # One statement for every account (not one execution per row): the rows are locked already.
+            await self._connection.execute(
+                _MOVE_BALANCES, {"ids": [account for account, _ in moved], "changes": [change for _, change in moved]}
+            )
 
     async def balances(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
         """Balances without a lock, for reads only."""

@@ -109,6 +109,22 @@ class SupportCostRepository:
             found.append(source)
         return found
 
+    async def open_files(self, after: UUID | None, limit: int) -> list[UUID]:
+        """Support files open now (opened, not closed), by id: what the monthly count goes through."""
+        query = (
+            select(support_costs.c.id)
+            .where(
+                support_costs.c.cost_type == CostType.SUPPORT_PER_PERSON_MONTH.value,
+                support_costs.c.starts_on.is_not(None),
+                support_costs.c.ended_on.is_(None),
+            )
+            .order_by(support_costs.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(support_costs.c.id > after)
+        return list((await self._connection.scalars(query)).all())
+
     async def payees_of_lines(self, line_ids: Iterable[UUID]) -> list[Payee]:
         """Whom the plans that draw on these lines pay (cohort or person, cost type)."""
         rows = await self._connection.execute(
@@ -122,8 +138,8 @@ class SupportCostRepository:
     async def unfunded_of(self, payees: Iterable[Payee], limit: int) -> list[SupportSource]:
         """The unfunded sources these payees' plans could pay, oldest first: a person's own, or a cohort's (its
         files, and the sources of its members and of the people whose path is in it). Their rows are locked, in that
-        order: a source whose support event is being applied meanwhile is counted after it, as that event left it
-        (PostgreSQL reads the row again, and leaves it out if it was paid)."""
+        order, skipping those another transaction holds (``support_retry``'s lock order): that transaction counts
+        the source itself, after this one's money moves if it needs the same accounts."""
         matches = []
         for payee in payees:
             if payee.beneficiary_id is not None:
@@ -144,7 +160,7 @@ class SupportCostRepository:
             .where(support_costs.c.unfunded.is_not(None), or_(*matches))
             .order_by(support_costs.c.updated_at, support_costs.c.id)
             .limit(limit)
-            .with_for_update()
+            .with_for_update(skip_locked=True)
         )
         return await self._sources((await self._connection.scalars(query)).all())
 

@@ -9,7 +9,8 @@ about the same placement, month or file replaces the count, and only the differe
 - ``catering_meal``: a month's lunches and dinners. Breakfasts are not a funded meal: the hostels serve them
   with the night (a "nuitée avec petit-déjeuner"), so a catering line pays the two meals of the day.
 - ``support_per_person_month``: every calendar month in which the file was open, from the month it opened to
-  the month it closed (an open file counts its opening month until it closes).
+  the month it closed. An open file counts its months so far: its opening month when it opens, then one month
+  more each month (the service's monthly count, ``service_layer.support_months``), until it closes.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def _next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
+def months_after(month: date, count: int) -> date:
+    """The first day of the month ``count`` months after ``month``'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def occupied_nights(starts_on: date, ends_on: date, released_on: date | None = None) -> Quantities:
     """Per month, the nights of [starts_on, ends_on) the bed was held: up to the release when it came first."""
     if ends_on < starts_on:
@@ -60,9 +67,11 @@ def funded_meals(month: date, lunches: int, dinners: int) -> Quantities:
     return {month_of(month): Decimal(count)} if count else {}
 
 
-def open_months(opened_on: date, closed_on: date | None = None) -> Quantities:
-    """One person-month for every calendar month the file was open in."""
-    last = month_of(opened_on if closed_on is None else max(opened_on, closed_on))
+def open_months(opened_on: date, closed_on: date | None = None, through: date | None = None) -> Quantities:
+    """One person-month for every calendar month the file was open in: to its closing month, or, still open, to
+    the month of ``through`` (the day it is counted on; its opening month when not given)."""
+    end = closed_on if closed_on is not None else through
+    last = month_of(opened_on if end is None else max(opened_on, end))
     months: Quantities = {}
     month = month_of(opened_on)
     while month <= last:

@@ -129,7 +129,7 @@ async def transition(
         await _grant(uow, agreement, now)
     elif action == "activate":
         # Support's units its lines' plans could not pay while it was not active are paid now, if they fit.
-        await support_retry.for_lines(uow, [line.budget_line_id for line in agreement.lines])
+        await support_retry.for_lines(uow, [line.budget_line_id for line in agreement.lines], principal)
     uow.audit(principal, action, "agreement", agreement_id)
     return agreement, version
 

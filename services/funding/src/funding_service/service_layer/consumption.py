@@ -36,7 +36,10 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
         )
         for entry in event.entries
     }
-    everyone = set(marks) | await uow.consumption.people_on(event.session_id)
+    planned_hours = movements.DEFAULT_STEP_HOURS[event.step]
+    # The session's rows of everyone on the sheet or on an earlier version of it, in one read.
+    on_session = await uow.consumption.load_session(event.course_id, event.session_id, marks, planned_hours)
+    everyone = set(on_session)
     # People are grouped by the plan that pays their hours: the cohort's, or an individual path's own.
     by_plan: dict[UUID, tuple[FinancingPlan, set[UUID]]] = {}
     unplanned: set[UUID] = set()
@@ -55,7 +58,6 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
             unplanned.add(person)
         else:
             by_plan.setdefault(plan.plan_id, (plan, set()))[1].add(person)
-    planned_hours = movements.DEFAULT_STEP_HOURS[event.step]
     now = datetime.now(UTC)
     entries: list[ConsumptionEntry] = []
     for plan, people in by_plan.values():
@@ -63,7 +65,7 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
         policies = {line_id: line.attendance for line_id, line in lines.items()}
         # Most sheets need only their own session's rows; a change of excused hours on a line that funds them
         # moves the shared allowance, so those people are loaded whole.
-        loaded = await uow.consumption.load(event.course_id, people, planned_hours, event.session_id)
+        loaded = {person: on_session[person] for person in people}
         whole = {p for p, hours in loaded.items() if hours.needs_every_mark(event.session_id, marks.get(p), policies)}
         if whole:
             loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
@@ -94,7 +96,7 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
                 await uow.consumption.keep(event.course_id, event.step, event.session_id, event.held_on, group)
     if unplanned:
         # Kept so that a plan made later can price them; no money moves without a plan.
-        waiting = await uow.consumption.load(event.course_id, unplanned, planned_hours, event.session_id)
+        waiting = {person: on_session[person] for person in unplanned}
         for hours in waiting.values():
             mark = marks.get(hours.beneficiary_id)
             hours.marks.pop(event.session_id, None)
@@ -190,7 +192,7 @@ async def _entries(
     """Per person and line, what the sheet moved into ``consumed`` and the funded hours now paid for."""
     if transaction is None:
         return []
-    owners = await uow.reference.line_owners({delta.budget_line_id for delta in deltas})
+    owners = await uow.ledger.owners({delta.budget_line_id for delta in deltas})
     amounts: dict[tuple[UUID, UUID], Decimal] = {}
     for posting in transaction.postings:
         person = posting.account.beneficiary_id

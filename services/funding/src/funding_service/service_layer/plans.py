@@ -31,7 +31,7 @@ async def create(uow: FundingUnitOfWork, principal: Principal, plan: FinancingPl
     await uow.reference.add_plan(plan)
     uow.audit(principal, "create", "financing-plan", plan.plan_id)
     # Support's units the cohort's or person's events brought before the plan existed are paid now, if they fit.
-    await support_retry.for_plan(uow, plan)
+    await support_retry.for_plan(uow, plan, principal)
     return plan
 
 

@@ -31,6 +31,8 @@ from funding_service.domain.money import ZERO
 from funding_service.domain.support_costs import (
     Quantities,
     funded_meals,
+    month_of,
+    months_after,
     occupied_nights,
     open_months,
     reference,
@@ -173,8 +175,12 @@ async def on_file_closed(uow: FundingUnitOfWork, event: support.SupportFileClose
     await _count(uow, source, open_months(source.starts_on, closed_on))
 
 
-async def recount(uow: FundingUnitOfWork, source: SupportSource) -> None:
-    """Count a kept source again as its latest event left it (a plan or money may pay it now)."""
+async def recount(
+    uow: FundingUnitOfWork, source: SupportSource, principal: Principal | None = None, through: date | None = None
+) -> None:
+    """Count a kept source again as its latest event left it (a plan or money may pay it now): on ``principal``'s
+    request, or on an event when None. ``through``: an open file's months are counted to that day's month (the
+    monthly count); without it, the months its last count wanted."""
     if source.starts_on is None:
         return  # a release seen before its placement: nothing to count yet
     if source.cost_type is CostType.HOUSING_NIGHT:
@@ -182,13 +188,20 @@ async def recount(uow: FundingUnitOfWork, source: SupportSource) -> None:
         quantities = occupied_nights(source.starts_on, source.ends_on, source.ended_on)
     elif source.cost_type is CostType.CATERING_MEAL:
         quantities = {source.starts_on: source.quantity} if source.quantity else {}
+    elif through is not None or source.ended_on is not None:
+        quantities = open_months(source.starts_on, source.ended_on, through)
     else:
-        quantities = open_months(source.starts_on, source.ended_on)
-    await _count(uow, source, quantities)
+        # An open file again as last counted: as many months as its count wanted (at least its opening one).
+        counted = months_after(month_of(source.starts_on), max(int(source.quantity), 1) - 1)
+        quantities = open_months(source.starts_on, None, counted)
+    await _count(uow, source, quantities, principal)
 
 
-async def _count(uow: FundingUnitOfWork, source: SupportSource, quantities: Quantities) -> None:
-    """Bring what the ledger holds for the source to its units priced by the person's plan, or say why not."""
+async def _count(
+    uow: FundingUnitOfWork, source: SupportSource, quantities: Quantities, principal: Principal | None = None
+) -> None:
+    """Bring what the ledger holds for the source to its units priced by the person's plan, or say why not.
+    ``principal``: the caller whose request made the count, None when an event did."""
     person = source.beneficiary_id
     source = replace(source, quantity=sum(quantities.values(), ZERO))
     cohort_id = source.cohort_id or await uow.projection.cohort_of(person)
@@ -220,7 +233,10 @@ async def _count(uow: FundingUnitOfWork, source: SupportSource, quantities: Quan
     held_on = {reference(source.source_id, month): _held_on(source, month) for month in quantities}
     await uow.support.keep_posted(source.source_id, amounts, held_on)
     await uow.support.save(replace(source, unfunded=None))
-    uow.audit_event("consume", "beneficiary", person)
+    if principal is None:
+        uow.audit_event("consume", "beneficiary", person)
+    else:
+        uow.audit(principal, "consume", "beneficiary", person)
     entries = moved_entries(deltas, owners, held_before | held_on)
     if entries:
         uow.publish(

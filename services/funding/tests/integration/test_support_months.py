@@ -1,0 +1,109 @@
+"""An open support file is paid one person-month for every month it is open in, though support sends nothing
+between its opening and its closing: the daily count (``hope-funding count-support-months``) adds each new month,
+on SQLite and PostgreSQL. Only what is new is posted; a closing afterwards settles the difference."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from funding_service.adapters.tables import kit
+from funding_service.cli import count_support_months
+from hope_contracts import support
+from hopekit.testing import TokenIssuer
+from hopekit.uow import Database
+
+from .support import Programme, kept_and_derived_balances
+from .test_support_costs import LINES, T0, deliver_support, recorded, support_plans, unfunded
+
+pytestmark = pytest.mark.integration
+
+
+def opened(file_id: uuid.UUID, person: uuid.UUID, cohort_id: uuid.UUID) -> support.SupportFileOpened:
+    return support.SupportFileOpened(
+        file_id=file_id, beneficiary_id=person, support_org_id=uuid.uuid4(), cohort_id=cohort_id, occurred_at=T0
+    )
+
+
+async def test_an_open_file_is_counted_every_month_until_it_closes(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
+) -> None:
+    programme = Programme(client, issuer, database)
+    await programme.agreement(LINES)
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    await programme.cohort([alice, bob])
+    await support_plans(programme, programme.line_ids)
+    alices, bobs = uuid.uuid4(), uuid.uuid4()
+    opening = str(uuid.uuid4())
+    assert await deliver_support(database, opened(alices, alice, programme.cohort_id), opening)  # January 2026
+    assert (await programme.money("people", alice))["consumed"] == "300.00"
+
+    # In March, the count adds February and March; run again the same month, it adds nothing.
+    assert await count_support_months(database, date(2026, 3, 14)) == 1
+    assert (await programme.money("people", alice))["consumed"] == "900.00"
+    assert (await recorded(database_url))[-1] == (
+        str(alices),
+        "3.00",
+        opening,  # the last support event about the file
+        [("2026-02-01", "300.00"), ("2026-03-01", "300.00")],
+    )
+    assert await count_support_months(database, date(2026, 3, 31)) == 0
+    assert len(await recorded(database_url)) == 2
+
+    # Bob's file opens in March: the count of April adds a month to each.
+    bobs_opening = opened(bobs, bob, programme.cohort_id).model_copy(
+        update={"occurred_at": datetime(2026, 3, 20, tzinfo=UTC)}
+    )
+    assert await deliver_support(database, bobs_opening)
+    assert await count_support_months(database, date(2026, 4, 1)) == 2
+    assert (await programme.money("people", alice))["consumed"] == "1200.00"
+    assert (await programme.money("people", bob))["consumed"] == "600.00"
+
+    # Alice's file closed on 20 February, heard of in April: the months after it are given back.
+    closed = support.SupportFileClosed(
+        file_id=alices,
+        beneficiary_id=alice,
+        support_org_id=uuid.uuid4(),
+        end_reason="path_completed",
+        occurred_at=datetime(2026, 2, 20, 9, 0, tzinfo=UTC),
+    )
+    assert await deliver_support(database, closed)
+    assert (await programme.money("people", alice))["consumed"] == "600.00"
+    assert (await recorded(database_url))[-1][3] == [("2026-03-01", "-300.00"), ("2026-04-01", "-300.00")]
+    # A closed file is not counted any more.
+    assert await count_support_months(database, date(2026, 5, 2)) == 1  # Bob's May
+    assert (await programme.money("people", alice))["consumed"] == "600.00"
+    assert (await programme.money("people", bob))["consumed"] == "900.00"
+
+    assert await unfunded(programme) == []
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
+    audit = kit.audit
+    async with database.engine.connect() as connection:
+        actors = set(
+            await connection.scalars(
+                select(audit.c.actor).where(audit.c.action == "consume", audit.c.request_id.is_(None))
+            )
+        )
+    assert actors == {"funding:monthly-count"}
+
+
+async def test_a_month_no_money_pays_is_kept_unfunded_and_paid_when_money_comes(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
+) -> None:
+    programme = Programme(client, issuer, database)
+    two_months = [*LINES[:2], LINES[2] | {"quantity": "2.00", "amount": "600.00"}]
+    await programme.agreement(two_months)
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    await support_plans(programme, programme.line_ids)
+    assert await deliver_support(database, opened(uuid.uuid4(), alice, programme.cohort_id))
+
+    assert await count_support_months(database, date(2026, 3, 2)) == 1
+    # Three months wanted, two paid for: what was paid stays paid, the count waits for money.
+    assert (await programme.money("people", alice))["consumed"] == "300.00"
+    assert [(item["quantity"], item["reason"]) for item in await unfunded(programme)] == [("3.00", "no_money")]
