@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Select, String, and_, bindparam, insert, literal, null, or_, select, union_all, update
+from sqlalchemy import Boolean, Select, String, Subquery, and_, bindparam, insert, literal, null, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from enrolment_service.adapters.tables import beneficiaries, consents, pathway_transitions
@@ -46,11 +46,17 @@ class BeneficiaryRepository:
         self._stored: dict[UUID, tuple[int, int]] = {}
 
     async def get(self, beneficiary_id: UUID, *, for_update: bool = False) -> Beneficiary | None:
-        query = _ONE_FOR_UPDATE if for_update and self._connection.dialect.name == "postgresql" else _ONE
-        row = (await self._connection.execute(query, {"beneficiary_id": beneficiary_id})).one_or_none()
-        if row is None:
+        if for_update:
+            # A change: the person's row first, locked on PostgreSQL (the lock is on that row alone), then the rest.
+            query = _ONE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _ONE
+            row = (await self._connection.execute(query, {"beneficiary_id": beneficiary_id})).one_or_none()
+            return None if row is None else (await self._hydrate([row]))[0]
+        # The person and their history and consents in one statement: one row per entry (the person's columns
+        # repeated), or one row with no entry.
+        rows = (await self._connection.execute(_ONE_WITH_CHILDREN, {"beneficiary_id": beneficiary_id})).all()
+        if not rows:
             return None
-        return (await self._hydrate([row]))[0]
+        return self._assemble(rows[:1], [row for row in rows if row.kind is not None])[0]
 
     async def get_many(self, beneficiary_ids: Collection[UUID], *, for_update: bool = False) -> list[Beneficiary]:
         """Those of these people enrolment knows, in id order: with ``for_update``, their row locks are taken in
@@ -164,12 +170,16 @@ class BeneficiaryRepository:
         if not rows:
             return []
         ids = [row.id for row in rows]
-        history: dict[UUID, list[Transition]] = {beneficiary_id: [] for beneficiary_id in ids}
-        consent_records: dict[UUID, list[ConsentRecord]] = {beneficiary_id: [] for beneficiary_id in ids}
         if len(ids) == 1:
             children = await self._connection.execute(_CHILDREN_OF_ONE, {"beneficiary_id": ids[0]})
         else:
             children = await self._connection.execute(_CHILDREN_OF_MANY, {"ids": ids})
+        return self._assemble(rows, children)
+
+    def _assemble(self, rows: Sequence[Any], children: Iterable[Any]) -> list[Beneficiary]:
+        """The people of ``rows`` with ``children``, the rows of their history and consents (``_children``)."""
+        history: dict[UUID, list[Transition]] = {row.id: [] for row in rows}
+        consent_records: dict[UUID, list[ConsentRecord]] = {row.id: [] for row in rows}
         for entry in children:
             if entry.kind == _HISTORY:
                 history[entry.beneficiary_id].append(
@@ -203,9 +213,9 @@ class BeneficiaryRepository:
 _HISTORY, _CONSENTS = 0, 1
 
 
-def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
-    """The pathway history and the consents of some people in one statement (one round trip, not two: a read
-    is mostly round trips), history before consents, each in its order."""
+def _children(owned_by: Callable[[Any], Any]) -> Subquery:
+    """The pathway history and the consents of some people as one set of rows (one round trip, not two: a read
+    is mostly round trips); ``kind`` tells which a row is."""
     transitions = select(
         literal(_HISTORY).label("kind"),
         pathway_transitions.c.beneficiary_id,
@@ -232,8 +242,24 @@ def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
         null().cast(String).label("reason_code"),
         null().cast(String).label("waiver_reason"),
     ).where(owned_by(consents.c.beneficiary_id))
-    both = union_all(transitions, consent_rows).subquery()
+    return union_all(transitions, consent_rows).subquery()
+
+
+def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
+    """History before consents, each in its order."""
+    both = _children(owned_by)
     return select(both).order_by(both.c.beneficiary_id, both.c.kind, both.c.sequence)
+
+
+def _one_with_children() -> Select[Any]:
+    """One person and their children (whose column names no column of the person's row has)."""
+    children = _children(lambda column: column == bindparam("beneficiary_id"))
+    return (
+        select(beneficiaries, children)
+        .select_from(beneficiaries.outerjoin(children, children.c.beneficiary_id == beneficiaries.c.id))
+        .where(beneficiaries.c.id == bindparam("beneficiary_id"))
+        .order_by(children.c.kind, children.c.sequence)
+    )
 
 
 # Statements built once, their values bound at each execution: building the union and its columns anew took
@@ -249,6 +275,8 @@ _UPDATE = update(beneficiaries).where(beneficiaries.c.id == bindparam("target_id
 # One person (every read) compares with one value rather than expanding a list of one.
 _CHILDREN_OF_ONE = _children_query(lambda column: column == bindparam("beneficiary_id"))
 _CHILDREN_OF_MANY = _children_query(lambda column: column.in_(bindparam("ids", expanding=True)))
+# A read (no lock): the person and their children in one round trip.
+_ONE_WITH_CHILDREN = _one_with_children()
 
 
 def _row(beneficiary: Beneficiary) -> dict[str, Any]:
