@@ -8,7 +8,21 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Select, String, Subquery, and_, bindparam, insert, literal, null, or_, select, union_all, update
+from sqlalchemy import (
+    Boolean,
+    Select,
+    String,
+    Subquery,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from enrolment_service.adapters.tables import beneficiaries, consents, pathway_transitions
