@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -194,31 +194,34 @@ class BeneficiaryRepository:
         """The people of ``rows`` with ``children``, the rows of their history and consents (``_children``)."""
         history: dict[UUID, list[Transition]] = {row.id: [] for row in rows}
         consent_records: dict[UUID, list[ConsentRecord]] = {row.id: [] for row in rows}
-        for entry in children:
-            if entry.kind == _HISTORY:
-                history[entry.beneficiary_id].append(
+        # Rows read by key: an attribute of a row is looked up on its class first, and each miss raised (and
+        # caught) an AttributeError, forty times a read.
+        for child in children:
+            entry = child._mapping
+            if entry["kind"] == _HISTORY:
+                history[entry["beneficiary_id"]].append(
                     Transition(
-                        from_status=PathwayStatus(entry.code) if entry.code else None,
-                        to_status=PathwayStatus(entry.to_status),
-                        at=entry.at,
-                        actor=entry.actor,
-                        actor_org_id=entry.actor_org_id,
-                        reason_code=entry.reason_code,
-                        waiver_reason=entry.waiver_reason,
+                        from_status=PathwayStatus(entry["code"]) if entry["code"] else None,
+                        to_status=PathwayStatus(entry["to_status"]),
+                        at=entry["at"],
+                        actor=entry["actor"],
+                        actor_org_id=entry["actor_org_id"],
+                        reason_code=entry["reason_code"],
+                        waiver_reason=entry["waiver_reason"],
                     )
                 )
             else:
-                consent_records[entry.beneficiary_id].append(
+                consent_records[entry["beneficiary_id"]].append(
                     ConsentRecord(
-                        purpose=ConsentPurpose(entry.code),
-                        given=entry.given,
-                        at=entry.at,
-                        recorded_by=Actor(entry.actor, entry.actor_org_id),
+                        purpose=ConsentPurpose(entry["code"]),
+                        given=entry["given"],
+                        at=entry["at"],
+                        recorded_by=Actor(entry["actor"], entry["actor_org_id"]),
                     )
                 )
         loaded = []
         for row in rows:
-            beneficiary = _beneficiary(row, history[row.id], consent_records[row.id])
+            beneficiary = _beneficiary(row._mapping, history[row.id], consent_records[row.id])
             self._stored[row.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
             loaded.append(beneficiary)
         return loaded
@@ -334,51 +337,53 @@ def _row(beneficiary: Beneficiary) -> dict[str, Any]:
     return row
 
 
-def _beneficiary(row: Any, history: list[Transition], consent_records: list[ConsentRecord]) -> Beneficiary:
+def _beneficiary(
+    row: Mapping[str, Any], history: list[Transition], consent_records: list[ConsentRecord]
+) -> Beneficiary:
     identity = None
-    if row.erased_at is None:
+    if row["erased_at"] is None:
         identity = Identity(
-            given_name=row.given_name,
-            family_name=row.family_name,
-            birth_date=row.birth_date,
-            nationality=row.nationality,
-            protection_status=ProtectionStatus(row.protection_status),
-            ofii_number=row.ofii_number,
-            france_travail_id=row.france_travail_id,
-            spoken_languages=tuple(row.spoken_languages or ()),
-            phone=row.phone,
-            email=row.email,
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            birth_date=row["birth_date"],
+            nationality=row["nationality"],
+            protection_status=ProtectionStatus(row["protection_status"]),
+            ofii_number=row["ofii_number"],
+            france_travail_id=row["france_travail_id"],
+            spoken_languages=tuple(row["spoken_languages"] or ()),
+            phone=row["phone"],
+            email=row["email"],
         )
     prerequisites = None
-    if row.ofii_hours is not None:
+    if row["ofii_hours"] is not None:
         prerequisites = PrerequisitesRecord(
-            ofii_hours=row.ofii_hours,
+            ofii_hours=row["ofii_hours"],
             attestation=A1Attestation(
-                attested_on=row.a1_attested_on,
-                test=LanguageTest(row.a1_test),
-                evidence_reference=row.a1_evidence_reference,
+                attested_on=row["a1_attested_on"],
+                test=LanguageTest(row["a1_test"]),
+                evidence_reference=row["a1_evidence_reference"],
             ),
         )
     pathway = Pathway(
-        beneficiary_id=row.id,
-        track=Track(row.track),
-        status=PathwayStatus(row.status),
+        beneficiary_id=row["id"],
+        track=Track(row["track"]),
+        status=PathwayStatus(row["status"]),
         history=history,
         prerequisites=prerequisites,
-        sector_code=row.sector_code,
-        cohort_id=row.cohort_id,
-        cohort_joined_on=row.cohort_joined_on,
-        status_before_hold=PathwayStatus(row.status_before_hold) if row.status_before_hold else None,
-        french_hours_done_at=row.french_hours_done_at,
-        french_course_id=row.french_course_id,
+        sector_code=row["sector_code"],
+        cohort_id=row["cohort_id"],
+        cohort_joined_on=row["cohort_joined_on"],
+        status_before_hold=PathwayStatus(row["status_before_hold"]) if row["status_before_hold"] else None,
+        french_hours_done_at=row["french_hours_done_at"],
+        french_course_id=row["french_course_id"],
     )
     return Beneficiary(
-        id=row.id,
+        id=row["id"],
         identity=identity,
         pathway=pathway,
-        registered_at=row.registered_at,
-        registered_by_org_id=row.registered_by_org_id,
+        registered_at=row["registered_at"],
+        registered_by_org_id=row["registered_by_org_id"],
         consents=consent_records,
-        erased_at=row.erased_at,
-        erased_by=Actor(row.erased_by, row.erased_by_org_id) if row.erased_by else None,
+        erased_at=row["erased_at"],
+        erased_by=Actor(row["erased_by"], row["erased_by_org_id"]) if row["erased_by"] else None,
     )
