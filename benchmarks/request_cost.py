@@ -9,6 +9,7 @@ Enrolment runs as the platform runner starts it (one uvicorn worker, its own pro
 other processes: wrk at saturation (answers/s), then this package's open-loop generator at half of that rate
 (p99 without queueing). The machine is shared, so each figure comes with the CPU the service process spent per
 answer (its user + system time over the answers), which background load does not inflate as it does time.
+``HOPE_BENCH_PROFILE_DIR`` samples the service with py-spy during one more saturation of each request.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import httpx
 from benchmarks.enrolment_latency import ENROLMENT_ROOT
 from benchmarks.environment import BenchEnvironment
 from benchmarks.processes import cpu_seconds, spawn_uvicorn, wait_ready
+from benchmarks.profiling import PROFILE_DIR, profiled
 from benchmarks.report import Report
 from benchmarks.saturation import ensure_wrk, json_from, saturate, wrk_version
 from benchmarks.tails import quantile
@@ -141,6 +143,12 @@ async def measure(
             into.cpu_s += spent
             assert into.rates is not None
             into.rates.append(run.per_s)
+    # With HOPE_BENCH_PROFILE_DIR, one more saturation of each request under py-spy (after the measured rounds,
+    # which the sampling would slow): <dir>/enrolment-<request>.txt, collapsed stacks.
+    if PROFILE_DIR:
+        for name, url in targets.items():
+            with profiled({f"enrolment-{'authenticated' if 'no database' in name else 'audited-read'}": pid}):
+                await saturate(wrk, work_dir, url, lines, CONNECTIONS, SATURATION_S)
     for name, url in targets.items():
         measured = found[name]
         section = f"request cost: {name}"

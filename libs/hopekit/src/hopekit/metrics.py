@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Response
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Span, SpanKind
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -75,11 +75,21 @@ class MetricsMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # The counter and histogram series of each (method, route, status), looked up once: ``labels`` takes a
+        # lock and builds its key on every call. Routes and statuses are few, so this stays small.
+        self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if tracing.enabled():
+            with tracing.span(scope["method"], SpanKind.SERVER, traceparent_var.get()) as span:
+                await self._observed(scope, receive, send, span)
+        else:
+            await self._observed(scope, receive, send, None)
+
+    async def _observed(self, scope: Scope, receive: Receive, send: Send, span: Span | None) -> None:
         started = time.perf_counter()
         status = 500
 
@@ -89,19 +99,21 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
-        with tracing.span(scope["method"], SpanKind.SERVER, traceparent_var.get()) as span:
-            try:
-                await self.app(scope, receive, observe_status)
-            finally:
-                # A fast lane (the gateway's) bypasses the router: it may name its template in "hope.route".
-                route = getattr(scope.get("route"), "path", None) or scope.get("hope.route") or "unmatched"
-                labels = (scope["method"], route, str(status))
-                HTTP_REQUESTS.labels(*labels).inc()
-                HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
-                if span is not None:
-                    span.update_name(f"{scope['method']} {route}")
-                    span.set_attribute("http.route", route)
-                    span.set_attribute("http.response.status_code", status)
+        try:
+            await self.app(scope, receive, observe_status)
+        finally:
+            # A fast lane (the gateway's) bypasses the router: it may name its template in "hope.route".
+            route = getattr(scope.get("route"), "path", None) or scope.get("hope.route") or "unmatched"
+            labels = (scope["method"], route, str(status))
+            series = self._series.get(labels)
+            if series is None:
+                series = self._series[labels] = (HTTP_REQUESTS.labels(*labels), HTTP_LATENCY.labels(*labels))
+            series[0].inc()
+            series[1].observe(time.perf_counter() - started)
+            if span is not None:
+                span.update_name(f"{scope['method']} {route}")
+                span.set_attribute("http.route", route)
+                span.set_attribute("http.response.status_code", status)
 
 
 def record_lag(consumer_name: str, consumer: Any, batches: Mapping[Any, Sequence[Any]]) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import Text, cast, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
+from hopekit.db.driver import driver_insert
 from hopekit.db.kit_tables import KitTables
 from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
@@ -190,7 +191,8 @@ class UnitOfWork:
                     text("SELECT pg_notify(:channel, '')"), {"channel": self._database.notify_channel}
                 )
         if self._audit_rows:
-            await self.connection.execute(insert(self.tables.audit), self._audit_rows)
+            # A read's audit rows (outside a transaction) go to the driver directly: see hopekit.db.driver.
+            await driver_insert(self.tables.audit).execute(self.connection, self._audit_rows)
         await self.connection.commit()
         self._committed = True
         if self._outbox_rows:

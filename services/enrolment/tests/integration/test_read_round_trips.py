@@ -18,7 +18,7 @@ from .conftest import settings_for
 pytestmark = pytest.mark.integration
 
 
-async def test_a_read_sends_three_statements_and_answers_with_the_history_and_consents_in_order(
+async def test_a_read_sends_two_statements_and_answers_with_the_history_and_consents_in_order(
     database_url: str, issuer: TokenIssuer, registration: Any
 ) -> None:
     office = issuer.headers(OrgKind.IMMIGRATION_OFFICE, Role.WRITER, org_id=uuid.uuid4())
@@ -49,8 +49,10 @@ async def test_a_read_sends_three_statements_and_answers_with_the_history_and_co
             event.remove(engine, "before_cursor_execute", note)
 
         assert read.status_code == 200, read.text
-        # The person, their history and consents together, the audit row (a read runs without BEGIN and COMMIT).
-        assert statements == ["SELECT", "SELECT", "INSERT"]
+        # The person with their history and consents in one statement, then the audit row (a read runs without
+        # BEGIN and COMMIT); on PostgreSQL, the kit hands that INSERT to asyncpg itself (hopekit.db.driver).
+        on_postgres = app.state.database.engine.dialect.name == "postgresql"
+        assert statements == (["SELECT"] if on_postgres else ["SELECT", "INSERT"])
         found = read.json()
         assert [step["to_status"] for step in found["pathway"]["history"]] == [
             "registered",

@@ -72,7 +72,8 @@ class RequestContextMiddleware:
             # so its document and its headers carry it (the framework's last-resort handler runs outside).
             await answer_unexpected(scope)(scope, receive, send_with_headers)
         finally:
-            if not scope["path"].startswith("/health"):
+            # Checked first: the access log is off at the services' usual level, and its fields cost a request.
+            if log.isEnabledFor(logging.INFO) and not scope["path"].startswith("/health"):
                 log.info(
                     "%s %s %s",
                     scope["method"],

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from starlette.datastructures import QueryParams
 from starlette.types import Scope
 
@@ -15,7 +15,6 @@ from hopekit.api.problems import Problem
 from hopekit.identity.principal import Principal
 from hopekit.identity.tokens import InvalidToken, TokenVerifier
 
-_bearer = HTTPBearer(auto_error=False, description="Access token from the gateway's /oauth/token")
 _CHALLENGE = 'Bearer realm="hope"'
 
 
@@ -28,12 +27,22 @@ def _unauthorized(detail: str) -> Problem:
     )
 
 
-async def authenticated(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Principal:
-    # ``credentials`` declares the bearer scheme in the OpenAPI document; the token itself is read (once, the same
-    # way for FastAPI endpoints and plain ASGI routes) by authenticated_scope.
-    return await authenticated_scope(request.scope)
+class _BearerAuthentication(HTTPBearer):
+    """The caller of an endpoint, as a dependency that is also the OpenAPI document's bearer scheme: FastAPI lists
+    a ``SecurityBase`` dependency as the operation's security, so the scheme costs no dependency of its own to
+    resolve on every request (HTTPBearer's reading of the header was one, done again by authenticated_scope)."""
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        # The token is read (the same way for FastAPI endpoints and plain ASGI routes) by authenticated_scope.
+        return await authenticated_scope(request.scope)
+
+
+# Named as HTTPBearer names itself, so that the document's scheme keeps its name.
+authenticated = _BearerAuthentication(
+    auto_error=False,
+    scheme_name="HTTPBearer",
+    description="Access token from the gateway's /oauth/token",
+)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Select, String, and_, bindparam, insert, literal, null, or_, select, union_all, update
+from sqlalchemy import (
+    Boolean,
+    Select,
+    String,
+    Subquery,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from enrolment_service.adapters.tables import beneficiaries, consents, pathway_transitions
@@ -46,11 +60,17 @@ class BeneficiaryRepository:
         self._stored: dict[UUID, tuple[int, int]] = {}
 
     async def get(self, beneficiary_id: UUID, *, for_update: bool = False) -> Beneficiary | None:
-        query = _ONE_FOR_UPDATE if for_update and self._connection.dialect.name == "postgresql" else _ONE
-        row = (await self._connection.execute(query, {"beneficiary_id": beneficiary_id})).one_or_none()
-        if row is None:
+        if for_update:
+            # A change: the person's row first, locked on PostgreSQL (the lock is on that row alone), then the rest.
+            query = _ONE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _ONE
+            row = (await self._connection.execute(query, {"beneficiary_id": beneficiary_id})).one_or_none()
+            return None if row is None else (await self._hydrate([row]))[0]
+        # The person and their history and consents in one statement: one row per entry (the person's columns
+        # repeated), or one row with no entry.
+        rows = (await self._connection.execute(_ONE_WITH_CHILDREN, {"beneficiary_id": beneficiary_id})).all()
+        if not rows:
             return None
-        return (await self._hydrate([row]))[0]
+        return self._assemble(rows[:1], [row for row in rows if row.kind is not None])[0]
 
     async def get_many(self, beneficiary_ids: Collection[UUID], *, for_update: bool = False) -> list[Beneficiary]:
         """Those of these people enrolment knows, in id order: with ``for_update``, their row locks are taken in
@@ -164,37 +184,44 @@ class BeneficiaryRepository:
         if not rows:
             return []
         ids = [row.id for row in rows]
-        history: dict[UUID, list[Transition]] = {beneficiary_id: [] for beneficiary_id in ids}
-        consent_records: dict[UUID, list[ConsentRecord]] = {beneficiary_id: [] for beneficiary_id in ids}
         if len(ids) == 1:
             children = await self._connection.execute(_CHILDREN_OF_ONE, {"beneficiary_id": ids[0]})
         else:
             children = await self._connection.execute(_CHILDREN_OF_MANY, {"ids": ids})
-        for entry in children:
-            if entry.kind == _HISTORY:
-                history[entry.beneficiary_id].append(
+        return self._assemble(rows, children)
+
+    def _assemble(self, rows: Sequence[Any], children: Iterable[Any]) -> list[Beneficiary]:
+        """The people of ``rows`` with ``children``, the rows of their history and consents (``_children``)."""
+        history: dict[UUID, list[Transition]] = {row.id: [] for row in rows}
+        consent_records: dict[UUID, list[ConsentRecord]] = {row.id: [] for row in rows}
+        # Rows read by key: an attribute of a row is looked up on its class first, and each miss raised (and
+        # caught) an AttributeError, forty times a read.
+        for child in children:
+            entry = child._mapping
+            if entry["kind"] == _HISTORY:
+                history[entry["beneficiary_id"]].append(
                     Transition(
-                        from_status=PathwayStatus(entry.code) if entry.code else None,
-                        to_status=PathwayStatus(entry.to_status),
-                        at=entry.at,
-                        actor=entry.actor,
-                        actor_org_id=entry.actor_org_id,
-                        reason_code=entry.reason_code,
-                        waiver_reason=entry.waiver_reason,
+                        from_status=PathwayStatus(entry["code"]) if entry["code"] else None,
+                        to_status=PathwayStatus(entry["to_status"]),
+                        at=entry["at"],
+                        actor=entry["actor"],
+                        actor_org_id=entry["actor_org_id"],
+                        reason_code=entry["reason_code"],
+                        waiver_reason=entry["waiver_reason"],
                     )
                 )
             else:
-                consent_records[entry.beneficiary_id].append(
+                consent_records[entry["beneficiary_id"]].append(
                     ConsentRecord(
-                        purpose=ConsentPurpose(entry.code),
-                        given=entry.given,
-                        at=entry.at,
-                        recorded_by=Actor(entry.actor, entry.actor_org_id),
+                        purpose=ConsentPurpose(entry["code"]),
+                        given=entry["given"],
+                        at=entry["at"],
+                        recorded_by=Actor(entry["actor"], entry["actor_org_id"]),
                     )
                 )
         loaded = []
         for row in rows:
-            beneficiary = _beneficiary(row, history[row.id], consent_records[row.id])
+            beneficiary = _beneficiary(row._mapping, history[row.id], consent_records[row.id])
             self._stored[row.id] = (len(beneficiary.pathway.history), len(beneficiary.consents))
             loaded.append(beneficiary)
         return loaded
@@ -203,9 +230,9 @@ class BeneficiaryRepository:
 _HISTORY, _CONSENTS = 0, 1
 
 
-def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
-    """The pathway history and the consents of some people in one statement (one round trip, not two: a read
-    is mostly round trips), history before consents, each in its order."""
+def _children(owned_by: Callable[[Any], Any]) -> Subquery:
+    """The pathway history and the consents of some people as one set of rows (one round trip, not two: a read
+    is mostly round trips); ``kind`` tells which a row is."""
     transitions = select(
         literal(_HISTORY).label("kind"),
         pathway_transitions.c.beneficiary_id,
@@ -232,8 +259,24 @@ def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
         null().cast(String).label("reason_code"),
         null().cast(String).label("waiver_reason"),
     ).where(owned_by(consents.c.beneficiary_id))
-    both = union_all(transitions, consent_rows).subquery()
+    return union_all(transitions, consent_rows).subquery()
+
+
+def _children_query(owned_by: Callable[[Any], Any]) -> Select[Any]:
+    """History before consents, each in its order."""
+    both = _children(owned_by)
     return select(both).order_by(both.c.beneficiary_id, both.c.kind, both.c.sequence)
+
+
+def _one_with_children() -> Select[Any]:
+    """One person and their children (whose column names no column of the person's row has)."""
+    children = _children(lambda column: column == bindparam("beneficiary_id"))
+    return (
+        select(beneficiaries, children)
+        .select_from(beneficiaries.outerjoin(children, children.c.beneficiary_id == beneficiaries.c.id))
+        .where(beneficiaries.c.id == bindparam("beneficiary_id"))
+        .order_by(children.c.kind, children.c.sequence)
+    )
 
 
 # Statements built once, their values bound at each execution: building the union and its columns anew took
@@ -249,6 +292,8 @@ _UPDATE = update(beneficiaries).where(beneficiaries.c.id == bindparam("target_id
 # One person (every read) compares with one value rather than expanding a list of one.
 _CHILDREN_OF_ONE = _children_query(lambda column: column == bindparam("beneficiary_id"))
 _CHILDREN_OF_MANY = _children_query(lambda column: column.in_(bindparam("ids", expanding=True)))
+# A read (no lock): the person and their children in one round trip.
+_ONE_WITH_CHILDREN = _one_with_children()
 
 
 def _row(beneficiary: Beneficiary) -> dict[str, Any]:
@@ -292,51 +337,53 @@ def _row(beneficiary: Beneficiary) -> dict[str, Any]:
     return row
 
 
-def _beneficiary(row: Any, history: list[Transition], consent_records: list[ConsentRecord]) -> Beneficiary:
+def _beneficiary(
+    row: Mapping[str, Any], history: list[Transition], consent_records: list[ConsentRecord]
+) -> Beneficiary:
     identity = None
-    if row.erased_at is None:
+    if row["erased_at"] is None:
         identity = Identity(
-            given_name=row.given_name,
-            family_name=row.family_name,
-            birth_date=row.birth_date,
-            nationality=row.nationality,
-            protection_status=ProtectionStatus(row.protection_status),
-            ofii_number=row.ofii_number,
-            france_travail_id=row.france_travail_id,
-            spoken_languages=tuple(row.spoken_languages or ()),
-            phone=row.phone,
-            email=row.email,
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            birth_date=row["birth_date"],
+            nationality=row["nationality"],
+            protection_status=ProtectionStatus(row["protection_status"]),
+            ofii_number=row["ofii_number"],
+            france_travail_id=row["france_travail_id"],
+            spoken_languages=tuple(row["spoken_languages"] or ()),
+            phone=row["phone"],
+            email=row["email"],
         )
     prerequisites = None
-    if row.ofii_hours is not None:
+    if row["ofii_hours"] is not None:
         prerequisites = PrerequisitesRecord(
-            ofii_hours=row.ofii_hours,
+            ofii_hours=row["ofii_hours"],
             attestation=A1Attestation(
-                attested_on=row.a1_attested_on,
-                test=LanguageTest(row.a1_test),
-                evidence_reference=row.a1_evidence_reference,
+                attested_on=row["a1_attested_on"],
+                test=LanguageTest(row["a1_test"]),
+                evidence_reference=row["a1_evidence_reference"],
             ),
         )
     pathway = Pathway(
-        beneficiary_id=row.id,
-        track=Track(row.track),
-        status=PathwayStatus(row.status),
+        beneficiary_id=row["id"],
+        track=Track(row["track"]),
+        status=PathwayStatus(row["status"]),
         history=history,
         prerequisites=prerequisites,
-        sector_code=row.sector_code,
-        cohort_id=row.cohort_id,
-        cohort_joined_on=row.cohort_joined_on,
-        status_before_hold=PathwayStatus(row.status_before_hold) if row.status_before_hold else None,
-        french_hours_done_at=row.french_hours_done_at,
-        french_course_id=row.french_course_id,
+        sector_code=row["sector_code"],
+        cohort_id=row["cohort_id"],
+        cohort_joined_on=row["cohort_joined_on"],
+        status_before_hold=PathwayStatus(row["status_before_hold"]) if row["status_before_hold"] else None,
+        french_hours_done_at=row["french_hours_done_at"],
+        french_course_id=row["french_course_id"],
     )
     return Beneficiary(
-        id=row.id,
+        id=row["id"],
         identity=identity,
         pathway=pathway,
-        registered_at=row.registered_at,
-        registered_by_org_id=row.registered_by_org_id,
+        registered_at=row["registered_at"],
+        registered_by_org_id=row["registered_by_org_id"],
         consents=consent_records,
-        erased_at=row.erased_at,
-        erased_by=Actor(row.erased_by, row.erased_by_org_id) if row.erased_by else None,
+        erased_at=row["erased_at"],
+        erased_by=Actor(row["erased_by"], row["erased_by_org_id"]) if row["erased_by"] else None,
     )
