@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from funding_service.adapters.tables import claim_lines, claim_transitions, claims
 from funding_service.domain.claim import Claim, ClaimLine, ClaimTransition, Payment
 from funding_service.domain.vocabulary import ClaimStatus, CostType
+from hopekit.db.keyset import after_key
 
 
 class ClaimRepository:
@@ -73,9 +74,7 @@ class ClaimRepository:
         )
 
     async def page(self, after: UUID | None, limit: int, agreement_ids: set[UUID] | None) -> list[UUID]:
-        query = select(claims.c.id).order_by(claims.c.id).limit(limit)
-        if after is not None:
-            query = query.where(claims.c.id > after)
+        query = after_key(select(claims.c.id), claims.c.id, after, limit)
         if agreement_ids is not None:
             query = query.where(claims.c.agreement_id.in_(agreement_ids))
         return [row.id for row in await self._connection.execute(query)]

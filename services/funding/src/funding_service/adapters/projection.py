@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.tables import cohort_members, cohorts, commitments, financing_plans, pathways
 from funding_service.domain.money import to_cent
+from hopekit.db.keyset import after_key
 from hopekit.db.upsert import insert_ignore, upsert
 
 # A course re-scheduled with more hours than the plan's lines had left: the commitment kept its earlier hours.
@@ -88,15 +89,14 @@ async def pending_commitments(connection: AsyncConnection, after: UUID | None, l
     """Step starts that committed nothing (the lines had not enough left, or their agreement was not active),
     and commitments a re-scheduled course wanted raised and the lines could not pay (``unfunded_increase``: the
     amount is what is missing)."""
-    query = (
+    query = after_key(
         select(commitments, financing_plans.c.unit_cost)
         .join(financing_plans, financing_plans.c.id == commitments.c.plan_id)
-        .where((commitments.c.outcome != "committed") | (commitments.c.scheduled_hours != commitments.c.planned_hours))
-        .order_by(commitments.c.id)
-        .limit(limit)
+        .where((commitments.c.outcome != "committed") | (commitments.c.scheduled_hours != commitments.c.planned_hours)),
+        commitments.c.id,
+        after,
+        limit,
     )
-    if after is not None:
-        query = query.where(commitments.c.id > after)
     found = []
     for row in await connection.execute(query):
         if row.outcome == "committed":

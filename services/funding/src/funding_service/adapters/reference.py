@@ -26,6 +26,7 @@ from funding_service.domain.errors import FundingError
 from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.funder import Funder
 from funding_service.domain.vocabulary import AgreementStatus, CostType, FunderKind, Unit
+from hopekit.db.keyset import after_key
 
 
 class CodeTaken(FundingError):
@@ -84,9 +85,7 @@ class ReferenceRepository:
         return _funder(row) if row is not None else None
 
     async def funders_page(self, after: UUID | None, limit: int, org_id: UUID | None) -> list[Funder]:
-        query = select(funders).order_by(funders.c.id).limit(limit)
-        if after is not None:
-            query = query.where(funders.c.id > after)
+        query = after_key(select(funders), funders.c.id, after, limit)
         if org_id is not None:
             query = query.where(funders.c.org_id == org_id)
         return [_funder(row) for row in await self._connection.execute(query)]
@@ -158,9 +157,7 @@ class ReferenceRepository:
         return agreement, row.version
 
     async def agreements_page(self, after: UUID | None, limit: int, funder_ids: set[UUID] | None) -> list[UUID]:
-        query = select(agreements.c.id).order_by(agreements.c.id).limit(limit)
-        if after is not None:
-            query = query.where(agreements.c.id > after)
+        query = after_key(select(agreements.c.id), agreements.c.id, after, limit)
         if funder_ids is not None:
             query = query.where(agreements.c.funder_id.in_(funder_ids))
         return [row.id for row in await self._connection.execute(query)]

@@ -24,6 +24,7 @@ from funding_service.adapters.tables import (
 from funding_service.domain.consumption import PostedAmounts
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import CostType
+from hopekit.db.keyset import after_key
 from hopekit.db.upsert import upsert
 
 
@@ -96,10 +97,9 @@ class SupportCostRepository:
         await upsert(self._connection, support_costs, [row], keys=["id"], update=[k for k in row if k != "id"])
 
     async def unfunded(self, after: UUID | None, limit: int) -> list[SupportSource]:
-        query = select(support_costs.c.id).where(support_costs.c.unfunded.is_not(None)).order_by(support_costs.c.id)
-        if after is not None:
-            query = query.where(support_costs.c.id > after)
-        return await self._sources((await self._connection.scalars(query.limit(limit))).all())
+        query = select(support_costs.c.id).where(support_costs.c.unfunded.is_not(None))
+        query = after_key(query, support_costs.c.id, after, limit)
+        return await self._sources((await self._connection.scalars(query)).all())
 
     async def _sources(self, source_ids: Iterable[UUID]) -> list[SupportSource]:
         found = []
