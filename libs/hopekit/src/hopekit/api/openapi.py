@@ -83,7 +83,8 @@ _DESCRIPTIONS: dict[int, str] = {
     409: "Refused by the resource's current state: an illegal transition, a duplicate, or a request with the "
     "same Idempotency-Key still in progress.",
     413: "The request body is larger than the service accepts.",
-    422: "Invalid request: every refused field is listed in errors, or a business rule refused it.",
+    422: "Invalid request: every refused field is listed in errors, a business rule refused it, or an Idempotency-Key "
+    "was reused for another request or under other rights.",
     429: "Too many requests for this client; retry after the number of seconds in Retry-After.",
     500: "Unexpected error; the answer carries the request id to quote.",
     502: "The service behind the gateway gave an invalid answer.",
@@ -135,7 +136,7 @@ def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     if ("query", "cursor") in names:
         statuses.add(400)
     if ("header", "idempotency-key") in names:
-        # Malformed (400), in progress (409), reused for another request (422).
+        # Malformed (400), in progress (409), reused for another request or under other rights (422).
         statuses |= {400, 409, 422}
     return statuses
 
