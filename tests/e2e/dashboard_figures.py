@@ -59,13 +59,14 @@ def _figure(value: Any, unit: str = "count") -> Decimal | None:
 
 
 def _label(group: str) -> str:
-    # "Total" in both languages; the programme page is grouped by region, whose names are the same in both.
-    return "Total" if group == "total" else plain(REGION_NAMES.get(group, group))
+    # "Total" in both languages; the programme page is grouped by region, whose names are the same in both
+    # (the demo's people all have one).
+    return "Total" if group == "total" else plain(REGION_NAMES[group])
 
 
 def named(kind: str, code: str, lang: str) -> str:
     """A code as the page names it in ``lang`` (the gateway's catalogue: the words are the page's own)."""
-    return code_label(translator(lang), kind, code)
+    return plain(code_label(translator(lang), kind, code))  # as the page's cells are read: without spaces
 
 
 def _groups(answer: dict[str, Any]) -> list[dict[str, Any]]:

@@ -48,5 +48,9 @@ def test_groups_are_named_only_where_the_dimension_is_a_named_code() -> None:
     assert group_label(fr, "region", "11") == "Île-de-France"
     assert group_label(fr, "track", "individual") == "Individuel"
     assert group_label(fr, "region", "total") == "Total"
+    assert (group_label(fr, "region", "unknown"), group_label(translator("en"), "sector", "unknown")) == (
+        "Non renseigné",
+        "Not stated",
+    )
     provider = "5f0c0a7e-2a53-4a57-9d4c-000000000001"
     assert group_label(fr, "provider", provider) == provider

@@ -27,8 +27,8 @@ async def indicator(sources: Sources, indicator_id: str, view: View, **more: str
 
 def group_label(t: Translate, by: str, group: str) -> str:
     """A group of reporting's answer, grouped ``by`` a dimension: its name where the group is a named code."""
-    if group == "total":
-        return t("total")
+    if group in ("total", "unknown"):  # reporting's group of those whose value of ``by`` it does not know
+        return t(group)
     return code_label(t, by, group) if by in NAMED else group
 
 
