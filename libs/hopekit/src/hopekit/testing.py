@@ -87,12 +87,14 @@ def service_settings(
     settings_class: type[S], database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any
 ) -> S:
     """A service's settings under test: it trusts ``issuer``'s keys, logs plain text, and polls and retries fast
-    so that tests wait milliseconds, not the production intervals."""
+    so that tests wait milliseconds, not the production intervals. Scheduled jobs stay off (a test runs a job
+    itself, at the day it chooses; ``scheduled_jobs_enabled=True`` for one that tests the schedule)."""
     defaults: dict[str, Any] = {
         "environment": "test",
         "log_json": False,
         "relay_poll_interval_s": 0.2,
         "consumer_backoff_s": 0.01,
+        "scheduled_jobs_enabled": False,
     }
     return settings_class(
         database_url=database_url,
