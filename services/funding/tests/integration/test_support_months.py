@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from funding_service.adapters.tables import kit, support_costs
 from funding_service.domain.support_costs import month_of, months_after
@@ -23,28 +20,13 @@ from funding_service.main import create_app
 from funding_service.service_layer.support_months import count_open_files as count_support_months
 from funding_service.settings import FundingSettings
 from hope_contracts import support
-from hopekit.testing import TokenIssuer, running, service_settings
+from hopekit.testing import TokenIssuer, running, service_settings, statements_sent
 from hopekit.uow import Database
 
 from .support import Programme, kept_and_derived_balances
 from .test_support_costs import LINES, T0, deliver_support, recorded, support_plans, unfunded
 
 pytestmark = pytest.mark.integration
-
-
-@contextmanager
-def statements(database: Database) -> Iterator[list[str]]:
-    """The SQL statements run on ``database`` meanwhile."""
-    seen: list[str] = []
-
-    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
 
 
 def opened(file_id: uuid.UUID, person: uuid.UUID, cohort_id: uuid.UUID) -> support.SupportFileOpened:
@@ -75,7 +57,7 @@ async def test_an_open_file_is_counted_every_month_until_it_closes(
         opening,  # the last support event about the file
         [("2026-02-01", "300.00"), ("2026-03-01", "300.00")],
     )
-    with statements(database) as seen:
+    with statements_sent(database.engine) as seen:
         assert await count_support_months(database, date(2026, 3, 31)) == 0
     assert len(await recorded(database_url)) == 2
     assert len(seen) == 1  # the page of open files only: a file already counted costs no transaction (run hourly)
@@ -135,6 +117,18 @@ async def test_a_month_no_money_pays_is_kept_unfunded_and_paid_when_money_comes(
     assert [(item["quantity"], item["reason"]) for item in await unfunded(programme)] == [("3.00", "no_money")]
 
 
+async def alices_programme(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database
+) -> tuple[Programme, uuid.UUID]:
+    """An active agreement of ``LINES``, Alice in a cohort whose plans pay support months at 300.00."""
+    programme = Programme(client, issuer, database)
+    await programme.agreement(LINES)
+    alice = uuid.uuid4()
+    await programme.cohort([alice])
+    await support_plans(programme, programme.line_ids)
+    return programme, alice
+
+
 async def counted_months(database: Database, file_id: uuid.UUID) -> Decimal:
     async with database.engine.connect() as connection:
         quantity: Decimal = await connection.scalar(
@@ -146,11 +140,7 @@ async def counted_months(database: Database, file_id: uuid.UUID) -> Decimal:
 async def test_the_running_service_counts_an_open_files_new_month_by_itself(
     client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
 ) -> None:
-    programme = Programme(client, issuer, database)
-    await programme.agreement(LINES)
-    alice = uuid.uuid4()
-    await programme.cohort([alice])
-    await support_plans(programme, programme.line_ids)
+    programme, alice = await alices_programme(client, issuer, database)
     # Opened last month: its opening counted that month; this month is the schedule's to count.
     last_month = months_after(month_of(datetime.now(UTC).date()), -1)
     file_id = uuid.uuid4()
@@ -181,11 +171,7 @@ async def test_the_running_service_counts_an_open_files_new_month_by_itself(
 async def test_two_counts_at_once_count_a_month_once(
     client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str
 ) -> None:
-    programme = Programme(client, issuer, database)
-    await programme.agreement(LINES)
-    alice = uuid.uuid4()
-    await programme.cohort([alice])
-    await support_plans(programme, programme.line_ids)
+    programme, alice = await alices_programme(client, issuer, database)
     file_id = uuid.uuid4()
     assert await deliver_support(database, opened(file_id, alice, programme.cohort_id))  # January 2026
 
