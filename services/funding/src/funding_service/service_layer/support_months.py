@@ -36,7 +36,8 @@ SCHEDULE = Principal(
 
 
 async def count_open_files(database: Database, today: date) -> int:
-    """Every open support file counted through ``today``'s month, one transaction per file; how many moved."""
+    """Every open support file counted through ``today``'s month, read a page of 500 at a time, one transaction
+    per file behind; how many moved."""
     counted = 0
     after: UUID | None = None
     while True:
