@@ -49,7 +49,7 @@ class Clock:
 class Job:
     """Records the database each run was given; raises on the runs listed in ``failing``."""
 
-    def __init__(self, failing: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    def __init__(self, failing: frozenset[int] = frozenset()) -> None:
         self.runs: list[Any] = []
         self.failing = failing
 
@@ -65,7 +65,8 @@ def database() -> Database:
 
 
 def runs(job: str, outcome: str) -> float:
-    return SCHEDULED_RUNS.labels(job, outcome)._value.get()
+    value: float = SCHEDULED_RUNS.labels(job, outcome)._value.get()
+    return value
 
 
 async def test_a_job_runs_at_start_then_after_each_interval_with_the_service_database() -> None:
@@ -87,7 +88,7 @@ async def test_a_job_runs_at_start_then_after_each_interval_with_the_service_dat
 async def test_a_failing_run_is_logged_without_its_message_and_counted_and_the_job_runs_again(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    clock, job = Clock(), Job(failing={1})
+    clock, job = Clock(), Job(failing=frozenset({1}))
     failed, succeeded = runs("svc.flaky", "failed"), runs("svc.flaky", "succeeded")
     scheduler = Scheduler("svc", database(), [ScheduledJob("flaky", 60, job)], sleep=clock.sleep)
     with caplog.at_level(logging.INFO, logger="hopekit.jobs"):
@@ -116,9 +117,12 @@ async def test_jobs_run_on_their_own_intervals() -> None:
     jobs = [ScheduledJob("hourly", 3600, hourly), ScheduledJob("daily", 86400, daily)]
     scheduler = Scheduler("svc", database(), jobs, sleep=clock.sleep)
     scheduler.start()
-    while len(clock.waits) < 2:
-        await clock.asleep()
-        await asyncio.sleep(0)
+
+    async def both_asleep() -> None:
+        while len(clock.waits) < 2:
+            await asyncio.sleep(0)
+
+    await asyncio.wait_for(both_asleep(), GUARD_S)
     assert sorted(clock.waits) == [3600, 86400]
     assert (len(hourly.runs), len(daily.runs)) == (1, 1)
     await scheduler.stop()
