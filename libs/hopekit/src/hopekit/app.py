@@ -23,6 +23,7 @@ from hopekit.events.relay import notify_channel
 from hopekit.events.subscriptions import ConsumerSpec
 from hopekit.identity.keys import CombinedKeySet, FileKeySet, KeySet, RemoteKeySet
 from hopekit.identity.tokens import TokenVerifier
+from hopekit.jobs import ScheduledJob, Scheduler
 from hopekit.logs import configure_logging
 from hopekit.metrics import MetricsMiddleware
 from hopekit.metrics import router as metrics_router
@@ -58,6 +59,8 @@ class ServiceDefinition:
     # Error base classes (with a ``category``) raised outside the request transaction's routes (the gateway's).
     error_types: Sequence[type[Exception]] = ()
     consumers: Sequence[ConsumerSpec] = ()
+    # Work the service does on a clock (``hopekit.jobs``), beside the relay and the consumers.
+    scheduled: Sequence[ScheduledJob] = ()
     large_body_paths: Mapping[str, int] = field(default_factory=dict)
     version: str = "1.0.0"
     # Serve GET /asyncapi (what the service sends and receives); off for the gateway, which serves the merge.
@@ -95,10 +98,16 @@ def build_service_app(definition: ServiceDefinition) -> ServiceApp:
             consumer_specs=definition.consumers,
         )
         app.state.events = events
+        scheduler = Scheduler(
+            settings.service_name, database, definition.scheduled if settings.scheduled_jobs_enabled else ()
+        )
+        app.state.scheduler = scheduler
         events.start()
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await events.stop()
             await http.aclose()
             await engine.dispose()

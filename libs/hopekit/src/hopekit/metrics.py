@@ -1,4 +1,5 @@
-"""Prometheus metrics of a service: HTTP requests, the outbox relay, the producer and the consumers.
+"""Prometheus metrics of a service: HTTP requests, the outbox relay, the producer, the consumers and the
+scheduled jobs.
 
 Every metric lives in prometheus-client's default registry (one service per process); labels name the source or
 the consumer so that tests running several services in one process still tell them apart. ``GET /metrics``
@@ -58,6 +59,14 @@ DUPLICATES_DROPPED = Counter(
     "hope_consumer_duplicates_dropped_total",
     "Events delivered again (a resend, or a poll replayed after a restart) that the inbox refused to apply twice.",
     ["consumer"],
+)
+SCHEDULED_RUNS = Counter(
+    "hope_scheduled_runs_total", "Runs of a scheduled job, by outcome (succeeded, failed).", ["job", "outcome"]
+)
+SCHEDULED_LAST_SUCCESS = Gauge(
+    "hope_scheduled_last_success_timestamp_seconds",
+    "When a scheduled job last succeeded (Unix time): an alert can watch for one that stopped succeeding.",
+    ["job"],
 )
 
 router = APIRouter(tags=["health"])

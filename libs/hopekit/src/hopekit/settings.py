@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = Field(default=1.0, gt=0, le=60)
     consumer_max_attempts: int = Field(default=5, ge=1, le=100)
     consumer_backoff_s: float = Field(default=0.2, ge=0, le=60)
+    # The service's scheduled jobs (``ServiceDefinition.scheduled``); off where a test runs them by hand.
+    scheduled_jobs_enabled: bool = True
 
     jwt_issuer: str = "https://gateway.hope.local"
     jwt_audience: str = "hope-platform"

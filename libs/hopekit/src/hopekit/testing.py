@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,8 @@ import httpx
 import uvloop
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hope_contracts import gateway
 from hope_contracts.vocabulary import OrgKind, Role
@@ -83,16 +85,34 @@ async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
+@contextmanager
+def statements_sent(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements ``engine`` sends meanwhile (an executemany counts once: one round trip; BEGIN and COMMIT
+    aside): what a test counts to hold a path to its round trips."""
+    sent: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+
+
 def service_settings(
     settings_class: type[S], database_url: str, issuer: TokenIssuer, kafka: str | None = None, **extra: Any
 ) -> S:
     """A service's settings under test: it trusts ``issuer``'s keys, logs plain text, and polls and retries fast
-    so that tests wait milliseconds, not the production intervals."""
+    so that tests wait milliseconds, not the production intervals. Scheduled jobs stay off (a test runs a job
+    itself, at the day it chooses; ``scheduled_jobs_enabled=True`` for one that tests the schedule)."""
     defaults: dict[str, Any] = {
         "environment": "test",
         "log_json": False,
         "relay_poll_interval_s": 0.2,
         "consumer_backoff_s": 0.01,
+        "scheduled_jobs_enabled": False,
     }
     return settings_class(
         database_url=database_url,

@@ -109,10 +109,11 @@ class SupportCostRepository:
             found.append(source)
         return found
 
-    async def open_files(self, after: UUID | None, limit: int) -> list[UUID]:
-        """Support files open now (opened, not closed), by id: what the monthly count goes through."""
+    async def open_files(self, after: UUID | None, limit: int) -> list[tuple[UUID, date, Decimal]]:
+        """Support files open now (opened, not closed), by id, with their first day and the months counted: what
+        the monthly count goes through."""
         query = (
-            select(support_costs.c.id)
+            select(support_costs.c.id, support_costs.c.starts_on, support_costs.c.quantity)
             .where(
                 support_costs.c.cost_type == CostType.SUPPORT_PER_PERSON_MONTH.value,
                 support_costs.c.starts_on.is_not(None),
@@ -123,7 +124,7 @@ class SupportCostRepository:
         )
         if after is not None:
             query = query.where(support_costs.c.id > after)
-        return list((await self._connection.scalars(query)).all())
+        return [(row.id, row.starts_on, row.quantity) for row in await self._connection.execute(query)]
 
     async def payees_of_lines(self, line_ids: Iterable[UUID]) -> list[Payee]:
         """Whom the plans that draw on these lines pay (cohort or person, cost type)."""
