@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from enrolment_service.adapters.tables import kit, path_closures
 from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
@@ -28,7 +26,7 @@ from hopekit.events import cloudevent
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.consumer import EventConsumer
 from hopekit.events.subscriptions import process_batch
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, statements_sent
 from hopekit.uow import Database
 
 from .closure_steps import (
@@ -287,21 +285,6 @@ async def test_a_poll_that_fails_whole_is_applied_event_by_event(
     assert (inbox, completions) == (2 + 2, 2)  # the qualifications delivered earlier, the two outcomes
 
 
-@contextmanager
-def statements_sent(database: Database) -> Iterator[list[str]]:
-    """The SQL statements sent meanwhile (an executemany counts once: one round trip), BEGIN and COMMIT aside."""
-    sent: list[str] = []
-
-    def note(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
-
-
 async def test_a_poll_costs_the_same_few_statements_whatever_its_size(
     client: httpx.AsyncClient,
     issuer: TokenIssuer,
@@ -321,11 +304,11 @@ async def test_a_poll_costs_the_same_few_statements_whatever_its_size(
     apply = SPEC.batch
     assert apply is not None
 
-    with statements_sent(database) as for_one:
+    with statements_sent(database.engine) as for_one:
         await process_batch(CONSUMER, EnrolmentUnitOfWork(database), outcomes[:1], apply)
-    with statements_sent(database) as for_ten:
+    with statements_sent(database.engine) as for_ten:
         await process_batch(CONSUMER, EnrolmentUnitOfWork(database), outcomes[1:11], apply)
-    with statements_sent(database) as one_by_one:
+    with statements_sent(database.engine) as one_by_one:
         for outcome in outcomes[11:]:
             await deliver(database, outcome)
 

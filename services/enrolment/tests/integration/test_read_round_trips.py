@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from enrolment_service.adapters.tables import kit
 from enrolment_service.main import create_app
 from hope_contracts.vocabulary import OrgKind, Role
-from hopekit.testing import TokenIssuer, running
+from hopekit.testing import TokenIssuer, running, statements_sent
 
 from .conftest import settings_for
 
@@ -36,17 +36,9 @@ async def test_a_read_sends_two_statements_and_answers_with_the_history_and_cons
             )
             assert consent.status_code == 201, consent.text
 
-        engine = app.state.database.engine.sync_engine
-        statements: list[str] = []
-
-        def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            statements.append(statement.split(None, 1)[0].upper())
-
-        event.listen(engine, "before_cursor_execute", note)
-        try:
+        with statements_sent(app.state.database.engine) as sent:
             read = await client.get(f"/v1/beneficiaries/{person}", headers=office)
-        finally:
-            event.remove(engine, "before_cursor_execute", note)
+        statements = [statement.split(None, 1)[0].upper() for statement in sent]
 
         assert read.status_code == 200, read.text
         # The person with their history and consents in one statement, then the audit row (a read runs without

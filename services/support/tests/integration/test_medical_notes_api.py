@@ -12,7 +12,7 @@ import pytest
 
 from hope_contracts import enrolment
 from hopekit.identity.principal import OrgKind, Role
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, statements_sent
 from hopekit.uow import Database
 
 from .conftest import deliver
@@ -151,7 +151,6 @@ async def test_a_medical_read_takes_the_persons_key_once_for_every_version_and_t
     database_url: str, issuer: TokenIssuer, database: Database, kek: str
 ) -> None:
     """The key is read (and unwrapped) once per read, not once per version plus once for the reason's text."""
-    from sqlalchemy import event
 
     from hopekit.testing import running
     from support_service.main import create_app
@@ -168,15 +167,12 @@ async def test_a_medical_read_takes_the_persons_key_once_for_every_version_and_t
         for body in ("second version", "third version"):
             corrected = await client.post(f"/v1/notes/{note_id}/versions", json={"body": body}, headers=medical)
             assert corrected.status_code == 201, corrected.text
-        statements: list[str] = []
-
-        def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-            statements.append(statement)
-
-        event.listen(app.state.database.engine.sync_engine, "before_cursor_execute", seen)
-        read = await client.post(
-            f"/v1/notes/{note_id}/reads", json={"reason_code": "follow_up", "reason_text": "review"}, headers=medical
-        )
+        with statements_sent(app.state.database.engine) as statements:
+            read = await client.post(
+                f"/v1/notes/{note_id}/reads",
+                json={"reason_code": "follow_up", "reason_text": "review"},
+                headers=medical,
+            )
     assert read.status_code == 200, read.text
     assert [v["body"] for v in read.json()["versions"]] == ["first version", "second version", "third version"]
     assert sum("person_keys" in statement for statement in statements) == 1, statements
