@@ -59,9 +59,9 @@ def _figure(value: Any, unit: str = "count") -> Decimal | None:
 
 
 def _label(group: str) -> str:
-    # "Total" in both languages; the programme page is grouped by region, whose names are the same in both
-    # (the demo's people all have one).
-    return "Total" if group == "total" else plain(REGION_NAMES[group])
+    # "Total" in both languages; the programme page is grouped by region, whose names are the same in both; a
+    # funder's group is already its name.
+    return "Total" if group == "total" else plain(REGION_NAMES.get(group, group))
 
 
 def named(kind: str, code: str, lang: str) -> str:
