@@ -1,0 +1,101 @@
+"""On PostgreSQL: two events that change one cohort's derived rows applied at the same time by two consumers (or two
+instances), before or after support has heard of the cohort. Each transaction reads what the other writes; unless
+they serialise, each sees nothing of the other and the rows derived from both never appear.
+
+Seen on Kafka (``test_kafka_meals``, 1 run in 8 under load): enrolment's step-started, read from its partition before
+the cohort's creation, and training's scheduled sessions were applied together; the cohort's lock was a lock on its
+row, which did not exist yet, so nobody was entitled to meals, for good."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from hope_contracts import EventContract
+from hopekit.db.engine import make_engine
+from hopekit.uow import Database
+from support_service.adapters.tables import kit
+from support_service.adapters.unit_of_work import SupportUnitOfWork
+
+from .support import cohort_created, step_started
+from .test_meals_entitled import deliver, entitlements, sessions
+
+pytestmark = pytest.mark.integration
+
+JUNE = "2027-06-01"
+
+
+class CommitHeld(SupportUnitOfWork):
+    """Applies its event, then keeps its transaction open until released: the other event runs meanwhile."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.applied, self.release = asyncio.Event(), asyncio.Event()
+
+    async def commit(self) -> None:
+        self.applied.set()
+        await self.release.wait()
+        await super().commit()
+
+
+async def blocked_or_done(database: Database, task: asyncio.Task[bool]) -> None:
+    """Returns once ``task`` has finished or waits on a lock another transaction holds."""
+    async with database.engine.connect() as connection:
+        while not task.done():
+            waiting = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+            await connection.rollback()  # the next look takes a new snapshot of the activity
+            if waiting:
+                return
+            await asyncio.sleep(0.01)
+
+
+async def applied_together(database: Database, first: EventContract, second: EventContract) -> None:
+    """``first`` applied, its transaction still open, when ``second`` is applied; then both commit."""
+    held = CommitHeld(database)
+    earlier = asyncio.create_task(deliver(database, first, uow=held))
+    await held.applied.wait()
+    later = asyncio.create_task(deliver(database, second))
+    await blocked_or_done(database, later)
+    held.release.set()
+    assert await earlier
+    assert await later
+
+
+@pytest.fixture
+async def database(postgres_url: str) -> AsyncIterator[Database]:
+    engine = make_engine(postgres_url)
+    try:
+        yield Database(engine=engine, tables=kit)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("cohort_known", [False, True], ids=["cohort_unknown", "cohort_known"])
+@pytest.mark.parametrize("first", ["step_started", "sessions"])
+async def test_a_step_and_the_cohort_s_sessions_applied_together_entitle_the_person_whenever_the_cohort_arrives(
+    database: Database, postgres_url: str, first: str, cohort_known: bool
+) -> None:
+    org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events: dict[str, EventContract] = {
+        "step_started": step_started(person, 3, cohort),
+        "sessions": sessions([date(2027, 6, 7), date(2027, 6, 8), date(2027, 6, 9)], cohort=cohort),
+    }
+    if cohort_known:
+        await deliver(database, cohort_created(cohort, org))
+    earlier = events.pop(first)
+    (later,) = events.values()
+    await applied_together(database, earlier, later)
+    if not cohort_known:
+        await deliver(database, cohort_created(cohort, org))  # enrolment's other partition, read last
+
+    assert await entitlements(postgres_url) == {(str(person), JUNE): (0, 3, 0)}
