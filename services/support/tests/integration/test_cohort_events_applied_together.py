@@ -22,12 +22,13 @@ from hopekit.uow import Database
 from support_service.adapters.tables import kit
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 
-from .support import cohort_created, step_started
+from .support import cohort_created, outbox, step_started
 from .test_meals_entitled import deliver, entitlements, sessions
 
 pytestmark = pytest.mark.integration
 
 JUNE = "2027-06-01"
+OPENED = "fr.hope.support.support_file.opened.v1"
 
 
 class CommitHeld(SupportUnitOfWork):
@@ -99,3 +100,20 @@ async def test_a_step_and_the_cohort_s_sessions_applied_together_entitle_the_per
         await deliver(database, cohort_created(cohort, org))  # enrolment's other partition, read last
 
     assert await entitlements(postgres_url) == {(str(person), JUNE): (0, 3, 0)}
+
+
+@pytest.mark.parametrize("first", ["step_started", "cohort_created"])
+async def test_a_step_and_the_cohort_s_creation_applied_together_open_the_person_s_file(
+    database: Database, postgres_url: str, first: str
+) -> None:
+    org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events: dict[str, EventContract] = {
+        "step_started": step_started(person, 3, cohort),
+        "cohort_created": cohort_created(cohort, org),
+    }
+    earlier = events.pop(first)
+    (later,) = events.values()
+    await applied_together(database, earlier, later)
+
+    opened = [event for event in await outbox(postgres_url) if event["type"] == OPENED]
+    assert [(event["beneficiary_id"], event["support_org_id"]) for event in opened] == [(str(person), str(org))]
