@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
 from sqlalchemy import text
 
 from hope_contracts import EventContract
-from hopekit.db.engine import make_engine
 from hopekit.uow import Database
-from support_service.adapters.tables import kit
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 
 from .support import cohort_created, outbox, step_started
 from .test_meals_entitled import deliver, entitlements, sessions
 
-pytestmark = pytest.mark.integration
+# PostgreSQL only: the conftest's ``database`` on its PostgreSQL side (on SQLite one writer at a time makes any two
+# transactions wait for each other, so no interleaving is there to test).
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("database_url", ["postgres"], indirect=True)]
 
 JUNE = "2027-06-01"
 OPENED = "fr.hope.support.support_file.opened.v1"
@@ -72,19 +71,10 @@ async def applied_together(database: Database, first: EventContract, second: Eve
     assert await later
 
 
-@pytest.fixture
-async def database(postgres_url: str) -> AsyncIterator[Database]:
-    engine = make_engine(postgres_url)
-    try:
-        yield Database(engine=engine, tables=kit)
-    finally:
-        await engine.dispose()
-
-
 @pytest.mark.parametrize("cohort_known", [False, True], ids=["cohort_unknown", "cohort_known"])
 @pytest.mark.parametrize("first", ["step_started", "sessions"])
 async def test_a_step_and_the_cohort_s_sessions_applied_together_entitle_the_person_whenever_the_cohort_arrives(
-    database: Database, postgres_url: str, first: str, cohort_known: bool
+    database: Database, database_url: str, first: str, cohort_known: bool
 ) -> None:
     org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     events: dict[str, EventContract] = {
@@ -99,12 +89,12 @@ async def test_a_step_and_the_cohort_s_sessions_applied_together_entitle_the_per
     if not cohort_known:
         await deliver(database, cohort_created(cohort, org))  # enrolment's other partition, read last
 
-    assert await entitlements(postgres_url) == {(str(person), JUNE): (0, 3, 0)}
+    assert await entitlements(database_url) == {(str(person), JUNE): (0, 3, 0)}
 
 
 @pytest.mark.parametrize("first", ["step_started", "cohort_created"])
 async def test_a_step_and_the_cohort_s_creation_applied_together_open_the_person_s_file(
-    database: Database, postgres_url: str, first: str
+    database: Database, database_url: str, first: str
 ) -> None:
     org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     events: dict[str, EventContract] = {
@@ -115,5 +105,5 @@ async def test_a_step_and_the_cohort_s_creation_applied_together_open_the_person
     (later,) = events.values()
     await applied_together(database, earlier, later)
 
-    opened = [event for event in await outbox(postgres_url) if event["type"] == OPENED]
+    opened = [event for event in await outbox(database_url) if event["type"] == OPENED]
     assert [(event["beneficiary_id"], event["support_org_id"]) for event in opened] == [(str(person), str(org))]
