@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import text
 
-from hope_contracts import EventContract
+from hope_contracts import EventContract, enrolment
 from hopekit.uow import Database
 from support_service.adapters.unit_of_work import SupportUnitOfWork
 
@@ -107,3 +107,28 @@ async def test_a_step_and_the_cohort_s_creation_applied_together_open_the_person
 
     opened = [event for event in await outbox(database_url) if event["type"] == OPENED]
     assert [(event["beneficiary_id"], event["support_org_id"]) for event in opened] == [(str(person), str(org))]
+
+
+@pytest.mark.parametrize("first", ["withdrawn", "sessions"])
+async def test_a_withdrawal_and_the_cohort_s_sessions_applied_together_leave_the_days_after_it_unpaid(
+    database: Database, database_url: str, first: str
+) -> None:
+    org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await deliver(database, cohort_created(cohort, org))
+    await deliver(database, step_started(person, 3, cohort))
+    events: dict[str, EventContract] = {
+        "withdrawn": enrolment.BeneficiaryWithdrawn(
+            beneficiary_id=person,
+            reason="employment_found",
+            from_status="french_qualification",
+            last_step=3,
+            occurred_at=datetime(2027, 6, 8, 8, tzinfo=UTC),
+        ),
+        "sessions": sessions([date(2027, 6, 7), date(2027, 6, 8), date(2027, 6, 9)], cohort=cohort),
+    }
+    earlier = events.pop(first)
+    (later,) = events.values()
+    await applied_together(database, earlier, later)
+
+    # The 7th only: nothing from the day they left.
+    assert await entitlements(database_url) == {(str(person), JUNE): (0, 1, 0)}
