@@ -1,10 +1,11 @@
-"""On PostgreSQL: two events that change one cohort's derived rows applied at the same time by two consumers (or two
-instances), before or after support has heard of the cohort. Each transaction reads what the other writes; unless
-they serialise, each sees nothing of the other and the rows derived from both never appear.
+"""On PostgreSQL: two events whose rows a third thing is derived from (a person's meals, their file) applied at the
+same time by two consumers (or two instances), before or after support has heard of the cohort. Each transaction
+reads what the other writes; unless they serialise, each sees nothing of the other and what derives from both is
+never right (missing, or counting days after the person left).
 
-Seen on Kafka (``test_kafka_meals``, 1 run in 8 under load): enrolment's step-started, read from its partition before
-the cohort's creation, and training's scheduled sessions were applied together; the cohort's lock was a lock on its
-row, which did not exist yet, so nobody was entitled to meals, for good."""
+Seen on Kafka (``test_kafka_meals``, about 1 run in 8 to 1 in 30 under load): enrolment's step-started, read from
+its partition before the cohort's creation, and training's scheduled sessions were applied together; the cohort's
+lock was a lock on its row, which did not exist yet, so nobody was entitled to meals, for good."""
 
 from __future__ import annotations
 
