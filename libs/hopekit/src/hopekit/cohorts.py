@@ -12,11 +12,12 @@ event's values over what is held is idempotent and needs no ordering.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Column, MetaData, String, Table, Uuid, select
+from sqlalchemy import Column, MetaData, String, Table, Uuid, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeEngine
 
@@ -24,6 +25,16 @@ from hope_contracts import enrolment
 from hopekit.db.upsert import upsert
 
 TABLE_NAME = "cohorts"
+
+# Advisory locks of two 32-bit keys, a space apart from the one-key locks (the outbox relay's): this class, then the
+# cohort's id folded to 32 bits (two cohorts that fold alike only wait for each other).
+_LOCK_CLASS = 0x636F68  # "coh"
+
+
+def _lock_id(cohort_id: UUID) -> int:
+    folded = zlib.crc32(cohort_id.bytes)
+    return folded - (1 << 32) if folded >= 1 << 31 else folded
+
 
 CohortField = Literal["track", "sector_code", "region", "training_provider_org_id"]
 
@@ -88,6 +99,12 @@ class CohortRepository:
         return None if found is None else (found.training_provider_org_id, found.support_provider_org_id)
 
     async def lock(self, cohort_id: UUID) -> None:
-        """Holds the cohort's row until commit on PostgreSQL (SQLite has one writer at a time anyway): what changes
-        one cohort's derived rows serialises, the second transaction reading what the first committed."""
-        await self._connection.execute(select(self._table.c.id).where(self._table.c.id == cohort_id).with_for_update())
+        """Holds the cohort's lock until commit on PostgreSQL (SQLite has one writer at a time anyway): what changes
+        one cohort's derived rows serialises, the second transaction reading what the first committed.
+
+        A transaction-scoped advisory lock, not the cohort's row: the row exists only once ``cohort.created`` is
+        applied, which has no order with the other events that change the cohort (another key, another service),
+        and locking a row that is not there locks nothing (support: a step-started and the cohort's sessions
+        applied together each missed the other, and nobody was entitled to meals)."""
+        if self._connection.dialect.name == "postgresql":
+            await self._connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, _lock_id(cohort_id))))

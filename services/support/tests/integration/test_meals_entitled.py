@@ -29,11 +29,14 @@ ENTITLED = "fr.hope.support.catering.meals_entitled.v1"
 MARCH, APRIL = "2027-03-01", "2027-04-01"
 
 
-async def deliver(database: Database, contract: EventContract, event_id: str | None = None) -> bool:
+async def deliver(
+    database: Database, contract: EventContract, event_id: str | None = None, uow: SupportUnitOfWork | None = None
+) -> bool:
     """Through whichever of support's consumers takes the contract, as from Kafka."""
     record = received(contract, event_id)
     spec = next(spec for spec in CONSUMERS if record.type in spec.handlers)
-    return await process(f"support.{spec.name}", SupportUnitOfWork(database), spec.handlers[record.type], record)
+    handler = spec.handlers[record.type]
+    return await process(f"support.{spec.name}", uow or SupportUnitOfWork(database), handler, record)
 
 
 def sessions(

@@ -27,8 +27,11 @@ class ProjectionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def person(self, beneficiary_id: UUID) -> Person | None:
-        row = (await self._connection.execute(select(people).where(people.c.beneficiary_id == beneficiary_id))).first()
+    async def person(self, beneficiary_id: UUID, *, lock: bool = False) -> Person | None:
+        """``lock``: the person's row is held until commit (on PostgreSQL), and what is read after it includes what
+        the transaction that held it before committed."""
+        query = select(people).where(people.c.beneficiary_id == beneficiary_id)
+        row = (await self._connection.execute(query.with_for_update() if lock else query)).first()
         if row is None:
             return None
         return Person(row.beneficiary_id, row.cohort_id, row.current_step, row.erased_at is not None, row.left_on)

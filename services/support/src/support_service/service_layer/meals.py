@@ -53,8 +53,13 @@ async def on_sessions_scheduled(uow: SupportUnitOfWork, event: training.Sessions
 
 async def refresh(uow: SupportUnitOfWork, beneficiary_id: UUID) -> None:
     """Publish each month whose counts differ from what was last published for the person (a month no longer
-    owed anything is published again with zeros)."""
-    person = await uow.projection.person(beneficiary_id)
+    owed anything is published again with zeros).
+
+    Called once the caller's own change is written; the person's lock, taken before anything is read, makes two
+    refreshes of one person take turns, the second reading what the first wrote: a withdrawal (or a placement)
+    and the cohort's sessions applied at the same time each counted without the other's change, and the last
+    month published could pay days after the person left."""
+    person = await uow.projection.person(beneficiary_id, lock=True)
     if person is None or person.erased:
         return
     days = await uow.schedule.training_days(beneficiary_id, person.cohort_id)

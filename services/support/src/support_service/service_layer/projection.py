@@ -30,6 +30,9 @@ def _periods(calendar: tuple[enrolment.StepPeriod, ...]) -> list[tuple[int, date
 
 
 async def note_cohort(uow: SupportUnitOfWork, event: enrolment.CohortCreated) -> None:
+    # A member's step-started (another key: another partition, maybe another instance) may be applied meanwhile:
+    # in turn, one of the two sees the other and opens the file.
+    await uow.cohorts.lock(event.cohort_id)
     await uow.cohorts.note(event)
     await uow.schedule.replace_calendar(event.cohort_id, _periods(event.calendar), event.occurred_at)
     for beneficiary_id in await uow.projection.people_in_cohort_at_step(event.cohort_id, SUPPORTED_STEPS):
