@@ -324,7 +324,8 @@ async def copy(url: str, facts: Facts) -> None:
         for table, (columns, rows) in facts.tables.items():
             await connection.copy_records_to_table(table, records=rows, columns=columns)
         # The level at the end of step 3 as the ingest keeps it on the step's row, by the ingest's own statement.
-        await connection.execute(str(level_update(True).compile(dialect=postgresql.dialect(), compile_kwargs=LITERAL)))
+        levels = level_update(True).compile(dialect=postgresql.dialect(), compile_kwargs=LITERAL)  # type: ignore[no-untyped-call]
+        await connection.execute(str(levels))
         await connection.execute("ANALYZE")
     finally:
         await connection.close()

@@ -15,7 +15,7 @@ from reporting_service.adapters.metadata import kit
 from reporting_service.domain.audit import fitted_reason
 
 # The audit log's column for the reason (the kit's table): an export's filters can say more.
-REASON_LENGTH: int = kit.audit.c.reason.type.length
+REASON_LENGTH: int = kit.audit.c.reason.type.length or 200  # type: ignore[attr-defined]
 
 
 class ReportingUnitOfWork(UnitOfWork):
