@@ -15,12 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from sqlalchemy.dialects import postgresql
+
+from reporting_service.adapters.levels import level_update
 
 PEOPLE = 100_000
 COHORTS = 2_000
 REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93")
 SECTORS = ("construction", "industry", "logistics", "hospitality", "cleaning", "agriculture", "transport", "retail")
 ENTRIES_PER_MONTH_ROW = 13
+LITERAL = {"literal_binds": True}  # a statement compiled with its values, for asyncpg's execute
 FIRST_DAY = date(2016, 12, 1)
 LAST_DAY = date(2026, 11, 30)
 ATTENDANCE_TOTALS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
@@ -319,6 +323,9 @@ async def copy(url: str, facts: Facts) -> None:
     try:
         for table, (columns, rows) in facts.tables.items():
             await connection.copy_records_to_table(table, records=rows, columns=columns)
+        # The level at the end of step 3 as the ingest keeps it on the step's row, by the ingest's own statement.
+        levels = level_update(True).compile(dialect=postgresql.dialect(), compile_kwargs=LITERAL)  # type: ignore[no-untyped-call]
+        await connection.execute(str(levels))
         await connection.execute("ANALYZE")
     finally:
         await connection.close()

@@ -189,13 +189,11 @@ async def the_funding_page(page: Page, answers: dict[str, Any], lang: str, shot:
     money = {a["id"]: await answer(page, f"/api/funding/v1/money/agreements/{a['id']}") for a in agreements}
     per_agreement = expect.money_by_agreement(agreements, money)
     assert expect.unlabelled(await expect.shown(page, "money_by_agreement", lang)) == per_agreement
-    # Funding's agreements add up to reporting's total per funder: the two services agree on the money spent.
-    # Not on "committed": funding counts in it what was consumed beyond a commitment, reporting the commitments
-    # made less those released, and the page shows both under one word.
+    # Funding's agreements add up to reporting's total per funder: the two services agree on the money, committed
+    # included (both count in it what was consumed beyond a commitment: reporting's money_by_funder version 3).
     total = next(row for row in answers["money_by_funder"]["groups"] if row["group"] == "total")
     for i, name in enumerate(expect.MONEY):
-        if name != "committed":
-            assert sum(row[1 + i] for row in per_agreement) == Decimal(str(total["figures"][name])), name
+        assert sum(row[1 + i] for row in per_agreement) == Decimal(str(total["figures"][name])), name
     return timing
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import insert
 
 from hopekit.uow import Database
+from reporting_service.adapters.levels import level_update
 from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_attendance_person_months,
@@ -288,6 +289,8 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
         for table, values in rows.items():
             if values:
                 await connection.execute(insert(table), values)
+        # The level at the end of step 3, as the ingest keeps it: from the assessments written above.
+        await connection.execute(level_update(connection.dialect.name == "postgresql"))
 
 
 async def link_funder(database: Database, funder_id: uuid.UUID, org_id: uuid.UUID) -> None:

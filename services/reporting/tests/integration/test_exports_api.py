@@ -13,9 +13,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.identity.principal import Principal
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from reporting_service.adapters.tables import fact_people, kit
+from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.domain.audit import fitted_reason
 from reporting_service.domain.indicators.registry import BY_ID
 
 from .hand_made_facts import Programme, programme_fixture
@@ -89,3 +92,17 @@ async def test_an_export_with_bad_parameters_is_a_problem_and_nothing_is_audited
     assert_problem(await client.get("/v1/indicators/entries/export?by=funder", headers=headers), 422)
     async with database.engine.connect() as connection:
         assert (await connection.execute(select(kit.audit))).first() is None
+
+
+async def test_an_audit_reason_longer_than_the_column_is_stored_as_its_start_and_a_digest(database: Database) -> None:
+    """PostgreSQL refuses a reason over the audit log's 200 characters: the unit of work fits it first."""
+    reason = "format=xlsx by=cohort from=2016-01-01 to=2026-12-31 " + " ".join(f"region={n:02d}" for n in range(40))
+    principal = Principal("someone", uuid.uuid4(), OrgKind.PROGRAMME_OPERATOR, frozenset({Role.READER}), frozenset())
+    async with ReportingUnitOfWork(database) as uow:
+        uow.audit(principal, "export", "indicator", "entries", reason=reason)
+        await uow.commit()
+    async with database.engine.connect() as connection:
+        stored = (await connection.execute(select(kit.audit.c.reason))).scalar_one()
+    assert stored == fitted_reason(reason, 200)
+    assert len(stored) <= 200
+    assert stored.startswith("format=xlsx by=cohort from=2016-01-01")

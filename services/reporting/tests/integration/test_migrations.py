@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import Date, TextClause, Uuid, bindparam, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hopekit.db.migrations import downgrade, upgrade
+from hopekit.db.types import UTCDateTime, money
 
 from .support import SERVICE_ROOT
 
@@ -31,3 +35,88 @@ def test_the_migrations_go_down_to_nothing_and_up_again(database_url: str) -> No
     assert asyncio.run(_tables(database_url)) <= {"alembic_version"}
     upgrade(SERVICE_ROOT, database_url)
     assert {"fact_people", "read_model_versions", "outbox"} <= asyncio.run(_tables(database_url))
+
+
+async def _run(url: str, statements: list[tuple[str, list[dict[str, object]]]]) -> list[tuple[object, ...]]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            found: list[tuple[object, ...]] = []
+            for statement, rows in statements:
+                result = await connection.execute(_typed(statement), rows or None)
+                if result.returns_rows:
+                    found += [tuple(row) for row in result]
+            return found
+    finally:
+        await engine.dispose()
+
+
+def test_migrations_0009_and_0010_fill_money_beyond_commitments_and_french_levels_from_the_facts(
+    database_url: str,
+) -> None:
+    person, agreement, line = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    downgrade(SERVICE_ROOT, database_url, "0008")
+    ids = {"version": 1, "person": person, "agreement": agreement}
+    move = (
+        "INSERT INTO fact_money_movements (version, movement_id, beneficiary_id, budget_line_id, kind, agreement_id, "
+        "funder_id, amount, occurred_at) VALUES (:version, :movement, :person, :line, :kind, :agreement, :agreement, "
+        ":amount, :at)"
+    )
+    moves = [  # 100.00 committed, then 130.00 consumed: 30.00 beyond.
+        {**ids, "movement": uuid.uuid4(), "line": line, **row}
+        for row in (
+            {"kind": "committed", "amount": Decimal("100.00"), "at": datetime(2026, 3, 1, tzinfo=UTC)},
+            {"kind": "consumed", "amount": Decimal("130.00"), "at": datetime(2026, 3, 2, tzinfo=UTC)},
+        )
+    ]
+    assess = (
+        "INSERT INTO fact_language_assessments (version, assessment_id, beneficiary_id, skill, level, test, "
+        "assessed_on, recorded_at) VALUES (:version, :assessment, :person, 'overall', :level, 'TCF', :on, :at)"
+    )
+    levels = [
+        {**ids, "assessment": uuid.uuid4(), "level": level, "on": on, "at": None}
+        for level, on in (("A1", date(2026, 1, 5)), ("B1", date(2026, 6, 30)), ("C2", date(2026, 7, 2)))
+    ]
+    asyncio.run(
+        _run(
+            database_url,
+            [
+                (move, moves),
+                (
+                    "INSERT INTO fact_money (version, beneficiary_id, agreement_id, funder_id, committed, released, "
+                    "consumed, claimed, approved, paid) VALUES (:version, :person, :agreement, :agreement, 100, 0, "
+                    "130, 0, 0, 0)",
+                    [ids],
+                ),
+                (assess, levels),
+                (
+                    "INSERT INTO fact_person_steps (version, beneficiary_id, step, completed_at, hours_recorded, "
+                    "hours_attended, hours_excused, hours_unexcused, sessions_recorded) "
+                    "VALUES (:version, :person, 3, :at, 0, 0, 0, 0, 0)",
+                    [{**ids, "at": datetime(2026, 6, 30, 16, tzinfo=UTC)}],
+                ),
+            ],
+        )
+    )
+    upgrade(SERVICE_ROOT, database_url)
+    found = asyncio.run(
+        _run(
+            database_url,
+            [
+                ("SELECT beyond_commitment FROM fact_money", []),
+                ("SELECT level_attested FROM fact_person_steps WHERE step = 3", []),
+            ],
+        )
+    )
+    assert [Decimal(str(value)) for value in found[0]] == [Decimal("30.00")]
+    assert found[1] == ("B1",), "the latest assessment on or before the day step 3 ended"
+
+
+TYPES = {"person": Uuid(), "agreement": Uuid(), "line": Uuid(), "movement": Uuid(), "assessment": Uuid()}
+TYPES |= {"amount": money(), "at": UTCDateTime(), "on": Date()}
+
+
+def _typed(statement: str) -> TextClause:
+    """The statement with its parameters stored as the tables' types store them (UUIDs as 32 hex digits on SQLite)."""
+    typed = [bindparam(name, type_=kind) for name, kind in TYPES.items() if f":{name}" in statement]
+    return text(statement).bindparams(*typed)

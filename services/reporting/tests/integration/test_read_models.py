@@ -4,6 +4,7 @@ make the same ones."""
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -177,8 +178,10 @@ async def test_support_costs_are_money_consumed_once_per_support_event_in_any_or
     assert (finisher.funder_id, finisher.committed, finisher.consumed) == (
         cohort.region_funder, Decimal("0.00"), Decimal("1045.00"),
     )  # fmt: skip
+    # No commitment pays support costs: all of them are engaged beyond one, as funding's ledger counts them.
+    assert finisher.beyond_commitment == Decimal("1045.00")
     leaver = await _one(database, fact_money, beneficiary_id=cohort.leaver, agreement_id=cohort.support_agreement)
-    assert leaver.consumed == Decimal("66.00")
+    assert (leaver.consumed, leaver.beyond_commitment) == (Decimal("66.00"), Decimal("66.00"))
     training = await _one(database, fact_money, beneficiary_id=cohort.finisher, agreement_id=cohort.agreement)
     assert training.consumed == Decimal("87.50"), "the training hours' agreement is not touched"
 
@@ -230,3 +233,45 @@ async def test_an_erased_person_keeps_their_counts_under_a_pseudonym_and_gets_no
             select(fact_erasures.c.erased_at).where(fact_erasures.c.beneficiary_id == cohort.leaver)
         )
     assert refused == at(500)  # the pseudonym alone is kept, to refuse its later events
+
+
+def _beyond_a_commitment(cohort: Cohort) -> list[EventContract]:
+    """One person: 100.00 committed on a line, then sheets of 87.50 and 43.75 and a correction of -10.00 (funding
+    draws 100.00 from the commitment, 31.25 from the line, then gives the 10.00 back to the line)."""
+    person, ids = cohort.finisher, {"funder_id": cohort.funder, "agreement_id": cohort.agreement}
+    line = {**ids, "budget_line_id": cohort.line}
+
+    def sheet(amount: str, day: float) -> funding.ConsumptionRecorded:
+        entry = funding.ConsumptionEntry(beneficiary_id=person, funded_hours=Decimal(7), amount=Decimal(amount), **line)
+        return funding.ConsumptionRecorded(
+            session_id=uuid.uuid4(),
+            course_id=cohort.course,
+            step=3,
+            held_on=date(2026, 3, 16),
+            source_event_id=uuid.uuid4(),
+            entries=(entry,),
+            occurred_at=at(day),
+        )
+
+    commitment = funding.CommitmentMade(
+        commitment_id=uuid.uuid4(),
+        beneficiary_id=person,
+        step=3,
+        cost_type="training_hours",
+        planned_quantity=Decimal(8),
+        total_amount=Decimal("100.00"),
+        parts=(funding.FunderPart(amount=Decimal("100.00"), **line),),
+        occurred_at=at(1),
+    )
+    return [commitment, sheet("87.50", 2), sheet("43.75", 3), sheet("-10.00", 4)]
+
+
+async def test_money_consumed_beyond_a_commitment_is_engaged_whatever_the_order_of_delivery(database: Database) -> None:
+    cohort = Cohort()
+    events = _beyond_a_commitment(cohort)
+    await _deliver_all(database, [*reversed(events), events[1]])
+    money = await _one(database, fact_money, beneficiary_id=cohort.finisher, agreement_id=cohort.agreement)
+    # Funding's committed: 0.00 still committed + 121.25 consumed = 100.00 made - 0 released + 21.25 beyond.
+    assert (money.committed, money.consumed, money.beyond_commitment) == (
+        Decimal("100.00"), Decimal("121.25"), Decimal("21.25"),
+    )  # fmt: skip

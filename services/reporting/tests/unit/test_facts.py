@@ -10,6 +10,7 @@ from decimal import Decimal
 from reporting_service.domain.facts import (
     AttendanceLine,
     HoursTotals,
+    beyond_commitment,
     first_of_month,
     share_payment,
     sheet_difference,
@@ -75,3 +76,40 @@ def test_nothing_approved_shares_nothing() -> None:
 
 def test_a_month_is_named_by_its_first_day() -> None:
     assert first_of_month(date(2026, 2, 28)) == date(2026, 2, 1)
+
+
+def money(*moves: tuple[str, str]) -> Decimal:
+    return beyond_commitment((kind, Decimal(amount)) for kind, amount in moves)  # type: ignore[misc]
+
+
+def test_consumption_within_a_commitment_engages_nothing_more() -> None:
+    assert money(("committed", "1000.00"), ("consumed", "400.00"), ("consumed", "600.00")) == 0
+
+
+def test_consumption_beyond_a_commitment_is_drawn_from_the_line_and_counted_beyond_it() -> None:
+    # 1,000 committed, 1,260 consumed: funding's committed view shows 1,260 (0 still committed + 1,260 consumed).
+    assert money(("committed", "1000.00"), ("consumed", "700.00"), ("consumed", "560.00")) == Decimal("260.00")
+
+
+def test_consumption_without_any_commitment_is_all_beyond_as_support_costs_are() -> None:
+    assert money(("consumed", "425.00"), ("consumed", "750.00"), ("consumed", "-250.00")) == Decimal("925.00")
+
+
+def test_a_correction_gives_back_to_the_line_first_then_to_the_commitment() -> None:
+    over = (("committed", "1000.00"), ("consumed", "1200.00"))
+    assert money(*over, ("consumed", "-150.00")) == Decimal("50.00")
+    # 300 back: 200 to the line, 100 to the commitment (still committed 100, consumed 900: 1,000 engaged).
+    assert money(*over, ("consumed", "-300.00")) == 0
+
+
+def test_after_a_withdrawal_the_release_empties_the_commitment_and_later_hours_are_beyond() -> None:
+    # 1,000 committed, 400 consumed, 600 released on withdrawal; a late sheet of 70 finds nothing committed.
+    moves = (("committed", "1000.00"), ("consumed", "400.00"), ("released", "600.00"), ("consumed", "70.00"))
+    assert money(*moves) == Decimal("70.00")
+
+
+def test_consumption_before_the_commitment_is_beyond_and_the_commitment_then_holds_the_rest() -> None:
+    # Sheets of 300 before the step's start: the commitment holds the planned 1,000 less them; 900 more consumed
+    # draws 700 from it and 200 from the line: funding shows 1,200 committed (700 + 300 + 200).
+    moves = (("consumed", "300.00"), ("committed", "700.00"), ("consumed", "900.00"))
+    assert money(*moves) == Decimal("500.00")

@@ -184,7 +184,15 @@ def test_the_money_definitions_say_support_costs_count_in_what_was_consumed() ->
         french, english = indicator.definition
         assert "nuits d'hébergement, repas" in french, indicator_id
         assert "housing nights, meals" in english, indicator_id
-        assert indicator.version == 2, "the figures changed: a new version of the definition"
+        assert indicator.version >= 2, "the figures changed: a new version of the definition"
+
+
+def test_money_committed_means_what_funding_ledger_means_in_its_definition_and_version() -> None:
+    indicator = BY_ID["money_by_funder"]
+    french, english = indicator.definition
+    assert "au-delà d'un engagement" in french
+    assert "consumption beyond a commitment" in english
+    assert indicator.version == 3, "committed counts what was consumed beyond a commitment since version 3"
 
 
 def test_cost_per_person_and_per_person_employed_are_decimal_euros() -> None:

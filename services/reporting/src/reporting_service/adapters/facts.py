@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import upserts
+from reporting_service.adapters.levels import attest_levels
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.tables import (
     fact_attendance_lines,
@@ -26,9 +27,11 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.domain.facts import AttendanceLine, MoneyKind
+from reporting_service.domain.facts import AttendanceLine, MoneyKind, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
+# The movements that change what is engaged beyond a commitment (``fact_money.beyond_commitment``).
+ENGAGING = ("committed", "released", "consumed")
 
 
 class MoneyPart(NamedTuple):
@@ -65,6 +68,8 @@ class VersionFacts:
         # A batch's sessions read ahead (``prefetch_sessions``): sheet time and lines, each used once.
         self._sheet_at: dict[UUID, datetime | None] = {}
         self._lines: dict[UUID, dict[UUID, tuple[int, Any, AttendanceLine]]] = {}
+        # People whose step-3 end or French assessments moved: their level at the end of step 3 is due again.
+        self._levels_due: set[UUID] = set()
 
     def _key(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"version": self.version, **key}
@@ -74,6 +79,14 @@ class VersionFacts:
         await self._write_movements()
         await self._write_sheets()
         await self._pending.flush(self.connection)
+        due, self._levels_due = self._levels_due, set()
+        if due:
+            await attest_levels(self.connection, self.version, sorted(due, key=str))
+
+    def level_due(self, person: UUID) -> None:
+        """The person's step-3 end or French assessments moved: their level at the end of step 3 is recomputed
+        when the writes are sent."""
+        self._levels_due.add(person)
 
     async def set_if_newer(
         self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any], guard: str, tie: str | None = None
@@ -233,6 +246,7 @@ class VersionFacts:
         # In key order (UUIDs order as their text does), so concurrent transactions lock rows in the same order.
         rows = [movements[key] for key in sorted(movements)]
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
+        engaged: set[tuple[UUID, UUID]] = set()
         if rows:
             returned = ("beneficiary_id", "agreement_id", "funder_id", "kind", "amount")
             new = await upserts.insert_new_many(self.connection, fact_money_movements, rows, returned)
@@ -243,7 +257,55 @@ class VersionFacts:
                     | dict.fromkeys(MONEY, 0),
                 )
                 row[kind] += amount
-        await self.add_many(fact_money, [totals[key] for key in sorted(totals, key=str)], MONEY)
+                if kind in ENGAGING:
+                    engaged.add((person, agreement))
+        # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
+        # writer of the same people replays their movements only after this transaction's are in.
+        money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
+        await upserts.add(self.connection, fact_money, money_rows, MONEY)
+        await self._replay_commitments(sorted(engaged, key=str))
+
+    async def _replay_commitments(self, pairs: list[tuple[UUID, UUID]]) -> None:
+        """``fact_money.beyond_commitment`` of each (person, agreement) from all their movements there."""
+        if not pairs:
+            return
+        moves = fact_money_movements.c
+        found: dict[tuple[UUID, UUID, UUID], list[tuple[MoneyKind, Decimal]]] = {}
+        for start in range(0, len(pairs), 2000):
+            chunk = set(pairs[start : start + 2000])
+            rows = await self.connection.execute(
+                select(moves.beneficiary_id, moves.agreement_id, moves.budget_line_id, moves.kind, moves.amount)
+                .where(
+                    moves.version == self.version,
+                    moves.beneficiary_id.in_(sorted({person for person, _ in chunk}, key=str)),
+                    moves.agreement_id.in_(sorted({agreement for _, agreement in chunk}, key=str)),
+                    moves.kind.in_(ENGAGING),
+                )
+                # The order funding posted them in (the event times are its ledger's), ties by id.
+                .order_by(moves.occurred_at, moves.movement_id)
+            )
+            for row in rows:
+                if (row.beneficiary_id, row.agreement_id) in chunk:  # not another pair of the people and agreements
+                    line = (row.beneficiary_id, row.agreement_id, row.budget_line_id)
+                    found.setdefault(line, []).append((row.kind, Decimal(row.amount)))
+        beyond = dict.fromkeys(pairs, Decimal(0))
+        for (person, agreement, _), movements in found.items():
+            beyond[(person, agreement)] += beyond_commitment(movements)
+        values = [
+            {"b_version": self.version, "b_person": person, "b_agreement": agreement, "beyond": amount}
+            for (person, agreement), amount in beyond.items()
+        ]
+        money = fact_money.c
+        await self.connection.execute(
+            update(fact_money)
+            .where(
+                money.version == bindparam("b_version"),
+                money.beneficiary_id == bindparam("b_person"),
+                money.agreement_id == bindparam("b_agreement"),
+            )
+            .values(beyond_commitment=bindparam("beyond")),
+            values,
+        )
 
     async def approved_lines(self, claim_id: UUID) -> dict[tuple[UUID, UUID], Decimal]:
         """The claim's approved amount per (person, budget line); empty before ``claim.approved`` arrived."""

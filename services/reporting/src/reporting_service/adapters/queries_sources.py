@@ -23,7 +23,6 @@ from reporting_service.adapters.tables import (
     fact_contracts,
     fact_follow_ups,
     fact_housing,
-    fact_language_assessments,
     fact_money,
     fact_people,
     fact_person_steps,
@@ -197,19 +196,10 @@ def _hours_per_person(version: int) -> Callable[[Sequence[Expression]], Source]:
 
 def french_certification(d: Dialect, version: int, as_of: date) -> Source:
     step3, joined_on = _step(3)
-    a = fact_language_assessments.c
     ended = d.day(step3.c.completed_at)
-    level = (
-        select(a.level)
-        .where(a.version == p.version, a.beneficiary_id == p.beneficiary_id, a.skill == "overall")
-        .where(a.assessed_on <= ended)
-        # Two on one day (OFII's A1 and the end-of-step-3 test, in a path played in one day): the later record.
-        .order_by(a.assessed_on.desc(), a.recorded_at.desc().nulls_last())
-        .limit(1)
-        .scalar_subquery()
-    )
+    # The level attested at the end of the step, kept on the step's row at ingest (``adapters/levels.py``).
     whens = {"": "not_assessed", "pre_A1": "A1_or_below", "A1": "A1_or_below", "A2": "A2", "B1": "B1"}
-    category = case(whens, value=func.coalesce(level, ""), else_="B2_or_above")
+    category = case(whens, value=func.coalesce(step3.c.level_attested, ""), else_="B2_or_above")
     where = [step3.c.completed_at.is_not(None)]
     return Source(people_of(version).join(step3, joined_on), ended, category, where, instant=step3.c.completed_at)
 
@@ -253,7 +243,8 @@ def employment_after(months: int) -> Callable[[Dialect, int, date], Source]:
 def money_by_funder(d: Dialect, version: int, as_of: date) -> Source:
     m = fact_money.c
     joined = people_of(version).join(fact_money, and_(m.version == p.version, m.beneficiary_id == p.beneficiary_id))
-    sums = {"committed": m.committed - m.released, "consumed": m.consumed, "claimed": m.claimed, "paid": m.paid}
+    engaged = m.committed - m.released + m.beyond_commitment
+    sums = {"committed": engaged, "consumed": m.consumed, "claimed": m.claimed, "paid": m.paid}
     return Source(
         joined,
         d.day(p.registered_at),

@@ -33,6 +33,8 @@ fact_money_movements = Table(
     Column("funder_id", Uuid, nullable=False),
     Column("amount", money(), nullable=False),
     Column("occurred_at", UTCDateTime, nullable=False),
+    # A person's movements on an agreement, replayed in order for ``fact_money.beyond_commitment``.
+    Index("ix_fact_money_movements_person", "version", "beneficiary_id", "agreement_id"),
 )
 """Each person's part of each money movement, once: kind committed (``commitment.made``, movement =
 commitment_id), released (``commitment.released``, release_id), consumed (``consumption.recorded``, movement =
@@ -54,10 +56,15 @@ fact_money = Table(
     Column("claimed", money(), nullable=False, default=0),
     Column("approved", money(), nullable=False, default=0),
     Column("paid", money(), nullable=False, default=0),
+    Column("beyond_commitment", money(), nullable=False, default=0),
     Index("ix_fact_money_version_agreement", "version", "agreement_id"),
 )
-"""Money per person and agreement (and so per funder): the sums of ``fact_money_movements`` by kind. Still
-committed = committed - released - consumed. paid: each ``payment.issued`` shared among the claim's approved
+"""Money per person and agreement (and so per funder): the sums of ``fact_money_movements`` by kind.
+beyond_commitment: what was consumed beyond the person's commitment on each line, net
+(``domain.facts.beyond_commitment``, the agreement's lines added up), recomputed from the person's movements on
+the agreement whenever one of them is new.
+The money engaged, as funding's ledger counts committed (still committed + consumed and every later stage), is
+committed - released + beyond_commitment. paid: each ``payment.issued`` shared among the claim's approved
 lines in proportion to their approved amounts, to the cent (the remainder cents to the largest lines), so a
 claim's people add up to what the funder paid. Cost per person = consumed (training hours and support costs)."""
 

@@ -102,9 +102,12 @@ fact_person_steps = Table(
     Column("started_at", UTCDateTime),
     Column("completed_at", UTCDateTime),
     *_attendance_totals(),
+    Column("level_attested", String(8)),
 )
 """One row per person and step (1 to 4). started_at: the earliest ``pathway.step_started`` of that step;
-completed_at: the latest ``pathway.step_completed``. The hours are totals over the person's lines in
+completed_at: the latest ``pathway.step_completed``. level_attested (step 3 only): the French level at the end of
+the step, the latest ``overall`` assessment of ``fact_language_assessments`` on or before completed_at's day,
+computed again whenever either moves (``adapters/levels.py``). The hours are totals over the person's lines in
 ``fact_attendance_lines`` of that step (``session.attendance_recorded``): hours_recorded = the sessions' hours,
 hours_attended = hours present, hours_excused / hours_unexcused = the sessions' hours where the person was
 absent excused / unexcused; sessions_recorded = lines. Attendance rate = hours_attended / hours_recorded."""

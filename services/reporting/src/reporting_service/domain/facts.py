@@ -8,7 +8,7 @@ overwritten only by an event at least as recent as the one that set it is kept b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -110,3 +110,30 @@ def share_payment(paid: Decimal, approved: Mapping[K, Decimal]) -> dict[K, Decim
     for key in by_remainder[:left]:
         shares[key] += CENT
     return shares
+
+
+def beyond_commitment(movements: Iterable[tuple[MoneyKind, Decimal]]) -> Decimal:
+    """What one person consumed on one budget line beyond their commitment there, net: funding's ledger replayed
+    in the order it posted (``movements``: the line's committed, released and consumed amounts by event time).
+
+    Funding draws a consumption from the person's commitment first and from the line's available money for the
+    rest; a correction gives back first what was drawn from the line, then to the commitment; a release empties
+    the commitment. The money engaged on the line, as funding's views count it (still committed + consumed and
+    every later stage), is then committed - released + this. Funding gives a correction back to the commitment
+    first when the consumption came before the commitment was made (its planned part counts it): the one order
+    the events cannot tell apart, as they do not say where each consumption was drawn from."""
+    held = drawn = beyond = Decimal(0)
+    for kind, amount in movements:
+        if kind == "committed":
+            held += amount
+        elif kind == "released":
+            held -= amount
+        elif kind == "consumed" and amount >= 0:
+            from_commitment = min(amount, max(held, Decimal(0)))
+            held, drawn, beyond = held - from_commitment, drawn + from_commitment, beyond + amount - from_commitment
+        elif kind == "consumed":
+            to_line = min(-amount, max(beyond, Decimal(0)))
+            to_commitment = min(-amount - to_line, max(drawn, Decimal(0)))
+            held, drawn = held + to_commitment, drawn - to_commitment
+            beyond -= -amount - to_commitment
+    return beyond

@@ -7,6 +7,7 @@ from typing import Any
 
 from hope_contracts import enrolment
 from reporting_service.adapters.facts import VersionFacts
+from reporting_service.adapters.levels import FRENCH_STEP
 from reporting_service.adapters.tables import fact_cohorts, fact_consents, fact_people, fact_person_steps
 from reporting_service.domain.facts import STATUS_OF_STEP
 from reporting_service.service_layer.ingest import into_read_models
@@ -59,6 +60,8 @@ async def step_started(facts: VersionFacts, event: enrolment.StepStarted) -> Non
 async def step_completed(facts: VersionFacts, event: enrolment.StepCompleted) -> None:
     step = {**_person(event), "step": event.step}
     await facts.latest(fact_person_steps, step, "completed_at", event.occurred_at)
+    if event.step == FRENCH_STEP:
+        facts.level_due(event.beneficiary_id)
 
 
 @into_read_models

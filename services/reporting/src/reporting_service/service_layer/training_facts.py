@@ -168,6 +168,7 @@ async def language_level_attested(facts: VersionFacts, event: training.LanguageL
     await facts.insert_once(fact_language_assessments, assessment)
     if event.skill != "overall":
         return
+    facts.level_due(event.beneficiary_id)
     values = {
         "language_level": event.level,
         "language_level_on": event.assessed_on,

@@ -40,7 +40,8 @@ class AttendanceMonth:
 
 @dataclass(frozen=True)
 class Money:
-    """A person's money on one agreement of one funder (committed net of what was released)."""
+    """A person's money on one agreement of one funder. committed: the money engaged, as funding's ledger counts
+    it (still committed + consumed, beyond a commitment too): made - released + consumed beyond commitments."""
 
     funder_id: UUID
     agreement_id: UUID

@@ -194,14 +194,19 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "money_by_funder",
-        2,
+        3,
         "money",
         ("Financements par financeur", "Money per funder"),
         (
-            "Montants engagés (nets des libérations), consommés, demandés et payés à ce jour, pour les personnes "
-            f"inscrites dans la période ; {_CONSUMED[0]} ; par financeur avec by=funder.",
-            "Amounts committed (net of releases), consumed, claimed and paid to date, for the people registered in "
-            f"the period; {_CONSUMED[1]}; per funder with by=funder.",
+            "Montants engagés, consommés, demandés et payés à ce jour, pour les personnes inscrites dans la "
+            "période ; l'engagé est, comme au grand livre du financement, ce qui reste engagé plus tout ce qui a "
+            "été consommé (y compris au-delà d'un engagement, pris sur le disponible de la ligne), soit les "
+            "engagements faits, moins les libérations, plus le consommé au-delà des engagements ; "
+            f"{_CONSUMED[0]} ; par financeur avec by=funder.",
+            "Amounts committed, consumed, claimed and paid to date, for the people registered in the period; "
+            "committed is, as in funding's ledger, what is still committed plus everything consumed (consumption "
+            "beyond a commitment, drawn from the line's available money, included): the commitments made, less "
+            f"those released, plus what was consumed beyond them; {_CONSUMED[1]}; per funder with by=funder.",
         ),
         ("euros", "euros"),
         ("personnes financées", "people financed"),
