@@ -18,8 +18,9 @@ from sqlalchemy import Text, cast, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
+from hopekit.audit_reason import fitted_reason
 from hopekit.db.driver import driver_insert
-from hopekit.db.kit_tables import KitTables
+from hopekit.db.kit_tables import AUDIT_REASON_LENGTH, KitTables
 from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
@@ -127,7 +128,7 @@ class UnitOfWork:
                 "object_type": object_type,
                 "object_id": str(object_id),
                 "request_id": request_id,
-                "reason": reason,
+                "reason": None if reason is None else fitted_reason(reason, AUDIT_REASON_LENGTH),
             }
         )
 

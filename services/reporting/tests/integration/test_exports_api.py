@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.audit_reason import fitted_reason
 from hopekit.identity.principal import Principal
 from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from reporting_service.adapters.tables import fact_people, kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
-from reporting_service.domain.audit import fitted_reason
 from reporting_service.domain.indicators.registry import BY_ID
 
 from .hand_made_facts import Programme, programme_fixture

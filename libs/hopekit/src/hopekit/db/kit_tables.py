@@ -23,6 +23,8 @@ from hopekit.db.types import UTCDateTime
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 Position = BigInteger().with_variant(Integer(), "sqlite")
+# An audit row's reason at most (a longer one is fitted: hopekit.audit_reason).
+AUDIT_REASON_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def add_kit_tables(metadata: MetaData) -> KitTables:
         Column("object_type", String(60), nullable=False),
         Column("object_id", String(64), nullable=False),
         Column("request_id", String(128), nullable=True),
-        Column("reason", String(200), nullable=True),
+        Column("reason", String(AUDIT_REASON_LENGTH), nullable=True),
     )
     Index("ix_audit_log_object", audit.c.object_type, audit.c.object_id)
     outbox_sequences = Table(

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hopekit.identity.principal import Principal
 from hopekit.uow import Database, UnitOfWork
 from reporting_service.adapters import completeness, versions
 from reporting_service.adapters.facts import VersionFacts
-from reporting_service.adapters.metadata import kit
-from reporting_service.domain.audit import fitted_reason
 
 # The audit log's column for the reason (the kit's table): an export's filters can say more.
-REASON_LENGTH: int = kit.audit.c.reason.type.length or 200  # type: ignore[attr-defined]
 
 
 class ReportingUnitOfWork(UnitOfWork):
@@ -33,18 +28,6 @@ class ReportingUnitOfWork(UnitOfWork):
     def _bind(self, connection: AsyncConnection) -> None:
         self._versions = None
         self._marks: dict[tuple[int, str, int], tuple[int, datetime]] = {}
-
-    def audit(
-        self,
-        principal: Principal,
-        action: str,
-        object_type: str,
-        object_id: uuid.UUID | str,
-        reason: str | None = None,
-    ) -> None:
-        """The kit's audit row, its reason fitted to the column (``domain.audit.fitted_reason``)."""
-        fitted = None if reason is None else fitted_reason(reason, REASON_LENGTH)
-        super().audit(principal, action, object_type, object_id, fitted)
 
     def note_mark(self, version: int, topic: str, partition: int, offset: int, at: datetime) -> None:
         """Remember how far this transaction got on a partition; written once, at commit (a rebuild's batch

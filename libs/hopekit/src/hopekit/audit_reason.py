@@ -1,4 +1,5 @@
-"""What an audit row's reason says when the filters are longer than the audit log's column holds."""
+"""What an audit row's reason says when it is longer than the audit log's column holds (a reporting export's
+filters can be): every service's rows are fitted by the unit of work (``hopekit.uow``)."""
 
 from __future__ import annotations
 

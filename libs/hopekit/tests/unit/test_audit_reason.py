@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from reporting_service.domain.audit import fitted_reason
+from hopekit.audit_reason import fitted_reason
 
 LONG = "format=xlsx by=cohort from=2016-01-01 to=2026-12-31 " + " ".join(f"region={n:02d}" for n in range(40))
 
