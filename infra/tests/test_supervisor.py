@@ -114,6 +114,7 @@ def test_running_children_are_left_alone_and_stopped_on_request(supervisor: Supe
         supervisor.check()
         time.sleep(0.05)
     assert said == []
+    assert supervisor.all_running()
 
     supervisor.stop_all()
     assert steady.process is not None
@@ -159,7 +160,24 @@ def test_a_slow_restart_does_not_hold_back_the_others(supervisor: Supervisor, sa
     assert "training restarted" in said
     assert "kafka restarted" not in said  # still starting
 
+    assert not supervisor.all_running()  # the broker is still starting
     kafka.release.set()
     supervisor.wait_for_restarts(timeout_s=10)
     assert "kafka restarted" in said
     assert kafka.exit_status() is None
+
+
+def test_all_running_only_once_a_killed_child_is_back(supervisor: Supervisor, clock: Clock) -> None:
+    steady = ChildProcess("enrolment", runs_until_stopped)
+    steady.start()
+    supervisor.adopt(steady)
+    assert steady.process is not None
+    steady.process.kill()
+    steady.process.wait(timeout=10)
+
+    supervisor.check()
+    assert not supervisor.all_running()  # waiting for its backoff
+    clock.now += 1
+    supervisor.check()
+    supervisor.wait_for_restarts(timeout_s=10)
+    assert supervisor.all_running()

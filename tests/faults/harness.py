@@ -39,6 +39,17 @@ async def keep_running(supervisor: Supervisor, until: asyncio.Event) -> None:
         await asyncio.sleep(0.5)
 
 
+async def until_all_running(supervisor: Supervisor, within_s: float) -> None:
+    """Until every process runs again (a broker killed as the faults end is still starting while the outbox may
+    already be empty: CI once read the wire from a broker half way through its restart and could not bootstrap).
+    The watcher (``keep_running``) does the restarting."""
+    deadline = time.monotonic() + within_s
+    while not supervisor.all_running():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not every process was running again within {within_s:.0f} s")
+        await asyncio.sleep(0.5)
+
+
 @dataclass
 class FaultLog:
     injected: list[str] = field(default_factory=list)

@@ -49,6 +49,7 @@ from .harness import (
     lost,
     metric_total,
     read_wire,
+    until_all_running,
     wait_for_outbox,
 )
 
@@ -60,6 +61,8 @@ TOPIC = "hope.enrolment.events"
 SETTLE_S = 60
 # However busy training still is after the faults, it has applied every registration by then.
 CATCH_UP_CAP_S = 180
+# The local Kafka's restart (both JVMs, its stale ZooKeeper session expiring) after a kill as the faults end.
+RESTART_CAP_S = 180
 
 
 def service_process(
@@ -195,6 +198,7 @@ async def test_every_acknowledged_write_reaches_kafka_in_order_per_person_under_
             ),
             inject_faults(targets, seed, duration_s, faults),
         )
+        await until_all_running(supervisor, RESTART_CAP_S)
         stuck = await wait_for_outbox(postgres_database, kit, SETTLE_S)
         registered = {person for person, writes in acknowledged.writes.items() if "registered" in writes}
         not_applied, catch_up_s = await wait_for_projection(training_database, registered, SETTLE_S)

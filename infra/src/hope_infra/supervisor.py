@@ -125,6 +125,16 @@ class Supervisor:
         )
         watch.restarting.start()
 
+    def all_running(self) -> bool:
+        """Whether every child runs, none waiting for its restart or in the middle of one (a broker killed as a
+        run ends is still starting: whatever reads from it then must wait for this)."""
+        return all(
+            not (watch.restarting and watch.restarting.is_alive())
+            and watch.restart_at is None
+            and watch.child.exit_status() is None
+            for watch in self._watches
+        )
+
     def wait_for_restarts(self, timeout_s: float | None = None) -> None:
         """Until every restart under way has ended (started or failed)."""
         for watch in self._watches:
