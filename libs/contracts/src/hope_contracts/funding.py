@@ -132,6 +132,10 @@ class ConsumptionEntry(_Part):
     budget_line_id: UUID
     funded_hours: Decimal = Field(decimal_places=2, ge=0)
     amount: Amount = Field(decimal_places=2)
+    # The part of ``amount`` drawn from (or, when negative, given back to) the person's commitment on the line; the
+    # rest was consumed beyond it, straight from what the line had available. None from a publisher that predates
+    # the field: a consumer then has to allocate the amount itself.
+    from_commitment: Amount | None = Field(default=None, decimal_places=2)
 
 
 class ConsumptionRecorded(EventContract):
@@ -161,6 +165,8 @@ class SupportCostEntry(_Part):
     # The day the month's units are dated (a claim takes the months its period covers).
     held_on: date
     amount: Amount = Field(decimal_places=2)
+    # As on ConsumptionEntry: the part of ``amount`` drawn from (negative: given back to) a commitment.
+    from_commitment: Amount | None = Field(default=None, decimal_places=2)
 
 
 class SupportCostRecorded(EventContract):
