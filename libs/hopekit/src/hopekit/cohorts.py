@@ -12,7 +12,6 @@ event's values over what is held is idempotent and needs no ordering.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeEngine
 
 from hope_contracts import enrolment
+from hopekit.db.advisory import lock_key
 from hopekit.db.upsert import upsert
 
 TABLE_NAME = "cohorts"
@@ -29,11 +29,6 @@ TABLE_NAME = "cohorts"
 # Advisory locks of two 32-bit keys, a space apart from the one-key locks (the outbox relay's): this class, then the
 # cohort's id folded to 32 bits (two cohorts that fold alike only wait for each other).
 _LOCK_CLASS = 0x636F68  # "coh"
-
-
-def _lock_id(cohort_id: UUID) -> int:
-    folded = zlib.crc32(cohort_id.bytes)
-    return folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
 CohortField = Literal["track", "sector_code", "region", "training_provider_org_id"]
@@ -107,4 +102,4 @@ class CohortRepository:
         and locking a row that is not there locks nothing (support: a step-started and the cohort's sessions
         applied together each missed the other, and nobody was entitled to meals)."""
         if self._connection.dialect.name == "postgresql":
-            await self._connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, _lock_id(cohort_id))))
+            await self._connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, lock_key(cohort_id.bytes))))

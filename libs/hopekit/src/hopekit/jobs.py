@@ -4,20 +4,29 @@ runs the same way under ``make run`` and in production.
 
 Each job runs once as the service starts, then again every ``interval_s`` counted from the end of the previous run,
 so a slow run never overlaps the next. A failing run is logged (its error's class and where it was raised, never
-its message, which may quote a row) and counted; the job runs again at the next tick. Nothing coordinates the
-replicas of a service: each runs every job on its own clock, so a job must be idempotent and correct when two
-replicas run it at once (funding's count locks each file's row and checks it again under the lock).
+its message, which may quote a row) and counted; the job runs again at the next tick.
+
+Replicas: each runs every job on its own clock, but on PostgreSQL a run first takes a session advisory lock named
+after the job (``pg_try_advisory_lock``), so at most one replica runs a job at a time; a replica that finds it
+taken skips that tick (counted ``skipped``) instead of doing the same work in parallel. The lock is held by a
+connection of its own for the run and goes with it if the replica dies. A job must still be idempotent (two
+replicas may run it one after the other; funding's count then finds nothing left to count) and correct without
+the lock (SQLite has one writer at a time and takes none; funding's count also locks each file's row).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, select
+
+from hopekit.db.advisory import lock_key
 from hopekit.metrics import SCHEDULED_LAST_SUCCESS, SCHEDULED_RUNS
 from hopekit.uow import Database
 
@@ -26,6 +35,8 @@ log = logging.getLogger(__name__)
 # The wait for a running job to end when the service stops (each job is cancelled first; a job's transaction in
 # flight is rolled back): well inside an orchestrator's grace period.
 STOP_TIMEOUT_S = 10.0
+# The first key of the jobs' advisory locks (the relay's and the cohorts' use other classes).
+_LOCK_CLASS = 0x6A6F62  # "job"
 
 
 @dataclass(frozen=True)
@@ -72,11 +83,16 @@ class Scheduler:
             await self.sleep(job.interval_s)
 
     async def run_once(self, job: ScheduledJob) -> bool:
-        """One run of ``job``, its outcome logged and counted; True when it succeeded."""
+        """One run of ``job``, its outcome logged and counted; True when it ran and succeeded."""
         label = f"{self.service}.{job.name}"
         started = time.monotonic()
         try:
-            result = await job.run(self.database)
+            async with self._alone(label) as alone:
+                if not alone:
+                    SCHEDULED_RUNS.labels(label, "skipped").inc()
+                    log.info("scheduled job %s skipped: another replica is running it", label)
+                    return False
+                result = await job.run(self.database)
         except Exception as error:
             SCHEDULED_RUNS.labels(label, "failed").inc()
             # Where it was raised, frame by frame, without the source lines (and never the message).
@@ -94,3 +110,22 @@ class Scheduler:
         SCHEDULED_LAST_SUCCESS.labels(label).set_to_current_time()
         log.info("scheduled job %s changed %d in %.1fs", label, result, time.monotonic() - started)
         return True
+
+    @contextlib.asynccontextmanager
+    async def _alone(self, label: str) -> AsyncIterator[bool]:
+        """Whether this replica holds the job's lock (always, on a database with one writer)."""
+        engine = self.database.engine
+        if engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = lock_key(label.encode())
+        async with engine.connect() as connection:
+            # Autocommit: a session lock outlives transactions, and an idle-in-transaction connection held for the
+            # whole run would trip the server's idle_in_transaction_session_timeout.
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            taken = bool(await connection.scalar(select(func.pg_try_advisory_lock(_LOCK_CLASS, key))))
+            try:
+                yield taken
+            finally:
+                if taken:
+                    await connection.scalar(select(func.pg_advisory_unlock(_LOCK_CLASS, key)))

@@ -61,7 +61,9 @@ DUPLICATES_DROPPED = Counter(
     ["consumer"],
 )
 SCHEDULED_RUNS = Counter(
-    "hope_scheduled_runs_total", "Runs of a scheduled job, by outcome (succeeded, failed).", ["job", "outcome"]
+    "hope_scheduled_runs_total",
+    "Runs of a scheduled job, by outcome (succeeded, failed, skipped: another replica held its lock).",
+    ["job", "outcome"],
 )
 SCHEDULED_LAST_SUCCESS = Gauge(
     "hope_scheduled_last_success_timestamp_seconds",
