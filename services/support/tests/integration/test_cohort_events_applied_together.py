@@ -13,14 +13,18 @@ import asyncio
 import uuid
 from datetime import UTC, date, datetime
 
+import httpx
 import pytest
 from sqlalchemy import text
 
 from hope_contracts import EventContract, enrolment
+from hopekit.identity.principal import OrgKind, Principal, Role
+from hopekit.testing import TokenIssuer
 from hopekit.uow import Database
 from support_service.adapters.unit_of_work import SupportUnitOfWork
+from support_service.service_layer import housing
 
-from .support import cohort_created, outbox, step_started
+from .support import Programme, cohort_created, outbox, step_started
 from .test_meals_entitled import deliver, entitlements, sessions
 
 # PostgreSQL only: the conftest's ``database`` on its PostgreSQL side (on SQLite one writer at a time makes any two
@@ -133,3 +137,45 @@ async def test_a_withdrawal_and_the_cohort_s_sessions_applied_together_leave_the
 
     # The 7th only: nothing from the day they left.
     assert await entitlements(database_url) == {(str(person), JUNE): (0, 1, 0)}
+
+
+@pytest.mark.parametrize("first", ["placement", "sessions"])
+async def test_a_placement_and_the_cohort_s_sessions_applied_together_give_full_board_on_the_nights_housed(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str, first: str
+) -> None:
+    """The placement's transaction (the provider's request) and the sessions' (training's event) each refresh the
+    person's meals; whichever comes second must read the other's rows."""
+    programme = Programme(client, issuer, database)
+    org, cohort, person = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await programme.partner(org)
+    await deliver(database, cohort_created(cohort, org))
+    await deliver(database, step_started(person, 3, cohort))
+    residence = await programme.residence(org, opens_on="2027-01-01", closes_on="2027-12-31")
+    bed = uuid.UUID(residence["beds"][0]["id"])
+    provider = Principal("referent-7", org, OrgKind.SUPPORT_PROVIDER, frozenset({Role.WRITER}), frozenset())
+    scheduled = sessions([date(2027, 6, 7), date(2027, 6, 8), date(2027, 6, 9)], cohort=cohort)
+
+    async def place(uow: SupportUnitOfWork) -> bool:
+        async with uow:
+            await housing.assign(
+                uow, provider, beneficiary_id=person, bed_id=bed, starts_on=date(2027, 6, 7), ends_on=date(2027, 6, 10)
+            )
+            await uow.commit()
+        return True
+
+    held = CommitHeld(database)
+    if first == "placement":
+        earlier = asyncio.create_task(place(held))
+        await held.applied.wait()
+        later = asyncio.create_task(deliver(database, scheduled))
+    else:
+        earlier = asyncio.create_task(deliver(database, scheduled, uow=held))
+        await held.applied.wait()
+        later = asyncio.create_task(place(SupportUnitOfWork(database)))
+    await blocked_or_done(database, later)
+    held.release.set()
+    assert await earlier
+    assert await later
+
+    # Breakfast, lunch and dinner on each of the three days.
+    assert await entitlements(database_url) == {(str(person), JUNE): (3, 3, 3)}
