@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaProducer
 from benchmarks.gateway_overhead import _token
 from hope_contracts import training
 from hope_contracts.vocabulary import OrgKind, Role
-from hopekit.events import cloudevent
+from hopekit.testing import kafka_record
 
 COHORT_SIZE = 12
 CONCURRENCY = 8
@@ -155,15 +155,7 @@ async def publish_qualifications(bootstrap: str, people: list[str]) -> None:
                 awarded_on=now.date(),
                 occurred_at=now,
             )
-            key, value, headers = cloudevent.encode(
-                event_id=uuid.uuid4(),
-                source="/hope/training",
-                type_=awarded.event_type,
-                subject=awarded.subject(),
-                time=now,
-                key=awarded.partition_key(),
-                payload=awarded.model_dump_json().encode(),
-            )
+            key, value, headers = kafka_record(awarded, time=now)
             await producer.send(awarded.topic(), value=value, key=key, headers=headers)
         await producer.flush()
     finally:

@@ -19,8 +19,9 @@ from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hope_contracts import gateway
+from hope_contracts import EventContract, gateway
 from hope_contracts.vocabulary import OrgKind, Role
+from hopekit.events import cloudevent
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.subscriptions import process
 from hopekit.identity.keys import SigningKey, generate_signing_key
@@ -131,6 +132,29 @@ def on_both_event_loops(
     own loop and on uvloop, which the services run on. Code that meets transports directly needs both: uvloop's
     are not subclasses of asyncio's, and they differ in when they write and read."""
     return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+
+
+def kafka_record(
+    contract: EventContract,
+    *,
+    event_id: uuid.UUID | None = None,
+    sequence: int | None = None,
+    time: datetime | None = None,
+    payload: bytes | None = None,
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """Key, value and headers of the Kafka record the contract's service relay would send (its source, its type,
+    keyed by person or aggregate): another service's event, for a test or a benchmark to put on Kafka.
+    ``payload`` replaces the contract's JSON (a malformed or tampered event)."""
+    return cloudevent.encode(
+        event_id=event_id or uuid.uuid4(),
+        source=f"/hope/{contract.service()}",
+        type_=contract.event_type,
+        subject=contract.subject(),
+        time=time or datetime.now(UTC),
+        key=contract.partition_key(),
+        payload=contract.model_dump_json().encode() if payload is None else payload,
+        sequence=sequence,
+    )
 
 
 def gateway_event(

@@ -18,9 +18,8 @@ from employment_service.adapters.unit_of_work import EmploymentUnitOfWork
 from employment_service.domain.person_path import PathState
 from employment_service.main import create_app
 from hope_contracts import EventContract, enrolment, training
-from hopekit.events import cloudevent
 from hopekit.identity.principal import OrgKind, Role
-from hopekit.testing import TokenIssuer, running
+from hopekit.testing import TokenIssuer, kafka_record, running
 from hopekit.uow import Database
 
 from .conftest import settings_for
@@ -113,18 +112,6 @@ async def test_erasure_drops_the_link_to_the_person_and_keeps_the_counts(program
     assert (path.state, path.support_provider_org_id) == (PathState.ERASED, None)
 
 
-def record(contract: EventContract, source: str) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    return cloudevent.encode(
-        event_id=uuid.uuid4(),
-        source=source,
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=NOW,
-        key=contract.partition_key(),
-        payload=contract.model_dump_json().encode(),
-    )
-
-
 async def employment_events(bootstrap: str, subject: str, type_suffix: str, wait_s: float = 20.0) -> list[Any]:
     consumer = AIOKafkaConsumer(
         "hope.employment.events",
@@ -161,46 +148,34 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
 ) -> None:
     person, cohort, support, trainer, org = (uuid.uuid4() for _ in range(5))
     incoming = [
-        (
-            enrolment.CohortCreated(
-                cohort_id=cohort,
-                sector_code="logistics",
-                region="11",
-                track="group",
-                training_provider_org_id=trainer,
-                support_provider_org_id=support,
-                capacity=12,
-                occurred_at=NOW,
-            ),
-            "/hope/enrolment",
+        enrolment.CohortCreated(
+            cohort_id=cohort,
+            sector_code="logistics",
+            region="11",
+            track="group",
+            training_provider_org_id=trainer,
+            support_provider_org_id=support,
+            capacity=12,
+            occurred_at=NOW,
         ),
-        (
-            enrolment.StepStarted(beneficiary_id=person, step=3, track="group", cohort_id=cohort, occurred_at=NOW),
-            "/hope/enrolment",
-        ),
-        (
-            enrolment.StepStarted(beneficiary_id=person, step=4, track="group", cohort_id=cohort, occurred_at=NOW),
-            "/hope/enrolment",
-        ),
-        (
-            enrolment.ConsentChanged(
-                beneficiary_id=person, purpose="data_sharing_with_partners", given=True, occurred_at=NOW
-            ),
-            "/hope/enrolment",
+        enrolment.StepStarted(beneficiary_id=person, step=3, track="group", cohort_id=cohort, occurred_at=NOW),
+        enrolment.StepStarted(beneficiary_id=person, step=4, track="group", cohort_id=cohort, occurred_at=NOW),
+        enrolment.ConsentChanged(
+            beneficiary_id=person, purpose="data_sharing_with_partners", given=True, occurred_at=NOW
         ),
     ]
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
 
-    async def send(contract: EventContract, source: str, times: int = 1) -> None:
-        key, value, headers = record(contract, source)
+    async def send(contract: EventContract, times: int = 1) -> None:
+        key, value, headers = kafka_record(contract, time=NOW)
         for _ in range(times):
             await producer.send_and_wait(contract.topic(), value=value, key=key, headers=headers)
 
     app = create_app(settings_for(postgres_url, issuer, kafka_bootstrap))
     try:
-        for contract, source in incoming:
-            await send(contract, source, times=2)  # every event delivered twice
+        for contract in incoming:
+            await send(contract, times=2)  # every event delivered twice
         async with running(app) as http:
             database: Database = app.state.database
             for _ in range(200):
@@ -248,7 +223,6 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
                     awarded_on=TODAY,
                     occurred_at=NOW,
                 ),
-                "/hope/training",
             )
             for _ in range(200):
                 path = await path_of(database, person)
@@ -280,7 +254,7 @@ async def test_step_4_to_contract_to_qualification_to_outcome_over_kafka(
                 (str(person), 12),
             ]
             # Enrolment completes the path on this event; its `completed` comes back and closes the projection.
-            await send(enrolment.PathwayCompleted(beneficiary_id=person, occurred_at=NOW), "/hope/enrolment")
+            await send(enrolment.PathwayCompleted(beneficiary_id=person, occurred_at=NOW))
             for _ in range(200):
                 if (await path_of(database, person)).state is PathState.COMPLETED:
                     break

@@ -9,7 +9,6 @@ import json
 import logging
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,11 +21,10 @@ from enrolment_service.adapters.unit_of_work import EnrolmentUnitOfWork
 from enrolment_service.events.incoming import CONSUMERS
 from hope_contracts import EventContract
 from hope_contracts.vocabulary import OrgKind
-from hopekit.events import cloudevent
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.consumer import EventConsumer
 from hopekit.events.subscriptions import process_batch
-from hopekit.testing import TokenIssuer, statements_sent
+from hopekit.testing import TokenIssuer, kafka_record, statements_sent
 from hopekit.uow import Database
 
 from .closure_steps import (
@@ -213,15 +211,7 @@ class DeadLetters:
 
 def record(contract: EventContract, offset: int, data: bytes | None = None) -> ConsumerRecord[bytes, bytes]:
     """The Kafka record another service's relay would send for ``contract`` (its payload replaced by ``data``)."""
-    key, value, headers = cloudevent.encode(
-        event_id=uuid.uuid4(),
-        source=f"/hope/{contract.service()}",
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=datetime.now(UTC),
-        key=contract.partition_key(),
-        payload=data or contract.model_dump_json().encode(),
-    )
+    key, value, headers = kafka_record(contract, payload=data)
     return ConsumerRecord(
         topic=contract.topic(),
         partition=0,

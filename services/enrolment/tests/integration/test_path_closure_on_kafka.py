@@ -18,8 +18,7 @@ from enrolment_service.adapters.tables import path_closures
 from enrolment_service.main import create_app
 from hope_contracts import EventContract
 from hope_contracts.vocabulary import OrgKind
-from hopekit.events import cloudevent
-from hopekit.testing import TokenIssuer, running
+from hopekit.testing import TokenIssuer, kafka_record, running
 from hopekit.uow import Database
 
 from .closure_steps import (
@@ -54,15 +53,7 @@ def database_url(postgres_url: str) -> str:
 
 
 async def send_twice(producer: AIOKafkaProducer, contract: EventContract) -> None:
-    key, value, headers = cloudevent.encode(
-        event_id=uuid.uuid4(),
-        source=f"/hope/{contract.service()}",
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=NOW,
-        key=contract.partition_key(),
-        payload=contract.model_dump_json().encode(),
-    )
+    key, value, headers = kafka_record(contract, time=NOW)
     for _ in range(2):  # at-least-once delivery: the same record again
         await producer.send_and_wait(contract.topic(), value=value, key=key, headers=headers)
 

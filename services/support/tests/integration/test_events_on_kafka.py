@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from hope_contracts import EventContract
-from hopekit.events import cloudevent
-from hopekit.testing import TokenIssuer, running
+from hopekit.testing import TokenIssuer, kafka_record, running
 from support_service.main import create_app
 
 from .conftest import settings_for
@@ -28,16 +26,8 @@ async def publish(bootstrap: str, *contracts: EventContract) -> None:
     await producer.start()
     try:
         for contract in contracts:
-            key, value, headers = cloudevent.encode(
-                event_id=uuid.uuid4(),
-                source="/hope/enrolment",
-                type_=contract.event_type,
-                subject=contract.subject(),
-                time=datetime.now(UTC),
-                key=contract.partition_key(),
-                payload=contract.model_dump_json().encode(),
-            )
-            await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
+            key, value, headers = kafka_record(contract)
+            await producer.send_and_wait(contract.topic(), value=value, key=key, headers=headers)
     finally:
         await producer.stop()
 

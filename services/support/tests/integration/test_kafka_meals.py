@@ -15,8 +15,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from hope_contracts import EventContract, training
-from hopekit.events import cloudevent
-from hopekit.testing import TokenIssuer, running
+from hopekit.testing import TokenIssuer, kafka_record, running
 from support_service.main import create_app
 
 from .conftest import settings_for
@@ -32,15 +31,7 @@ async def publish(bootstrap: str, *records: tuple[EventContract, str]) -> None:
     await producer.start()
     try:
         for contract, event_id in records:
-            key, value, headers = cloudevent.encode(
-                event_id=uuid.UUID(event_id),
-                source=f"/hope/{contract.service()}",
-                type_=contract.event_type,
-                subject=contract.subject(),
-                time=datetime.now(UTC),
-                key=contract.partition_key(),
-                payload=contract.model_dump_json().encode(),
-            )
+            key, value, headers = kafka_record(contract, event_id=uuid.UUID(event_id))
             await producer.send_and_wait(contract.topic(), value=value, key=key, headers=headers)
     finally:
         await producer.stop()

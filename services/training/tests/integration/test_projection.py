@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
 
 from hope_contracts import enrolment
-from hopekit.events import cloudevent
+from hopekit.testing import kafka_record
 from hopekit.uow import Database
 from training_service.adapters import tables
 from training_service.adapters.unit_of_work import TrainingUnitOfWork
@@ -154,15 +154,7 @@ async def test_enrolment_events_from_kafka_reach_the_projection_once(
     cohort, provider = uuid.uuid4(), uuid.uuid4()
     contract = cohort_created(cohort, provider)
     event_id = uuid.uuid4()
-    key, value, headers = cloudevent.encode(
-        event_id=event_id,
-        source="/hope/enrolment",
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=NOW,
-        key=contract.partition_key(),
-        payload=contract.model_dump_json().encode(),
-    )
+    key, value, headers = kafka_record(contract, event_id=event_id, time=NOW)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     try:
