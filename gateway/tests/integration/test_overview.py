@@ -118,6 +118,9 @@ async def test_parts_outside_the_tokens_scopes_are_marked_and_not_asked(
         assert not [path for path in STUB_SEEN if person in path]
 
 
+TIMEOUT_S = 1.0  # the slow stub takes 5 s: a part asked one after another would cost 3 s
+
+
 async def test_a_failed_service_leaves_its_parts_empty_and_the_answer_partial(
     platform: Platform, registration: Registration
 ) -> None:
@@ -128,7 +131,7 @@ async def test_a_failed_service_leaves_its_parts_empty_and_the_answer_partial(
     cases = [("training", upstreams["down"], "unavailable"), ("training", slow, "timeout")]
     for service, address, status in cases:
         settings = platform.settings.model_copy(
-            update={"upstreams": {**upstreams, service: address}, "overview_timeout_s": 0.5}
+            update={"upstreams": {**upstreams, service: address}, "overview_timeout_s": TIMEOUT_S}
         )
         async with running(create_app(settings)) as gateway:
             started = time.monotonic()
@@ -141,8 +144,8 @@ async def test_a_failed_service_leaves_its_parts_empty_and_the_answer_partial(
         assert all(part["status"] == status and part["data"] is None for part in failed.values()), failed
         healthy = overview["sources"]["training" if service == "enrolment" else "enrolment"]
         assert all(part["status"] == "ok" for part in healthy.values()), healthy
-        # Asked at once: three slow training parts cost one timeout, not three.
-        assert elapsed < 1.3, elapsed
+        # Asked at once: three slow training parts cost one timeout, not three (room for a loaded machine).
+        assert elapsed < 2.5 * TIMEOUT_S, elapsed
 
 
 async def test_without_enrolment_there_is_no_overview_but_a_503_even_for_a_random_id(

@@ -170,10 +170,10 @@ async def test_a_service_that_hangs_does_not_make_calls_to_another_one_wait(serv
         # The slow service's every connection busy, and more callers queued for it...
         stuck = [asyncio.create_task(_text(client, f"{service.url}/slow")) for _ in range(6)]
         await asyncio.sleep(0.05)
-        # ...while the healthy one answers at once, on connections of its own.
-        started = asyncio.get_running_loop().time()
+        # ...while the healthy one answers on connections of its own: before the slow service has given back
+        # either of its (each held a second), not after (a stopwatch here failed on a loaded machine).
         assert await asyncio.gather(*(_text(client, f"{healthy.url}/a") for _ in range(4))) == ["ok"] * 4
-        assert asyncio.get_running_loop().time() - started < 0.3
+        assert sum(not task.done() for task in stuck) >= 2
         outcomes = await asyncio.gather(*stuck, return_exceptions=True)
         assert outcomes.count("ok") == 2
         assert all(isinstance(outcome, UpstreamUnavailable) for outcome in outcomes if outcome != "ok")
