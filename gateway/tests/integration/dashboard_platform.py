@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -128,7 +129,7 @@ class StandIn:
             "trade_qualification_ends_on": None,
         }
 
-    def answer(self, path: str, claims: dict[str, Any]) -> tuple[int, Any]:
+    def answer(self, path: str, claims: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         visible = self.visible(claims)
         operator = claims["org_kind"] == OrgKind.PROGRAMME_OPERATOR.value
         ids = list(self.cohorts)
@@ -141,7 +142,7 @@ class StandIn:
                 if path.endswith("/ledger"):
                     return 200, self._ledger(cohort)
                 if path.startswith("/v1/money/"):
-                    return 200, _money("4000.00", "1250.50", "1000.00", "800.25")
+                    return 200, money_view("4000.00", "1250.50", "1000.00", "800.25")
                 return 200, self.cohort(cohort, ids.index(cohort))
         simple: dict[str, tuple[int, Any]] = {
             "/v1/alerts": (200, {"items": [], "next_cursor": None}),
@@ -157,8 +158,8 @@ class StandIn:
                 if operator
                 else {"items": []},
             ),
-            f"/v1/money/agreements/{self.agreement}": (200, _money("48000.00", "15006.00", "12000.00", "9603.00")),
-            f"/v1/money/agreements/{self.typed_agreement}": (200, _money("1500.00", "250.75", "0.00", "0.00")),
+            f"/v1/money/agreements/{self.agreement}": (200, money_view("48000.00", "15006.00", "12000.00", "9603.00")),
+            f"/v1/money/agreements/{self.typed_agreement}": (200, money_view("1500.00", "250.75", "0.00", "0.00")),
             "/v1/demand": (
                 200,
                 [
@@ -199,14 +200,15 @@ class StandIn:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        status, body = self.answer(scope["path"], _claims(scope))
+        query = dict(parse_qsl(scope["query_string"].decode()))
+        status, body = self.answer(scope["path"], _claims(scope), query)
         await send(
             {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
         )
         await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
 
-def _money(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, Any]:
+def money_view(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, Any]:
     zero = "0.00"
     return {
         "committed": committed,
@@ -249,6 +251,8 @@ async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid
 
 # Writes reporting's facts for the two providers' organisations: the ids of cohort A (provider A) and B.
 WriteFacts = Callable[[str, list[uuid.UUID], uuid.UUID], Awaitable[tuple[uuid.UUID, uuid.UUID]]]
+# The stand-in for the other services, from the cohorts (id -> training provider) and the funder.
+StandInOf = Callable[[dict[uuid.UUID, uuid.UUID], uuid.UUID], StandIn]
 
 
 async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
@@ -271,7 +275,7 @@ async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid
 
 @contextlib.asynccontextmanager
 async def dashboard_platform(
-    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts
+    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts, stand_in_of: StandInOf = StandIn
 ) -> AsyncIterator[DashboardPlatform]:
     sockets = [reserve_port() for _ in range(4)]  # the dead one stays bound and never listens: nothing answers
     gateway_port, reporting_port, stand_in_port, dead_port = map(port_of, sockets)
@@ -324,7 +328,7 @@ async def dashboard_platform(
                 platform.provider_b = await _invite(http, headers, orgs[1], "reader")
                 platform.gateway_app = gateway_app
                 platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
-                stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
+                stand_in = stand_in_of({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
                 async with serve(reporting_app, reporting_socket), serve(stand_in, stand_in_socket):
                     yield platform
 

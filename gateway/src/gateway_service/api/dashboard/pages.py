@@ -4,6 +4,7 @@ browser by Chart.js and dashboard.js, both served by the gateway (no outside add
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from gateway_service.api.dashboard.formats import Formats
 from gateway_service.api.dashboard.money import funding_page
 from gateway_service.api.dashboard.programme import programme
 from gateway_service.api.dashboard.sources import Sources
+from gateway_service.api.dashboard.timing import PageTiming
 from gateway_service.api.dashboard.view import DIMENSIONS, Chosen, View
 from gateway_service.api.dashboard_codes import CHOICES
 from gateway_service.api.messages import translator
@@ -84,11 +86,16 @@ def _page(request: Request, session: SignedIn, template: str, view: View, **cont
 
 async def _show(request: Request, view: View, template: str, build: Build) -> Response:
     """The page, built from the services' answers to the signed-in person; or where they must go first."""
+    timing = PageTiming()
     person = await _person(request)
     if isinstance(person, Response):
         return person
-    found = await build(Sources(request, person), translator(language(request, person)))
-    return _page(request, person, template, view, **found)
+    found = await build(Sources(request, person, timing), translator(language(request, person)))
+    rendering = time.perf_counter()
+    response = _page(request, person, template, view, **found)
+    timing.render_s = time.perf_counter() - rendering
+    response.headers["Server-Timing"] = timing.header()
+    return response
 
 
 @router.get("/dashboard")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request
 
+from gateway_service.api.dashboard.timing import Call, PageTiming
 from gateway_service.domain.scopes import read_scope
 from gateway_service.routing.service_client import ServiceClient, UpstreamError
 from gateway_service.service_layer.person_sessions import PersonTokens, SignedIn
@@ -54,7 +56,8 @@ def path_of(template: str, *ids: object) -> str:
 class Sources:
     """The services as one signed-in person sees them, for one page."""
 
-    def __init__(self, request: Request, signed_in: SignedIn) -> None:
+    def __init__(self, request: Request, signed_in: SignedIn, timing: PageTiming | None = None) -> None:
+        self.timing = timing or PageTiming()
         self._settings: GatewaySettings = request.app.state.settings
         self._client: ServiceClient = request.app.state.upstream
         self._tokens: PersonTokens = request.app.state.person_tokens
@@ -77,11 +80,14 @@ class Sources:
             (b"x-request-id", (request_id_var.get() or "").encode()),
             (b"traceparent", (traceparent_var.get() or "").encode()),
         ]
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self._settings.overview_timeout_s):
                 status, body = await self._client.get(url, headers)
         except (UpstreamError, TimeoutError):
             return Fetched(Status.UNAVAILABLE)
+        finally:
+            self.timing.calls.append(Call(service, started, time.perf_counter()))
         if status in {401, 403, 404}:
             return Fetched(Status.NOT_AVAILABLE)
         if status != 200:
