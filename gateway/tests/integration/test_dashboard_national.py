@@ -142,7 +142,11 @@ class NationalStandIn(StandIn):
         lists = {
             "/v1/funders": self.funders,
             "/v1/agreements": self.agreements,
-            "/v1/vacancies": [v for v in self.vacancies if query.get("sector_code") in (None, v["sector_code"])],
+            "/v1/vacancies": [
+                v
+                for v in self.vacancies
+                if query.get("sector_code") in (None, v["sector_code"]) and query.get("status") in (None, v["status"])
+            ],
             "/v1/follow-ups": self.overdue,
         }
         if path in lists:

@@ -13,8 +13,12 @@ from uuid import UUID
 from gateway_service.api.dashboard.figures import Figure, Series, download_links, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
+from hopekit.api.pagination import MAX_LIMIT
+from hopekit.api.problems import Problem
 
 Translate = Callable[[str], str]
+# The most pages of enrolment's list one screen of cohorts follows when a filter leaves few of each page.
+LIST_PAGES = 5
 MONEY = ("committed", "consumed", "claimed", "paid")
 
 
@@ -28,11 +32,23 @@ def _kept(cohort: dict[str, Any], view: View) -> bool:
     return all(view.narrowed_to(name) in (None, value) for name, value in wanted.items())
 
 
-async def cohort_list(sources: Sources, view: View) -> Fetched:
-    found = await sources.every("enrolment", "/v1/cohorts")
+async def cohort_list(sources: Sources, view: View, after: str | None = None) -> Fetched:
+    """One screen of the cohorts, from enrolment's cursor ``after`` on: a page of enrolment's list, or, with a
+    filter (enrolment's list has none), the pages it takes to fill a screen, LIST_PAGES at most. ``next_cursor``
+    is where the next screen starts. A national programme's thousands of cohorts on one page were followed page
+    after page and written out whole: the page took over a second."""
+
+    def kept(cohorts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [cohort for cohort in cohorts if _kept(cohort, view)]
+
+    found = await sources.pages(
+        "enrolment", "/v1/cohorts", LIST_PAGES, after, enough=lambda cohorts: len(kept(cohorts)) >= MAX_LIMIT
+    )
     if not found.ok:
+        if after and found.code == 400:
+            raise Problem(400, "invalid-cursor", "This link to the next cohorts is not one the dashboard gave out.")
         return found
-    return Fetched(Status.OK, [cohort for cohort in found.data if _kept(cohort, view)], found.truncated)
+    return Fetched(Status.OK, kept(found.data), next_cursor=found.next_cursor)
 
 
 async def _alerts(sources: Sources, course_ids: list[str]) -> Fetched:
@@ -70,10 +86,10 @@ def _attendance_figure(t: Translate, answer: dict[str, Any], cohort_id: UUID, vi
 
 
 async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: View) -> dict[str, Any]:
-    cohort = await sources.get("enrolment", path_of("/v1/cohorts/{}", cohort_id))
-    if not cohort.ok:
-        return {"status": cohort.status}
-    ledger, gaps, money, attendance = await asyncio.gather(
+    # The cohort is asked together with its parts, not before them: each service applies its own rules to the
+    # person, and the parts are dropped unseen when enrolment does not show the cohort.
+    cohort, ledger, gaps, money, attendance = await asyncio.gather(
+        sources.get("enrolment", path_of("/v1/cohorts/{}", cohort_id)),
         sources.get("training", path_of("/v1/cohorts/{}/ledger", cohort_id)),
         sources.every("support", "/v1/housing-gaps", cohort_id=str(cohort_id)),
         sources.get("funding", path_of("/v1/money/cohorts/{}", cohort_id)),
@@ -83,6 +99,8 @@ async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: Vie
             **{**view.reporting_query(), "by": "month", "cohort": str(cohort_id)},
         ),
     )
+    if not cohort.ok:
+        return {"status": cohort.status}
     courses = ledger.data["courses"] if ledger.ok else []
     alerts = await _alerts(sources, [course["course_id"] for course in courses]) if ledger.ok else ledger
     return {

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -29,6 +30,7 @@ from gateway_service.api.messages import translator
 from gateway_service.api.web import SESSION_COOKIE, language, redirect, render, signed_in
 from gateway_service.routing.proxy import within_rate_limit
 from gateway_service.service_layer.person_sessions import SignedIn
+from hopekit.api.pagination import CURSOR_PATTERN
 
 router = APIRouter(include_in_schema=False)
 Translate = Callable[[str], str]
@@ -104,9 +106,17 @@ async def programme_page(request: Request, view: Chosen) -> Response:
 
 
 @router.get("/dashboard/cohorts")
-async def cohorts_page(request: Request, view: Chosen) -> Response:
+async def cohorts_page(
+    request: Request,
+    view: Chosen,
+    after: Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)] = None,
+) -> Response:
+    """A screen of the cohorts; ``after``: where enrolment's list goes on (the page's link to the next ones)."""
+
     async def build(sources: Sources, t: Translate) -> dict[str, Any]:
-        return {"cohorts": await cohort_list(sources, view)}
+        cohorts = await cohort_list(sources, view, after)
+        more = urlencode({"after": cohorts.next_cursor}) if cohorts.next_cursor else ""
+        return {"cohorts": cohorts, "after": after, "more_query": "&".join(q for q in (view.query(), more) if q)}
 
     return await _show(request, view, "dashboard/cohorts.html", build)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -24,9 +25,11 @@ from gateway_service.domain.scopes import read_scope
 from gateway_service.routing.service_client import ServiceClient, UpstreamError
 from gateway_service.service_layer.person_sessions import PersonTokens, SignedIn
 from gateway_service.settings import GatewaySettings
+from hopekit.api.pagination import MAX_LIMIT
 from hopekit.logs import request_id_var, traceparent_var
 
-# How many pages of a list a dashboard page follows at most (a list's page holds up to 100 items).
+# How many pages of a list a dashboard page follows at most, each as long as the services allow (MAX_LIMIT): pages
+# of a list are asked one after another (each names the next), so a longer list would keep the page waiting.
 MAX_PAGES = 30
 
 
@@ -42,6 +45,10 @@ class Fetched:
     data: Any = None
     # A list longer than a page follows (MAX_PAGES): its first items only, and the page says so.
     truncated: bool = False
+    # Where a list's items continue (the service's cursor), when the page asked for part of the list only.
+    next_cursor: str | None = None
+    # The service's own status code, when it answered (a 400: what the page passed on was refused).
+    code: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,9 +96,9 @@ class Sources:
         finally:
             self.timing.calls.append(Call(service, started, time.perf_counter()))
         if status in {401, 403, 404}:
-            return Fetched(Status.NOT_AVAILABLE)
+            return Fetched(Status.NOT_AVAILABLE, code=status)
         if status != 200:
-            return Fetched(Status.UNAVAILABLE)
+            return Fetched(Status.UNAVAILABLE, code=status)
         try:
             return Fetched(Status.OK, json.loads(body))
         except ValueError:
@@ -99,14 +106,26 @@ class Sources:
 
     async def every(self, service: str, path: str, **query: object) -> Fetched:
         """Every item of a paged list (``{"items": [...], "next_cursor": ...}``), up to MAX_PAGES pages."""
+        return await self.pages(service, path, MAX_PAGES, **query)
+
+    async def pages(
+        self,
+        service: str,
+        path: str,
+        most: int,
+        cursor: str | None = None,
+        enough: Callable[[list[Any]], bool] = lambda items: False,
+        **query: object,
+    ) -> Fetched:
+        """A paged list's items from ``cursor`` on, following at most ``most`` pages, or fewer once ``enough``
+        says the items so far are; ``next_cursor`` says where the rest starts (``truncated`` when there is one)."""
         items: list[Any] = []
-        cursor: str | None = None
-        for _ in range(MAX_PAGES):
-            page = await self.get(service, path, **query, limit=100, cursor=cursor)
+        for _ in range(most):
+            page = await self.get(service, path, **query, limit=MAX_LIMIT, cursor=cursor)
             if not page.ok:
                 return page  # never a list cut short without saying so
             items += page.data.get("items", [])
             cursor = page.data.get("next_cursor")
-            if not cursor:
+            if not cursor or enough(items):
                 break
-        return Fetched(Status.OK, items, truncated=bool(cursor))
+        return Fetched(Status.OK, items, truncated=bool(cursor), next_cursor=cursor or None)
