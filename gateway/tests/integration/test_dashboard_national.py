@@ -12,20 +12,25 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import statistics
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from benchmarks.reporting_data import REGIONS, SECTORS, Facts, copy, national
+from benchmarks.reporting_data import Facts, copy, national
 
-from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-
-from .dashboard_platform import ARTEFACTS, DashboardPlatform, StandIn, dashboard_platform, money_view, signed_in
+from .dashboard_platform import (
+    ARTEFACTS,
+    DashboardPlatform,
+    LongLists,
+    StandIn,
+    dashboard_platform,
+    server_timing,
+    signed_in,
+    upstream_calls,
+)
 from .people import Browser
 
 # Minutes long (the national programme is made and copied first) and a measurement, not a test: make bench runs it.
@@ -53,132 +58,6 @@ PROGRAMME_INDICATORS = (
 )
 
 
-# The other services' lists at the same scale, as the operator would page through them (assumed sizes: the
-# reporting data set's 2,000 cohorts and 8 funders; one agreement per funder a year over its ten years; two
-# vacancies a cohort; a thousand follow-ups overdue).
-AGREEMENTS_PER_FUNDER = 10
-VACANCIES_PER_COHORT = 2
-OVERDUE_FOLLOW_UPS = 1_000
-COURSES_PER_COHORT = 2
-ALERTS_PER_COURSE = 3
-VACANCY_STATUSES = ("open", "filled", "closed")
-
-
-def paged(items: list[Any], query: dict[str, str]) -> tuple[int, Any]:
-    """A page of a list as the services give it: ``limit`` up to hopekit's bound, an opaque ``cursor``."""
-    limit = int(query.get("limit", DEFAULT_LIMIT))
-    if not 1 <= limit <= MAX_LIMIT:
-        return 422, {"title": "limit out of range"}
-    start = int(query.get("cursor") or 0)
-    more = start + limit < len(items)
-    return 200, {"items": items[start : start + limit], "next_cursor": str(start + limit) if more else None}
-
-
-class NationalStandIn(StandIn):
-    """enrolment, training, funding and employment holding the national programme's cohorts and the lists that
-    go with them, for the programme operator (who sees all of them)."""
-
-    def __init__(self, facts: Facts, cohorts: dict[uuid.UUID, uuid.UUID], funder: uuid.UUID) -> None:
-        super().__init__(cohorts, funder)
-        columns, rows = facts.tables["fact_cohorts"]
-        self.all = {
-            str(fact["cohort_id"]): {
-                **self.cohort(next(iter(cohorts)), 0),
-                "id": str(fact["cohort_id"]),
-                "name": f"Cohorte {index + 1}",
-                "sector_code": fact["sector_code"],
-                "region": fact["region"],
-                "training_provider_org_id": str(fact["training_provider_org_id"]),
-            }
-            for index, fact in enumerate(dict(zip(columns, row, strict=True)) for row in rows)
-        }
-        self.cohort_list = list(self.all.values())
-        chance = random.Random(18)
-        funders = [str(uuid.UUID(int=chance.getrandbits(128), version=4)) for _ in range(8)]
-        self.funders = [{"id": f, "name": f"Financeur {i + 1}"} for i, f in enumerate(funders)]
-        self.agreements = [
-            {"id": str(uuid.UUID(int=chance.getrandbits(128), version=4)), "funder_id": f, "reference": f"CONV-{y}-{i}"}
-            for y in range(2017, 2017 + AGREEMENTS_PER_FUNDER)
-            for i, f in enumerate(funders)
-        ]
-        self.vacancies = [
-            {
-                "id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
-                "sector_code": c["sector_code"],
-                "region_code": c["region"],
-                "status": chance.choice(VACANCY_STATUSES),
-                "positions": chance.randint(1, 4),
-            }
-            for c in self.cohort_list
-            for _ in range(VACANCIES_PER_COHORT)
-        ]
-        self.overdue = [
-            {
-                "id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
-                "beneficiary_id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
-                "months_after_exit": chance.choice((3, 6, 12)),
-                "due_on": "2026-06-01",
-                "status": "due",
-            }
-            for _ in range(OVERDUE_FOLLOW_UPS)
-        ]
-
-    def answer(self, path: str, claims: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
-        parts = path.strip("/").split("/")
-        if path == "/v1/cohorts":
-            return paged(self.cohort_list, query)
-        if parts[:2] == ["v1", "cohorts"] and parts[2] in self.all:
-            if parts[3:] == ["ledger"]:
-                return 200, self._national_ledger(parts[2])
-            return 200, self.all[parts[2]]
-        if parts[:3] == ["v1", "money", "cohorts"] or parts[:3] == ["v1", "money", "agreements"]:
-            return 200, money_view("48000.00", "15006.00", "12000.00", "9603.00")
-        if path == "/v1/alerts":
-            course = query["course_id"]
-            alerts = [
-                {"beneficiary_id": course, "rule": "low_attendance_rate", "raised_at": "2026-03-02T10:00:00Z"}
-            ] * ALERTS_PER_COURSE
-            return paged(alerts, query)
-        lists = {
-            "/v1/funders": self.funders,
-            "/v1/agreements": self.agreements,
-            "/v1/vacancies": [
-                v
-                for v in self.vacancies
-                if query.get("sector_code") in (None, v["sector_code"]) and query.get("status") in (None, v["status"])
-            ],
-            "/v1/follow-ups": self.overdue,
-        }
-        if path in lists:
-            return paged(lists[path], query)
-        if path == "/v1/demand":
-            return 200, [
-                {"sector_code": s, "region_code": r, "pledged_places": 24, "open_positions": 7}
-                for s in SECTORS
-                for r in REGIONS
-            ]
-        if path == "/v1/follow-ups/summary":
-            return 200, [
-                {"months_after_exit": m, "status": s, "count": 400, "overdue": 111 if s == "due" else 0}
-                for m in (3, 6, 12)
-                for s in ("due", "done", "unreachable")
-            ]
-        return super().answer(path, claims, query)
-
-    def _national_ledger(self, cohort: str) -> dict[str, Any]:
-        hours = self._ledger(next(iter(self.cohorts)))["courses"][0]["total"]
-        courses = []
-        for step in range(3, 3 + COURSES_PER_COHORT):
-            course = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cohort}/{step}"))
-            people = [
-                {"beneficiary_id": str(uuid.uuid4()), "course_id": course, "step": step, "hours": hours}
-                | {"french_support": None}
-                for _ in range(12)
-            ]
-            courses.append({"course_id": course, "step": step, "total": hours, "people": people})
-        return {"cohort_id": cohort, "courses": courses}
-
-
 class NationalProgramme:
     """The reporting benchmark's programme: written into reporting with COPY, and the stand-in's lists made from
     the same cohorts. Its first two cohorts stand for the providers' cohorts A and B."""
@@ -193,7 +72,12 @@ class NationalProgramme:
         return rows[0][at], rows[1][at]
 
     def stand_in(self, cohorts: dict[uuid.UUID, uuid.UUID], funder: uuid.UUID) -> StandIn:
-        return NationalStandIn(self.facts, cohorts, funder)
+        columns, rows = self.facts.tables["fact_cohorts"]
+        facts = [dict(zip(columns, row, strict=True)) for row in rows]
+        listed = [
+            (fact["cohort_id"], fact["region"], fact["sector_code"], fact["training_provider_org_id"]) for fact in facts
+        ]
+        return LongLists(listed, cohorts, funder)
 
 
 @pytest.fixture(scope="module")
@@ -216,26 +100,17 @@ class Sample:
     def parts(self) -> dict[str, object]:
         """The page's own account (api.dashboard.timing): its calls, how many in a row, the time it waited on
         the services, the gateway's own part, and the longest call to reporting."""
-        calls, _, row = self.timing["upstream"][1].partition(" calls / ")
+        calls, in_a_row = upstream_calls(self.timing)
         return {
             "s": round(self.seconds, 3),
             "cpu_ms": round(self.cpu_s * 1000, 1),
-            "calls": int(calls),
-            "in_a_row": int(row.split()[0]),
+            "calls": calls,
+            "in_a_row": in_a_row,
             "upstream_ms": self.timing["upstream"][0],
             "gateway_ms": self.timing["gateway"][0],
             "render_ms": self.timing["render"][0],
             "reporting_longest_ms": self.timing.get("reporting", (0.0, ""))[0],
         }
-
-
-def server_timing(header: str) -> dict[str, tuple[float, str]]:
-    found = {}
-    for metric in header.split(", "):
-        name, *params = metric.split(";")
-        values = dict(param.split("=", 1) for param in params)
-        found[name] = (float(values.get("dur", 0)), values.get("desc", "").strip('"'))
-    return found
 
 
 async def timed(browser: Browser, path: str) -> Sample:
