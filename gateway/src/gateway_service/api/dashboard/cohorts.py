@@ -42,7 +42,7 @@ async def cohort_list(sources: Sources, view: View, after: str | None = None) ->
         return [cohort for cohort in cohorts if _kept(cohort, view)]
 
     found = await sources.pages(
-        "enrolment", "/v1/cohorts", LIST_PAGES, after, enough=lambda cohorts: len(kept(cohorts)) >= MAX_LIMIT
+        "enrolment", "/v1/cohorts", {}, LIST_PAGES, after, enough=lambda cohorts: len(kept(cohorts)) >= MAX_LIMIT
     )
     if not found.ok:
         if after and found.code == 400:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -106,16 +106,16 @@ class Sources:
 
     async def every(self, service: str, path: str, **query: object) -> Fetched:
         """Every item of a paged list (``{"items": [...], "next_cursor": ...}``), up to MAX_PAGES pages."""
-        return await self.pages(service, path, MAX_PAGES, **query)
+        return await self.pages(service, path, query, MAX_PAGES)
 
     async def pages(
         self,
         service: str,
         path: str,
+        query: Mapping[str, object],
         most: int,
         cursor: str | None = None,
         enough: Callable[[list[Any]], bool] = lambda items: False,
-        **query: object,
     ) -> Fetched:
         """A paged list's items from ``cursor`` on, following at most ``most`` pages, or fewer once ``enough``
         says the items so far are; ``next_cursor`` says where the rest starts (``truncated`` when there is one)."""
