@@ -33,7 +33,7 @@ pytestmark = pytest.mark.integration
 COHORTS = 450  # two screens and a half
 REGIONS = ("11", "84", "93")
 _COHORT_ROW = re.compile(r'<tr data-cohort="([0-9a-f-]+)">')
-_MORE = re.compile(r'<a href="(/dashboard/cohorts\?[^"]*)" data-link="more-cohorts"')
+_MORE = re.compile(r'<a href="(/dashboard/cohorts\?[^"]*)" data-link="next-screen"')
 
 
 class Lists:
@@ -79,7 +79,7 @@ async def test_the_cohorts_come_a_screen_at_a_time(operator: Browser) -> None:
         path = more.group(1) if more else None
     assert screens == math.ceil(COHORTS / MAX_LIMIT)
     assert seen == [str(cohort[0]) for cohort in LISTS.listed]
-    assert 'data-link="first-cohorts"' in page.text
+    assert 'data-link="first-screen"' in page.text
 
 
 async def test_a_filtered_screen_follows_enrolments_pages_until_it_is_full_or_the_list_ends(operator: Browser) -> None:
@@ -87,7 +87,7 @@ async def test_a_filtered_screen_follows_enrolments_pages_until_it_is_full_or_th
     wanted = [str(cohort[0]) for cohort in LISTS.listed if cohort[1] == "84"]
     assert _COHORT_ROW.findall(page.text) == wanted
     assert calls(page) == (math.ceil(COHORTS / MAX_LIMIT),) * 2
-    assert 'data-link="more-cohorts"' not in page.text
+    assert 'data-link="next-screen"' not in page.text
 
 
 async def test_a_link_to_the_next_cohorts_not_given_out_is_refused(operator: Browser) -> None:

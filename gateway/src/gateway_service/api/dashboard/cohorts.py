@@ -13,12 +13,8 @@ from uuid import UUID
 from gateway_service.api.dashboard.figures import Figure, Series, download_links, exports, number
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status, path_of
 from gateway_service.api.dashboard.view import View
-from hopekit.api.pagination import MAX_LIMIT
-from hopekit.api.problems import Problem
 
 Translate = Callable[[str], str]
-# The most pages of enrolment's list one screen of cohorts follows when a filter leaves few of each page.
-LIST_PAGES = 5
 MONEY = ("committed", "consumed", "claimed", "paid")
 
 
@@ -33,22 +29,10 @@ def _kept(cohort: dict[str, Any], view: View) -> bool:
 
 
 async def cohort_list(sources: Sources, view: View, after: str | None = None) -> Fetched:
-    """One screen of the cohorts, from enrolment's cursor ``after`` on: a page of enrolment's list, or, with a
-    filter (enrolment's list has none), the pages it takes to fill a screen, LIST_PAGES at most. ``next_cursor``
-    is where the next screen starts. A national programme's thousands of cohorts on one page were followed page
-    after page and written out whole: the page took over a second."""
-
-    def kept(cohorts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [cohort for cohort in cohorts if _kept(cohort, view)]
-
-    found = await sources.pages(
-        "enrolment", "/v1/cohorts", {}, LIST_PAGES, after, enough=lambda cohorts: len(kept(cohorts)) >= MAX_LIMIT
+    """One screen of the cohorts the view keeps (enrolment's list has no filter: the page narrows it)."""
+    return await sources.screen(
+        "enrolment", "/v1/cohorts", after, lambda cohorts: [c for c in cohorts if _kept(c, view)]
     )
-    if not found.ok:
-        if after and found.code == 400:
-            raise Problem(400, "invalid-cursor", "This link to the next cohorts is not one the dashboard gave out.")
-        return found
-    return Fetched(Status.OK, kept(found.data), next_cursor=found.next_cursor)
 
 
 async def _alerts(sources: Sources, course_ids: list[str]) -> Fetched:

@@ -101,6 +101,7 @@ async def follow_ups_page(sources: Sources, t: Translate) -> dict[str, Any]:
     }
 
 
-async def dropout_risks_page(sources: Sources) -> dict[str, Any]:
-    found = await sources.every("reporting", "/v1/dropout-risks")
-    return {"status": found.status, "risks": found.data if found.ok else []}
+async def dropout_risks_page(sources: Sources, after: str | None = None) -> dict[str, Any]:
+    """One screen of the provider's people at risk (by id, as reporting lists them)."""
+    found = await sources.screen("reporting", "/v1/dropout-risks", after)
+    return {"status": found.status, "risks": found}

@@ -8,7 +8,6 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -34,6 +33,8 @@ from hopekit.api.pagination import CURSOR_PATTERN
 
 router = APIRouter(include_in_schema=False)
 Translate = Callable[[str], str]
+# Where a long list's screen starts: the service's cursor, from the link to the next screen (api.dashboard.sources).
+After = Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)]
 # What a page shows, from the services as the person sees them and the person's words.
 Build = Callable[[Sources, Translate], Awaitable[dict[str, Any]]]
 
@@ -106,17 +107,9 @@ async def programme_page(request: Request, view: Chosen) -> Response:
 
 
 @router.get("/dashboard/cohorts")
-async def cohorts_page(
-    request: Request,
-    view: Chosen,
-    after: Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)] = None,
-) -> Response:
-    """A screen of the cohorts; ``after``: where enrolment's list goes on (the page's link to the next ones)."""
-
+async def cohorts_page(request: Request, view: Chosen, after: After = None) -> Response:
     async def build(sources: Sources, t: Translate) -> dict[str, Any]:
-        cohorts = await cohort_list(sources, view, after)
-        more = urlencode({"after": cohorts.next_cursor}) if cohorts.next_cursor else ""
-        return {"cohorts": cohorts, "after": after, "more_query": "&".join(q for q in (view.query(), more) if q)}
+        return {"cohorts": await cohort_list(sources, view, after), "after": after}
 
     return await _show(request, view, "dashboard/cohorts.html", build)
 
@@ -144,8 +137,11 @@ async def follow_ups(request: Request, view: Chosen) -> Response:
 
 
 @router.get("/dashboard/dropout-risks")
-async def dropout_risks(request: Request, view: Chosen) -> Response:
-    return await _show(request, view, "dashboard/dropout_risks.html", lambda sources, t: dropout_risks_page(sources))
+async def dropout_risks(request: Request, view: Chosen, after: After = None) -> Response:
+    async def build(sources: Sources, t: Translate) -> dict[str, Any]:
+        return {**await dropout_risks_page(sources, after), "after": after}
+
+    return await _show(request, view, "dashboard/dropout_risks.html", build)
 
 
 @router.get("/dashboard/downloads/{figure}")

@@ -26,11 +26,15 @@ from gateway_service.routing.service_client import ServiceClient, UpstreamError
 from gateway_service.service_layer.person_sessions import PersonTokens, SignedIn
 from gateway_service.settings import GatewaySettings
 from hopekit.api.pagination import MAX_LIMIT
+from hopekit.api.problems import Problem
 from hopekit.logs import request_id_var, traceparent_var
 
 # How many pages of a list a dashboard page follows at most, each as long as the services allow (MAX_LIMIT): pages
 # of a list are asked one after another (each names the next), so a longer list would keep the page waiting.
 MAX_PAGES = 30
+# How many pages one screen of a long list follows at most, to fill itself when the page keeps few of each.
+SCREEN_PAGES = 5
+Items = list[Any]
 
 
 class Status(StrEnum):
@@ -115,7 +119,7 @@ class Sources:
         query: Mapping[str, object],
         most: int,
         cursor: str | None = None,
-        enough: Callable[[list[Any]], bool] = lambda items: False,
+        enough: Callable[[Items], bool] = lambda items: False,
     ) -> Fetched:
         """A paged list's items from ``cursor`` on, following at most ``most`` pages, or fewer once ``enough``
         says the items so far are; ``next_cursor`` says where the rest starts (``truncated`` when there is one)."""
@@ -129,3 +133,20 @@ class Sources:
             if not cursor or enough(items):
                 break
         return Fetched(Status.OK, items, truncated=bool(cursor), next_cursor=cursor or None)
+
+    async def screen(
+        self, service: str, path: str, after: str | None, keep: Callable[[Items], Items] = lambda items: items
+    ) -> Fetched:
+        """One screen of a long list, from the service's cursor ``after`` on: one page of it, or, when the page
+        ``keep``s few of each (a filter the service does not have), up to SCREEN_PAGES until a page's worth is
+        kept. ``next_cursor`` is where the next screen starts; a cursor the service refuses is a 400.
+        A national programme's thousands of cohorts were followed page after page and written out whole: that
+        page took over a second."""
+        found = await self.pages(
+            service, path, {}, SCREEN_PAGES, after, enough=lambda items: len(keep(items)) >= MAX_LIMIT
+        )
+        if not found.ok:
+            if after and found.code == 400:
+                raise Problem(400, "invalid-cursor", "This link to the rest of a list is not one the dashboard gave.")
+            return found
+        return Fetched(Status.OK, keep(found.data), next_cursor=found.next_cursor)
