@@ -10,11 +10,13 @@ import base64
 import contextlib
 import json
 import random
+import socket
 import types
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -22,10 +24,12 @@ from services.reporting.tests.integration.hand_made_facts import Cohort, people_
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.types import Receive, Scope, Send
 
+from employment_service.domain.vocabulary import VacancyStatus
 from gateway_service.cli import create_first_admin
 from gateway_service.domain.scopes import vocabulary
 from gateway_service.main import create_app as create_gateway
 from hope_contracts.vocabulary import OrgKind
+from hopekit.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from reporting_service.main import create_app as create_reporting
 from reporting_service.settings import ReportingSettings
 
@@ -128,7 +132,7 @@ class StandIn:
             "trade_qualification_ends_on": None,
         }
 
-    def answer(self, path: str, claims: dict[str, Any]) -> tuple[int, Any]:
+    def answer(self, path: str, claims: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         visible = self.visible(claims)
         operator = claims["org_kind"] == OrgKind.PROGRAMME_OPERATOR.value
         ids = list(self.cohorts)
@@ -141,7 +145,7 @@ class StandIn:
                 if path.endswith("/ledger"):
                     return 200, self._ledger(cohort)
                 if path.startswith("/v1/money/"):
-                    return 200, _money("4000.00", "1250.50", "1000.00", "800.25")
+                    return 200, money_view("4000.00", "1250.50", "1000.00", "800.25")
                 return 200, self.cohort(cohort, ids.index(cohort))
         simple: dict[str, tuple[int, Any]] = {
             "/v1/alerts": (200, {"items": [], "next_cursor": None}),
@@ -157,8 +161,8 @@ class StandIn:
                 if operator
                 else {"items": []},
             ),
-            f"/v1/money/agreements/{self.agreement}": (200, _money("48000.00", "15006.00", "12000.00", "9603.00")),
-            f"/v1/money/agreements/{self.typed_agreement}": (200, _money("1500.00", "250.75", "0.00", "0.00")),
+            f"/v1/money/agreements/{self.agreement}": (200, money_view("48000.00", "15006.00", "12000.00", "9603.00")),
+            f"/v1/money/agreements/{self.typed_agreement}": (200, money_view("1500.00", "250.75", "0.00", "0.00")),
             "/v1/demand": (
                 200,
                 [
@@ -199,14 +203,15 @@ class StandIn:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        status, body = self.answer(scope["path"], _claims(scope))
+        query = dict(parse_qsl(scope["query_string"].decode()))
+        status, body = self.answer(scope["path"], _claims(scope), query)
         await send(
             {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
         )
         await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
 
-def _money(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, Any]:
+def money_view(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, Any]:
     zero = "0.00"
     return {
         "committed": committed,
@@ -218,6 +223,156 @@ def _money(committed: str, consumed: str, claimed: str, paid: str) -> dict[str, 
         "disallowed": zero,
         "available": None,
     }
+
+
+# The other services' lists at national scale, as the operator pages through them (assumed sizes, with the
+# reporting data set's 2,000 cohorts and 8 funders: one agreement per funder a year over ten years; two vacancies
+# a cohort; a thousand follow-ups overdue).
+AGREEMENTS_PER_FUNDER = 10
+VACANCIES_PER_COHORT = 2
+OVERDUE_FOLLOW_UPS = 1_000
+COURSES_PER_COHORT = 2
+ALERTS_PER_COURSE = 3
+
+
+def paged(items: list[Any], query: dict[str, str]) -> tuple[int, Any]:
+    """A page of a list as the services give it: ``limit`` up to hopekit's bound, an opaque ``cursor``."""
+    limit = int(query.get("limit", DEFAULT_LIMIT))
+    if not 1 <= limit <= MAX_LIMIT:
+        return 422, {"title": "limit out of range"}
+    cursor = query.get("cursor") or "0"
+    if not cursor.isdigit():
+        return 400, {"type": "invalid-cursor", "title": "Not a cursor this list gave out"}
+    start = int(cursor)
+    more = start + limit < len(items)
+    return 200, {"items": items[start : start + limit], "next_cursor": str(start + limit) if more else None}
+
+
+# A cohort of the long list: its id, region, sector and training provider.
+Listed = tuple[uuid.UUID, str, str, uuid.UUID]
+
+
+class LongLists(StandIn):
+    """enrolment, training, funding and employment holding ``listed`` cohorts and the lists that go with them,
+    paged as the services page them, for the programme operator (who sees all of them; anyone else gets the
+    plain stand-in's answers)."""
+
+    def __init__(self, listed: list[Listed], cohorts: dict[uuid.UUID, uuid.UUID], funder: uuid.UUID) -> None:
+        super().__init__(cohorts, funder)
+        self.all = {
+            str(cohort_id): {
+                **self.cohort(next(iter(cohorts)), 0),
+                "id": str(cohort_id),
+                "name": f"Cohorte {index + 1}",
+                "sector_code": sector,
+                "region": region,
+                "training_provider_org_id": str(provider),
+            }
+            for index, (cohort_id, region, sector, provider) in enumerate(listed)
+        }
+        self.cohort_list = list(self.all.values())
+        chance = random.Random(18)
+        funders = [str(uuid.UUID(int=chance.getrandbits(128), version=4)) for _ in range(8)]
+        self.funders = [{"id": f, "name": f"Financeur {i + 1}"} for i, f in enumerate(funders)]
+        self.agreements = [
+            {"id": str(uuid.UUID(int=chance.getrandbits(128), version=4)), "funder_id": f, "reference": f"CONV-{y}-{i}"}
+            for y in range(2017, 2017 + AGREEMENTS_PER_FUNDER)
+            for i, f in enumerate(funders)
+        ]
+        self.vacancies = [
+            {
+                "id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
+                "sector_code": c["sector_code"],
+                "region_code": c["region"],
+                "status": chance.choice(list(VacancyStatus)).value,
+                "positions": chance.randint(1, 4),
+            }
+            for c in self.cohort_list
+            for _ in range(VACANCIES_PER_COHORT)
+        ]
+        self.overdue = [
+            {
+                "id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
+                "beneficiary_id": str(uuid.UUID(int=chance.getrandbits(128), version=4)),
+                "months_after_exit": chance.choice((3, 6, 12)),
+                "due_on": "2026-06-01",
+                "status": "due",
+            }
+            for _ in range(OVERDUE_FOLLOW_UPS)
+        ]
+
+    def answer(self, path: str, claims: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        if claims["org_kind"] != OrgKind.PROGRAMME_OPERATOR.value:
+            return super().answer(path, claims, query)
+        parts = path.strip("/").split("/")
+        if path == "/v1/cohorts":
+            return paged(self.cohort_list, query)
+        if parts[:2] == ["v1", "cohorts"] and parts[2] in self.all:
+            if parts[3:] == ["ledger"]:
+                return 200, self._long_ledger(parts[2])
+            return 200, self.all[parts[2]]
+        if parts[:3] == ["v1", "money", "cohorts"] or parts[:3] == ["v1", "money", "agreements"]:
+            return 200, money_view("48000.00", "15006.00", "12000.00", "9603.00")
+        if path == "/v1/alerts":
+            course = query["course_id"]
+            alerts = [
+                {"beneficiary_id": course, "rule": "low_attendance_rate", "raised_at": "2026-03-02T10:00:00Z"}
+            ] * ALERTS_PER_COURSE
+            return paged(alerts, query)
+        lists = {
+            "/v1/funders": self.funders,
+            "/v1/agreements": self.agreements,
+            "/v1/vacancies": [
+                v
+                for v in self.vacancies
+                if query.get("sector_code") in (None, v["sector_code"]) and query.get("status") in (None, v["status"])
+            ],
+            "/v1/follow-ups": self.overdue,
+        }
+        if path in lists:
+            return paged(lists[path], query)
+        if path == "/v1/demand":
+            return 200, [
+                {"sector_code": s, "region_code": r, "pledged_places": 24, "open_positions": 7}
+                for s in sorted({c["sector_code"] for c in self.cohort_list})
+                for r in sorted({c["region"] for c in self.cohort_list})
+            ]
+        if path == "/v1/follow-ups/summary":
+            return 200, [
+                {"months_after_exit": m, "status": s, "count": 400, "overdue": 111 if s == "due" else 0}
+                for m in (3, 6, 12)
+                for s in ("due", "done", "unreachable")
+            ]
+        return super().answer(path, claims, query)
+
+    def _long_ledger(self, cohort: str) -> dict[str, Any]:
+        hours = self._ledger(next(iter(self.cohorts)))["courses"][0]["total"]
+        courses = []
+        for step in range(3, 3 + COURSES_PER_COHORT):
+            course = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cohort}/{step}"))
+            people = [
+                {"beneficiary_id": str(uuid.uuid4()), "course_id": course, "step": step, "hours": hours}
+                | {"french_support": None}
+                for _ in range(12)
+            ]
+            courses.append({"course_id": course, "step": step, "total": hours, "people": people})
+        return {"cohort_id": cohort, "courses": courses}
+
+
+def server_timing(header: str) -> dict[str, tuple[float, str]]:
+    """A page's Server-Timing (api.dashboard.timing): each metric's duration in ms and its description."""
+    found = {}
+    for metric in header.split(", "):
+        name, *params = metric.split(";")
+        values = dict(param.split("=", 1) for param in params)
+        found[name] = (float(values.get("dur", 0)), values.get("desc", "").strip('"'))
+    return found
+
+
+def upstream_calls(timing: dict[str, tuple[float, str]]) -> tuple[int, int]:
+    """How many calls the page made to the services, and the most of them made one after another."""
+    calls, _, row = timing["upstream"][1].partition(" calls / ")
+    return int(calls), int(row.split()[0])
 
 
 async def signed_in(platform: DashboardPlatform, person: Person) -> Browser:
@@ -249,6 +404,8 @@ async def _invite(http: httpx.AsyncClient, headers: dict[str, str], org_id: uuid
 
 # Writes reporting's facts for the two providers' organisations: the ids of cohort A (provider A) and B.
 WriteFacts = Callable[[str, list[uuid.UUID], uuid.UUID], Awaitable[tuple[uuid.UUID, uuid.UUID]]]
+# The stand-in for the other services, from the cohorts (id -> training provider) and the funder.
+StandInOf = Callable[[dict[uuid.UUID, uuid.UUID], uuid.UUID], StandIn]
 
 
 async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
@@ -271,9 +428,14 @@ async def hand_made_facts(reporting_db: str, orgs: list[uuid.UUID], funder: uuid
 
 @contextlib.asynccontextmanager
 async def dashboard_platform(
-    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts
+    postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts, stand_in_of: StandInOf = StandIn
 ) -> AsyncIterator[DashboardPlatform]:
     sockets = [reserve_port() for _ in range(4)]  # the dead one stays bound and never listens: nothing answers
+    for listening in sockets:
+        # A socket made with protocol 0 is not one asyncio gives TCP_NODELAY to, nor the connections it accepts:
+        # every answer written in two parts (head, then body) then waited ~40 ms for the caller's delayed ACK, on
+        # each hop (stand-in or reporting to the gateway, gateway to the browser). Linux passes it on to them.
+        listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     gateway_port, reporting_port, stand_in_port, dead_port = map(port_of, sockets)
     gateway_socket, reporting_socket, stand_in_socket, _dead = sockets
     async with (
@@ -324,7 +486,7 @@ async def dashboard_platform(
                 platform.provider_b = await _invite(http, headers, orgs[1], "reader")
                 platform.gateway_app = gateway_app
                 platform.cohort_a, platform.cohort_b = await write_facts(reporting_db, orgs, platform.funder)
-                stand_in = StandIn({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
+                stand_in = stand_in_of({platform.cohort_a: orgs[0], platform.cohort_b: orgs[1]}, platform.funder)
                 async with serve(reporting_app, reporting_socket), serve(stand_in, stand_in_socket):
                     yield platform
 

@@ -7,8 +7,9 @@ import typing
 
 import pytest
 
+from employment_service.domain.vocabulary import VacancyStatus
 from gateway_service.api.dashboard.programme import group_label
-from gateway_service.api.dashboard_codes import CODES_EN, CODES_FR, code_label
+from gateway_service.api.dashboard_codes import CODES_EN, CODES_FR, VACANCY_STATUSES, code_label
 from gateway_service.api.messages import translator
 from hope_contracts import training
 from hope_contracts.codes import SectorCode, Track
@@ -18,8 +19,14 @@ KINDS = {
     "track": typing.get_args(Track),
     "alert_rule": typing.get_args(training.AlertRule),
     "gap_kind": ("no_placement_coming_week", "placement_ends_before_step"),
-    "vacancy_status": ("open", "filled", "closed"),
+    "vacancy_status": VACANCY_STATUSES,
 }
+
+
+def test_the_vacancy_statuses_are_employments() -> None:
+    """The employers page asks for each status's vacancies: a status employment has and the list lacks would
+    leave its vacancies out."""
+    assert set(VACANCY_STATUSES) == {status.value for status in VacancyStatus}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

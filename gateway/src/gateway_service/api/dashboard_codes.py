@@ -63,6 +63,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "track": typing.get_args(Track),
 }
 NAMED = frozenset(CHOICES)
+# Every status a vacancy can have in employment (its tests hold the two lists equal): the employers page asks for
+# each status's vacancies at once, which together are all of them.
+VACANCY_STATUSES = ("open", "filled", "closed")
 
 
 def code_label(t: Callable[[str], str], kind: str, code: str | None) -> str:

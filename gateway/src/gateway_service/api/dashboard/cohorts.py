@@ -28,11 +28,11 @@ def _kept(cohort: dict[str, Any], view: View) -> bool:
     return all(view.narrowed_to(name) in (None, value) for name, value in wanted.items())
 
 
-async def cohort_list(sources: Sources, view: View) -> Fetched:
-    found = await sources.every("enrolment", "/v1/cohorts")
-    if not found.ok:
-        return found
-    return Fetched(Status.OK, [cohort for cohort in found.data if _kept(cohort, view)], found.truncated)
+async def cohort_list(sources: Sources, view: View, after: str | None = None) -> Fetched:
+    """One screen of the cohorts the view keeps (enrolment's list has no filter: the page narrows it)."""
+    return await sources.screen(
+        "enrolment", "/v1/cohorts", after, lambda cohorts: [c for c in cohorts if _kept(c, view)]
+    )
 
 
 async def _alerts(sources: Sources, course_ids: list[str]) -> Fetched:
@@ -70,10 +70,10 @@ def _attendance_figure(t: Translate, answer: dict[str, Any], cohort_id: UUID, vi
 
 
 async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: View) -> dict[str, Any]:
-    cohort = await sources.get("enrolment", path_of("/v1/cohorts/{}", cohort_id))
-    if not cohort.ok:
-        return {"status": cohort.status}
-    ledger, gaps, money, attendance = await asyncio.gather(
+    # The cohort is asked together with its parts, not before them: each service applies its own rules to the
+    # person, and the parts are dropped unseen when enrolment does not show the cohort.
+    cohort, ledger, gaps, money, attendance = await asyncio.gather(
+        sources.get("enrolment", path_of("/v1/cohorts/{}", cohort_id)),
         sources.get("training", path_of("/v1/cohorts/{}/ledger", cohort_id)),
         sources.every("support", "/v1/housing-gaps", cohort_id=str(cohort_id)),
         sources.get("funding", path_of("/v1/money/cohorts/{}", cohort_id)),
@@ -83,6 +83,8 @@ async def cohort_page(sources: Sources, t: Translate, cohort_id: UUID, view: Vie
             **{**view.reporting_query(), "by": "month", "cohort": str(cohort_id)},
         ),
     )
+    if not cohort.ok:
+        return {"status": cohort.status}
     courses = ledger.data["courses"] if ledger.ok else []
     alerts = await _alerts(sources, [course["course_id"] for course in courses]) if ledger.ok else ledger
     return {

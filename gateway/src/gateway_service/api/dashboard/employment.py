@@ -11,7 +11,7 @@ from typing import Any
 from gateway_service.api.dashboard.figures import Figure, Series, download_links
 from gateway_service.api.dashboard.sources import Fetched, Sources, Status
 from gateway_service.api.dashboard.view import View
-from gateway_service.api.dashboard_codes import code_label
+from gateway_service.api.dashboard_codes import VACANCY_STATUSES, code_label
 
 Translate = Callable[[str], str]
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -37,13 +37,24 @@ def _demand_figure(t: Translate, lines: list[dict[str, Any]], view: View) -> Fig
     )
 
 
+async def _vacancies(sources: Sources, view: View) -> Fetched:
+    """Every vacancy the person may see, in the view's sector and region. Its pages are asked one after another,
+    so each status's share is asked at the same time as the others': a third of the pages in a row."""
+    parts = await asyncio.gather(
+        *(sources.every("employment", "/v1/vacancies", sector_code=view.sector, status=s) for s in VACANCY_STATUSES)
+    )
+    failed = next((part for part in parts if not part.ok), None)
+    if failed is not None:
+        return failed
+    found = [v for part in parts for v in part.data if view.region in (None, v["region_code"])]
+    return Fetched(Status.OK, found, truncated=any(part.truncated for part in parts))
+
+
 async def employers_page(sources: Sources, t: Translate, view: View) -> dict[str, Any]:
     demand, vacancies = await asyncio.gather(
         sources.get("employment", "/v1/demand", sector_code=view.sector, region_code=view.region),
-        sources.every("employment", "/v1/vacancies", sector_code=view.sector),
+        _vacancies(sources, view),
     )
-    if vacancies.ok and view.region:
-        vacancies = Fetched(Status.OK, [v for v in vacancies.data if v["region_code"] == view.region])
     counted: Counter[tuple[str, str, str]] = Counter()
     for vacancy in vacancies.data if vacancies.ok else []:
         counted[(vacancy["sector_code"], vacancy["region_code"], vacancy["status"])] += vacancy["positions"]
@@ -90,6 +101,7 @@ async def follow_ups_page(sources: Sources, t: Translate) -> dict[str, Any]:
     }
 
 
-async def dropout_risks_page(sources: Sources) -> dict[str, Any]:
-    found = await sources.every("reporting", "/v1/dropout-risks")
-    return {"status": found.status, "risks": found.data if found.ok else []}
+async def dropout_risks_page(sources: Sources, after: str | None = None) -> dict[str, Any]:
+    """One screen of the provider's people at risk (by id, as reporting lists them)."""
+    found = await sources.screen("reporting", "/v1/dropout-risks", after)
+    return {"status": found.status, "risks": found}

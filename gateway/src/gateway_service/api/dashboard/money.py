@@ -14,7 +14,8 @@ from gateway_service.api.dashboard.view import View
 
 Translate = Callable[[str], str]
 MONEY = ("committed", "consumed", "claimed", "paid")
-# Agreements whose money view one page asks for, at most (each is one call to funding).
+# Agreements whose money view one page asks for, at most (each is one call to funding; the page says when there
+# are more, with this number in its words: truncated_agreements).
 MAX_AGREEMENTS = 50
 
 
@@ -35,7 +36,8 @@ async def _agreements(sources: Sources) -> Fetched:
     failed = next((view for view in views if not view.ok), None)
     if failed is not None:
         return failed
-    return Fetched(Status.OK, [{**a, "money": v.data} for a, v in zip(chosen, views, strict=True)])
+    shown = [{**a, "money": v.data} for a, v in zip(chosen, views, strict=True)]
+    return Fetched(Status.OK, shown, truncated=found.truncated or len(found.data) > MAX_AGREEMENTS)
 
 
 def _per_funder(t: Translate, answer: dict[str, Any], names: dict[str, str], view: View) -> Figure:

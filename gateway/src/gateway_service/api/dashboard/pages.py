@@ -4,6 +4,7 @@ browser by Chart.js and dashboard.js, both served by the gateway (no outside add
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,15 +22,19 @@ from gateway_service.api.dashboard.formats import Formats
 from gateway_service.api.dashboard.money import funding_page
 from gateway_service.api.dashboard.programme import programme
 from gateway_service.api.dashboard.sources import Sources
+from gateway_service.api.dashboard.timing import PageTiming
 from gateway_service.api.dashboard.view import DIMENSIONS, Chosen, View
 from gateway_service.api.dashboard_codes import CHOICES
 from gateway_service.api.messages import translator
 from gateway_service.api.web import SESSION_COOKIE, language, redirect, render, signed_in
 from gateway_service.routing.proxy import within_rate_limit
 from gateway_service.service_layer.person_sessions import SignedIn
+from hopekit.api.pagination import CURSOR_PATTERN
 
 router = APIRouter(include_in_schema=False)
 Translate = Callable[[str], str]
+# Where a long list's screen starts: the service's cursor, from the link to the next screen (api.dashboard.sources).
+After = Annotated[str | None, Query(max_length=512, pattern=CURSOR_PATTERN)]
 # What a page shows, from the services as the person sees them and the person's words.
 Build = Callable[[Sources, Translate], Awaitable[dict[str, Any]]]
 
@@ -84,11 +89,16 @@ def _page(request: Request, session: SignedIn, template: str, view: View, **cont
 
 async def _show(request: Request, view: View, template: str, build: Build) -> Response:
     """The page, built from the services' answers to the signed-in person; or where they must go first."""
+    timing = PageTiming()
     person = await _person(request)
     if isinstance(person, Response):
         return person
-    found = await build(Sources(request, person), translator(language(request, person)))
-    return _page(request, person, template, view, **found)
+    found = await build(Sources(request, person, timing), translator(language(request, person)))
+    rendering = time.perf_counter()
+    response = _page(request, person, template, view, **found)
+    timing.render_s = time.perf_counter() - rendering
+    response.headers["Server-Timing"] = timing.header()
+    return response
 
 
 @router.get("/dashboard")
@@ -97,9 +107,9 @@ async def programme_page(request: Request, view: Chosen) -> Response:
 
 
 @router.get("/dashboard/cohorts")
-async def cohorts_page(request: Request, view: Chosen) -> Response:
+async def cohorts_page(request: Request, view: Chosen, after: After = None) -> Response:
     async def build(sources: Sources, t: Translate) -> dict[str, Any]:
-        return {"cohorts": await cohort_list(sources, view)}
+        return {"cohorts": await cohort_list(sources, view, after), "after": after}
 
     return await _show(request, view, "dashboard/cohorts.html", build)
 
@@ -127,8 +137,11 @@ async def follow_ups(request: Request, view: Chosen) -> Response:
 
 
 @router.get("/dashboard/dropout-risks")
-async def dropout_risks(request: Request, view: Chosen) -> Response:
-    return await _show(request, view, "dashboard/dropout_risks.html", lambda sources, t: dropout_risks_page(sources))
+async def dropout_risks(request: Request, view: Chosen, after: After = None) -> Response:
+    async def build(sources: Sources, t: Translate) -> dict[str, Any]:
+        return {**await dropout_risks_page(sources, after), "after": after}
+
+    return await _show(request, view, "dashboard/dropout_risks.html", build)
 
 
 @router.get("/dashboard/downloads/{figure}")
