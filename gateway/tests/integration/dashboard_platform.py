@@ -10,7 +10,6 @@ import base64
 import contextlib
 import json
 import random
-import socket
 import types
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -431,11 +430,6 @@ async def dashboard_platform(
     postgres_admin_url: str, kafka_bootstrap: str, write_facts: WriteFacts, stand_in_of: StandInOf = StandIn
 ) -> AsyncIterator[DashboardPlatform]:
     sockets = [reserve_port() for _ in range(4)]  # the dead one stays bound and never listens: nothing answers
-    for listening in sockets:
-        # A socket made with protocol 0 is not one asyncio gives TCP_NODELAY to, nor the connections it accepts:
-        # every answer written in two parts (head, then body) then waited ~40 ms for the caller's delayed ACK, on
-        # each hop (stand-in or reporting to the gateway, gateway to the browser). Linux passes it on to them.
-        listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     gateway_port, reporting_port, stand_in_port, dead_port = map(port_of, sockets)
     gateway_socket, reporting_socket, stand_in_socket, _dead = sockets
     async with (
