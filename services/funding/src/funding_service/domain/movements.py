@@ -165,6 +165,32 @@ def uncommitted_consumption(
     return sheet_consumption(ledger, deltas, at, reference_id, nothing_reserved)
 
 
+def drawn_from_commitments(transaction: Transaction | None) -> dict[PersonLine, Decimal]:
+    """Per (person, line): what a consumption took out of the person's commitment (negative: gave back to it), read
+    off its postings on the person's ``committed`` account; the rest of what it consumed came from the line."""
+    drawn: dict[PersonLine, Decimal] = {}
+    for posting in transaction.postings if transaction is not None else ():
+        person = posting.account.beneficiary_id
+        if posting.account.stage is Stage.COMMITTED and person is not None:
+            key = (person, posting.account.budget_line_id)
+            drawn[key] = drawn.get(key, ZERO) - posting.effect
+    return drawn
+
+
+def share_drawn(amounts: Iterable[Decimal], drawn: Decimal) -> list[Decimal]:
+    """Share what one line's transaction drew from a commitment (``drawn``, netted over the line) between the parts
+    of its amount, in their order: only parts moving the same way take it (a part given back while the line drew
+    went to the line), each up to its own amount. The shares sum to ``drawn``, which never exceeds the parts moving
+    its way (a consumption draws at most the net amount from the commitment)."""
+    shares = []
+    left = drawn
+    for amount in amounts:
+        share = ZERO if amount * left <= 0 else min(amount, left) if left > 0 else max(amount, left)
+        shares.append(share)
+        left -= share
+    return shares
+
+
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:
     """Give back to each line what the person has committed and not consumed (on withdrawal). The line's
     ``granted`` source puts the amount back into ``available`` while ``released`` records it for the person."""

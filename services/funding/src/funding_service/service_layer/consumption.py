@@ -189,7 +189,8 @@ def _person_consumption(
 async def _entries(
     uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], transaction: Transaction | None
 ) -> list[ConsumptionEntry]:
-    """Per person and line, what the sheet moved into ``consumed`` and the funded hours now paid for."""
+    """Per person and line, what the sheet moved into ``consumed``, the part of it drawn from the person's commitment
+    and the funded hours now paid for."""
     if transaction is None:
         return []
     owners = await uow.ledger.owners({delta.budget_line_id for delta in deltas})
@@ -204,6 +205,7 @@ async def _entries(
         # A person's funded hours on the line for this session, as the sheet now says.
         if delta.reference_id == transaction.reference_id:
             hours[(delta.beneficiary_id, delta.budget_line_id)] = delta.quantity
+    drawn = movements.drawn_from_commitments(transaction)
     return [
         ConsumptionEntry(
             beneficiary_id=person,
@@ -212,6 +214,7 @@ async def _entries(
             budget_line_id=line,
             funded_hours=hours.get((person, line), ZERO),
             amount=amount,
+            from_commitment=drawn.get((person, line), ZERO),
         )
         for (person, line), amount in sorted(amounts.items())
         if amount
