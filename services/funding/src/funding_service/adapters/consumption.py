@@ -12,11 +12,11 @@ from uuid import UUID
 from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.sets import upsert_rows
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
-from hopekit.db.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Unclaimed:
 async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, object]]) -> None:
     """Insert or update ``consumption_posted`` rows; claimed_amount is not overwritten: what a claim took stays
     taken."""
-    await upsert(
+    await upsert_rows(
         connection,
         consumption_posted,
         rows,
@@ -45,6 +45,8 @@ async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, obj
 class ConsumptionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # The day of each (person, session, line) row loaded: ``keep`` rewrites a row a sheet moved to another day.
+        self._held_on: dict[tuple[UUID, UUID, UUID], date] = {}
 
     async def step_consumed(
         self, people: Iterable[UUID], step: int, line_ids: Iterable[UUID]
@@ -123,6 +125,7 @@ class ConsumptionRepository:
             kept = amounts.setdefault(row.beneficiary_id, PostedAmounts(row.beneficiary_id))
             kept.posted[(row.session_id, row.budget_line_id)] = row.amount
             kept.quantities[(row.session_id, row.budget_line_id)] = row.funded_hours
+            self._held_on[(row.beneficiary_id, row.session_id, row.budget_line_id)] = row.held_on
         for person, kept in amounts.items():
             loaded[person].amounts = PostedAmounts(person, kept.posted, kept.quantities)
         return loaded
@@ -132,7 +135,6 @@ class ConsumptionRepository:
     ) -> None:
         """Write back the people's marks on this session and what is posted for them on the course."""
         people = list(people)
-        ids = [person.beneficiary_id for person in people]
         unmarked = [person.beneficiary_id for person in people if session_id not in person.marks]
         if unmarked:
             # Left off a corrected sheet: their mark on the session goes (most sheets leave no one off).
@@ -155,7 +157,7 @@ class ConsumptionRepository:
             for person in people
             if (mark := person.marks.get(session_id)) is not None
         ]
-        await upsert(
+        await upsert_rows(
             self._connection,
             attendance_marks,
             marks,
@@ -163,40 +165,37 @@ class ConsumptionRepository:
             update=["course_id", "step", "held_on", "status", "hours_attended", "session_hours"],
         )
         held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
+        # Only the rows the sheet changed (or moved to another day) are written, and only those it brought to
+        # nothing are removed: a sheet's first version removes nothing, a duplicate writes nothing.
         rows = []
-        keep_keys = []
         for person in people:
+            changed = set(person.amounts.changed())
             for (session, line), amount in person.amounts.posted.items():
-                keep_keys.append((person.beneficiary_id, session, line))
-                rows.append(
-                    {
-                        "beneficiary_id": person.beneficiary_id,
-                        "session_id": session,
-                        "budget_line_id": line,
-                        "course_id": course_id,
-                        "held_on": held.get(session, held_on),
-                        "funded_hours": person.amounts.quantities.get((session, line), ZERO),
-                        "amount": amount,
-                        "claimed_amount": ZERO,
-                    }
+                day = held.get(session, held_on)
+                if (session, line) in changed or self._held_on.get((person.beneficiary_id, session, line), day) != day:
+                    rows.append(
+                        {
+                            "beneficiary_id": person.beneficiary_id,
+                            "session_id": session,
+                            "budget_line_id": line,
+                            "course_id": course_id,
+                            "held_on": day,
+                            "funded_hours": person.amounts.quantities.get((session, line), ZERO),
+                            "amount": amount,
+                            "claimed_amount": ZERO,
+                        }
+                    )
+        stale = [(person.beneficiary_id, *key) for person in people for key in person.amounts.removed()]
+        if stale:
+            await self._connection.execute(
+                delete(consumption_posted).where(
+                    tuple_(
+                        consumption_posted.c.beneficiary_id,
+                        consumption_posted.c.session_id,
+                        consumption_posted.c.budget_line_id,
+                    ).in_(stale)
                 )
-        stale = delete(consumption_posted).where(
-            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
-        )
-        if not all(person.complete for person in people):
-            # Only this session's rows were loaded: rows of other sessions are not ours to remove.
-            stale = stale.where(consumption_posted.c.session_id == session_id)
-            keep_keys = [key for key in keep_keys if key[1] == session_id]
-            rows = [row for row in rows if row["session_id"] == session_id]
-        if keep_keys:
-            stale = stale.where(
-                tuple_(
-                    consumption_posted.c.beneficiary_id,
-                    consumption_posted.c.session_id,
-                    consumption_posted.c.budget_line_id,
-                ).not_in(keep_keys)
             )
-        await self._connection.execute(stale)
         await keep_posted_rows(self._connection, rows)
 
     async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Numeric, Uuid, bindparam, func, insert, select, text, update
+from sqlalchemy import Engine, Numeric, String, Uuid, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.sets import among
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
 from funding_service.domain.ledger import AccountKey, Transaction
 from funding_service.domain.money import ZERO
@@ -30,12 +32,34 @@ _MOVE_BALANCES = text(
     "FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change) WHERE accounts.id = moved.id"
 ).bindparams(bindparam("ids", type_=ARRAY(Uuid())), bindparam("changes", type_=ARRAY(Numeric())))
 
+_POSTINGS = text(
+    "INSERT INTO postings (transaction_id, account_id, side, amount) "
+    "SELECT :transaction, moved.account, moved.side, moved.amount "
+    "FROM unnest(CAST(:accounts AS uuid[]), CAST(:sides AS varchar[]), CAST(:amounts AS numeric[])) "
+    "AS moved(account, side, amount)"
+).bindparams(
+    bindparam("transaction", type_=Uuid()),
+    bindparam("accounts", type_=ARRAY(Uuid())),
+    bindparam("sides", type_=ARRAY(String())),
+    bindparam("amounts", type_=ARRAY(Numeric())),
+)
+
 
 @lru_cache(maxsize=1 << 15)
 def account_id(key: AccountKey) -> UUID:
     """One id per (line, stage, person), the same in every process: the account's natural key as a UUID.
     Remembered: a sheet of 100 people names 300 accounts several times each, and a uuid5 is a SHA-1."""
     return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
+
+
+# Per database, the accounts this process has seen (they are never removed; see ``LedgerRepository.lock``).
+_KNOWN: WeakKeyDictionary[Engine, set[UUID]] = WeakKeyDictionary()
+
+
+def _known_accounts(connection: AsyncConnection) -> set[UUID]:
+    if connection.dialect.name != "postgresql":
+        return set()
+    return _KNOWN.setdefault(connection.sync_engine, set())
 
 
 def _key(row: object) -> AccountKey:
@@ -63,11 +87,31 @@ class LedgerRepository:
         return {line: self._owners[line] for line in lines if line in self._owners}
 
     async def lock(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
-        """Create the missing accounts, then lock them all in id order; their balances as committed now."""
+        """Create the missing accounts, then lock them all in id order; their balances as committed now.
+
+        On PostgreSQL the accounts this process saw already are not inserted again (a sheet's 200 person accounts
+        exist after its people's first sheet): the row lock, not the INSERT, queues the writers there. If one
+        of them is gone after all (the transaction that created it rolled back), every account is created and
+        locked once more. SQLite inserts every time: that INSERT is what takes its write lock."""
         wanted = sorted(set(keys), key=account_id)
         if not wanted:
             return {}
-        owners = await self.owners({key.budget_line_id for key in wanted})
+        ids = [account_id(key) for key in wanted]
+        known = _known_accounts(self._connection)
+        await self._create([key for key, id_ in zip(wanted, ids, strict=True) if id_ not in known])
+        found = await self._locked(wanted, ids)
+        if len(found) < len(wanted):
+            known.difference_update(ids)
+            await self._create(wanted)
+            found = await self._locked(wanted, ids)
+        if self._connection.dialect.name == "postgresql":
+            known.update(ids)
+        return found
+
+    async def _create(self, keys: list[AccountKey]) -> None:
+        if not keys:
+            return
+        owners = await self.owners({key.budget_line_id for key in keys})
         await insert_ignore(
             self._connection,
             accounts,
@@ -81,16 +125,19 @@ class LedgerRepository:
                     "funder_id": owners[key.budget_line_id][1],
                     "balance": ZERO,
                 }
-                for key in wanted
+                for key in keys
             ],
         )
+
+    async def _locked(self, keys: list[AccountKey], ids: list[UUID]) -> dict[AccountKey, Decimal]:
         query = (
-            select(accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance)
-            .where(accounts.c.id.in_([account_id(key) for key in wanted]))
+            select(accounts.c.id, accounts.c.balance)
+            .where(among(self._connection, accounts.c.id, ids))
             .order_by(accounts.c.id)
             .with_for_update()
         )
-        return {_key(row): row.balance for row in await self._connection.execute(query)}
+        key_of = dict(zip(ids, keys, strict=True))
+        return {key_of[row.id]: row.balance for row in await self._connection.execute(query)}
 
     async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
         """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
@@ -104,18 +151,30 @@ class LedgerRepository:
                 reference_id=transaction.reference_id,
             )
         )
-        await self._connection.execute(
-            insert(postings),
-            [
+        if self._connection.dialect.name == "postgresql":
+            # One statement of three arrays, not one parameter set per posting (a sheet of 100 posts 200).
+            await self._connection.execute(
+                _POSTINGS,
                 {
-                    "transaction_id": transaction.transaction_id,
-                    "account_id": account_id(p.account),
-                    "side": p.side.value,
-                    "amount": p.amount,
-                }
-                for p in transaction.postings
-            ],
-        )
+                    "transaction": transaction.transaction_id,
+                    "accounts": [account_id(p.account) for p in transaction.postings],
+                    "sides": [p.side.value for p in transaction.postings],
+                    "amounts": [p.amount for p in transaction.postings],
+                },
+            )
+        else:
+            await self._connection.execute(
+                insert(postings),
+                [
+                    {
+                        "transaction_id": transaction.transaction_id,
+                        "account_id": account_id(p.account),
+                        "side": p.side.value,
+                        "amount": p.amount,
+                    }
+                    for p in transaction.postings
+                ],
+            )
         changes: dict[UUID, Decimal] = {}
         for p in transaction.postings:
             changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect

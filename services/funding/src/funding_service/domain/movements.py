@@ -122,6 +122,15 @@ def _consumption_postings(
     return postings
 
 
+def net_changes(deltas: Iterable[ConsumptionDelta]) -> dict[PersonLine, Decimal]:
+    """The deltas netted per (person, line): a correction can move excused hours between sessions of one person."""
+    net: dict[PersonLine, Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    return net
+
+
 def sheet_consumption(
     ledger: Ledger,
     deltas: Iterable[ConsumptionDelta],
@@ -132,19 +141,15 @@ def sheet_consumption(
     """All the differences one sheet brings, as one transaction. Deltas are netted per (person, line) first:
     a correction can move excused hours between sessions of one person, and each account is read once.
 
-    ``reserved`` gives, for every (person, line) of the deltas, what the person's step commitment stands for on
-    the line less what the step consumed before this sheet (negative beyond it; 0 less the consumption without
-    a commitment): what is given back then returns to the commitment only as far as it was drawn from it, the
-    rest to the line. Without it (a commitment by hand, not tied to a step) everything returns to the
-    commitment."""
-    net: dict[PersonLine, Decimal] = {}
-    for delta in deltas:
-        key = (delta.beneficiary_id, delta.budget_line_id)
-        net[key] = net.get(key, ZERO) + delta.amount
+    ``reserved`` gives, for every (person, line) the sheet gives back on (see ``net_changes``), what the person's
+    step commitment stands for on the line less what the step consumed before this sheet (negative beyond it; 0
+    less the consumption without a commitment): what is given back then returns to the commitment only as far as
+    it was drawn from it, the rest to the line. Without it (a commitment by hand, not tied to a step) everything
+    returns to the commitment. A consumption draws on the commitment first whatever it reserves."""
     postings: list[Posting] = []
-    for (person, line_id), amount in sorted(net.items()):
+    for (person, line_id), amount in sorted(net_changes(deltas).items()):
         if amount:
-            room = None if reserved is None else reserved[(person, line_id)]
+            room = None if reserved is None or amount > 0 else reserved[(person, line_id)]
             postings.extend(_consumption_postings(ledger, person, line_id, amount, room))
     return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
 
@@ -156,12 +161,8 @@ def uncommitted_consumption(
     commitment by hand if the person has one on the line, else from the line; what is given back goes to the
     line (nothing stands reserved for it)."""
     deltas = list(deltas)
-    net: dict[PersonLine, Decimal] = {}
-    for delta in deltas:
-        key = (delta.beneficiary_id, delta.budget_line_id)
-        net[key] = net.get(key, ZERO) + delta.amount
     # A reservation equal to the (negative) change leaves the commitment nothing to take back.
-    nothing_reserved = {key: min(amount, ZERO) for key, amount in net.items()}
+    nothing_reserved = {key: min(amount, ZERO) for key, amount in net_changes(deltas).items()}
     return sheet_consumption(ledger, deltas, at, reference_id, nothing_reserved)
 
 

@@ -51,8 +51,7 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
         if plan is None:
             cohort_id = event.cohort_id or await uow.projection.cohort_of(person)
             if cohort_id not in of_cohort:
-                found = await uow.reference.plans(cost_type=cost, step=event.step, cohort_id=cohort_id)
-                of_cohort[cohort_id] = found[0] if found else None
+                of_cohort[cohort_id] = await uow.reference.cohort_plan(cost, event.step, cohort_id)
             plan = of_cohort[cohort_id]
         if plan is None:
             unplanned.add(person)
@@ -71,7 +70,9 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
             loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
         deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
         if deltas:
-            reserved = await _reserved(uow, plan, event.step, {delta.beneficiary_id for delta in deltas})
+            # Only what is given back needs the commitment's reservation (most sheets give nothing back).
+            giving_back = {person for (person, _), amount in movements.net_changes(deltas).items() if amount < 0}
+            reserved = await _reserved(uow, plan, event.step, giving_back)
             try:
                 transaction = await _post(uow, deltas, now, event.session_id, reserved)
             except LimitExceeded:
