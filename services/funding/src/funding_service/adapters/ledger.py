@@ -223,7 +223,7 @@ class LedgerRepository:
         for column, value in where.items():
             query = query.where(accounts.c[column] == value)
         if people is not None:
-            query = query.where(accounts.c.beneficiary_id.in_(list(people)))
+            query = query.where(among(self._connection, accounts.c.beneficiary_id, people))
         return {Stage(row.stage): Decimal(row.total) for row in await self._connection.execute(query)}
 
     async def balances_of_people(self, people: Iterable[UUID]) -> dict[AccountKey, Decimal]:

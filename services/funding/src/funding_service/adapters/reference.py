@@ -119,6 +119,13 @@ class ReferenceRepository:
             raise CodeTaken("an agreement with this reference exists already") from error
         await self._add_transitions(agreement.agreement_id, agreement.history, 0)
 
+    async def funder_of(self, agreement_id: UUID) -> UUID | None:
+        """The agreement's funder alone (who may see what it pays for), without its lines and history."""
+        row = (
+            await self._connection.execute(select(agreements.c.funder_id).where(agreements.c.id == agreement_id))
+        ).first()
+        return None if row is None else row.funder_id
+
     async def agreement(self, agreement_id: UUID, lock: bool = False) -> tuple[FundingAgreement, int] | None:
         """The agreement and its version; ``lock`` holds its row until the transaction ends."""
         query = select(agreements).where(agreements.c.id == agreement_id)

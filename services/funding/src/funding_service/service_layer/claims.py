@@ -49,9 +49,9 @@ async def get(
     claim = await uow.claims.get(claim_id, lock=lock, only_of=only_of)
     if claim is None:
         raise NotFound("claim", claim_id)
-    found = await uow.reference.agreement(claim.agreement_id)
-    assert found is not None
-    await access.ensure_sees_funder(uow, principal, found[0].funder_id, "claim")
+    funder_id = await uow.reference.funder_of(claim.agreement_id)
+    assert funder_id is not None
+    await access.ensure_sees_funder(uow, principal, funder_id, "claim")
     return claim
 
 
