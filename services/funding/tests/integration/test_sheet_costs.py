@@ -16,7 +16,9 @@ from funding_service.adapters.tables import consumption_posted
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.ledger import AccountKey
 from funding_service.domain.vocabulary import Stage
-from hopekit.testing import TokenIssuer, statements_sent
+from funding_service.main import create_app
+from funding_service.settings import FundingSettings
+from hopekit.testing import TokenIssuer, running, service_settings, statements_sent
 from hopekit.uow import Database
 
 from .conftest import deliver, received
@@ -71,10 +73,6 @@ async def test_a_cohort_s_next_sheet_sends_the_same_few_statements_whatever_its_
 
 
 async def test_an_account_remembered_but_rolled_back_is_created_again(postgres_url: str, issuer: TokenIssuer) -> None:
-    from funding_service.main import create_app
-    from funding_service.settings import FundingSettings
-    from hopekit.testing import running, service_settings
-
     app = create_app(service_settings(FundingSettings, postgres_url, issuer))
     async with running(app) as client:
         database: Database = app.state.database
@@ -104,3 +102,26 @@ async def test_a_sheet_moved_to_another_day_moves_its_consumption_s_day(
     async with database.engine.connect() as connection:
         days = (await connection.execute(select(consumption_posted.c.held_on, consumption_posted.c.amount))).all()
     assert [(day, str(amount)) for day, amount in days] == [(date(2026, 3, 9), "105.00")]
+
+
+async def test_a_certificate_reads_the_claim_its_funder_and_the_person_s_marks_once(
+    database_url: str, issuer: TokenIssuer
+) -> None:
+    app = create_app(service_settings(FundingSettings, database_url, issuer))
+    async with running(app) as client:
+        programme = Programme(client, issuer, app.state.database)
+        [alice] = await cohort_on_step_3(programme, 1)
+        course = uuid.uuid4()
+        for _ in range(3):
+            await statements_for_a_sheet(programme, [alice], course)
+        period = {"period_start": "2026-01-01", "period_end": "2026-12-31"}
+        claim = await programme.post("/v1/claims", {"agreement_id": programme.agreement_id, **period})
+        path = f"/v1/claims/{claim['id']}/certificates/{alice}"
+        with statements_sent(app.state.database.engine) as sent:
+            answer = await client.get(path, headers=programme.operator)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()[0]["hours_present"] == "21.00"
+    # The claim, its lines and history; the agreement's funder; the person's cohort (path, then cohort); every
+    # mark of the person at once (not their posted amounts). (The audit row goes straight to asyncpg on PostgreSQL.)
+    reads = [statement for statement in sent if not statement.startswith("INSERT INTO audit_log")]
+    assert len(reads) == 7, "\n".join(reads)
