@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, delete, func, select, text, tuple_, update
+from sqlalchemy import Date, and_, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from funding_service.adapters.sets import upsert_rows
@@ -24,7 +24,7 @@ class Unclaimed:
     """One (person, session, line) row's amount consumed and not yet claimed."""
 
     beneficiary_id: UUID
-    session_id: UUID
+    session_id: UUID | None  # None: a sum over the person's rows on the line (see ``take_unclaimed``)
     budget_line_id: UUID
     held_on: date
     amount: Decimal
@@ -42,13 +42,21 @@ async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, obj
     )
 
 
-_TAKE = text(
-    "UPDATE consumption_posted SET claimed_amount = consumption_posted.claimed_amount + taken.amount "
-    "FROM unnest(CAST(:people AS uuid[]), CAST(:sessions AS uuid[]), CAST(:lines AS uuid[]), "
-    "CAST(:taken AS numeric[])) AS taken(person, session, line, amount) "
-    "WHERE consumption_posted.beneficiary_id = taken.person AND consumption_posted.session_id = taken.session "
-    "AND consumption_posted.budget_line_id = taken.line"
-)
+# A claim's draft takes every unclaimed row of its lines in the period (the rows are locked by the UPDATE; the
+# agreement's row lock already queues two claims of one agreement) and reads what it took per person and line.
+_TAKE_UNCLAIMED = text(
+    "WITH taken AS ("
+    " UPDATE consumption_posted AS posted SET claimed_amount = posted.amount"
+    " FROM consumption_posted AS before"
+    " WHERE before.beneficiary_id = posted.beneficiary_id AND before.session_id = posted.session_id"
+    " AND before.budget_line_id = posted.budget_line_id"
+    " AND posted.budget_line_id = ANY(CAST(:lines AS uuid[])) AND posted.held_on BETWEEN :start AND :end"
+    " AND posted.amount > posted.claimed_amount"
+    " RETURNING posted.beneficiary_id, posted.budget_line_id, posted.held_on,"
+    " posted.amount - before.claimed_amount AS amount)"
+    " SELECT beneficiary_id, budget_line_id, max(held_on) AS held_on, sum(amount) AS amount FROM taken"
+    " GROUP BY beneficiary_id, budget_line_id"
+).bindparams(bindparam("start", type_=Date()), bindparam("end", type_=Date()))
 
 
 class ConsumptionRepository:
@@ -207,53 +215,45 @@ class ConsumptionRepository:
             )
         await keep_posted_rows(self._connection, rows)
 
-    async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
-        """What was consumed on the lines in the period and not yet claimed, row by row."""
-        rows = await self._connection.execute(
+    async def take_unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
+        """What was consumed on the lines in the period and not yet claimed, marked claimed (a claim's draft takes
+        it, so a second claim cannot take it too). On PostgreSQL one statement that marks the rows and answers
+        their sums per person and line (``session_id`` None, ``held_on`` the group's last day): a claim of 500
+        people over two years takes 100,000 rows and reads 1,000 sums. Elsewhere the rows are read, then
+        marked in one statement of a parameter set per row."""
+        lines = list(line_ids)
+        if self._connection.dialect.name == "postgresql":
+            rows = await self._connection.execute(_TAKE_UNCLAIMED, {"lines": lines, "start": start, "end": end})
+            return [Unclaimed(r.beneficiary_id, None, r.budget_line_id, r.held_on, r.amount) for r in rows]
+        unclaimed = await self._connection.execute(
             select(consumption_posted).where(
                 and_(
-                    consumption_posted.c.budget_line_id.in_(list(line_ids)),
+                    consumption_posted.c.budget_line_id.in_(lines),
                     consumption_posted.c.held_on >= start,
                     consumption_posted.c.held_on <= end,
                     consumption_posted.c.amount > consumption_posted.c.claimed_amount,
                 )
             )
         )
-        return [
+        taken = [
             Unclaimed(r.beneficiary_id, r.session_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount)
-            for r in rows
+            for r in unclaimed
         ]
-
-    async def take(self, rows: Iterable[Unclaimed]) -> None:
-        """Mark these rows claimed (a claim's draft took them), in one statement: on PostgreSQL one of arrays (a
-        claim of 500 people over two years takes 100,000 rows), elsewhere one parameter set per row."""
-        rows = list(rows)
-        if not rows:
-            return
-        if self._connection.dialect.name == "postgresql":
+        if taken:
             await self._connection.execute(
-                _TAKE,
-                {
-                    "people": [r.beneficiary_id for r in rows],
-                    "sessions": [r.session_id for r in rows],
-                    "lines": [r.budget_line_id for r in rows],
-                    "taken": [r.amount for r in rows],
-                },
+                update(consumption_posted)
+                .where(
+                    consumption_posted.c.beneficiary_id == bindparam("person"),
+                    consumption_posted.c.session_id == bindparam("session"),
+                    consumption_posted.c.budget_line_id == bindparam("line"),
+                )
+                .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
+                [
+                    {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
+                    for r in taken
+                ],
             )
-            return
-        await self._connection.execute(
-            update(consumption_posted)
-            .where(
-                consumption_posted.c.beneficiary_id == bindparam("person"),
-                consumption_posted.c.session_id == bindparam("session"),
-                consumption_posted.c.budget_line_id == bindparam("line"),
-            )
-            .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
-            [
-                {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
-                for r in rows
-            ],
-        )
+        return taken
 
     async def marks_of(self, beneficiary_id: UUID) -> dict[tuple[UUID, int], list[SessionMark]]:
         """The person's marks per (course, step), in one read (a certificate needs the hours, not the amounts)."""
