@@ -281,8 +281,11 @@ class ReferenceRepository:
             [{"plan_id": plan.plan_id, "budget_line_id": line, "share": share} for line, share in plan.shares.items()],
         )
 
-    async def cohort_plan(self, cost_type: str, step: int | None, cohort_id: UUID) -> FinancingPlan | None:
-        """The cohort's plan for a cost type (and step), read once per unit of work once found."""
+    async def cohort_plan(self, cost_type: str, step: int | None, cohort_id: UUID | None) -> FinancingPlan | None:
+        """The cohort's plan for a cost type (and step), read once per unit of work once found; none without a
+        cohort."""
+        if cohort_id is None:
+            return None
         key = (cost_type, step, cohort_id)
         if key not in self._cohort_plans:
             found = await self.plans(cost_type=cost_type, step=step, cohort_id=cohort_id)

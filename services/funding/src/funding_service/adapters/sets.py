@@ -8,7 +8,7 @@ statement is the same text whatever the number of values (PostgreSQL's prepared 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -48,7 +48,7 @@ def _unnest_upsert(
 async def upsert_rows(
     connection: AsyncConnection,
     table: Table,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[dict[str, Any]],
     keys: Sequence[str],
     update: Sequence[str],
 ) -> None:
