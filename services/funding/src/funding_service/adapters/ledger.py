@@ -52,14 +52,19 @@ def account_id(key: AccountKey) -> UUID:
     return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
 
 
-# Per database, the accounts this process has seen (they are never removed; see ``LedgerRepository.lock``).
+# Per database, the accounts this process has seen (they are never removed; see ``LedgerRepository.lock``), up to
+# about 20 MB of ids: past that the set starts again empty (its accounts are inserted, and ignored, once more).
 _KNOWN: WeakKeyDictionary[Engine, set[UUID]] = WeakKeyDictionary()
+_KNOWN_AT_MOST = 200_000
 
 
 def _known_accounts(connection: AsyncConnection) -> set[UUID]:
     if connection.dialect.name != "postgresql":
         return set()
-    return _KNOWN.setdefault(connection.sync_engine, set())
+    known = _KNOWN.setdefault(connection.sync_engine, set())
+    if len(known) > _KNOWN_AT_MOST:
+        known.clear()
+    return known
 
 
 def _key(row: object) -> AccountKey:
