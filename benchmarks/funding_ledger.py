@@ -41,6 +41,7 @@ from funding_service.settings import FundingSettings
 from hope_contracts import EventContract, enrolment, training
 from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
+from hope_infra.testing import received
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
 from hopekit.events.cloudevent import ReceivedEvent
@@ -151,21 +152,6 @@ async def _timed(client: httpx.AsyncClient, path: str, headers: dict[str, str]) 
     return latencies
 
 
-def _received(contract: EventContract, source: str) -> ReceivedEvent:
-    return ReceivedEvent(
-        id=str(uuid.uuid4()),
-        source=source,
-        type=contract.event_type,
-        subject=contract.subject(),
-        time=datetime.now(UTC),
-        key=contract.partition_key(),
-        data=contract.model_dump(mode="json"),
-        topic=contract.topic(),
-        partition=0,
-        offset=0,
-    )
-
-
 async def _in_process(environment: BenchEnvironment, issuer: TokenIssuer, report: Report, section: str) -> None:
     """The ledger consumer's work alone, in this process, without Kafka or the service's other tasks: what a sheet
     costs in CPU (this process's time) and in statements, figures that do not depend on the machine's load.
@@ -196,14 +182,14 @@ async def _in_process(environment: BenchEnvironment, issuer: TokenIssuer, report
             await _post(client, operator, f"/v1/agreements/{agreement}/sign", {"signed_on": "2025-01-02"})
             await _post(client, operator, f"/v1/agreements/{agreement}/activate", {})
             cohorts = [(uuid.uuid4(), [uuid.uuid4() for _ in range(COHORT_SIZE)]) for _ in range(COHORTS)]
-            await polls([_received(created, "/hope/enrolment") for created in _cohorts_created(cohorts, now)])
+            await polls([received(created) for created in _cohorts_created(cohorts, now)])
             for cohort, _ in cohorts:
                 await _post(client, operator, "/v1/financing-plans", _plan(cohort, line))
-            await polls([_received(event, "/hope/enrolment") for event in _path(cohorts, now)])
+            await polls([received(event) for event in _path(cohorts, now)])
             warm = [_sheet(cohort, people, 1000 + n, now) for n in range(2) for cohort, people in cohorts]
-            await polls([_received(sheet, "/hope/training") for sheet in warm])
+            await polls([received(sheet) for sheet in warm])
             sheets = [_sheet(cohort, people, n, now) for n in range(IN_PROCESS_SHEETS) for cohort, people in cohorts]
-            events = [_received(sheet, "/hope/training") for sheet in sheets]
+            events = [received(sheet) for sheet in sheets]
             with statements_sent(database.engine) as sent:
                 cpu = time.process_time()
                 await polls(events)
