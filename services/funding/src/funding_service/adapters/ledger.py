@@ -15,7 +15,7 @@ from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Numeric, String, Uuid, bindparam, func, insert, select, text, update
+from sqlalchemy import DateTime, Engine, Numeric, String, Uuid, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,21 +27,32 @@ from funding_service.domain.vocabulary import Stage
 from hopekit.db.upsert import insert_ignore
 
 _ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")
-_MOVE_BALANCES = text(
-    "UPDATE accounts SET balance = accounts.balance + moved.change "
-    "FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change) WHERE accounts.id = moved.id"
-).bindparams(bindparam("ids", type_=ARRAY(Uuid())), bindparam("changes", type_=ARRAY(Numeric())))
-
-_POSTINGS = text(
-    "INSERT INTO postings (transaction_id, account_id, side, amount) "
-    "SELECT :transaction, moved.account, moved.side, moved.amount "
-    "FROM unnest(CAST(:accounts AS uuid[]), CAST(:sides AS varchar[]), CAST(:amounts AS numeric[])) "
-    "AS moved(account, side, amount)"
+# On PostgreSQL a movement is kept in one statement: the transaction, its postings from arrays (a sheet of 100 posts
+# 200) and the balances it moves (the rows are locked already). The postings' foreign key to the transaction is
+# checked at the statement's end, when both are there.
+_KEEP = text(
+    "WITH kept AS ("
+    " INSERT INTO ledger_transactions (id, kind, at, reverses, reference_id)"
+    " VALUES (:transaction, :kind, :at, :reverses, :reference)),"
+    " posted AS ("
+    " INSERT INTO postings (transaction_id, account_id, side, amount)"
+    " SELECT :transaction, posting.account, posting.side, posting.amount"
+    " FROM unnest(CAST(:accounts AS uuid[]), CAST(:sides AS varchar[]), CAST(:amounts AS numeric[]))"
+    " AS posting(account, side, amount))"
+    " UPDATE accounts SET balance = accounts.balance + moved.change"
+    " FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change)"
+    " WHERE accounts.id = moved.id"
 ).bindparams(
     bindparam("transaction", type_=Uuid()),
+    bindparam("kind", type_=String()),
+    bindparam("at", type_=DateTime(timezone=True)),
+    bindparam("reverses", type_=Uuid()),
+    bindparam("reference", type_=Uuid()),
     bindparam("accounts", type_=ARRAY(Uuid())),
     bindparam("sides", type_=ARRAY(String())),
     bindparam("amounts", type_=ARRAY(Numeric())),
+    bindparam("ids", type_=ARRAY(Uuid())),
+    bindparam("changes", type_=ARRAY(Numeric())),
 )
 
 
@@ -147,6 +158,27 @@ class LedgerRepository:
     async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
         """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
         ledger's balances after it, computed in ``Decimal`` from the locked rows)."""
+        changes: dict[UUID, Decimal] = {}
+        for p in transaction.postings:
+            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
+        if self._connection.dialect.name == "postgresql":
+            moved = sorted((account, change) for account, change in changes.items() if change)
+            await self._connection.execute(
+                _KEEP,
+                {
+                    "transaction": transaction.transaction_id,
+                    "kind": transaction.kind.value,
+                    "at": transaction.at,
+                    "reverses": transaction.reverses,
+                    "reference": transaction.reference_id,
+                    "accounts": [account_id(p.account) for p in transaction.postings],
+                    "sides": [p.side.value for p in transaction.postings],
+                    "amounts": [p.amount for p in transaction.postings],
+                    "ids": [account for account, _ in moved],
+                    "changes": [change for _, change in moved],
+                },
+            )
+            return
         await self._connection.execute(
             insert(ledger_transactions).values(
                 id=transaction.transaction_id,
@@ -156,48 +188,25 @@ class LedgerRepository:
                 reference_id=transaction.reference_id,
             )
         )
-        if self._connection.dialect.name == "postgresql":
-            # One statement of three arrays, not one parameter set per posting (a sheet of 100 posts 200).
-            await self._connection.execute(
-                _POSTINGS,
+        await self._connection.execute(
+            insert(postings),
+            [
                 {
-                    "transaction": transaction.transaction_id,
-                    "accounts": [account_id(p.account) for p in transaction.postings],
-                    "sides": [p.side.value for p in transaction.postings],
-                    "amounts": [p.amount for p in transaction.postings],
-                },
-            )
-        else:
-            await self._connection.execute(
-                insert(postings),
-                [
-                    {
-                        "transaction_id": transaction.transaction_id,
-                        "account_id": account_id(p.account),
-                        "side": p.side.value,
-                        "amount": p.amount,
-                    }
-                    for p in transaction.postings
-                ],
-            )
-        changes: dict[UUID, Decimal] = {}
-        for p in transaction.postings:
-            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
-        if self._connection.dialect.name == "sqlite":
-            # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
-            # Its write lock is held since the accounts were created, so the Decimal balances are current.
-            touched = {p.account for p in transaction.postings}
-            await self._connection.execute(
-                update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
-                [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
-            )
-            return
-        moved = sorted((account, change) for account, change in changes.items() if change)
-        if moved:
-            # One statement for every account (not one execution per row): the rows are locked already.
-            await self._connection.execute(
-                _MOVE_BALANCES, {"ids": [account for account, _ in moved], "changes": [change for _, change in moved]}
-            )
+                    "transaction_id": transaction.transaction_id,
+                    "account_id": account_id(p.account),
+                    "side": p.side.value,
+                    "amount": p.amount,
+                }
+                for p in transaction.postings
+            ],
+        )
+        # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
+        # Its write lock is held since the accounts were created, so the Decimal balances are current.
+        touched = {p.account for p in transaction.postings}
+        await self._connection.execute(
+            update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
+            [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
+        )
 
     async def balances(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
         """Balances without a lock, for reads only."""
