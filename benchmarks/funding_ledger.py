@@ -9,7 +9,8 @@ written in the same transaction). The service's CPU time and peak memory (VmHWM)
 its transactions per sheet from PostgreSQL's statistics (the relay's and the database's own included); with
 ``HOPE_BENCH_PROFILE_DIR`` set, py-spy samples it while the sheets go in. Then the money view of a cohort and of
 the agreement are read over HTTP one at a time; then a claim over everything is built and the certificates of 500
-people generated as PDF.
+people generated as PDF. First, the ledger consumer's work is measured in this process alone (``_in_process``):
+CPU and statements per sheet, which do not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,12 +34,19 @@ from benchmarks.processes import cpu_seconds, peak_rss_mb, spawn_uvicorn, wait_r
 from benchmarks.profiling import profiled
 from benchmarks.report import Report
 from benchmarks.tails import quantile
+from funding_service.adapters.unit_of_work import FundingUnitOfWork
+from funding_service.events.incoming import CONSUMERS
+from funding_service.main import create_app
+from funding_service.settings import FundingSettings
 from hope_contracts import EventContract, enrolment, training
 from hope_contracts.vocabulary import OrgKind, Role
 from hope_infra.kafka import find_free_port
+from hope_infra.testing import received
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
-from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer
+from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.subscriptions import process_batch
+from hopekit.testing import TEST_AUDIENCE, TEST_ISSUER, TokenIssuer, running, service_settings, statements_sent
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1] / "services" / "funding"
 COHORTS = 5
@@ -126,7 +134,7 @@ async def _commits(connection: asyncpg.Connection) -> int:
     return found
 
 
-async def _post(client: httpx.AsyncClient, headers: dict[str, str], path: str, body: dict[str, object]) -> str:
+async def _post(client: httpx.AsyncClient, headers: dict[str, str], path: str, body: Mapping[str, object]) -> str:
     response = await client.post(path, json=body, headers=headers)
     if response.status_code not in (200, 201):
         raise RuntimeError(f"POST {path}: {response.status_code} {response.text[:300]}")
@@ -144,10 +152,109 @@ async def _timed(client: httpx.AsyncClient, path: str, headers: dict[str, str]) 
     return latencies
 
 
+async def _in_process(environment: BenchEnvironment, issuer: TokenIssuer, report: Report, section: str) -> None:
+    """The ledger consumer's work alone, in this process, without Kafka or the service's other tasks: what a sheet
+    costs in CPU (this process's time) and in statements, figures that do not depend on the machine's load.
+    The same 5 cohorts of 100 people; after 2 sheets per cohort (the people's accounts made), 20 more per cohort
+    applied in polls of 25, as the consumer applies a backlog."""
+    operator = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.WRITER)
+    now = datetime.now(UTC)
+    async with environment.database() as url:
+        await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+        app = create_app(service_settings(FundingSettings, url, issuer))
+        async with running(app) as client:
+            database = app.state.database
+            [ledger] = [spec for spec in CONSUMERS if spec.name == "ledger"]
+            assert ledger.batch is not None
+            apply = ledger.batch
+
+            async def polls(events: list[ReceivedEvent]) -> None:
+                for start in range(0, len(events), IN_PROCESS_POLL):
+                    batch = events[start : start + IN_PROCESS_POLL]
+                    await process_batch(CONSUMER, FundingUnitOfWork(database), batch, apply)
+
+            funder = await _post(client, operator, "/v1/funders", {"code": "AKTO", "name": "AKTO", "kind": "opco"})
+            period = {"period_start": "2025-01-01", "period_end": "2027-12-31"}
+            agreement = await _post(
+                client, operator, "/v1/agreements", {"funder_id": funder, "reference": "I", **period}
+            )
+            line = await _post(client, operator, f"/v1/agreements/{agreement}/lines", LINE)
+            await _post(client, operator, f"/v1/agreements/{agreement}/sign", {"signed_on": "2025-01-02"})
+            await _post(client, operator, f"/v1/agreements/{agreement}/activate", {})
+            cohorts = [(uuid.uuid4(), [uuid.uuid4() for _ in range(COHORT_SIZE)]) for _ in range(COHORTS)]
+            await polls([received(created) for created in _cohorts_created(cohorts, now)])
+            for cohort, _ in cohorts:
+                await _post(client, operator, "/v1/financing-plans", _plan(cohort, line))
+            await polls([received(event) for event in _path(cohorts, now)])
+            warm = [_sheet(cohort, people, 1000 + n, now) for n in range(2) for cohort, people in cohorts]
+            await polls([received(sheet) for sheet in warm])
+            sheets = [_sheet(cohort, people, n, now) for n in range(IN_PROCESS_SHEETS) for cohort, people in cohorts]
+            events = [received(sheet) for sheet in sheets]
+            with statements_sent(database.engine) as sent:
+                cpu = time.process_time()
+                await polls(events)
+                cpu = time.process_time() - cpu
+    report.add(section, "in process: CPU per sheet of 100 (polls of 25)", f"{cpu / len(events) * 1000:.1f} ms")
+    report.add(section, "in process: statements per sheet of 100 (polls of 25)", f"{len(sent) / len(events):.2f}")
+
+
+LINE = {
+    "cost_type": "training_hours",
+    "unit": "hour",
+    "rate": "15.00",
+    "quantity": "1000000.00",
+    "amount": "15000000.00",
+}
+IN_PROCESS_SHEETS = 20  # per cohort
+IN_PROCESS_POLL = 25
+
+
+def _cohorts_created(cohorts: list[tuple[uuid.UUID, list[uuid.UUID]]], now: datetime) -> list[EventContract]:
+    return [
+        enrolment.CohortCreated(
+            cohort_id=cohort,
+            sector_code="logistics",
+            region="11",  # Île-de-France (an INSEE region code, as the contract asks)
+            track="group",
+            training_provider_org_id=uuid.uuid4(),
+            support_provider_org_id=uuid.uuid4(),
+            capacity=COHORT_SIZE,
+            occurred_at=now,
+        )
+        for cohort, _ in cohorts
+    ]
+
+
+def _plan(cohort: uuid.UUID, line: str) -> dict[str, object]:
+    return {
+        "cost_type": "training_hours",
+        "unit_cost": "15.00",
+        "step": 3,
+        "cohort_id": str(cohort),
+        "shares": [{"budget_line_id": line, "share": "1"}],
+        "remainder_line_id": line,
+    }
+
+
+def _path(cohorts: list[tuple[uuid.UUID, list[uuid.UUID]]], now: datetime) -> list[EventContract]:
+    """Every person joins their cohort and starts step 3 (a commitment each)."""
+    path: list[EventContract] = []
+    for cohort, people in cohorts:
+        for person in people:
+            path.append(enrolment.CohortMemberAdded(cohort_id=cohort, beneficiary_id=person, occurred_at=now))
+            path.append(
+                enrolment.StepStarted(beneficiary_id=person, step=3, track="group", cohort_id=cohort, occurred_at=now)
+            )
+    return path
+
+
 async def run(environment: BenchEnvironment, report: Report) -> None:
     keys = environment.work_dir / "funding-keys"
     keys.mkdir(exist_ok=True)
     issuer = TokenIssuer.create(keys)
+    await _in_process(
+        environment, issuer, report, f"funding ledger (in process, PostgreSQL; {COHORTS * IN_PROCESS_SHEETS} sheets)"
+    )
     operator = issuer.headers(OrgKind.PROGRAMME_OPERATOR, Role.WRITER)
     now = datetime.now(UTC)
     async with environment.database() as url:
@@ -169,62 +276,15 @@ async def run(environment: BenchEnvironment, report: Report) -> None:
                         "period_end": "2027-12-31",
                     },
                 )
-                line = await _post(
-                    client,
-                    operator,
-                    f"/v1/agreements/{agreement}/lines",
-                    {
-                        "cost_type": "training_hours",
-                        "unit": "hour",
-                        "rate": "15.00",
-                        "quantity": "1000000.00",
-                        "amount": "15000000.00",
-                    },
-                )
+                line = await _post(client, operator, f"/v1/agreements/{agreement}/lines", LINE)
                 await _post(client, operator, f"/v1/agreements/{agreement}/sign", {"signed_on": "2025-01-02"})
                 await _post(client, operator, f"/v1/agreements/{agreement}/activate", {})
                 cohorts = [(uuid.uuid4(), [uuid.uuid4() for _ in range(COHORT_SIZE)]) for _ in range(COHORTS)]
-                created = [
-                    enrolment.CohortCreated(
-                        cohort_id=cohort,
-                        sector_code="logistics",
-                        region="11",  # Île-de-France (an INSEE region code, as the contract asks)
-                        track="group",
-                        training_provider_org_id=uuid.uuid4(),
-                        support_provider_org_id=uuid.uuid4(),
-                        capacity=COHORT_SIZE,
-                        occurred_at=now,
-                    )
-                    for cohort, _ in cohorts
-                ]
-                await _send(producer, list(created), "/hope/enrolment")
+                await _send(producer, _cohorts_created(cohorts, now), "/hope/enrolment")
                 await _until(statistics, COHORTS, "SELECT count(*) FROM cohorts")
                 for cohort, _ in cohorts:
-                    await _post(
-                        client,
-                        operator,
-                        "/v1/financing-plans",
-                        {
-                            "cost_type": "training_hours",
-                            "unit_cost": "15.00",
-                            "step": 3,
-                            "cohort_id": str(cohort),
-                            "shares": [{"budget_line_id": line, "share": "1"}],
-                            "remainder_line_id": line,
-                        },
-                    )
-                path: list[EventContract] = []
-                for cohort, people in cohorts:
-                    for person in people:
-                        path.append(
-                            enrolment.CohortMemberAdded(cohort_id=cohort, beneficiary_id=person, occurred_at=now)
-                        )
-                        path.append(
-                            enrolment.StepStarted(
-                                beneficiary_id=person, step=3, track="group", cohort_id=cohort, occurred_at=now
-                            )
-                        )
-                await _send(producer, path, "/hope/enrolment")
+                    await _post(client, operator, "/v1/financing-plans", _plan(cohort, line))
+                await _send(producer, _path(cohorts, now), "/hope/enrolment")
                 await _until(statistics, COHORTS * COHORT_SIZE, "SELECT count(*) FROM commitments")
 
                 sheets: list[EventContract] = [

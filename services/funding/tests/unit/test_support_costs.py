@@ -133,10 +133,11 @@ def test_what_a_count_moved_is_published_per_line_and_month_and_a_move_between_m
         ConsumptionDelta(ANNA, REGION, jan, Decimal("0.00"), Decimal(1)),
         ConsumptionDelta(ANNA, REGION, feb, Decimal("12.46"), Decimal(5)),
     ]
-    entries = moved_entries(deltas, owners, held_on)
-    assert [(e.budget_line_id, e.funder_id, e.held_on, e.amount) for e in entries] == [
-        (STATE, state_funder, date(2026, 1, 30), Decimal("-18.69")),
-        (STATE, state_funder, FEB, Decimal("18.69")),
-        (REGION, region_funder, FEB, Decimal("12.46")),
+    # The region's line drew 10.00 from a commitment by hand, the State's line nothing (its months cancel out).
+    entries = moved_entries(deltas, owners, held_on, {REGION: Decimal("10.00")})
+    assert [(e.budget_line_id, e.funder_id, e.held_on, e.amount, e.from_commitment) for e in entries] == [
+        (STATE, state_funder, date(2026, 1, 30), Decimal("-18.69"), Decimal("0.00")),
+        (STATE, state_funder, FEB, Decimal("18.69"), Decimal("0.00")),
+        (REGION, region_funder, FEB, Decimal("12.46"), Decimal("10.00")),
     ]
-    assert moved_entries([], owners, held_on) == ()
+    assert moved_entries([], owners, held_on, {}) == ()

@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import Date, and_, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.sets import upsert_rows
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
-from hopekit.db.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Unclaimed:
     """One (person, session, line) row's amount consumed and not yet claimed."""
 
     beneficiary_id: UUID
-    session_id: UUID
+    session_id: UUID | None  # None: a sum over the person's rows on the line (see ``take_unclaimed``)
     budget_line_id: UUID
     held_on: date
     amount: Decimal
@@ -33,7 +33,7 @@ class Unclaimed:
 async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, object]]) -> None:
     """Insert or update ``consumption_posted`` rows; claimed_amount is not overwritten: what a claim took stays
     taken."""
-    await upsert(
+    await upsert_rows(
         connection,
         consumption_posted,
         rows,
@@ -42,9 +42,28 @@ async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, obj
     )
 
 
+# A claim's draft takes every unclaimed row of its lines in the period (the rows are locked by the UPDATE; the
+# agreement's row lock already queues two claims of one agreement) and reads what it took per person and line.
+_TAKE_UNCLAIMED = text(
+    "WITH taken AS ("
+    " UPDATE consumption_posted AS posted SET claimed_amount = posted.amount"
+    " FROM consumption_posted AS before"
+    " WHERE before.beneficiary_id = posted.beneficiary_id AND before.session_id = posted.session_id"
+    " AND before.budget_line_id = posted.budget_line_id"
+    " AND posted.budget_line_id = ANY(CAST(:lines AS uuid[])) AND posted.held_on BETWEEN :start AND :end"
+    " AND posted.amount > posted.claimed_amount"
+    " RETURNING posted.beneficiary_id, posted.budget_line_id, posted.held_on,"
+    " posted.amount - before.claimed_amount AS amount)"
+    " SELECT beneficiary_id, budget_line_id, max(held_on) AS held_on, sum(amount) AS amount FROM taken"
+    " GROUP BY beneficiary_id, budget_line_id"
+).bindparams(bindparam("start", type_=Date()), bindparam("end", type_=Date()))
+
+
 class ConsumptionRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # The day of each (person, session, line) row loaded: ``keep`` rewrites a row a sheet moved to another day.
+        self._held_on: dict[tuple[UUID, UUID, UUID], date] = {}
 
     async def step_consumed(
         self, people: Iterable[UUID], step: int, line_ids: Iterable[UUID]
@@ -123,6 +142,7 @@ class ConsumptionRepository:
             kept = amounts.setdefault(row.beneficiary_id, PostedAmounts(row.beneficiary_id))
             kept.posted[(row.session_id, row.budget_line_id)] = row.amount
             kept.quantities[(row.session_id, row.budget_line_id)] = row.funded_hours
+            self._held_on[(row.beneficiary_id, row.session_id, row.budget_line_id)] = row.held_on
         for person, kept in amounts.items():
             loaded[person].amounts = PostedAmounts(person, kept.posted, kept.quantities)
         return loaded
@@ -132,7 +152,6 @@ class ConsumptionRepository:
     ) -> None:
         """Write back the people's marks on this session and what is posted for them on the course."""
         people = list(people)
-        ids = [person.beneficiary_id for person in people]
         unmarked = [person.beneficiary_id for person in people if session_id not in person.marks]
         if unmarked:
             # Left off a corrected sheet: their mark on the session goes (most sheets leave no one off).
@@ -155,7 +174,7 @@ class ConsumptionRepository:
             for person in people
             if (mark := person.marks.get(session_id)) is not None
         ]
-        await upsert(
+        await upsert_rows(
             self._connection,
             attendance_marks,
             marks,
@@ -163,81 +182,89 @@ class ConsumptionRepository:
             update=["course_id", "step", "held_on", "status", "hours_attended", "session_hours"],
         )
         held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
+        # Only the rows the sheet changed (or moved to another day) are written, and only those it brought to
+        # nothing are removed: a sheet's first version removes nothing, a duplicate writes nothing.
         rows = []
-        keep_keys = []
         for person in people:
+            changed = set(person.amounts.changed())
             for (session, line), amount in person.amounts.posted.items():
-                keep_keys.append((person.beneficiary_id, session, line))
-                rows.append(
-                    {
-                        "beneficiary_id": person.beneficiary_id,
-                        "session_id": session,
-                        "budget_line_id": line,
-                        "course_id": course_id,
-                        "held_on": held.get(session, held_on),
-                        "funded_hours": person.amounts.quantities.get((session, line), ZERO),
-                        "amount": amount,
-                        "claimed_amount": ZERO,
-                    }
+                day = held.get(session, held_on)
+                if (session, line) in changed or self._held_on.get((person.beneficiary_id, session, line), day) != day:
+                    rows.append(
+                        {
+                            "beneficiary_id": person.beneficiary_id,
+                            "session_id": session,
+                            "budget_line_id": line,
+                            "course_id": course_id,
+                            "held_on": day,
+                            "funded_hours": person.amounts.quantities.get((session, line), ZERO),
+                            "amount": amount,
+                            "claimed_amount": ZERO,
+                        }
+                    )
+        stale = [(person.beneficiary_id, *key) for person in people for key in person.amounts.removed()]
+        if stale:
+            await self._connection.execute(
+                delete(consumption_posted).where(
+                    tuple_(
+                        consumption_posted.c.beneficiary_id,
+                        consumption_posted.c.session_id,
+                        consumption_posted.c.budget_line_id,
+                    ).in_(stale)
                 )
-        stale = delete(consumption_posted).where(
-            consumption_posted.c.course_id == course_id, consumption_posted.c.beneficiary_id.in_(ids)
-        )
-        if not all(person.complete for person in people):
-            # Only this session's rows were loaded: rows of other sessions are not ours to remove.
-            stale = stale.where(consumption_posted.c.session_id == session_id)
-            keep_keys = [key for key in keep_keys if key[1] == session_id]
-            rows = [row for row in rows if row["session_id"] == session_id]
-        if keep_keys:
-            stale = stale.where(
-                tuple_(
-                    consumption_posted.c.beneficiary_id,
-                    consumption_posted.c.session_id,
-                    consumption_posted.c.budget_line_id,
-                ).not_in(keep_keys)
             )
-        await self._connection.execute(stale)
         await keep_posted_rows(self._connection, rows)
 
-    async def unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
-        """What was consumed on the lines in the period and not yet claimed, row by row."""
-        rows = await self._connection.execute(
+    async def take_unclaimed(self, line_ids: Iterable[UUID], start: date, end: date) -> list[Unclaimed]:
+        """What was consumed on the lines in the period and not yet claimed, marked claimed (a claim's draft takes
+        it, so a second claim cannot take it too). On PostgreSQL one statement that marks the rows and answers
+        their sums per person and line (``session_id`` None, ``held_on`` the group's last day): a claim of 500
+        people over two years takes 100,000 rows and reads 1,000 sums. Elsewhere the rows are read, then
+        marked in one statement of a parameter set per row."""
+        lines = list(line_ids)
+        if self._connection.dialect.name == "postgresql":
+            rows = await self._connection.execute(_TAKE_UNCLAIMED, {"lines": lines, "start": start, "end": end})
+            return [Unclaimed(r.beneficiary_id, None, r.budget_line_id, r.held_on, r.amount) for r in rows]
+        unclaimed = await self._connection.execute(
             select(consumption_posted).where(
                 and_(
-                    consumption_posted.c.budget_line_id.in_(list(line_ids)),
+                    consumption_posted.c.budget_line_id.in_(lines),
                     consumption_posted.c.held_on >= start,
                     consumption_posted.c.held_on <= end,
                     consumption_posted.c.amount > consumption_posted.c.claimed_amount,
                 )
             )
         )
-        return [
+        taken = [
             Unclaimed(r.beneficiary_id, r.session_id, r.budget_line_id, r.held_on, r.amount - r.claimed_amount)
-            for r in rows
+            for r in unclaimed
         ]
-
-    async def take(self, rows: Iterable[Unclaimed]) -> None:
-        """Mark these rows claimed (a claim's draft took them), in one statement."""
-        await self._connection.execute(
-            update(consumption_posted)
-            .where(
-                consumption_posted.c.beneficiary_id == bindparam("person"),
-                consumption_posted.c.session_id == bindparam("session"),
-                consumption_posted.c.budget_line_id == bindparam("line"),
+        if taken:
+            await self._connection.execute(
+                update(consumption_posted)
+                .where(
+                    consumption_posted.c.beneficiary_id == bindparam("person"),
+                    consumption_posted.c.session_id == bindparam("session"),
+                    consumption_posted.c.budget_line_id == bindparam("line"),
+                )
+                .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
+                [
+                    {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
+                    for r in taken
+                ],
             )
-            .values(claimed_amount=consumption_posted.c.claimed_amount + bindparam("taken", type_=MONEY)),
-            [
-                {"person": r.beneficiary_id, "session": r.session_id, "line": r.budget_line_id, "taken": r.amount}
-                for r in rows
-            ],
-        )
+        return taken
 
-    async def courses_of(self, beneficiary_id: UUID) -> list[tuple[UUID, int]]:
-        """The courses (and their step) the person has marks on."""
+    async def marks_of(self, beneficiary_id: UUID) -> dict[tuple[UUID, int], list[SessionMark]]:
+        """The person's marks per (course, step), in one read (a certificate needs the hours, not the amounts)."""
         rows = await self._connection.execute(
-            select(attendance_marks.c.course_id, attendance_marks.c.step)
-            .where(attendance_marks.c.beneficiary_id == beneficiary_id)
-            .distinct()
-            .order_by(attendance_marks.c.step, attendance_marks.c.course_id)
+            select(attendance_marks).where(attendance_marks.c.beneficiary_id == beneficiary_id)
         )
-        return [(row.course_id, row.step) for row in rows]
+        marks: dict[tuple[UUID, int], list[SessionMark]] = {}
+        for row in rows:
+            marks.setdefault((row.course_id, row.step), []).append(
+                SessionMark(
+                    row.session_id, row.held_on, AttendanceStatus(row.status), row.hours_attended, row.session_hours
+                )
+            )
+        return dict(sorted(marks.items(), key=lambda item: (item[0][1], item[0][0])))

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Numeric, Uuid, bindparam, func, insert, select, text, update
+from sqlalchemy import DateTime, Engine, Numeric, String, Uuid, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.sets import among
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
 from funding_service.domain.ledger import AccountKey, Transaction
 from funding_service.domain.money import ZERO
@@ -25,10 +27,33 @@ from funding_service.domain.vocabulary import Stage
 from hopekit.db.upsert import insert_ignore
 
 _ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")
-_MOVE_BALANCES = text(
-    "UPDATE accounts SET balance = accounts.balance + moved.change "
-    "FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change) WHERE accounts.id = moved.id"
-).bindparams(bindparam("ids", type_=ARRAY(Uuid())), bindparam("changes", type_=ARRAY(Numeric())))
+# On PostgreSQL a movement is kept in one statement: the transaction, its postings from arrays (a sheet of 100 posts
+# 200) and the balances it moves (the rows are locked already). The postings' foreign key to the transaction is
+# checked at the statement's end, when both are there.
+_KEEP = text(
+    "WITH kept AS ("
+    " INSERT INTO ledger_transactions (id, kind, at, reverses, reference_id)"
+    " VALUES (:transaction, :kind, :at, :reverses, :reference)),"
+    " posted AS ("
+    " INSERT INTO postings (transaction_id, account_id, side, amount)"
+    " SELECT :transaction, posting.account, posting.side, posting.amount"
+    " FROM unnest(CAST(:accounts AS uuid[]), CAST(:sides AS varchar[]), CAST(:amounts AS numeric[]))"
+    " AS posting(account, side, amount))"
+    " UPDATE accounts SET balance = accounts.balance + moved.change"
+    " FROM unnest(CAST(:ids AS uuid[]), CAST(:changes AS numeric[])) AS moved(id, change)"
+    " WHERE accounts.id = moved.id"
+).bindparams(
+    bindparam("transaction", type_=Uuid()),
+    bindparam("kind", type_=String()),
+    bindparam("at", type_=DateTime(timezone=True)),
+    bindparam("reverses", type_=Uuid()),
+    bindparam("reference", type_=Uuid()),
+    bindparam("accounts", type_=ARRAY(Uuid())),
+    bindparam("sides", type_=ARRAY(String())),
+    bindparam("amounts", type_=ARRAY(Numeric())),
+    bindparam("ids", type_=ARRAY(Uuid())),
+    bindparam("changes", type_=ARRAY(Numeric())),
+)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -36,6 +61,21 @@ def account_id(key: AccountKey) -> UUID:
     """One id per (line, stage, person), the same in every process: the account's natural key as a UUID.
     Remembered: a sheet of 100 people names 300 accounts several times each, and a uuid5 is a SHA-1."""
     return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
+
+
+# Per database, the accounts this process has seen (they are never removed; see ``LedgerRepository.lock``), up to
+# about 20 MB of ids: past that the set starts again empty (its accounts are inserted, and ignored, once more).
+_KNOWN: WeakKeyDictionary[Engine, set[UUID]] = WeakKeyDictionary()
+_KNOWN_AT_MOST = 200_000
+
+
+def _known_accounts(connection: AsyncConnection) -> set[UUID]:
+    if connection.dialect.name != "postgresql":
+        return set()
+    known = _KNOWN.setdefault(connection.sync_engine, set())
+    if len(known) > _KNOWN_AT_MOST:
+        known.clear()
+    return known
 
 
 def _key(row: object) -> AccountKey:
@@ -63,11 +103,31 @@ class LedgerRepository:
         return {line: self._owners[line] for line in lines if line in self._owners}
 
     async def lock(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
-        """Create the missing accounts, then lock them all in id order; their balances as committed now."""
+        """Create the missing accounts, then lock them all in id order; their balances as committed now.
+
+        On PostgreSQL the accounts this process saw already are not inserted again (a sheet's 200 person accounts
+        exist after its people's first sheet): the row lock, not the INSERT, queues the writers there. If one
+        of them is gone after all (the transaction that created it rolled back), every account is created and
+        locked once more. SQLite inserts every time: that INSERT is what takes its write lock."""
         wanted = sorted(set(keys), key=account_id)
         if not wanted:
             return {}
-        owners = await self.owners({key.budget_line_id for key in wanted})
+        ids = [account_id(key) for key in wanted]
+        known = _known_accounts(self._connection)
+        await self._create([key for key, id_ in zip(wanted, ids, strict=True) if id_ not in known])
+        found = await self._locked(wanted, ids)
+        if len(found) < len(wanted):
+            known.difference_update(ids)
+            await self._create(wanted)
+            found = await self._locked(wanted, ids)
+        if self._connection.dialect.name == "postgresql":
+            known.update(ids)
+        return found
+
+    async def _create(self, keys: list[AccountKey]) -> None:
+        if not keys:
+            return
+        owners = await self.owners({key.budget_line_id for key in keys})
         await insert_ignore(
             self._connection,
             accounts,
@@ -81,20 +141,44 @@ class LedgerRepository:
                     "funder_id": owners[key.budget_line_id][1],
                     "balance": ZERO,
                 }
-                for key in wanted
+                for key in keys
             ],
         )
+
+    async def _locked(self, keys: list[AccountKey], ids: list[UUID]) -> dict[AccountKey, Decimal]:
         query = (
-            select(accounts.c.budget_line_id, accounts.c.stage, accounts.c.beneficiary_id, accounts.c.balance)
-            .where(accounts.c.id.in_([account_id(key) for key in wanted]))
+            select(accounts.c.id, accounts.c.balance)
+            .where(among(self._connection, accounts.c.id, ids))
             .order_by(accounts.c.id)
             .with_for_update()
         )
-        return {_key(row): row.balance for row in await self._connection.execute(query)}
+        key_of = dict(zip(ids, keys, strict=True))
+        return {key_of[row.id]: row.balance for row in await self._connection.execute(query)}
 
     async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
         """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
         ledger's balances after it, computed in ``Decimal`` from the locked rows)."""
+        changes: dict[UUID, Decimal] = {}
+        for p in transaction.postings:
+            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
+        if self._connection.dialect.name == "postgresql":
+            moved = sorted((account, change) for account, change in changes.items() if change)
+            await self._connection.execute(
+                _KEEP,
+                {
+                    "transaction": transaction.transaction_id,
+                    "kind": transaction.kind.value,
+                    "at": transaction.at,
+                    "reverses": transaction.reverses,
+                    "reference": transaction.reference_id,
+                    "accounts": [account_id(p.account) for p in transaction.postings],
+                    "sides": [p.side.value for p in transaction.postings],
+                    "amounts": [p.amount for p in transaction.postings],
+                    "ids": [account for account, _ in moved],
+                    "changes": [change for _, change in moved],
+                },
+            )
+            return
         await self._connection.execute(
             insert(ledger_transactions).values(
                 id=transaction.transaction_id,
@@ -116,24 +200,13 @@ class LedgerRepository:
                 for p in transaction.postings
             ],
         )
-        changes: dict[UUID, Decimal] = {}
-        for p in transaction.postings:
-            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
-        if self._connection.dialect.name == "sqlite":
-            # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
-            # Its write lock is held since the accounts were created, so the Decimal balances are current.
-            touched = {p.account for p in transaction.postings}
-            await self._connection.execute(
-                update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
-                [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
-            )
-            return
-        moved = sorted((account, change) for account, change in changes.items() if change)
-        if moved:
-            # One statement for every account (not one execution per row): the rows are locked already.
-            await self._connection.execute(
-                _MOVE_BALANCES, {"ids": [account for account, _ in moved], "changes": [change for _, change in moved]}
-            )
+        # SQLite keeps NUMERIC as a binary float: ``balance + change`` there could drift below zero by a hair.
+        # Its write lock is held since the accounts were created, so the Decimal balances are current.
+        touched = {p.account for p in transaction.postings}
+        await self._connection.execute(
+            update(accounts).where(accounts.c.id == bindparam("account")).values(balance=bindparam("value")),
+            [{"account": account_id(key), "value": balances[key]} for key in sorted(touched, key=account_id)],
+        )
 
     async def balances(self, keys: Iterable[AccountKey]) -> dict[AccountKey, Decimal]:
         """Balances without a lock, for reads only."""
@@ -164,7 +237,7 @@ class LedgerRepository:
         for column, value in where.items():
             query = query.where(accounts.c[column] == value)
         if people is not None:
-            query = query.where(accounts.c.beneficiary_id.in_(list(people)))
+            query = query.where(among(self._connection, accounts.c.beneficiary_id, people))
         return {Stage(row.stage): Decimal(row.total) for row in await self._connection.execute(query)}
 
     async def balances_of_people(self, people: Iterable[UUID]) -> dict[AccountKey, Decimal]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from funding_service.adapters.sets import among
 from funding_service.adapters.tables import (
     agreement_documents,
     agreement_transitions,
@@ -67,6 +68,10 @@ def _line(row: Any) -> BudgetLine:
 class ReferenceRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # Budget lines and financing plans are never changed once made: those read are kept for the unit of work
+        # (a poll of 25 sheets of 5 cohorts reads each cohort's plan and lines once).
+        self._lines: dict[UUID, BudgetLine] = {}
+        self._cohort_plans: dict[tuple[str, int | None, UUID], FinancingPlan] = {}
 
     # Funders
 
@@ -113,6 +118,13 @@ class ReferenceRepository:
         except IntegrityError as error:
             raise CodeTaken("an agreement with this reference exists already") from error
         await self._add_transitions(agreement.agreement_id, agreement.history, 0)
+
+    async def funder_of(self, agreement_id: UUID) -> UUID | None:
+        """The agreement's funder alone (who may see what it pays for), without its lines and history."""
+        row = (
+            await self._connection.execute(select(agreements.c.funder_id).where(agreements.c.id == agreement_id))
+        ).first()
+        return None if row is None else row.funder_id
 
     async def agreement(self, agreement_id: UUID, lock: bool = False) -> tuple[FundingAgreement, int] | None:
         """The agreement and its version; ``lock`` holds its row until the transaction ends."""
@@ -224,8 +236,11 @@ class ReferenceRepository:
             )
 
     async def lines(self, line_ids: set[UUID]) -> dict[UUID, BudgetLine]:
-        rows = await self._connection.execute(select(budget_lines).where(budget_lines.c.id.in_(line_ids)))
-        return {row.id: _line(row) for row in rows}
+        missing = line_ids - self._lines.keys()
+        if missing:
+            rows = await self._connection.execute(select(budget_lines).where(budget_lines.c.id.in_(missing)))
+            self._lines.update((row.id, _line(row)) for row in rows)
+        return {line_id: self._lines[line_id] for line_id in line_ids if line_id in self._lines}
 
     async def line_owners(self, line_ids: set[UUID]) -> dict[UUID, tuple[UUID, UUID, str]]:
         """Per line: its agreement, the agreement's funder, and the agreement's status."""
@@ -266,13 +281,26 @@ class ReferenceRepository:
             [{"plan_id": plan.plan_id, "budget_line_id": line, "share": share} for line, share in plan.shares.items()],
         )
 
+    async def cohort_plan(self, cost_type: str, step: int | None, cohort_id: UUID | None) -> FinancingPlan | None:
+        """The cohort's plan for a cost type (and step), read once per unit of work once found; none without a
+        cohort."""
+        if cohort_id is None:
+            return None
+        key = (cost_type, step, cohort_id)
+        if key not in self._cohort_plans:
+            found = await self.plans(cost_type=cost_type, step=step, cohort_id=cohort_id)
+            if not found:
+                return None
+            self._cohort_plans[key] = found[0]
+        return self._cohort_plans[key]
+
     async def plans(self, people: Iterable[UUID] | None = None, **where: object) -> list[FinancingPlan]:
         """Plans matching equalities on their columns, and paying one of ``people``'s own paths when given."""
         query = select(financing_plans).order_by(financing_plans.c.id)
         for column, value in where.items():
             query = query.where(financing_plans.c[column] == value)
         if people is not None:
-            query = query.where(financing_plans.c.beneficiary_id.in_(list(people)))
+            query = query.where(among(self._connection, financing_plans.c.beneficiary_id, people))
         rows = list(await self._connection.execute(query))
         if not rows:
             return []

@@ -82,11 +82,26 @@ class PostedAmounts:
     quantities: dict[Key, Decimal] = field(default_factory=dict)
     # The lines each reference has rows for, so settling one session never scans the person's whole history.
     _lines: dict[UUID, set[UUID]] = field(init=False, repr=False, compare=False)
+    # What was held when loaded, so that only what changed is written back.
+    _loaded: dict[Key, Target] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._lines = {}
         for reference_id, line_id in self.posted.keys() | self.quantities.keys():
             self._lines.setdefault(reference_id, set()).add(line_id)
+        self._loaded = {key: (self.quantities.get(key, ZERO), amount) for key, amount in self.posted.items()}
+
+    def changed(self) -> list[Key]:
+        """The (reference, line) pairs held now whose quantity or amount differs from what was loaded."""
+        return [
+            key
+            for key, amount in self.posted.items()
+            if self._loaded.get(key) != (self.quantities.get(key, ZERO), amount)
+        ]
+
+    def removed(self) -> list[Key]:
+        """The (reference, line) pairs loaded and held no more."""
+        return [key for key in self._loaded if key not in self.posted]
 
     def settle(self, targets: Mapping[Key, Target], within: Iterable[UUID]) -> list[ConsumptionDelta]:
         """Reach ``targets`` for the references in ``within``; a (reference, line) absent from targets goes to 0."""

@@ -122,6 +122,15 @@ def _consumption_postings(
     return postings
 
 
+def net_changes(deltas: Iterable[ConsumptionDelta]) -> dict[PersonLine, Decimal]:
+    """The deltas netted per (person, line): a correction can move excused hours between sessions of one person."""
+    net: dict[PersonLine, Decimal] = {}
+    for delta in deltas:
+        key = (delta.beneficiary_id, delta.budget_line_id)
+        net[key] = net.get(key, ZERO) + delta.amount
+    return net
+
+
 def sheet_consumption(
     ledger: Ledger,
     deltas: Iterable[ConsumptionDelta],
@@ -132,19 +141,15 @@ def sheet_consumption(
     """All the differences one sheet brings, as one transaction. Deltas are netted per (person, line) first:
     a correction can move excused hours between sessions of one person, and each account is read once.
 
-    ``reserved`` gives, for every (person, line) of the deltas, what the person's step commitment stands for on
-    the line less what the step consumed before this sheet (negative beyond it; 0 less the consumption without
-    a commitment): what is given back then returns to the commitment only as far as it was drawn from it, the
-    rest to the line. Without it (a commitment by hand, not tied to a step) everything returns to the
-    commitment."""
-    net: dict[PersonLine, Decimal] = {}
-    for delta in deltas:
-        key = (delta.beneficiary_id, delta.budget_line_id)
-        net[key] = net.get(key, ZERO) + delta.amount
+    ``reserved`` gives, for every (person, line) the sheet gives back on (see ``net_changes``), what the person's
+    step commitment stands for on the line less what the step consumed before this sheet (negative beyond it; 0
+    less the consumption without a commitment): what is given back then returns to the commitment only as far as
+    it was drawn from it, the rest to the line. Without it (a commitment by hand, not tied to a step) everything
+    returns to the commitment. A consumption draws on the commitment first whatever it reserves."""
     postings: list[Posting] = []
-    for (person, line_id), amount in sorted(net.items()):
+    for (person, line_id), amount in sorted(net_changes(deltas).items()):
         if amount:
-            room = None if reserved is None else reserved[(person, line_id)]
+            room = None if reserved is None or amount > 0 else reserved[(person, line_id)]
             postings.extend(_consumption_postings(ledger, person, line_id, amount, room))
     return Transaction(TransactionKind.CONSUMPTION, tuple(postings), at, reference_id=session_id) if postings else None
 
@@ -156,13 +161,35 @@ def uncommitted_consumption(
     commitment by hand if the person has one on the line, else from the line; what is given back goes to the
     line (nothing stands reserved for it)."""
     deltas = list(deltas)
-    net: dict[PersonLine, Decimal] = {}
-    for delta in deltas:
-        key = (delta.beneficiary_id, delta.budget_line_id)
-        net[key] = net.get(key, ZERO) + delta.amount
     # A reservation equal to the (negative) change leaves the commitment nothing to take back.
-    nothing_reserved = {key: min(amount, ZERO) for key, amount in net.items()}
+    nothing_reserved = {key: min(amount, ZERO) for key, amount in net_changes(deltas).items()}
     return sheet_consumption(ledger, deltas, at, reference_id, nothing_reserved)
+
+
+def drawn_from_commitments(transaction: Transaction | None) -> dict[PersonLine, Decimal]:
+    """Per (person, line): what a consumption took out of the person's commitment (negative: gave back to it), read
+    off its postings on the person's ``committed`` account; the rest of what it consumed came from the line."""
+    drawn: dict[PersonLine, Decimal] = {}
+    for posting in transaction.postings if transaction is not None else ():
+        person = posting.account.beneficiary_id
+        if posting.account.stage is Stage.COMMITTED and person is not None:
+            key = (person, posting.account.budget_line_id)
+            drawn[key] = drawn.get(key, ZERO) - posting.effect
+    return drawn
+
+
+def share_drawn(amounts: Iterable[Decimal], drawn: Decimal) -> list[Decimal]:
+    """Share what one line's transaction drew from a commitment (``drawn``, netted over the line) between the parts
+    of its amount, in their order: only parts moving the same way take it (a part given back while the line drew
+    went to the line), each up to its own amount. The shares sum to ``drawn``, which never exceeds the parts moving
+    its way (a consumption draws at most the net amount from the commitment)."""
+    shares = []
+    left = drawn
+    for amount in amounts:
+        share = ZERO if amount * left <= 0 else min(amount, left) if left > 0 else max(amount, left)
+        shares.append(share)
+        left -= share
+    return shares
 
 
 def release(ledger: Ledger, beneficiary_id: UUID, budget_line_ids: list[UUID], at: datetime) -> Transaction | None:

@@ -11,6 +11,7 @@ from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain import movements
 from funding_service.domain.certificate import CertificateOfCompletion, TrainingAction
 from funding_service.domain.claim import Claim
+from funding_service.domain.consumption import PersonHours
 from funding_service.domain.errors import NotFound
 from funding_service.service_layer import claims
 from hope_contracts.vocabulary import OrgKind
@@ -39,13 +40,11 @@ async def of_person(
     cohort_id = await uow.projection.cohort_of(beneficiary_id)
     cohort = await uow.cohorts.get(cohort_id) if cohort_id is not None else None
     certificates = []
-    for course_id, step in await uow.consumption.courses_of(beneficiary_id):
+    for (course_id, step), marks in (await uow.consumption.marks_of(beneficiary_id)).items():
         planned = movements.DEFAULT_STEP_HOURS.get(step)
         if planned is None:
             continue
-        person = (await uow.consumption.load(course_id, [beneficiary_id], planned))[beneficiary_id]
-        if not person.marks:
-            continue
+        person = PersonHours(beneficiary_id, planned, {mark.session_id: mark for mark in marks})
         provider = (cohort.training_provider_org_id if cohort is not None else None) or UUID(int=0)
         # Training's events carry neither the course's title nor the provider's name (see PLAN.md, gaps).
         action = TrainingAction(course_id, step, f"Parcours HOPE, étape {step}", provider, str(provider))

@@ -30,15 +30,14 @@ async def build(uow: FundingUnitOfWork, principal: Principal, agreement_id: UUID
         raise NotFound("agreement", agreement_id)
     agreement = found[0]
     cost_types = {line.budget_line_id: line.cost_type for line in agreement.lines}
-    rows = await uow.consumption.unclaimed(cost_types, *period)
+    # The draft takes its consumption rows at once (every row taken is in the claim), so a second claim cannot
+    # claim them too; nothing to claim refuses the draft, and its transaction gives the rows back.
+    rows = await uow.consumption.take_unclaimed(cost_types, *period)
     unclaimed = [
         Unclaimed(r.beneficiary_id, r.budget_line_id, cost_types[r.budget_line_id], r.held_on, r.amount) for r in rows
     ]
     claim = Claim.build(uuid4(), agreement_id, period, unclaimed, access.actor(principal), datetime.now(UTC))
     await uow.claims.add(claim)
-    # The draft takes its consumption rows at once (every row read is in the claim), so a second claim
-    # cannot claim them too.
-    await uow.consumption.take(rows)
     uow.audit(principal, "create", "claim", claim.claim_id)
     return claim
 
@@ -49,9 +48,9 @@ async def get(
     claim = await uow.claims.get(claim_id, lock=lock, only_of=only_of)
     if claim is None:
         raise NotFound("claim", claim_id)
-    found = await uow.reference.agreement(claim.agreement_id)
-    assert found is not None
-    await access.ensure_sees_funder(uow, principal, found[0].funder_id, "claim")
+    funder_id = await uow.reference.funder_of(claim.agreement_id)
+    assert funder_id is not None
+    await access.ensure_sees_funder(uow, principal, funder_id, "claim")
     return claim
 
 

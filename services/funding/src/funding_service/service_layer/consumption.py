@@ -51,8 +51,7 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
         if plan is None:
             cohort_id = event.cohort_id or await uow.projection.cohort_of(person)
             if cohort_id not in of_cohort:
-                found = await uow.reference.plans(cost_type=cost, step=event.step, cohort_id=cohort_id)
-                of_cohort[cohort_id] = found[0] if found else None
+                of_cohort[cohort_id] = await uow.reference.cohort_plan(cost, event.step, cohort_id)
             plan = of_cohort[cohort_id]
         if plan is None:
             unplanned.add(person)
@@ -71,7 +70,9 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
             loaded |= await uow.consumption.load(event.course_id, whole, planned_hours)
         deltas = apply_sheet(event.session_id, {p: m for p, m in marks.items() if p in people}, loaded, plan, policies)
         if deltas:
-            reserved = await _reserved(uow, plan, event.step, {delta.beneficiary_id for delta in deltas})
+            # Only what is given back needs the commitment's reservation (most sheets give nothing back).
+            giving_back = {person for (person, _), amount in movements.net_changes(deltas).items() if amount < 0}
+            reserved = await _reserved(uow, plan, event.step, giving_back)
             try:
                 transaction = await _post(uow, deltas, now, event.session_id, reserved)
             except LimitExceeded:
@@ -189,7 +190,8 @@ def _person_consumption(
 async def _entries(
     uow: FundingUnitOfWork, deltas: list[ConsumptionDelta], transaction: Transaction | None
 ) -> list[ConsumptionEntry]:
-    """Per person and line, what the sheet moved into ``consumed`` and the funded hours now paid for."""
+    """Per person and line, what the sheet moved into ``consumed``, the part of it drawn from the person's commitment
+    and the funded hours now paid for."""
     if transaction is None:
         return []
     owners = await uow.ledger.owners({delta.budget_line_id for delta in deltas})
@@ -204,6 +206,7 @@ async def _entries(
         # A person's funded hours on the line for this session, as the sheet now says.
         if delta.reference_id == transaction.reference_id:
             hours[(delta.beneficiary_id, delta.budget_line_id)] = delta.quantity
+    drawn = movements.drawn_from_commitments(transaction)
     return [
         ConsumptionEntry(
             beneficiary_id=person,
@@ -212,6 +215,7 @@ async def _entries(
             budget_line_id=line,
             funded_hours=hours.get((person, line), ZERO),
             amount=amount,
+            from_commitment=drawn.get((person, line), ZERO),
         )
         for (person, line), amount in sorted(amounts.items())
         if amount

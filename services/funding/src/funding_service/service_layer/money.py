@@ -39,10 +39,10 @@ async def of_cohort(uow: FundingUnitOfWork, principal: Principal, cohort_id: UUI
 
 
 async def of_agreement(uow: FundingUnitOfWork, principal: Principal, agreement_id: UUID) -> MoneyView:
-    found = await uow.reference.agreement(agreement_id)
-    if found is None:
+    funder_id = await uow.reference.funder_of(agreement_id)
+    if funder_id is None:
         raise NotFound("agreement", agreement_id)
-    await access.ensure_sees_funder(uow, principal, found[0].funder_id, "agreement")
+    await access.ensure_sees_funder(uow, principal, funder_id, "agreement")
     return MoneyView.of_totals(await uow.ledger.stage_totals(agreement_id=agreement_id), whole_lines=True)
 
 

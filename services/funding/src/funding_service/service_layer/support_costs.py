@@ -222,7 +222,7 @@ async def _count(
         return
     now = datetime.now(UTC)
     try:
-        await post(
+        transaction = await post(
             uow,
             consumption_accounts(deltas),
             lambda ledger: movements.uncommitted_consumption(ledger, deltas, now, source.source_id),
@@ -237,7 +237,8 @@ async def _count(
         uow.audit_event("consume", "beneficiary", person)
     else:
         uow.audit(principal, "consume", "beneficiary", person)
-    entries = moved_entries(deltas, owners, held_before | held_on)
+    drawn = {line: amount for (_, line), amount in movements.drawn_from_commitments(transaction).items()}
+    entries = moved_entries(deltas, owners, held_before | held_on, drawn)
     if entries:
         uow.publish(
             SupportCostRecorded(
@@ -255,19 +256,35 @@ async def _count(
 
 
 def moved_entries(
-    deltas: Iterable[ConsumptionDelta], owners: Mapping[UUID, tuple[UUID, UUID, str]], held_on: Mapping[UUID, date]
+    deltas: Iterable[ConsumptionDelta],
+    owners: Mapping[UUID, tuple[UUID, UUID, str]],
+    held_on: Mapping[UUID, date],
+    drawn: Mapping[UUID, Decimal],
 ) -> tuple[SupportCostEntry, ...]:
-    """What the count moved, per line and month (a change within one line between months shows as both)."""
+    """What the count moved, per line and month (a change within one line between months shows as both), and the
+    part of it drawn from a commitment: ``drawn`` per line, as the transaction's postings say (a commitment by hand;
+    no step commitment reserves these costs), shared between the line's months in date order."""
     moved: dict[tuple[UUID, date], Decimal] = {}
     for delta in deltas:
         key = (delta.budget_line_id, held_on[delta.reference_id])
         moved[key] = moved.get(key, ZERO) + delta.amount
+    by_line: dict[UUID, list[tuple[date, Decimal]]] = {}
+    for (line, day), amount in sorted(moved.items()):
+        if amount:
+            by_line.setdefault(line, []).append((day, amount))
     return tuple(
         SupportCostEntry(
-            funder_id=owners[line][1], agreement_id=owners[line][0], budget_line_id=line, held_on=day, amount=amount
+            funder_id=owners[line][1],
+            agreement_id=owners[line][0],
+            budget_line_id=line,
+            held_on=day,
+            amount=amount,
+            from_commitment=share,
         )
-        for (line, day), amount in sorted(moved.items())
-        if amount
+        for line, months in by_line.items()
+        for (day, amount), share in zip(
+            months, movements.share_drawn([amount for _, amount in months], drawn.get(line, ZERO)), strict=True
+        )
     )
 
 
