@@ -15,9 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from reporting_service.adapters.levels import level_update
+from reporting_service.adapters.summaries import summarise
 
 PEOPLE = 100_000
 COHORTS = 2_000
@@ -329,3 +332,12 @@ async def copy(url: str, facts: Facts) -> None:
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
+    # The indicators' summaries, as the ingest keeps them, by its own statements.
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as summing:
+            await summarise(summing, 1)
+            await summing.execute(text("ANALYZE fact_indicator_cells"))
+            await summing.execute(text("ANALYZE fact_attendance_cells"))
+    finally:
+        await engine.dispose()

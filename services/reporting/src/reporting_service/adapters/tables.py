@@ -45,6 +45,7 @@ from reporting_service.adapters.tables_people import (
     fact_sessions,
     fact_support_files,
 )
+from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells
 from reporting_service.adapters.tables_work_and_support import (
     fact_consents,
     fact_contracts,
@@ -107,6 +108,8 @@ NULL until then. People, courses and sheets name their cohort; region, sector, t
 here."""
 
 __all__ = [
+    "fact_attendance_cells",
+    "fact_indicator_cells",
     "fact_absence_alerts",
     "fact_agreements",
     "fact_attendance_lines",

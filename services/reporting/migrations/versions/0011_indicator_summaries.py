@@ -1,0 +1,80 @@
+"""The indicators' summaries per cohort and month (``fact_indicator_cells``, ``fact_attendance_cells``: see
+``adapters/tables_summaries.py``), summed for every version already there by the statements the ingest runs
+(``adapters/summaries.py``); and indexes on the days the facts date contributions by, so that the days of a
+period's partly covered months are counted from the facts without reading them all.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-04
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from reporting_service.adapters.summaries import statements
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+MONEY = sa.Numeric(precision=14, scale=2)
+HOURS = sa.Numeric(precision=12, scale=2)
+# Index name, table, columns: the instants the indicators' periods are filtered on.
+DATED = (
+    ("ix_fact_people_registered_at", "fact_people", ["version", "registered_at"]),
+    ("ix_fact_people_withdrawn_at", "fact_people", ["version", "withdrawn_at"]),
+    ("ix_fact_people_left_at", "fact_people", ["version", sa.text("coalesce(withdrawn_at, completed_at)")]),
+    ("ix_fact_people_qualification_on", "fact_people", ["version", "qualification_awarded_on"]),
+    ("ix_fact_person_steps_completed_at", "fact_person_steps", ["version", "completed_at"]),
+)
+
+
+def _cohort_and_person() -> list[sa.Column[object]]:
+    return [
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=True),
+        sa.Column("sector_code", sa.String(length=40), nullable=True),
+        sa.Column("track", sa.String(length=16), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "fact_indicator_cells",
+        sa.Column("indicator", sa.String(length=40), nullable=False),
+        *_cohort_and_person(),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        *(sa.Column(name, MONEY, nullable=False) for name in ("committed", "consumed", "claimed", "paid")),
+    )
+    op.create_index("ix_fact_indicator_cells_read", "fact_indicator_cells", ["version", "indicator", "month"])
+    op.create_index("ix_fact_indicator_cells_cohort", "fact_indicator_cells", ["version", "cohort_id"])
+    op.create_table(
+        "fact_attendance_cells",
+        *_cohort_and_person(),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("previous_month", sa.Date(), nullable=True),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("hours_recorded", HOURS, nullable=False),
+        sa.Column("hours_attended", HOURS, nullable=False),
+    )
+    op.create_index("ix_fact_attendance_cells_read", "fact_attendance_cells", ["version", "month"])
+    op.create_index("ix_fact_attendance_cells_cohort", "fact_attendance_cells", ["version", "cohort_id"])
+    for name, table, columns in DATED:
+        op.create_index(name, table, columns)
+    connection = op.get_bind()
+    postgres = connection.dialect.name == "postgresql"
+    for (version,) in connection.execute(sa.text("SELECT version FROM read_model_versions")).all():
+        for statement in statements(postgres, int(version)):
+            connection.execute(statement)
+
+
+def downgrade() -> None:
+    for name, table, _ in DATED:
+        op.drop_index(name, table_name=table)
+    op.drop_table("fact_attendance_cells")
+    op.drop_table("fact_indicator_cells")
