@@ -1,7 +1,6 @@
 """The indicators' summaries per cohort and month (``fact_indicator_cells``, ``fact_attendance_cells``: see
 ``adapters/tables_summaries.py``), summed for every version already there by the statements the ingest runs
-(``adapters/summaries.py``); and indexes on the days the facts date contributions by, so that the days of a
-period's partly covered months are counted from the facts without reading them all.
+(``adapters/summaries.py``).
 
 Revision ID: 0011
 Revises: 0010
@@ -22,16 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 MONEY = sa.Numeric(precision=14, scale=2)
 HOURS = sa.Numeric(precision=12, scale=2)
-# Index name, table, columns: the instants the indicators' periods are filtered on.
-DATED = (
-    ("ix_fact_people_registered_at", "fact_people", ["version", "registered_at"]),
-    ("ix_fact_people_withdrawn_at", "fact_people", ["version", "withdrawn_at"]),
-    ("ix_fact_people_left_at", "fact_people", ["version", sa.text("coalesce(withdrawn_at, completed_at)")]),
-    ("ix_fact_people_qualification_on", "fact_people", ["version", "qualification_awarded_on"]),
-    ("ix_fact_person_steps_completed_at", "fact_person_steps", ["version", "completed_at"]),
-)
-
-
 def _cohort_and_person() -> list[sa.Column[object]]:
     return [
         sa.Column("version", sa.Integer(), nullable=False),
@@ -42,17 +31,18 @@ def _cohort_and_person() -> list[sa.Column[object]]:
 
 
 def upgrade() -> None:
-    op.create_table(
-        "fact_indicator_cells",
-        sa.Column("indicator", sa.String(length=40), nullable=False),
-        *_cohort_and_person(),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("category", sa.String(length=40), nullable=False),
-        sa.Column("people", sa.Integer(), nullable=False),
-        *(sa.Column(name, MONEY, nullable=False) for name in ("committed", "consumed", "claimed", "paid")),
-    )
-    op.create_index("ix_fact_indicator_cells_read", "fact_indicator_cells", ["version", "indicator", "month"])
-    op.create_index("ix_fact_indicator_cells_cohort", "fact_indicator_cells", ["version", "cohort_id"])
+    for name, dated_by in (("fact_indicator_days", "day"), ("fact_indicator_cells", "month")):
+        op.create_table(
+            name,
+            sa.Column("indicator", sa.String(length=40), nullable=False),
+            *_cohort_and_person(),
+            sa.Column(dated_by, sa.Date(), nullable=False),
+            sa.Column("category", sa.String(length=40), nullable=False),
+            sa.Column("people", sa.Integer(), nullable=False),
+            *(sa.Column(money, MONEY, nullable=False) for money in ("committed", "consumed", "claimed", "paid")),
+        )
+        op.create_index(f"ix_{name}_read", name, ["version", "indicator", dated_by])
+        op.create_index(f"ix_{name}_cohort", name, ["version", "cohort_id"])
     op.create_table(
         "fact_attendance_cells",
         *_cohort_and_person(),
@@ -64,8 +54,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_fact_attendance_cells_read", "fact_attendance_cells", ["version", "month"])
     op.create_index("ix_fact_attendance_cells_cohort", "fact_attendance_cells", ["version", "cohort_id"])
-    for name, table, columns in DATED:
-        op.create_index(name, table, columns)
     connection = op.get_bind()
     postgres = connection.dialect.name == "postgresql"
     for (version,) in connection.execute(sa.text("SELECT version FROM read_model_versions")).all():
@@ -74,7 +62,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name, table, _ in DATED:
-        op.drop_index(name, table_name=table)
-    op.drop_table("fact_attendance_cells")
-    op.drop_table("fact_indicator_cells")
+    for name in ("fact_attendance_cells", "fact_indicator_cells", "fact_indicator_days"):
+        op.drop_table(name)

@@ -41,14 +41,10 @@ class IndicatorQueries:
     ) -> list[Table]:
         """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
         cell: from the summaries when they answer it (``queries_summaries``), else from the facts."""
-        if not summarised(indicator, groupings, scope):
-            return await self.from_facts(indicator, groupings, scope, start, end, as_of)
-
-        async def days(first: date, last: date) -> list[Table]:
-            return await self.from_facts(indicator, groupings, scope, first, last, as_of)
-
-        summaries = SummaryQueries(self._connection, self._version)
-        return await summaries.tables(indicator, groupings, scope, start, end, as_of, days)
+        if summarised(indicator, groupings, scope):
+            summaries = SummaryQueries(self._connection, self._version)
+            return await summaries.tables(indicator, groupings, scope, start, end, as_of)
+        return await self.from_facts(indicator, groupings, scope, start, end, as_of)
 
     async def from_facts(
         self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date

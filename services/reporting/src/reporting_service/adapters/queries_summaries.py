@@ -1,31 +1,33 @@
 """The indicators answered from their summaries (``tables_summaries``): the months wholly inside the period are
-added up from the summary rows (a few thousand to a hundred thousand at national scale), the days of a month the
-period only partly covers are counted from the facts (``IndicatorQueries``' own queries, on those days only),
-and the two added together. Both count a person once per cell: a person's contributions to a summarised
-indicator fall in one month, and the attendance summary counts a person in the first of their months in the
-period (``previous_month`` before it)."""
+added up from the rows per month (tens of thousands at national scale, not the people), the days of a month the
+period covers only in part (the current month, mostly) from the rows per day, and the two added together. A
+person counts once per cell: their contributions to a summarised indicator share a day, and the attendance
+summary counts a person in the first of their months in the period (``previous_month`` before it)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Table as Table_
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED
+from reporting_service.adapters.queries_sources import Dialect
+from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of
 from reporting_service.adapters.tables import fact_cohorts
-from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+)
 from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
-
-FromFacts = Callable[[date, date], Awaitable[list[Table]]]
-
 
 @dataclass(frozen=True)
 class Period:
@@ -69,6 +71,7 @@ class SummaryQueries:
     def __init__(self, connection: AsyncConnection, version: int) -> None:
         self._connection = connection
         self._version = version
+        self._dialect = Dialect(postgres=connection.dialect.name == "postgresql")
 
     async def tables(
         self,
@@ -78,7 +81,6 @@ class SummaryQueries:
         start: date,
         end: date,
         as_of: date,
-        from_facts: FromFacts,
     ) -> list[Table]:
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
@@ -87,22 +89,27 @@ class SummaryQueries:
             end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
         period = Period.of(start, end)
         found = [Table((), {}) for _ in groupings]
-        if period.months is not None:
-            found = [await self._cells(indicator.id, by, scope, period.months) for by in groupings]
-        for first, last in period.edges:
-            found = [_added(a, b) for a, b in zip(found, await from_facts(first, last), strict=True)]
+        spans = [(fact_indicator_cells, *period.months)] if period.months is not None else []
+        spans += [(fact_indicator_days, first, last) for first, last in period.edges]
+        for table, first, last in spans:
+            read = [await self._cells(indicator.id, by, scope, table, first, last) for by in groupings]
+            found = [_added(a, b) for a, b in zip(found, read, strict=True)]
         return found
 
-    async def _cells(self, indicator_id: str, by: str | None, scope: Scope, months: tuple[date, date]) -> Table:
-        s = fact_indicator_cells.c
-        key = _dimension(by, s)
+    async def _cells(
+        self, indicator_id: str, by: str | None, scope: Scope, table: Table_, first: date, last: date
+    ) -> Table:
+        """Rows of ``table`` (per month or per day) dated within [first, last], added up per group."""
+        s = table.c
+        dated = s.month if table is fact_indicator_cells else s.day
+        key = _dimension(by, s, month_of(self._dialect, dated))
         names = SUMMED.get(indicator_id, ())
         sums = [func.sum(getattr(s, name)).label(name) for name in names]
         query = (
             select(*_keyed(key), s.category.label("category"), func.sum(s.people).label("people"), *sums)
-            .select_from(_with_cohorts(fact_indicator_cells))
-            .where(s.version == self._version, s.indicator == indicator_id, s.month >= months[0])
-            .where(s.month <= months[1], *_scope(scope, s))
+            .select_from(_with_cohorts(table))
+            .where(s.version == self._version, s.indicator == indicator_id, dated >= first, dated <= last)
+            .where(*_scope(scope, s))
             .group_by(*_keyed(key, labelled=False), s.category)
         )
         cells = {}
@@ -113,7 +120,7 @@ class SummaryQueries:
 
     async def _attendance(self, by: str | None, scope: Scope, start: date, end: date) -> Table:
         a = fact_attendance_cells.c
-        key = _dimension(by, a)
+        key = _dimension(by, a, a.month)
         # By month, each row is people in that month; otherwise a person counts in their first month here.
         counted = func.sum(a.people)
         if by != "month":
@@ -142,7 +149,7 @@ def _with_cohorts(table: Any) -> Any:
     return table.outerjoin(fact_cohorts, and_(c.version == table.c.version, c.cohort_id == table.c.cohort_id))
 
 
-def _dimension(by: str | None, s: Any) -> Any:
+def _dimension(by: str | None, s: Any, month: Any) -> Any:
     """The grouping's column, as ``queries_sources.dimension`` reads it from a person and their cohort."""
     c = fact_cohorts.c
     columns = {
@@ -151,7 +158,7 @@ def _dimension(by: str | None, s: Any) -> Any:
         "cohort": s.cohort_id,
         "provider": c.training_provider_org_id,
         "track": func.coalesce(s.track, c.track),
-        "month": s.month,
+        "month": month,
     }
     return None if by is None else columns[by]
 

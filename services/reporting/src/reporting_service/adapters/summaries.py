@@ -22,7 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
 from reporting_service.adapters.tables import fact_attendance_person_months, fact_people
-from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+)
 from reporting_service.domain.indicators.facts import FOLLOW_UP_MONTHS
 from reporting_service.domain.scoping import Scope
 
@@ -74,12 +78,11 @@ def _of_cohorts(column: Expression, cohorts: Cohorts) -> list[Expression]:
     return [or_(*found)] if found else [literal(False)]
 
 
-def _cells(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
+def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
     source = SOURCES[indicator_id](d, version, NEVER)
     p = fact_people.c
     people = func.count(p.beneficiary_id.distinct()) if source.repeats else func.count()
-    month = month_of(d, source.on)
-    key = [p.cohort_id, p.sector_code, p.track, month, source.category]
+    key = [p.cohort_id, p.sector_code, p.track, source.on, source.category]
     sums = [func.coalesce(func.sum(source.sums[name]), 0) if name in source.sums else literal(0) for name in MONEY]
     where = [*source.where, *scope_filter(Scope("everything"), version, source), *_of_cohorts(p.cohort_id, cohorts)]
     return (
@@ -90,11 +93,27 @@ def _cells(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any
     )
 
 
-def cells_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
-    """Every summarised indicator's rows of these cohorts (of every cohort when None), in one statement."""
-    columns = ["indicator", "version", "cohort_id", "sector_code", "track", "month", "category", "people", *MONEY]
-    selects = [_cells(d, version, indicator_id, cohorts) for indicator_id in SUMMARISED]
-    return fact_indicator_cells.insert().from_select(columns, union_all(*selects))
+CELLS = ["indicator", "version", "cohort_id", "sector_code", "track"]
+
+
+def days_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """Every summarised indicator's rows per day of these cohorts (of every cohort when None), in one statement,
+    by the rules of ``queries_sources``."""
+    selects = [_days(d, version, indicator_id, cohorts) for indicator_id in SUMMARISED]
+    columns = [*CELLS, "day", "category", "people", *MONEY]
+    return fact_indicator_days.insert().from_select(columns, union_all(*selects))
+
+
+def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The rows per day added up per month (a person's contributions to an indicator share a day)."""
+    s = fact_indicator_days.c
+    key = [*(s[name] for name in CELLS), month_of(d, s.day), s.category]
+    rows = (
+        select(*key, func.sum(s.people), *(func.sum(s[name]) for name in MONEY))
+        .where(s.version == version, *_of_cohorts(s.cohort_id, cohorts))
+        .group_by(*key)
+    )
+    return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
 
 
 def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
@@ -126,14 +145,15 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
 def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
     return [
         delete(table).where(table.c.version == version, *_of_cohorts(table.c.cohort_id, cohorts))
-        for table in (fact_indicator_cells, fact_attendance_cells)
+        for table in (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
     ]
 
 
 def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
     """What sums these cohorts of a version again (every cohort when None): their rows deleted, then inserted."""
     d = Dialect(postgres)
-    return [*cells_delete(version, cohorts), cells_insert(d, version, cohorts), attendance_insert(d, version, cohorts)]
+    inserts = [days_insert(d, version, cohorts), months_insert(d, version, cohorts), attendance_insert(d, version, cohorts)]
+    return [*cells_delete(version, cohorts), *inserts]
 
 
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:

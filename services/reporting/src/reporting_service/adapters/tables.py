@@ -45,7 +45,7 @@ from reporting_service.adapters.tables_people import (
     fact_sessions,
     fact_support_files,
 )
-from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells
+from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells, fact_indicator_days
 from reporting_service.adapters.tables_work_and_support import (
     fact_consents,
     fact_contracts,
@@ -110,6 +110,7 @@ here."""
 __all__ = [
     "fact_attendance_cells",
     "fact_indicator_cells",
+    "fact_indicator_days",
     "fact_absence_alerts",
     "fact_agreements",
     "fact_attendance_lines",

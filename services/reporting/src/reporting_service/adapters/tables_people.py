@@ -2,7 +2,7 @@
 employment. Each table's docstring says what its columns mean and which event sets them (see ``tables`` for
 the rules that make them independent of order and duplicates)."""
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, Numeric, String, Table, Uuid, text
+from sqlalchemy import Boolean, Column, Date, Index, Integer, Numeric, String, Table, Uuid
 
 from hopekit.db.types import UTCDateTime, hours
 from reporting_service.adapters.metadata import metadata
@@ -72,11 +72,6 @@ fact_people = Table(
     Column("exit_evidence", String(40)),
     Column("exit_at", UTCDateTime),
     Index("ix_fact_people_version_cohort", "version", "cohort_id"),
-    # The days contributions are dated by: a period's partly covered months are read through them (migration 0011).
-    Index("ix_fact_people_registered_at", "version", "registered_at"),
-    Index("ix_fact_people_withdrawn_at", "version", "withdrawn_at"),
-    Index("ix_fact_people_left_at", "version", text("coalesce(withdrawn_at, completed_at)")),
-    Index("ix_fact_people_qualification_on", "version", "qualification_awarded_on"),
 )
 """One row per person (``beneficiary_id``: enrolment's pseudonym, never any identity).
 
@@ -108,7 +103,6 @@ fact_person_steps = Table(
     Column("completed_at", UTCDateTime),
     *_attendance_totals(),
     Column("level_attested", String(8)),
-    Index("ix_fact_person_steps_completed_at", "version", "completed_at"),
 )
 """One row per person and step (1 to 4). started_at: the earliest ``pathway.step_started`` of that step;
 completed_at: the latest ``pathway.step_completed``. level_attested (step 3 only): the French level at the end of

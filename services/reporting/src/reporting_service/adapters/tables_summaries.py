@@ -28,22 +28,31 @@ def _cohort_and_person() -> list[Column[object]]:
     ]
 
 
-fact_indicator_cells = Table(
-    "fact_indicator_cells",
-    metadata,
-    Column("indicator", String(40), nullable=False),
-    *_cohort_and_person(),
-    Column("month", Date, nullable=False),
-    Column("category", String(40), nullable=False),
-    Column("people", Integer, nullable=False),
-    *(Column(name, money(), nullable=False) for name in ("committed", "consumed", "claimed", "paid")),
-    Index("ix_fact_indicator_cells_read", "version", "indicator", "month"),
-    Index("ix_fact_indicator_cells_cohort", "version", "cohort_id"),
-)
+def _indicator_cells(name: str, dated_by: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("indicator", String(40), nullable=False),
+        *_cohort_and_person(),
+        Column(dated_by, Date, nullable=False),
+        Column("category", String(40), nullable=False),
+        Column("people", Integer, nullable=False),
+        *(Column(money_name, money(), nullable=False) for money_name in ("committed", "consumed", "claimed", "paid")),
+        Index(f"ix_{name}_read", "version", "indicator", dated_by),
+        Index(f"ix_{name}_cohort", "version", "cohort_id"),
+    )
+
+
+fact_indicator_cells = _indicator_cells("fact_indicator_cells", "month")
 """Per indicator (those whose contributions are dated once per person and do not depend on the day asked:
 ``adapters.summaries.SUMMARISED``), cohort, person's sector_code and track, month of the contribution's day
 (its first day) and category: the people counted (each person once: a person's rows are in one month) and the
-money they add up (money_by_funder and cost_per_person; 0 for the others)."""
+money they add up (money_by_funder and cost_per_person; 0 for the others). What answers the whole months of a
+period."""
+
+fact_indicator_days = _indicator_cells("fact_indicator_days", "day")
+"""The same per day rather than month: what answers the days of the months a period covers only in part (the
+current month, mostly). About a row per person and indicator: it is read a month at a time, never whole."""
 
 fact_attendance_cells = Table(
     "fact_attendance_cells",
