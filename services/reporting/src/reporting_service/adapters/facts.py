@@ -77,7 +77,7 @@ class VersionFacts:
     async def flush(self) -> None:
         """Send every waiting write: movements first (they add to ``fact_money``), sheets, then the rest."""
         # The indicators' summaries of the cohorts these people were in and are in are summed again after.
-        people = summaries.people_written(self._pending, *self._movements.values(), *self._sheets.values())
+        people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
         cohorts = await summaries.cohorts_of(self.connection, self.version, people)
         await self._write_movements()
         await self._write_sheets()

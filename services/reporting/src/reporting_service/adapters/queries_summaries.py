@@ -139,6 +139,8 @@ class SummaryQueries:
         )
         cells = {}
         for row in (await self._connection.execute(query)).mappings():
+            if row["recorded"] is None:
+                continue  # the total of no rows at all
             hours = {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])}
             cells[(_label(row, key), "attended")] = Cell(int(row["people"]), hours)
         return _table(cells)

@@ -10,7 +10,7 @@ facts written outside the consumers).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -162,12 +162,17 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts 
         await connection.execute(statement)
 
 
-def people_written(pending: PendingWrites, *rows: Mapping[str, Any]) -> set[UUID]:
+def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -> set[UUID]:
     """The people whose facts a transaction is about to write: named by its pending rows (``beneficiary_id``)
-    and by ``rows`` (money movements, attendance lines) it writes itself."""
+    and by the ``rows`` (money movements, each session's attendance lines) it writes itself."""
     # The writer's groups are read, not changed: their rows are exactly what the flush sends.
-    waiting = [row for group in pending._groups.values() for row in group.rows.values()]  # noqa: SLF001
-    return {row["beneficiary_id"] for row in (*waiting, *rows) if isinstance(row.get("beneficiary_id"), UUID)}
+    waiting = [group.rows.values() for group in pending._groups.values()]  # noqa: SLF001
+    return {
+        row["beneficiary_id"]
+        for written in (*waiting, *rows)
+        for row in written
+        if isinstance(row.get("beneficiary_id"), UUID)
+    }
 
 
 async def cohorts_of(connection: AsyncConnection, version: int, people: Collection[UUID]) -> set[UUID | None]:
