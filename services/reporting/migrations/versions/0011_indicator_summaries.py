@@ -21,6 +21,8 @@ depends_on: str | Sequence[str] | None = None
 
 MONEY = sa.Numeric(precision=14, scale=2)
 HOURS = sa.Numeric(precision=12, scale=2)
+
+
 def _cohort_and_person() -> list[sa.Column[object]]:
     return [
         sa.Column("version", sa.Integer(), nullable=False),

@@ -95,11 +95,14 @@ async def test_the_consumers_keep_the_summaries_equal_to_the_facts_a_person_movi
     first, second = CohortEvents(), CohortEvents()
     events: list[EventContract] = [*first.events(), *second.events()]
     # The leaver of the first cohort joins the second one: both cohorts' rows move.
-    events.append(enrolment.CohortMemberAdded(cohort_id=second.cohort_id, beneficiary_id=first.leaver, occurred_at=at(40)))
+    events.append(
+        enrolment.CohortMemberAdded(cohort_id=second.cohort_id, beneficiary_id=first.leaver, occurred_at=at(40))
+    )
     for event in events:
         await deliver(database, received(event))
     kept = await _summaries(database)
-    assert kept["fact_indicator_cells"] and kept["fact_attendance_cells"]
+    assert kept["fact_indicator_cells"]
+    assert kept["fact_attendance_cells"]
     async with database.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _summaries(database) == kept

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import String, and_, func, literal, or_, select, tuple_
 from sqlalchemy import Table as Table_
-from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import Dialect
@@ -28,6 +28,7 @@ from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
+
 
 @dataclass(frozen=True)
 class Period:
@@ -84,7 +85,7 @@ class SummaryQueries:
     ) -> list[Table]:
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
-            return [await self._attendance(by, scope, start, end) for by in groupings]
+            return await self._attendance(groupings, scope, start, end)
         if indicator.id in DUE_AFTER:
             end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
         period = Period.of(start, end)
@@ -92,58 +93,89 @@ class SummaryQueries:
         spans = [(fact_indicator_cells, *period.months)] if period.months is not None else []
         spans += [(fact_indicator_days, first, last) for first, last in period.edges]
         for table, first, last in spans:
-            read = [await self._cells(indicator.id, by, scope, table, first, last) for by in groupings]
+            read = await self._cells(indicator.id, groupings, scope, table, first, last)
             found = [_added(a, b) for a, b in zip(found, read, strict=True)]
         return found
 
     async def _cells(
-        self, indicator_id: str, by: str | None, scope: Scope, table: Table_, first: date, last: date
-    ) -> Table:
+        self, indicator_id: str, groupings: Sequence[str | None], scope: Scope, table: Table_, first: date, last: date
+    ) -> list[Table]:
         """Rows of ``table`` (per month or per day) dated within [first, last], added up per group."""
         s = table.c
         dated = s.month if table is fact_indicator_cells else s.day
-        key = _dimension(by, s, month_of(self._dialect, dated))
         names = SUMMED.get(indicator_id, ())
-        sums = [func.sum(getattr(s, name)).label(name) for name in names]
-        query = (
-            select(*_keyed(key), s.category.label("category"), func.sum(s.people).label("people"), *sums)
-            .select_from(_with_cohorts(table))
-            .where(s.version == self._version, s.indicator == indicator_id, dated >= first, dated <= last)
-            .where(*_scope(scope, s))
-            .group_by(*_keyed(key, labelled=False), s.category)
-        )
-        cells = {}
-        for row in (await self._connection.execute(query)).mappings():
-            money = {name: Decimal(row[name]) for name in names}
-            cells[(_label(row, key), str(row["category"]))] = Cell(int(row["people"]), money)
-        return _table(cells)
+        measures = [func.sum(s.people).label("people"), *(func.sum(s[name]).label(name) for name in names)]
+        where = [s.version == self._version, s.indicator == indicator_id, dated >= first, dated <= last]
+        month = month_of(self._dialect, dated)
+        found = await self._grouped(table, month, groupings, s.category, measures, where, scope)
+        return [
+            _table({key: Cell(int(row["people"]), {name: Decimal(row[name]) for name in names}) for key, row in rows})
+            for rows in found
+        ]
 
-    async def _attendance(self, by: str | None, scope: Scope, start: date, end: date) -> Table:
+    async def _attendance(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
         a = fact_attendance_cells.c
-        key = _dimension(by, a, a.month)
         # By month, each row is people in that month; otherwise a person counts in their first month here.
-        counted = func.sum(a.people)
-        if by != "month":
-            first = or_(a.previous_month.is_(None), a.previous_month < start)
-            counted = func.coalesce(func.sum(a.people).filter(first), 0)
-        query = (
-            select(
-                *_keyed(key),
-                counted.label("people"),
-                func.sum(a.hours_recorded).label("recorded"),
-                func.sum(a.hours_attended).label("attended"),
+        first = or_(a.previous_month.is_(None), a.previous_month < start)
+        measures = [
+            func.sum(a.people).label("people"),
+            func.coalesce(func.sum(a.people).filter(first), 0).label("first"),
+            func.sum(a.hours_recorded).label("recorded"),
+            func.sum(a.hours_attended).label("attended"),
+        ]
+        where = [a.version == self._version, a.month >= start, a.month <= end]
+        category = literal("attended", String)
+        found = await self._grouped(fact_attendance_cells, a.month, groupings, category, measures, where, scope)
+        return [
+            _table(
+                {
+                    key: Cell(
+                        int(row["people" if by == "month" else "first"]),
+                        {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])},
+                    )
+                    for key, row in rows
+                }
             )
-            .select_from(_with_cohorts(fact_attendance_cells))
-            .where(a.version == self._version, a.month >= start, a.month <= end, *_scope(scope, a))
-            .group_by(*_keyed(key, labelled=False))
-        )
-        cells = {}
+            for by, rows in zip(groupings, found, strict=True)
+        ]
+
+    async def _grouped(
+        self,
+        table: Table_,
+        month: Any,
+        groupings: Sequence[str | None],
+        category: Any,
+        measures: list[Any],
+        where: list[Any],
+        scope: Scope,
+    ) -> list[list[tuple[tuple[str, str], Any]]]:
+        """Per grouping, each cell's key (group, category) and measures. PostgreSQL answers every grouping in one
+        scan (GROUPING SETS); SQLite is asked once per grouping."""
+        keys = [_dimension(by, table.c, month) for by in groupings if by is not None]
+        base = select(category.label("category"), *measures).select_from(_with_cohorts(table))
+        base = base.where(*where, *_scope(scope, table.c))
+        found: list[list[tuple[tuple[str, str], Any]]] = [[] for _ in groupings]
+        if not self._dialect.postgres or not keys:
+            for index, by in enumerate(groupings):
+                key = _dimension(by, table.c, month)
+                grouped = [key] if key is not None else []
+                query = base.add_columns(*(k.label("d0") for k in grouped)).group_by(*grouped, category)
+                for row in (await self._connection.execute(query)).mappings():
+                    found[index].append(((_label(row["d0"]) if grouped else "", str(row["category"])), row))
+            return found
+        sets = [tuple_(key, category) for key in keys] + ([tuple_(category)] if None in groupings else [])
+        labelled = [key.label(f"d{i}") for i, key in enumerate(keys)]
+        query = base.add_columns(*labelled, func.grouping(*keys).label("grouping")).group_by(func.grouping_sets(*sets))
+        dimensions = [index for index, by in enumerate(groupings) if by is not None]
+        full = (1 << len(keys)) - 1
         for row in (await self._connection.execute(query)).mappings():
-            if row["recorded"] is None:
-                continue  # the total of no rows at all
-            hours = {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])}
-            cells[(_label(row, key), "attended")] = Cell(int(row["people"]), hours)
-        return _table(cells)
+            # GROUPING() sets a bit per key not grouped by, the first key the highest bit.
+            nth = len(keys) - (full ^ row["grouping"]).bit_length()
+            if nth == len(keys):
+                found[groupings.index(None)].append((("", str(row["category"])), row))
+            else:
+                found[dimensions[nth]].append(((_label(row[f"d{nth}"]), str(row["category"])), row))
+        return found
 
 
 def _with_cohorts(table: Any) -> Any:
@@ -165,18 +197,9 @@ def _dimension(by: str | None, s: Any, month: Any) -> Any:
     return None if by is None else columns[by]
 
 
-def _keyed(key: Any, labelled: bool = True) -> list[Any]:
-    if key is None:
-        return []
-    return [key.label("grp")] if labelled else [key]
-
-
-def _label(row: Any, key: Any) -> str:
-    if key is None:
-        return ""
-    value = row["grp"]
+def _label(value: object) -> str:
     if isinstance(value, date):
-        return value.strftime("%Y-%m")
+        return value.strftime("%Y-%m")  # a month, as its first day
     return "unknown" if value is None else str(value)
 
 
@@ -205,6 +228,7 @@ def _added(a: Table, b: Table) -> Table:
         if before is None:
             cells[key] = cell
             continue
-        sums = {name: before.sums.get(name, Decimal(0)) + cell.sums.get(name, Decimal(0)) for name in {*before.sums, *cell.sums}}
+        names = {*before.sums, *cell.sums}
+        sums = {name: before.sums.get(name, Decimal(0)) + cell.sums.get(name, Decimal(0)) for name in names}
         cells[key] = Cell(before.people + cell.people, sums)
     return _table(cells)

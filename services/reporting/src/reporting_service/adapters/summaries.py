@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Delete, Insert, and_, cast, delete, func, literal, or_, select, union_all
 from sqlalchemy import Date as DateType
+from sqlalchemy import Delete, Insert, and_, cast, delete, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.pending import PendingWrites
@@ -130,7 +130,11 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
             m.hours_recorded,
             m.hours_attended,
         )
-        .select_from(fact_attendance_person_months.join(fact_people, and_(p.version == m.version, p.beneficiary_id == m.beneficiary_id)))
+        .select_from(
+            fact_attendance_person_months.join(
+                fact_people, and_(p.version == m.version, p.beneficiary_id == m.beneficiary_id)
+            )
+        )
         .where(m.version == version, m.hours_recorded > 0, *_of_cohorts(p.cohort_id, cohorts))
         .subquery("months")
     )
@@ -152,7 +156,11 @@ def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
 def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
     """What sums these cohorts of a version again (every cohort when None): their rows deleted, then inserted."""
     d = Dialect(postgres)
-    inserts = [days_insert(d, version, cohorts), months_insert(d, version, cohorts), attendance_insert(d, version, cohorts)]
+    inserts = [
+        days_insert(d, version, cohorts),
+        months_insert(d, version, cohorts),
+        attendance_insert(d, version, cohorts),
+    ]
     return [*cells_delete(version, cohorts), *inserts]
 
 
@@ -166,7 +174,7 @@ def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -
     """The people whose facts a transaction is about to write: named by its pending rows (``beneficiary_id``)
     and by the ``rows`` (money movements, each session's attendance lines) it writes itself."""
     # The writer's groups are read, not changed: their rows are exactly what the flush sends.
-    waiting = [group.rows.values() for group in pending._groups.values()]  # noqa: SLF001
+    waiting = [group.rows.values() for group in pending._groups.values()]
     return {
         row["beneficiary_id"]
         for written in (*waiting, *rows)
@@ -189,7 +197,9 @@ async def cohorts_of(connection: AsyncConnection, version: int, people: Collecti
     return found
 
 
-async def refresh(connection: AsyncConnection, version: int, people: Collection[UUID], before: set[UUID | None]) -> None:
+async def refresh(
+    connection: AsyncConnection, version: int, people: Collection[UUID], before: set[UUID | None]
+) -> None:
     """After the people's facts were written: sum again the cohorts they were in ``before`` and are in now."""
     if not people:
         return

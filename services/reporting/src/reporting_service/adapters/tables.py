@@ -108,11 +108,9 @@ NULL until then. People, courses and sheets name their cohort; region, sector, t
 here."""
 
 __all__ = [
-    "fact_attendance_cells",
-    "fact_indicator_cells",
-    "fact_indicator_days",
     "fact_absence_alerts",
     "fact_agreements",
+    "fact_attendance_cells",
     "fact_attendance_lines",
     "fact_attendance_months",
     "fact_attendance_person_months",
@@ -126,6 +124,8 @@ __all__ = [
     "fact_follow_ups",
     "fact_housing",
     "fact_immersions",
+    "fact_indicator_cells",
+    "fact_indicator_days",
     "fact_language_assessments",
     "fact_meals",
     "fact_money",
