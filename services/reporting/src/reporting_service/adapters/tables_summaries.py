@@ -28,6 +28,10 @@ def _cohort_and_person() -> list[Column[object]]:
     ]
 
 
+MONEY = ("committed", "consumed", "claimed", "paid")
+READ = ["cohort_id", "sector_code", "track", "category", "people", *MONEY]
+
+
 def _indicator_cells(name: str, dated_by: str) -> Table:
     return Table(
         name,
@@ -37,8 +41,10 @@ def _indicator_cells(name: str, dated_by: str) -> Table:
         Column(dated_by, Date, nullable=False),
         Column("category", String(40), nullable=False),
         Column("people", Integer, nullable=False),
-        *(Column(money_name, money(), nullable=False) for money_name in ("committed", "consumed", "claimed", "paid")),
-        Index(f"ix_{name}_read", "version", "indicator", dated_by),
+        *(Column(money_name, money(), nullable=False) for money_name in MONEY),
+        # Covering on PostgreSQL: an indicator's rows are read from the index alone, where in the table they lie
+        # among every other indicator's (a bitmap scan read 5,000 pages for an indicator's 15,000 rows).
+        Index(f"ix_{name}_read", "version", "indicator", dated_by, postgresql_include=READ),
         Index(f"ix_{name}_cohort", "version", "cohort_id"),
     )
 
@@ -54,6 +60,8 @@ fact_indicator_days = _indicator_cells("fact_indicator_days", "day")
 """The same per day rather than month: what answers the days of the months a period covers only in part (the
 current month, mostly). About a row per person and indicator: it is read a month at a time, never whole."""
 
+ATTENDANCE_READ = ["cohort_id", "sector_code", "track", "previous_month", "people", "hours_recorded", "hours_attended"]
+
 fact_attendance_cells = Table(
     "fact_attendance_cells",
     metadata,
@@ -66,7 +74,7 @@ fact_attendance_cells = Table(
     # Wider than a person's hours: a cohort's month of them.
     Column("hours_recorded", Numeric(12, 2), nullable=False),
     Column("hours_attended", Numeric(12, 2), nullable=False),
-    Index("ix_fact_attendance_cells_read", "version", "month"),
+    Index("ix_fact_attendance_cells_read", "version", "month", postgresql_include=ATTENDANCE_READ),
     Index("ix_fact_attendance_cells_cohort", "version", "cohort_id"),
 )
 """The attendance rate's summary: per cohort, person's sector_code and track, month with hours recorded and the
