@@ -64,6 +64,12 @@ def upgrade() -> None:
         postgresql_include=ATTENDANCE_READ,
     )
     op.create_index("ix_fact_attendance_cells_cohort", "fact_attendance_cells", ["version", "cohort_id"])
+    op.create_table(
+        "summary_due",
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=True),
+    )
+    op.create_index("ix_summary_due_version", "summary_due", ["version"])
     connection = op.get_bind()
     postgres = connection.dialect.name == "postgresql"
     for (version,) in connection.execute(sa.text("SELECT version FROM read_model_versions")).all():
@@ -72,5 +78,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("fact_attendance_cells", "fact_indicator_cells", "fact_indicator_days"):
+    for name in ("summary_due", "fact_attendance_cells", "fact_indicator_cells", "fact_indicator_days"):
         op.drop_table(name)

@@ -1,6 +1,6 @@
 """The indicators' summaries, on SQLite and PostgreSQL: answered from them, every summarised indicator gives what
 the fact tables give (random programmes, periods cut anywhere in a month, every grouping and scope but a
-funder's), and the consumers keep them equal to the facts (a person moving cohort included)."""
+funder's), and what the consumers note as due keeps them equal to the facts (a person moving cohort included)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hope_contracts import EventContract, enrolment
 from hope_infra.testing import received
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_summaries import summarised
-from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, summarise
-from reporting_service.adapters.tables import fact_attendance_cells, fact_indicator_cells, fact_indicator_days
+from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, sum_due, summarise
+from reporting_service.adapters.tables import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+    summary_due,
+)
 from reporting_service.domain.indicators.facts import PersonFacts
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
@@ -89,7 +94,7 @@ async def _summaries(database: Database, version: int = 1) -> dict[str, list[tup
     return found
 
 
-async def test_the_consumers_keep_the_summaries_equal_to_the_facts_a_person_moving_cohort_too(
+async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_facts_a_person_moving_cohort_too(
     database: Database,
 ) -> None:
     first, second = CohortEvents(), CohortEvents()
@@ -100,9 +105,16 @@ async def test_the_consumers_keep_the_summaries_equal_to_the_facts_a_person_movi
     )
     for event in events:
         await deliver(database, received(event))
+    async with database.engine.connect() as connection:
+        due = set(await connection.scalars(select(summary_due.c.cohort_id).where(summary_due.c.version == 1)))
+    assert due == {first.cohort_id, second.cohort_id, None}  # None: people registered before joining one
+    async with database.engine.begin() as connection:
+        await sum_due(connection, 1)  # as the next answer does
     kept = await _summaries(database)
     assert kept["fact_indicator_cells"]
     assert kept["fact_attendance_cells"]
     async with database.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _summaries(database) == kept
+    async with database.engine.connect() as connection:
+        assert await connection.scalar(select(func.count()).select_from(summary_due)) == 0

@@ -16,8 +16,8 @@ from sqlalchemy import String, and_, func, literal, or_, select, tuple_
 from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters.queries_sources import Dialect
-from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of
+from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
+from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
@@ -83,6 +83,7 @@ class SummaryQueries:
         end: date,
         as_of: date,
     ) -> list[Table]:
+        await sum_due(self._connection, self._version)
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
             return await self._attendance(groupings, scope, start, end)
@@ -153,7 +154,7 @@ class SummaryQueries:
         scan (GROUPING SETS); SQLite is asked once per grouping."""
         keys = [_dimension(by, table.c, month) for by in groupings if by is not None]
         base = select(category.label("category"), *measures).select_from(_with_cohorts(table))
-        base = base.where(*where, *_scope(scope, table.c))
+        base = base.where(*where, *cohorts_in_scope(scope, table.c.cohort_id))
         found: list[list[tuple[tuple[str, str], Any]]] = [[] for _ in groupings]
         if not self._dialect.postgres or not keys:
             for index, by in enumerate(groupings):
@@ -201,19 +202,6 @@ def _label(value: object) -> str:
     if isinstance(value, date):
         return value.strftime("%Y-%m")  # a month, as its first day
     return "unknown" if value is None else str(value)
-
-
-def _scope(scope: Scope, s: Any) -> list[Any]:
-    """The cohorts the caller may see (``queries_sources.scope_filter`` for every scope but a funder's)."""
-    c = fact_cohorts.c
-    found = []
-    if scope.cohort_id is not None:
-        found.append(s.cohort_id == scope.cohort_id)
-    if scope.kind == "training_provider":
-        found.append(c.training_provider_org_id == scope.org_id)
-    elif scope.kind == "support_provider":
-        found.append(c.support_provider_org_id == scope.org_id)
-    return found
 
 
 def _table(cells: dict[tuple[str, str], Cell]) -> Table:

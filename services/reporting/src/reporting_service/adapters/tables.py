@@ -45,7 +45,12 @@ from reporting_service.adapters.tables_people import (
     fact_sessions,
     fact_support_files,
 )
-from reporting_service.adapters.tables_summaries import fact_attendance_cells, fact_indicator_cells, fact_indicator_days
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+    summary_due,
+)
 from reporting_service.adapters.tables_work_and_support import (
     fact_consents,
     fact_contracts,
@@ -141,4 +146,5 @@ __all__ = [
     "metadata",
     "read_model_positions",
     "read_model_versions",
+    "summary_due",
 ]

@@ -80,3 +80,15 @@ fact_attendance_cells = Table(
 """The attendance rate's summary: per cohort, person's sector_code and track, month with hours recorded and the
 person's previous such month, the people and their hours recorded and attended (``fact_attendance_person_months``
 rows with hours_recorded > 0, added up)."""
+
+summary_due = Table(
+    "summary_due",
+    metadata,
+    Column("version", Integer, nullable=False),
+    Column("cohort_id", Uuid),
+    Index("ix_summary_due_version", "version"),
+)
+"""Cohorts whose facts moved since their summaries were last summed (NULL: the people of no cohort), noted by the
+transaction that wrote the facts and summed again by the next answer that reads the version's summaries
+(``adapters.summaries``): a poll of events costs a row per cohort, not a sum. Not a fact table: its rows say
+nothing a rebuild must give again."""
