@@ -213,7 +213,8 @@ async def note_due(
         return
     cohorts = before | await cohorts_of(connection, version, people)
     rows = [{"version": version, "cohort_id": cohort} for cohort in sorted(cohorts, key=str)]
-    await connection.execute(summary_due.insert(), rows)
+    if rows:  # none when the people have no row yet (their money or sheet came first): nothing they count in
+        await connection.execute(summary_due.insert(), rows)
 
 
 async def sum_due(connection: AsyncConnection, version: int) -> None:
