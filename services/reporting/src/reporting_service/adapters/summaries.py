@@ -18,7 +18,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Date as DateType
-from sqlalchemy import Delete, Insert, and_, cast, delete, func, literal, or_, select, union_all
+from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.pending import PendingWrites
@@ -195,11 +196,14 @@ async def cohorts_of(connection: AsyncConnection, version: int, people: Collecti
     p = fact_people.c
     found: set[UUID | None] = set()
     ordered = sorted(people, key=str)
+    postgres = connection.dialect.name == "postgresql"
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        rows = await connection.execute(
-            select(p.cohort_id).where(p.version == version, p.beneficiary_id.in_(chunk)).distinct()
-        )
+        # On PostgreSQL one array parameter: an IN list of a poll's hundreds of people is a statement compiled
+        # and prepared anew each time (measured: a third of the live ingest's throughput).
+        people_of = bindparam("people", chunk, type_=ARRAY(Uuid))
+        named = p.beneficiary_id == any_(people_of) if postgres else p.beneficiary_id.in_(chunk)
+        rows = await connection.execute(select(p.cohort_id).where(p.version == version, named).distinct())
         found.update(row.cohort_id for row in rows)
     return found
 
