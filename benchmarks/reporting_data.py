@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -332,12 +331,17 @@ async def copy(url: str, facts: Facts) -> None:
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
-    # The indicators' summaries, as the ingest keeps them, by its own statements.
+    # The indicators' summaries, as the answers sum them, by their own statements.
     engine = create_async_engine(url)
     try:
         async with engine.begin() as summing:
             await summarise(summing, 1)
-            await summing.execute(text("ANALYZE fact_indicator_cells"))
-            await summing.execute(text("ANALYZE fact_attendance_cells"))
     finally:
         await engine.dispose()
+    # Vacuumed as autovacuum would have done on rows written long ago: the answers read the summaries from their
+    # indexes alone once the pages are marked all-visible, else each row is looked up in the table too.
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        await connection.execute("VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells")
+    finally:
+        await connection.close()
