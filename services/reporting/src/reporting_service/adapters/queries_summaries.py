@@ -17,7 +17,7 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
-from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due
+from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due_apart
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
@@ -83,7 +83,7 @@ class SummaryQueries:
         end: date,
         as_of: date,
     ) -> list[Table]:
-        await sum_due(self._connection, self._version)
+        await sum_due_apart(self._connection, self._version)
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
             return await self._attendance(groupings, scope, start, end)
