@@ -16,8 +16,10 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from reporting_service.adapters.levels import level_update
+from reporting_service.adapters.summaries import summarise
 
 PEOPLE = 100_000
 COHORTS = 2_000
@@ -327,5 +329,19 @@ async def copy(url: str, facts: Facts) -> None:
         levels = level_update(True).compile(dialect=postgresql.dialect(), compile_kwargs=LITERAL)  # type: ignore[no-untyped-call]
         await connection.execute(str(levels))
         await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+    # The indicators' summaries, as the answers sum them, by their own statements.
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as summing:
+            await summarise(summing, 1)
+    finally:
+        await engine.dispose()
+    # Vacuumed as autovacuum would have done on rows written long ago: the answers read the summaries from their
+    # indexes alone once the pages are marked all-visible, else each row is looked up in the table too.
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        await connection.execute("VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells")
     finally:
         await connection.close()

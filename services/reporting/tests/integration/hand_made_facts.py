@@ -15,6 +15,7 @@ from sqlalchemy import insert
 
 from hopekit.uow import Database
 from reporting_service.adapters.levels import level_update
+from reporting_service.adapters.summaries import summarise
 from reporting_service.adapters.tables import (
     fact_attendance_months,
     fact_attendance_person_months,
@@ -291,6 +292,8 @@ async def write(database: Database, cohorts: list[Cohort], people: list[PersonFa
                 await connection.execute(insert(table), values)
         # The level at the end of step 3, as the ingest keeps it: from the assessments written above.
         await connection.execute(level_update(connection.dialect.name == "postgresql"))
+        # The indicators' summaries, as the ingest keeps them.
+        await summarise(connection, 1)
 
 
 async def link_funder(database: Database, funder_id: uuid.UUID, org_id: uuid.UUID) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hope_infra.testing import PROBLEM, assert_problem, outbox_events
 from hopekit.uow import Database
+from reporting_service.adapters.summaries import sum_due
 from reporting_service.adapters.tables import kit, metadata
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,8 @@ FACT_TABLES = [table for table in metadata.sorted_tables if table.name.startswit
 async def facts_of(database: Database, version: int) -> dict[str, list[tuple[Any, ...]]]:
     """Every fact row of a version, without the version, in a stable order: what two versions compare by."""
     found: dict[str, list[tuple[Any, ...]]] = {}
+    async with database.engine.begin() as connection:
+        await sum_due(connection, version)  # the summaries as the next answer reads them
     async with database.engine.connect() as connection:
         for table in FACT_TABLES:
             columns = [column for column in table.c if column.name != "version"]

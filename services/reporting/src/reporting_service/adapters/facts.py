@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters import upserts
+from reporting_service.adapters import summaries, upserts
 from reporting_service.adapters.levels import attest_levels
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.tables import (
@@ -76,12 +76,16 @@ class VersionFacts:
 
     async def flush(self) -> None:
         """Send every waiting write: movements first (they add to ``fact_money``), sheets, then the rest."""
+        # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
+        people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
+        cohorts = await summaries.cohorts_of(self.connection, self.version, people)
         await self._write_movements()
         await self._write_sheets()
         await self._pending.flush(self.connection)
         due, self._levels_due = self._levels_due, set()
         if due:
             await attest_levels(self.connection, self.version, sorted(due, key=str))
+        await summaries.note_due(self.connection, self.version, people, cohorts)
 
     def level_due(self, person: UUID) -> None:
         """The person's step-3 end or French assessments moved: their level at the end of step 3 is recomputed

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
+from reporting_service.adapters.queries_summaries import SummaryQueries, summarised
 from reporting_service.adapters.tables import fact_cohorts, fact_people
 from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
 from reporting_service.domain.indicators.registry import Indicator
@@ -39,7 +40,17 @@ class IndicatorQueries:
         self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date
     ) -> list[Table]:
         """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
-        cell. On PostgreSQL one scan answers them all (GROUPING SETS); SQLite asks once per grouping."""
+        cell: from the summaries when they answer it (``queries_summaries``), else from the facts."""
+        if summarised(indicator, groupings, scope):
+            summaries = SummaryQueries(self._connection, self._version)
+            return await summaries.tables(indicator, groupings, scope, start, end, as_of)
+        return await self.from_facts(indicator, groupings, scope, start, end, as_of)
+
+    async def from_facts(
+        self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date
+    ) -> list[Table]:
+        """The indicator's cells counted from the fact tables. On PostgreSQL one scan answers every grouping
+        (GROUPING SETS); SQLite asks once per grouping."""
         source = SOURCES[indicator.id](self._dialect, self._version, as_of)
         where = [*source.where, *scope_filter(scope, self._version, source), *self._period(source, start, end)]
         if not self._dialect.postgres:

@@ -299,14 +299,8 @@ SOURCES: dict[str, Callable[[Dialect, int, date], Source]] = {
 def scope_filter(scope: Scope, version: int, source: Source) -> list[Expression]:
     """The rows the caller may see: its cohorts' people, or the people its agreements finance (and only its
     own money rows)."""
-    found: list[Expression] = [p.version == version]
-    if scope.cohort_id is not None:
-        found.append(p.cohort_id == scope.cohort_id)
-    if scope.kind == "training_provider":
-        found.append(c.training_provider_org_id == scope.org_id)
-    elif scope.kind == "support_provider":
-        found.append(c.support_provider_org_id == scope.org_id)
-    elif scope.kind == "funder":
+    found: list[Expression] = [p.version == version, *cohorts_in_scope(scope, p.cohort_id)]
+    if scope.kind == "funder":
         funders = sorted(scope.funder_ids, key=str) or [UUID(int=0)]
         if source.funder is not None:
             found.append(source.funder.in_(funders))
@@ -316,6 +310,19 @@ def scope_filter(scope: Scope, version: int, source: Source) -> list[Expression]
                 m.version == p.version, m.beneficiary_id == p.beneficiary_id, m.funder_id.in_(funders)
             )
             found.append(financed)
+    return found
+
+
+def cohorts_in_scope(scope: Scope, cohort: Expression) -> list[Expression]:
+    """The cohorts the caller may see, ``cohort`` being the column joined to ``fact_cohorts``: the one asked for,
+    a provider's own (a funder's scope is people, not cohorts: ``scope_filter``)."""
+    found: list[Expression] = []
+    if scope.cohort_id is not None:
+        found.append(cohort == scope.cohort_id)
+    if scope.kind == "training_provider":
+        found.append(c.training_provider_org_id == scope.org_id)
+    elif scope.kind == "support_provider":
+        found.append(c.support_provider_org_id == scope.org_id)
     return found
 
 

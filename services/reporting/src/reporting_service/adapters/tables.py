@@ -45,6 +45,12 @@ from reporting_service.adapters.tables_people import (
     fact_sessions,
     fact_support_files,
 )
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+    summary_due,
+)
 from reporting_service.adapters.tables_work_and_support import (
     fact_consents,
     fact_contracts,
@@ -109,6 +115,7 @@ here."""
 __all__ = [
     "fact_absence_alerts",
     "fact_agreements",
+    "fact_attendance_cells",
     "fact_attendance_lines",
     "fact_attendance_months",
     "fact_attendance_person_months",
@@ -122,6 +129,8 @@ __all__ = [
     "fact_follow_ups",
     "fact_housing",
     "fact_immersions",
+    "fact_indicator_cells",
+    "fact_indicator_days",
     "fact_language_assessments",
     "fact_meals",
     "fact_money",
@@ -137,4 +146,5 @@ __all__ = [
     "metadata",
     "read_model_positions",
     "read_model_versions",
+    "summary_due",
 ]

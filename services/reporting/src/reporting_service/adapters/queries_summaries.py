@@ -1,0 +1,222 @@
+"""The indicators answered from their summaries (``tables_summaries``): the months wholly inside the period are
+added up from the rows per month (tens of thousands at national scale, not the people), the days of a month the
+period covers only in part (the current month, mostly) from the rows per day, and the two added together. A
+person counts once per cell: their contributions to a summarised indicator share a day, and the attendance
+summary counts a person in the first of their months in the period (``previous_month`` before it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, and_, func, literal, or_, select, tuple_
+from sqlalchemy import Table as Table_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
+from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due_apart
+from reporting_service.adapters.tables import fact_cohorts
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+)
+from reporting_service.domain.indicators.figures import Cell, Table
+from reporting_service.domain.indicators.registry import Indicator
+from reporting_service.domain.indicators.rules import add_months
+from reporting_service.domain.scoping import Scope
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period cut in the whole months it covers (``months``: first and last month's first days, or None) and the
+    days around them (``edges``), each (first day, last day)."""
+
+    months: tuple[date, date] | None
+    edges: tuple[tuple[date, date], ...]
+
+    @staticmethod
+    def of(start: date, end: date) -> Period:
+        if start > end:
+            return Period(None, ())
+        first = start if start.day == 1 else _next_month(start)
+        # The last whole month: the end's own when the end is its last day, else the one before.
+        last = end.replace(day=1) if (end + timedelta(days=1)).day == 1 else _previous_month(end)
+        if first > last:
+            return Period(None, ((start, end),))
+        edges = [(start, first - timedelta(days=1))] if start < first else []
+        if _next_month(last) <= end:
+            edges.append((_next_month(last), end))
+        return Period((first, last), tuple(edges))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def summarised(indicator: Indicator, groupings: Sequence[str | None], scope: Scope) -> bool:
+    """Whether the summaries answer: every scope but a funder's (a set of people, not of cohorts), every
+    grouping but the funder's."""
+    known = indicator.id in SUMMARISED or indicator.id == ATTENDANCE
+    return known and scope.kind != "funder" and "funder" not in groupings
+
+
+class SummaryQueries:
+    def __init__(self, connection: AsyncConnection, version: int) -> None:
+        self._connection = connection
+        self._version = version
+        self._dialect = Dialect(postgres=connection.dialect.name == "postgresql")
+
+    async def tables(
+        self,
+        indicator: Indicator,
+        groupings: Sequence[str | None],
+        scope: Scope,
+        start: date,
+        end: date,
+        as_of: date,
+    ) -> list[Table]:
+        await sum_due_apart(self._connection, self._version)
+        if indicator.id == ATTENDANCE:
+            # Its rows are dated by month (a month is in the period when its first day is): no edges.
+            return await self._attendance(groupings, scope, start, end)
+        if indicator.id in DUE_AFTER:
+            end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
+        period = Period.of(start, end)
+        found = [Table((), {}) for _ in groupings]
+        spans = [(fact_indicator_cells, *period.months)] if period.months is not None else []
+        spans += [(fact_indicator_days, first, last) for first, last in period.edges]
+        for table, first, last in spans:
+            read = await self._cells(indicator.id, groupings, scope, table, first, last)
+            found = [_added(a, b) for a, b in zip(found, read, strict=True)]
+        return found
+
+    async def _cells(
+        self, indicator_id: str, groupings: Sequence[str | None], scope: Scope, table: Table_, first: date, last: date
+    ) -> list[Table]:
+        """Rows of ``table`` (per month or per day) dated within [first, last], added up per group."""
+        s = table.c
+        dated = s.month if table is fact_indicator_cells else s.day
+        names = SUMMED.get(indicator_id, ())
+        measures = [func.sum(s.people).label("people"), *(func.sum(s[name]).label(name) for name in names)]
+        where = [s.version == self._version, s.indicator == indicator_id, dated >= first, dated <= last]
+        month = month_of(self._dialect, dated)
+        found = await self._grouped(table, month, groupings, s.category, measures, where, scope)
+        return [
+            _table({key: Cell(int(row["people"]), {name: Decimal(row[name]) for name in names}) for key, row in rows})
+            for rows in found
+        ]
+
+    async def _attendance(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
+        a = fact_attendance_cells.c
+        # By month, each row is people in that month; otherwise a person counts in their first month here.
+        first = or_(a.previous_month.is_(None), a.previous_month < start)
+        measures = [
+            func.sum(a.people).label("people"),
+            func.coalesce(func.sum(a.people).filter(first), 0).label("first"),
+            func.sum(a.hours_recorded).label("recorded"),
+            func.sum(a.hours_attended).label("attended"),
+        ]
+        where = [a.version == self._version, a.month >= start, a.month <= end]
+        category = literal("attended", String)
+        found = await self._grouped(fact_attendance_cells, a.month, groupings, category, measures, where, scope)
+        return [
+            _table(
+                {
+                    key: Cell(
+                        int(row["people" if by == "month" else "first"]),
+                        {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])},
+                    )
+                    for key, row in rows
+                }
+            )
+            for by, rows in zip(groupings, found, strict=True)
+        ]
+
+    async def _grouped(
+        self,
+        table: Table_,
+        month: Any,
+        groupings: Sequence[str | None],
+        category: Any,
+        measures: list[Any],
+        where: list[Any],
+        scope: Scope,
+    ) -> list[list[tuple[tuple[str, str], Any]]]:
+        """Per grouping, each cell's key (group, category) and measures. PostgreSQL answers every grouping in one
+        scan (GROUPING SETS); SQLite is asked once per grouping."""
+        keys = [_dimension(by, table.c, month) for by in groupings if by is not None]
+        base = select(category.label("category"), *measures).select_from(_with_cohorts(table))
+        base = base.where(*where, *cohorts_in_scope(scope, table.c.cohort_id))
+        found: list[list[tuple[tuple[str, str], Any]]] = [[] for _ in groupings]
+        if not self._dialect.postgres or not keys:
+            for index, by in enumerate(groupings):
+                key = _dimension(by, table.c, month)
+                grouped = [key] if key is not None else []
+                query = base.add_columns(*(k.label("d0") for k in grouped)).group_by(*grouped, category)
+                for row in (await self._connection.execute(query)).mappings():
+                    found[index].append(((_label(row["d0"]) if grouped else "", str(row["category"])), row))
+            return found
+        sets = [tuple_(key, category) for key in keys] + ([tuple_(category)] if None in groupings else [])
+        labelled = [key.label(f"d{i}") for i, key in enumerate(keys)]
+        query = base.add_columns(*labelled, func.grouping(*keys).label("grouping")).group_by(func.grouping_sets(*sets))
+        dimensions = [index for index, by in enumerate(groupings) if by is not None]
+        full = (1 << len(keys)) - 1
+        for row in (await self._connection.execute(query)).mappings():
+            # GROUPING() sets a bit per key not grouped by, the first key the highest bit.
+            nth = len(keys) - (full ^ row["grouping"]).bit_length()
+            if nth == len(keys):
+                found[groupings.index(None)].append((("", str(row["category"])), row))
+            else:
+                found[dimensions[nth]].append(((_label(row[f"d{nth}"]), str(row["category"])), row))
+        return found
+
+
+def _with_cohorts(table: Any) -> Any:
+    c = fact_cohorts.c
+    return table.outerjoin(fact_cohorts, and_(c.version == table.c.version, c.cohort_id == table.c.cohort_id))
+
+
+def _dimension(by: str | None, s: Any, month: Any) -> Any:
+    """The grouping's column, as ``queries_sources.dimension`` reads it from a person and their cohort."""
+    c = fact_cohorts.c
+    columns = {
+        "region": c.region,
+        "sector": func.coalesce(s.sector_code, c.sector_code),
+        "cohort": s.cohort_id,
+        "provider": c.training_provider_org_id,
+        "track": func.coalesce(s.track, c.track),
+        "month": month,
+    }
+    return None if by is None else columns[by]
+
+
+def _label(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%Y-%m")  # a month, as its first day
+    return "unknown" if value is None else str(value)
+
+
+def _table(cells: dict[tuple[str, str], Cell]) -> Table:
+    return Table(tuple(sorted({group for group, _ in cells})), cells)
+
+
+def _added(a: Table, b: Table) -> Table:
+    """Two tables of the same grouping over days apart, cell by cell (people and sums add: nobody is in both)."""
+    cells = dict(a.cells)
+    for key, cell in b.cells.items():
+        before = cells.get(key)
+        if before is None:
+            cells[key] = cell
+            continue
+        names = {*before.sums, *cell.sums}
+        sums = {name: before.sums.get(name, Decimal(0)) + cell.sums.get(name, Decimal(0)) for name in names}
+        cells[key] = Cell(before.people + cell.people, sums)
+    return _table(cells)

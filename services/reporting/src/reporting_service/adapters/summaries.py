@@ -1,0 +1,253 @@
+"""Summing the indicators up per cohort and month (``tables_summaries``), by the very rules of
+``queries_sources``: each summary row is what the old query would have counted for that cohort, person's sector
+and track, month and category, so adding rows up gives the old answer (``queries_summaries`` reads them).
+
+A transaction that writes people's facts notes their cohorts as due (``note_due``: the cohorts they were in
+before and after), whatever the path that wrote them (live consumers, a rebuild's batches); the next answer
+read from the summaries sums the due cohorts again first (``sum_due_apart``), in a short transaction of its
+own, so it reads summaries equal to the facts it would have read. Summing at every poll instead left the live ingest 354 events/s
+(1,742 without summaries, loads 4 to 10: a poll touches a hundred cohorts, a cohort summed takes 10 to 40 ms);
+noting them costs about 3 % of it (0.5 s of the benchmark's 20 s live run). A whole version is summed by
+``summarise`` (migration 0011, facts written outside the consumers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Date as DateType
+from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from reporting_service.adapters.pending import PendingWrites
+from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
+from reporting_service.adapters.tables import fact_attendance_person_months, fact_people
+from reporting_service.adapters.tables_summaries import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+    summary_due,
+)
+from reporting_service.domain.indicators.facts import FOLLOW_UP_MONTHS
+from reporting_service.domain.scoping import Scope
+
+# The indicators summed in ``fact_indicator_cells``: a person counts once in a month (their rows share its day)
+# and nothing depends on the day the figures are asked for, but when a follow-up is due, which only bounds the
+# period (``DUE_AFTER``). Left to the facts: time_in_step (its ranks need every duration: a summary of days
+# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked),
+# work_study_contracts (a person's two contracts of one type, in two months, count once).
+SUMMARISED = (
+    "entries",
+    "people_per_step",
+    "dropouts_by_reason",
+    "french_certification",
+    "trade_qualification",
+    "employment_at_exit",
+    *(f"employment_at_{months}_months" for months in FOLLOW_UP_MONTHS),
+    "money_by_funder",
+    "cost_per_person",
+)
+ATTENDANCE = "attendance_rate"
+# Employment at N months counts those who left at least N months before the day asked: the month summed is the
+# day they left, so that condition is the end of the period read, N months before that day.
+DUE_AFTER = {f"employment_at_{months}_months": months for months in FOLLOW_UP_MONTHS}
+# Summed with no follow-up left undue: the condition comes back as the end of the period read.
+NEVER = date.max
+MONEY = ("committed", "consumed", "claimed", "paid")
+# The money each summarised indicator adds up (the others count people only).
+SUMMED = {"money_by_funder": MONEY, "cost_per_person": ("consumed",)}
+CHUNK = 2000
+# More cohorts due than this: the whole version is summed (one pass over the facts, not an IN list of them all).
+WHOLE = 500
+# The advisory lock's first key (``sum_due``), the version its second: "rs" for reporting's summaries.
+SUMMING = 0x7273
+
+Cohorts = Collection[UUID | None] | None
+
+
+def month_of(d: Dialect, day: Expression) -> Expression:
+    """The first day of the day's month, as a date on both databases."""
+    if d.postgres:
+        return cast(func.date_trunc("month", day), DateType)
+    return func.date(day, "start of month", type_=DateType)
+
+
+def _of_cohorts(column: Expression, cohorts: Cohorts) -> list[Expression]:
+    """Rows of these cohorts (None among them: people with none yet); every row when ``cohorts`` is None."""
+    if cohorts is None:
+        return []
+    named = sorted((cohort for cohort in cohorts if cohort is not None), key=str)
+    found = [column.in_(named)] if named else []
+    if None in cohorts:
+        found.append(column.is_(None))
+    return [or_(*found)] if found else [literal(False)]
+
+
+def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
+    source = SOURCES[indicator_id](d, version, NEVER)
+    p = fact_people.c
+    people = func.count(p.beneficiary_id.distinct()) if source.repeats else func.count()
+    key = [p.cohort_id, p.sector_code, p.track, source.on, source.category]
+    sums = [func.coalesce(func.sum(source.sums[name]), 0) if name in source.sums else literal(0) for name in MONEY]
+    where = [*source.where, *scope_filter(Scope("everything"), version, source), *_of_cohorts(p.cohort_id, cohorts)]
+    return (
+        select(literal(indicator_id), literal(version), *key, people, *sums)
+        .select_from(source.joined)
+        .where(*where, source.on.is_not(None))
+        .group_by(*key)
+    )
+
+
+CELLS = ["indicator", "version", "cohort_id", "sector_code", "track"]
+
+
+def days_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """Every summarised indicator's rows per day of these cohorts (of every cohort when None), in one statement,
+    by the rules of ``queries_sources``."""
+    selects = [_days(d, version, indicator_id, cohorts) for indicator_id in SUMMARISED]
+    columns = [*CELLS, "day", "category", "people", *MONEY]
+    return fact_indicator_days.insert().from_select(columns, union_all(*selects))
+
+
+def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The rows per day added up per month (a person's contributions to an indicator share a day)."""
+    s = fact_indicator_days.c
+    key = [*(s[name] for name in CELLS), month_of(d, s.day), s.category]
+    rows = (
+        select(*key, func.sum(s.people), *(func.sum(s[name]) for name in MONEY))
+        .where(s.version == version, *_of_cohorts(s.cohort_id, cohorts))
+        .group_by(*key)
+    )
+    return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
+
+
+def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The attendance rate's rows of these cohorts: each person's months with hours recorded, with the month
+    before among them, added up."""
+    m, p = fact_attendance_person_months.c, fact_people.c
+    months = (
+        select(
+            p.cohort_id,
+            p.sector_code,
+            p.track,
+            m.month,
+            func.lag(m.month).over(partition_by=m.beneficiary_id, order_by=m.month).label("previous_month"),
+            m.hours_recorded,
+            m.hours_attended,
+        )
+        .select_from(
+            fact_attendance_person_months.join(
+                fact_people, and_(p.version == m.version, p.beneficiary_id == m.beneficiary_id)
+            )
+        )
+        .where(m.version == version, m.hours_recorded > 0, *_of_cohorts(p.cohort_id, cohorts))
+        .subquery("months")
+    )
+    key = [months.c.cohort_id, months.c.sector_code, months.c.track, months.c.month, months.c.previous_month]
+    rows = select(
+        literal(version), *key, func.count(), func.sum(months.c.hours_recorded), func.sum(months.c.hours_attended)
+    ).group_by(*key)
+    columns = ["version", "cohort_id", "sector_code", "track", "month", "previous_month", "people"]
+    return fact_attendance_cells.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
+
+
+def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
+    return [
+        delete(table).where(table.c.version == version, *_of_cohorts(table.c.cohort_id, cohorts))
+        for table in (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
+    ]
+
+
+def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
+    """What sums these cohorts of a version again (every cohort when None): their rows deleted, then inserted."""
+    d = Dialect(postgres)
+    inserts = [
+        days_insert(d, version, cohorts),
+        months_insert(d, version, cohorts),
+        attendance_insert(d, version, cohorts),
+    ]
+    return [*cells_delete(version, cohorts), *inserts]
+
+
+async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
+    postgres = connection.dialect.name == "postgresql"
+    for statement in statements(postgres, version, cohorts):
+        await connection.execute(statement)
+
+
+def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -> set[UUID]:
+    """The people whose facts a transaction is about to write: named by its pending rows (``beneficiary_id``)
+    and by the ``rows`` (money movements, each session's attendance lines) it writes itself."""
+    # The writer's groups are read, not changed: their rows are exactly what the flush sends.
+    waiting = [group.rows.values() for group in pending._groups.values()]
+    return {
+        row["beneficiary_id"]
+        for written in (*waiting, *rows)
+        for row in written
+        if isinstance(row.get("beneficiary_id"), UUID)
+    }
+
+
+async def cohorts_of(connection: AsyncConnection, version: int, people: Collection[UUID]) -> set[UUID | None]:
+    """The cohorts these people are in (None: some are in none), as the version's facts say now."""
+    p = fact_people.c
+    found: set[UUID | None] = set()
+    ordered = sorted(people, key=str)
+    postgres = connection.dialect.name == "postgresql"
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        # On PostgreSQL one array parameter: an IN list of a poll's hundreds of people is a statement compiled
+        # and prepared anew each time (measured: a third of the live ingest's throughput).
+        people_of = bindparam("people", chunk, type_=ARRAY(Uuid))
+        named = p.beneficiary_id == any_(people_of) if postgres else p.beneficiary_id.in_(chunk)
+        rows = await connection.execute(select(p.cohort_id).where(p.version == version, named).distinct())
+        found.update(row.cohort_id for row in rows)
+    return found
+
+
+async def note_due(
+    connection: AsyncConnection, version: int, people: Collection[UUID], before: set[UUID | None]
+) -> None:
+    """After the people's facts were written: the cohorts they were in ``before`` and are in now are due to be
+    summed again (``sum_due``, by the next answer)."""
+    if not people:
+        return
+    cohorts = before | await cohorts_of(connection, version, people)
+    rows = [{"version": version, "cohort_id": cohort} for cohort in sorted(cohorts, key=str)]
+    if rows:  # none when the people have no row yet (their money or sheet came first): nothing they count in
+        await connection.execute(summary_due.insert(), rows)
+
+
+async def sum_due_apart(connection: AsyncConnection, version: int) -> None:
+    """Sum the due cohorts, when there are any, in a transaction of its own committed at once: the lock that
+    keeps two summings apart is then held only while summing, not for the rest of the answer, and answers with
+    nothing due take none (at READ COMMITTED the caller's next statements see the sums)."""
+    due = summary_due.c
+    if await connection.scalar(select(due.version).where(due.version == version).limit(1)) is None:
+        return
+    async with connection.engine.begin() as summing:
+        await sum_due(summing, version)
+
+
+async def sum_due(connection: AsyncConnection, version: int) -> None:
+    """Sum again the cohorts due in this version, in the caller's transaction. On PostgreSQL one transaction at a
+    time per version (an advisory lock held to its end): two summing one cohort together would each delete the
+    rows they see and insert their own, twice the rows; after the lock, each statement sees what the one before
+    committed."""
+    due = summary_due.c
+    if connection.dialect.name == "postgresql":
+        await connection.execute(select(func.pg_advisory_xact_lock(SUMMING, version)))
+        taken = await connection.execute(delete(summary_due).where(due.version == version).returning(due.cohort_id))
+        cohorts = {row.cohort_id for row in taken}
+    else:
+        cohorts = {
+            row.cohort_id for row in await connection.execute(select(due.cohort_id).where(due.version == version))
+        }
+        await connection.execute(delete(summary_due).where(due.version == version))
+    if cohorts:
+        # Past a few hundred cohorts (a version rebuilt, a migration) the whole version is summed in one go.
+        await summarise(connection, version, cohorts if len(cohorts) <= WHOLE else None)

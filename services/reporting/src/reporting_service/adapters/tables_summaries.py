@@ -1,0 +1,94 @@
+"""The indicators' summaries: what each cohort's people contribute to an indicator, month by month, added up.
+
+Every scope but a funder's is a set of cohorts (everything, a provider's, one cohort) and every grouping but the
+funder is the cohort's (region, provider) or the person's (sector, track, falling back to the cohort's) or the
+month: so one row per cohort, person's sector and track, month and category answers every ``by=`` by adding
+rows up, a few tens of thousands at national scale instead of the 100,000 people or 1.5 million person-months.
+The cohort's own dimensions are not copied here: they are joined from ``fact_cohorts`` when read, so a cohort
+that changes region moves its rows with it.
+
+Named as facts: a version's summaries are dropped with its facts, and compared with them between versions. Kept
+equal to the facts by ``adapters.summaries`` (the cohorts of the people a transaction wrote are summed
+again in it) and filled for every version by migration 0011.
+"""
+
+from sqlalchemy import Column, Date, Index, Integer, Numeric, String, Table, Uuid
+
+from hopekit.db.types import money
+from reporting_service.adapters.metadata import metadata
+
+
+def _cohort_and_person() -> list[Column[object]]:
+    """The summary's key before the month: NULL cohort, sector or track are groups of their own."""
+    return [
+        Column("version", Integer, nullable=False),
+        Column("cohort_id", Uuid),
+        Column("sector_code", String(40)),
+        Column("track", String(16)),
+    ]
+
+
+MONEY = ("committed", "consumed", "claimed", "paid")
+READ = ["cohort_id", "sector_code", "track", "category", "people", *MONEY]
+
+
+def _indicator_cells(name: str, dated_by: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("indicator", String(40), nullable=False),
+        *_cohort_and_person(),
+        Column(dated_by, Date, nullable=False),
+        Column("category", String(40), nullable=False),
+        Column("people", Integer, nullable=False),
+        *(Column(money_name, money(), nullable=False) for money_name in MONEY),
+        # Covering on PostgreSQL: an indicator's rows are read from the index alone, where in the table they lie
+        # among every other indicator's (a bitmap scan read 5,000 pages for an indicator's 15,000 rows).
+        Index(f"ix_{name}_read", "version", "indicator", dated_by, postgresql_include=READ),
+        Index(f"ix_{name}_cohort", "version", "cohort_id"),
+    )
+
+
+fact_indicator_cells = _indicator_cells("fact_indicator_cells", "month")
+"""Per indicator (those whose contributions are dated once per person and do not depend on the day asked:
+``adapters.summaries.SUMMARISED``), cohort, person's sector_code and track, month of the contribution's day
+(its first day) and category: the people counted (each person once: a person's rows are in one month) and the
+money they add up (money_by_funder and cost_per_person; 0 for the others). What answers the whole months of a
+period."""
+
+fact_indicator_days = _indicator_cells("fact_indicator_days", "day")
+"""The same per day rather than month: what answers the days of the months a period covers only in part (the
+current month, mostly). About a row per person and indicator: it is read a month at a time, never whole."""
+
+ATTENDANCE_READ = ["cohort_id", "sector_code", "track", "previous_month", "people", "hours_recorded", "hours_attended"]
+
+fact_attendance_cells = Table(
+    "fact_attendance_cells",
+    metadata,
+    *_cohort_and_person(),
+    Column("month", Date, nullable=False),
+    # The person's previous month with hours recorded (NULL: their first): a person is counted once in a
+    # period, in the first of their months in it, i.e. the month whose previous one is before the period.
+    Column("previous_month", Date),
+    Column("people", Integer, nullable=False),
+    # Wider than a person's hours: a cohort's month of them.
+    Column("hours_recorded", Numeric(12, 2), nullable=False),
+    Column("hours_attended", Numeric(12, 2), nullable=False),
+    Index("ix_fact_attendance_cells_read", "version", "month", postgresql_include=ATTENDANCE_READ),
+    Index("ix_fact_attendance_cells_cohort", "version", "cohort_id"),
+)
+"""The attendance rate's summary: per cohort, person's sector_code and track, month with hours recorded and the
+person's previous such month, the people and their hours recorded and attended (``fact_attendance_person_months``
+rows with hours_recorded > 0, added up)."""
+
+summary_due = Table(
+    "summary_due",
+    metadata,
+    Column("version", Integer, nullable=False),
+    Column("cohort_id", Uuid),
+    Index("ix_summary_due_version", "version"),
+)
+"""Cohorts whose facts moved since their summaries were last summed (NULL: the people of no cohort), noted by the
+transaction that wrote the facts and summed again by the next answer that reads the version's summaries
+(``adapters.summaries``): a poll of events costs a row per cohort, not a sum. Not a fact table: its rows say
+nothing a rebuild must give again."""

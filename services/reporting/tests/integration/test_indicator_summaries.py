@@ -1,0 +1,125 @@
+"""The indicators' summaries, on SQLite and PostgreSQL: answered from them, every summarised indicator gives what
+the fact tables give (random programmes, periods cut anywhere in a month, every grouping and scope but a
+funder's), and what the consumers note as due keeps them equal to the facts (a person moving cohort included)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from hope_contracts import EventContract, enrolment
+from hope_infra.testing import received
+from hopekit.uow import Database
+from reporting_service.adapters.queries import IndicatorQueries
+from reporting_service.adapters.queries_summaries import summarised
+from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, summarise
+from reporting_service.adapters.tables import (
+    fact_attendance_cells,
+    fact_indicator_cells,
+    fact_indicator_days,
+    summary_due,
+)
+from reporting_service.domain.indicators.facts import PersonFacts
+from reporting_service.domain.indicators.registry import BY_ID
+from reporting_service.domain.scoping import Scope
+
+from .conftest import deliver
+from .hand_made_facts import AS_OF, Cohort, people_of, with_later_facts, write
+from .scenario import Cohort as CohortEvents
+from .scenario import at
+
+pytestmark = pytest.mark.integration
+
+GROUPINGS: list[str | None] = ["region", "sector", "cohort", "provider", "track", "month", None]
+SUMMARIES = (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
+
+
+def _programme(chance: random.Random) -> tuple[list[Cohort], list[PersonFacts]]:
+    cohorts = [Cohort(chance.choice(["11", "84", "93"])) for _ in range(chance.randrange(3, 7))]
+    people: list[PersonFacts] = []
+    for cohort in cohorts:
+        people += people_of(cohort, chance.randrange(0, 25), uuid.uuid4(), chance)
+    return cohorts, [with_later_facts(person, chance) for person in people]
+
+
+def _period(chance: random.Random) -> tuple[date, date]:
+    """Anywhere from whole years to a few days within one month, starting and ending on any day."""
+    start = date(2023, 1, 1) + timedelta(days=chance.randrange(1200))
+    return start, start + timedelta(days=chance.choice([0, 9, 40, 75, 400, 2000]))
+
+
+def _scopes(cohorts: list[Cohort], chance: random.Random) -> list[Scope]:
+    cohort = chance.choice(cohorts)
+    return [
+        Scope("everything"),
+        Scope("training_provider", cohort.trainer),
+        Scope("support_provider", cohort.supporter),
+        Scope("everything", cohort_id=cohort.cohort_id),
+        Scope("training_provider", uuid.uuid4()),  # no cohort of its own: nothing
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_summaries_answer_what_the_facts_answer(database: Database, seed: int) -> None:
+    chance = random.Random(seed)  # reproducible random programmes
+    cohorts, people = _programme(chance)
+    await write(database, cohorts, people)  # summed as the consumers keep them
+    compared = 0
+    async with database.engine.connect() as connection:
+        queries = IndicatorQueries(connection, 1)
+        for indicator_id in (*SUMMARISED, ATTENDANCE):
+            indicator = BY_ID[indicator_id]
+            for _ in range(4):
+                start, end = _period(chance)
+                for scope in _scopes(cohorts, chance):
+                    assert summarised(indicator, GROUPINGS, scope)
+                    from_summaries = await queries.tables(indicator, GROUPINGS, scope, start, end, AS_OF)
+                    from_facts = await queries.from_facts(indicator, GROUPINGS, scope, start, end, AS_OF)
+                    assert from_summaries == from_facts, (indicator_id, start, end, scope)
+                    compared += sum(len(table.cells) for table in from_facts)
+    assert compared > 500  # the periods and scopes drawn found people
+
+
+async def _summaries(database: Database, version: int = 1) -> dict[str, list[tuple[Any, ...]]]:
+    found = {}
+    async with database.engine.connect() as connection:
+        for table in SUMMARIES:
+            rows = await connection.execute(select(table).where(table.c.version == version))
+            found[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return found
+
+
+async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_facts_a_person_moving_cohort_too(
+    database: Database,
+) -> None:
+    first, second = CohortEvents(), CohortEvents()
+    events: list[EventContract] = [*first.events(), *second.events()]
+    # The leaver of the first cohort joins the second one: both cohorts' rows move.
+    events.append(
+        enrolment.CohortMemberAdded(cohort_id=second.cohort_id, beneficiary_id=first.leaver, occurred_at=at(40))
+    )
+    for event in events:
+        await deliver(database, received(event))
+    async with database.engine.connect() as connection:
+        due = set(await connection.scalars(select(summary_due.c.cohort_id).where(summary_due.c.version == 1)))
+    assert due == {first.cohort_id, second.cohort_id, None}  # None: people registered before joining one
+    async with database.engine.connect() as connection:  # the next answer sums them again first, and sees it
+        queries = IndicatorQueries(connection, 1)
+        entries = BY_ID["entries"]
+        answered = await queries.tables(entries, ["region"], Scope("everything"), date(2017, 1, 1), AS_OF, AS_OF)
+        assert answered == await queries.from_facts(
+            entries, ["region"], Scope("everything"), date(2017, 1, 1), AS_OF, AS_OF
+        )
+    kept = await _summaries(database)
+    assert kept["fact_indicator_cells"]
+    assert kept["fact_attendance_cells"]
+    async with database.engine.begin() as connection:
+        await summarise(connection, 1)
+    assert await _summaries(database) == kept
+    async with database.engine.connect() as connection:
+        assert await connection.scalar(select(func.count()).select_from(summary_due)) == 0
