@@ -7,13 +7,23 @@ from datetime import UTC, datetime
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from reporting_service.adapters import summaries
 from reporting_service.adapters.tables import metadata, read_model_positions, read_model_versions
+from reporting_service.adapters.tables_summaries import summary_due
 
 FED_STATES = ("active", "building")
 
 
 def _versioned_tables() -> list[Table]:
-    return [table for table in metadata.sorted_tables if table.name.startswith("fact_")] + [read_model_positions]
+    facts = [table for table in metadata.sorted_tables if table.name.startswith("fact_")]
+    return [*facts, read_model_positions, summary_due]
+
+
+async def active_version(connection: AsyncConnection) -> int | None:
+    found = await connection.scalar(
+        select(read_model_versions.c.version).where(read_model_versions.c.state == "active")
+    )
+    return None if found is None else int(found)
 
 
 async def fed_versions(connection: AsyncConnection) -> list[int]:
@@ -41,7 +51,11 @@ async def start_building(connection: AsyncConnection) -> int:
 
 
 async def activate(connection: AsyncConnection, version: int) -> list[int]:
-    """Make ``version`` the one that answers; the one it replaces is retired. Returns the retired versions."""
+    """Make ``version`` the one that answers; the one it replaces is retired. Returns the retired versions.
+
+    Its cohorts due are summed first, in the same transaction: a rebuilt version has them all due, and summing a
+    national programme takes tens of seconds, which its first answer would otherwise wait for."""
+    await summaries.sum_due(connection, version)
     versions = read_model_versions.c
     retired = [int(v) for v in await connection.scalars(select(versions.version).where(versions.state == "active"))]
     await connection.execute(update(read_model_versions).where(versions.state == "active").values(state="retired"))
