@@ -3,6 +3,7 @@ make the same ones."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 from datetime import date
@@ -275,3 +276,82 @@ async def test_money_consumed_beyond_a_commitment_is_engaged_whatever_the_order_
     assert (money.committed, money.consumed, money.beyond_commitment) == (
         Decimal("100.00"), Decimal("121.25"), Decimal("21.25"),
     )  # fmt: skip
+
+
+def _correction_after_a_later_commitment(cohort: Cohort, *, said: bool) -> list[EventContract]:
+    """One person: a sheet of 300.00 before the step's commitment (funding draws it from the line), 700.00
+    committed, then a correction of -100.00 that funding gives back to the commitment (its planned part counted
+    the 300.00). ``said``: the entries carry ``from_commitment`` (0.00, then -100.00), as funding's events now do."""
+    person, ids = cohort.finisher, {"funder_id": cohort.funder, "agreement_id": cohort.agreement}
+    line = {**ids, "budget_line_id": cohort.line}
+
+    def sheet(amount: str, drawn: str, day: float) -> funding.ConsumptionRecorded:
+        entry = funding.ConsumptionEntry(
+            beneficiary_id=person,
+            funded_hours=Decimal(7),
+            amount=Decimal(amount),
+            from_commitment=Decimal(drawn) if said else None,
+            **line,
+        )
+        return funding.ConsumptionRecorded(
+            session_id=uuid.uuid4(),
+            course_id=cohort.course,
+            step=3,
+            held_on=date(2026, 3, 16),
+            source_event_id=uuid.uuid4(),
+            entries=(entry,),
+            occurred_at=at(day),
+        )
+
+    commitment = funding.CommitmentMade(
+        commitment_id=uuid.uuid4(),
+        beneficiary_id=person,
+        step=3,
+        cost_type="training_hours",
+        planned_quantity=Decimal(8),
+        total_amount=Decimal("700.00"),
+        parts=(funding.FunderPart(amount=Decimal("700.00"), **line),),
+        occurred_at=at(2),
+    )
+    return [sheet("300.00", "0.00", 1), commitment, sheet("-100.00", "-100.00", 3)]
+
+
+async def _money_of(database: Database, cohort: Cohort, version: int = 1) -> tuple[Decimal, ...]:
+    m = fact_money.c
+    async with database.engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(m.committed, m.consumed, m.beyond_commitment).where(
+                    m.version == version, m.beneficiary_id == cohort.finisher, m.agreement_id == cohort.agreement
+                )
+            )
+        ).one()
+    return tuple(row)
+
+
+async def test_what_funding_says_was_drawn_from_the_commitment_is_taken_as_it_is_in_any_order(
+    database: Database,
+) -> None:
+    cohort = Cohort()
+    events = _correction_after_a_later_commitment(cohort, said=True)
+    await _deliver_all(database, events)
+    # 300.00 consumed from the line, 700.00 committed, 100.00 given back to the commitment: funding's committed
+    # view shows 800.00 still committed + 200.00 consumed = 700.00 made - 0 released + 300.00 beyond.
+    assert await _money_of(database, cohort) == (Decimal("700.00"), Decimal("200.00"), Decimal("300.00"))
+    # Every other order, each event twice (new event ids), into versions of their own: the same figures.
+    for number, order in enumerate(itertools.permutations(events)):
+        async with database.engine.begin() as connection:
+            other = await versions.start_building(connection)
+        await _into_version(database, other, [*order, *random.Random(number).sample(events, k=len(events))])
+        assert await _money_of(database, cohort, other) == await _money_of(database, cohort), order
+
+
+async def test_older_events_that_do_not_say_where_money_was_drawn_from_are_replayed_as_before(
+    database: Database,
+) -> None:
+    cohort = Cohort()
+    events = _correction_after_a_later_commitment(cohort, said=False)
+    await _deliver_all(database, [*reversed(events), events[0]])
+    # The replay gives the correction back to the line (it cannot know): 200.00 beyond, where funding has 300.00
+    # (the case the events' ``from_commitment`` is for).
+    assert await _money_of(database, cohort) == (Decimal("700.00"), Decimal("200.00"), Decimal("200.00"))

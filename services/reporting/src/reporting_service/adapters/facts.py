@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -27,11 +27,19 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.domain.facts import AttendanceLine, MoneyKind, beyond_commitment
+from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
+# The ``fact_money`` total each kind of movement adds to: its own, and a consumption's part beyond the person's
+# commitment (a ``beyond`` row, when its event said) to ``beyond_commitment``. ``unsplit`` rows add to nothing.
+TOTALS: dict[str, str] = {**{kind: kind for kind in MONEY}, "beyond": "beyond_commitment"}
 # The movements that change what is engaged beyond a commitment (``fact_money.beyond_commitment``).
 ENGAGING = ("committed", "released", "consumed")
+# The movement id of a person's mark on a budget line (kind ``unsplit``): one of their consumptions there did not
+# say how much of it was drawn from their commitment, so the line is replayed (``domain.facts.beyond_commitment``).
+UNSPLIT = UUID(int=0)
+# Its time: one for every mark, so a mark is the same row whichever consumption brought it first.
+UNSPLIT_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MoneyPart(NamedTuple):
@@ -42,6 +50,9 @@ class MoneyPart(NamedTuple):
     agreement_id: UUID
     funder_id: UUID
     amount: Decimal
+    # A consumption's part drawn from (negative: given back to) the person's commitment, as funding said; None
+    # from an older publisher (or for another kind of movement).
+    from_commitment: Decimal | None = None
 
 
 # Every table holding a person's rows under ``beneficiary_id``: what an erasure moves to a random pseudonym.
@@ -235,11 +246,34 @@ class VersionFacts:
     # Money -----------------------------------------------------------------------------------------------------
 
     async def move_money(self, kind: MoneyKind, movement_id: UUID, parts: Sequence[MoneyPart], at: Any) -> None:
-        """People's parts of one movement, each counted once in ``fact_money`` however often it arrives."""
+        """People's parts of one movement, each counted once in ``fact_money`` however often it arrives. A
+        consumption's part says how much of it was beyond the person's commitment (a ``beyond`` row beside it),
+        or, from an older publisher, leaves the person's line to the replay (an ``unsplit`` mark)."""
         for part in parts:
-            row = self._key({"movement_id": movement_id, "kind": kind, "occurred_at": at, **part._asdict()})
             key = (movement_id, part.beneficiary_id, part.budget_line_id, kind)
-            self._movements.setdefault(key, row)
+            if key in self._movements:
+                continue
+            row = {
+                "version": self.version,
+                "movement_id": movement_id,
+                "beneficiary_id": part.beneficiary_id,
+                "budget_line_id": part.budget_line_id,
+                "kind": kind,
+                "agreement_id": part.agreement_id,
+                "funder_id": part.funder_id,
+                "amount": part.amount,
+                "occurred_at": at,
+            }
+            self._movements[key] = row
+            if kind != "consumed":
+                continue
+            if part.from_commitment is None:
+                mark = {**row, "movement_id": UNSPLIT, "kind": "unsplit", "amount": Decimal(0)}
+                mark["occurred_at"] = UNSPLIT_AT
+                self._movements.setdefault((UNSPLIT, part.beneficiary_id, part.budget_line_id, "unsplit"), mark)
+            else:
+                beyond = {**row, "kind": "beyond", "amount": part.amount - part.from_commitment}
+                self._movements[(movement_id, part.beneficiary_id, part.budget_line_id, "beyond")] = beyond
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
@@ -251,46 +285,89 @@ class VersionFacts:
             returned = ("beneficiary_id", "agreement_id", "funder_id", "kind", "amount")
             new = await upserts.insert_new_many(self.connection, fact_money_movements, rows, returned)
             for person, agreement, funder, kind, amount in new:
-                row = totals.setdefault(
-                    (person, agreement),
-                    {"beneficiary_id": person, "agreement_id": agreement, "funder_id": funder}
-                    | dict.fromkeys(MONEY, 0),
-                )
-                row[kind] += amount
+                column = TOTALS.get(kind)
+                if column is None:
+                    continue
+                row = totals.get((person, agreement))
+                if row is None:
+                    row = totals[person, agreement] = {
+                        "beneficiary_id": person,
+                        "agreement_id": agreement,
+                        "funder_id": funder,
+                        **dict.fromkeys(TOTALS.values(), 0),
+                    }
+                row[column] += amount
                 if kind in ENGAGING:
                     engaged.add((person, agreement))
         # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
         # writer of the same people replays their movements only after this transaction's are in.
         money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
-        await upserts.add(self.connection, fact_money, money_rows, MONEY)
-        await self._replay_commitments(sorted(engaged, key=str))
+        await upserts.add(self.connection, fact_money, money_rows, list(TOTALS.values()))
+        await self._replay_commitments(await self._unsplit_among(engaged))
+
+    async def _unsplit_among(self, pairs: set[tuple[UUID, UUID]]) -> list[tuple[UUID, UUID]]:
+        """Which of these (person, agreement) have a consumption that did not say where it was drawn from: only
+        those are replayed (a look-up of their marks by primary key, not of their movements)."""
+        if not pairs:
+            return []
+        moves = fact_money_movements.c
+        people = sorted({person for person, _ in pairs}, key=str)
+        found: set[tuple[UUID, UUID]] = set()
+        for start in range(0, len(people), 5000):
+            rows = await self.connection.execute(
+                select(moves.beneficiary_id, moves.agreement_id).where(
+                    moves.version == self.version,
+                    moves.movement_id == UNSPLIT,
+                    moves.beneficiary_id.in_(people[start : start + 5000]),
+                    moves.kind == "unsplit",
+                )
+            )
+            found.update((row.beneficiary_id, row.agreement_id) for row in rows)
+        return sorted(found & pairs, key=str)
 
     async def _replay_commitments(self, pairs: list[tuple[UUID, UUID]]) -> None:
-        """``fact_money.beyond_commitment`` of each (person, agreement) from all their movements there."""
+        """``fact_money.beyond_commitment`` of each (person, agreement) from all their movements there, in the
+        order funding posted them (``domain.facts.beyond_commitment``)."""
         if not pairs:
             return
         moves = fact_money_movements.c
-        found: dict[tuple[UUID, UUID, UUID], list[tuple[MoneyKind, Decimal]]] = {}
+        found: dict[tuple[UUID, UUID, UUID], list[tuple[UUID, MoneyKind, Decimal]]] = {}
+        said: dict[tuple[UUID, UUID, UUID, UUID], Decimal] = {}  # per line and consumption: its part beyond
         for start in range(0, len(pairs), 2000):
             chunk = set(pairs[start : start + 2000])
             rows = await self.connection.execute(
-                select(moves.beneficiary_id, moves.agreement_id, moves.budget_line_id, moves.kind, moves.amount)
+                select(
+                    moves.beneficiary_id,
+                    moves.agreement_id,
+                    moves.budget_line_id,
+                    moves.movement_id,
+                    moves.kind,
+                    moves.amount,
+                )
                 .where(
                     moves.version == self.version,
                     moves.beneficiary_id.in_(sorted({person for person, _ in chunk}, key=str)),
                     moves.agreement_id.in_(sorted({agreement for _, agreement in chunk}, key=str)),
-                    moves.kind.in_(ENGAGING),
+                    moves.kind.in_((*ENGAGING, "beyond")),
                 )
                 # The order funding posted them in (the event times are its ledger's), ties by id.
                 .order_by(moves.occurred_at, moves.movement_id)
             )
             for row in rows:
-                if (row.beneficiary_id, row.agreement_id) in chunk:  # not another pair of the people and agreements
-                    line = (row.beneficiary_id, row.agreement_id, row.budget_line_id)
-                    found.setdefault(line, []).append((row.kind, Decimal(row.amount)))
+                if (row.beneficiary_id, row.agreement_id) not in chunk:  # another pair of the people and agreements
+                    continue
+                line = (row.beneficiary_id, row.agreement_id, row.budget_line_id)
+                if row.kind == "beyond":
+                    said[(*line, row.movement_id)] = Decimal(row.amount)
+                else:
+                    found.setdefault(line, []).append((row.movement_id, row.kind, Decimal(row.amount)))
         beyond = dict.fromkeys(pairs, Decimal(0))
-        for (person, agreement, _), movements in found.items():
-            beyond[(person, agreement)] += beyond_commitment(movements)
+        for (person, agreement, budget_line), movements in found.items():
+            replayed = []
+            for movement_id, kind, amount in movements:
+                part_beyond = said.get((person, agreement, budget_line, movement_id)) if kind == "consumed" else None
+                replayed.append(Movement(kind, amount, None if part_beyond is None else amount - part_beyond))
+            beyond[(person, agreement)] += beyond_commitment(replayed)
         values = [
             {"b_version": self.version, "b_person": person, "b_agreement": agreement, "beyond": amount}
             for (person, agreement), amount in beyond.items()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 K = TypeVar("K")
 
@@ -112,26 +112,44 @@ def share_payment(paid: Decimal, approved: Mapping[K, Decimal]) -> dict[K, Decim
     return shares
 
 
-def beyond_commitment(movements: Iterable[tuple[MoneyKind, Decimal]]) -> Decimal:
+class Movement(NamedTuple):
+    """One of a person's money movements on one budget line, as the replay of funding's ledger reads it;
+    ``from_commitment``: for a consumption, the part funding said it drew from (negative: gave back to) the
+    commitment, None when its event predates that field."""
+
+    kind: MoneyKind
+    amount: Decimal
+    from_commitment: Decimal | None = None
+
+
+def beyond_commitment(movements: Iterable[Movement | tuple[MoneyKind, Decimal]]) -> Decimal:
     """What one person consumed on one budget line beyond their commitment there, net: funding's ledger replayed
     in the order it posted (``movements``: the line's committed, released and consumed amounts by event time).
 
-    Funding draws a consumption from the person's commitment first and from the line's available money for the
-    rest; a correction gives back first what was drawn from the line, then to the commitment; a release empties
-    the commitment. The money engaged on the line, as funding's views count it (still committed + consumed and
-    every later stage), is then committed - released + this. Funding gives a correction back to the commitment
-    first when the consumption came before the commitment was made (its planned part counts it): the one order
-    the events cannot tell apart, as they do not say where each consumption was drawn from."""
+    A consumption that says where it was drawn from (``from_commitment``) counts its rest beyond, whatever the
+    order. For one that does not (older events), the replay allocates as funding does: from the person's
+    commitment first and from the line's available money for the rest; a correction gives back first what was
+    drawn from the line, then to the commitment; a release empties the commitment. The money engaged on the line,
+    as funding's views count it (still committed + consumed and every later stage), is then committed - released
+    + this. Funding gives a correction back to the commitment first when the consumption came before the
+    commitment was made (its planned part counts it): the one order the replay gets wrong, which only the
+    events' ``from_commitment`` can tell. A movement may be a bare (kind, amount): migration 0009 replays so."""
     held = drawn = beyond = Decimal(0)
-    for kind, amount in movements:
+    for movement in movements:
+        kind, amount = movement[0], movement[1]
+        said = movement[2] if len(movement) > 2 else None
         if kind == "committed":
             held += amount
         elif kind == "released":
             held -= amount
-        elif kind == "consumed" and amount >= 0:
+        elif kind != "consumed":
+            continue
+        elif said is not None:
+            held, drawn, beyond = held - said, drawn + said, beyond + amount - said
+        elif amount >= 0:
             from_commitment = min(amount, max(held, Decimal(0)))
             held, drawn, beyond = held - from_commitment, drawn + from_commitment, beyond + amount - from_commitment
-        elif kind == "consumed":
+        else:
             to_line = min(-amount, max(beyond, Decimal(0)))
             to_commitment = min(-amount - to_line, max(drawn, Decimal(0)))
             held, drawn = held + to_commitment, drawn - to_commitment
