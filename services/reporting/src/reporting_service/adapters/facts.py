@@ -124,9 +124,9 @@ class VersionFacts:
         self._pending.write("latest", table, {**self._key(key), column: value}, [column])
 
     async def add_many(self, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]) -> None:
-        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values)."""
-        for row in rows:
-            self._pending.write("add", table, self._key(row), list(amounts))
+        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values; the rows
+        have the same columns)."""
+        self._pending.write_many("add", table, [{"version": self.version, **row} for row in rows], amounts)
 
     async def insert_once(self, table: Table, row: Mapping[str, Any]) -> None:
         self._pending.write("once", table, self._key(row), [])
@@ -240,8 +240,8 @@ class VersionFacts:
                 )
             )
         values = [row for session in sessions for row in sheets[session]]
-        if values:
-            await self.connection.execute(fact_attendance_lines.insert(), values)
+        # The sessions' lines are gone: each is new (``insert_once`` sends them in one execution).
+        await upserts.insert_once(self.connection, fact_attendance_lines, values)
 
     # Money -----------------------------------------------------------------------------------------------------
 
@@ -282,8 +282,8 @@ class VersionFacts:
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         engaged: set[tuple[UUID, UUID]] = set()
         if rows:
-            returned = ("beneficiary_id", "agreement_id", "funder_id", "kind", "amount")
-            new = await upserts.insert_new_many(self.connection, fact_money_movements, rows, returned)
+            by = ("beneficiary_id", "agreement_id", "funder_id", "kind")
+            new = await upserts.insert_new_summed(self.connection, fact_money_movements, rows, by, "amount")
             for person, agreement, funder, kind, amount in new:
                 column = TOTALS.get(kind)
                 if column is None:

@@ -33,13 +33,25 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-@dataclass(frozen=True)
-class AttendanceLine:
-    """One person's line on one session's sheet."""
+class AttendanceLine(NamedTuple):
+    """One person's line on one session's sheet (a tuple: a sheet makes one per person, many per second)."""
 
     status: str  # present | excused | unexcused
     session_hours: Decimal
     hours_attended: Decimal
+
+
+ZERO = Decimal(0)
+
+
+def _worth(line: AttendanceLine | None) -> tuple[Decimal, Decimal, Decimal, Decimal, int]:
+    """What a line adds to a person's totals, in ``HoursTotals``' order."""
+    if line is None:
+        return ZERO, ZERO, ZERO, ZERO, 0
+    hours = line.session_hours
+    excused = hours if line.status == "excused" else ZERO
+    unexcused = hours if line.status == "unexcused" else ZERO
+    return hours, line.hours_attended, excused, unexcused, 1
 
 
 @dataclass(frozen=True)
@@ -54,13 +66,7 @@ class HoursTotals:
 
     @classmethod
     def of(cls, line: AttendanceLine) -> HoursTotals:
-        return cls(
-            recorded=line.session_hours,
-            attended=line.hours_attended,
-            excused=line.session_hours if line.status == "excused" else Decimal(0),
-            unexcused=line.session_hours if line.status == "unexcused" else Decimal(0),
-            sessions=1,
-        )
+        return cls(*_worth(line))
 
     def __add__(self, other: HoursTotals) -> HoursTotals:
         return HoursTotals(
@@ -89,11 +95,15 @@ def sheet_difference(before: Mapping[K, AttendanceLine], after: Mapping[K, Atten
     a person left off the new sheet gives their hours back, an unchanged line changes nothing."""
     changes: dict[K, HoursTotals] = {}
     for person in before.keys() | after.keys():
-        new = HoursTotals.of(after[person]) if person in after else HoursTotals()
-        old = HoursTotals.of(before[person]) if person in before else HoursTotals()
-        change = new - old
-        if not change.is_zero():
-            changes[person] = change
+        old, new = before.get(person), after.get(person)
+        if old == new:
+            continue
+        # Plain arithmetic, one ``HoursTotals`` per change: a sheet's lines are the ingest's bulk.
+        recorded, attended, excused, unexcused, sessions = (
+            n - o for n, o in zip(_worth(new), _worth(old), strict=True)
+        )
+        if recorded or attended or excused or unexcused or sessions:
+            changes[person] = HoursTotals(recorded, attended, excused, unexcused, sessions)
     return changes
 
 
