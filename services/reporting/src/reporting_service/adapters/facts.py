@@ -30,11 +30,18 @@ from reporting_service.adapters.tables_scoping import funder_organisations
 from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
-# The ``fact_money`` total each kind of movement adds to: its own, and a consumption's part beyond the person's
-# commitment (a ``beyond`` row, when its event said) to ``beyond_commitment``. ``unsplit`` rows add to nothing.
-TOTALS: dict[str, str] = {**{kind: kind for kind in MONEY}, "beyond": "beyond_commitment"}
+# A consumption whose event says how much was drawn from the person's commitment is kept as its two parts, each
+# when not zero: ``drawn`` (from the commitment) and ``beyond`` (the rest); one without is kept whole (``consumed``).
+SAID = ("drawn", "beyond")
+# The ``fact_money`` totals each kind of movement adds to (``unsplit`` marks add to none).
+TOTALS: dict[str, tuple[str, ...]] = {
+    **{kind: (kind,) for kind in MONEY},
+    "drawn": ("consumed",),
+    "beyond": ("consumed", "beyond_commitment"),
+}
+COLUMNS = ("committed", "released", "consumed", "claimed", "approved", "paid", "beyond_commitment")
 # The movements that change what is engaged beyond a commitment (``fact_money.beyond_commitment``).
-ENGAGING = ("committed", "released", "consumed")
+ENGAGING = ("committed", "released", "consumed", *SAID)
 # The movement id of a person's mark on a budget line (kind ``unsplit``): one of their consumptions there did not
 # say how much of it was drawn from their commitment, so the line is replayed (``domain.facts.beyond_commitment``).
 UNSPLIT = UUID(int=0)
@@ -247,33 +254,31 @@ class VersionFacts:
 
     async def move_money(self, kind: MoneyKind, movement_id: UUID, parts: Sequence[MoneyPart], at: Any) -> None:
         """People's parts of one movement, each counted once in ``fact_money`` however often it arrives. A
-        consumption's part says how much of it was beyond the person's commitment (a ``beyond`` row beside it),
-        or, from an older publisher, leaves the person's line to the replay (an ``unsplit`` mark)."""
+        consumption's part that says how much of it was drawn from the person's commitment is kept as that
+        (``drawn``) and the rest (``beyond``); one from an older publisher is kept whole and leaves the person's
+        line to the replay (an ``unsplit`` mark)."""
         for part in parts:
-            key = (movement_id, part.beneficiary_id, part.budget_line_id, kind)
-            if key in self._movements:
-                continue
-            row = {
-                "version": self.version,
-                "movement_id": movement_id,
-                "beneficiary_id": part.beneficiary_id,
-                "budget_line_id": part.budget_line_id,
-                "kind": kind,
-                "agreement_id": part.agreement_id,
-                "funder_id": part.funder_id,
-                "amount": part.amount,
-                "occurred_at": at,
-            }
-            self._movements[key] = row
-            if kind != "consumed":
-                continue
-            if part.from_commitment is None:
-                mark = {**row, "movement_id": UNSPLIT, "kind": "unsplit", "amount": Decimal(0)}
-                mark["occurred_at"] = UNSPLIT_AT
+            said = part.from_commitment if kind == "consumed" else None
+            amounts = [(kind, part.amount)] if said is None else [("drawn", said), ("beyond", part.amount - said)]
+            for stored, amount in amounts:
+                key = (movement_id, part.beneficiary_id, part.budget_line_id, stored)
+                if key in self._movements or (said is not None and not amount):
+                    continue
+                self._movements[key] = {
+                    "version": self.version,
+                    "movement_id": movement_id,
+                    "beneficiary_id": part.beneficiary_id,
+                    "budget_line_id": part.budget_line_id,
+                    "kind": stored,
+                    "agreement_id": part.agreement_id,
+                    "funder_id": part.funder_id,
+                    "amount": amount,
+                    "occurred_at": at,
+                }
+            if kind == "consumed" and said is None:
+                mark = {**self._movements[(movement_id, part.beneficiary_id, part.budget_line_id, kind)]}
+                mark.update(movement_id=UNSPLIT, kind="unsplit", amount=Decimal(0), occurred_at=UNSPLIT_AT)
                 self._movements.setdefault((UNSPLIT, part.beneficiary_id, part.budget_line_id, "unsplit"), mark)
-            else:
-                beyond = {**row, "kind": "beyond", "amount": part.amount - part.from_commitment}
-                self._movements[(movement_id, part.beneficiary_id, part.budget_line_id, "beyond")] = beyond
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
@@ -285,8 +290,7 @@ class VersionFacts:
             by = ("beneficiary_id", "agreement_id", "funder_id", "kind")
             new = await upserts.insert_new_summed(self.connection, fact_money_movements, rows, by, "amount")
             for person, agreement, funder, kind, amount in new:
-                column = TOTALS.get(kind)
-                if column is None:
+                if kind not in TOTALS:
                     continue
                 row = totals.get((person, agreement))
                 if row is None:
@@ -294,15 +298,16 @@ class VersionFacts:
                         "beneficiary_id": person,
                         "agreement_id": agreement,
                         "funder_id": funder,
-                        **dict.fromkeys(TOTALS.values(), 0),
+                        **dict.fromkeys(COLUMNS, 0),
                     }
-                row[column] += amount
+                for column in TOTALS[kind]:
+                    row[column] += amount
                 if kind in ENGAGING:
                     engaged.add((person, agreement))
         # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
         # writer of the same people replays their movements only after this transaction's are in.
         money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
-        await upserts.add(self.connection, fact_money, money_rows, list(TOTALS.values()))
+        await upserts.add(self.connection, fact_money, money_rows, COLUMNS)
         await self._replay_commitments(await self._unsplit_among(engaged))
 
     async def _unsplit_among(self, pairs: set[tuple[UUID, UUID]]) -> list[tuple[UUID, UUID]]:
@@ -331,8 +336,8 @@ class VersionFacts:
         if not pairs:
             return
         moves = fact_money_movements.c
-        found: dict[tuple[UUID, UUID, UUID], list[tuple[UUID, MoneyKind, Decimal]]] = {}
-        said: dict[tuple[UUID, UUID, UUID, UUID], Decimal] = {}  # per line and consumption: its part beyond
+        # Per line, its movements in order; a consumption kept as its parts is one: [kind, amount, drawn].
+        found: dict[tuple[UUID, UUID, UUID], dict[tuple[UUID, str], list[Any]]] = {}
         for start in range(0, len(pairs), 2000):
             chunk = set(pairs[start : start + 2000])
             rows = await self.connection.execute(
@@ -348,7 +353,7 @@ class VersionFacts:
                     moves.version == self.version,
                     moves.beneficiary_id.in_(sorted({person for person, _ in chunk}, key=str)),
                     moves.agreement_id.in_(sorted({agreement for _, agreement in chunk}, key=str)),
-                    moves.kind.in_((*ENGAGING, "beyond")),
+                    moves.kind.in_(ENGAGING),
                 )
                 # The order funding posted them in (the event times are its ledger's), ties by id.
                 .order_by(moves.occurred_at, moves.movement_id)
@@ -356,18 +361,18 @@ class VersionFacts:
             for row in rows:
                 if (row.beneficiary_id, row.agreement_id) not in chunk:  # another pair of the people and agreements
                     continue
-                line = (row.beneficiary_id, row.agreement_id, row.budget_line_id)
-                if row.kind == "beyond":
-                    said[(*line, row.movement_id)] = Decimal(row.amount)
+                line = found.setdefault((row.beneficiary_id, row.agreement_id, row.budget_line_id), {})
+                amount = Decimal(row.amount)
+                if row.kind in SAID:
+                    movement = line.setdefault((row.movement_id, "said"), ["consumed", Decimal(0), Decimal(0)])
+                    movement[1] += amount
+                    if row.kind == "drawn":
+                        movement[2] += amount
                 else:
-                    found.setdefault(line, []).append((row.movement_id, row.kind, Decimal(row.amount)))
+                    line[(row.movement_id, row.kind)] = [row.kind, amount, None]
         beyond = dict.fromkeys(pairs, Decimal(0))
-        for (person, agreement, budget_line), movements in found.items():
-            replayed = []
-            for movement_id, kind, amount in movements:
-                part_beyond = said.get((person, agreement, budget_line, movement_id)) if kind == "consumed" else None
-                replayed.append(Movement(kind, amount, None if part_beyond is None else amount - part_beyond))
-            beyond[(person, agreement)] += beyond_commitment(replayed)
+        for (person, agreement, _), movements in found.items():
+            beyond[(person, agreement)] += beyond_commitment(Movement(*movement) for movement in movements.values())
         values = [
             {"b_version": self.version, "b_person": person, "b_agreement": agreement, "beyond": amount}
             for (person, agreement), amount in beyond.items()

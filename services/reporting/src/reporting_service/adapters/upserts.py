@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Table, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import Numeric, Table, Text, and_, bindparam, case, cast, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -44,10 +44,16 @@ def _statement(
     cost more than sending it). On PostgreSQL the rows go as one array per column (``new_<column>``), unnested:
     one execution and one set of parameters, where an executemany (asyncpg's pipelined prepared statement) has
     SQLAlchemy build, and PostgreSQL bind and run, the statement once per row. On SQLite, an executemany."""
+    statement: Any
     if dialect == "postgresql":
-        arrays = [bindparam(f"new_{name}", type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+        decimals = _decimals(table)
+        arrays = [
+            bindparam(f"new_{name}", type_=postgresql.ARRAY(Text() if name in decimals else table.c[name].type))
+            for name in names
+        ]
         new = func.unnest(*arrays).table_valued(*names).render_derived(name="new")
-        statement = postgresql.insert(table).from_select(list(names), select(*(new.c[name] for name in names)))
+        values = [cast(new.c[name], table.c[name].type) if name in decimals else new.c[name] for name in names]
+        statement = postgresql.insert(table).from_select(list(names), select(*values))
     else:
         statement = sqlite.insert(table)
     excluded, index = statement.excluded, keys(table)
@@ -85,7 +91,7 @@ async def _send(connection: AsyncConnection, table: Table, rows: Rows, rule: Rul
     names = tuple(rows[0])
     statement = _statement(dialect, table, names, rule, **shape)
     if dialect == "postgresql":
-        return await connection.execute(statement, _arrays(rows, names))
+        return await connection.execute(statement, _arrays(table, rows, names))
     return await connection.execute(statement, list(rows))
 
 
@@ -142,7 +148,7 @@ async def insert_new_summed(
         return [(*key, amount) for key, amount in totals.items()]
     names = tuple(rows[0])
     query = _summed(table, names, tuple(by), summed)
-    return [tuple(row) for row in await connection.execute(query, _arrays(rows, names))]
+    return [tuple(row) for row in await connection.execute(query, _arrays(table, rows, names))]
 
 
 @cache
@@ -151,8 +157,21 @@ def _summed(table: Table, names: tuple[str, ...], by: tuple[str, ...], summed: s
     return select(*(new.c[name] for name in by), func.sum(new.c[summed])).group_by(*(new.c[name] for name in by))
 
 
-def _arrays(rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {f"new_{name}": [row[name] for row in rows] for name in names}
+@cache
+def _decimals(table: Table) -> frozenset[str]:
+    """The table's NUMERIC columns: sent as text and cast by the statement, as asyncpg's binary encoding of a
+    ``Decimal`` (its digits taken apart in Python) cost more than the rest of a row together."""
+    return frozenset(column.name for column in table.c if isinstance(column.type, Numeric))
+
+
+def _arrays(table: Table, rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
+    decimals = _decimals(table)
+    return {
+        f"new_{name}": [None if row[name] is None else str(row[name]) for row in rows]
+        if name in decimals
+        else [row[name] for row in rows]
+        for name in names
+    }
 
 
 async def insert_new(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:

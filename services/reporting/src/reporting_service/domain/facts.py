@@ -99,11 +99,10 @@ def sheet_difference(before: Mapping[K, AttendanceLine], after: Mapping[K, Atten
         if old == new:
             continue
         # Plain arithmetic, one ``HoursTotals`` per change: a sheet's lines are the ingest's bulk.
-        recorded, attended, excused, unexcused, sessions = (
-            n - o for n, o in zip(_worth(new), _worth(old), strict=True)
-        )
-        if recorded or attended or excused or unexcused or sessions:
-            changes[person] = HoursTotals(recorded, attended, excused, unexcused, sessions)
+        (recorded, attended, excused, unexcused, sessions), was = _worth(new), _worth(old)
+        change = (recorded - was[0], attended - was[1], excused - was[2], unexcused - was[3], sessions - was[4])
+        if any(change):
+            changes[person] = HoursTotals(*change)
     return changes
 
 
