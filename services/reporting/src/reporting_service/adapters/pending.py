@@ -4,7 +4,7 @@ database would apply, then written with one multi-row statement per table and ru
 Folding gives what applying the writes one by one would: set-if-newer keeps the write with the latest guard (an
 equal guard: the later write, or the one whose tie column is not older), set-fields keeps the latest values and
 the first row's creation values, earliest / latest keep the extreme, add sums, insert-once keeps the first. The
-rules are order-free, so groups of different tables or columns are written in any order (first seen first).
+rules are order-free, so groups of different tables or columns may be written in any order: by table name.
 A reader of the facts flushes first (``VersionFacts``): it sees every write before it.
 """
 
@@ -134,5 +134,7 @@ class PendingWrites:
 
     async def flush(self, connection: AsyncConnection) -> None:
         groups, self._groups = self._groups, {}
-        for group in groups.values():
+        # Table by table in one order for every transaction, as the rows of each are: two topics' transactions
+        # (live groups, or a rebuild's readers) writing the same people then wait on each other, never crosswise.
+        for _, group in sorted(groups.items(), key=lambda item: (item[1].table.name, repr(item[0]))):
             await group.write(connection)
