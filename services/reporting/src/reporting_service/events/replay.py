@@ -14,6 +14,7 @@ reads (a session's lines, a claim's payment) only that topic writes.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ class Replay:
         async with self._database.engine.begin() as connection:
             version = await versions.start_building(connection)
         readers: list[_TopicReader] = []
+        # The process's objects so far (modules, tables, schemas) are kept out of the collector's full passes while
+        # the rebuild runs: its millions of short-lived objects set those passes off, which walked all of them
+        # (a fifth of the rebuild's CPU per event).
+        gc.collect()
+        gc.freeze()
         try:
             partitions = await self._partitions()
             for topic in self._topics:
@@ -89,6 +95,8 @@ class Replay:
             async with self._database.engine.begin() as connection:
                 await versions.drop(connection, version)
             raise
+        finally:
+            gc.unfreeze()
         for reader in readers:
             await reader.stop()
         applied, read, refused = (sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
