@@ -259,10 +259,15 @@ class VersionFacts:
         line to the replay (an ``unsplit`` mark)."""
         for part in parts:
             said = part.from_commitment if kind == "consumed" else None
-            amounts = [(kind, part.amount)] if said is None else [("drawn", said), ("beyond", part.amount - said)]
+            amounts: list[tuple[str, Decimal]] = [(kind, part.amount)]
+            if said is not None:
+                # Its parts that are not zero; a consumption of nothing is still one (a drawn part of zero), as
+                # it was whole.
+                amounts = [(name, value) for name, value in (("drawn", said), ("beyond", part.amount - said)) if value]
+                amounts = amounts or [("drawn", said)]
             for stored, amount in amounts:
                 key = (movement_id, part.beneficiary_id, part.budget_line_id, stored)
-                if key in self._movements or (said is not None and not amount):
+                if key in self._movements:
                     continue
                 self._movements[key] = {
                     "version": self.version,
