@@ -77,9 +77,11 @@ class Replay:
         readers: list[_TopicReader] = []
         # The process's objects so far (modules, tables, schemas) are kept out of the collector's full passes while
         # the rebuild runs: its millions of short-lived objects set those passes off, which walked all of them
-        # (a fifth of the rebuild's CPU per event).
-        gc.collect()
-        gc.freeze()
+        # (a fifth of the rebuild's CPU per event). Not when the process froze its objects itself: that stays.
+        freezing = gc.get_freeze_count() == 0
+        if freezing:
+            gc.collect()
+            gc.freeze()
         try:
             partitions = await self._partitions()
             for topic in self._topics:
@@ -96,7 +98,8 @@ class Replay:
                 await versions.drop(connection, version)
             raise
         finally:
-            gc.unfreeze()
+            if freezing:
+                gc.unfreeze()
         for reader in readers:
             await reader.stop()
         applied, read, refused = (sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
