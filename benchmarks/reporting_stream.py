@@ -14,6 +14,7 @@ COHORT_SIZE = 12
 SESSIONS = 100  # per cohort: step 3's and step 4's sheets
 REGIONS = ("11", "84", "93", "75", "44", "32")
 SECTORS = ("logistics", "construction", "hospitality_catering", "cleaning", "care")
+COMMITTED = Decimal("6000.00")  # per person, for step 3's training hours
 
 
 def _people_events(
@@ -56,12 +57,8 @@ def _money(
         step=3,
         cost_type="training_hours",
         planned_quantity=Decimal(400),
-        total_amount=Decimal("6000.00"),
-        parts=(
-            funding.FunderPart(
-                funder_id=funder, agreement_id=agreement, budget_line_id=line, amount=Decimal("6000.00")
-            ),
-        ),
+        total_amount=COMMITTED,
+        parts=(funding.FunderPart(funder_id=funder, agreement_id=agreement, budget_line_id=line, amount=COMMITTED),),
         occurred_at=t,
     )
 
@@ -113,6 +110,9 @@ def cohort_history(number: int, start: datetime) -> Iterator[EventContract]:
             ends_on=(step3 + timedelta(days=180)).date(),
             occurred_at=step3,
         )
+    # What is left of each person's commitment: funding draws each sheet's money from it first and says how much
+    # (``from_commitment``); the rest is consumed beyond it.
+    held = dict.fromkeys(people, COMMITTED)
     for session_number in range(SESSIONS):
         day = step3 + timedelta(days=session_number)
         session = uuid.uuid4()
@@ -151,6 +151,23 @@ def cohort_history(number: int, start: datetime) -> Iterator[EventContract]:
             entries=entries,
             occurred_at=day + timedelta(hours=8),
         )
+        consumed = []
+        for entry in entries:
+            if entry.hours_attended:
+                amount = entry.hours_attended * 15
+                drawn = min(amount, held[entry.beneficiary_id])
+                held[entry.beneficiary_id] -= drawn
+                consumed.append(
+                    funding.ConsumptionEntry(
+                        beneficiary_id=entry.beneficiary_id,
+                        funder_id=funder,
+                        agreement_id=agreement,
+                        budget_line_id=line,
+                        funded_hours=entry.hours_attended,
+                        amount=amount,
+                        from_commitment=drawn,
+                    )
+                )
         yield funding.ConsumptionRecorded(
             session_id=session,
             course_id=course,
@@ -158,18 +175,7 @@ def cohort_history(number: int, start: datetime) -> Iterator[EventContract]:
             step=3,
             held_on=day.date(),
             source_event_id=uuid.uuid4(),
-            entries=tuple(
-                funding.ConsumptionEntry(
-                    beneficiary_id=entry.beneficiary_id,
-                    funder_id=funder,
-                    agreement_id=agreement,
-                    budget_line_id=line,
-                    funded_hours=entry.hours_attended,
-                    amount=entry.hours_attended * 15,
-                )
-                for entry in entries
-                if entry.hours_attended
-            ),
+            entries=tuple(consumed),
             occurred_at=day + timedelta(hours=9),
         )
     end = step3 + timedelta(days=SESSIONS)

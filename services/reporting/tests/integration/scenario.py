@@ -390,7 +390,8 @@ class Cohort:
                 ),
             )
 
-        def entry(person: uuid.UUID, amount: str) -> funding.ConsumptionEntry:
+        def entry(person: uuid.UUID, amount: str, drawn: str | None = None) -> funding.ConsumptionEntry:
+            # ``drawn``: what funding says it drew from the commitment; the leaver's come from an older publisher.
             return funding.ConsumptionEntry(
                 beneficiary_id=person,
                 funder_id=self.funder,
@@ -398,6 +399,7 @@ class Cohort:
                 budget_line_id=self.line,
                 funded_hours=Decimal(7),
                 amount=Decimal(amount),
+                from_commitment=None if drawn is None else Decimal(drawn),
             )
 
         return [
@@ -442,7 +444,7 @@ class Cohort:
                 step=3,
                 held_on=date(2026, 3, 16),
                 source_event_id=_id(),
-                entries=(entry(self.finisher, "87.50"), entry(self.leaver, "43.75")),
+                entries=(entry(self.finisher, "87.50", "87.50"), entry(self.leaver, "43.75")),
                 occurred_at=at(14.6),
             ),
             funding.ConsumptionRecorded(
@@ -516,6 +518,8 @@ class Cohort:
         def cost(
             person: uuid.UUID, source: uuid.UUID, line: uuid.UUID, units: int, months: dict[date, str], day: float
         ) -> funding.SupportCostRecorded:
+            # The finisher's say that nothing was drawn from a commitment (none pays support costs); the leaver's
+            # meals come from an older publisher, which does not say.
             return funding.SupportCostRecorded(
                 source_id=source,
                 beneficiary_id=person,
@@ -530,6 +534,7 @@ class Cohort:
                         budget_line_id=line,
                         held_on=month,
                         amount=Decimal(amount),
+                        from_commitment=Decimal(0) if person == self.finisher else None,
                     )
                     for month, amount in months.items()
                 ),

@@ -3,6 +3,7 @@ make the same ones."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 from datetime import date
@@ -235,35 +236,48 @@ async def test_an_erased_person_keeps_their_counts_under_a_pseudonym_and_gets_no
     assert refused == at(500)  # the pseudonym alone is kept, to refuse its later events
 
 
-def _beyond_a_commitment(cohort: Cohort) -> list[EventContract]:
-    """One person: 100.00 committed on a line, then sheets of 87.50 and 43.75 and a correction of -10.00 (funding
-    draws 100.00 from the commitment, 31.25 from the line, then gives the 10.00 back to the line)."""
-    person, ids = cohort.finisher, {"funder_id": cohort.funder, "agreement_id": cohort.agreement}
-    line = {**ids, "budget_line_id": cohort.line}
+def _finisher_sheet(cohort: Cohort, amount: str, day: float, drawn: str | None = None) -> funding.ConsumptionRecorded:
+    """The finisher's money for one sheet on the cohort's line; ``drawn``: what funding says it drew from the
+    commitment (None: an older publisher's event, which does not say)."""
+    entry = funding.ConsumptionEntry(
+        beneficiary_id=cohort.finisher,
+        funder_id=cohort.funder,
+        agreement_id=cohort.agreement,
+        budget_line_id=cohort.line,
+        funded_hours=Decimal(7),
+        amount=Decimal(amount),
+        from_commitment=None if drawn is None else Decimal(drawn),
+    )
+    return funding.ConsumptionRecorded(
+        session_id=uuid.uuid4(),
+        course_id=cohort.course,
+        step=3,
+        held_on=date(2026, 3, 16),
+        source_event_id=uuid.uuid4(),
+        entries=(entry,),
+        occurred_at=at(day),
+    )
 
-    def sheet(amount: str, day: float) -> funding.ConsumptionRecorded:
-        entry = funding.ConsumptionEntry(beneficiary_id=person, funded_hours=Decimal(7), amount=Decimal(amount), **line)
-        return funding.ConsumptionRecorded(
-            session_id=uuid.uuid4(),
-            course_id=cohort.course,
-            step=3,
-            held_on=date(2026, 3, 16),
-            source_event_id=uuid.uuid4(),
-            entries=(entry,),
-            occurred_at=at(day),
-        )
 
-    commitment = funding.CommitmentMade(
+def _finisher_commitment(cohort: Cohort, amount: str, day: float) -> funding.CommitmentMade:
+    line = {"funder_id": cohort.funder, "agreement_id": cohort.agreement, "budget_line_id": cohort.line}
+    return funding.CommitmentMade(
         commitment_id=uuid.uuid4(),
-        beneficiary_id=person,
+        beneficiary_id=cohort.finisher,
         step=3,
         cost_type="training_hours",
         planned_quantity=Decimal(8),
-        total_amount=Decimal("100.00"),
-        parts=(funding.FunderPart(amount=Decimal("100.00"), **line),),
-        occurred_at=at(1),
+        total_amount=Decimal(amount),
+        parts=(funding.FunderPart(amount=Decimal(amount), **line),),
+        occurred_at=at(day),
     )
-    return [commitment, sheet("87.50", 2), sheet("43.75", 3), sheet("-10.00", 4)]
+
+
+def _beyond_a_commitment(cohort: Cohort) -> list[EventContract]:
+    """One person: 100.00 committed on a line, then sheets of 87.50 and 43.75 and a correction of -10.00 (funding
+    draws 100.00 from the commitment, 31.25 from the line, then gives the 10.00 back to the line)."""
+    sheets = [_finisher_sheet(cohort, amount, day) for amount, day in (("87.50", 2), ("43.75", 3), ("-10.00", 4))]
+    return [_finisher_commitment(cohort, "100.00", 1), *sheets]
 
 
 async def test_money_consumed_beyond_a_commitment_is_engaged_whatever_the_order_of_delivery(database: Database) -> None:
@@ -275,3 +289,55 @@ async def test_money_consumed_beyond_a_commitment_is_engaged_whatever_the_order_
     assert (money.committed, money.consumed, money.beyond_commitment) == (
         Decimal("100.00"), Decimal("121.25"), Decimal("21.25"),
     )  # fmt: skip
+
+
+def _correction_after_a_later_commitment(cohort: Cohort, *, said: bool) -> list[EventContract]:
+    """One person: a sheet of 300.00 before the step's commitment (funding draws it from the line), 700.00
+    committed, then a correction of -100.00 that funding gives back to the commitment (its planned part counted
+    the 300.00). ``said``: the entries carry ``from_commitment`` (0.00, then -100.00), as funding's events now do."""
+    return [
+        _finisher_sheet(cohort, "300.00", 1, "0.00" if said else None),
+        _finisher_commitment(cohort, "700.00", 2),
+        _finisher_sheet(cohort, "-100.00", 3, "-100.00" if said else None),
+    ]
+
+
+async def _money_of(database: Database, cohort: Cohort, version: int = 1) -> tuple[Decimal, ...]:
+    m = fact_money.c
+    async with database.engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(m.committed, m.consumed, m.beyond_commitment).where(
+                    m.version == version, m.beneficiary_id == cohort.finisher, m.agreement_id == cohort.agreement
+                )
+            )
+        ).one()
+    return tuple(row)
+
+
+async def test_what_funding_says_was_drawn_from_the_commitment_is_taken_as_it_is_in_any_order(
+    database: Database,
+) -> None:
+    cohort = Cohort()
+    events = _correction_after_a_later_commitment(cohort, said=True)
+    await _deliver_all(database, events)
+    # 300.00 consumed from the line, 700.00 committed, 100.00 given back to the commitment: funding's committed
+    # view shows 800.00 still committed + 200.00 consumed = 700.00 made - 0 released + 300.00 beyond.
+    assert await _money_of(database, cohort) == (Decimal("700.00"), Decimal("200.00"), Decimal("300.00"))
+    # Every other order, each event twice (new event ids), into versions of their own: the same figures.
+    for number, order in enumerate(itertools.permutations(events)):
+        async with database.engine.begin() as connection:
+            other = await versions.start_building(connection)
+        await _into_version(database, other, [*order, *random.Random(number).sample(events, k=len(events))])
+        assert await _money_of(database, cohort, other) == await _money_of(database, cohort), order
+
+
+async def test_older_events_that_do_not_say_where_money_was_drawn_from_are_replayed_as_before(
+    database: Database,
+) -> None:
+    cohort = Cohort()
+    events = _correction_after_a_later_commitment(cohort, said=False)
+    await _deliver_all(database, [*reversed(events), events[0]])
+    # The replay gives the correction back to the line (it cannot know): 200.00 beyond, where funding has 300.00
+    # (the case the events' ``from_commitment`` is for).
+    assert await _money_of(database, cohort) == (Decimal("700.00"), Decimal("200.00"), Decimal("200.00"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -27,11 +27,26 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.domain.facts import AttendanceLine, MoneyKind, beyond_commitment
+from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
+# A consumption whose event says how much was drawn from the person's commitment is kept as its two parts, each
+# when not zero: ``drawn`` (from the commitment) and ``beyond`` (the rest); one without is kept whole (``consumed``).
+SAID = ("drawn", "beyond")
+# The ``fact_money`` totals each kind of movement adds to (``unsplit`` marks add to none).
+TOTALS: dict[str, tuple[str, ...]] = {
+    **{kind: (kind,) for kind in MONEY},
+    "drawn": ("consumed",),
+    "beyond": ("consumed", "beyond_commitment"),
+}
+COLUMNS = ("committed", "released", "consumed", "claimed", "approved", "paid", "beyond_commitment")
 # The movements that change what is engaged beyond a commitment (``fact_money.beyond_commitment``).
-ENGAGING = ("committed", "released", "consumed")
+ENGAGING = ("committed", "released", "consumed", *SAID)
+# The movement id of a person's mark on a budget line (kind ``unsplit``): one of their consumptions there did not
+# say how much of it was drawn from their commitment, so the line is replayed (``domain.facts.beyond_commitment``).
+UNSPLIT = UUID(int=0)
+# Its time: one for every mark, so a mark is the same row whichever consumption brought it first.
+UNSPLIT_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MoneyPart(NamedTuple):
@@ -42,6 +57,9 @@ class MoneyPart(NamedTuple):
     agreement_id: UUID
     funder_id: UUID
     amount: Decimal
+    # A consumption's part drawn from (negative: given back to) the person's commitment, as funding said; None
+    # from an older publisher (or for another kind of movement).
+    from_commitment: Decimal | None = None
 
 
 # Every table holding a person's rows under ``beneficiary_id``: what an erasure moves to a random pseudonym.
@@ -117,9 +135,9 @@ class VersionFacts:
         self._pending.write("latest", table, {**self._key(key), column: value}, [column])
 
     async def add_many(self, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]) -> None:
-        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values)."""
-        for row in rows:
-            self._pending.write("add", table, self._key(row), list(amounts))
+        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values; the rows
+        have the same columns)."""
+        self._pending.write_many("add", table, [{"version": self.version, **row} for row in rows], amounts)
 
     async def insert_once(self, table: Table, row: Mapping[str, Any]) -> None:
         self._pending.write("once", table, self._key(row), [])
@@ -233,17 +251,43 @@ class VersionFacts:
                 )
             )
         values = [row for session in sessions for row in sheets[session]]
-        if values:
-            await self.connection.execute(fact_attendance_lines.insert(), values)
+        # The sessions' lines are gone: each is new (``insert_once`` sends them in one execution).
+        await upserts.insert_once(self.connection, fact_attendance_lines, values)
 
     # Money -----------------------------------------------------------------------------------------------------
 
     async def move_money(self, kind: MoneyKind, movement_id: UUID, parts: Sequence[MoneyPart], at: Any) -> None:
-        """People's parts of one movement, each counted once in ``fact_money`` however often it arrives."""
+        """People's parts of one movement, each counted once in ``fact_money`` however often it arrives. A
+        consumption's part that says how much of it was drawn from the person's commitment is kept as that
+        (``drawn``) and the rest (``beyond``); one from an older publisher is kept whole and leaves the person's
+        line to the replay (an ``unsplit`` mark)."""
         for part in parts:
-            row = self._key({"movement_id": movement_id, "kind": kind, "occurred_at": at, **part._asdict()})
-            key = (movement_id, part.beneficiary_id, part.budget_line_id, kind)
-            self._movements.setdefault(key, row)
+            said = part.from_commitment if kind == "consumed" else None
+            amounts: list[tuple[str, Decimal]] = [(kind, part.amount)]
+            if said is not None:
+                # Its parts that are not zero; a consumption of nothing is still one (a drawn part of zero), as
+                # it was whole.
+                amounts = [(name, value) for name, value in (("drawn", said), ("beyond", part.amount - said)) if value]
+                amounts = amounts or [("drawn", said)]
+            for stored, amount in amounts:
+                key = (movement_id, part.beneficiary_id, part.budget_line_id, stored)
+                if key in self._movements:
+                    continue
+                self._movements[key] = {
+                    "version": self.version,
+                    "movement_id": movement_id,
+                    "beneficiary_id": part.beneficiary_id,
+                    "budget_line_id": part.budget_line_id,
+                    "kind": stored,
+                    "agreement_id": part.agreement_id,
+                    "funder_id": part.funder_id,
+                    "amount": amount,
+                    "occurred_at": at,
+                }
+            if kind == "consumed" and said is None:
+                mark = {**self._movements[(movement_id, part.beneficiary_id, part.budget_line_id, kind)]}
+                mark.update(movement_id=UNSPLIT, kind="unsplit", amount=Decimal(0), occurred_at=UNSPLIT_AT)
+                self._movements.setdefault((UNSPLIT, part.beneficiary_id, part.budget_line_id, "unsplit"), mark)
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
@@ -252,33 +296,68 @@ class VersionFacts:
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         engaged: set[tuple[UUID, UUID]] = set()
         if rows:
-            returned = ("beneficiary_id", "agreement_id", "funder_id", "kind", "amount")
-            new = await upserts.insert_new_many(self.connection, fact_money_movements, rows, returned)
+            by = ("beneficiary_id", "agreement_id", "funder_id", "kind")
+            new = await upserts.insert_new_summed(self.connection, fact_money_movements, rows, by, "amount")
             for person, agreement, funder, kind, amount in new:
-                row = totals.setdefault(
-                    (person, agreement),
-                    {"beneficiary_id": person, "agreement_id": agreement, "funder_id": funder}
-                    | dict.fromkeys(MONEY, 0),
-                )
-                row[kind] += amount
+                if kind not in TOTALS:
+                    continue
+                row = totals.get((person, agreement))
+                if row is None:
+                    row = totals[person, agreement] = {
+                        "beneficiary_id": person,
+                        "agreement_id": agreement,
+                        "funder_id": funder,
+                        **dict.fromkeys(COLUMNS, 0),
+                    }
+                for column in TOTALS[kind]:
+                    row[column] += amount
                 if kind in ENGAGING:
                     engaged.add((person, agreement))
         # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
         # writer of the same people replays their movements only after this transaction's are in.
         money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
-        await upserts.add(self.connection, fact_money, money_rows, MONEY)
-        await self._replay_commitments(sorted(engaged, key=str))
+        await upserts.add(self.connection, fact_money, money_rows, COLUMNS)
+        await self._replay_commitments(await self._unsplit_among(engaged))
+
+    async def _unsplit_among(self, pairs: set[tuple[UUID, UUID]]) -> list[tuple[UUID, UUID]]:
+        """Which of these (person, agreement) have a consumption that did not say where it was drawn from: only
+        those are replayed (a look-up of their marks by primary key, not of their movements)."""
+        if not pairs:
+            return []
+        moves = fact_money_movements.c
+        people = sorted({person for person, _ in pairs}, key=str)
+        found: set[tuple[UUID, UUID]] = set()
+        for start in range(0, len(people), 5000):
+            rows = await self.connection.execute(
+                select(moves.beneficiary_id, moves.agreement_id).where(
+                    moves.version == self.version,
+                    moves.movement_id == UNSPLIT,
+                    moves.beneficiary_id.in_(people[start : start + 5000]),
+                    moves.kind == "unsplit",
+                )
+            )
+            found.update((row.beneficiary_id, row.agreement_id) for row in rows)
+        return sorted(found & pairs, key=str)
 
     async def _replay_commitments(self, pairs: list[tuple[UUID, UUID]]) -> None:
-        """``fact_money.beyond_commitment`` of each (person, agreement) from all their movements there."""
+        """``fact_money.beyond_commitment`` of each (person, agreement) from all their movements there, in the
+        order funding posted them (``domain.facts.beyond_commitment``)."""
         if not pairs:
             return
         moves = fact_money_movements.c
-        found: dict[tuple[UUID, UUID, UUID], list[tuple[MoneyKind, Decimal]]] = {}
+        # Per line, its movements in order; a consumption kept as its parts is one: [kind, amount, drawn].
+        found: dict[tuple[UUID, UUID, UUID], dict[tuple[UUID, str], list[Any]]] = {}
         for start in range(0, len(pairs), 2000):
             chunk = set(pairs[start : start + 2000])
             rows = await self.connection.execute(
-                select(moves.beneficiary_id, moves.agreement_id, moves.budget_line_id, moves.kind, moves.amount)
+                select(
+                    moves.beneficiary_id,
+                    moves.agreement_id,
+                    moves.budget_line_id,
+                    moves.movement_id,
+                    moves.kind,
+                    moves.amount,
+                )
                 .where(
                     moves.version == self.version,
                     moves.beneficiary_id.in_(sorted({person for person, _ in chunk}, key=str)),
@@ -289,12 +368,20 @@ class VersionFacts:
                 .order_by(moves.occurred_at, moves.movement_id)
             )
             for row in rows:
-                if (row.beneficiary_id, row.agreement_id) in chunk:  # not another pair of the people and agreements
-                    line = (row.beneficiary_id, row.agreement_id, row.budget_line_id)
-                    found.setdefault(line, []).append((row.kind, Decimal(row.amount)))
+                if (row.beneficiary_id, row.agreement_id) not in chunk:  # another pair of the people and agreements
+                    continue
+                line = found.setdefault((row.beneficiary_id, row.agreement_id, row.budget_line_id), {})
+                amount = Decimal(row.amount)
+                if row.kind in SAID:
+                    movement = line.setdefault((row.movement_id, "said"), ["consumed", Decimal(0), Decimal(0)])
+                    movement[1] += amount
+                    if row.kind == "drawn":
+                        movement[2] += amount
+                else:
+                    line[(row.movement_id, row.kind)] = [row.kind, amount, None]
         beyond = dict.fromkeys(pairs, Decimal(0))
         for (person, agreement, _), movements in found.items():
-            beyond[(person, agreement)] += beyond_commitment(movements)
+            beyond[(person, agreement)] += beyond_commitment(Movement(*movement) for movement in movements.values())
         values = [
             {"b_version": self.version, "b_person": person, "b_agreement": agreement, "beyond": amount}
             for (person, agreement), amount in beyond.items()

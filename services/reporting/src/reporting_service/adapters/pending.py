@@ -4,23 +4,23 @@ database would apply, then written with one multi-row statement per table and ru
 Folding gives what applying the writes one by one would: set-if-newer keeps the write with the latest guard (an
 equal guard: the later write, or the one whose tie column is not older), set-fields keeps the latest values and
 the first row's creation values, earliest / latest keep the extreme, add sums, insert-once keeps the first. The
-rules are order-free, so groups of different tables or columns are written in any order (first seen first).
+rules are order-free, so groups of different tables or columns may be written in any order: by table name.
 A reader of the facts flushes first (``VersionFacts``): it sees every write before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import upserts
-
-Rule = Literal["newer", "fields", "earliest", "latest", "add", "once"]
+from reporting_service.adapters.upserts import Rule
 
 
 @dataclass
@@ -32,6 +32,13 @@ class _Group:
     tie: str | None = None
     keys: tuple[str, ...] = ()
     rows: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A row's key, as a tuple (itemgetter gives a bare value for one column: the funders' links).
+        getter = itemgetter(*self.keys)
+        self.key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            getter if len(self.keys) > 1 else lambda row: (getter(row),)
+        )
 
     def fold(self, key: tuple[Any, ...], row: dict[str, Any]) -> None:
         old = self.rows.get(key)
@@ -112,9 +119,22 @@ class PendingWrites:
         group = self._groups.get(shape)
         if group is None:
             group = self._groups[shape] = _Group(rule, table, tuple(columns), guard, tie, _key_names(table))
-        group.fold(tuple(row[name] for name in group.keys), row)
+        group.fold(group.key_of(row), row)
+
+    def write_many(self, rule: Rule, table: Table, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+        """``write`` for rows of one shape (the same columns): the group is found once."""
+        if not rows:
+            return
+        shape = (rule, table.name, tuple(rows[0]), tuple(columns), None, None)
+        group = self._groups.get(shape)
+        if group is None:
+            group = self._groups[shape] = _Group(rule, table, tuple(columns), None, None, _key_names(table))
+        for row in rows:
+            group.fold(group.key_of(row), row)
 
     async def flush(self, connection: AsyncConnection) -> None:
         groups, self._groups = self._groups, {}
-        for group in groups.values():
+        # Table by table in one order for every transaction, as the rows of each are: two topics' transactions
+        # (live groups, or a rebuild's readers) writing the same people then wait on each other, never crosswise.
+        for _, group in sorted(groups.items(), key=lambda item: (item[1].table.name, repr(item[0]))):
             await group.write(connection)

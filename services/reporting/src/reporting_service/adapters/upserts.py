@@ -1,16 +1,16 @@
 """The ways a fact is written, each the same on PostgreSQL and SQLite, safe to repeat and to apply in any order:
 set if newer (a guard column), set once-only fields, keep the earliest, keep the latest, add a difference, insert
-once. Each writes many rows with one ``INSERT ... ON CONFLICT`` statement, compiled once and executed for all the
-rows (SQLAlchemy's executemany: on PostgreSQL asyncpg's pipelined prepared statement, or pages of multi-row VALUES
-when rows come back); the rows of one call have distinct keys (``adapters.pending`` folds a batch's writes per
-key first: a statement may update a row only once)."""
+once. Each writes many rows with one ``INSERT ... ON CONFLICT`` statement: on PostgreSQL executed once, the rows
+given as one array per column (``_statement``); on SQLite an executemany. The rows of one call have distinct keys
+(``adapters.pending`` folds a batch's writes per key first: a statement may update a row only once)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
-from sqlalchemy import Table, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import Numeric, Table, Text, and_, bindparam, case, cast, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,100 +26,152 @@ def keys(table: Table) -> list[str]:
     return [column.name for column in table.primary_key.columns]
 
 
+Rule = Literal["newer", "fields", "earliest", "latest", "add", "once"]
+
+
+@cache
+def _statement(
+    dialect: str,
+    table: Table,
+    names: tuple[str, ...],
+    rule: Rule,
+    columns: tuple[str, ...] = (),
+    guard: str | None = None,
+    tie: str | None = None,
+    returning: tuple[str, ...] = (),
+) -> Any:
+    """The ``INSERT ... ON CONFLICT`` of a rule for rows of these columns, built once per shape (building one
+    cost more than sending it). On PostgreSQL the rows go as one array per column (``new_<column>``), unnested:
+    one execution and one set of parameters, where an executemany (asyncpg's pipelined prepared statement) has
+    SQLAlchemy build, and PostgreSQL bind and run, the statement once per row. On SQLite, an executemany."""
+    statement: Any
+    if dialect == "postgresql":
+        decimals = _decimals(table)
+        arrays = [
+            bindparam(f"new_{name}", type_=postgresql.ARRAY(Text() if name in decimals else table.c[name].type))
+            for name in names
+        ]
+        new = func.unnest(*arrays).table_valued(*names).render_derived(name="new")
+        values = [cast(new.c[name], table.c[name].type) if name in decimals else new.c[name] for name in names]
+        statement = postgresql.insert(table).from_select(list(names), select(*values))
+    else:
+        statement = sqlite.insert(table)
+    excluded, index = statement.excluded, keys(table)
+    if rule == "newer":
+        assert guard is not None
+        stored, arriving = table.c[guard], excluded[guard]
+        tied = true() if tie is None else table.c[tie] <= excluded[tie]
+        condition = or_(stored.is_(None), stored < arriving, and_(stored == arriving, tied))
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={name: excluded[name] for name in columns}, where=condition
+        )
+    elif rule == "fields" and columns:
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={name: excluded[name] for name in columns}
+        )
+    elif rule in ("earliest", "latest"):
+        (column,) = columns
+        stored, arriving = table.c[column], excluded[column]
+        better = arriving < stored if rule == "earliest" else arriving > stored
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={column: case((or_(stored.is_(None), better), arriving), else_=stored)}
+        )
+    elif rule == "add":
+        statement = statement.on_conflict_do_update(
+            index_elements=index, set_={name: table.c[name] + excluded[name] for name in columns}
+        )
+    else:  # once, or fields with nothing to overwrite
+        statement = statement.on_conflict_do_nothing(index_elements=index)
+    return statement.returning(*(table.c[name] for name in returning)) if returning else statement
+
+
+async def _send(connection: AsyncConnection, table: Table, rows: Rows, rule: Rule, **shape: Any) -> Any:
+    """The rows (each with the same columns: ``adapters.pending`` groups them so) written by ``rule``."""
+    dialect = connection.dialect.name
+    names = tuple(rows[0])
+    statement = _statement(dialect, table, names, rule, **shape)
+    if dialect == "postgresql":
+        return await connection.execute(statement, _arrays(table, rows, names))
+    return await connection.execute(statement, list(rows))
+
+
 async def set_if_newer(
     connection: AsyncConnection, table: Table, rows: Rows, values: Sequence[str], guard: str, tie: str | None = None
 ) -> None:
     """Insert each row, or overwrite ``values`` (``guard`` among them) when the stored ``guard`` is NULL or not
     after the new one; on an equal guard the event wins (a duplicate writes the same values again), or, with
     ``tie``, the one whose ``tie`` column is not older."""
-    if not rows:
-        return
-    statement = insert(connection, table)
-    stored, new = table.c[guard], statement.excluded[guard]
-    tied = true() if tie is None else table.c[tie] <= statement.excluded[tie]
-    condition = or_(stored.is_(None), stored < new, and_(stored == new, tied))
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys(table), set_={name: statement.excluded[name] for name in values}, where=condition
-        ),
-        list(rows),
-    )
+    if rows:
+        await _send(connection, table, rows, "newer", columns=tuple(values), guard=guard, tie=tie)
 
 
 async def set_fields(connection: AsyncConnection, table: Table, rows: Rows, values: Sequence[str]) -> None:
     """Insert each row or overwrite ``values``: for fields only one event ever sets (the same values each time).
     Columns of the rows not in ``values`` are set on a new row only."""
-    if not rows:
-        return
-    statement = insert(connection, table)
-    if values:
-        statement = statement.on_conflict_do_update(
-            index_elements=keys(table), set_={name: statement.excluded[name] for name in values}
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys(table))
-    await connection.execute(statement, list(rows))
+    if rows:
+        await _send(connection, table, rows, "fields", columns=tuple(values))
 
 
 async def keep_extreme(connection: AsyncConnection, table: Table, rows: Rows, column: str, *, earliest: bool) -> None:
     """Keep the earliest (or latest) of the stored value and the row's."""
-    if not rows:
-        return
-    statement = insert(connection, table)
-    stored, new = table.c[column], statement.excluded[column]
-    better = new < stored if earliest else new > stored
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys(table), set_={column: case((or_(stored.is_(None), better), new), else_=stored)}
-        ),
-        list(rows),
-    )
+    if rows:
+        await _send(connection, table, rows, "earliest" if earliest else "latest", columns=(column,))
 
 
 async def add(connection: AsyncConnection, table: Table, rows: Rows, amounts: Sequence[str]) -> None:
     """Add ``amounts`` to each row's totals (a new row starts at these amounts, with the row's other values)."""
-    if not rows:
-        return
-    statement = insert(connection, table)
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys(table), set_={name: table.c[name] + statement.excluded[name] for name in amounts}
-        ),
-        list(rows),
-    )
+    if rows:
+        await _send(connection, table, rows, "add", columns=tuple(amounts))
 
 
 async def insert_once(connection: AsyncConnection, table: Table, rows: Rows) -> None:
     """Insert the rows whose key is not there."""
     if rows:
-        statement = insert(connection, table).on_conflict_do_nothing(index_elements=keys(table))
-        await connection.execute(statement, list(rows))
+        await _send(connection, table, rows, "once")
 
 
-async def insert_new_many(connection: AsyncConnection, table: Table, rows: Rows, returning: Sequence[str]) -> list[Any]:
+async def insert_new_summed(
+    connection: AsyncConnection, table: Table, rows: Rows, by: Sequence[str], summed: str
+) -> list[tuple[Any, ...]]:
     """Insert the rows whose key is not there (the rows' keys distinct, each row with the same columns); the new
-    ones' ``returning`` columns. On PostgreSQL the rows go as one array per column, unnested in one statement:
-    multi-row VALUES pages (how rows come back from an executemany) took 150 to 220 us a row, a page of 1,000 rows
-    and 9,000 parameters planned each time."""
+    ones' ``summed`` column added up per ``by`` columns (rows of ``*by, sum``). On PostgreSQL they are added up
+    by the statement (the insert a CTE, its ``RETURNING`` grouped): a poll's thousands of new rows came back to
+    be read one by one, a tenth of the ingest's time. (Multi-row VALUES pages, how an executemany gives rows
+    back, took 150 to 220 us a row: a page of 1,000 rows and 9,000 parameters planned each time.)"""
     if not rows:
         return []
-    columns = [table.c[name] for name in returning]
+    returning = (*by, summed)
     if connection.dialect.name != "postgresql":
-        statement = insert(connection, table).on_conflict_do_nothing(index_elements=keys(table)).returning(*columns)
-        return list(await connection.execute(statement, list(rows)))
-    names = list(rows[0])
-    arrays = [
-        bindparam(f"new_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        totals: dict[tuple[Any, ...], Any] = {}
+        for row in await _send(connection, table, rows, "once", returning=returning):
+            totals[tuple(row[:-1])] = totals.get(tuple(row[:-1]), 0) + row[-1]
+        return [(*key, amount) for key, amount in totals.items()]
+    names = tuple(rows[0])
+    query = _summed(table, names, tuple(by), summed)
+    return [tuple(row) for row in await connection.execute(query, _arrays(table, rows, names))]
+
+
+@cache
+def _summed(table: Table, names: tuple[str, ...], by: tuple[str, ...], summed: str) -> Any:
+    new = _statement("postgresql", table, names, "once", returning=(*by, summed)).cte("new")
+    return select(*(new.c[name] for name in by), func.sum(new.c[summed])).group_by(*(new.c[name] for name in by))
+
+
+@cache
+def _decimals(table: Table) -> frozenset[str]:
+    """The table's NUMERIC columns: sent as text and cast by the statement, as asyncpg's binary encoding of a
+    ``Decimal`` (its digits taken apart in Python) cost more than the rest of a row together."""
+    return frozenset(column.name for column in table.c if isinstance(column.type, Numeric))
+
+
+def _arrays(table: Table, rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
+    decimals = _decimals(table)
+    return {
+        f"new_{name}": [None if row[name] is None else str(row[name]) for row in rows]
+        if name in decimals
+        else [row[name] for row in rows]
         for name in names
-    ]
-    unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="new")
-    statement = (
-        postgresql.insert(table)
-        .from_select(names, select(*(unnested.c[name] for name in names)))
-        .on_conflict_do_nothing(index_elements=keys(table))
-        .returning(*columns)
-    )
-    return list(await connection.execute(statement))
+    }
 
 
 async def insert_new(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 K = TypeVar("K")
 
@@ -33,13 +33,25 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-@dataclass(frozen=True)
-class AttendanceLine:
-    """One person's line on one session's sheet."""
+class AttendanceLine(NamedTuple):
+    """One person's line on one session's sheet (a tuple: a sheet makes one per person, many per second)."""
 
     status: str  # present | excused | unexcused
     session_hours: Decimal
     hours_attended: Decimal
+
+
+ZERO = Decimal(0)
+
+
+def _worth(line: AttendanceLine | None) -> tuple[Decimal, Decimal, Decimal, Decimal, int]:
+    """What a line adds to a person's totals, in ``HoursTotals``' order."""
+    if line is None:
+        return ZERO, ZERO, ZERO, ZERO, 0
+    hours = line.session_hours
+    excused = hours if line.status == "excused" else ZERO
+    unexcused = hours if line.status == "unexcused" else ZERO
+    return hours, line.hours_attended, excused, unexcused, 1
 
 
 @dataclass(frozen=True)
@@ -54,13 +66,7 @@ class HoursTotals:
 
     @classmethod
     def of(cls, line: AttendanceLine) -> HoursTotals:
-        return cls(
-            recorded=line.session_hours,
-            attended=line.hours_attended,
-            excused=line.session_hours if line.status == "excused" else Decimal(0),
-            unexcused=line.session_hours if line.status == "unexcused" else Decimal(0),
-            sessions=1,
-        )
+        return cls(*_worth(line))
 
     def __add__(self, other: HoursTotals) -> HoursTotals:
         return HoursTotals(
@@ -89,11 +95,14 @@ def sheet_difference(before: Mapping[K, AttendanceLine], after: Mapping[K, Atten
     a person left off the new sheet gives their hours back, an unchanged line changes nothing."""
     changes: dict[K, HoursTotals] = {}
     for person in before.keys() | after.keys():
-        new = HoursTotals.of(after[person]) if person in after else HoursTotals()
-        old = HoursTotals.of(before[person]) if person in before else HoursTotals()
-        change = new - old
-        if not change.is_zero():
-            changes[person] = change
+        old, new = before.get(person), after.get(person)
+        if old == new:
+            continue
+        # Plain arithmetic, one ``HoursTotals`` per change: a sheet's lines are the ingest's bulk.
+        (recorded, attended, excused, unexcused, sessions), was = _worth(new), _worth(old)
+        change = (recorded - was[0], attended - was[1], excused - was[2], unexcused - was[3], sessions - was[4])
+        if any(change):
+            changes[person] = HoursTotals(*change)
     return changes
 
 
@@ -112,26 +121,44 @@ def share_payment(paid: Decimal, approved: Mapping[K, Decimal]) -> dict[K, Decim
     return shares
 
 
-def beyond_commitment(movements: Iterable[tuple[MoneyKind, Decimal]]) -> Decimal:
+class Movement(NamedTuple):
+    """One of a person's money movements on one budget line, as the replay of funding's ledger reads it;
+    ``from_commitment``: for a consumption, the part funding said it drew from (negative: gave back to) the
+    commitment, None when its event predates that field."""
+
+    kind: MoneyKind
+    amount: Decimal
+    from_commitment: Decimal | None = None
+
+
+def beyond_commitment(movements: Iterable[Movement | tuple[MoneyKind, Decimal]]) -> Decimal:
     """What one person consumed on one budget line beyond their commitment there, net: funding's ledger replayed
     in the order it posted (``movements``: the line's committed, released and consumed amounts by event time).
 
-    Funding draws a consumption from the person's commitment first and from the line's available money for the
-    rest; a correction gives back first what was drawn from the line, then to the commitment; a release empties
-    the commitment. The money engaged on the line, as funding's views count it (still committed + consumed and
-    every later stage), is then committed - released + this. Funding gives a correction back to the commitment
-    first when the consumption came before the commitment was made (its planned part counts it): the one order
-    the events cannot tell apart, as they do not say where each consumption was drawn from."""
+    A consumption that says where it was drawn from (``from_commitment``) counts its rest beyond, whatever the
+    order. For one that does not (older events), the replay allocates as funding does: from the person's
+    commitment first and from the line's available money for the rest; a correction gives back first what was
+    drawn from the line, then to the commitment; a release empties the commitment. The money engaged on the line,
+    as funding's views count it (still committed + consumed and every later stage), is then committed - released
+    + this. Funding gives a correction back to the commitment first when the consumption came before the
+    commitment was made (its planned part counts it): the one order the replay gets wrong, which only the
+    events' ``from_commitment`` can tell. A movement may be a bare (kind, amount): migration 0009 replays so."""
     held = drawn = beyond = Decimal(0)
-    for kind, amount in movements:
+    for movement in movements:
+        kind, amount = movement[0], movement[1]
+        said = movement[2] if len(movement) > 2 else None
         if kind == "committed":
             held += amount
         elif kind == "released":
             held -= amount
-        elif kind == "consumed" and amount >= 0:
+        elif kind != "consumed":
+            continue
+        elif said is not None:
+            held, drawn, beyond = held - said, drawn + said, beyond + amount - said
+        elif amount >= 0:
             from_commitment = min(amount, max(held, Decimal(0)))
             held, drawn, beyond = held - from_commitment, drawn + from_commitment, beyond + amount - from_commitment
-        elif kind == "consumed":
+        else:
             to_line = min(-amount, max(beyond, Decimal(0)))
             to_commitment = min(-amount - to_line, max(drawn, Decimal(0)))
             held, drawn = held + to_commitment, drawn - to_commitment

@@ -63,7 +63,14 @@ async def commitment_released(facts: VersionFacts, event: funding.CommitmentRele
 async def consumption_recorded(facts: VersionFacts, event: funding.ConsumptionRecorded) -> None:
     erased = await facts.erased_among(entry.beneficiary_id for entry in event.entries)
     parts = [
-        MoneyPart(entry.beneficiary_id, entry.budget_line_id, entry.agreement_id, entry.funder_id, entry.amount)
+        MoneyPart(
+            entry.beneficiary_id,
+            entry.budget_line_id,
+            entry.agreement_id,
+            entry.funder_id,
+            entry.amount,
+            entry.from_commitment,
+        )
         for entry in event.entries
         if entry.beneficiary_id not in erased
     ]
@@ -75,15 +82,18 @@ async def support_cost_recorded(facts: VersionFacts, event: funding.SupportCostR
     """What one support event (a placement, a month of meals, a support file) changed on the lines that pay it:
     consumed money like training hours, keyed by that support event so it counts once however often it arrives.
     A movement is one person's part on one line: the line's months are added up first (each entry's month only
-    says where a claim takes it)."""
+    says where a claim takes it), and so are their parts drawn from the commitment, unless one of them does not
+    say (an older publisher: the line is then replayed)."""
     amounts: dict[tuple[UUID, UUID, UUID], Decimal] = {}
+    drawn: dict[tuple[UUID, UUID, UUID], Decimal | None] = {}
     for entry in event.entries:
         line = (entry.budget_line_id, entry.agreement_id, entry.funder_id)
         amounts[line] = amounts.get(line, Decimal(0)) + entry.amount
-    parts = [
-        MoneyPart(event.beneficiary_id, budget_line_id, agreement_id, funder_id, amount)
-        for (budget_line_id, agreement_id, funder_id), amount in amounts.items()
-    ]
+        before = drawn.get(line, Decimal(0))
+        said = entry.from_commitment
+        drawn[line] = None if before is None or said is None else before + said
+    # A line is (budget line, agreement, funder): the order of a part's fields after the person.
+    parts = [MoneyPart(event.beneficiary_id, *line, amount, drawn[line]) for line, amount in amounts.items()]
     await facts.move_money("consumed", event.source_event_id, parts, event.occurred_at)
 
 
