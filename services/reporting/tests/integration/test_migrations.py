@@ -51,7 +51,7 @@ async def _run(url: str, statements: list[tuple[str, list[dict[str, object]]]]) 
         await engine.dispose()
 
 
-def test_migrations_0009_and_0010_fill_money_beyond_commitments_and_french_levels_from_the_facts(
+def test_migrations_0009_to_0012_fill_money_beyond_commitments_french_levels_and_unsplit_marks_from_the_facts(
     database_url: str,
 ) -> None:
     person, agreement, line = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -105,11 +105,20 @@ def test_migrations_0009_and_0010_fill_money_beyond_commitments_and_french_level
             [
                 ("SELECT beyond_commitment FROM fact_money", []),
                 ("SELECT level_attested FROM fact_person_steps WHERE step = 3", []),
+                (
+                    "SELECT beneficiary_id, budget_line_id, amount FROM fact_money_movements WHERE kind = 'unsplit'",
+                    [],
+                ),
             ],
         )
     )
     assert [Decimal(str(value)) for value in found[0]] == [Decimal("30.00")]
     assert found[1] == ("B1",), "the latest assessment on or before the day step 3 ended"
+    # The consumption was kept whole (written before funding said what was drawn): its line is marked for replay.
+    mark = found[2]
+    assert [str(uuid.UUID(str(value))) for value in mark[:2]] == [str(person), str(line)]
+    assert Decimal(str(mark[2])) == 0
+    assert len(found) == 3  # one mark for the line, the commitment marks nothing
 
 
 TYPES = {"person": Uuid(), "agreement": Uuid(), "line": Uuid(), "movement": Uuid(), "assessment": Uuid()}
