@@ -90,7 +90,7 @@ class Scheduler:
             async with self._alone(label) as alone:
                 if not alone:
                     SCHEDULED_RUNS.labels(label, "skipped").inc()
-                    log.info("scheduled job %s skipped: another replica is running it", label)
+                    log.debug("scheduled job %s skipped: another replica is running it", label)
                     return False
                 result = await job.run(self.database)
         except Exception as error:
@@ -108,7 +108,14 @@ class Scheduler:
             return False
         SCHEDULED_RUNS.labels(label, "succeeded").inc()
         SCHEDULED_LAST_SUCCESS.labels(label).set_to_current_time()
-        log.info("scheduled job %s changed %d in %.1fs", label, result, time.monotonic() - started)
+        # A run that changed nothing says so only at DEBUG: a job every few seconds would fill the log with it.
+        log.log(
+            logging.INFO if result else logging.DEBUG,
+            "scheduled job %s changed %d in %.1fs",
+            label,
+            result,
+            time.monotonic() - started,
+        )
         return True
 
     @contextlib.asynccontextmanager

@@ -192,3 +192,27 @@ async def test_the_service_runs_its_jobs_while_it_runs_and_only_when_they_are_en
         tasks = list(enabled.state.scheduler._tasks)
         assert len(tasks) == 1
     assert all(task.done() for task in tasks)
+
+
+async def test_a_run_that_changed_something_is_logged_and_one_that_changed_nothing_only_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    changes = iter([3, 0])
+
+    async def job(database: Database) -> int:
+        return next(changes)
+
+    scheduler = Scheduler("svc", database(), [ScheduledJob("count", 60, job)], sleep=clock.sleep)
+    with caplog.at_level(logging.DEBUG, logger="hopekit.jobs"):
+        scheduler.start()
+        await clock.asleep()
+        clock.tick()
+        await clock.asleep()
+    await scheduler.stop()
+
+    said = [(record.levelno, record.getMessage().split(" in ")[0]) for record in caplog.records]
+    assert said == [
+        (logging.INFO, "scheduled job svc.count changed 3"),
+        (logging.DEBUG, "scheduled job svc.count changed 0"),
+    ]
