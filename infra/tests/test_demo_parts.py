@@ -59,6 +59,11 @@ def test_courses_run_on_working_days_and_step_four_follows_step_three() -> None:
     assert calendar.french.days == [date(2026, 12, d) for d in (2, 3, 4, 7, 8)]
     assert calendar.trade.first == date(2026, 12, 9)
     assert calendar.trade.last == date(2026, 12, 14)
+    # Formed on a Saturday: the first session that day (the absence rules see it), then working days.
+    weekend = CohortCalendar.from_formation(saturday, 3, 2)
+    assert weekend.french.days == [saturday, date(2026, 12, 7), date(2026, 12, 8)]
+    assert weekend.trade.days == [date(2026, 12, 9), date(2026, 12, 10)]
+    assert CohortCalendar.from_formation(saturday, 1, 1).french.days == [saturday]
 
 
 def test_an_attendance_sheet_is_the_french_csv_a_provider_exports() -> None:

@@ -6,7 +6,9 @@ its courses from today on (today's sheet is the only one training's absence rule
 date themselves (an attestation, an exit, a follow-up's observation) cannot be in the future: the run's date.
 
 So a run is a programme played in one day, as if every cohort had been formed today: its sheets run into the
-coming months, its exits are today, its follow-ups fall due 3, 6 and 12 months from now."""
+coming months, its exits are today, its follow-ups fall due 3, 6 and 12 months from now. A course's first session
+is held the day it starts even on a weekend (a run on a Saturday had every session in the future, so no absence
+rule saw any, and the whole-path test found no alert), the others on working days."""
 
 from __future__ import annotations
 
@@ -34,14 +36,14 @@ def working_days(first: date, count: int) -> list[date]:
 
 @dataclass(frozen=True)
 class CourseCalendar:
-    """A course's sessions: ``count`` working days from ``first``, six hours each."""
+    """A course's sessions, six hours each: ``first``, whatever its weekday, then working days up to ``count``."""
 
     first: date
     count: int
 
     @property
     def days(self) -> list[date]:
-        return working_days(self.first, self.count)
+        return [self.first, *working_days(next_working_day(self.first), self.count - 1)][: self.count]
 
     @property
     def last(self) -> date:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from hope_infra.demo.calendar import SESSION_ENDS, SESSION_HOURS, SESSION_STARTS, CourseCalendar
+from hope_infra.demo.calendar import SESSION_ENDS, SESSION_HOURS, SESSION_STARTS, WEEKDAYS, CourseCalendar
 from hope_infra.demo.gateway import idempotency_key
 from hope_infra.demo.partners import Partner
 from hope_infra.demo.waiting import NotYet, eventually, problem_is
@@ -16,7 +16,7 @@ TRAINING = "/api/training/v1"
 
 
 async def open_course(provider: Partner, cohort_id: str, step: int, calendar: CourseCalendar, run: str) -> str:
-    """The course and its weekly sessions (Monday to Friday, six hours a day)."""
+    """The course and its sessions (Monday to Friday, six hours a day; the first on its first day)."""
     body = {
         "step": step,
         "cohort_id": cohort_id,
@@ -45,6 +45,14 @@ async def open_course(provider: Partner, cohort_id: str, step: int, calendar: Co
     await provider.client.post(
         f"{TRAINING}/courses/{course_id}/sessions/weekly", pattern, key=idempotency_key(run, "sessions", course_id)
     )
+    if calendar.first.weekday() not in WEEKDAYS:
+        # The first session is held the day the course starts, even on a weekend (``calendar``).
+        first = {key: pattern[key] for key in ("starts_at", "ends_at", "hours")} | {
+            "held_on": calendar.first.isoformat()
+        }
+        await provider.client.post(
+            f"{TRAINING}/courses/{course_id}/sessions", first, key=idempotency_key(run, "first session", course_id)
+        )
     return course_id
 
 
