@@ -19,9 +19,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from funding_service.adapters.tables import accounts, kit, postings
 from funding_service.main import create_app
 from funding_service.settings import FundingSettings
-from hope_contracts import EventContract, enrolment
+from hope_contracts import enrolment
 from hopekit.db.engine import make_engine
-from hopekit.events import cloudevent
 from hopekit.identity.principal import OrgKind, Role
 from hopekit.testing import TokenIssuer, running, service_settings
 from hopekit.uow import Database
@@ -55,19 +54,6 @@ async def outbox(database_url: str) -> list[dict[str, Any]]:
 
 async def of_type(database_url: str, event_type: str) -> list[dict[str, object]]:
     return [event for event in await outbox(database_url) if event["type"] == event_type]
-
-
-def kafka_record(contract: EventContract, source: str) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
-    """Another service's event as its relay puts it on Kafka (key, value, CloudEvents headers)."""
-    return cloudevent.encode(
-        event_id=uuid.uuid4(),
-        source=source,
-        type_=contract.event_type,
-        subject=contract.subject(),
-        time=datetime.now(UTC),
-        key=contract.partition_key(),
-        payload=contract.model_dump_json().encode(),
-    )
 
 
 async def kept_and_derived_balances(database_url: str) -> tuple[dict[uuid.UUID, Decimal], dict[uuid.UUID, Decimal]]:

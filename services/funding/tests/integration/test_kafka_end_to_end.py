@@ -15,9 +15,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from hope_contracts import enrolment, training
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, kafka_record
 
-from .support import funding_on_kafka, kafka_record
+from .support import funding_on_kafka
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +56,7 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
         try:
-            key, value, headers = kafka_record(cohort, "/hope/enrolment")
+            key, value, headers = kafka_record(cohort)
             await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
             await programme.wait_for_cohort()  # the plan needs the cohort's region and sector
             await programme.plan("15.00", ["1"])
@@ -65,7 +65,7 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
                 beneficiary_id=person, step=3, track="group", cohort_id=programme.cohort_id, occurred_at=NOW
             )
             for contract in (member, started):
-                key, value, headers = kafka_record(contract, "/hope/enrolment")
+                key, value, headers = kafka_record(contract)
                 await producer.send_and_wait("hope.enrolment.events", value=value, key=key, headers=headers)
             # The sheets come on another topic, which nothing orders after enrolment's: wait for the commitment so
             # that this test checks consumption drawn from it. (A sheet consumed before the step's commitment
@@ -84,14 +84,14 @@ async def test_events_from_kafka_commit_and_consume_once_and_funding_publishes_i
                 ),
                 occurred_at=NOW,
             )
-            key, value, headers = kafka_record(sheet, "/hope/training")
+            key, value, headers = kafka_record(sheet)
             for _ in range(2):  # the same record delivered twice
                 await producer.send_and_wait("hope.training.events", value=value, key=key, headers=headers)
             # Then corrected (one hour less): same key, so it is applied after the duplicate.
             entries = (
                 training.AttendanceEntry(beneficiary_id=person, status="unexcused", hours_attended=Decimal("6.00")),
             )
-            key, value, headers = kafka_record(sheet.model_copy(update={"entries": entries}), "/hope/training")
+            key, value, headers = kafka_record(sheet.model_copy(update={"entries": entries}))
             await producer.send_and_wait("hope.training.events", value=value, key=key, headers=headers)
         finally:
             await producer.stop()

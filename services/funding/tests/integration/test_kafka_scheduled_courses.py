@@ -14,17 +14,17 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from hope_contracts import EventContract, enrolment, training
-from hopekit.testing import TokenIssuer
+from hopekit.testing import TokenIssuer, kafka_record
 
-from .support import funding_on_kafka, kafka_record, kept_and_derived_balances
+from .support import funding_on_kafka, kept_and_derived_balances
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC)
 
 
-async def send(producer: AIOKafkaProducer, contract: EventContract, source: str) -> None:
-    key, value, headers = kafka_record(contract, source)
+async def send(producer: AIOKafkaProducer, contract: EventContract) -> None:
+    key, value, headers = kafka_record(contract)
     await producer.send_and_wait(contract.topic(), value=value, key=key, headers=headers)
 
 
@@ -38,7 +38,7 @@ async def test_course_schedules_from_kafka_leave_the_latest_planned_hours_commit
         await producer.start()
         try:
             cohort = programme.cohort_created()
-            await send(producer, cohort, "/hope/enrolment")
+            await send(producer, cohort)
             await programme.wait_for_cohort()
             await programme.plan("15.00", ["1"])
             course = training.CourseScheduled(
@@ -54,21 +54,19 @@ async def test_course_schedules_from_kafka_leave_the_latest_planned_hours_commit
             rescheduled = course.model_copy(
                 update={"planned_hours": Decimal("410.00"), "occurred_at": NOW + timedelta(minutes=5)}
             )
-            await send(producer, course, "/hope/training")
+            await send(producer, course)
             await send(
                 producer,
                 enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=NOW),
-                "/hope/enrolment",
             )
             await send(
                 producer,
                 enrolment.StepStarted(
                     beneficiary_id=person, step=3, track="group", cohort_id=programme.cohort_id, occurred_at=NOW
                 ),
-                "/hope/enrolment",
             )
             for contract in (rescheduled, course, rescheduled):  # the first version late, the second twice
-                await send(producer, contract, "/hope/training")
+                await send(producer, contract)
         finally:
             await producer.stop()
 

@@ -29,11 +29,10 @@ T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 async def join_cohort(producer: AIOKafkaProducer, programme: Programme, person: uuid.UUID) -> None:
     """Enrolment's cohort and the person joining it, sent on Kafka, until funding has them."""
-    await send(producer, programme.cohort_created(), "/hope/enrolment")
+    await send(producer, programme.cohort_created())
     await send(
         producer,
         enrolment.CohortMemberAdded(cohort_id=programme.cohort_id, beneficiary_id=person, occurred_at=T0),
-        "/hope/enrolment",
     )
     await programme.wait_for_cohort()
 
@@ -69,7 +68,7 @@ async def test_support_events_from_kafka_leave_the_units_they_end_with_consumed(
                     occurred_at=datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
                 ),
             ):
-                await send(producer, contract, "/hope/support")
+                await send(producer, contract)
         finally:
             await producer.stop()
 
@@ -117,7 +116,7 @@ async def test_a_placement_before_any_plan_is_paid_and_published_when_the_plan_i
         await producer.start()
         try:
             await join_cohort(producer, programme, person)
-            await send(producer, assigned, "/hope/support")
+            await send(producer, assigned)
         finally:
             await producer.stop()
         for _ in range(300):
