@@ -94,6 +94,10 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         rate_limits={"admin": 1_000_000, "writer": 1_000_000},
         token_attempts_per_client=1_000_000,
         token_attempts_per_address=1_000_000,
+        # The gateway and both services share this test's one event loop, and each service builds its OpenAPI
+        # document on its first call: at a load of 8 to 10 the two together outlasted the default 3 s, and the
+        # merged document named them unavailable.
+        docs_timeout_s=30,
         **common,
     )
     apps = [
