@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,13 +19,12 @@ from sqlalchemy import Interval, delete, func, literal, select, update
 
 from hope_contracts import enrolment
 from hope_infra.testing import received
-from hopekit.db.engine import make_engine
 from hopekit.uow import Database
 from reporting_service.adapters.durations import TABLES
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_durations import counted
 from reporting_service.adapters.summaries import sum_due, summarise
-from reporting_service.adapters.tables import fact_cohorts, fact_people, fact_person_steps, kit, summary_due
+from reporting_service.adapters.tables import fact_cohorts, fact_people, fact_person_steps, summary_due
 from reporting_service.domain.indicators.figures import Table
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
@@ -39,15 +37,6 @@ pytestmark = pytest.mark.integration
 TIME_IN_STEP = BY_ID["time_in_step"]
 EVERYTHING = Scope("everything")
 ASKED: list[list[str | None]] = [["region", "month", None], ["month", None]]
-
-
-@pytest.fixture
-async def postgres(postgres_url: str) -> AsyncIterator[Database]:
-    engine = make_engine(postgres_url)
-    try:
-        yield Database(engine=engine, tables=kit)
-    finally:
-        await engine.dispose()
 
 
 def _programme(chance: random.Random) -> tuple[list[Cohort], list[Any]]:
