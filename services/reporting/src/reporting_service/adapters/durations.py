@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, String, bindparam, cast, delete, func, literal, or_, select, text
+from sqlalchemy import Date, Integer, String, Table, bindparam, cast, delete, func, literal, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -109,21 +109,48 @@ async def _move(connection: AsyncConnection, version: int, moved: dict[Key, int]
         "days": days,
         "people": list(moved.values()),
     }
-    await connection.execute(_ADD_TO_MONTHS, {**arrays, "version": version})
+    added = await connection.execute(_ADD_TO_MONTHS, {**arrays, "version": version})
+    await _forget_zeros(connection, fact_duration_months, "month", version, added)
     t = fact_duration_to_date.c
     last = await connection.scalar(select(func.max(t.quarter)).where(t.version == version))
     needed = max(quarter_of(month) for month in months)
     if last is not None and needed > last:
         # Quarters past the last one any step ended in: their counts to date are the last quarter's.
         await connection.execute(_CARRY_FORWARD, {"version": version, "last": last, "until": needed})
-    await connection.execute(_ADD_TO_DATE, {**arrays, "version": version, "until": max(needed, last or needed)})
-    first = min(months)
-    m = fact_duration_months.c
-    await connection.execute(delete(fact_duration_months).where(m.version == version, m.people == 0))
-    await connection.execute(
-        delete(fact_duration_to_date).where(t.version == version, t.quarter >= quarter_of(first), t.people == 0)
-    )
+    until = max(needed, last or needed)
+    added = await connection.execute(_ADD_TO_DATE, {**arrays, "version": version, "until": until})
+    await _forget_zeros(connection, fact_duration_to_date, "quarter", version, added)
     await _rank(connection, version, set(months))
+
+
+async def _forget_zeros(connection: AsyncConnection, table: Table, dated_by: str, version: int, added: Any) -> None:
+    """Delete the counts the differences just brought to 0 (``added``: the rows the upsert returned): a count of
+    nobody has no row."""
+    zeros = [row for row in added if row.people == 0]
+    if not zeros:
+        return
+    arrays = {
+        "dated": ([row.dated for row in zeros], Date),
+        "region": ([row.region for row in zeros], String),
+        "category": ([row.category for row in zeros], String),
+        "days": ([row.days for row in zeros], Integer),
+    }
+    zero = (
+        func.unnest(*(bindparam(name, values, type_=postgresql.ARRAY(of)) for name, (values, of) in arrays.items()))
+        .table_valued(*arrays)
+        .render_derived(name="zero")
+    )
+    c = table.c
+    await connection.execute(
+        delete(table).where(
+            c.version == version,
+            c[dated_by] == zero.c.dated,
+            c.region == zero.c.region,
+            c.category == zero.c.category,
+            c.days == zero.c.days,
+            c.people == 0,
+        )
+    )
 
 
 _MOVED = (
@@ -136,7 +163,8 @@ _ADD_TO_MONTHS = text(
     "SELECT :version, moved.month, moved.region, moved.category, moved.days, moved.people "
     + _MOVED
     + "ON CONFLICT (version, month, region, category, days) "
-    "DO UPDATE SET people = fact_duration_months.people + excluded.people"
+    "DO UPDATE SET people = fact_duration_months.people + excluded.people "
+    "RETURNING month AS dated, region, category, days, people"
 )
 
 # Each difference added to its quarter's count to date and every later one's, up to the last quarter.
@@ -147,7 +175,8 @@ _ADD_TO_DATE = text(
     + "CROSS JOIN LATERAL generate_series(date_trunc('quarter', moved.month), CAST(:until AS date), "
     "interval '3 months') AS quarters(quarter) "
     "ON CONFLICT (version, quarter, region, category, days) "
-    "DO UPDATE SET people = fact_duration_to_date.people + excluded.people"
+    "DO UPDATE SET people = fact_duration_to_date.people + excluded.people "
+    "RETURNING quarter AS dated, region, category, days, people"
 )
 
 _CARRY_FORWARD = text(
