@@ -9,6 +9,7 @@ With ``CI`` set a missing server fails the run; elsewhere the integration tests 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -188,15 +189,28 @@ def postgres_url(postgres_database: str, service_under_test: ServiceUnderTest) -
     return postgres_database
 
 
-@pytest.fixture
-async def database(database_url: str, service_under_test: ServiceUnderTest) -> AsyncIterator[Database]:
-    """The service's database, as its consumers use it (see :meth:`ServiceUnderTest.deliver`)."""
+@contextlib.asynccontextmanager
+async def _service_database(url: str, service_under_test: ServiceUnderTest) -> AsyncIterator[Database]:
     assert service_under_test.kit_tables is not None, "ServiceUnderTest needs kit_tables for the database fixture"
-    engine = make_engine(database_url)
+    engine = make_engine(url)
     try:
         yield Database(engine=engine, tables=service_under_test.kit_tables)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def database(database_url: str, service_under_test: ServiceUnderTest) -> AsyncIterator[Database]:
+    """The service's database, as its consumers use it (see :meth:`ServiceUnderTest.deliver`)."""
+    async with _service_database(database_url, service_under_test) as database:
+        yield database
+
+
+@pytest.fixture
+async def postgres(postgres_url: str, service_under_test: ServiceUnderTest) -> AsyncIterator[Database]:
+    """``database`` on PostgreSQL alone: for what the service does only there."""
+    async with _service_database(postgres_url, service_under_test) as database:
+        yield database
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ class VersionFacts:
         # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
         people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
         cohorts = await summaries.cohorts_of(self.connection, self.version, people)
+        cohorts |= summaries.cohorts_written(self._pending)
         await self._write_movements()
         await self._write_sheets()
         await self._pending.flush(self.connection)

@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from reporting_service.adapters.queries_durations import DurationQueries, counted
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
 from reporting_service.adapters.queries_summaries import SummaryQueries, summarised
 from reporting_service.adapters.tables import fact_cohorts, fact_people
@@ -40,7 +41,10 @@ class IndicatorQueries:
         self, indicator: Indicator, groupings: Sequence[str | None], scope: Scope, start: date, end: date, as_of: date
     ) -> list[Table]:
         """The indicator's cells for each grouping (a dimension, or None for the totals), people counted once per
-        cell: from the summaries when they answer it (``queries_summaries``), else from the facts."""
+        cell: from the summaries when they answer it (``queries_summaries``, ``queries_durations``), else from the
+        facts."""
+        if counted(indicator.id, groupings, scope, self._dialect.postgres):
+            return await DurationQueries(self._connection, self._version).tables(groupings, start, end)
         if summarised(indicator, groupings, scope):
             summaries = SummaryQueries(self._connection, self._version)
             return await summaries.tables(indicator, groupings, scope, start, end, as_of)

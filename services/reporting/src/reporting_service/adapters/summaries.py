@@ -22,13 +22,15 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Date as DateType
-from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, or_, select, union_all
+from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from reporting_service.adapters import durations
+from reporting_service.adapters.durations import of_cohorts
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
-from reporting_service.adapters.tables import fact_attendance_person_months, fact_people
+from reporting_service.adapters.tables import fact_attendance_person_months, fact_cohorts, fact_people
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
     fact_indicator_cells,
@@ -79,24 +81,13 @@ def month_of(d: Dialect, day: Expression) -> Expression:
     return func.date(day, "start of month", type_=DateType)
 
 
-def _of_cohorts(column: Expression, cohorts: Cohorts) -> list[Expression]:
-    """Rows of these cohorts (None among them: people with none yet); every row when ``cohorts`` is None."""
-    if cohorts is None:
-        return []
-    named = sorted((cohort for cohort in cohorts if cohort is not None), key=str)
-    found = [column.in_(named)] if named else []
-    if None in cohorts:
-        found.append(column.is_(None))
-    return [or_(*found)] if found else [literal(False)]
-
-
 def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
     source = SOURCES[indicator_id](d, version, NEVER)
     p = fact_people.c
     people = func.count(p.beneficiary_id.distinct()) if source.repeats else func.count()
     key = [p.cohort_id, p.sector_code, p.track, source.on, source.category]
     sums = [func.coalesce(func.sum(source.sums[name]), 0) if name in source.sums else literal(0) for name in MONEY]
-    where = [*source.where, *scope_filter(Scope("everything"), version, source), *_of_cohorts(p.cohort_id, cohorts)]
+    where = [*source.where, *scope_filter(Scope("everything"), version, source), *of_cohorts(p.cohort_id, cohorts)]
     return (
         select(literal(indicator_id), literal(version), *key, people, *sums)
         .select_from(source.joined)
@@ -122,7 +113,7 @@ def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
     key = [*(s[name] for name in CELLS), month_of(d, s.day), s.category]
     rows = (
         select(*key, func.sum(s.people), *(func.sum(s[name]) for name in MONEY))
-        .where(s.version == version, *_of_cohorts(s.cohort_id, cohorts))
+        .where(s.version == version, *of_cohorts(s.cohort_id, cohorts))
         .group_by(*key)
     )
     return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
@@ -147,7 +138,7 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
                 fact_people, and_(p.version == m.version, p.beneficiary_id == m.beneficiary_id)
             )
         )
-        .where(m.version == version, m.hours_recorded > 0, *_of_cohorts(p.cohort_id, cohorts))
+        .where(m.version == version, m.hours_recorded > 0, *of_cohorts(p.cohort_id, cohorts))
         .subquery("months")
     )
     key = [months.c.cohort_id, months.c.sector_code, months.c.track, months.c.month, months.c.previous_month]
@@ -160,7 +151,7 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
 
 def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
     return [
-        delete(table).where(table.c.version == version, *_of_cohorts(table.c.cohort_id, cohorts))
+        delete(table).where(table.c.version == version, *of_cohorts(table.c.cohort_id, cohorts))
         for table in (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
     ]
 
@@ -180,6 +171,8 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts 
     postgres = connection.dialect.name == "postgresql"
     for statement in statements(postgres, version, cohorts):
         await connection.execute(statement)
+    if postgres:  # time_in_step's counts (``tables_durations``: PostgreSQL only)
+        await durations.summarise(connection, version, cohorts)
 
 
 def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -> set[UUID]:
@@ -192,6 +185,17 @@ def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -
         for written in (*waiting, *rows)
         for row in written
         if isinstance(row.get("beneficiary_id"), UUID)
+    }
+
+
+def cohorts_written(pending: PendingWrites) -> set[UUID | None]:
+    """The cohorts whose own facts (``fact_cohorts``: region, sector…) a transaction is about to write."""
+    return {
+        row["cohort_id"]
+        for group in pending._groups.values()
+        if group.table is fact_cohorts
+        for row in group.rows.values()
+        if isinstance(row.get("cohort_id"), UUID)
     }
 
 
@@ -216,10 +220,9 @@ async def note_due(
     connection: AsyncConnection, version: int, people: Collection[UUID], before: set[UUID | None]
 ) -> None:
     """After the people's facts were written: the cohorts they were in ``before`` and are in now are due to be
-    summed again (``sum_due``, by the next answer)."""
-    if not people:
-        return
-    cohorts = before | await cohorts_of(connection, version, people)
+    summed again (``sum_due``, by the next answer); ``before`` holds the cohorts written too (their region moves
+    time_in_step's counts)."""
+    cohorts = before | (await cohorts_of(connection, version, people) if people else set())
     rows = [{"version": version, "cohort_id": cohort} for cohort in sorted(cohorts, key=str)]
     if rows:  # none when the people have no row yet (their money or sheet came first): nothing they count in
         await connection.execute(summary_due.insert(), rows)

@@ -21,6 +21,12 @@ from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid, t
 
 from hopekit.db.types import UTCDateTime
 from reporting_service.adapters.metadata import kit, metadata
+from reporting_service.adapters.tables_durations import (
+    fact_duration_cohorts,
+    fact_duration_month_ranks,
+    fact_duration_months,
+    fact_duration_to_date,
+)
 from reporting_service.adapters.tables_money import (
     fact_agreements,
     fact_claims,
@@ -125,6 +131,10 @@ __all__ = [
     "fact_contracts",
     "fact_course_completions",
     "fact_courses",
+    "fact_duration_cohorts",
+    "fact_duration_month_ranks",
+    "fact_duration_months",
+    "fact_duration_to_date",
     "fact_erasures",
     "fact_follow_ups",
     "fact_housing",

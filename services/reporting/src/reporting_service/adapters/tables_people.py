@@ -103,6 +103,8 @@ fact_person_steps = Table(
     Column("completed_at", UTCDateTime),
     *_attendance_totals(),
     Column("level_attested", String(8)),
+    # The steps ended in a few days (time_in_step's days counted from the facts: ``queries_durations``).
+    Index("ix_fact_person_steps_completed", "version", "completed_at"),
 )
 """One row per person and step (1 to 4). started_at: the earliest ``pathway.step_started`` of that step;
 completed_at: the latest ``pathway.step_completed``. level_attested (step 3 only): the French level at the end of

@@ -1,0 +1,248 @@
+"""time_in_step answered from its counts (``tables_durations``), on PostgreSQL, for the whole programme by region,
+by month and in total: the groupings of the programme's own dashboard and of the benchmark's national tables.
+Any other grouping or scope ranks the facts (``queries``): a provider's or a cohort's steps are few.
+
+By region and in total, a period's durations are the counts to date at its last day less those at the day before
+it starts. The counts to date at a day: the latest quarter that ended by then, the whole months after it, and the
+days of the day's own month from the facts (a month of steps ended: a few thousand rows at national scale, found
+by ``ix_fact_person_steps_completed``). One statement adds the six parts up, with their signs, per region, step
+and duration; the medians and 90th percentiles are then ranked here from those counts (``quantile_of_counts``),
+exactly. By month, each whole month's ranks are read as they were kept, and the months the period cuts are
+ranked from the facts of the days it holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, cast, func, literal, literal_column, select, tuple_, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from reporting_service.adapters.durations import HALF, INDICATOR, P90, quarter_of
+from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, scope_filter
+from reporting_service.adapters.summaries import sum_due_apart
+from reporting_service.adapters.tables import fact_cohorts
+from reporting_service.adapters.tables_durations import (
+    NO_REGION,
+    fact_duration_month_ranks,
+    fact_duration_months,
+    fact_duration_to_date,
+)
+from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
+from reporting_service.domain.scoping import Scope
+
+ANSWERED = {"region", "month", None}
+Counts = dict[tuple[str, str], dict[Decimal, int]]
+
+
+def counted(indicator_id: str, groupings: Sequence[str | None], scope: Scope, postgres: bool) -> bool:
+    """Whether the counts answer: time_in_step, the whole programme, by region, by month or in total."""
+    everything = scope.kind == "everything" and scope.cohort_id is None
+    return postgres and indicator_id == INDICATOR and everything and set(groupings) <= ANSWERED
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _last_ended_quarter(day: date) -> date:
+    """The first day of the latest quarter whose last day is ``day`` or before."""
+    return _add_months(quarter_of(day + timedelta(days=1)), -3)
+
+
+class DurationQueries:
+    def __init__(self, connection: AsyncConnection, version: int) -> None:
+        self._connection = connection
+        self._version = version
+        self._source: Source = SOURCES[INDICATOR](Dialect(postgres=True), version, date.max)
+        assert self._source.days is not None  # a duration's source ranks days
+        self._days = cast(self._source.days, Integer).label("days")
+
+    def _ended_within(self, first: date, last: date) -> list[Any]:
+        """The source's steps ended within the UTC days [first, last]."""
+        s = self._source
+        assert s.instant is not None  # dated by completed_at itself
+        ended = [
+            s.instant >= datetime.combine(first, time(), UTC),
+            s.instant < datetime.combine(last + timedelta(days=1), time(), UTC),
+        ]
+        return [*s.where, *scope_filter(Scope("everything"), self._version, s), *ended]
+
+    async def tables(self, groupings: Sequence[str | None], start: date, end: date) -> list[Table]:
+        await sum_due_apart(self._connection, self._version)
+        found: dict[str | None, Table] = {}
+        if start > end:
+            return [Table((), {}) for _ in groupings]
+        if "region" in groupings or None in groupings:
+            by_region, totals = await self._period_ranks(start, end)
+            found["region"], found[None] = by_region, totals
+        if "month" in groupings:
+            found["month"] = await self._months(start, end)
+        return [found[by] for by in groupings]
+
+    # By region and in total: two counts to date apart, ranked by the database.
+
+    async def _period_ranks(self, start: date, end: date) -> tuple[Table, Table]:
+        """The period's people, median and 90th percentile per region and step, and per step over every region.
+
+        The counts per (region, step, days) are added up (GROUPING SETS: by region, and over every region), then
+        each count's people before it in the order of days (``below``) locate the two values a percentile
+        interpolates between: the value of rank k is the least days whose ``below + people`` exceeds k."""
+        parts = [*self._to_date(end, 1), *self._to_date(start - timedelta(days=1), -1)]
+        every = union_all(*parts).subquery("parts")
+        whole = func.grouping(every.c.region).label("whole")  # 1: the row adds every region up
+        counts = (
+            select(every.c.region, every.c.category, every.c.days, whole, func.sum(every.c.people).label("people"))
+            .group_by(
+                func.grouping_sets(
+                    tuple_(every.c.region, every.c.category, every.c.days), tuple_(every.c.category, every.c.days)
+                )
+            )
+            .having(func.sum(every.c.people) != 0)
+            .subquery("counts")
+        )
+        cell = (counts.c.region, counts.c.whole, counts.c.category)
+        ordered = (
+            select(
+                *cell,
+                counts.c.days,
+                (func.sum(counts.c.people).over(partition_by=cell, order_by=counts.c.days) - counts.c.people).label(
+                    "below"
+                ),
+                counts.c.people,
+                func.sum(counts.c.people).over(partition_by=cell).label("n"),
+            )
+        ).subquery("ordered")
+        o = ordered.c
+        reached = o.below + o.people
+        # The ranks each percentile interpolates between: floor(q x (n - 1)) and the next, in integers.
+        low = {"median": (o.n - 1) // 2, "p90": (o.n - 1) * 9 // 10}
+        values = [
+            func.min(o.days).filter(reached > rank + step).label(f"{name}_{step}")
+            for name, rank in low.items()
+            for step in (0, 1)
+        ]
+        query = select(o.region, o.whole, o.category, func.max(o.n).label("people"), *values).group_by(
+            o.region, o.whole, o.category
+        )
+        by_region: dict[tuple[str, str], Cell] = {}
+        totals: dict[tuple[str, str], Cell] = {}
+        for row in await self._connection.execute(query):
+            n = int(row.people)
+            ranks = {
+                "median_days": _interpolated(n, HALF, row.median_0, row.median_1),
+                "p90_days": _interpolated(n, P90, row.p90_0, row.p90_1),
+            }
+            if row.whole:
+                totals[("", row.category)] = Cell(n, {}, ranks)
+            else:
+                by_region[(_region(row.region), row.category)] = Cell(n, {}, ranks)
+        return _of_cells(by_region), _of_cells(totals)
+
+    def _to_date(self, day: date, sign: int) -> list[Any]:
+        """The counts of the steps ended on ``day`` or before, as three SELECTs of (region, category, days,
+        people x sign)."""
+        t, m = fact_duration_to_date.c, fact_duration_months.c
+        latest = (
+            select(func.max(t.quarter))
+            .where(t.version == self._version, t.quarter <= _last_ended_quarter(day))
+            .scalar_subquery()
+        )
+        quarter = select(t.region, t.category, t.days, (t.people * sign).label("people")).where(
+            t.version == self._version, t.quarter == latest
+        )
+        # The whole months after that quarter (all of them when none ended yet) up to the day's (its own when the
+        # day is its last), then the days of the day's month from the facts (none when the month is whole).
+        month = _month_start(day + timedelta(days=1))
+        after = func.coalesce(latest + literal_column("interval '3 months'"), literal(date.min, Date))
+        months = select(m.region, m.category, m.days, (m.people * sign).label("people")).where(
+            m.version == self._version, m.month >= after, m.month < month
+        )
+        return [quarter, months, self._from_facts(month, day, sign)]
+
+    def _from_facts(self, first: date, last: date, sign: int) -> Any:
+        """The steps ended within [first, last], counted per region, step and days (x sign)."""
+        s = self._source
+        region = func.coalesce(fact_cohorts.c.region, literal(NO_REGION, String))
+        people = (func.count() * sign).label("people")
+        return (
+            select(region.label("region"), s.category.label("category"), self._days, people)
+            .select_from(s.joined)
+            .where(*self._ended_within(first, last))
+            .group_by(region, s.category, self._days)
+        )
+
+    # By month: the whole months' ranks as kept, the months cut by the period ranked from the facts.
+
+    async def _months(self, start: date, end: date) -> Table:
+        first_whole = start if start.day == 1 else _add_months(start, 1)
+        after_last = _month_start(end + timedelta(days=1))  # the month after the last whole one
+        cells: dict[tuple[str, str], Cell] = {}
+        r = fact_duration_month_ranks.c
+        if first_whole < after_last:
+            kept = select(r.month, r.category, r.people, r.median_days, r.p90_days).where(
+                r.version == self._version, r.month >= first_whole, r.month < after_last
+            )
+            for row in await self._connection.execute(kept):
+                ranks = {"median_days": Decimal(row.median_days), "p90_days": Decimal(row.p90_days)}
+                cells[(row.month.strftime("%Y-%m"), row.category)] = Cell(int(row.people), {}, ranks)
+        # The days of the months the period cuts, each within its month: the first month's from the start, the
+        # last month's up to the end (one range when the period is within a month).
+        cut = [(start, min(end, first_whole - timedelta(days=1)))] if start < first_whole else []
+        if after_last <= end and after_last >= first_whole:
+            cut.append((after_last, end))
+        for first, last in cut:
+            cells.update(await self._ranked_from_facts(first, last))
+        return _of_cells(cells)
+
+    async def _ranked_from_facts(self, first: date, last: date) -> dict[tuple[str, str], Cell]:
+        """The steps ended within [first, last] (days of one month) ranked per step, as that month's cells."""
+        s = self._source
+        query = (
+            select(s.category.label("category"), self._days, func.count().label("people"))
+            .select_from(s.joined)
+            .where(*self._ended_within(first, last))
+            .group_by(s.category, self._days)
+        )
+        counts: Counts = defaultdict(dict)
+        for row in await self._connection.execute(query):
+            counts[(first.strftime("%Y-%m"), row.category)][Decimal(row.days)] = int(row.people)
+        return dict(_table(counts).cells)
+
+
+def _interpolated(n: int, q: Decimal, low: int, high: int | None) -> Decimal:
+    """``percentile_cont(q)`` of n values whose ranks floor(q x (n - 1)) and the next have values ``low`` and
+    ``high`` (None past the last)."""
+    position = q * (n - 1)
+    below = Decimal(low)
+    return below + (Decimal(high if high is not None else low) - below) * (position - int(position))
+
+
+def _of_cells(cells: dict[tuple[str, str], Cell]) -> Table:
+    return Table(tuple(sorted({group for group, _ in cells})), cells)
+
+
+def _region(stored: str) -> str:
+    return "unknown" if stored == NO_REGION else stored
+
+
+def _table(counts: Counts) -> Table:
+    cells = {
+        key: Cell(
+            sum(days.values()),
+            {},
+            {"median_days": quantile_of_counts(days, HALF), "p90_days": quantile_of_counts(days, P90)},
+        )
+        for key, days in counts.items()
+        if days
+    }
+    return _of_cells(cells)
