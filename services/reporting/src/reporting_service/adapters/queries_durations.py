@@ -83,7 +83,7 @@ class DurationQueries:
         if start > end:
             return [Table((), {}) for _ in groupings]
         if "region" in groupings or None in groupings:
-            by_region, totals = await self._period_ranks(start, end)
+            by_region, totals = await self._period_ranks(start, end, "region" in groupings)
             found["region"], found[None] = by_region, totals
         if "month" in groupings:
             found["month"] = await self._months(start, end)
@@ -91,20 +91,32 @@ class DurationQueries:
 
     # By region and in total: two counts to date apart, ranked by the database.
 
-    async def _period_ranks(self, start: date, end: date) -> tuple[Table, Table]:
-        """The period's people, median and 90th percentile per region and step, and per step over every region.
+    async def _period_ranks(self, start: date, end: date, by_region: bool) -> tuple[Table, Table]:
+        """The period's people, median and 90th percentile per region and step (when ``by_region``), and per step
+        over every region.
 
         The counts per (region, step, days) are added up (GROUPING SETS: by region, and over every region), then
         each count's people before it in the order of days (``below``) locate the two values a percentile
         interpolates between: the value of rank k is the least days whose ``below + people`` exceeds k."""
         parts = [*self._to_date(end, 1), *self._to_date(start - timedelta(days=1), -1)]
         every = union_all(*parts).subquery("parts")
-        whole = func.grouping(every.c.region).label("whole")  # 1: the row adds every region up
+        # whole = 1: the row adds every region up (every row, when the regions are not asked for).
+        region: Any = every.c.region
+        whole: Any = func.grouping(every.c.region)
+        if not by_region:
+            region, whole = literal(NO_REGION), literal(1)
         counts = (
-            select(every.c.region, every.c.category, every.c.days, whole, func.sum(every.c.people).label("people"))
+            select(
+                region.label("region"),
+                every.c.category,
+                every.c.days,
+                whole.label("whole"),
+                func.sum(every.c.people).label("people"),
+            )
             .group_by(
                 func.grouping_sets(
-                    tuple_(every.c.region, every.c.category, every.c.days), tuple_(every.c.category, every.c.days)
+                    *([tuple_(every.c.region, every.c.category, every.c.days)] if by_region else []),
+                    tuple_(every.c.category, every.c.days),
                 )
             )
             .having(func.sum(every.c.people) != 0)
@@ -134,7 +146,7 @@ class DurationQueries:
         query = select(o.region, o.whole, o.category, func.max(o.n).label("people"), *values).group_by(
             o.region, o.whole, o.category
         )
-        by_region: dict[tuple[str, str], Cell] = {}
+        regions: dict[tuple[str, str], Cell] = {}
         totals: dict[tuple[str, str], Cell] = {}
         for row in await self._connection.execute(query):
             n = int(row.people)
@@ -145,8 +157,8 @@ class DurationQueries:
             if row.whole:
                 totals[("", row.category)] = Cell(n, {}, ranks)
             else:
-                by_region[(_region(row.region), row.category)] = Cell(n, {}, ranks)
-        return _of_cells(by_region), _of_cells(totals)
+                regions[(_region(row.region), row.category)] = Cell(n, {}, ranks)
+        return _of_cells(regions), _of_cells(totals)
 
     def _to_date(self, day: date, sign: int) -> list[Any]:
         """The counts of the steps ended on ``day`` or before, as three SELECTs of (region, category, days,
