@@ -126,6 +126,9 @@ async def test_cohorts_counted_again_one_by_one_equal_the_whole_version_counted_
             (date(2019, 1, 3), date(2019, 4, 9), second.cohort_id),
             (date(2027, 1, 3), date(2028, 2, 1), late.cohort_id),
             (date(2024, 6, 1), date(2024, 9, 30), late.cohort_id),
+            # Two steps of the same days ending in two months of one quarter: one count to date for both.
+            (date(2024, 10, 3), date(2024, 11, 4), late.cohort_id),
+            (date(2024, 11, 2), date(2024, 12, 4), late.cohort_id),
         ):
             person = uuid.uuid4()
             await connection.execute(fact_people.insert().values(version=1, beneficiary_id=person, cohort_id=cohort))

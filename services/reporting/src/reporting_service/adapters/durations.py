@@ -167,13 +167,15 @@ _ADD_TO_MONTHS = text(
     "RETURNING month AS dated, region, category, days, people"
 )
 
-# Each difference added to its quarter's count to date and every later one's, up to the last quarter.
+# Each difference added to its quarter's count to date and every later one's, up to the last quarter; those of
+# one key in several months of a quarter added up first (an upsert may touch a row once).
 _ADD_TO_DATE = text(
     "INSERT INTO fact_duration_to_date (version, quarter, region, category, days, people) "
-    "SELECT :version, CAST(quarters.quarter AS date), moved.region, moved.category, moved.days, moved.people "
+    "SELECT :version, CAST(quarters.quarter AS date), moved.region, moved.category, moved.days, sum(moved.people) "
     + _MOVED
     + "CROSS JOIN LATERAL generate_series(date_trunc('quarter', moved.month), CAST(:until AS date), "
     "interval '3 months') AS quarters(quarter) "
+    "GROUP BY quarters.quarter, moved.region, moved.category, moved.days "
     "ON CONFLICT (version, quarter, region, category, days) "
     "DO UPDATE SET people = fact_duration_to_date.people + excluded.people "
     "RETURNING quarter AS dated, region, category, days, people"
