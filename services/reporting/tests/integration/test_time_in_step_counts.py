@@ -175,3 +175,73 @@ async def test_a_cohort_written_is_due_to_be_counted_again(postgres: Database) -
         due = await connection.scalars(select(summary_due.c.cohort_id).where(summary_due.c.version == 1))
         assert set(due) == {cohort_id}
         assert await connection.scalar(select(func.count()).select_from(summary_due)) == 1
+
+
+async def test_random_changes_counted_cohort_by_cohort_equal_the_whole_version_counted_afresh(
+    postgres: Database,
+) -> None:
+    """Few durations and few months, so that changes collide on one count: rounds of steps added, moved and erased
+    and people changing cohort, each round's cohorts counted again one by one."""
+    chance = random.Random(11)
+    cohorts = [uuid.uuid4() for _ in range(4)]
+    async with postgres.engine.begin() as connection:
+        regions = ["11", "84", "11", None]
+        for cohort, region in zip(cohorts, regions, strict=True):
+            if region is not None:  # the last one's cohort.created has not arrived
+                await connection.execute(fact_cohorts.insert().values(version=1, cohort_id=cohort, region=region))
+    people: dict[uuid.UUID, uuid.UUID | None] = {}
+    for _ in range(6):
+        due: set[uuid.UUID | None] = set()
+        async with postgres.engine.begin() as connection:
+            s, p = fact_person_steps.c, fact_people.c
+            for _ in range(12):
+                ended = date(2024, 1, 1) + timedelta(days=chance.randrange(0, 240))
+                started = ended - timedelta(days=chance.choice([30, 60]))
+                step = chance.choice([1, 3])
+                if people and chance.random() < 0.6:
+                    person = chance.choice(sorted(people, key=str))
+                    action = chance.choice(["end", "move", "erase"])
+                    due.add(people[person])
+                    if action == "move":
+                        people[person] = chance.choice([*cohorts, None])
+                        await connection.execute(
+                            update(fact_people).where(p.beneficiary_id == person).values(cohort_id=people[person])
+                        )
+                    elif action == "erase":
+                        await connection.execute(delete(fact_person_steps).where(s.beneficiary_id == person))
+                    else:
+                        await connection.execute(
+                            update(fact_person_steps)
+                            .where(s.beneficiary_id == person)
+                            .values(started_at=_noon(started), completed_at=_noon(ended))
+                        )
+                    due.add(people[person])
+                    continue
+                person, cohort = uuid.uuid4(), chance.choice([*cohorts, None])
+                people[person] = cohort
+                due.add(cohort)
+                await connection.execute(
+                    fact_people.insert().values(version=1, beneficiary_id=person, cohort_id=cohort)
+                )
+                await connection.execute(
+                    fact_person_steps.insert().values(
+                        version=1,
+                        beneficiary_id=person,
+                        step=step,
+                        started_at=_noon(started),
+                        completed_at=_noon(ended),
+                    )
+                )
+            await connection.execute(summary_due.insert(), [{"version": 1, "cohort_id": cohort} for cohort in due])
+            assert await sum_due(connection, 1) == len(due)
+    periods = [
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2024, 2, 10), date(2024, 5, 31)),
+        (date(2024, 3, 5), date(2024, 3, 20)),
+    ]
+    assert await _same_answers(postgres, periods) > 20
+    kept = await _counts(postgres)
+    assert kept["fact_duration_to_date"]
+    async with postgres.engine.begin() as connection:
+        await summarise(connection, 1)
+    assert await _counts(postgres) == kept
