@@ -342,6 +342,8 @@ async def copy(url: str, facts: Facts) -> None:
     # indexes alone once the pages are marked all-visible, else each row is looked up in the table too.
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
-        await connection.execute("VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells")
+        await connection.execute(
+            "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days"
+        )
     finally:
         await connection.close()

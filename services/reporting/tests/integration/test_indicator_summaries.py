@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,14 +19,16 @@ from hope_infra.testing import received
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_summaries import summarised
-from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, summarise
+from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
 )
-from reporting_service.domain.indicators.facts import PersonFacts
+from reporting_service.adapters.tables_summaries import fact_contract_days
+from reporting_service.domain.indicators.facts import PersonFacts, WorkStudyContract
+from reporting_service.domain.indicators.figures import Cell
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
 
@@ -36,7 +40,7 @@ from .scenario import at
 pytestmark = pytest.mark.integration
 
 GROUPINGS: list[str | None] = ["region", "sector", "cohort", "provider", "track", "month", None]
-SUMMARIES = (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
+SUMMARIES = (fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days)
 
 
 def _programme(chance: random.Random) -> tuple[list[Cohort], list[PersonFacts]]:
@@ -72,7 +76,7 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
     compared = 0
     async with database.engine.connect() as connection:
         queries = IndicatorQueries(connection, 1)
-        for indicator_id in (*SUMMARISED, ATTENDANCE):
+        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS):
             indicator = BY_ID[indicator_id]
             for _ in range(4):
                 start, end = _period(chance)
@@ -83,6 +87,48 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
                     assert from_summaries == from_facts, (indicator_id, start, end, scope)
                     compared += sum(len(table.cells) for table in from_facts)
     assert compared > 500  # the periods and scopes drawn found people
+
+
+async def test_a_persons_contracts_of_one_type_count_them_once_per_cell_wherever_the_period_starts(
+    database: Database,
+) -> None:
+    """work_study_contracts' summary holds each person's previous day with a contract of the type: whatever the
+    day a period starts on (before, between or after a person's contracts in one month), it gives what the
+    facts give."""
+    cohort = Cohort("84")
+    first, second = people_of(cohort, 2, uuid.uuid4(), random.Random(5))
+    apprenticeship = [date(2024, 3, 5), date(2024, 3, 20), date(2024, 5, 10), date(2024, 5, 10)]
+    first = replace(
+        first,
+        contracts=(
+            *(WorkStudyContract("apprenticeship", day) for day in apprenticeship),
+            WorkStudyContract("cddi", date(2024, 3, 20)),
+        ),
+    )
+    second = replace(second, contracts=(WorkStudyContract("apprenticeship", date(2024, 3, 25)),))
+    await write(database, [cohort], [first, second])
+    contracts = BY_ID[CONTRACTS]
+    groupings: list[str | None] = ["region", "month", None]
+    async with database.engine.connect() as connection:
+        queries = IndicatorQueries(connection, 1)
+        for start, end in [
+            (date(2024, 3, 1), date(2024, 5, 31)),
+            (date(2024, 3, 10), date(2024, 5, 31)),
+            (date(2024, 3, 21), date(2024, 5, 31)),
+            (date(2024, 3, 10), date(2024, 5, 9)),
+            (date(2024, 3, 21), date(2024, 3, 24)),
+            (date(2024, 5, 10), date(2024, 5, 10)),
+        ]:
+            answered = await queries.tables(contracts, groupings, Scope("everything"), start, end, AS_OF)
+            assert answered == await queries.from_facts(contracts, groupings, Scope("everything"), start, end, AS_OF)
+        region, month, _ = await queries.tables(
+            contracts, groupings, Scope("everything"), date(2024, 3, 21), date(2024, 5, 31), AS_OF
+        )
+    # The first person's March contracts are before the period: they count in May, once, with both contracts.
+    assert region.cells[("84", "apprenticeship")] == Cell(2, {"contracts": Decimal(3)})
+    assert month.cells[("2024-03", "apprenticeship")] == Cell(1, {"contracts": Decimal(1)})
+    assert month.cells[("2024-05", "apprenticeship")] == Cell(1, {"contracts": Decimal(2)})
+    assert ("84", "cddi") not in region.cells
 
 
 async def _summaries(database: Database, version: int = 1) -> dict[str, list[tuple[Any, ...]]]:
@@ -118,6 +164,7 @@ async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_fact
     kept = await _summaries(database)
     assert kept["fact_indicator_cells"]
     assert kept["fact_attendance_cells"]
+    assert kept["fact_contract_days"]
     async with database.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _summaries(database) == kept

@@ -2,7 +2,8 @@
 added up from the rows per month (tens of thousands at national scale, not the people), the days of a month the
 period covers only in part (the current month, mostly) from the rows per day, and the two added together. A
 person counts once per cell: their contributions to a summarised indicator share a day, and the attendance
-summary counts a person in the first of their months in the period (``previous_month`` before it)."""
+summary counts a person in the first of their months in the period (``previous_month`` before it), the contracts'
+summary on the first of their days with a contract of the type (``previous_day`` before it)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,19 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
-from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due_apart
+from reporting_service.adapters.summaries import (
+    ATTENDANCE,
+    CONTRACTS,
+    DUE_AFTER,
+    SUMMARISED,
+    SUMMED,
+    month_of,
+    sum_due_apart,
+)
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
 )
@@ -64,7 +74,7 @@ def _previous_month(day: date) -> date:
 def summarised(indicator: Indicator, groupings: Sequence[str | None], scope: Scope) -> bool:
     """Whether the summaries answer: every scope but a funder's (a set of people, not of cohorts), every
     grouping but the funder's."""
-    known = indicator.id in SUMMARISED or indicator.id == ATTENDANCE
+    known = indicator.id in SUMMARISED or indicator.id in (ATTENDANCE, CONTRACTS)
     return known and scope.kind != "funder" and "funder" not in groupings
 
 
@@ -87,6 +97,8 @@ class SummaryQueries:
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
             return await self._attendance(groupings, scope, start, end)
+        if indicator.id == CONTRACTS:
+            return await self._contracts(groupings, scope, start, end)
         if indicator.id in DUE_AFTER:
             end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
         period = Period.of(start, end)
@@ -133,6 +145,32 @@ class SummaryQueries:
                     key: Cell(
                         int(row["people" if by == "month" else "first"]),
                         {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])},
+                    )
+                    for key, row in rows
+                }
+            )
+            for by, rows in zip(groupings, found, strict=True)
+        ]
+
+    async def _contracts(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
+        """A person counts once per cell, on the first of their days with a contract of the type in the period
+        (by month: in the month's part of the period); every contract counts."""
+        k = fact_contract_days.c
+        month = month_of(self._dialect, k.day)
+        first = or_(k.previous_day.is_(None), k.previous_day < start)
+        measures = [
+            func.coalesce(func.sum(k.people).filter(first), 0).label("first"),
+            func.coalesce(func.sum(k.people).filter(or_(first, k.previous_day < month)), 0).label("first_in_month"),
+            func.sum(k.contracts).label("contracts"),
+        ]
+        where = [k.version == self._version, k.day >= start, k.day <= end]
+        found = await self._grouped(fact_contract_days, month, groupings, k.category, measures, where, scope)
+        return [
+            _table(
+                {
+                    key: Cell(
+                        int(row["first_in_month" if by == "month" else "first"]),
+                        {"contracts": Decimal(row["contracts"])},
                     )
                     for key, row in rows
                 }

@@ -31,6 +31,7 @@ from reporting_service.adapters.queries_sources import SOURCES, Dialect, Express
 from reporting_service.adapters.tables import fact_attendance_person_months, fact_people
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
@@ -41,8 +42,9 @@ from reporting_service.domain.scoping import Scope
 # The indicators summed in ``fact_indicator_cells``: a person counts once in a month (their rows share its day)
 # and nothing depends on the day the figures are asked for, but when a follow-up is due, which only bounds the
 # period (``DUE_AFTER``). Left to the facts: time_in_step (its ranks need every duration: a summary of days
-# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked),
-# work_study_contracts (a person's two contracts of one type, in two months, count once).
+# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked).
+# work_study_contracts has a summary of its own (``CONTRACTS``): a person's two contracts of one type, in two
+# months, count once.
 SUMMARISED = (
     "entries",
     "people_per_step",
@@ -55,6 +57,7 @@ SUMMARISED = (
     "cost_per_person",
 )
 ATTENDANCE = "attendance_rate"
+CONTRACTS = "work_study_contracts"
 # Employment at N months counts those who left at least N months before the day asked: the month summed is the
 # day they left, so that condition is the end of the period read, N months before that day.
 DUE_AFTER = {f"employment_at_{months}_months": months for months in FOLLOW_UP_MONTHS}
@@ -158,6 +161,44 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
     return fact_attendance_cells.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
 
 
+def contracts_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """work_study_contracts' rows of these cohorts, by its rule (``queries_sources``): each person's days with a
+    contract of a type (several that day: one person), with their previous such day, added up."""
+    source = SOURCES[CONTRACTS](d, version, NEVER)
+    p = fact_people.c
+    where = [*source.where, *scope_filter(Scope("everything"), version, source), *_of_cohorts(p.cohort_id, cohorts)]
+    person_days = (
+        select(
+            p.cohort_id,
+            p.sector_code,
+            p.track,
+            p.beneficiary_id,
+            source.on.label("day"),
+            source.category.label("category"),
+            func.count().label("contracts"),
+        )
+        .select_from(source.joined)
+        .where(*where)
+        .group_by(p.cohort_id, p.sector_code, p.track, p.beneficiary_id, source.on, source.category)
+        .subquery("person_days")
+    )
+    days = person_days.c
+    previous = func.lag(days.day).over(partition_by=[days.beneficiary_id, days.category], order_by=days.day)
+    lagged = select(
+        days.cohort_id,
+        days.sector_code,
+        days.track,
+        days.day,
+        days.category,
+        previous.label("previous_day"),
+        days.contracts,
+    ).subquery("lagged")
+    key = [lagged.c[name] for name in ("cohort_id", "sector_code", "track", "day", "category", "previous_day")]
+    rows = select(literal(version), *key, func.count(), func.sum(lagged.c.contracts)).group_by(*key)
+    columns = ["version", "cohort_id", "sector_code", "track", "day", "category", "previous_day"]
+    return fact_contract_days.insert().from_select([*columns, "people", "contracts"], rows)
+
+
 def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
     return [
         delete(table).where(table.c.version == version, *_of_cohorts(table.c.cohort_id, cohorts))
@@ -176,9 +217,18 @@ def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[An
     return [*cells_delete(version, cohorts), *inserts]
 
 
+def contract_statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
+    """The same for work_study_contracts' summary. Apart from ``statements``, which migration 0011 runs before
+    migration 0014 creates its table."""
+    deleted = delete(fact_contract_days).where(
+        fact_contract_days.c.version == version, *_of_cohorts(fact_contract_days.c.cohort_id, cohorts)
+    )
+    return [deleted, contracts_insert(Dialect(postgres), version, cohorts)]
+
+
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
     postgres = connection.dialect.name == "postgresql"
-    for statement in statements(postgres, version, cohorts):
+    for statement in [*statements(postgres, version, cohorts), *contract_statements(postgres, version, cohorts)]:
         await connection.execute(statement)
 
 

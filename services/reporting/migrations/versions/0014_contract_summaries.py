@@ -1,0 +1,49 @@
+"""work_study_contracts' summary per cohort and day (``fact_contract_days``: see
+``adapters/tables_summaries.py``), summed for every version already there by the statement the ingest runs
+(``adapters/summaries.contract_statements``).
+
+Revision ID: 0014
+Revises: 0012
+Create Date: 2026-12-05
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from reporting_service.adapters.summaries import contract_statements
+
+revision: str = "0014"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# What the answers read of the summary, carried by its index on PostgreSQL (index-only scans).
+READ = ["cohort_id", "sector_code", "track", "category", "previous_day", "people", "contracts"]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "fact_contract_days",
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Uuid(), nullable=True),
+        sa.Column("sector_code", sa.String(length=40), nullable=True),
+        sa.Column("track", sa.String(length=16), nullable=True),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("previous_day", sa.Date(), nullable=True),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("contracts", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_fact_contract_days_read", "fact_contract_days", ["version", "day"], postgresql_include=READ)
+    op.create_index("ix_fact_contract_days_cohort", "fact_contract_days", ["version", "cohort_id"])
+    connection = op.get_bind()
+    postgres = connection.dialect.name == "postgresql"
+    for (version,) in connection.execute(sa.text("SELECT version FROM read_model_versions")).all():
+        for statement in contract_statements(postgres, int(version)):
+            connection.execute(statement)
+
+
+def downgrade() -> None:
+    op.drop_table("fact_contract_days")
