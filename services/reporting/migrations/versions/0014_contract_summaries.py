@@ -1,6 +1,7 @@
 """work_study_contracts' summary per cohort and day (``fact_contract_days``: see
-``adapters/tables_summaries.py``), summed for every version already there by the statement the ingest runs
-(``adapters/summaries.contract_statements``).
+``adapters/tables_summaries.py``), summed for every version already there by the statements the ingest runs
+(``adapters/summaries.contract_statements``); the indexes people_without_housing reads the people on the path
+and who is housed tonight by (``adapters/tables_people.py``).
 
 Revision ID: 0014
 Revises: 0012
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from reporting_service.adapters.summaries import contract_statements
+from reporting_service.domain.indicators.facts import ON_THE_PATH
 
 revision: str = "0014"
 down_revision: str | None = "0012"
@@ -38,6 +40,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_fact_contract_days_read", "fact_contract_days", ["version", "day"], postgresql_include=READ)
     op.create_index("ix_fact_contract_days_cohort", "fact_contract_days", ["version", "cohort_id"])
+    op.create_index(
+        "ix_fact_people_on_the_path",
+        "fact_people",
+        ["version", "registered_at"],
+        postgresql_include=["beneficiary_id", "cohort_id"],
+        postgresql_where=sa.column("status").in_(ON_THE_PATH),
+    )
+    op.create_index(
+        "ix_fact_housing_ends",
+        "fact_housing",
+        ["ends_on"],
+        postgresql_include=["version", "beneficiary_id", "starts_on", "released_on"],
+    )
     connection = op.get_bind()
     postgres = connection.dialect.name == "postgresql"
     for (version,) in connection.execute(sa.text("SELECT version FROM read_model_versions")).all():
@@ -46,4 +61,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_fact_housing_ends", table_name="fact_housing")
+    op.drop_index("ix_fact_people_on_the_path", table_name="fact_people")
     op.drop_table("fact_contract_days")
