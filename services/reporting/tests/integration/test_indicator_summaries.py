@@ -26,8 +26,8 @@ from reporting_service.adapters.tables import (
     fact_indicator_days,
     summary_due,
 )
-from reporting_service.adapters.tables_summaries import fact_contract_days
-from reporting_service.domain.indicators.facts import PersonFacts, WorkStudyContract
+from reporting_service.adapters.tables_summaries import fact_attendance_years, fact_contract_days
+from reporting_service.domain.indicators.facts import AttendanceMonth, PersonFacts, WorkStudyContract
 from reporting_service.domain.indicators.figures import Cell
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
@@ -40,7 +40,13 @@ from .scenario import at
 pytestmark = pytest.mark.integration
 
 GROUPINGS: list[str | None] = ["region", "sector", "cohort", "provider", "track", "month", None]
-SUMMARIES = (fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days)
+SUMMARIES = (
+    fact_indicator_days,
+    fact_indicator_cells,
+    fact_attendance_cells,
+    fact_contract_days,
+    fact_attendance_years,
+)
 
 
 def _programme(chance: random.Random) -> tuple[list[Cohort], list[PersonFacts]]:
@@ -131,6 +137,38 @@ async def test_a_persons_contracts_of_one_type_count_them_once_per_cell_wherever
     assert ("84", "cddi") not in region.cells
 
 
+async def test_attendance_counts_a_person_once_whether_their_months_lie_in_whole_years_or_around_them(
+    database: Database,
+) -> None:
+    """Attendance is read per year for the whole years of a period and per month around them: a person whose months
+    span a year's end counts once, in the first of their months in the period, wherever the period starts."""
+    cohort = Cohort("93")
+    first, second = people_of(cohort, 2, uuid.uuid4(), random.Random(7))
+    hours = AttendanceMonth(Decimal("35.00"), Decimal("30.00"))
+    months = [date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 6, 1), date(2025, 2, 1)]
+    first = replace(first, attendance=dict.fromkeys(months, hours))
+    second = replace(second, attendance={date(2024, 3, 1): hours})
+    await write(database, [cohort], [first, second])
+    attendance = BY_ID[ATTENDANCE]
+    groupings: list[str | None] = ["region", "month", None]
+    async with database.engine.connect() as connection:
+        queries = IndicatorQueries(connection, 1)
+        for start, end in [
+            (date(2023, 1, 1), date(2025, 12, 31)),
+            (date(2023, 12, 1), date(2025, 12, 1)),
+            (date(2023, 12, 15), date(2025, 1, 31)),
+            (date(2024, 1, 1), date(2024, 12, 31)),
+            (date(2024, 2, 1), date(2025, 11, 30)),
+        ]:
+            answered = await queries.tables(attendance, groupings, Scope("everything"), start, end, AS_OF)
+            assert answered == await queries.from_facts(attendance, groupings, Scope("everything"), start, end, AS_OF)
+        region, _, _ = await queries.tables(
+            attendance, groupings, Scope("everything"), date(2023, 12, 1), date(2025, 12, 1), AS_OF
+        )
+    # December 2023 around the whole years 2024 and 2025: the first person counts there, not again in them.
+    assert region.cells[("93", "attended")] == Cell(2, {"recorded": Decimal("175.00"), "attended": Decimal("150.00")})
+
+
 async def _summaries(database: Database, version: int = 1) -> dict[str, list[tuple[Any, ...]]]:
     found = {}
     async with database.engine.connect() as connection:
@@ -165,6 +203,7 @@ async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_fact
     assert kept["fact_indicator_cells"]
     assert kept["fact_attendance_cells"]
     assert kept["fact_contract_days"]
+    assert kept["fact_attendance_years"]
     async with database.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _summaries(database) == kept

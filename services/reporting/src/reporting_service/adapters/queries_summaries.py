@@ -30,6 +30,7 @@ from reporting_service.adapters.summaries import (
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_attendance_years,
     fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
@@ -61,6 +62,13 @@ class Period:
         if _next_month(last) <= end:
             edges.append((_next_month(last), end))
         return Period((first, last), tuple(edges))
+
+
+def _whole_years(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last years (their first days) whose months (their first days) all lie in [start, end]."""
+    first = date(start.year + (start != date(start.year, 1, 1)), 1, 1)
+    last = date(end.year - (end < date(end.year, 12, 1)), 1, 1)
+    return (first, last) if first <= last else None
 
 
 def _next_month(day: date) -> date:
@@ -127,29 +135,59 @@ class SummaryQueries:
         ]
 
     async def _attendance(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
+        """By month, each row is people in that month. Every other grouping counts a person in the first of their
+        months in the period, read per year for its whole years (a tenth of the rows) and per month around them."""
         a = fact_attendance_cells.c
-        # By month, each row is people in that month; otherwise a person counts in their first month here.
-        first = or_(a.previous_month.is_(None), a.previous_month < start)
+        others = [by for by in groupings if by != "month"]
+        found: dict[str | None, Table] = {}
+        if "month" in groupings:
+            (found["month"],) = await self._hours(fact_attendance_cells, a.month, ["month"], scope, start, end, [])
+        if others:
+            years = _whole_years(start, end)
+            around = [] if years is None else [or_(a.month < years[0], a.month >= date(years[1].year + 1, 1, 1))]
+            tables = await self._hours(fact_attendance_cells, a.month, others, scope, start, end, around, first=start)
+            if years is not None:
+                y = fact_attendance_years.c
+                within = await self._hours(fact_attendance_years, y.year, others, scope, *years, [], first=start)
+                tables = [_added(*pair) for pair in zip(tables, within, strict=True)]
+            found.update(zip(others, tables, strict=True))
+        return [found[by] for by in groupings]
+
+    async def _hours(
+        self,
+        table: Table_,
+        dated: Any,
+        groupings: Sequence[str | None],
+        scope: Scope,
+        first_day: date,
+        last_day: date,
+        where: list[Any],
+        first: date | None = None,
+    ) -> list[Table]:
+        """Attendance rows dated within [first_day, last_day]: the people in them, or only those whose previous
+        month is before ``first`` (the period's first day: counted in their first month in it), and their hours."""
+        s = table.c
+        people = func.sum(s.people)
+        if first is not None:
+            people = func.coalesce(people.filter(or_(s.previous_month.is_(None), s.previous_month < first)), 0)
         measures = [
-            func.sum(a.people).label("people"),
-            func.coalesce(func.sum(a.people).filter(first), 0).label("first"),
-            func.sum(a.hours_recorded).label("recorded"),
-            func.sum(a.hours_attended).label("attended"),
+            people.label("people"),
+            func.sum(s.hours_recorded).label("recorded"),
+            func.sum(s.hours_attended).label("attended"),
         ]
-        where = [a.version == self._version, a.month >= start, a.month <= end]
+        where = [s.version == self._version, dated >= first_day, dated <= last_day, *where]
         category = literal("attended", String)
-        found = await self._grouped(fact_attendance_cells, a.month, groupings, category, measures, where, scope)
+        found = await self._grouped(table, dated, groupings, category, measures, where, scope)
         return [
             _table(
                 {
                     key: Cell(
-                        int(row["people" if by == "month" else "first"]),
-                        {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])},
+                        int(row["people"]), {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])}
                     )
                     for key, row in rows
                 }
             )
-            for by, rows in zip(groupings, found, strict=True)
+            for rows in found
         ]
 
     async def _contracts(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:

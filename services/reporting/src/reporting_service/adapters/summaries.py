@@ -31,6 +31,7 @@ from reporting_service.adapters.queries_sources import SOURCES, Dialect, Express
 from reporting_service.adapters.tables import fact_attendance_person_months, fact_people
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_attendance_years,
     fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
@@ -82,6 +83,13 @@ def month_of(d: Dialect, day: Expression) -> Expression:
     return func.date(day, "start of month", type_=DateType)
 
 
+def year_of(d: Dialect, day: Expression) -> Expression:
+    """The first day of the day's year, as a date on both databases."""
+    if d.postgres:
+        return cast(func.date_trunc("year", day), DateType)
+    return func.date(day, "start of year", type_=DateType)
+
+
 def _of_cohorts(column: Expression, cohorts: Cohorts) -> list[Expression]:
     """Rows of these cohorts (None among them: people with none yet); every row when ``cohorts`` is None."""
     if cohorts is None:
@@ -131,15 +139,15 @@ def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
     return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
 
 
-def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
-    """The attendance rate's rows of these cohorts: each person's months with hours recorded, with the month
-    before among them, added up."""
+def _attendance_months(version: int, cohorts: Cohorts) -> Any:
+    """Each person's months with hours recorded, with the month before among them (``previous_month``)."""
     m, p = fact_attendance_person_months.c, fact_people.c
-    months = (
+    return (
         select(
             p.cohort_id,
             p.sector_code,
             p.track,
+            m.beneficiary_id,
             m.month,
             func.lag(m.month).over(partition_by=m.beneficiary_id, order_by=m.month).label("previous_month"),
             m.hours_recorded,
@@ -153,12 +161,46 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
         .where(m.version == version, m.hours_recorded > 0, *_of_cohorts(p.cohort_id, cohorts))
         .subquery("months")
     )
-    key = [months.c.cohort_id, months.c.sector_code, months.c.track, months.c.month, months.c.previous_month]
+
+
+def _attendance_rows(version: int, months: Any, dated_by: str, table: Any) -> Insert:
+    """``months`` (a row per person and ``dated_by``, a month or a year) added up per cohort, sector, track,
+    ``dated_by`` and previous month."""
+    key = [months.c[name] for name in ("cohort_id", "sector_code", "track", dated_by, "previous_month")]
     rows = select(
         literal(version), *key, func.count(), func.sum(months.c.hours_recorded), func.sum(months.c.hours_attended)
     ).group_by(*key)
-    columns = ["version", "cohort_id", "sector_code", "track", "month", "previous_month", "people"]
-    return fact_attendance_cells.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
+    columns = ["version", "cohort_id", "sector_code", "track", dated_by, "previous_month", "people"]
+    return table.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
+
+
+def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The attendance rate's rows of these cohorts: each person's months with hours recorded, with the month
+    before among them, added up."""
+    months = _attendance_months(version, cohorts)
+    return _attendance_rows(version, months, "month", fact_attendance_cells)
+
+
+def attendance_years_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The same per year: each person's year (their months in it added up) with their last month before it."""
+    months = _attendance_months(version, cohorts)
+    year = year_of(d, months.c.month)
+    # Only the year's first month has a previous one before the year: the person's last month before it.
+    before = func.min(months.c.previous_month).filter(months.c.previous_month < year)
+    person_years = (
+        select(
+            months.c.cohort_id,
+            months.c.sector_code,
+            months.c.track,
+            year.label("year"),
+            before.label("previous_month"),
+            func.sum(months.c.hours_recorded).label("hours_recorded"),
+            func.sum(months.c.hours_attended).label("hours_attended"),
+        )
+        .group_by(months.c.cohort_id, months.c.sector_code, months.c.track, months.c.beneficiary_id, year)
+        .subquery("person_years")
+    )
+    return _attendance_rows(version, person_years, "year", fact_attendance_years)
 
 
 def contracts_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
@@ -217,18 +259,20 @@ def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[An
     return [*cells_delete(version, cohorts), *inserts]
 
 
-def contract_statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
-    """The same for work_study_contracts' summary. Apart from ``statements``, which migration 0011 runs before
-    migration 0014 creates its table."""
-    deleted = delete(fact_contract_days).where(
-        fact_contract_days.c.version == version, *_of_cohorts(fact_contract_days.c.cohort_id, cohorts)
-    )
-    return [deleted, contracts_insert(Dialect(postgres), version, cohorts)]
+def statements_0014(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
+    """The same for the summaries migration 0014 adds (work_study_contracts', attendance per year). Apart from
+    ``statements``, which migration 0011 runs before their tables exist."""
+    d = Dialect(postgres)
+    deleted = [
+        delete(table).where(table.c.version == version, *_of_cohorts(table.c.cohort_id, cohorts))
+        for table in (fact_contract_days, fact_attendance_years)
+    ]
+    return [*deleted, contracts_insert(d, version, cohorts), attendance_years_insert(d, version, cohorts)]
 
 
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
     postgres = connection.dialect.name == "postgresql"
-    for statement in [*statements(postgres, version, cohorts), *contract_statements(postgres, version, cohorts)]:
+    for statement in [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]:
         await connection.execute(statement)
 
 

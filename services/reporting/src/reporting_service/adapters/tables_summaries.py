@@ -9,7 +9,8 @@ that changes region moves its rows with it.
 
 Named as facts: a version's summaries are dropped with its facts, and compared with them between versions. Kept
 equal to the facts by ``adapters.summaries`` (the cohorts of the people a transaction wrote are summed
-again in it) and filled for every version by migrations 0011 (and 0014: ``fact_contract_days``).
+again in it) and filled for every version by migrations 0011 and 0014 (``fact_contract_days``,
+``fact_attendance_years``).
 """
 
 from sqlalchemy import Column, Date, Index, Integer, Numeric, String, Table, Uuid
@@ -80,6 +81,24 @@ fact_attendance_cells = Table(
 """The attendance rate's summary: per cohort, person's sector_code and track, month with hours recorded and the
 person's previous such month, the people and their hours recorded and attended (``fact_attendance_person_months``
 rows with hours_recorded > 0, added up)."""
+
+fact_attendance_years = Table(
+    "fact_attendance_years",
+    metadata,
+    *_cohort_and_person(),
+    Column("year", Date, nullable=False),
+    # The person's last month with hours recorded before the year (NULL: none): they are counted once in a
+    # period, in the first year (or month) of theirs in it, i.e. the one whose previous month is before it.
+    Column("previous_month", Date),
+    Column("people", Integer, nullable=False),
+    Column("hours_recorded", Numeric(12, 2), nullable=False),
+    Column("hours_attended", Numeric(12, 2), nullable=False),
+    Index("ix_fact_attendance_years_read", "version", "year", postgresql_include=ATTENDANCE_READ),
+    Index("ix_fact_attendance_years_cohort", "version", "cohort_id"),
+)
+"""``fact_attendance_cells`` per year (its first day): what answers every grouping but the month for the whole years
+of a period, the months around them from ``fact_attendance_cells`` (at national scale 13,600 rows for ten years,
+against 150,000 per month)."""
 
 CONTRACTS_READ = ["cohort_id", "sector_code", "track", "category", "previous_day", "people", "contracts"]
 
