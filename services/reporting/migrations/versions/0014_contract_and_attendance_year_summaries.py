@@ -27,13 +27,19 @@ ATTENDANCE_READ = ["cohort_id", "sector_code", "track", "previous_month", "peopl
 HOURS = sa.Numeric(precision=12, scale=2)
 
 
-def upgrade() -> None:
-    op.create_table(
-        "fact_contract_days",
+def _cohort_and_person() -> list[sa.Column[object]]:
+    return [
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("cohort_id", sa.Uuid(), nullable=True),
         sa.Column("sector_code", sa.String(length=40), nullable=True),
         sa.Column("track", sa.String(length=16), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "fact_contract_days",
+        *_cohort_and_person(),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("previous_day", sa.Date(), nullable=True),
@@ -44,10 +50,7 @@ def upgrade() -> None:
     op.create_index("ix_fact_contract_days_cohort", "fact_contract_days", ["version", "cohort_id"])
     op.create_table(
         "fact_attendance_years",
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("cohort_id", sa.Uuid(), nullable=True),
-        sa.Column("sector_code", sa.String(length=40), nullable=True),
-        sa.Column("track", sa.String(length=16), nullable=True),
+        *_cohort_and_person(),
         sa.Column("year", sa.Date(), nullable=False),
         sa.Column("previous_month", sa.Date(), nullable=True),
         sa.Column("people", sa.Integer(), nullable=False),

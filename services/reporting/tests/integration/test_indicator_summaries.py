@@ -28,7 +28,7 @@ from reporting_service.adapters.tables import (
 )
 from reporting_service.adapters.tables_summaries import fact_attendance_years, fact_contract_days
 from reporting_service.domain.indicators.facts import AttendanceMonth, PersonFacts, WorkStudyContract
-from reporting_service.domain.indicators.figures import Cell
+from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
 
@@ -95,6 +95,22 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
     assert compared > 500  # the periods and scopes drawn found people
 
 
+async def _the_same_from_the_summaries(
+    database: Database, indicator_id: str, periods: list[tuple[date, date]]
+) -> list[Table]:
+    """The indicator by region, month and in total over each period, from the summaries and from the facts: the
+    same. The summaries' tables of the first period are returned."""
+    indicator, groupings = BY_ID[indicator_id], ["region", "month", None]
+    found: list[list[Table]] = []
+    async with database.engine.connect() as connection:
+        queries = IndicatorQueries(connection, 1)
+        for start, end in periods:
+            answered = await queries.tables(indicator, groupings, Scope("everything"), start, end, AS_OF)
+            assert answered == await queries.from_facts(indicator, groupings, Scope("everything"), start, end, AS_OF)
+            found.append(answered)
+    return found[0]
+
+
 async def test_a_persons_contracts_of_one_type_count_them_once_per_cell_wherever_the_period_starts(
     database: Database,
 ) -> None:
@@ -113,24 +129,17 @@ async def test_a_persons_contracts_of_one_type_count_them_once_per_cell_wherever
     )
     second = replace(second, contracts=(WorkStudyContract("apprenticeship", date(2024, 3, 25)),))
     await write(database, [cohort], [first, second])
-    contracts = BY_ID[CONTRACTS]
-    groupings: list[str | None] = ["region", "month", None]
-    async with database.engine.connect() as connection:
-        queries = IndicatorQueries(connection, 1)
-        for start, end in [
-            (date(2024, 3, 1), date(2024, 5, 31)),
-            (date(2024, 3, 10), date(2024, 5, 31)),
-            (date(2024, 3, 21), date(2024, 5, 31)),
-            (date(2024, 3, 10), date(2024, 5, 9)),
-            (date(2024, 3, 21), date(2024, 3, 24)),
-            (date(2024, 5, 10), date(2024, 5, 10)),
-        ]:
-            answered = await queries.tables(contracts, groupings, Scope("everything"), start, end, AS_OF)
-            assert answered == await queries.from_facts(contracts, groupings, Scope("everything"), start, end, AS_OF)
-        region, month, _ = await queries.tables(
-            contracts, groupings, Scope("everything"), date(2024, 3, 21), date(2024, 5, 31), AS_OF
-        )
-    # The first person's March contracts are before the period: they count in May, once, with both contracts.
+    periods = [
+        (date(2024, 3, 21), date(2024, 5, 31)),
+        (date(2024, 3, 1), date(2024, 5, 31)),
+        (date(2024, 3, 10), date(2024, 5, 31)),
+        (date(2024, 3, 10), date(2024, 5, 9)),
+        (date(2024, 3, 21), date(2024, 3, 24)),
+        (date(2024, 5, 10), date(2024, 5, 10)),
+    ]
+    region, month, _ = await _the_same_from_the_summaries(database, CONTRACTS, periods)
+    # In the first period, the first person's March contracts are before it: they count in May, once, with both
+    # contracts.
     assert region.cells[("84", "apprenticeship")] == Cell(2, {"contracts": Decimal(3)})
     assert month.cells[("2024-03", "apprenticeship")] == Cell(1, {"contracts": Decimal(1)})
     assert month.cells[("2024-05", "apprenticeship")] == Cell(1, {"contracts": Decimal(2)})
@@ -149,23 +158,16 @@ async def test_attendance_counts_a_person_once_whether_their_months_lie_in_whole
     first = replace(first, attendance=dict.fromkeys(months, hours))
     second = replace(second, attendance={date(2024, 3, 1): hours})
     await write(database, [cohort], [first, second])
-    attendance = BY_ID[ATTENDANCE]
-    groupings: list[str | None] = ["region", "month", None]
-    async with database.engine.connect() as connection:
-        queries = IndicatorQueries(connection, 1)
-        for start, end in [
-            (date(2023, 1, 1), date(2025, 12, 31)),
-            (date(2023, 12, 1), date(2025, 12, 1)),
-            (date(2023, 12, 15), date(2025, 1, 31)),
-            (date(2024, 1, 1), date(2024, 12, 31)),
-            (date(2024, 2, 1), date(2025, 11, 30)),
-        ]:
-            answered = await queries.tables(attendance, groupings, Scope("everything"), start, end, AS_OF)
-            assert answered == await queries.from_facts(attendance, groupings, Scope("everything"), start, end, AS_OF)
-        region, _, _ = await queries.tables(
-            attendance, groupings, Scope("everything"), date(2023, 12, 1), date(2025, 12, 1), AS_OF
-        )
-    # December 2023 around the whole years 2024 and 2025: the first person counts there, not again in them.
+    periods = [
+        (date(2023, 12, 1), date(2025, 12, 1)),
+        (date(2023, 1, 1), date(2025, 12, 31)),
+        (date(2023, 12, 15), date(2025, 1, 31)),
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2024, 2, 1), date(2025, 11, 30)),
+    ]
+    region, _, _ = await _the_same_from_the_summaries(database, ATTENDANCE, periods)
+    # In the first period, December 2023 around the whole years 2024 and 2025: the first person counts there, not
+    # again in them.
     assert region.cells[("93", "attended")] == Cell(2, {"recorded": Decimal("175.00"), "attended": Decimal("150.00")})
 
 

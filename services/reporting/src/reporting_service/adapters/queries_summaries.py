@@ -167,7 +167,7 @@ class SummaryQueries:
         """Attendance rows dated within [first_day, last_day]: the people in them, or only those whose previous
         month is before ``first`` (the period's first day: counted in their first month in it), and their hours."""
         s = table.c
-        people = func.sum(s.people)
+        people: Any = func.sum(s.people)
         if first is not None:
             people = func.coalesce(people.filter(or_(s.previous_month.is_(None), s.previous_month < first)), 0)
         measures = [

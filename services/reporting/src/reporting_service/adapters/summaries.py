@@ -23,6 +23,7 @@ from uuid import UUID
 
 from sqlalchemy import Date as DateType
 from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, or_, select, union_all
+from sqlalchemy import Table as Table_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -163,7 +164,7 @@ def _attendance_months(version: int, cohorts: Cohorts) -> Any:
     )
 
 
-def _attendance_rows(version: int, months: Any, dated_by: str, table: Any) -> Insert:
+def _attendance_rows(version: int, months: Any, dated_by: str, table: Table_) -> Insert:
     """``months`` (a row per person and ``dated_by``, a month or a year) added up per cohort, sector, track,
     ``dated_by`` and previous month."""
     key = [months.c[name] for name in ("cohort_id", "sector_code", "track", dated_by, "previous_month")]

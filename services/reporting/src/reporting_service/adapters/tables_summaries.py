@@ -63,39 +63,31 @@ current month, mostly). About a row per person and indicator: it is read a month
 
 ATTENDANCE_READ = ["cohort_id", "sector_code", "track", "previous_month", "people", "hours_recorded", "hours_attended"]
 
-fact_attendance_cells = Table(
-    "fact_attendance_cells",
-    metadata,
-    *_cohort_and_person(),
-    Column("month", Date, nullable=False),
-    # The person's previous month with hours recorded (NULL: their first): a person is counted once in a
-    # period, in the first of their months in it, i.e. the month whose previous one is before the period.
-    Column("previous_month", Date),
-    Column("people", Integer, nullable=False),
-    # Wider than a person's hours: a cohort's month of them.
-    Column("hours_recorded", Numeric(12, 2), nullable=False),
-    Column("hours_attended", Numeric(12, 2), nullable=False),
-    Index("ix_fact_attendance_cells_read", "version", "month", postgresql_include=ATTENDANCE_READ),
-    Index("ix_fact_attendance_cells_cohort", "version", "cohort_id"),
-)
+
+def _attendance_cells(name: str, dated_by: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        *_cohort_and_person(),
+        Column(dated_by, Date, nullable=False),
+        # The person's previous month with hours recorded, before this month (year) (NULL: none): a person is
+        # counted once in a period, in the first of their months (years) in it, whose previous month is before it.
+        Column("previous_month", Date),
+        Column("people", Integer, nullable=False),
+        # Wider than a person's hours: a cohort's month of them.
+        Column("hours_recorded", Numeric(12, 2), nullable=False),
+        Column("hours_attended", Numeric(12, 2), nullable=False),
+        Index(f"ix_{name}_read", "version", dated_by, postgresql_include=ATTENDANCE_READ),
+        Index(f"ix_{name}_cohort", "version", "cohort_id"),
+    )
+
+
+fact_attendance_cells = _attendance_cells("fact_attendance_cells", "month")
 """The attendance rate's summary: per cohort, person's sector_code and track, month with hours recorded and the
 person's previous such month, the people and their hours recorded and attended (``fact_attendance_person_months``
 rows with hours_recorded > 0, added up)."""
 
-fact_attendance_years = Table(
-    "fact_attendance_years",
-    metadata,
-    *_cohort_and_person(),
-    Column("year", Date, nullable=False),
-    # The person's last month with hours recorded before the year (NULL: none): they are counted once in a
-    # period, in the first year (or month) of theirs in it, i.e. the one whose previous month is before it.
-    Column("previous_month", Date),
-    Column("people", Integer, nullable=False),
-    Column("hours_recorded", Numeric(12, 2), nullable=False),
-    Column("hours_attended", Numeric(12, 2), nullable=False),
-    Index("ix_fact_attendance_years_read", "version", "year", postgresql_include=ATTENDANCE_READ),
-    Index("ix_fact_attendance_years_cohort", "version", "cohort_id"),
-)
+fact_attendance_years = _attendance_cells("fact_attendance_years", "year")
 """``fact_attendance_cells`` per year (its first day): what answers every grouping but the month for the whole years
 of a period, the months around them from ``fact_attendance_cells`` (at national scale 13,600 rows for ten years,
 against 150,000 per month)."""
