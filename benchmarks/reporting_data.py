@@ -343,8 +343,8 @@ async def copy(url: str, facts: Facts) -> None:
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         await connection.execute(
-            "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_duration_to_date,"
-            " fact_duration_months, fact_duration_month_ranks"
+            "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days,"
+            " fact_attendance_years, fact_duration_to_date, fact_duration_months, fact_duration_month_ranks"
         )
     finally:
         await connection.close()
