@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -191,11 +192,12 @@ def _decimals(table: Table) -> frozenset[str]:
 
 def _arrays(table: Table, rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
     decimals = _decimals(table)
+    # Each row's values taken at once and turned into columns by zip (both in C), not a look-up per value.
+    get = itemgetter(*names)
+    columns = zip(*map(get, rows), strict=True) if len(names) > 1 else ([get(row) for row in rows],)
     return {
-        f"new_{name}": [None if row[name] is None else str(row[name]) for row in rows]
-        if name in decimals
-        else [row[name] for row in rows]
-        for name in names
+        f"new_{name}": [None if value is None else str(value) for value in values] if name in decimals else list(values)
+        for name, values in zip(names, columns, strict=True)
     }
 
 
