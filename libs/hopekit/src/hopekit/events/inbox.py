@@ -4,7 +4,7 @@ One statement per poll: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` the rows
 events. A look-up first (``SELECT ... WHERE event_id IN (...)``) then an INSERT cost a statement more, and the
 look-up was the slowest statement of reporting's ingest (issue 17): PostgreSQL planned an IN list of up to a
 thousand parameters anew at every poll (38 ms a poll of 500). On PostgreSQL the rows go as one array per column,
-unnested, so the statement is the same whatever the poll's size, prepared once per connection. A concurrent
+unnested (``hopekit.events.unnested``), so the statement is the same whatever the poll's size. A concurrent
 delivery of the same event (another replica's poll, before a rebalance settled) waits on the other transaction's
 row and then counts as a duplicate, where the look-up missed it and the INSERT failed the whole poll.
 """
@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.db.kit_tables import KitTables
 from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.unnested import insert_unnested
 
 # SQLite takes a poll in pages (a multi-row VALUES of five parameters a row, within its limit on parameters).
 _SQLITE_PAGE = 500
@@ -30,16 +31,7 @@ _SQLITE_PAGE = 500
 @cache
 def _unnested(inbox: Table) -> Any:
     """The PostgreSQL statement: the consumer and the time once, the events as three arrays."""
-    arrays = [bindparam(name, type_=postgresql.ARRAY(String())) for name in ("sources", "event_ids", "types")]
-    new = func.unnest(*arrays).table_valued("source", "event_id", "type").render_derived(name="new")
-    rows = select(
-        bindparam("consumer", type_=inbox.c.consumer.type),
-        new.c.source,
-        new.c.event_id,
-        new.c.type,
-        bindparam("processed_at", type_=inbox.c.processed_at.type),
-    )
-    statement = postgresql.insert(inbox).from_select(["consumer", "source", "event_id", "type", "processed_at"], rows)
+    statement = insert_unnested(inbox, ("consumer", "processed_at"), ("source", "event_id", "type"))
     return statement.on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
 
 
@@ -58,9 +50,9 @@ async def record_new(
         parameters = {
             "consumer": consumer,
             "processed_at": now,
-            "sources": [source for source, _ in keys],
-            "event_ids": [event_id for _, event_id in keys],
-            "types": [distinct[key] for key in keys],
+            "source": [source for source, _ in keys],
+            "event_id": [event_id for _, event_id in keys],
+            "type": [distinct[key] for key in keys],
         }
         inserted.update((row.source, row.event_id) for row in await connection.execute(_unnested(inbox), parameters))
     else:

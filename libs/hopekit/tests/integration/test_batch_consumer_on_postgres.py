@@ -1,4 +1,5 @@
-"""A batch consumer's inbox on PostgreSQL: one statement per poll, duplicates told apart, concurrent deliveries."""
+"""A batch consumer's inbox and order marks on PostgreSQL: one statement per poll for the inbox, duplicates told
+apart, concurrent deliveries, stale events left out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.inbox import record_new
+from hopekit.events.subscriptions import process_batch
 from hopekit.uow import Database, UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -25,18 +27,21 @@ kit = add_kit_tables(metadata)
 CONSUMER = "kittest.inbox"
 
 
-def delivered(source: str = "/hope/kittest", event_id: str | None = None) -> ReceivedEvent:
+def delivered(
+    source: str = "/hope/kittest", event_id: str | None = None, key: str | None = None, sequence: int | None = None
+) -> ReceivedEvent:
     return ReceivedEvent(
         id=event_id or str(uuid.uuid4()),
         source=source,
         type="fr.hope.kittest.thing.counted.v1",
         subject=None,
         time=datetime.now(UTC),
-        key=None,
+        key=key,
         data={},
         topic="hope.kittest.events",
         partition=0,
         offset=0,
+        sequence=sequence,
     )
 
 
@@ -79,7 +84,8 @@ async def test_a_poll_is_recorded_in_one_statement_and_its_duplicates_are_told_a
 
     # The poll delivered again with a new event: only that one is new, whatever the poll's size.
     fresh, statements = await recorded(database, [*first, other_source, *[delivered() for _ in range(600)]])
-    assert fresh[0] == first[2] and len(fresh) == 601
+    assert fresh[0] == first[2]
+    assert len(fresh) == 601
     assert statements == 1
 
     async with database.engine.connect() as connection:
@@ -117,3 +123,19 @@ async def test_a_concurrent_delivery_of_the_same_events_waits_and_counts_them_on
     one, two, _ = await asyncio.wait_for(asyncio.gather(first(), second(), let_first_commit()), timeout=30)
     assert one == events
     assert two == []
+
+
+async def test_a_poll_leaves_out_events_older_than_their_keys_mark(database: Database) -> None:
+    applied: list[tuple[str | None, int | None]] = []
+
+    async def apply(uow: UnitOfWork, events: list[ReceivedEvent]) -> None:
+        applied.extend((event.key, event.sequence) for event in events)
+
+    async def poll(*events: ReceivedEvent) -> None:
+        await process_batch(CONSUMER, UnitOfWork(database), list(events), apply)
+
+    await poll(delivered(key="a", sequence=2), delivered(key="a", sequence=1), delivered(key="b", sequence=5))
+    # Against the stored marks: a's 2 and b's 5 are there; a's 3 is new, b's 4 older.
+    await poll(*(delivered(key=key, sequence=sequence) for key, sequence in [("a", 2), ("a", 3), ("b", 4)]))
+
+    assert applied == [("a", 2), ("b", 5), ("a", 3)]
