@@ -10,7 +10,7 @@ A reader of the facts flushes first (``VersionFacts``): it sees every write befo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -112,6 +112,11 @@ class PendingWrites:
 
     def __bool__(self) -> bool:
         return bool(self._groups)
+
+    def waiting(self) -> Iterator[Mapping[str, Any]]:
+        """Every row not yet sent, as the flush will send it (to be read, not changed)."""
+        for group in self._groups.values():
+            yield from group.rows.values()
 
     def write(
         self,
