@@ -48,9 +48,9 @@ def delivered(
 @pytest.fixture
 async def database(postgres_database: str) -> AsyncIterator[Database]:
     engine = create_async_engine(postgres_database, pool_size=4)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
     try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
         yield Database(engine=engine, tables=kit)
     finally:
         await engine.dispose()
