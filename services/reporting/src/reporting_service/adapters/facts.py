@@ -152,7 +152,8 @@ class VersionFacts:
     # Erasure ---------------------------------------------------------------------------------------------------
 
     async def is_erased(self, person: UUID) -> bool:
-        return person in await self.erased_among([person])
+        known = self._erased.get(person)  # asked for every event naming a person: mostly known (read ahead)
+        return known if known is not None else person in await self.erased_among([person])
 
     async def erased_among(self, people: Iterable[UUID]) -> set[UUID]:
         """Which of these people were erased in this version (one query for those this transaction has not
