@@ -273,11 +273,9 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts 
 def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -> set[UUID]:
     """The people whose facts a transaction is about to write: named by its pending rows (``beneficiary_id``)
     and by the ``rows`` (money movements, each session's attendance lines) it writes itself."""
-    # The writer's groups are read, not changed: their rows are exactly what the flush sends.
-    waiting = [group.rows.values() for group in pending._groups.values()]
     return {
         row["beneficiary_id"]
-        for written in (*waiting, *rows)
+        for written in (pending.waiting(), *rows)
         for row in written
         if isinstance(row.get("beneficiary_id"), UUID)
     }
