@@ -113,10 +113,12 @@ class PendingWrites:
     def __bool__(self) -> bool:
         return bool(self._groups)
 
-    def waiting(self) -> Iterator[Mapping[str, Any]]:
-        """Every row not yet sent, as the flush will send it (to be read, not changed)."""
+    def waiting(self, table: Table | None = None) -> Iterator[Mapping[str, Any]]:
+        """Every row not yet sent (of ``table`` alone, when given), as the flush will send it (to be read, not
+        changed)."""
         for group in self._groups.values():
-            yield from group.rows.values()
+            if table is None or group.table is table:
+                yield from group.rows.values()
 
     def write(
         self,

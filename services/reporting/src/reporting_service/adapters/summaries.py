@@ -283,13 +283,7 @@ def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -
 
 def cohorts_written(pending: PendingWrites) -> set[UUID | None]:
     """The cohorts whose own facts (``fact_cohorts``: region, sector…) a transaction is about to write."""
-    return {
-        row["cohort_id"]
-        for group in pending._groups.values()
-        if group.table is fact_cohorts
-        for row in group.rows.values()
-        if isinstance(row.get("cohort_id"), UUID)
-    }
+    return {row["cohort_id"] for row in pending.waiting(fact_cohorts) if isinstance(row.get("cohort_id"), UUID)}
 
 
 async def cohorts_of(connection: AsyncConnection, version: int, people: Collection[UUID]) -> set[UUID | None]:
