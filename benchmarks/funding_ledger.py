@@ -190,12 +190,28 @@ async def _in_process(environment: BenchEnvironment, issuer: TokenIssuer, report
             await polls([received(sheet) for sheet in warm])
             sheets = [_sheet(cohort, people, n, now) for n in range(IN_PROCESS_SHEETS) for cohort, people in cohorts]
             events = [received(sheet) for sheet in sheets]
+            backends = await _backends(url)
             with statements_sent(database.engine) as sent:
-                cpu = time.process_time()
+                cpu, database_cpu = time.process_time(), sum(map(cpu_seconds, backends))
                 await polls(events)
                 cpu = time.process_time() - cpu
+                database_cpu = sum(map(cpu_seconds, backends)) - database_cpu
     report.add(section, "in process: CPU per sheet of 100 (polls of 25)", f"{cpu / len(events) * 1000:.1f} ms")
+    report.add(section, "in process: database CPU per sheet (its backends)", f"{database_cpu / len(events) * 1000:.1f} ms")
     report.add(section, "in process: statements per sheet of 100 (polls of 25)", f"{len(sent) / len(events):.2f}")
+
+
+async def _backends(url: str) -> list[int]:
+    """The PostgreSQL backends of the service's pool on this database (their CPU time is the database's work on
+    the sheets, which the machine's load does not change; PostgreSQL runs on this machine)."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [row["pid"] for row in rows]
 
 
 LINE = {
