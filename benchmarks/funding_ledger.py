@@ -197,7 +197,8 @@ async def _in_process(environment: BenchEnvironment, issuer: TokenIssuer, report
                 cpu = time.process_time() - cpu
                 database_cpu = sum(map(cpu_seconds, backends)) - database_cpu
     report.add(section, "in process: CPU per sheet of 100 (polls of 25)", f"{cpu / len(events) * 1000:.1f} ms")
-    report.add(section, "in process: database CPU per sheet (its backends)", f"{database_cpu / len(events) * 1000:.1f} ms")
+    per_sheet = f"{database_cpu / len(events) * 1000:.1f} ms"
+    report.add(section, "in process: database CPU per sheet (its backends)", per_sheet)
     report.add(section, "in process: statements per sheet of 100 (polls of 25)", f"{len(sent) / len(events):.2f}")
 
 
