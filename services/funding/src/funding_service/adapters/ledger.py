@@ -159,7 +159,7 @@ class LedgerRepository:
             .with_for_update()
         )
         key_of = dict(zip(ids, keys, strict=True))
-        return {key_of[id_]: balance for id_, balance in (await self._connection.execute(query)).tuples()}
+        return {key_of[id_]: balance for id_, balance in await self._connection.execute(query)}
 
     async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
         """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
