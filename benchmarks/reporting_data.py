@@ -338,13 +338,15 @@ async def copy(url: str, facts: Facts) -> None:
             await summarise(summing, 1)
     finally:
         await engine.dispose()
-    # Vacuumed as autovacuum would have done on rows written long ago: the answers read the summaries from their
-    # indexes alone once the pages are marked all-visible, else each row is looked up in the table too.
+    # Vacuumed as autovacuum would have done on rows written long ago: the answers read the summaries (and the people
+    # on the path, their housing) from their indexes alone once the pages are marked all-visible, else each row is
+    # looked up in the table too.
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         await connection.execute(
-            "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_duration_to_date,"
-            " fact_duration_months, fact_duration_month_ranks"
+            "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days,"
+            " fact_attendance_years, fact_people, fact_housing, fact_duration_to_date, fact_duration_months,"
+            " fact_duration_month_ranks"
         )
     finally:
         await connection.close()

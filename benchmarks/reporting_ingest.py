@@ -2,10 +2,13 @@
 
 1. Live path: ``LIVE_EVENTS`` events of a programme's history (``reporting_stream``) through the consumer's
    batch path, a poll of up to ``BATCH`` records per consumer group at a time, the groups taking turns, then
-   (on a database of its own) all at once as the service's consumer tasks run (``hopekit.events.subscriptions.
-   process_batch``: inbox rows, order marks, the facts of every fed version written set-based, the completeness
-   marks, one commit per poll). In process, without Kafka: the service's cost per record, not the broker's (the
-   relay section measures the broker).
+   (on a database of its own) all at once as the service's consumer tasks run (``hopekit.events.consumer.
+   process_poll``: inbox rows, order marks, the facts of every fed version written set-based, the completeness
+   marks, one commit per poll; a poll chosen as a deadlock's victim applied again, as the consumer does). In
+   process, without Kafka: the service's cost per record, not the broker's (the relay section measures the
+   broker), nor the CloudEvent's decoding (about 24 us of CPU per event, measured apart). The events carry no
+   ``sequence`` (``hope_infra.testing.received``): a poll's two order-mark statements
+   (``hopekit.events.ordering.advance_many``) are not in these figures.
 2. Rebuild: ``events`` records published on the domain topics, then ``hope-reporting rebuild``'s ``Replay`` reads
    every topic from its beginning into a new version, ``BATCH`` events per transaction, and switches to it. The
    time for 1,000,000 events is extrapolated from the rate when fewer were run; ``python -m
@@ -41,7 +44,7 @@ from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
 from hopekit.events.cloudevent import ReceivedEvent
-from hopekit.events.subscriptions import process_batch
+from hopekit.events.consumer import process_poll
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
@@ -98,7 +101,7 @@ async def _live(database: Database, statements: _Statements, *, at_once: bool = 
     async def apply(poll: list[ReceivedEvent]) -> None:
         spec = specs[poll[0].topic]
         assert spec.batch is not None
-        await process_batch(f"reporting.{spec.name}", ReportingUnitOfWork(database), poll, spec.batch)
+        await process_poll(f"reporting.{spec.name}", lambda: ReportingUnitOfWork(database), poll, spec.batch)
 
     async def one_group(group: list[list[ReceivedEvent]]) -> None:
         for poll in group:

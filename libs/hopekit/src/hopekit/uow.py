@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Text, cast, delete, insert, select, text
+from sqlalchemy import Text, cast, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hope_contracts import EventContract
@@ -22,7 +21,6 @@ from hopekit.audit_reason import fitted_reason
 from hopekit.db.driver import driver_insert
 from hopekit.db.kit_tables import AUDIT_REASON_LENGTH, KitTables
 from hopekit.db.upsert import dialect_insert
-from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
 from hopekit.events.ordering import assign_sequences
 from hopekit.events.outbox import outbox_row
@@ -142,38 +140,6 @@ class UnitOfWork:
         )
         inserted = await self.connection.scalar(statement.on_conflict_do_nothing().returning(inbox.c.event_id))
         return inserted is not None
-
-    async def mark_processed_many(self, consumer: str, events: Sequence[ReceivedEvent]) -> list[ReceivedEvent]:
-        """``mark_processed`` for a batch, in two statements: the events this consumer has not processed yet
-        (a duplicate inside the batch counts once), in their order, each recorded in the inbox."""
-        inbox = self.tables.inbox
-        seen: set[tuple[str, str]] = set()
-        ids = sorted({event.id for event in events})
-        # The sources too, though the pairs are compared below: with them the look-up walks the primary key
-        # (consumer, source, event_id) to each event instead of every row this consumer ever recorded.
-        sources = sorted({event.source for event in events})
-        for chunk in range(0, len(ids), 1000):
-            rows = await self.connection.execute(
-                select(inbox.c.source, inbox.c.event_id).where(
-                    inbox.c.consumer == consumer,
-                    inbox.c.source.in_(sources),
-                    inbox.c.event_id.in_(ids[chunk : chunk + 1000]),
-                )
-            )
-            seen.update((row.source, row.event_id) for row in rows)
-        fresh: list[ReceivedEvent] = []
-        for event in events:
-            if (event.source, event.id) not in seen:
-                seen.add((event.source, event.id))
-                fresh.append(event)
-        now = datetime.now(UTC)
-        values = [
-            {"consumer": consumer, "source": e.source, "event_id": e.id, "type": e.type, "processed_at": now}
-            for e in fresh
-        ]
-        for chunk in range(0, len(values), 1000):
-            await self.connection.execute(insert(inbox), values[chunk : chunk + 1000])
-        return fresh
 
     async def forget_stored_answers(self, subject_id: uuid.UUID) -> int:
         """Erasure: delete the answers kept for Idempotency-Key replays that name this subject (a registration's

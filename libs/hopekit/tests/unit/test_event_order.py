@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from hopekit import metrics
 from hopekit.events import cloudevent
@@ -213,4 +214,27 @@ async def test_a_failing_batch_writes_nothing_and_its_records_go_one_by_one(data
     await runner.handle_batch([record(person, sequence=1, offset=1), record(person, sequence=2, offset=2)])
 
     assert handler.steps == [1, 2]
+    assert runner.processed_total == 2
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # as asyncpg's DeadlockDetectedError says it
+
+
+async def test_a_batch_chosen_as_a_deadlocks_victim_is_applied_again_whole(database: Database) -> None:
+    attempts: list[int] = []
+
+    async def apply(uow: UnitOfWork, events: list[ReceivedEvent]) -> None:
+        attempts.append(len(events))
+        if len(attempts) == 1:
+            raise DBAPIError("INSERT INTO facts ...", None, _Deadlock())
+
+    handler = Recorder()
+    runner = consumer(database, handler, apply)
+    person = uuid.uuid4()
+
+    await runner.handle_batch([record(person, sequence=1, offset=1), record(person, sequence=2, offset=2)])
+
+    assert attempts == [2, 2], "applied again whole: the victim's inbox rows were rolled back"
+    assert handler.steps == [], "not record by record"
     assert runner.processed_total == 2

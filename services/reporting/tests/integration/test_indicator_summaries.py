@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,14 +19,16 @@ from hope_infra.testing import received
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_summaries import summarised
-from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, summarise
+from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
 )
-from reporting_service.domain.indicators.facts import PersonFacts
+from reporting_service.adapters.tables_summaries import fact_attendance_years, fact_contract_days
+from reporting_service.domain.indicators.facts import AttendanceMonth, PersonFacts, WorkStudyContract
+from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
 
@@ -36,7 +40,13 @@ from .scenario import at
 pytestmark = pytest.mark.integration
 
 GROUPINGS: list[str | None] = ["region", "sector", "cohort", "provider", "track", "month", None]
-SUMMARIES = (fact_indicator_days, fact_indicator_cells, fact_attendance_cells)
+SUMMARIES = (
+    fact_indicator_days,
+    fact_indicator_cells,
+    fact_attendance_cells,
+    fact_contract_days,
+    fact_attendance_years,
+)
 
 
 def _programme(chance: random.Random) -> tuple[list[Cohort], list[PersonFacts]]:
@@ -72,7 +82,7 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
     compared = 0
     async with database.engine.connect() as connection:
         queries = IndicatorQueries(connection, 1)
-        for indicator_id in (*SUMMARISED, ATTENDANCE):
+        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS):
             indicator = BY_ID[indicator_id]
             for _ in range(4):
                 start, end = _period(chance)
@@ -83,6 +93,82 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
                     assert from_summaries == from_facts, (indicator_id, start, end, scope)
                     compared += sum(len(table.cells) for table in from_facts)
     assert compared > 500  # the periods and scopes drawn found people
+
+
+async def _the_same_from_the_summaries(
+    database: Database, indicator_id: str, periods: list[tuple[date, date]]
+) -> list[Table]:
+    """The indicator by region, month and in total over each period, from the summaries and from the facts: the
+    same. The summaries' tables of the first period are returned."""
+    indicator, groupings = BY_ID[indicator_id], ["region", "month", None]
+    found: list[list[Table]] = []
+    async with database.engine.connect() as connection:
+        queries = IndicatorQueries(connection, 1)
+        for start, end in periods:
+            answered = await queries.tables(indicator, groupings, Scope("everything"), start, end, AS_OF)
+            assert answered == await queries.from_facts(indicator, groupings, Scope("everything"), start, end, AS_OF)
+            found.append(answered)
+    return found[0]
+
+
+async def test_a_persons_contracts_of_one_type_count_them_once_per_cell_wherever_the_period_starts(
+    database: Database,
+) -> None:
+    """work_study_contracts' summary holds each person's previous day with a contract of the type: whatever the
+    day a period starts on (before, between or after a person's contracts in one month), it gives what the
+    facts give."""
+    cohort = Cohort("84")
+    first, second = people_of(cohort, 2, uuid.uuid4(), random.Random(5))
+    apprenticeship = [date(2024, 3, 5), date(2024, 3, 20), date(2024, 5, 10), date(2024, 5, 10)]
+    first = replace(
+        first,
+        contracts=(
+            *(WorkStudyContract("apprenticeship", day) for day in apprenticeship),
+            WorkStudyContract("cddi", date(2024, 3, 20)),
+        ),
+    )
+    second = replace(second, contracts=(WorkStudyContract("apprenticeship", date(2024, 3, 25)),))
+    await write(database, [cohort], [first, second])
+    periods = [
+        (date(2024, 3, 21), date(2024, 5, 31)),
+        (date(2024, 3, 1), date(2024, 5, 31)),
+        (date(2024, 3, 10), date(2024, 5, 31)),
+        (date(2024, 3, 10), date(2024, 5, 9)),
+        (date(2024, 3, 21), date(2024, 3, 24)),
+        (date(2024, 5, 10), date(2024, 5, 10)),
+    ]
+    region, month, _ = await _the_same_from_the_summaries(database, CONTRACTS, periods)
+    # In the first period, the first person's March contracts are before it: they count in May, once, with both
+    # contracts.
+    assert region.cells[("84", "apprenticeship")] == Cell(2, {"contracts": Decimal(3)})
+    assert month.cells[("2024-03", "apprenticeship")] == Cell(1, {"contracts": Decimal(1)})
+    assert month.cells[("2024-05", "apprenticeship")] == Cell(1, {"contracts": Decimal(2)})
+    assert ("84", "cddi") not in region.cells
+
+
+async def test_attendance_counts_a_person_once_whether_their_months_lie_in_whole_years_or_around_them(
+    database: Database,
+) -> None:
+    """Attendance is read per year for the whole years of a period and per month around them: a person whose months
+    span a year's end counts once, in the first of their months in the period, wherever the period starts."""
+    cohort = Cohort("93")
+    first, second = people_of(cohort, 2, uuid.uuid4(), random.Random(7))
+    hours = AttendanceMonth(Decimal("35.00"), Decimal("30.00"))
+    months = [date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 6, 1), date(2025, 2, 1)]
+    first = replace(first, attendance=dict.fromkeys(months, hours))
+    second = replace(second, attendance={date(2024, 3, 1): hours})
+    await write(database, [cohort], [first, second])
+    periods = [
+        (date(2023, 12, 1), date(2025, 12, 1)),
+        (date(2023, 1, 1), date(2025, 12, 31)),
+        (date(2023, 12, 15), date(2025, 1, 31)),
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2024, 2, 1), date(2025, 11, 30)),
+    ]
+    region, _, _ = await _the_same_from_the_summaries(database, ATTENDANCE, periods)
+    # In the first period, December 2023 around the whole years 2024 and 2025: the first person counts there, not
+    # again in them.
+    assert region.cells[("93", "attended")] == Cell(2, {"recorded": Decimal("175.00"), "attended": Decimal("150.00")})
 
 
 async def _summaries(database: Database, version: int = 1) -> dict[str, list[tuple[Any, ...]]]:
@@ -118,6 +204,8 @@ async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_fact
     kept = await _summaries(database)
     assert kept["fact_indicator_cells"]
     assert kept["fact_attendance_cells"]
+    assert kept["fact_contract_days"]
+    assert kept["fact_attendance_years"]
     async with database.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _summaries(database) == kept

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
 from hopekit import metrics
@@ -42,6 +43,32 @@ STOP_TIMEOUT_S = 10.0
 METADATA_MAX_AGE_MS = 10_000
 
 _PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
+
+# A poll's transaction chosen as a deadlock's victim is applied again, whole, this many times at most before its
+# records go one by one. Two consumer groups writing rows of the same people (reporting's topics, each writing
+# ``fact_people`` in a statement per kind of fact) can lock them crosswise; the victim was rolled back whole.
+DEADLOCK = "40P01"
+BATCH_DEADLOCK_ATTEMPTS = 3
+
+
+async def process_poll(
+    consumer: str, uow_factory: Callable[[], U], events: Sequence[ReceivedEvent], batch: BatchApply
+) -> int:
+    """``process_batch`` in a new unit of work, again when the transaction was a deadlock's victim."""
+    attempt = 1
+    while True:
+        try:
+            return await process_batch(consumer, uow_factory(), events, batch)
+        except DBAPIError as error:
+            if attempt == BATCH_DEADLOCK_ATTEMPTS or sqlstate(error) != DEADLOCK:
+                raise
+            log.warning("%s: a poll chosen as a deadlock's victim, applied again (attempt %d)", consumer, attempt)
+            attempt += 1
+
+
+def sqlstate(error: DBAPIError) -> str | None:
+    """The PostgreSQL error code of a driver's error (asyncpg's, as SQLAlchemy wraps it)."""
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
 
 
 def decode_record(record: ConsumerRecord[bytes, bytes]) -> ReceivedEvent:
@@ -167,9 +194,9 @@ class EventConsumer(Generic[U]):
             await self._dead_letter(record, f"{type(error).__name__}: {error}", attempts=attempts)
 
     async def handle_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        """The poll's records in one transaction (``process_batch``). A malformed record is dead-lettered as
-        ``handle`` does; when the batch fails, nothing of it was written and every record goes through ``handle``
-        (its retries isolate the record at fault and dead-letter it alone)."""
+        """The poll's records in one transaction (``process_poll``: again if a deadlock's victim). A malformed
+        record is dead-lettered as ``handle`` does; when the batch fails, nothing of it was written and every
+        record goes through ``handle`` (its retries isolate the record at fault and dead-letter it alone)."""
         assert self._batch is not None
         events: list[ReceivedEvent] = []
         rest: list[ConsumerRecord[bytes, bytes]] = []
@@ -183,7 +210,7 @@ class EventConsumer(Generic[U]):
                 events.append(event)
         try:
             if events:
-                self.processed_total += await process_batch(self.name, self._uow_factory(), events, self._batch)
+                self.processed_total += await process_poll(self.name, self._uow_factory, events, self._batch)
         except Exception as error:
             log.warning("batch of %d events failed (%r): applying them one by one", len(events), error)
             rest = list(records)

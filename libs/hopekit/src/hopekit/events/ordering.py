@@ -21,16 +21,18 @@ import os
 import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cache
 from typing import Any
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import select
+from sqlalchemy import Table, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit import metrics, tracing
 from hopekit.db.kit_tables import KitTables
 from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
+from hopekit.events.unnested import array_of, insert_unnested
 from hopekit.logs import traceparent_var
 
 log = logging.getLogger(__name__)
@@ -101,11 +103,14 @@ async def advance_many(
     keys = sorted({_stream_key(event) for event in events if event.sequence is not None})
     if not keys:
         return list(events)
-    rows = await connection.execute(
-        select(streams.c.source, streams.c.key, streams.c.last_sequence).where(
-            streams.c.consumer == consumer, streams.c.key.in_(keys)
+    if connection.dialect.name == "postgresql":
+        rows = await connection.execute(_marks_of(streams), {"consumer": consumer, "key": keys})
+    else:
+        rows = await connection.execute(
+            select(streams.c.source, streams.c.key, streams.c.last_sequence).where(
+                streams.c.consumer == consumer, streams.c.key.in_(keys)
+            )
         )
-    )
     marks: dict[tuple[str, str], int] = {(row.source, row.key): int(row.last_sequence) for row in rows}
     raised: dict[tuple[str, str], int] = {}
     kept: list[ReceivedEvent] = []
@@ -119,13 +124,40 @@ async def advance_many(
             continue
         marks[stream] = raised[stream] = event.sequence
         kept.append(event)
-    if raised:
+    if raised and connection.dialect.name == "postgresql":
+        ordered = sorted(raised.items())
+        arrays = {
+            "source": [source for (source, _), _ in ordered],
+            "key": [key for (_, key), _ in ordered],
+            "last_sequence": [sequence for _, sequence in ordered],
+        }
+        await connection.execute(_raise_unnested(streams), {"consumer": consumer, **arrays})
+    elif raised:
         values = [
             {"consumer": consumer, "source": source, "key": key, "last_sequence": sequence}
             for (source, key), sequence in sorted(raised.items())
         ]
         await connection.execute(_raise_marks(connection, tables, values))
     return kept
+
+
+@cache
+def _marks_of(streams: Table) -> Any:
+    """PostgreSQL: a consumer's marks of the keys given as one array (``hopekit.events.unnested``)."""
+    return select(streams.c.source, streams.c.key, streams.c.last_sequence).where(
+        streams.c.consumer == bindparam("consumer"), streams.c.key == any_(array_of(streams, "key"))
+    )
+
+
+@cache
+def _raise_unnested(streams: Table) -> Any:
+    """PostgreSQL: ``_raise_marks`` for the marks given as arrays, the same statement whatever their count."""
+    statement = insert_unnested(streams, ("consumer",), ("source", "key", "last_sequence"))
+    return statement.on_conflict_do_update(
+        index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
+        set_={"last_sequence": statement.excluded.last_sequence},
+        where=streams.c.last_sequence < statement.excluded.last_sequence,
+    )
 
 
 def _stream_key(event: ReceivedEvent) -> str:

@@ -15,6 +15,7 @@ from hope_contracts import EventContract
 from hopekit import metrics
 from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.context import current_event
+from hopekit.events.inbox import record_new
 from hopekit.events.ordering import advance_many, apply_in_order
 from hopekit.uow import UnitOfWork
 
@@ -83,7 +84,7 @@ async def process_batch(consumer: str, uow: UnitOfWork, events: Sequence[Receive
     """Many events in one transaction: inbox rows for the new ones, order marks raised (stale ones left out), the
     rest applied by ``apply``, committed together. Returns how many were applied."""
     async with uow:
-        fresh = await uow.mark_processed_many(consumer, events)
+        fresh = await record_new(uow.connection, uow.tables, consumer, events)
         if len(fresh) < len(events):
             metrics.DUPLICATES_DROPPED.labels(consumer).inc(len(events) - len(fresh))
         in_order = await advance_many(uow.connection, uow.tables, consumer, fresh)

@@ -63,6 +63,12 @@ def account_id(key: AccountKey) -> UUID:
     return uuid5(_ACCOUNTS, f"{key.budget_line_id}:{key.stage.value}:{key.beneficiary_id or ''}")
 
 
+def _lock_order(key: AccountKey) -> int:
+    """Accounts in id order, as PostgreSQL orders uuids (their bytes, that is their integer): compared as ints,
+    not through ``UUID.__lt__`` (a Python method; sorting a sheet's 300 accounts calls it 2,500 times)."""
+    return account_id(key).int
+
+
 # Per database, the accounts this process has seen (they are never removed; see ``LedgerRepository.lock``), up to
 # about 20 MB of ids: past that the set starts again empty (its accounts are inserted, and ignored, once more).
 _KNOWN: WeakKeyDictionary[Engine, set[UUID]] = WeakKeyDictionary()
@@ -109,7 +115,7 @@ class LedgerRepository:
         exist after its people's first sheet): the row lock, not the INSERT, queues the writers there. If one
         of them is gone after all (the transaction that created it rolled back), every account is created and
         locked once more. SQLite inserts every time: that INSERT is what takes its write lock."""
-        wanted = sorted(set(keys), key=account_id)
+        wanted = sorted(set(keys), key=_lock_order)
         if not wanted:
             return {}
         ids = [account_id(key) for key in wanted]
@@ -153,16 +159,16 @@ class LedgerRepository:
             .with_for_update()
         )
         key_of = dict(zip(ids, keys, strict=True))
-        return {key_of[row.id]: row.balance for row in await self._connection.execute(query)}
+        return {key_of[id_]: balance for id_, balance in await self._connection.execute(query)}
 
     async def write(self, transaction: Transaction, balances: Mapping[AccountKey, Decimal]) -> None:
         """Keep a transaction the domain's ledger accepted, and move the balances it changes (``balances``: the
         ledger's balances after it, computed in ``Decimal`` from the locked rows)."""
-        changes: dict[UUID, Decimal] = {}
+        changes: dict[AccountKey, Decimal] = {}
         for p in transaction.postings:
-            changes[account_id(p.account)] = changes.get(account_id(p.account), ZERO) + p.effect
+            changes[p.account] = changes.get(p.account, ZERO) + p.effect
         if self._connection.dialect.name == "postgresql":
-            moved = sorted((account, change) for account, change in changes.items() if change)
+            moved = sorted((_lock_order(key), account_id(key), change) for key, change in changes.items() if change)
             await self._connection.execute(
                 _KEEP,
                 {
@@ -174,8 +180,8 @@ class LedgerRepository:
                     "accounts": [account_id(p.account) for p in transaction.postings],
                     "sides": [p.side.value for p in transaction.postings],
                     "amounts": [p.amount for p in transaction.postings],
-                    "ids": [account for account, _ in moved],
-                    "changes": [change for _, change in moved],
+                    "ids": [account for _, account, _ in moved],
+                    "changes": [change for _, _, change in moved],
                 },
             )
             return

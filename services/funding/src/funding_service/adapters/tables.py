@@ -5,7 +5,7 @@ Money is ``NUMERIC(14, 2)`` and hours ``NUMERIC(8, 2)``: never a float. The ledg
 the same transaction as the postings, with a CHECK that no limited account goes below zero.
 """
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Uuid
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Uuid, text
 
 from hopekit.cohorts import add_cohort_table
 from hopekit.db.kit_tables import add_kit_tables
@@ -135,7 +135,8 @@ postings = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("transaction_id", Uuid, ForeignKey("ledger_transactions.id"), nullable=False, index=True),
-    Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=False, index=True),
+    # Not indexed: no query reads postings by account (migration 0007).
+    Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=False),
     Column("side", String(6), nullable=False),
     Column("amount", MONEY, nullable=False),
     CheckConstraint("amount > 0", name="positive"),
@@ -196,7 +197,14 @@ consumption_posted = Table(
     Column("claimed_amount", MONEY, nullable=False),
     CheckConstraint("(course_id IS NULL) <> (source_id IS NULL)", name="course_or_source"),
     Index("ix_consumption_posted_session", "session_id"),
-    Index("ix_consumption_posted_source", "source_id", "beneficiary_id"),
+    # Only the support rows: a course's rows (most of them) have no source to be found by (migration 0007).
+    Index(
+        "ix_consumption_posted_source",
+        "source_id",
+        "beneficiary_id",
+        postgresql_where=text("source_id IS NOT NULL"),
+        sqlite_where=text("source_id IS NOT NULL"),
+    ),
 )
 
 # Support's placements, months of meals and files, as their latest event says, and whether their units are paid:

@@ -162,9 +162,16 @@ class PersonHours:
         return before != after and any(policy.excused_share for policy in policies.values())
 
     def record(
-        self, mark: SessionMark | None, session_id: UUID, plan: FinancingPlan, policies: Mapping[UUID, AttendancePolicy]
+        self,
+        mark: SessionMark | None,
+        session_id: UUID,
+        plan: FinancingPlan,
+        policies: Mapping[UUID, AttendancePolicy],
+        priced: dict[Decimal, dict[UUID, Decimal]] | None = None,
     ) -> list[ConsumptionDelta]:
-        """Take the person's mark on a session as the latest sheet gives it (None: no longer on the sheet)."""
+        """Take the person's mark on a session as the latest sheet gives it (None: no longer on the sheet).
+        ``priced``: the plan's parts per number of hours, shared by the people of one sheet (they attend a
+        handful of different hours, and pricing them is a split per line)."""
         if mark is not None and mark.session_id != session_id:
             raise InvalidValue("session_id", "the mark is for another session")
         plan_policies = {line_id: policies.get(line_id, AttendancePolicy()) for line_id in plan.shares}
@@ -180,7 +187,7 @@ class PersonHours:
         targets: dict[Key, Target] = {}
         if mark is not None:
             attended_before = old.hours_attended if old is not None else ZERO
-            priced: dict[Decimal, dict[UUID, Decimal]] = {}
+            priced = {} if priced is None else priced
             for line_id in plan.shares:
                 excused_paid = self.amounts.quantities.get((session_id, line_id), attended_before) - attended_before
                 hours = mark.hours_attended + excused_paid
@@ -223,8 +230,9 @@ def apply_sheet(
     if missing:
         raise InvalidValue("marks", "every person on the sheet needs their hours loaded")
     deltas: list[ConsumptionDelta] = []
+    priced: dict[Decimal, dict[UUID, Decimal]] = {}
     for beneficiary_id in sorted(people):
         person = people[beneficiary_id]
         if beneficiary_id in marks or session_id in person.marks:
-            deltas += person.record(marks.get(beneficiary_id), session_id, plan, policies)
+            deltas += person.record(marks.get(beneficiary_id), session_id, plan, policies, priced)
     return deltas

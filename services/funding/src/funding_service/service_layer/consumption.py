@@ -152,13 +152,12 @@ async def _post(
 
 
 def consumption_accounts(deltas: list[ConsumptionDelta]) -> set[AccountKey]:
+    """Per (person, line) of the deltas: the person's ``committed`` and ``consumed``, and the line's ``available``."""
     keys: set[AccountKey] = set()
-    for delta in deltas:
-        keys |= {
-            AccountKey.line(delta.budget_line_id, Stage.AVAILABLE),
-            AccountKey.person(delta.budget_line_id, Stage.COMMITTED, delta.beneficiary_id),
-            AccountKey.person(delta.budget_line_id, Stage.CONSUMED, delta.beneficiary_id),
-        }
+    for person, line_id in {(delta.beneficiary_id, delta.budget_line_id) for delta in deltas}:
+        keys.add(AccountKey.person(line_id, Stage.COMMITTED, person))
+        keys.add(AccountKey.person(line_id, Stage.CONSUMED, person))
+    keys.update(AccountKey.line(line_id, Stage.AVAILABLE) for line_id in {delta.budget_line_id for delta in deltas})
     return keys
 
 

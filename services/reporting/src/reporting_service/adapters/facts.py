@@ -27,6 +27,7 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
+from reporting_service.adapters.upserts import among
 from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
@@ -152,7 +153,8 @@ class VersionFacts:
     # Erasure ---------------------------------------------------------------------------------------------------
 
     async def is_erased(self, person: UUID) -> bool:
-        return person in await self.erased_among([person])
+        known = self._erased.get(person)  # asked for every event naming a person: mostly known (read ahead)
+        return known if known is not None else person in await self.erased_among([person])
 
     async def erased_among(self, people: Iterable[UUID]) -> set[UUID]:
         """Which of these people were erased in this version (one query for those this transaction has not
@@ -166,7 +168,7 @@ class VersionFacts:
             found = set(
                 await self.connection.scalars(
                     select(erasures.beneficiary_id).where(
-                        erasures.version == self.version, erasures.beneficiary_id.in_(asked)
+                        erasures.version == self.version, among(self.connection, erasures.beneficiary_id, asked)
                     )
                 )
             )
@@ -204,12 +206,14 @@ class VersionFacts:
             part = asked[start : start + 5000]
             found = await self.connection.execute(
                 select(sessions.session_id, sessions.sheet_at).where(
-                    sessions.version == self.version, sessions.session_id.in_(part)
+                    sessions.version == self.version, among(self.connection, sessions.session_id, part)
                 )
             )
             self._sheet_at.update({row.session_id: row.sheet_at for row in found})
             rows = await self.connection.execute(
-                select(fact_attendance_lines).where(lines.version == self.version, lines.session_id.in_(part))
+                select(fact_attendance_lines).where(
+                    lines.version == self.version, among(self.connection, lines.session_id, part)
+                )
             )
             for row in rows:
                 self._lines[row.session_id][row.beneficiary_id] = _line(row)
@@ -248,7 +252,8 @@ class VersionFacts:
         for start in range(0, len(sessions), 5000):
             await self.connection.execute(
                 delete(fact_attendance_lines).where(
-                    lines.version == self.version, lines.session_id.in_(sessions[start : start + 5000])
+                    lines.version == self.version,
+                    among(self.connection, lines.session_id, sessions[start : start + 5000]),
                 )
             )
         values = [row for session in sessions for row in sheets[session]]
@@ -333,7 +338,7 @@ class VersionFacts:
                 select(moves.beneficiary_id, moves.agreement_id).where(
                     moves.version == self.version,
                     moves.movement_id == UNSPLIT,
-                    moves.beneficiary_id.in_(people[start : start + 5000]),
+                    among(self.connection, moves.beneficiary_id, people[start : start + 5000]),
                     moves.kind == "unsplit",
                 )
             )
@@ -361,8 +366,8 @@ class VersionFacts:
                 )
                 .where(
                     moves.version == self.version,
-                    moves.beneficiary_id.in_(sorted({person for person, _ in chunk}, key=str)),
-                    moves.agreement_id.in_(sorted({agreement for _, agreement in chunk}, key=str)),
+                    among(self.connection, moves.beneficiary_id, sorted({person for person, _ in chunk}, key=str)),
+                    among(self.connection, moves.agreement_id, sorted({agreement for _, agreement in chunk}, key=str)),
                     moves.kind.in_(ENGAGING),
                 )
                 # The order funding posted them in (the event times are its ledger's), ties by id.

@@ -2,7 +2,8 @@
 added up from the rows per month (tens of thousands at national scale, not the people), the days of a month the
 period covers only in part (the current month, mostly) from the rows per day, and the two added together. A
 person counts once per cell: their contributions to a summarised indicator share a day, and the attendance
-summary counts a person in the first of their months in the period (``previous_month`` before it)."""
+summary counts a person in the first of their months in the period (``previous_month`` before it), the contracts'
+summary on the first of their days with a contract of the type (``previous_day`` before it)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,20 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
-from reporting_service.adapters.summaries import ATTENDANCE, DUE_AFTER, SUMMARISED, SUMMED, month_of, sum_due_apart
+from reporting_service.adapters.summaries import (
+    ATTENDANCE,
+    CONTRACTS,
+    DUE_AFTER,
+    SUMMARISED,
+    SUMMED,
+    month_of,
+    sum_due_apart,
+)
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_attendance_years,
+    fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
 )
@@ -53,6 +64,13 @@ class Period:
         return Period((first, last), tuple(edges))
 
 
+def _whole_years(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last years (their first days) whose months (their first days) all lie in [start, end]."""
+    first = date(start.year + (start != date(start.year, 1, 1)), 1, 1)
+    last = date(end.year - (end < date(end.year, 12, 1)), 1, 1)
+    return (first, last) if first <= last else None
+
+
 def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
@@ -64,7 +82,7 @@ def _previous_month(day: date) -> date:
 def summarised(indicator: Indicator, groupings: Sequence[str | None], scope: Scope) -> bool:
     """Whether the summaries answer: every scope but a funder's (a set of people, not of cohorts), every
     grouping but the funder's."""
-    known = indicator.id in SUMMARISED or indicator.id == ATTENDANCE
+    known = indicator.id in SUMMARISED or indicator.id in (ATTENDANCE, CONTRACTS)
     return known and scope.kind != "funder" and "funder" not in groupings
 
 
@@ -87,6 +105,8 @@ class SummaryQueries:
         if indicator.id == ATTENDANCE:
             # Its rows are dated by month (a month is in the period when its first day is): no edges.
             return await self._attendance(groupings, scope, start, end)
+        if indicator.id == CONTRACTS:
+            return await self._contracts(groupings, scope, start, end)
         if indicator.id in DUE_AFTER:
             end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
         period = Period.of(start, end)
@@ -115,24 +135,80 @@ class SummaryQueries:
         ]
 
     async def _attendance(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
+        """By month, each row is people in that month. Every other grouping counts a person in the first of their
+        months in the period, read per year for its whole years (a tenth of the rows) and per month around them."""
         a = fact_attendance_cells.c
-        # By month, each row is people in that month; otherwise a person counts in their first month here.
-        first = or_(a.previous_month.is_(None), a.previous_month < start)
+        others = [by for by in groupings if by != "month"]
+        found: dict[str | None, Table] = {}
+        if "month" in groupings:
+            (found["month"],) = await self._hours(fact_attendance_cells, a.month, ["month"], scope, start, end, [])
+        if others:
+            years = _whole_years(start, end)
+            around = [] if years is None else [or_(a.month < years[0], a.month >= date(years[1].year + 1, 1, 1))]
+            tables = await self._hours(fact_attendance_cells, a.month, others, scope, start, end, around, first=start)
+            if years is not None:
+                y = fact_attendance_years.c
+                within = await self._hours(fact_attendance_years, y.year, others, scope, *years, [], first=start)
+                tables = [_added(*pair) for pair in zip(tables, within, strict=True)]
+            found.update(zip(others, tables, strict=True))
+        return [found[by] for by in groupings]
+
+    async def _hours(
+        self,
+        table: Table_,
+        dated: Any,
+        groupings: Sequence[str | None],
+        scope: Scope,
+        first_day: date,
+        last_day: date,
+        where: list[Any],
+        first: date | None = None,
+    ) -> list[Table]:
+        """Attendance rows dated within [first_day, last_day]: the people in them, or only those whose previous
+        month is before ``first`` (the period's first day: counted in their first month in it), and their hours."""
+        s = table.c
+        people: Any = func.sum(s.people)
+        if first is not None:
+            people = func.coalesce(people.filter(or_(s.previous_month.is_(None), s.previous_month < first)), 0)
         measures = [
-            func.sum(a.people).label("people"),
-            func.coalesce(func.sum(a.people).filter(first), 0).label("first"),
-            func.sum(a.hours_recorded).label("recorded"),
-            func.sum(a.hours_attended).label("attended"),
+            people.label("people"),
+            func.sum(s.hours_recorded).label("recorded"),
+            func.sum(s.hours_attended).label("attended"),
         ]
-        where = [a.version == self._version, a.month >= start, a.month <= end]
+        where = [s.version == self._version, dated >= first_day, dated <= last_day, *where]
         category = literal("attended", String)
-        found = await self._grouped(fact_attendance_cells, a.month, groupings, category, measures, where, scope)
+        found = await self._grouped(table, dated, groupings, category, measures, where, scope)
         return [
             _table(
                 {
                     key: Cell(
-                        int(row["people" if by == "month" else "first"]),
-                        {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])},
+                        int(row["people"]), {"recorded": Decimal(row["recorded"]), "attended": Decimal(row["attended"])}
+                    )
+                    for key, row in rows
+                }
+            )
+            for rows in found
+        ]
+
+    async def _contracts(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
+        """A person counts once per cell, on the first of their days with a contract of the type in the period
+        (by month: in the month's part of the period); every contract counts."""
+        k = fact_contract_days.c
+        month = month_of(self._dialect, k.day)
+        first = or_(k.previous_day.is_(None), k.previous_day < start)
+        measures = [
+            func.coalesce(func.sum(k.people).filter(first), 0).label("first"),
+            func.coalesce(func.sum(k.people).filter(or_(first, k.previous_day < month)), 0).label("first_in_month"),
+            func.sum(k.contracts).label("contracts"),
+        ]
+        where = [k.version == self._version, k.day >= start, k.day <= end]
+        found = await self._grouped(fact_contract_days, month, groupings, k.category, measures, where, scope)
+        return [
+            _table(
+                {
+                    key: Cell(
+                        int(row["first_in_month" if by == "month" else "first"]),
+                        {"contracts": Decimal(row["contracts"])},
                     )
                     for key, row in rows
                 }

@@ -23,6 +23,7 @@ from uuid import UUID
 
 from sqlalchemy import Date as DateType
 from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, select, union_all
+from sqlalchemy import Table as Table_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -33,6 +34,8 @@ from reporting_service.adapters.queries_sources import SOURCES, Dialect, Express
 from reporting_service.adapters.tables import fact_attendance_person_months, fact_cohorts, fact_people
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
+    fact_attendance_years,
+    fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
@@ -43,8 +46,9 @@ from reporting_service.domain.scoping import Scope
 # The indicators summed in ``fact_indicator_cells``: a person counts once in a month (their rows share its day)
 # and nothing depends on the day the figures are asked for, but when a follow-up is due, which only bounds the
 # period (``DUE_AFTER``). Left to the facts: time_in_step (its ranks need every duration: a summary of days
-# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked),
-# work_study_contracts (a person's two contracts of one type, in two months, count once).
+# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked).
+# work_study_contracts has a summary of its own (``CONTRACTS``): a person's two contracts of one type, in two
+# months, count once.
 SUMMARISED = (
     "entries",
     "people_per_step",
@@ -57,6 +61,7 @@ SUMMARISED = (
     "cost_per_person",
 )
 ATTENDANCE = "attendance_rate"
+CONTRACTS = "work_study_contracts"
 # Employment at N months counts those who left at least N months before the day asked: the month summed is the
 # day they left, so that condition is the end of the period read, N months before that day.
 DUE_AFTER = {f"employment_at_{months}_months": months for months in FOLLOW_UP_MONTHS}
@@ -79,6 +84,13 @@ def month_of(d: Dialect, day: Expression) -> Expression:
     if d.postgres:
         return cast(func.date_trunc("month", day), DateType)
     return func.date(day, "start of month", type_=DateType)
+
+
+def year_of(d: Dialect, day: Expression) -> Expression:
+    """The first day of the day's year, as a date on both databases."""
+    if d.postgres:
+        return cast(func.date_trunc("year", day), DateType)
+    return func.date(day, "start of year", type_=DateType)
 
 
 def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
@@ -119,15 +131,15 @@ def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
     return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
 
 
-def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
-    """The attendance rate's rows of these cohorts: each person's months with hours recorded, with the month
-    before among them, added up."""
+def _attendance_months(version: int, cohorts: Cohorts) -> Any:
+    """Each person's months with hours recorded, with the month before among them (``previous_month``)."""
     m, p = fact_attendance_person_months.c, fact_people.c
-    months = (
+    return (
         select(
             p.cohort_id,
             p.sector_code,
             p.track,
+            m.beneficiary_id,
             m.month,
             func.lag(m.month).over(partition_by=m.beneficiary_id, order_by=m.month).label("previous_month"),
             m.hours_recorded,
@@ -141,12 +153,84 @@ def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Inse
         .where(m.version == version, m.hours_recorded > 0, *of_cohorts(p.cohort_id, cohorts))
         .subquery("months")
     )
-    key = [months.c.cohort_id, months.c.sector_code, months.c.track, months.c.month, months.c.previous_month]
+
+
+def _attendance_rows(version: int, months: Any, dated_by: str, table: Table_) -> Insert:
+    """``months`` (a row per person and ``dated_by``, a month or a year) added up per cohort, sector, track,
+    ``dated_by`` and previous month."""
+    key = [months.c[name] for name in ("cohort_id", "sector_code", "track", dated_by, "previous_month")]
     rows = select(
         literal(version), *key, func.count(), func.sum(months.c.hours_recorded), func.sum(months.c.hours_attended)
     ).group_by(*key)
-    columns = ["version", "cohort_id", "sector_code", "track", "month", "previous_month", "people"]
-    return fact_attendance_cells.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
+    columns = ["version", "cohort_id", "sector_code", "track", dated_by, "previous_month", "people"]
+    return table.insert().from_select([*columns, "hours_recorded", "hours_attended"], rows)
+
+
+def attendance_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The attendance rate's rows of these cohorts: each person's months with hours recorded, with the month
+    before among them, added up."""
+    months = _attendance_months(version, cohorts)
+    return _attendance_rows(version, months, "month", fact_attendance_cells)
+
+
+def attendance_years_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """The same per year: each person's year (their months in it added up) with their last month before it."""
+    months = _attendance_months(version, cohorts)
+    year = year_of(d, months.c.month)
+    # Only the year's first month has a previous one before the year: the person's last month before it.
+    before = func.min(months.c.previous_month).filter(months.c.previous_month < year)
+    person_years = (
+        select(
+            months.c.cohort_id,
+            months.c.sector_code,
+            months.c.track,
+            year.label("year"),
+            before.label("previous_month"),
+            func.sum(months.c.hours_recorded).label("hours_recorded"),
+            func.sum(months.c.hours_attended).label("hours_attended"),
+        )
+        .group_by(months.c.cohort_id, months.c.sector_code, months.c.track, months.c.beneficiary_id, year)
+        .subquery("person_years")
+    )
+    return _attendance_rows(version, person_years, "year", fact_attendance_years)
+
+
+def contracts_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+    """work_study_contracts' rows of these cohorts, by its rule (``queries_sources``): each person's days with a
+    contract of a type (several that day: one person), with their previous such day, added up."""
+    source = SOURCES[CONTRACTS](d, version, NEVER)
+    p = fact_people.c
+    where = [*source.where, *scope_filter(Scope("everything"), version, source), *of_cohorts(p.cohort_id, cohorts)]
+    person_days = (
+        select(
+            p.cohort_id,
+            p.sector_code,
+            p.track,
+            p.beneficiary_id,
+            source.on.label("day"),
+            source.category.label("category"),
+            func.count().label("contracts"),
+        )
+        .select_from(source.joined)
+        .where(*where)
+        .group_by(p.cohort_id, p.sector_code, p.track, p.beneficiary_id, source.on, source.category)
+        .subquery("person_days")
+    )
+    days = person_days.c
+    previous = func.lag(days.day).over(partition_by=[days.beneficiary_id, days.category], order_by=days.day)
+    lagged = select(
+        days.cohort_id,
+        days.sector_code,
+        days.track,
+        days.day,
+        days.category,
+        previous.label("previous_day"),
+        days.contracts,
+    ).subquery("lagged")
+    key = [lagged.c[name] for name in ("cohort_id", "sector_code", "track", "day", "category", "previous_day")]
+    rows = select(literal(version), *key, func.count(), func.sum(lagged.c.contracts)).group_by(*key)
+    columns = ["version", "cohort_id", "sector_code", "track", "day", "category", "previous_day"]
+    return fact_contract_days.insert().from_select([*columns, "people", "contracts"], rows)
 
 
 def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
@@ -167,9 +251,20 @@ def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[An
     return [*cells_delete(version, cohorts), *inserts]
 
 
+def statements_0014(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
+    """The same for the summaries migration 0014 adds (work_study_contracts', attendance per year). Apart from
+    ``statements``, which migration 0011 runs before their tables exist."""
+    d = Dialect(postgres)
+    deleted = [
+        delete(table).where(table.c.version == version, *of_cohorts(table.c.cohort_id, cohorts))
+        for table in (fact_contract_days, fact_attendance_years)
+    ]
+    return [*deleted, contracts_insert(d, version, cohorts), attendance_years_insert(d, version, cohorts)]
+
+
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
     postgres = connection.dialect.name == "postgresql"
-    for statement in statements(postgres, version, cohorts):
+    for statement in [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]:
         await connection.execute(statement)
     if postgres:  # time_in_step's counts (``tables_durations``: PostgreSQL only)
         await durations.summarise(connection, version, cohorts)
@@ -178,11 +273,9 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts 
 def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -> set[UUID]:
     """The people whose facts a transaction is about to write: named by its pending rows (``beneficiary_id``)
     and by the ``rows`` (money movements, each session's attendance lines) it writes itself."""
-    # The writer's groups are read, not changed: their rows are exactly what the flush sends.
-    waiting = [group.rows.values() for group in pending._groups.values()]
     return {
         row["beneficiary_id"]
-        for written in (*waiting, *rows)
+        for written in (pending.waiting(), *rows)
         for row in written
         if isinstance(row.get("beneficiary_id"), UUID)
     }
@@ -190,13 +283,7 @@ def people_written(pending: PendingWrites, *rows: Iterable[Mapping[str, Any]]) -
 
 def cohorts_written(pending: PendingWrites) -> set[UUID | None]:
     """The cohorts whose own facts (``fact_cohorts``: region, sector…) a transaction is about to write."""
-    return {
-        row["cohort_id"]
-        for group in pending._groups.values()
-        if group.table is fact_cohorts
-        for row in group.rows.values()
-        if isinstance(row.get("cohort_id"), UUID)
-    }
+    return {row["cohort_id"] for row in pending.waiting(fact_cohorts) if isinstance(row.get("cohort_id"), UUID)}
 
 
 async def cohorts_of(connection: AsyncConnection, version: int, people: Collection[UUID]) -> set[UUID | None]:

@@ -8,9 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any, Literal
 
-from sqlalchemy import Numeric, Table, Text, and_, bindparam, case, cast, func, or_, select, true
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Numeric,
+    Table,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +40,16 @@ def insert(connection: AsyncConnection, table: Table) -> Any:
 
 def keys(table: Table) -> list[str]:
     return [column.name for column in table.primary_key.columns]
+
+
+def among(connection: AsyncConnection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column`` is one of ``values``, as a statement that stays the same whatever their count. On PostgreSQL one
+    array parameter (``= ANY``): an IN list is a statement compiled, prepared and planned anew for each count of
+    a poll's people or sessions (as the kit's inbox look-up was, issue 17). On SQLite an IN list."""
+    if connection.dialect.name == "postgresql":
+        array = bindparam(f"{column.name}_among", list(values), type_=postgresql.ARRAY(column.type))
+        return column == any_(array)
+    return column.in_(values)
 
 
 Rule = Literal["newer", "fields", "earliest", "latest", "add", "once"]
@@ -166,11 +192,12 @@ def _decimals(table: Table) -> frozenset[str]:
 
 def _arrays(table: Table, rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
     decimals = _decimals(table)
+    # Each row's values taken at once and turned into columns by zip (both in C), not a look-up per value.
+    get = itemgetter(*names)
+    columns = zip(*map(get, rows), strict=True) if len(names) > 1 else ([get(row) for row in rows],)
     return {
-        f"new_{name}": [None if row[name] is None else str(row[name]) for row in rows]
-        if name in decimals
-        else [row[name] for row in rows]
-        for name in names
+        f"new_{name}": [None if value is None else str(value) for value in values] if name in decimals else list(values)
+        for name, values in zip(names, columns, strict=True)
     }
 
 

@@ -25,7 +25,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.exc import DBAPIError
 
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
-from hopekit.events.consumer import decode_record
+from hopekit.events.consumer import DEADLOCK, decode_record, sqlstate
 from hopekit.events.subscriptions import ConsumerSpec, Subscription
 from hopekit.uow import Database
 from reporting_service.adapters import completeness, versions
@@ -34,7 +34,6 @@ from reporting_service.service_layer.ingest import apply_events
 
 log = logging.getLogger(__name__)
 
-DEADLOCK = "40P01"
 DEADLOCK_ATTEMPTS = 5
 
 Progress = Callable[[int], None]
@@ -144,7 +143,7 @@ class Replay:
                     await uow.commit()
                 return applied, refused + invalid
             except DBAPIError as error:
-                if attempt == DEADLOCK_ATTEMPTS or _sqlstate(error) != DEADLOCK:
+                if attempt == DEADLOCK_ATTEMPTS or sqlstate(error) != DEADLOCK:
                     raise
                 log.warning("rebuild batch chosen as a deadlock's victim, applied again (attempt %d)", attempt)
                 attempt += 1
@@ -198,8 +197,3 @@ class _TopicReader:
         if self._started:
             self._started = False
             await self._consumer.stop()
-
-
-def _sqlstate(error: DBAPIError) -> str | None:
-    """The PostgreSQL error code of a driver's error (asyncpg's, as SQLAlchemy wraps it)."""
-    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)

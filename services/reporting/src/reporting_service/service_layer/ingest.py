@@ -8,13 +8,13 @@ batches): a batch is applied in one transaction, its writes folded and sent set-
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import wraps
-from typing import Any, TypeVar
+from functools import cache, update_wrapper
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from hope_contracts import EventContract, training
 from hopekit.events.cloudevent import ReceivedEvent
@@ -31,42 +31,83 @@ C = TypeVar("C", bound=EventContract)
 Apply = Callable[[VersionFacts, C], Awaitable[None]]
 
 
-async def _note_mark(uow: ReportingUnitOfWork, event: EventContract) -> None:
-    occurred_at: datetime = getattr(event, "occurred_at")  # noqa: B009  (every contract has it; the base does not say)
-    received = current_event.get()
-    if received is None:
+async def _note_marks(uow: ReportingUnitOfWork, applied: Iterable[tuple[ReceivedEvent | None, EventContract]]) -> None:
+    """Raise the marks of the partitions these events came from, in every version written: per partition its
+    furthest offset and latest event time, noted (and shown on ``/metrics``) once for a batch, not once per event
+    (the marks only go up, so the furthest of a batch is what noting each in turn left)."""
+    furthest: dict[tuple[str, int], tuple[int, datetime]] = {}
+    for received, event in applied:
+        if received is None:
+            continue
+        occurred_at: datetime = getattr(event, "occurred_at")  # noqa: B009  (every contract has it; the base does not say)
+        stream = (received.topic, received.partition)
+        before = furthest.get(stream)
+        furthest[stream] = (
+            (max(received.offset, before[0]), max(occurred_at, before[1])) if before else (received.offset, occurred_at)
+        )
+    if not furthest:
         return
     for facts in await uow.fed_versions():
-        uow.note_mark(facts.version, received.topic, received.partition, received.offset, occurred_at)
+        for (topic, partition), (offset, at) in furthest.items():
+            uow.note_mark(facts.version, topic, partition, offset, at)
     if not uow.pinned:
-        await completeness.publish_mark(uow.connection, received.topic, received.partition, occurred_at)
+        for (topic, partition), (_, at) in furthest.items():
+            await completeness.publish_mark(uow.connection, topic, partition, at)
 
 
-def into_read_models(apply: Apply[C]) -> Callable[[ReportingUnitOfWork, C], Awaitable[None]]:
-    """The use case a consumer subscribes for one contract, from what the event does to one version."""
+class ReadModelsUseCase(Generic[C]):
+    """The use case a consumer subscribes for one contract (``into_read_models``): the event applied to every
+    version being fed, but to the rows of a person already erased there, and its partition's mark raised. A batch
+    (``apply_events``) applies its events with ``into_versions`` and raises the marks once."""
 
-    @wraps(apply)
-    async def use_case(uow: ReportingUnitOfWork, event: C) -> None:
-        person = getattr(event, "beneficiary_id", None)
+    def __init__(self, apply: Apply[C]) -> None:
+        self._apply = apply
+        update_wrapper(self, apply)
+
+    async def __call__(self, uow: ReportingUnitOfWork, event: C) -> None:
+        await self.into_versions(uow, event)
+        await _note_marks(uow, [(current_event.get(), event)])
+
+    async def into_versions(self, uow: ReportingUnitOfWork, event: C) -> None:
+        person = event.beneficiary_id if _names_a_person(type(event)) else None  # type: ignore[attr-defined]
         for facts in await uow.fed_versions():
             if not (isinstance(person, UUID) and await facts.is_erased(person)):
-                await apply(facts, event)
-        await _note_mark(uow, event)
+                await self._apply(facts, event)
 
-    return use_case
+
+def into_read_models(apply: Apply[C]) -> ReadModelsUseCase[C]:
+    """The use case a consumer subscribes for one contract, from what the event does to one version."""
+    return ReadModelsUseCase(apply)
+
+
+@cache
+def _names_a_person(model: type[BaseModel]) -> bool:
+    """Whether the contract (or an entry's or line's model) has a ``beneficiary_id``: asked once per class, as
+    ``getattr(event, "beneficiary_id", None)`` on a model without the field raised and caught an AttributeError
+    inside pydantic each time."""
+    return "beneficiary_id" in model.model_fields
+
+
+@cache
+def _lists_of_people(contract: type[EventContract]) -> tuple[str, ...]:
+    """The contract's fields that list people's items (sheets' entries, money's lines)."""
+    return tuple(name for name in ("entries", "lines") if name in contract.model_fields)
 
 
 def people_named(event: EventContract) -> set[UUID]:
     """The people an event is about: its ``beneficiary_id`` and those of its entries or lines (sheets, money)."""
     found: set[UUID] = set()
-    person = getattr(event, "beneficiary_id", None)
-    if isinstance(person, UUID):
-        found.add(person)
-    for name in ("entries", "lines"):
-        for item in getattr(event, name, None) or ():
-            person = getattr(item, "beneficiary_id", None)
-            if isinstance(person, UUID):
-                found.add(person)
+    if _names_a_person(type(event)):
+        person = event.beneficiary_id  # type: ignore[attr-defined]
+        if isinstance(person, UUID):
+            found.add(person)
+    for name in _lists_of_people(type(event)):
+        items: Sequence[BaseModel] = getattr(event, name) or ()
+        for item in items:
+            if _names_a_person(type(item)):
+                person = item.beneficiary_id  # type: ignore[attr-defined]
+                if isinstance(person, UUID):
+                    found.add(person)
     return found
 
 
@@ -121,14 +162,18 @@ async def apply_events(
         await facts.prefetch_sessions(sessions)
     superseded = superseded_sheets(contracts)
     for index, ((event, handler), contract) in enumerate(zip(chosen, contracts, strict=True)):
+        if index in superseded:
+            continue  # its mark is raised with the others'
         token = current_event.set(event)
         try:
-            if index in superseded:
-                await _note_mark(uow, contract)
+            use_case = handler.use_case
+            if isinstance(use_case, ReadModelsUseCase):
+                await use_case.into_versions(uow, contract)
             else:
-                await handler.use_case(uow, contract)
+                await use_case(uow, contract)
         finally:
             current_event.reset(token)
+    await _note_marks(uow, zip((event for event, _ in chosen), contracts, strict=True))
     return len(chosen), refused
 
 
