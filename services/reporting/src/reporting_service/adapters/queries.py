@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from reporting_service.adapters.durations import HALF, P90
 from reporting_service.adapters.queries_durations import DurationQueries, counted
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
 from reporting_service.adapters.queries_summaries import SummaryQueries, summarised
@@ -23,8 +24,6 @@ from reporting_service.adapters.tables import fact_cohorts, fact_people
 from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.scoping import Scope
-
-HALF, P90 = Decimal("0.5"), Decimal("0.9")
 
 WORK_MEM = "64MB"
 

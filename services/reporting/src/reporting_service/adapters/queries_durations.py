@@ -33,6 +33,7 @@ from reporting_service.adapters.tables_durations import (
     fact_duration_to_date,
 )
 from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
+from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
 
 ANSWERED = {"region", "month", None}
@@ -49,14 +50,9 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _last_ended_quarter(day: date) -> date:
     """The first day of the latest quarter whose last day is ``day`` or before."""
-    return _add_months(quarter_of(day + timedelta(days=1)), -3)
+    return add_months(quarter_of(day + timedelta(days=1)), -3)
 
 
 class DurationQueries:
@@ -197,7 +193,7 @@ class DurationQueries:
     # By month: the whole months' ranks as kept, the months cut by the period ranked from the facts.
 
     async def _months(self, start: date, end: date) -> Table:
-        first_whole = start if start.day == 1 else _add_months(start, 1)
+        first_whole = start if start.day == 1 else add_months(_month_start(start), 1)
         after_last = _month_start(end + timedelta(days=1))  # the month after the last whole one
         cells: dict[tuple[str, str], Cell] = {}
         r = fact_duration_month_ranks.c
