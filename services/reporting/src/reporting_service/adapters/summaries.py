@@ -27,7 +27,7 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters import durations
+from reporting_service.adapters import durations, regions
 from reporting_service.adapters.durations import of_cohorts
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
@@ -264,7 +264,10 @@ def statements_0014(postgres: bool, version: int, cohorts: Cohorts = None) -> li
 
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
     postgres = connection.dialect.name == "postgresql"
-    for statement in [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]:
+    # The regional rows (PostgreSQL only) move by the difference: what the cohorts' rows added comes out first.
+    before, after = (regions.taken_out(version, cohorts), regions.added(version, cohorts)) if postgres else ([], [])
+    cohorts_rows = [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]
+    for statement in [*before, *cohorts_rows, *after]:
         await connection.execute(statement)
     if postgres:  # time_in_step's counts (``tables_durations``: PostgreSQL only)
         await durations.summarise(connection, version, cohorts)
