@@ -1,6 +1,13 @@
 """Writing one version of the read models: the order-free writes of ``upserts`` with the version in every key,
 held in ``pending`` and sent set-based (one statement per table and rule) when the transaction commits or before
-a read, and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased)."""
+a read, and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased).
+
+On PostgreSQL a transaction takes the facts' writer lock (``take_writer_lock``) before its first write and holds it
+to its end: the transactions writing facts (the consumer groups' polls, a rebuild's batches) write one after
+another, while each prepares its writes in Python before taking it. Two groups' polls wrote the same people's
+``fact_people`` rows with statements of their own (one per rule and columns), each sorted by key, and met them in
+opposite orders: a deadlock about once in seven benchmark runs (issue 17).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import summaries, upserts
@@ -63,6 +70,18 @@ class MoneyPart(NamedTuple):
     from_commitment: Decimal | None = None
 
 
+# The facts' writer lock: a transaction-level advisory lock, its keys "rf" (reporting's facts) and 0. One lock
+# for every version: a live poll writes each version being fed, a rebuild's batch the new one alone.
+WRITER_LOCK = (0x7266, 0)
+
+
+async def take_writer_lock(connection: AsyncConnection) -> None:
+    """Wait until no other transaction writes the facts, then keep them to this one until it ends (PostgreSQL; on
+    SQLite writers are one at a time already)."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(select(func.pg_advisory_xact_lock(*WRITER_LOCK)))
+
+
 # Every table holding a person's rows under ``beneficiary_id``: what an erasure moves to a random pseudonym.
 PERSON_TABLES: tuple[Table, ...] = tuple(
     table
@@ -89,12 +108,22 @@ class VersionFacts:
         self._lines: dict[UUID, dict[UUID, tuple[int, Any, AttendanceLine]]] = {}
         # People whose step-3 end or French assessments moved: their level at the end of step 3 is due again.
         self._levels_due: set[UUID] = set()
+        self._writing = False  # whether this transaction took the writer lock (for this version: once is enough)
 
     def _key(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"version": self.version, **key}
 
+    async def _write(self) -> None:
+        """Before the transaction's first write here: the writer lock (``take_writer_lock``)."""
+        if not self._writing:
+            await take_writer_lock(self.connection)
+            self._writing = True
+
     async def flush(self) -> None:
         """Send every waiting write: movements first (they add to ``fact_money``), sheets, then the rest."""
+        if not (self._pending or self._movements or self._sheets or self._levels_due):
+            return
+        await self._write()
         # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
         people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
         cohorts = await summaries.cohorts_of(self.connection, self.version, people)
@@ -178,6 +207,7 @@ class VersionFacts:
     async def erase(self, person: UUID, at: Any) -> None:
         """Move the person's rows to a random pseudonym (the counts stay, the link is gone) and refuse them later."""
         await self.flush()
+        await self._write()
         erasure = self._key({"beneficiary_id": person, "erased_at": at})
         if not await upserts.insert_new(self.connection, fact_erasures, erasure):
             return
@@ -297,8 +327,9 @@ class VersionFacts:
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
-        # In key order (UUIDs order as their text does), so concurrent transactions lock rows in the same order.
-        rows = [movements[key] for key in sorted(movements)]
+        # In no particular order: the writer lock keeps other writers of these rows waiting (sorting the keys, their
+        # UUIDs compared in Python, was a tenth of a funding poll's CPU).
+        rows = list(movements.values())
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         engaged: set[tuple[UUID, UUID]] = set()
         if rows:
@@ -321,7 +352,7 @@ class VersionFacts:
                     engaged.add((person, agreement))
         # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
         # writer of the same people replays their movements only after this transaction's are in.
-        money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
+        money_rows = [self._key(row) for row in totals.values()]
         await upserts.add(self.connection, fact_money, money_rows, COLUMNS)
         await self._replay_commitments(await self._unsplit_among(engaged))
 

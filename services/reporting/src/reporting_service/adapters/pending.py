@@ -4,7 +4,8 @@ database would apply, then written with one multi-row statement per table and ru
 Folding gives what applying the writes one by one would: set-if-newer keeps the write with the latest guard (an
 equal guard: the later write, or the one whose tie column is not older), set-fields keeps the latest values and
 the first row's creation values, earliest / latest keep the extreme, add sums, insert-once keeps the first. The
-rules are order-free, so groups of different tables or columns may be written in any order: by table name.
+rules are order-free, so groups of different tables or columns may be written in any order: by table name, each
+group's rows in the order they came (no other transaction writes the facts meanwhile: ``facts.take_writer_lock``).
 A reader of the facts flushes first (``VersionFacts``): it sees every write before it.
 """
 
@@ -67,8 +68,7 @@ class _Group:
         # once: the first stays
 
     async def write(self, connection: AsyncConnection) -> None:
-        # Sorted by key: two transactions writing the same rows lock them in the same order.
-        rows = [self.rows[key] for key in sorted(self.rows, key=_sortable)]
+        rows = list(self.rows.values())
         if self.rule == "newer":
             assert self.guard is not None
             await upserts.set_if_newer(connection, self.table, rows, self.columns, self.guard, self.tie)
@@ -97,10 +97,6 @@ def _newer_wins(old: Mapping[str, Any], new: Mapping[str, Any], guard: str | Non
 @cache
 def _key_names(table: Table) -> tuple[str, ...]:
     return tuple(upserts.keys(table))
-
-
-def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple(str(part) for part in key)
 
 
 class PendingWrites:
@@ -149,7 +145,6 @@ class PendingWrites:
 
     async def flush(self, connection: AsyncConnection) -> None:
         groups, self._groups = self._groups, {}
-        # Table by table in one order for every transaction, as the rows of each are: two topics' transactions
-        # (live groups, or a rebuild's readers) writing the same people then wait on each other, never crosswise.
+        # Table by table in one order for every transaction (the statements' order does not change the rows).
         for _, group in sorted(groups.items(), key=lambda item: (item[1].table.name, repr(item[0]))):
             await group.write(connection)
