@@ -215,13 +215,15 @@ class VersionFacts:
     async def erase(self, person: UUID, at: Any) -> None:
         """Move the person's rows to a random pseudonym (the counts stay, the link is gone) and refuse them later."""
         await self.flush()
-        await self._lock()
         erasure = self._key({"beneficiary_id": person, "erased_at": at})
         if not await upserts.insert_new(self.connection, fact_erasures, erasure):
             return
         self._erased[person] = True
         stranger = uuid.uuid4()
-        for table in PERSON_TABLES:
+        # The tables one group writes first, then the ``SHARED`` ones under the lock, as ``flush`` writes them.
+        for table in sorted(PERSON_TABLES, key=lambda table: table.name in SHARED):
+            if table.name in SHARED:
+                await self._lock()
             await self.connection.execute(
                 update(table)
                 .where(table.c.version == self.version, table.c.beneficiary_id == person)
