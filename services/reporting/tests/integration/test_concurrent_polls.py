@@ -4,8 +4,9 @@ Each group writes ``fact_people`` with statements of its own: enrolment register
 statement) and gives people Y a sector (set-if-newer on ``sector_at``); training awards people X a qualification
 and attests people Y's level (two set-if-newer statements, plus ``fact_person_steps``' levels). Each statement
 sorted by key, the two groups still met X and Y in opposite orders: one transaction held X's rows and waited for
-Y's, the other the reverse. The polls go through the kit's ``process_batch``, which does not apply a deadlock's
-victim again: a deadlock fails the test."""
+Y's, the other the reverse. Both now write those tables last, under the people's writer lock
+(``adapters.facts.take_writer_lock``). The polls go through the kit's ``process_batch``, which does not apply a
+deadlock's victim again: a deadlock fails the test."""
 
 from __future__ import annotations
 
