@@ -23,6 +23,7 @@ from uuid import UUID
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.sets import among
 from reporting_service.adapters import summaries, upserts
 from reporting_service.adapters.levels import attest_levels
 from reporting_service.adapters.pending import PendingWrites, in_key_order
@@ -38,7 +39,6 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.adapters.upserts import among
 from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
