@@ -1,7 +1,8 @@
 """The summaries added up per region (``adapters/tables_summaries.py``: ``fact_region_cells``,
 ``fact_region_attendance``) and the region each cohort's rows were added under (``fact_summed_cohorts``), added up
 for every version already there by the statements the summing runs (``adapters/regions.added``). PostgreSQL only
-fills them: on SQLite the answers add the cohorts' rows up themselves.
+fills them: on SQLite the answers add the cohorts' rows up themselves. time_in_step's months index carries the
+people.
 
 Revision ID: 0015
 Revises: 0014
@@ -68,6 +69,15 @@ def upgrade() -> None:
         unique=True,
         postgresql_nulls_not_distinct=True,
     )
+    # time_in_step's months read from their index alone (``adapters/tables_durations.py``).
+    op.drop_index("ux_fact_duration_months", table_name="fact_duration_months")
+    op.create_index(
+        "ux_fact_duration_months",
+        "fact_duration_months",
+        ["version", "month", "region", "category", "days"],
+        unique=True,
+        postgresql_include=["people"],
+    )
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
@@ -77,5 +87,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ux_fact_duration_months", table_name="fact_duration_months")
+    op.create_index(
+        "ux_fact_duration_months",
+        "fact_duration_months",
+        ["version", "month", "region", "category", "days"],
+        unique=True,
+    )
     for name in ("fact_region_attendance", "fact_region_cells", "fact_summed_cohorts"):
         op.drop_table(name)

