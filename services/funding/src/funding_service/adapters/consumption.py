@@ -289,7 +289,7 @@ class ConsumptionRepository:
                     attendance_marks.c.session_id == session_id, attendance_marks.c.beneficiary_id.in_(unmarked)
                 )
             )
-        marks = [
+        marks: list[dict[str, object]] = [
             {
                 "beneficiary_id": person.beneficiary_id,
                 "session_id": session_id,
@@ -304,19 +304,22 @@ class ConsumptionRepository:
             if (mark := person.marks.get(session_id)) is not None
         ]
         if writes is not None:
-            for row in marks:
-                writes.mark((row["beneficiary_id"], session_id), row)  # type: ignore[arg-type]
+            marked = [person.beneficiary_id for person in people if session_id in person.marks]
+            for person_id, mark_row in zip(marked, marks, strict=True):
+                writes.mark((person_id, session_id), mark_row)
         else:
             await upsert_rows(self._connection, attendance_marks, marks, keys=_MARKS_KEYS, update=_MARKS_UPDATED)
         held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
         # Only the rows the sheet changed (or moved to another day) are written, and only those it brought to
         # nothing are removed: a sheet's first version removes nothing, a duplicate writes nothing.
-        rows = []
+        rows: list[dict[str, object]] = []
+        written: list[PostedKey] = []
         for person in people:
             changed = set(person.amounts.changed())
             for (session, line), amount in person.amounts.posted.items():
                 day = held.get(session, held_on)
                 if (session, line) in changed or self._held_on.get((person.beneficiary_id, session, line), day) != day:
+                    written.append((person.beneficiary_id, session, line))
                     rows.append(
                         {
                             "beneficiary_id": person.beneficiary_id,
@@ -335,8 +338,8 @@ class ConsumptionRepository:
         if writes is not None:
             for key in stale:
                 writes.post(key, None)
-            for row in rows:
-                writes.post((row["beneficiary_id"], row["session_id"], row["budget_line_id"]), row)  # type: ignore[arg-type]
+            for key, posted_row in zip(written, rows, strict=True):
+                writes.post(key, posted_row)
             return
         if stale:
             await self._delete_posted(stale)
