@@ -10,7 +10,9 @@ While a run of sheets is applied in one transaction (``hold_writes``, see ``serv
 accounts locked are kept with their balances as this transaction moved them, so that a sheet's accounts locked by
 an earlier sheet of the run are not read again, and the transactions kept wait in memory: they are written, with
 each account's summed change, in one statement (``flush``) before any read of the ledger's tables, before the
-run ends and before the commit. What is written is what the sheets one by one would have written.
+run ends and before the commit. What is written is what the sheets one by one would have written. The run locks
+every existing account it may post to first, in one statement (``lock_existing``); only accounts its sheets create
+are locked after (the lock order's one exception, see ``sheet_runs``).
 """
 
 from __future__ import annotations
