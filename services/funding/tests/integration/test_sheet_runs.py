@@ -27,6 +27,8 @@ import asyncpg
 import pytest
 from sqlalchemy import select
 
+from funding_service.adapters import consumption as consumption_adapter
+from funding_service.adapters import ledger as ledger_adapter
 from funding_service.adapters.tables import (
     accounts,
     attendance_marks,
@@ -341,10 +343,20 @@ async def second_database(kind: str, tmp_path: Path, admin_url: Callable[[], str
             await connection.close()
 
 
-@pytest.mark.parametrize("poll", [4, 100])
+@pytest.mark.parametrize(("poll", "held_at_most"), [(4, None), (100, None), (100, 5)])
 async def test_sheets_applied_together_leave_exactly_what_one_record_at_a_time_leaves(
-    request: pytest.FixtureRequest, database_url: str, issuer: TokenIssuer, tmp_path: Path, poll: int
+    request: pytest.FixtureRequest,
+    database_url: str,
+    issuer: TokenIssuer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    poll: int,
+    held_at_most: int | None,
 ) -> None:
+    if held_at_most is not None:
+        # Held writes written whenever a few wait, in the middle of a run and of a sheet's writes.
+        monkeypatch.setattr(ledger_adapter, "_HELD_AT_MOST", held_at_most)
+        monkeypatch.setattr(consumption_adapter, "_HELD_AT_MOST", held_at_most)
     scenario = Scenario()
     backlog_events = {event.id for event in scenario.backlog}
     [ledger] = [spec for spec in CONSUMERS if spec.name == "ledger"]

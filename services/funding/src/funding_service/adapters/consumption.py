@@ -5,7 +5,8 @@ While a run of sheets is applied in one transaction (``hold_writes``, see ``serv
 sessions are read first in one statement per table (``read_sessions``: each sheet then takes its own, unless an
 earlier sheet of the run wrote rows of that session, in which case it is read again), and what ``keep`` writes
 waits in memory, per row's key, the latest write of a key winning as it would in the table: it is written in one
-statement per table (``flush``) before any other read of these tables, before the run ends and before the commit.
+statement per table (``flush``) before any other read of these tables, once 10,000 rows wait, when the run ends
+and before the commit.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _POSTED_KEYS = ["beneficiary_id", "session_id", "budget_line_id"]
 _POSTED_UPDATED = ["funded_hours", "amount", "held_on"]
 _MARKS_KEYS = ["beneficiary_id", "session_id"]
 _MARKS_UPDATED = ["course_id", "step", "held_on", "status", "hours_attended", "session_hours"]
+# Held rows are written once this many wait (a poll of 500 sheets would hold 100,000): each write still covers
+# about 50 sheets of 100 people.
+_HELD_AT_MOST = 10_000
 MarkKey = tuple[UUID, UUID]  # (person, session)
 PostedKey = tuple[UUID, UUID, UUID]  # (person, session, line)
 
@@ -340,6 +344,8 @@ class ConsumptionRepository:
                 writes.post(key, None)
             for key, posted_row in zip(written, rows, strict=True):
                 writes.post(key, posted_row)
+            if len(writes.marks) + len(writes.posted) >= _HELD_AT_MOST:
+                await self.flush()
             return
         if stale:
             await self._delete_posted(stale)

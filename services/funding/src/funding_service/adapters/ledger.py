@@ -9,10 +9,10 @@ refuses a limited account below zero, so even a bug above cannot overdraw a line
 While a run of sheets is applied in one transaction (``hold_writes``, see ``service_layer.sheet_runs``), the
 accounts locked are kept with their balances as this transaction moved them, so that a sheet's accounts locked by
 an earlier sheet of the run are not read again, and the transactions kept wait in memory: they are written, with
-each account's summed change, in one statement (``flush``) before any read of the ledger's tables, before the
-run ends and before the commit. What is written is what the sheets one by one would have written. The run locks
-every existing account it may post to first, in one statement (``lock_existing``); only accounts its sheets create
-are locked after (the lock order's one exception, see ``sheet_runs``).
+each account's summed change, in one statement (``flush``) before any read of the ledger's tables, once 10,000
+postings wait, when the run ends and before the commit. What is written is what the sheets one by one would have
+written. The run locks every existing account it may post to first, in one statement (``lock_existing``); only
+accounts its sheets create are locked after (the lock order's one exception, see ``sheet_runs``).
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def _known_accounts(connection: AsyncConnection) -> set[UUID]:
     return known
 
 
+# Held postings are written once this many wait, so that a poll of 500 sheets does not keep 100,000 postings in
+# memory: each write still covers 50 sheets of 100 people.
+_HELD_AT_MOST = 10_000
+
+
 def _key(row: object) -> AccountKey:
     mapping = row._mapping  # type: ignore[attr-defined]
     return AccountKey(mapping["budget_line_id"], Stage(mapping["stage"]), mapping["beneficiary_id"])
@@ -107,6 +112,7 @@ class LedgerRepository:
         # it moved them, and the transactions kept but not yet written.
         self._held: dict[AccountKey, Decimal] | None = None
         self._pending: list[Transaction] = []
+        self._pending_postings = 0
 
     def hold_writes(self) -> None:
         """From now on, locked accounts are remembered and kept transactions wait for ``flush``."""
@@ -122,7 +128,7 @@ class LedgerRepository:
         """Write the transactions that wait, in the order they were kept, and their accounts' summed changes."""
         if not self._pending:
             return
-        pending, self._pending = self._pending, []
+        pending, self._pending, self._pending_postings = self._pending, [], 0
         assert self._held is not None  # only held writes wait
         await self._keep(pending, self._held)
 
@@ -220,6 +226,9 @@ class LedgerRepository:
             for posting in transaction.postings:
                 self._held[posting.account] = balances[posting.account]
             self._pending.append(transaction)
+            self._pending_postings += len(transaction.postings)
+            if self._pending_postings >= _HELD_AT_MOST:
+                await self.flush()
             return
         await self._keep([transaction], balances)
 

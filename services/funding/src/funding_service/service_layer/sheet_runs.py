@@ -10,7 +10,8 @@ shares is the database's work.
   gave it), and the transactions, balance changes, marks and consumption rows wait in memory; they are written in
   one statement per table when the run ends, before any read of those tables that could see them (a corrected sheet
   of a session the run already wrote, a change of excused hours that loads a person's every mark, a shortage, the
-  reservation of what is given back, support's retry) and before the commit.
+  reservation of what is given back, support's retry), once 10,000 postings or rows wait (a poll brings up to 500
+  sheets) and before the commit.
 
 A poll of 25 sheets of 5 cohorts (5 sheets each) then locks and updates each person's accounts and the line's
 ``available`` once instead of 5 times, and sends about a dozen statements instead of about 190.
