@@ -1,8 +1,8 @@
 """A poll's sheets applied together (``service_layer.sheet_runs``) leave exactly what the same events applied one
 record at a time leave: the same transactions and postings in the same order, the same accounts and balances, the
 same marks and consumption rows, the same events published and the same audit rows. Two databases are built alike
-and fed one backlog, one record at a time in one, in polls in the other (as the ledger's consumer applies a
-backlog), and compared whole.
+(one after the other) and fed one backlog, one record at a time in one, in polls in the other (as the ledger's
+consumer applies a backlog), and compared whole.
 
 The backlog goes through every path of a sheet: first sheets drawing on commitments, people without a commitment
 drawing on the line, an individual path's own plan, a cohort without a plan, a shortage (``LimitExceeded``, then
@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from funding_service.adapters import consumption as consumption_adapter
 from funding_service.adapters import ledger as ledger_adapter
@@ -318,34 +318,25 @@ async def everything(database: Database, labels: Labels, backlog_events: set[str
     return labelled
 
 
-async def second_database(kind: str, tmp_path: Path, admin_url: Callable[[], str]) -> AsyncIterator[str]:
-    if kind == "sqlite":
+async def afresh(url: str, tmp_path: Path) -> str:
+    """The second database: another SQLite file, or the test's PostgreSQL database emptied (its schema made again),
+    both migrated."""
+    if url.startswith("sqlite"):
         url = f"sqlite+aiosqlite:///{tmp_path / 'in-polls.db'}"
-        await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
-        yield url
-        return
-    admin = admin_url()
-    name = f"hope_test_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    url = f"{admin.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
-    try:
-        await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
-        yield url
-    finally:
-        connection = await asyncpg.connect(admin)
+    else:
+        engine = create_async_engine(url)
         try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            async with engine.begin() as connection:
+                await connection.execute(text("DROP SCHEMA public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
         finally:
-            await connection.close()
+            await engine.dispose()
+    await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+    return url
 
 
 @pytest.mark.parametrize(("poll", "held_at_most"), [(4, None), (100, None), (100, 5)])
 async def test_sheets_applied_together_leave_exactly_what_one_record_at_a_time_leaves(
-    request: pytest.FixtureRequest,
     database_url: str,
     issuer: TokenIssuer,
     tmp_path: Path,
@@ -361,19 +352,17 @@ async def test_sheets_applied_together_leave_exactly_what_one_record_at_a_time_l
     backlog_events = {event.id for event in scenario.backlog}
     [ledger] = [spec for spec in CONSUMERS if spec.name == "ledger"]
     assert ledger.batch is not None
-    kind = "sqlite" if database_url.startswith("sqlite") else "postgres"
 
     async with programme_in(database_url, issuer, scenario) as (database, made):
         for event in scenario.backlog:
             assert await deliver(database, event)
         one_by_one = await everything(database, Labels(scenario.shared, made), backlog_events)
 
-    async for url in second_database(kind, tmp_path, lambda: request.getfixturevalue("postgres_admin_url")):
-        async with programme_in(url, issuer, scenario) as (database, made):
-            for start in range(0, len(scenario.backlog), poll):
-                batch = scenario.backlog[start : start + poll]
-                assert await process_batch(CONSUMER, FundingUnitOfWork(database), batch, ledger.batch) == len(batch)
-            in_polls = await everything(database, Labels(scenario.shared, made), backlog_events)
+    async with programme_in(await afresh(database_url, tmp_path), issuer, scenario) as (database, made):
+        for start in range(0, len(scenario.backlog), poll):
+            batch = scenario.backlog[start : start + poll]
+            assert await process_batch(CONSUMER, FundingUnitOfWork(database), batch, ledger.batch) == len(batch)
+        in_polls = await everything(database, Labels(scenario.shared, made), backlog_events)
 
     # The backlog moved money on every path it was built for.
     kinds = [entry[0] for entry, _ in one_by_one["ledger"]]
