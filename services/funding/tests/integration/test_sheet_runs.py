@@ -68,7 +68,7 @@ class Scenario:
     cohort_b: uuid.UUID = field(default_factory=uuid.uuid4)
     cohort_c: uuid.UUID = field(default_factory=uuid.uuid4)
     a: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(4)])
-    own: uuid.UUID = field(default_factory=uuid.uuid4)  # in cohort A, paid by a plan of their own
+    own: uuid.UUID = field(default_factory=uuid.uuid4)  # in cohort A, paid by a plan of their own (12.00 an hour)
     uncommitted: uuid.UUID = field(default_factory=uuid.uuid4)  # in cohort A, their step's start not yet received
     b: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(3)])
     c: list[uuid.UUID] = field(default_factory=lambda: [uuid.uuid4() for _ in range(2)])
@@ -224,15 +224,7 @@ async def programme_in(url: str, issuer: TokenIssuer, scenario: Scenario) -> Asy
             await state.agreement([{**LINE, "excused_share": "0.01"}, LINE], code="STATE")  # 4 h of 400
             made = [state.funder_id, state.agreement_id, *state.line_ids]
             made.append((await state.plan("15.00", ["0.7", "0.3"]))["id"])
-            individual = {
-                "cost_type": "training_hours",
-                "unit_cost": "12.00",
-                "step": 3,
-                "beneficiary_id": str(scenario.own),
-                "shares": [{"budget_line_id": state.line_ids[1], "share": "1"}],
-                "remainder_line_id": state.line_ids[1],
-            }
-            made.append((await state.post("/v1/financing-plans", individual))["id"])
+            made.append((await state.plan("12.00", ["0.5", "0.5"], beneficiary_id=scenario.own))["id"])
             region = Programme(client, issuer, database, cohort_id=scenario.cohort_b)
             await region.agreement([SMALL_LINE], code="REGION")
             made += [region.funder_id, region.agreement_id, *region.line_ids]
