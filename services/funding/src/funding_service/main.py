@@ -1,6 +1,5 @@
 """The funding service's app: ``uvicorn funding_service.main:create_app --factory``."""
 
-import gc
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -23,7 +22,7 @@ async def count_support_months(database: Database) -> int:
 
 def create_app(settings: FundingSettings | None = None) -> FastAPI:
     settings = settings or FundingSettings()
-    app = build_service_app(
+    return build_service_app(
         ServiceDefinition(
             settings=settings,
             title="HOPE funding",
@@ -46,14 +45,3 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
             scheduled=[ScheduledJob("support-months", settings.support_count_interval_s, count_support_months)],
         )
     )
-    _freeze_startup_objects()
-    return app
-
-
-def _freeze_startup_objects() -> None:
-    """The process's objects at start (modules, tables, schemas, the app) are kept out of the collector's full
-    passes, as reporting's rebuild does: a backlog of sheets allocates thousands of objects per sheet, which sets
-    off full passes that walked all of them again. Once per process (tests build many apps)."""
-    if gc.get_freeze_count() == 0:
-        gc.collect()
-        gc.freeze()

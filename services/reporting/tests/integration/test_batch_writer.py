@@ -5,7 +5,11 @@ batch (the kit's ``process_batch``) records each event once and skips a stale on
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +20,14 @@ from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.subscriptions import process_batch
 from hopekit.uow import Database
 from reporting_service.adapters import versions
-from reporting_service.adapters.tables import fact_people, fact_person_steps, fact_sessions, kit
+from reporting_service.adapters.tables import (
+    fact_attendance_months,
+    fact_attendance_person_months,
+    fact_people,
+    fact_person_steps,
+    fact_sessions,
+    kit,
+)
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
 from reporting_service.events.incoming import CONSUMERS
 from reporting_service.events.replay import handlers_of
@@ -119,3 +130,49 @@ async def test_a_batch_with_an_invalid_payload_writes_nothing(database: Database
         await _batch(database, 1, [received(sheet), broken])
     async with database.engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(fact_sessions)) == 0
+
+
+async def test_a_sheet_corrected_onto_another_step_and_month_moves_the_totals_there(database: Database) -> None:
+    """A sheet's first arrival and a correction on its own step and month move a person's three totals alike; a
+    correction onto another step and month (its course or day changed) gives the hours back where they were."""
+    person, other = uuid.uuid4(), uuid.uuid4()
+    session, course = uuid.uuid4(), uuid.uuid4()
+
+    def sheet(step: int, held_on: date, hours: str, day: float) -> ReceivedEvent:
+        entries = [
+            training.AttendanceEntry(beneficiary_id=person, status="present", hours_attended=Decimal(hours)),
+            training.AttendanceEntry(beneficiary_id=other, status="unexcused", hours_attended=Decimal(0)),
+        ]
+        return received(
+            training.AttendanceRecorded(
+                session_id=session,
+                course_id=course,
+                step=step,
+                held_on=held_on,
+                session_hours=Decimal("3.50"),
+                session_kind="core",
+                entries=tuple(entries),
+                occurred_at=at(day),
+            )
+        )
+
+    async def totals(table: Any) -> set[tuple[Any, ...]]:
+        hours = [table.c.hours_recorded, table.c.hours_attended, table.c.hours_unexcused, table.c.sessions_recorded]
+        keys = [column for column in table.primary_key.columns if column.name not in ("version", "beneficiary_id")]
+        async with database.engine.connect() as connection:
+            rows = await connection.execute(select(*keys, *hours).where(table.c.beneficiary_id == person))
+        return {tuple(row) for row in rows}
+
+    march, april = date(2026, 3, 31), date(2026, 4, 1)
+    await _batch(database, 1, [sheet(3, march, "3.50", 1)])
+    await _batch(database, 1, [sheet(3, march, "2.00", 2)])  # the same step and month: the hours corrected
+    assert await totals(fact_person_steps) == {(3, Decimal("3.50"), Decimal("2.00"), Decimal(0), 1)}
+    assert await totals(fact_attendance_person_months) == {
+        (march.replace(day=1), Decimal("3.50"), Decimal("2.00"), Decimal(0), 1)
+    }
+    await _batch(database, 1, [sheet(4, april, "3.00", 3)])  # step 4, in April
+    zero = (Decimal(0), Decimal(0), Decimal(0), 0)
+    moved = (Decimal("3.50"), Decimal("3.00"), Decimal(0), 1)
+    assert await totals(fact_person_steps) == {(3, *zero), (4, *moved)}
+    assert await totals(fact_attendance_months) == {(3, march.replace(day=1), *zero), (4, april, *moved)}
+    assert await totals(fact_attendance_person_months) == {(march.replace(day=1), *zero), (april, *moved)}

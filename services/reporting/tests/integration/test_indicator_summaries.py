@@ -19,6 +19,7 @@ from hope_infra.testing import received
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_summaries import summarised
+from reporting_service.adapters.regions import REGIONAL
 from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
@@ -46,6 +47,7 @@ SUMMARIES = (
     fact_attendance_cells,
     fact_contract_days,
     fact_attendance_years,
+    *REGIONAL,  # PostgreSQL's regional rows (empty on SQLite)
 )
 
 

@@ -45,8 +45,8 @@ METADATA_MAX_AGE_MS = 10_000
 _PERMANENT = (PermanentEventError, ValidationError, MalformedEvent)
 
 # A poll's transaction chosen as a deadlock's victim is applied again, whole, this many times at most before its
-# records go one by one. Two consumer groups writing rows of the same people (reporting's topics, each writing
-# ``fact_people`` in a statement per kind of fact) can lock them crosswise; the victim was rolled back whole.
+# records go one by one (the victim was rolled back whole). A safety net: reporting's groups, which write rows of
+# the same people (``fact_people``, a statement per kind of fact), write those tables under one lock.
 DEADLOCK = "40P01"
 BATCH_DEADLOCK_ATTEMPTS = 3
 

@@ -1,6 +1,15 @@
 """Writing one version of the read models: the order-free writes of ``upserts`` with the version in every key,
 held in ``pending`` and sent set-based (one statement per table and rule) when the transaction commits or before
-a read, and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased)."""
+a read, and the few reads the use cases need (a session's lines, a claim's approved lines, who was erased).
+
+The tables several consumer groups write (``SHARED``: a person's row and steps) are written last, under the
+people's writer lock (``take_writer_lock``), held to the transaction's end: two transactions write them one after
+the other. Two groups' polls wrote the same people's ``fact_people`` rows with statements of their own (one per
+rule and columns), each sorted by key, and met them in opposite orders: a deadlock about once in seven benchmark
+runs (issue 17). The other tables, each written by one group, come first and without the lock, each statement's
+rows in key order (a rebuild's reader and the live group of its topic both write the version being built), so
+that one group's writes there go on while another's hold the lock.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +20,25 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.sets import among
 from reporting_service.adapters import summaries, upserts
 from reporting_service.adapters.levels import attest_levels
-from reporting_service.adapters.pending import PendingWrites
+from reporting_service.adapters.pending import PendingWrites, in_key_order
 from reporting_service.adapters.tables import (
     fact_attendance_lines,
     fact_claims,
     fact_erasures,
     fact_money,
     fact_money_movements,
+    fact_people,
+    fact_person_steps,
     fact_sessions,
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.adapters.upserts import among
 from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
@@ -63,6 +74,21 @@ class MoneyPart(NamedTuple):
     from_commitment: Decimal | None = None
 
 
+# The tables more than one consumer group writes (enrolment, training, support and employment write people's
+# rows; enrolment and training their steps, and ``adapters.levels`` the step-3 level): written under the lock.
+SHARED = frozenset({fact_people.name, fact_person_steps.name})
+# The people's writer lock: a transaction-level advisory lock, its keys "rp" (reporting's people) and 0. One lock
+# for every version: a live poll writes each version being fed, a rebuild's batch the new one alone.
+WRITER_LOCK = (0x7270, 0)
+
+
+async def take_writer_lock(connection: AsyncConnection) -> None:
+    """Wait until no other transaction writes the ``SHARED`` tables, then keep them to this one until it ends
+    (PostgreSQL; on SQLite writers are one at a time already)."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(select(func.pg_advisory_xact_lock(*WRITER_LOCK)))
+
+
 # Every table holding a person's rows under ``beneficiary_id``: what an erasure moves to a random pseudonym.
 PERSON_TABLES: tuple[Table, ...] = tuple(
     table
@@ -89,22 +115,33 @@ class VersionFacts:
         self._lines: dict[UUID, dict[UUID, tuple[int, Any, AttendanceLine]]] = {}
         # People whose step-3 end or French assessments moved: their level at the end of step 3 is due again.
         self._levels_due: set[UUID] = set()
+        self._locked = False  # whether this transaction took the writer lock (for this version: once is enough)
 
     def _key(self, key: Mapping[str, Any]) -> dict[str, Any]:
         return {"version": self.version, **key}
 
+    async def _lock(self) -> None:
+        """Before the transaction's first write to the ``SHARED`` tables: the writer lock."""
+        if not self._locked:
+            await take_writer_lock(self.connection)
+            self._locked = True
+
     async def flush(self) -> None:
-        """Send every waiting write: movements first (they add to ``fact_money``), sheets, then the rest."""
+        """Send every waiting write: movements first (they add to ``fact_money``), sheets, the tables one group
+        writes, then under the writer lock the ``SHARED`` ones and the levels."""
         # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
         people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
         cohorts = await summaries.cohorts_of(self.connection, self.version, people)
         cohorts |= summaries.cohorts_written(self._pending)
         await self._write_movements()
         await self._write_sheets()
-        await self._pending.flush(self.connection)
+        await self._pending.flush(self.connection, lambda table: table.name not in SHARED)
         due, self._levels_due = self._levels_due, set()
-        if due:
-            await attest_levels(self.connection, self.version, sorted(due, key=str))
+        if self._pending or due:
+            await self._lock()
+            await self._pending.flush(self.connection)
+            if due:
+                await attest_levels(self.connection, self.version, sorted(due, key=str))
         await summaries.note_due(self.connection, self.version, people, cohorts)
 
     def level_due(self, person: UUID) -> None:
@@ -183,7 +220,10 @@ class VersionFacts:
             return
         self._erased[person] = True
         stranger = uuid.uuid4()
-        for table in PERSON_TABLES:
+        # The tables one group writes first, then the ``SHARED`` ones under the lock, as ``flush`` writes them.
+        for table in sorted(PERSON_TABLES, key=lambda table: table.name in SHARED):
+            if table.name in SHARED:
+                await self._lock()
             await self.connection.execute(
                 update(table)
                 .where(table.c.version == self.version, table.c.beneficiary_id == person)
@@ -297,8 +337,9 @@ class VersionFacts:
 
     async def _write_movements(self) -> None:
         movements, self._movements = self._movements, {}
-        # In key order (UUIDs order as their text does), so concurrent transactions lock rows in the same order.
-        rows = [movements[key] for key in sorted(movements)]
+        # In key order, so concurrent transactions lock rows in the same order (the keys' UUIDs compared as their
+        # numbers, not by ``UUID.__lt__`` in Python: that was a tenth of a funding poll's CPU).
+        rows = [movements[key] for key in sorted(movements, key=in_key_order)]
         totals: dict[tuple[UUID, UUID], dict[str, Any]] = {}
         engaged: set[tuple[UUID, UUID]] = set()
         if rows:
@@ -321,7 +362,7 @@ class VersionFacts:
                     engaged.add((person, agreement))
         # Written now, not held in ``pending``: the upsert locks the people's rows until commit, so a concurrent
         # writer of the same people replays their movements only after this transaction's are in.
-        money_rows = [self._key(totals[key]) for key in sorted(totals, key=str)]
+        money_rows = [self._key(totals[key]) for key in sorted(totals, key=in_key_order)]
         await upserts.add(self.connection, fact_money, money_rows, COLUMNS)
         await self._replay_commitments(await self._unsplit_among(engaged))
 

@@ -18,6 +18,7 @@ from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.queries_sources import Dialect, cohorts_in_scope
+from reporting_service.adapters.regions import REGIONAL
 from reporting_service.adapters.summaries import (
     ATTENDANCE,
     CONTRACTS,
@@ -34,6 +35,8 @@ from reporting_service.adapters.tables_summaries import (
     fact_contract_days,
     fact_indicator_cells,
     fact_indicator_days,
+    fact_region_attendance,
+    fact_region_cells,
 )
 from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.registry import Indicator
@@ -86,6 +89,13 @@ def summarised(indicator: Indicator, groupings: Sequence[str | None], scope: Sco
     return known and scope.kind != "funder" and "funder" not in groupings
 
 
+def _national(postgres: bool, groupings: Sequence[str | None], scope: Scope) -> bool:
+    """Whether the regional rows answer (``adapters.regions``, PostgreSQL): the whole programme, by region, by
+    month or in all."""
+    whole = scope.kind == "everything" and scope.cohort_id is None
+    return postgres and whole and all(by in (None, "region", "month") for by in groupings)
+
+
 class SummaryQueries:
     def __init__(self, connection: AsyncConnection, version: int) -> None:
         self._connection = connection
@@ -114,6 +124,8 @@ class SummaryQueries:
         spans = [(fact_indicator_cells, *period.months)] if period.months is not None else []
         spans += [(fact_indicator_days, first, last) for first, last in period.edges]
         for table, first, last in spans:
+            if table is fact_indicator_cells and _national(self._dialect.postgres, groupings, scope):
+                table = fact_region_cells
             read = await self._cells(indicator.id, groupings, scope, table, first, last)
             found = [_added(a, b) for a, b in zip(found, read, strict=True)]
         return found
@@ -123,11 +135,11 @@ class SummaryQueries:
     ) -> list[Table]:
         """Rows of ``table`` (per month or per day) dated within [first, last], added up per group."""
         s = table.c
-        dated = s.month if table is fact_indicator_cells else s.day
+        dated = s.day if table is fact_indicator_days else s.month
         names = SUMMED.get(indicator_id, ())
         measures = [func.sum(s.people).label("people"), *(func.sum(s[name]).label(name) for name in names)]
         where = [s.version == self._version, s.indicator == indicator_id, dated >= first, dated <= last]
-        month = month_of(self._dialect, dated)
+        month = month_of(self._dialect, dated) if table is fact_indicator_days else dated
         found = await self._grouped(table, month, groupings, s.category, measures, where, scope)
         return [
             _table({key: Cell(int(row["people"]), {name: Decimal(row[name]) for name in names}) for key, row in rows})
@@ -137,15 +149,16 @@ class SummaryQueries:
     async def _attendance(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
         """By month, each row is people in that month. Every other grouping counts a person in the first of their
         months in the period, read per year for its whole years (a tenth of the rows) and per month around them."""
-        a = fact_attendance_cells.c
+        cells = fact_region_attendance if _national(self._dialect.postgres, groupings, scope) else fact_attendance_cells
+        a = cells.c
         others = [by for by in groupings if by != "month"]
         found: dict[str | None, Table] = {}
         if "month" in groupings:
-            (found["month"],) = await self._hours(fact_attendance_cells, a.month, ["month"], scope, start, end, [])
+            (found["month"],) = await self._hours(cells, a.month, ["month"], scope, start, end, [])
         if others:
             years = _whole_years(start, end)
             around = [] if years is None else [or_(a.month < years[0], a.month >= date(years[1].year + 1, 1, 1))]
-            tables = await self._hours(fact_attendance_cells, a.month, others, scope, start, end, around, first=start)
+            tables = await self._hours(cells, a.month, others, scope, start, end, around, first=start)
             if years is not None:
                 y = fact_attendance_years.c
                 within = await self._hours(fact_attendance_years, y.year, others, scope, *years, [], first=start)
@@ -229,8 +242,11 @@ class SummaryQueries:
         """Per grouping, each cell's key (group, category) and measures. PostgreSQL answers every grouping in one
         scan (GROUPING SETS); SQLite is asked once per grouping."""
         keys = [_dimension(by, table.c, month) for by in groupings if by is not None]
-        base = select(category.label("category"), *measures).select_from(_with_cohorts(table))
-        base = base.where(*where, *cohorts_in_scope(scope, table.c.cohort_id))
+        if table in REGIONAL:  # the whole programme's rows, their region on them (``_national``)
+            base = select(category.label("category"), *measures).select_from(table).where(*where)
+        else:
+            base = select(category.label("category"), *measures).select_from(_with_cohorts(table))
+            base = base.where(*where, *cohorts_in_scope(scope, table.c.cohort_id))
         found: list[list[tuple[tuple[str, str], Any]]] = [[] for _ in groupings]
         if not self._dialect.postgres or not keys:
             for index, by in enumerate(groupings):
@@ -261,17 +277,22 @@ def _with_cohorts(table: Any) -> Any:
 
 
 def _dimension(by: str | None, s: Any, month: Any) -> Any:
-    """The grouping's column, as ``queries_sources.dimension`` reads it from a person and their cohort."""
+    """The grouping's column, as ``queries_sources.dimension`` reads it from a person and their cohort (the
+    regional rows carry their region; they answer no other grouping but the month)."""
     c = fact_cohorts.c
+    if by is None:
+        return None
+    if by == "month":
+        return month
+    if by == "region":
+        return s.region if "region" in s else c.region
     columns = {
-        "region": c.region,
         "sector": func.coalesce(s.sector_code, c.sector_code),
         "cohort": s.cohort_id,
         "provider": c.training_provider_org_id,
         "track": func.coalesce(s.track, c.track),
-        "month": month,
     }
-    return None if by is None else columns[by]
+    return columns[by]
 
 
 def _label(value: object) -> str:

@@ -22,12 +22,12 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Date as DateType
-from sqlalchemy import Delete, Insert, Uuid, and_, any_, bindparam, cast, delete, func, literal, select, union_all
+from sqlalchemy import Delete, Insert, and_, cast, delete, func, literal, select, union_all
 from sqlalchemy import Table as Table_
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters import durations
+from hopekit.db.sets import among
+from reporting_service.adapters import durations, regions
 from reporting_service.adapters.durations import of_cohorts
 from reporting_service.adapters.pending import PendingWrites
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
@@ -264,7 +264,10 @@ def statements_0014(postgres: bool, version: int, cohorts: Cohorts = None) -> li
 
 async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts = None) -> None:
     postgres = connection.dialect.name == "postgresql"
-    for statement in [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]:
+    # The regional rows (PostgreSQL only) move by the difference: what the cohorts' rows added comes out first.
+    before, after = (regions.taken_out(version, cohorts), regions.added(version, cohorts)) if postgres else ([], [])
+    cohorts_rows = [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]
+    for statement in [*before, *cohorts_rows, *after]:
         await connection.execute(statement)
     if postgres:  # time_in_step's counts (``tables_durations``: PostgreSQL only)
         await durations.summarise(connection, version, cohorts)
@@ -291,13 +294,8 @@ async def cohorts_of(connection: AsyncConnection, version: int, people: Collecti
     p = fact_people.c
     found: set[UUID | None] = set()
     ordered = sorted(people, key=str)
-    postgres = connection.dialect.name == "postgresql"
     for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        # On PostgreSQL one array parameter: an IN list of a poll's hundreds of people is a statement compiled
-        # and prepared anew each time (measured: a third of the live ingest's throughput).
-        people_of = bindparam("people", chunk, type_=ARRAY(Uuid))
-        named = p.beneficiary_id == any_(people_of) if postgres else p.beneficiary_id.in_(chunk)
+        named = among(connection, p.beneficiary_id, ordered[start : start + CHUNK])
         rows = await connection.execute(select(p.cohort_id).where(p.version == version, named).distinct())
         found.update(row.cohort_id for row in rows)
     return found

@@ -124,3 +124,72 @@ summary_due = Table(
 transaction that wrote the facts and summed again by the next answer that reads the version's summaries
 (``adapters.summaries``): a poll of events costs a row per cohort, not a sum. Not a fact table: its rows say
 nothing a rebuild must give again."""
+
+# The national answers' own summaries (``adapters.regions``, PostgreSQL only): the cohorts' rows above added up per
+# region. The whole programme asked by region or by month (the dashboard's first page, the funders' reports) reads
+# a few thousand rows with no join, not the cohorts' tens of thousands joined to ``fact_cohorts``.
+
+fact_summed_cohorts = Table(
+    "fact_summed_cohorts",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("cohort_id", Uuid, primary_key=True),
+    Column("region", String(2)),
+)
+"""The region each cohort's summary rows were last added up under (no row: none, as for the people of no cohort).
+A cohort that changes region is due (``summaries.cohorts_written``): its rows are taken out of the region they
+were added to, named here, and added to the new one."""
+
+
+def _region_key(dated_by: str, *key: Column[object]) -> list[Column[object]]:
+    return [
+        Column("version", Integer, nullable=False),
+        Column(dated_by, Date, nullable=False),
+        # NULL: no region known (the people of no cohort, a cohort not yet created): "unknown", a group of its own.
+        Column("region", String(2)),
+        *key,
+    ]
+
+
+fact_region_cells = Table(
+    "fact_region_cells",
+    metadata,
+    *_region_key(
+        "month", Column("indicator", String(40), nullable=False), Column("category", String(40), nullable=False)
+    ),
+    Column("people", Integer, nullable=False),
+    *(Column(money_name, money(), nullable=False) for money_name in MONEY),
+    Index(
+        "ux_fact_region_cells",
+        "version",
+        "indicator",
+        "month",
+        "region",
+        "category",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
+    # Its sums are in no index, so that PostgreSQL updates the rows in place (HOT) as cohorts move.
+    postgresql_with={"fillfactor": 50},
+)
+"""``fact_indicator_cells`` added up per region (that of ``fact_summed_cohorts``), indicator, month and category."""
+
+fact_region_attendance = Table(
+    "fact_region_attendance",
+    metadata,
+    *_region_key("month", Column("previous_month", Date)),
+    Column("people", Integer, nullable=False),
+    Column("hours_recorded", Numeric(14, 2), nullable=False),
+    Column("hours_attended", Numeric(14, 2), nullable=False),
+    Index(
+        "ux_fact_region_attendance",
+        "version",
+        "month",
+        "region",
+        "previous_month",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
+    postgresql_with={"fillfactor": 50},
+)
+"""``fact_attendance_cells`` added up per region, month and the people's previous month."""

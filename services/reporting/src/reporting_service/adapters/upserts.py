@@ -12,13 +12,10 @@ from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Column,
-    ColumnElement,
     Numeric,
     Table,
     Text,
     and_,
-    any_,
     bindparam,
     case,
     cast,
@@ -40,16 +37,6 @@ def insert(connection: AsyncConnection, table: Table) -> Any:
 
 def keys(table: Table) -> list[str]:
     return [column.name for column in table.primary_key.columns]
-
-
-def among(connection: AsyncConnection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
-    """``column`` is one of ``values``, as a statement that stays the same whatever their count. On PostgreSQL one
-    array parameter (``= ANY``): an IN list is a statement compiled, prepared and planned anew for each count of
-    a poll's people or sessions (as the kit's inbox look-up was, issue 17). On SQLite an IN list."""
-    if connection.dialect.name == "postgresql":
-        array = bindparam(f"{column.name}_among", list(values), type_=postgresql.ARRAY(column.type))
-        return column == any_(array)
-    return column.in_(values)
 
 
 Rule = Literal["newer", "fields", "earliest", "latest", "add", "once"]
