@@ -13,15 +13,29 @@ people generated as PDF. First, the ledger consumer's work is measured in this p
 CPU per sheet (this process's, and its PostgreSQL backends') and statements per sheet, which depend far less on
 the machine's load than wall time does.
 
-Issue 15 (>= 5,000 entries/s end to end) is not met on the shared 2-core machine. Measured 2026-12-05, the lead
-(88354b5) and this branch back to back, load 2-8 (other helpers' work), so the wall figures follow the load:
-lead 2,107 / 2,442 / 3,009 / 3,272 entries/s (service CPU 16.5 / 14.6 / 15.5 / 15.1 ms per sheet), branch
-3,222 / 2,405 / 1,748 / 3,411 (13.4 / 13.6 / 14.7 / 12.7 ms; the last pair both at load 3: wall 30.6 -> 29.3 ms
-per sheet), and 3,882 alone at load 3 (13.1 ms). What moved, load-independent: the domain's
-work on a sheet of 100 (keys, postings, pricing; a micro-measure) 4.1 -> 2.9 ms; the ledger statement's database
-CPU 6.1 -> 5.2 ms and the consumption rows' 1.2 -> 1.0 ms per sheet (migration 0007, from the backends'
-schedstat); collection passes in process 1.8-2.7 -> 0.5-0.6 ms per sheet. Still 7.72 statements per sheet. The
-postings' two foreign keys cost the database 1.7 ms per sheet (400 row checks), kept. Before this work, at low
+Issue 15 (>= 5,000 entries/s end to end) is met since a poll's consecutive sheets share the database's work
+(``funding_service.service_layer.sheet_runs``: read ahead once, every existing account locked once, writes held and
+written once per table per run). Measured 2026-12-06 on the shared 2-core machine, this branch and the lead
+(7e12e15) back to back, ``python -m benchmarks funding_ledger``: branch 9,192 entries/s (load 1.20 -> 1.67 during
+the run; wall 10.9 ms per sheet, service CPU 6.2 ms per sheet, 0.22 transactions per sheet, peak 208 MiB), lead
+5,971 (load 1.61 -> 1.55; 16.7 ms, 7.9 ms, 0.35, 177 MiB). Other runs: branch 11,836 (load 2.52 -> 1.80; 8.4 ms, 5.2
+ms); before writes held were bounded to 10,000, 7,915 (load 1.83 -> 2.80; 12.6 ms, 6.3 ms, peak 256 MiB) and, with
+py-spy sampling it, 9,404 (load 2.0 -> 2.5; 6.3 ms); lead 5,595 (load 2.65 -> 2.83; 17.9 ms, 7.8 ms). The lead's
+service CPU is lower today than on 2026-12-05 (below). With the lead merged in (f6ce9a6: the kit freezes the objects
+alive at start, for every service): 8,174 (load 2.11 -> 3.05; 12.2 ms, 6.2 ms, 205 MiB). Load-independent, the
+in-process section three times each, alternating (load 1.9-2.4): CPU per sheet 7.4 / 7.5 / 8.2 -> 5.4 / 5.0 / 5.4
+ms, database CPU per sheet 5.5 / 5.5 / 5.9 -> 2.8 / 2.7 / 2.8 ms, statements per sheet 7.68 -> 0.64 (a poll of 25
+sheets of 5 cohorts updates each person's accounts and the line's ``available`` once, not 5 times). Peak memory grew
+by about 30 MiB: a poll of up to 500 sheets holds its sheets' contracts (about 34 MiB for 500) and up to 10,000 held
+postings and rows at a time.
+
+Before (2026-12-05, the lead 88354b5 and the funding-ingest branch back to back, load 2-8): lead 2,107 / 2,442 /
+3,009 / 3,272 entries/s (service CPU 16.5 / 14.6 / 15.5 / 15.1 ms per sheet), branch 3,222 / 2,405 / 1,748 /
+3,411 (13.4 / 13.6 / 14.7 / 12.7 ms), and 3,882 alone at load 3 (13.1 ms). What moved then, load-independent: the
+domain's work on a sheet of 100 (keys, postings, pricing; a micro-measure) 4.1 -> 2.9 ms; the ledger statement's
+database CPU 6.1 -> 5.2 ms and the consumption rows' 1.2 -> 1.0 ms per sheet (migration 0007, from the backends'
+schedstat); collection passes in process 1.8-2.7 -> 0.5-0.6 ms per sheet; 7.72 statements per sheet. The
+postings' two foreign keys cost the database 1.7 ms per sheet (400 row checks), kept. Before that work, at low
 load: 4,275 entries/s, service CPU 11.6 ms per sheet, wall 23.4 ms.
 """
 

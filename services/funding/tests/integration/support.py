@@ -150,14 +150,20 @@ class Programme:
                 return
             await asyncio.sleep(0.1)
 
-    async def plan(self, unit_cost: str, shares: list[str], step: int = 3) -> dict[str, Any]:
+    async def plan(
+        self, unit_cost: str, shares: list[str], step: int = 3, beneficiary_id: uuid.UUID | None = None
+    ) -> dict[str, Any]:
+        """The cohort's plan for training hours, or with ``beneficiary_id`` that person's own (an individual path)."""
+        payee = (
+            {"cohort_id": str(self.cohort_id)} if beneficiary_id is None else {"beneficiary_id": str(beneficiary_id)}
+        )
         return await self.post(
             "/v1/financing-plans",
             {
                 "cost_type": "training_hours",
                 "unit_cost": unit_cost,
                 "step": step,
-                "cohort_id": str(self.cohort_id),
+                **payee,
                 "shares": [
                     {"budget_line_id": line, "share": share} for line, share in zip(self.line_ids, shares, strict=True)
                 ],

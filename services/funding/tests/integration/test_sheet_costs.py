@@ -16,12 +16,14 @@ from funding_service.adapters.tables import consumption_posted
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
 from funding_service.domain.ledger import AccountKey
 from funding_service.domain.vocabulary import Stage
+from funding_service.events.incoming import CONSUMERS
 from funding_service.main import create_app
 from funding_service.settings import FundingSettings
+from hopekit.events.subscriptions import process_batch
 from hopekit.testing import TokenIssuer, running, service_settings, statements_sent
 from hopekit.uow import Database
 
-from .conftest import deliver, received
+from .conftest import CONSUMER, deliver, received
 from .support import Programme, kept_and_derived_balances
 from .test_path_through_events import sheet
 
@@ -68,6 +70,37 @@ async def test_a_cohort_s_next_sheet_sends_the_same_few_statements_whatever_its_
     assert not any(statement.startswith("DELETE") for statement in sent)
     view = await programme.money("cohorts", programme.cohort_id)
     assert view["consumed"] == f"{size * 2 * 105}.00"
+    kept, derived = await kept_and_derived_balances(database_url)
+    assert kept == derived
+
+
+@pytest.mark.parametrize("sheets", [2, 6])
+async def test_a_poll_of_a_cohort_s_sheets_sends_the_same_few_statements_whatever_their_number(
+    client: httpx.AsyncClient, issuer: TokenIssuer, database: Database, database_url: str, sheets: int
+) -> None:
+    programme = Programme(client, issuer, database)
+    people = await cohort_on_step_3(programme, 3)
+    course = uuid.uuid4()
+    await statements_for_a_sheet(programme, people, course)  # the people's consumed accounts are created
+    poll = [
+        received(sheet(programme, uuid.uuid4(), course, dict.fromkeys(people, ("present", "7.00"))), "/hope/training")
+        for _ in range(sheets)
+    ]
+    [ledger] = [spec for spec in CONSUMERS if spec.name == "ledger"]
+    assert ledger.batch is not None
+    with statements_sent(programme.database.engine) as sent:
+        assert await process_batch(CONSUMER, FundingUnitOfWork(programme.database), poll, ledger.batch) == sheets
+    if database_url.startswith("postgresql"):
+        # The kit's inbox and order marks; read ahead: the sessions' marks and rows, the people's own plans and the
+        # cohort's (with its shares), the accounts locked; the lines and their owners; then, written once: the
+        # transactions with their postings and balances, the marks, the rows; the kit's outbox, order and audit rows.
+        assert len(sent) == 15, "\n".join(sent)
+    else:
+        # The same, but the accounts are created (which takes SQLite's write lock) and locked by the first sheet,
+        # and the transactions, postings and balances are a statement each.
+        assert len(sent) == 18, "\n".join(sent)
+    view = await programme.money("cohorts", programme.cohort_id)
+    assert view["consumed"] == f"{3 * (sheets + 1) * 105}.00"
     kept, derived = await kept_and_derived_balances(database_url)
     assert kept == derived
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -65,6 +65,10 @@ def _line(row: Any) -> BudgetLine:
     )
 
 
+def _by_person(plans: list[FinancingPlan]) -> dict[UUID, FinancingPlan]:
+    return {plan.beneficiary_id: plan for plan in plans if plan.beneficiary_id is not None}
+
+
 class ReferenceRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -72,6 +76,9 @@ class ReferenceRepository:
         # (a poll of 25 sheets of 5 cohorts reads each cohort's plan and lines once).
         self._lines: dict[UUID, BudgetLine] = {}
         self._cohort_plans: dict[tuple[str, int | None, UUID], FinancingPlan] = {}
+        # People's own plans per (cost type, step), read ahead for a run of sheets (``read_own_plans``): who was
+        # asked about, and the plans found.
+        self._own_plans: dict[tuple[str, int], tuple[set[UUID], dict[UUID, FinancingPlan]]] = {}
 
     # Funders
 
@@ -294,14 +301,59 @@ class ReferenceRepository:
             self._cohort_plans[key] = found[0]
         return self._cohort_plans[key]
 
+    async def read_cohort_plans(
+        self, cost_type: str, step: int, cohort_ids: Iterable[UUID]
+    ) -> dict[UUID, FinancingPlan]:
+        """Read ahead, in one statement, the plans of these cohorts that ``cohort_plan`` has not read yet; per
+        cohort with one, its plan."""
+        cohorts = set(cohort_ids)
+        unread = sorted(cohort for cohort in cohorts if (cost_type, step, cohort) not in self._cohort_plans)
+        found = (
+            []
+            if not unread
+            else await self._plans(
+                select(financing_plans).where(
+                    financing_plans.c.cost_type == cost_type,
+                    financing_plans.c.step == step,
+                    among(self._connection, financing_plans.c.cohort_id, unread),
+                )
+            )
+        )
+        for plan in reversed(found):  # the first by id, as ``cohort_plan`` takes it
+            if plan.cohort_id is not None:
+                self._cohort_plans[(cost_type, step, plan.cohort_id)] = plan
+        return {
+            cohort: self._cohort_plans[(cost_type, step, cohort)]
+            for cohort in cohorts
+            if (cost_type, step, cohort) in self._cohort_plans
+        }
+
+    async def read_own_plans(self, people: Iterable[UUID], cost_type: str, step: int) -> None:
+        """Read ahead, in one statement, the own plans of these people for the cost and step (``own_plans``)."""
+        asked = set(people)
+        found = await self.plans(asked, cost_type=cost_type, step=step)
+        self._own_plans[(cost_type, step)] = (asked, _by_person(found))
+
+    async def own_plans(self, people: Iterable[UUID], cost_type: str, step: int) -> dict[UUID, FinancingPlan]:
+        """Per person with one, their own plan (an individual path's) for the cost and step: from what was read
+        ahead when it asked about them all."""
+        asked = set(people)
+        read = self._own_plans.get((cost_type, step))
+        if read is not None and asked <= read[0]:
+            return {person: read[1][person] for person in asked if person in read[1]}
+        return _by_person(await self.plans(asked, cost_type=cost_type, step=step))
+
     async def plans(self, people: Iterable[UUID] | None = None, **where: object) -> list[FinancingPlan]:
         """Plans matching equalities on their columns, and paying one of ``people``'s own paths when given."""
-        query = select(financing_plans).order_by(financing_plans.c.id)
+        query = select(financing_plans)
         for column, value in where.items():
             query = query.where(financing_plans.c[column] == value)
         if people is not None:
             query = query.where(among(self._connection, financing_plans.c.beneficiary_id, people))
-        rows = list(await self._connection.execute(query))
+        return await self._plans(query)
+
+    async def _plans(self, query: Select[Any]) -> list[FinancingPlan]:
+        rows = list(await self._connection.execute(query.order_by(financing_plans.c.id)))
         if not rows:
             return []
         shares: dict[UUID, dict[UUID, Decimal]] = {}

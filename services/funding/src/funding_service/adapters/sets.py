@@ -1,5 +1,6 @@
-"""Many rows or values in one parameter each on PostgreSQL: a column among many values (``= ANY(:values)``) and
-rows inserted or updated from arrays (``unnest``); SQLite takes IN lists and one parameter set per row.
+"""Many rows or values in one parameter each on PostgreSQL: a column among many values (``= ANY(:values)``, the
+kit's ``hopekit.db.sets.among``, named here for the adapters) and rows inserted or updated from arrays
+(``unnest``); SQLite takes IN lists and one parameter set per row.
 
 An IN list of a sheet's 100 people or 200 accounts is 100 or 200 bound parameters that SQLAlchemy renders into the
 statement and processes one by one on every execution, and an executemany of 100 rows is 100 parameter sets
@@ -8,23 +9,18 @@ statement is the same text whatever the number of values (PostgreSQL's prepared 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, TextClause, any_, bindparam, text
+from sqlalchemy import Table, TextClause, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.sets import among
 from hopekit.db.upsert import upsert
 
-
-def among(connection: AsyncConnection, column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
-    values = list(values)
-    if connection.dialect.name != "postgresql":
-        return column.in_(values)
-    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+__all__ = ["among", "upsert_rows"]
 
 
 @lru_cache(maxsize=32)

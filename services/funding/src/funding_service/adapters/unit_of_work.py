@@ -39,3 +39,22 @@ class FundingUnitOfWork(UnitOfWork):
         self.courses = CourseRepository(connection)
         self.support = SupportCostRepository(connection)
         self.refilled_lines = set()
+
+    def hold_writes(self) -> None:
+        """The ledger's and consumption's writes wait in memory until ``release_writes`` or the commit (a run of
+        sheets, ``service_layer.sheet_runs``); the repositories write them first before reading their tables."""
+        self.ledger.hold_writes()
+        self.consumption.hold_writes()
+
+    async def flush_writes(self) -> None:
+        """Write what waits (nothing when writes are not held), writes staying held."""
+        await self.ledger.flush()
+        await self.consumption.flush()
+
+    async def release_writes(self) -> None:
+        await self.ledger.release_writes()
+        await self.consumption.release_writes()
+
+    async def commit(self) -> None:
+        await self.flush_writes()
+        await super().commit()

@@ -5,17 +5,27 @@ Every use case is followed by the retry of support's unpaid units on the lines i
 
 The ledger's consumer applies a poll's events in one transaction (``ConsumerSpec.batch``), each in turn with its
 own use case, exactly as one by one: a backlog of sheets then pays one BEGIN, inbox write, outbox write and
-COMMIT per poll instead of per sheet. Any failure undoes the poll and the kit applies its events one by one (a
-poison event is dead-lettered alone). Support's consumer stays per record: its events are few."""
+COMMIT per poll instead of per sheet. Consecutive attendance sheets go further (``sheet_runs``): what they read is
+read ahead once for them all, and what they write is written once when the run ends. Any failure undoes the poll
+and the kit applies its events one by one (a poison event is dead-lettered alone). Support's consumer stays per
+record: its events are few."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
 from typing import Any
 
 from funding_service.adapters.unit_of_work import FundingUnitOfWork
-from funding_service.service_layer import commitments, consumption, course_plans, projection, support_costs
+from funding_service.service_layer import (
+    commitments,
+    consumption,
+    course_plans,
+    projection,
+    sheet_runs,
+    support_costs,
+)
 from funding_service.service_layer.support_retry import then_retry
 from hope_contracts import enrolment, support, training
 from hopekit.events.cloudevent import ReceivedEvent
@@ -41,10 +51,21 @@ def _handling(event: ReceivedEvent) -> Iterator[None]:
 def each_in_turn(subscriptions: Sequence[Subscription[FundingUnitOfWork, Any]]) -> BatchApply:
     handlers = {subscription.contract.event_type: subscription for subscription in subscriptions}
 
+    sheet = handlers.get(training.AttendanceRecorded.event_type)
+
     async def apply(uow: FundingUnitOfWork, events: Sequence[ReceivedEvent]) -> None:
-        for event in events:
-            with _handling(event):
-                await handlers[event.type](uow, event)
+        for is_sheet, run in groupby(events, key=lambda event: event.type == training.AttendanceRecorded.event_type):
+            together = list(run)
+            if is_sheet and sheet is not None and len(together) > 1:
+                sheets = [training.AttendanceRecorded.model_validate(event.data) for event in together]
+                async with sheet_runs.applied_together(uow, sheets):
+                    for event, contract in zip(together, sheets, strict=True):
+                        with _handling(event):
+                            await sheet.use_case(uow, contract)
+                continue
+            for event in together:
+                with _handling(event):
+                    await handlers[event.type](uow, event)
 
     return apply
 

@@ -44,7 +44,7 @@ async def on_attendance_recorded(uow: FundingUnitOfWork, event: training.Attenda
     by_plan: dict[UUID, tuple[FinancingPlan, set[UUID]]] = {}
     unplanned: set[UUID] = set()
     cost = CostType.TRAINING_HOURS.value
-    own = {plan.beneficiary_id: plan for plan in await uow.reference.plans(everyone, cost_type=cost, step=event.step)}
+    own = await uow.reference.own_plans(everyone, cost, event.step)
     of_cohort: dict[UUID | None, FinancingPlan | None] = {None: None}
     for person in sorted(everyone):
         plan = own.get(person)

@@ -68,6 +68,8 @@ def then_retry(
     async def handled(uow: FundingUnitOfWork, event: E) -> None:
         await use_case(uow, event)
         if uow.refilled_lines:
+            # Support's units are counted from the tables as they are: what a run of sheets holds is written first.
+            await uow.flush_writes()
             await for_refilled_lines(uow)
 
     return handled
