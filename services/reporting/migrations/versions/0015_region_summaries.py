@@ -70,14 +70,7 @@ def upgrade() -> None:
         postgresql_nulls_not_distinct=True,
     )
     # time_in_step's months read from their index alone (``adapters/tables_durations.py``).
-    op.drop_index("ux_fact_duration_months", table_name="fact_duration_months")
-    op.create_index(
-        "ux_fact_duration_months",
-        "fact_duration_months",
-        ["version", "month", "region", "category", "days"],
-        unique=True,
-        postgresql_include=["people"],
-    )
+    _months_index(["people"])
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
@@ -87,12 +80,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _months_index([])
+    for name in ("fact_region_attendance", "fact_region_cells", "fact_summed_cohorts"):
+        op.drop_table(name)
+
+
+def _months_index(carried: list[str]) -> None:
     op.drop_index("ux_fact_duration_months", table_name="fact_duration_months")
     op.create_index(
         "ux_fact_duration_months",
         "fact_duration_months",
         ["version", "month", "region", "category", "days"],
         unique=True,
+        postgresql_include=carried,
     )
-    for name in ("fact_region_attendance", "fact_region_cells", "fact_summed_cohorts"):
-        op.drop_table(name)
