@@ -245,3 +245,42 @@ async def test_random_changes_counted_cohort_by_cohort_equal_the_whole_version_c
     async with postgres.engine.begin() as connection:
         await summarise(connection, 1)
     assert await _counts(postgres) == kept
+
+
+async def test_the_days_of_the_last_month_count_in_the_period_and_in_its_month(postgres: Database) -> None:
+    """The days of the end's month, read from the facts, count in the period's answer and in that month's cell:
+    several people of a region ending a step with the same days on the same day, in two regions."""
+    cohorts = {"11": uuid.uuid4(), "84": uuid.uuid4()}
+    async with postgres.engine.begin() as connection:
+        for region, cohort in cohorts.items():
+            await connection.execute(fact_cohorts.insert().values(version=1, cohort_id=cohort, region=region))
+        for region, ended, days, people in (
+            ("11", date(2024, 5, 10), 30, 6),
+            ("84", date(2024, 5, 10), 30, 2),
+            ("11", date(2024, 5, 12), 45, 3),
+            ("11", date(2024, 4, 2), 60, 5),  # a whole month before: kept counts, not these days
+        ):
+            for _ in range(people):
+                person = uuid.uuid4()
+                await connection.execute(
+                    fact_people.insert().values(version=1, beneficiary_id=person, cohort_id=cohorts[region])
+                )
+                await connection.execute(
+                    fact_person_steps.insert().values(
+                        version=1,
+                        beneficiary_id=person,
+                        step=3,
+                        started_at=_noon(ended - timedelta(days=days)),
+                        completed_at=_noon(ended),
+                    )
+                )
+        await summarise(connection, 1)
+    assert await _same_answers(
+        postgres, [(date(2024, 1, 1), date(2024, 5, 20)), (date(2024, 4, 15), date(2024, 5, 12))]
+    )
+    async with postgres.engine.connect() as connection:
+        month, totals = await IndicatorQueries(connection, 1).tables(
+            TIME_IN_STEP, ["month", None], EVERYTHING, date(2024, 1, 1), date(2024, 5, 20), AS_OF
+        )
+    assert month.cells[("2024-05", "step_3")].people == 11
+    assert totals.cells[("", "step_3")].people == 16
