@@ -59,9 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
+    bootstrap = os.environ.get("HOPE_KAFKA_BOOTSTRAP")
+    _refuse_shared_ports({} if bootstrap else {"kafka": kafka_port, "zookeeper": zookeeper_port})
     supervisor = Supervisor(_say)
     try:
-        bootstrap = os.environ.get("HOPE_KAFKA_BOOTSTRAP")
         if not bootstrap:
             kafka = LocalKafka(var_dir / "kafka", port=kafka_port, zk_port=zookeeper_port)
             _say(f"starting a local Kafka on 127.0.0.1:{kafka_port}")
@@ -103,6 +104,17 @@ def _run(var_dir: Path, kafka_port: int, zookeeper_port: int) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop_all()
         _say("stopped")
+
+
+def _refuse_shared_ports(others: dict[str, int]) -> None:
+    """Two processes told one port: the second cannot listen and the first would answer for both."""
+    told = {service.name: int(os.environ.get(service.env_prefix + "PORT", service.port)) for service in SERVICES}
+    by_port: dict[int, list[str]] = {}
+    for name, port in {**told, **others}.items():
+        by_port.setdefault(port, []).append(name)
+    shared = [f"{port} ({', '.join(names)})" for port, names in sorted(by_port.items()) if len(names) > 1]
+    if shared:
+        raise SystemExit(f"[hope] one port told to several processes: {'; '.join(shared)}")
 
 
 def supervise(supervisor: Supervisor, interval_s: float = 0.5) -> NoReturn:

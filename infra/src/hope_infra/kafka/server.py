@@ -53,11 +53,22 @@ class PortInUseError(KafkaStartError):
     """A port the local Kafka needs is already taken by another process."""
 
 
+# Ports this process has already handed out. The kernel may give the same free port to two probes in a row once
+# the first probe is closed: two services of one platform were once told the same port, one of them could not
+# listen, and the other answered in its place.
+_HANDED_OUT: set[int] = set()
+
+
 def find_free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port free on ``127.0.0.1`` now, and never one this process was given before."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port: int = probe.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise OSError("no free port that this process has not already handed out")
 
 
 class LocalKafka:
