@@ -121,7 +121,49 @@ def test_migrations_0009_to_0012_fill_money_beyond_commitments_french_levels_and
     assert len(found) == 3  # one mark for the line, the commitment marks nothing
 
 
+def test_migration_0016_empties_time_in_steps_monthly_counts_and_notes_every_cohort_due(database_url: str) -> None:
+    person, cohort = uuid.uuid4(), uuid.uuid4()
+    downgrade(SERVICE_ROOT, database_url, "0015")
+    ids = {"version": 1, "person": person, "cohort": cohort}
+    asyncio.run(
+        _run(
+            database_url,
+            [
+                (
+                    "INSERT INTO fact_people (version, beneficiary_id, cohort_id) VALUES (:version, :person, :cohort)",
+                    [ids],
+                ),
+                (
+                    "INSERT INTO fact_duration_cohorts (version, cohort_id, month, region, category, days, people) "
+                    "VALUES (1, :cohort, '2026-06-01', '84', 'step_3', 30, 1)",
+                    [ids],
+                ),
+                (
+                    "INSERT INTO fact_duration_months (version, month, region, category, days, people) "
+                    "VALUES (1, '2026-06-01', '84', 'step_3', 30, 1)",
+                    [],
+                ),
+            ],
+        )
+    )
+    upgrade(SERVICE_ROOT, database_url)
+    found = asyncio.run(
+        _run(
+            database_url,
+            [
+                ("SELECT count(*) FROM fact_duration_cohorts", []),
+                ("SELECT count(*) FROM fact_duration_months", []),
+                ("SELECT count(*) FROM fact_duration_days", []),
+                ("SELECT cohort_id FROM summary_due WHERE version = 1", []),
+            ],
+        )
+    )
+    assert found[:3] == [(0,), (0,), (0,)], "counted per month: counted again per day by the next answer"
+    assert [str(uuid.UUID(str(row[0]))) for row in found[3:]] == [str(cohort)]
+
+
 TYPES = {"person": Uuid(), "agreement": Uuid(), "line": Uuid(), "movement": Uuid(), "assessment": Uuid()}
+TYPES |= {"cohort": Uuid()}
 TYPES |= {"amount": money(), "at": UTCDateTime(), "on": Date()}
 
 

@@ -3,7 +3,7 @@
 
 Cohorts due are summed again as the other summaries are (``adapters.summaries.sum_due``): their rows per cohort
 are replaced, and only the difference between what they counted before and what they count now moves the
-region's counts, in the months and in every quarter's count to date from the difference's quarter on. A
+region's counts, in the days, the months and in every quarter's count to date from the difference's quarter on. A
 cohort's people who took the same days to end a step as before move nothing; a cohort whose region arrived
 after its people's steps (``cohort.created`` late, noted due when written) moves its counts from the
 region-less key to its region. A whole version is counted from the facts in a few statements instead.
@@ -27,6 +27,7 @@ from reporting_service.adapters.tables import fact_cohorts, fact_people
 from reporting_service.adapters.tables_durations import (
     NO_REGION,
     fact_duration_cohorts,
+    fact_duration_days,
     fact_duration_month_ranks,
     fact_duration_months,
     fact_duration_to_date,
@@ -36,10 +37,16 @@ from reporting_service.domain.scoping import Scope
 
 INDICATOR = "time_in_step"
 HALF, P90 = Decimal("0.5"), Decimal("0.9")
-# One count: (region, month or quarter, step, days).
+# One count: (region, the day the step ended, step, days).
 Key = tuple[str, date, str, int]
-KEY = ("region", "month", "category", "days")
-TABLES = (fact_duration_cohorts, fact_duration_months, fact_duration_to_date, fact_duration_month_ranks)
+KEY = ("region", "day", "category", "days")
+TABLES = (
+    fact_duration_cohorts,
+    fact_duration_days,
+    fact_duration_months,
+    fact_duration_to_date,
+    fact_duration_month_ranks,
+)
 
 
 def quarter_of(day: date) -> date:
@@ -58,14 +65,15 @@ def of_cohorts(column: Any, cohorts: Collection[UUID | None] | None) -> list[Any
 
 
 def _counted_from_facts(version: int, cohorts: Collection[UUID | None] | None) -> Any:
-    """Per cohort, its region now, month, step and days (``KEY``): the people, as ``time_in_step`` counts them."""
+    """Per cohort, its region now, day ended, step and days (``KEY``): the people, as ``time_in_step`` counts
+    them."""
     d = Dialect(postgres=True)
     source = SOURCES[INDICATOR](d, version, date.max)
     p, c = fact_people.c, fact_cohorts.c
-    month = cast(func.date_trunc("month", source.on), Date)
+    day = cast(source.on, Date)
     region = func.coalesce(c.region, literal(NO_REGION, String))
     assert source.days is not None
-    key = [p.cohort_id, region, month, source.category, source.days]  # the order of KEY
+    key = [p.cohort_id, region, day, source.category, source.days]  # the order of KEY
     where = [*source.where, *scope_filter(Scope("everything"), version, source), *of_cohorts(p.cohort_id, cohorts)]
     return select(literal(version), *key, func.count()).select_from(source.joined).where(*where).group_by(*key)
 
@@ -85,7 +93,7 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Collecti
     )
     difference: Counter[Key] = Counter()
     for row in taken:
-        difference[(row.region, row.month, row.category, row.days)] -= row.people
+        difference[(row.region, row.day, row.category, row.days)] -= row.people
     columns = ["version", "cohort_id", *KEY, "people"]
     counted = await connection.execute(
         fact_duration_cohorts.insert()
@@ -93,34 +101,37 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Collecti
         .returning(*(d[name] for name in KEY), d.people)
     )
     for row in counted:
-        difference[(row.region, row.month, row.category, row.days)] += row.people
+        difference[(row.region, row.day, row.category, row.days)] += row.people
     moved = {key: people for key, people in difference.items() if people}
     if moved:
         await _move(connection, version, moved)
 
 
 async def _move(connection: AsyncConnection, version: int, moved: dict[Key, int]) -> None:
-    """Add the differences to the months and to every quarter's count to date from their quarter on."""
-    regions, months, categories, days = (list(column) for column in zip(*moved, strict=True))
+    """Add the differences to their days, their months and to every quarter's count to date from their quarter
+    on."""
+    regions, ended, categories, days = (list(column) for column in zip(*moved, strict=True))
     arrays = {
         "regions": regions,
-        "months": months,
+        "ended": ended,
         "categories": categories,
         "days": days,
         "people": list(moved.values()),
     }
+    added = await connection.execute(_ADD_TO_DAYS, {**arrays, "version": version})
+    await _forget_zeros(connection, fact_duration_days, "day", version, added)
     added = await connection.execute(_ADD_TO_MONTHS, {**arrays, "version": version})
     await _forget_zeros(connection, fact_duration_months, "month", version, added)
     t = fact_duration_to_date.c
     last = await connection.scalar(select(func.max(t.quarter)).where(t.version == version))
-    needed = max(quarter_of(month) for month in months)
+    needed = max(quarter_of(day) for day in ended)
     if last is not None and needed > last:
         # Quarters past the last one any step ended in: their counts to date are the last quarter's.
         await connection.execute(_CARRY_FORWARD, {"version": version, "last": last, "until": needed})
     until = max(needed, last or needed)
     added = await connection.execute(_ADD_TO_DATE, {**arrays, "version": version, "until": until})
     await _forget_zeros(connection, fact_duration_to_date, "quarter", version, added)
-    await _rank(connection, version, set(months))
+    await _rank(connection, version, {day.replace(day=1) for day in ended})
 
 
 async def _forget_zeros(connection: AsyncConnection, table: Table, dated_by: str, version: int, added: Any) -> None:
@@ -154,26 +165,36 @@ async def _forget_zeros(connection: AsyncConnection, table: Table, dated_by: str
 
 
 _MOVED = (
-    "FROM unnest(CAST(:regions AS varchar[]), CAST(:months AS date[]), CAST(:categories AS varchar[]), "
-    "CAST(:days AS integer[]), CAST(:people AS integer[])) AS moved(region, month, category, days, people) "
+    "FROM unnest(CAST(:regions AS varchar[]), CAST(:ended AS date[]), CAST(:categories AS varchar[]), "
+    "CAST(:days AS integer[]), CAST(:people AS integer[])) AS moved(region, day, category, days, people) "
 )
 
+_ADD_TO_DAYS = text(
+    "INSERT INTO fact_duration_days (version, day, region, category, days, people) "
+    "SELECT :version, moved.day, moved.region, moved.category, moved.days, moved.people "
+    + _MOVED
+    + "ON CONFLICT (version, day, region, category, days) "
+    "DO UPDATE SET people = fact_duration_days.people + excluded.people "
+    "RETURNING day AS dated, region, category, days, people"
+)
+
+# Those of one key on several days of a month added up first (an upsert may touch a row once).
 _ADD_TO_MONTHS = text(
     "INSERT INTO fact_duration_months (version, month, region, category, days, people) "
-    "SELECT :version, moved.month, moved.region, moved.category, moved.days, moved.people "
-    + _MOVED
-    + "ON CONFLICT (version, month, region, category, days) "
+    "SELECT :version, CAST(date_trunc('month', moved.day) AS date), moved.region, moved.category, moved.days, "
+    "sum(moved.people) " + _MOVED + "GROUP BY 2, moved.region, moved.category, moved.days "
+    "ON CONFLICT (version, month, region, category, days) "
     "DO UPDATE SET people = fact_duration_months.people + excluded.people "
     "RETURNING month AS dated, region, category, days, people"
 )
 
 # Each difference added to its quarter's count to date and every later one's, up to the last quarter; those of
-# one key in several months of a quarter added up first (an upsert may touch a row once).
+# one key on several days of a quarter added up first.
 _ADD_TO_DATE = text(
     "INSERT INTO fact_duration_to_date (version, quarter, region, category, days, people) "
     "SELECT :version, CAST(quarters.quarter AS date), moved.region, moved.category, moved.days, sum(moved.people) "
     + _MOVED
-    + "CROSS JOIN LATERAL generate_series(date_trunc('quarter', moved.month), CAST(:until AS date), "
+    + "CROSS JOIN LATERAL generate_series(date_trunc('quarter', moved.day), CAST(:until AS date), "
     "interval '3 months') AS quarters(quarter) "
     "GROUP BY quarters.quarter, moved.region, moved.category, moved.days "
     "ON CONFLICT (version, quarter, region, category, days) "
@@ -228,20 +249,23 @@ async def _rank(connection: AsyncConnection, version: int, months: Iterable[date
 
 
 async def _whole(connection: AsyncConnection, version: int) -> None:
-    """Every count of the version again, from the facts: the cohorts, the months added up, the counts to date
-    made cumulative over a grid of quarters (every quarter from a count's first to the last), the ranks."""
+    """Every count of the version again, from the facts: the cohorts, the days and the months added up, the
+    counts to date made cumulative over a grid of quarters (every quarter from a count's first to the last), the
+    ranks."""
     for table in TABLES:
         await connection.execute(delete(table).where(table.c.version == version))
     columns = ["version", "cohort_id", *KEY, "people"]
     await connection.execute(fact_duration_cohorts.insert().from_select(columns, _counted_from_facts(version, None)))
     d = fact_duration_cohorts.c
-    key = [d.month, d.region, d.category, d.days]
-    await connection.execute(
-        fact_duration_months.insert().from_select(
-            ["version", *(column.name for column in key), "people"],
-            select(literal(version), *key, func.sum(d.people)).where(d.version == version).group_by(*key),
+    month = cast(func.date_trunc("month", d.day), Date)
+    for table, dated_by, dated in ((fact_duration_days, "day", d.day), (fact_duration_months, "month", month)):
+        key = [dated, d.region, d.category, d.days]
+        await connection.execute(
+            table.insert().from_select(
+                ["version", dated_by, "region", "category", "days", "people"],
+                select(literal(version), *key, func.sum(d.people)).where(d.version == version).group_by(*key),
+            )
         )
-    )
     await connection.execute(_WHOLE_TO_DATE, {"version": version})
     await _rank(connection, version, None)
 

@@ -4,30 +4,28 @@ Any other grouping or scope ranks the facts (``queries``): a provider's or a coh
 
 By region and in total, a period's durations are the counts to date at its last day less those at the day before
 it starts. The counts to date at a day: the latest quarter that ended by then, the whole months after it, and the
-days of the day's own month from the facts (a month of steps ended: a few thousand rows at national scale, found
-by ``ix_fact_person_steps_completed``). One statement adds the six parts up, with their signs, per region, step
-and duration; the medians and 90th percentiles are then ranked here from those counts (``quantile_of_counts``),
-exactly. By month, each whole month's ranks are read as they were kept, and the months the period cuts are
-ranked from the facts of the days it holds.
+days of the day's own month up to it. One statement adds the six parts up, with their signs, per region, step and
+duration, and ranks the medians and 90th percentiles from those counts, exactly. By month, each whole month's
+ranks are read as they were kept, and the months the period cuts are ranked here from the counts of the days it
+holds (``quantile_of_counts``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, cast, func, literal, literal_column, select, tuple_, union_all
+from sqlalchemy import Date, Integer, cast, func, literal, literal_column, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.durations import HALF, INDICATOR, P90, quarter_of
-from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, scope_filter
 from reporting_service.adapters.summaries import sum_due_apart
-from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_durations import (
     NO_REGION,
+    fact_duration_days,
     fact_duration_month_ranks,
     fact_duration_months,
     fact_duration_to_date,
@@ -59,19 +57,6 @@ class DurationQueries:
     def __init__(self, connection: AsyncConnection, version: int) -> None:
         self._connection = connection
         self._version = version
-        self._source: Source = SOURCES[INDICATOR](Dialect(postgres=True), version, date.max)
-        assert self._source.days is not None  # a duration's source ranks days
-        self._days = cast(self._source.days, Integer).label("days")
-
-    def _ended_within(self, first: date, last: date) -> list[Any]:
-        """The source's steps ended within the UTC days [first, last]."""
-        s = self._source
-        assert s.instant is not None  # dated by completed_at itself
-        ended = [
-            s.instant >= datetime.combine(first, time(), UTC),
-            s.instant < datetime.combine(last + timedelta(days=1), time(), UTC),
-        ]
-        return [*s.where, *scope_filter(Scope("everything"), self._version, s), *ended]
 
     async def tables(self, groupings: Sequence[str | None], start: date, end: date) -> list[Table]:
         await sum_due_apart(self._connection, self._version)
@@ -170,25 +155,17 @@ class DurationQueries:
             t.version == self._version, t.quarter == latest
         )
         # The whole months after that quarter (all of them when none ended yet) up to the day's (its own when the
-        # day is its last), then the days of the day's month from the facts (none when the month is whole).
+        # day is its last), then the days of the day's month up to it (none when the month is whole).
         month = _month_start(day + timedelta(days=1))
         after = func.coalesce(latest + literal_column("interval '3 months'"), literal(date.min, Date))
         months = select(m.region, m.category, m.days, (m.people * sign).label("people")).where(
             m.version == self._version, m.month >= after, m.month < month
         )
-        return [quarter, months, self._from_facts(month, day, sign)]
-
-    def _from_facts(self, first: date, last: date, sign: int) -> Any:
-        """The steps ended within [first, last], counted per region, step and days (x sign)."""
-        s = self._source
-        region = func.coalesce(fact_cohorts.c.region, literal(NO_REGION, String))
-        people = (cast(func.count(), Integer) * sign).label("people")
-        return (
-            select(region.label("region"), s.category.label("category"), self._days, people)
-            .select_from(s.joined)
-            .where(*self._ended_within(first, last))
-            .group_by(region, s.category, self._days)
+        d = fact_duration_days.c
+        days = select(d.region, d.category, d.days, (d.people * sign).label("people")).where(
+            d.version == self._version, d.day >= month, d.day <= day
         )
+        return [quarter, months, days]
 
     # By month: the whole months' ranks as kept, the months cut by the period ranked from the facts.
 
@@ -210,17 +187,16 @@ class DurationQueries:
         if after_last <= end and after_last >= first_whole:
             cut.append((after_last, end))
         for first, last in cut:
-            cells.update(await self._ranked_from_facts(first, last))
+            cells.update(await self._ranked_days(first, last))
         return _of_cells(cells)
 
-    async def _ranked_from_facts(self, first: date, last: date) -> dict[tuple[str, str], Cell]:
+    async def _ranked_days(self, first: date, last: date) -> dict[tuple[str, str], Cell]:
         """The steps ended within [first, last] (days of one month) ranked per step, as that month's cells."""
-        s = self._source
+        d = fact_duration_days.c
         query = (
-            select(s.category.label("category"), self._days, func.count().label("people"))
-            .select_from(s.joined)
-            .where(*self._ended_within(first, last))
-            .group_by(s.category, self._days)
+            select(d.category, d.days, func.sum(d.people).label("people"))
+            .where(d.version == self._version, d.day >= first, d.day <= last)
+            .group_by(d.category, d.days)
         )
         counts: Counts = defaultdict(dict)
         for row in await self._connection.execute(query):

@@ -23,6 +23,7 @@ from hopekit.db.types import UTCDateTime
 from reporting_service.adapters.metadata import kit, metadata
 from reporting_service.adapters.tables_durations import (
     fact_duration_cohorts,
+    fact_duration_days,
     fact_duration_month_ranks,
     fact_duration_months,
     fact_duration_to_date,
@@ -132,6 +133,7 @@ __all__ = [
     "fact_course_completions",
     "fact_courses",
     "fact_duration_cohorts",
+    "fact_duration_days",
     "fact_duration_month_ranks",
     "fact_duration_months",
     "fact_duration_to_date",
