@@ -5,17 +5,18 @@ Any other grouping or scope ranks the facts (``queries``): a provider's or a coh
 By region and in total, a period's durations are the counts to date at its last day less those at the day before
 it starts. The counts to date at a day: the latest quarter that ended by then, the whole months after it, and the
 days of the day's own month up to it. One statement adds the six parts up, with their signs, per region, step and
-duration, and ranks the medians and 90th percentiles from those counts, exactly. By month, each whole month's
-ranks are read as they were kept, and the months the period cuts are ranked here from the counts of the days it
-holds (``quantile_of_counts``).
+duration, and the medians and 90th percentiles are ranked here from those counts, exactly (``_ranked``). By month,
+each whole month's ranks are read as they were kept, and the months the period cuts are ranked the same way from
+the counts of the days it holds.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import Date, Integer, cast, func, literal, literal_column, select, tuple_, union_all
@@ -30,12 +31,11 @@ from reporting_service.adapters.tables_durations import (
     fact_duration_months,
     fact_duration_to_date,
 )
-from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
+from reporting_service.domain.indicators.figures import Cell, Table
 from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
 
 ANSWERED = {"region", "month", None}
-Counts = dict[tuple[str, str], dict[Decimal, int]]
 
 
 def counted(indicator_id: str, groupings: Sequence[str | None], scope: Scope, postgres: bool) -> bool:
@@ -76,9 +76,10 @@ class DurationQueries:
         """The period's people, median and 90th percentile per region and step (when ``by_region``), and per step
         over every region.
 
-        The counts per (region, step, days) are added up (GROUPING SETS: by region, and over every region), then
-        each count's people before it in the order of days (``below``) locate the two values a percentile
-        interpolates between: the value of rank k is the least days whose ``below + people`` exceeds k."""
+        The counts per (region, step, days) are added up (GROUPING SETS: by region, and over every region), and
+        each cell's come back as two arrays, days and people, ranked here (``_ranked``). Ranked in the statement
+        instead (windows of running sums over the counts in order of days), their sort alone took longer than the
+        rest of the statement: 21 ms against 5 at national scale (7,605 counts, 2 cores)."""
         parts = [*self._to_date(end, 1), *self._to_date(start - timedelta(days=1), -1)]
         every = union_all(*parts).subquery("parts")
         # whole = 1: the row adds every region up (every row, when the regions are not asked for).
@@ -104,42 +105,21 @@ class DurationQueries:
             .having(func.sum(every.c.people) != 0)
             .subquery("counts")
         )
-        cell = (counts.c.region, counts.c.whole, counts.c.category)
-        ordered = (
-            select(
-                *cell,
-                counts.c.days,
-                (func.sum(counts.c.people).over(partition_by=cell, order_by=counts.c.days) - counts.c.people).label(
-                    "below"
-                ),
-                counts.c.people,
-                func.sum(counts.c.people).over(partition_by=cell).label("n"),
-            )
-        ).subquery("ordered")
-        o = ordered.c
-        reached = o.below + o.people
-        # The ranks each percentile interpolates between: floor(q x (n - 1)) and the next, in integers.
-        low = {"median": (o.n - 1) // 2, "p90": (o.n - 1) * 9 // 10}
-        values = [
-            func.min(o.days).filter(reached > rank + step).label(f"{name}_{step}")
-            for name, rank in low.items()
-            for step in (0, 1)
-        ]
-        query = select(o.region, o.whole, o.category, func.max(o.n).label("people"), *values).group_by(
-            o.region, o.whole, o.category
-        )
+        c = counts.c
+        cells = select(
+            c.region,
+            c.whole,
+            c.category,
+            func.array_agg(c.days).label("days"),
+            func.array_agg(c.people).label("people"),
+        ).group_by(c.region, c.whole, c.category)
         regions: dict[tuple[str, str], Cell] = {}
         totals: dict[tuple[str, str], Cell] = {}
-        for row in await self._connection.execute(query):
-            n = int(row.people)
-            ranks = {
-                "median_days": _interpolated(n, HALF, row.median_0, row.median_1),
-                "p90_days": _interpolated(n, P90, row.p90_0, row.p90_1),
-            }
+        for row in await self._connection.execute(cells):
             if row.whole:
-                totals[("", row.category)] = Cell(n, {}, ranks)
+                totals[("", row.category)] = _ranked(row.days, row.people)
             else:
-                regions[(_region(row.region), row.category)] = Cell(n, {}, ranks)
+                regions[(_region(row.region), row.category)] = _ranked(row.days, row.people)
         return _of_cells(regions), _of_cells(totals)
 
     def _to_date(self, day: date, sign: int) -> list[Any]:
@@ -193,15 +173,36 @@ class DurationQueries:
     async def _ranked_days(self, first: date, last: date) -> dict[tuple[str, str], Cell]:
         """The steps ended within [first, last] (days of one month) ranked per step, as that month's cells."""
         d = fact_duration_days.c
-        query = (
-            select(d.category, d.days, func.sum(d.people).label("people"))
+        counts = (
+            select(d.category, d.days, cast(func.sum(d.people), Integer).label("people"))
             .where(d.version == self._version, d.day >= first, d.day <= last)
             .group_by(d.category, d.days)
+            .subquery("counts")
         )
-        counts: Counts = defaultdict(dict)
-        for row in await self._connection.execute(query):
-            counts[(first.strftime("%Y-%m"), row.category)][Decimal(row.days)] = int(row.people)
-        return dict(_table(counts).cells)
+        c = counts.c
+        cells = select(
+            c.category, func.array_agg(c.days).label("days"), func.array_agg(c.people).label("people")
+        ).group_by(c.category)
+        month = first.strftime("%Y-%m")
+        return {(month, row.category): _ranked(row.days, row.people) for row in await self._connection.execute(cells)}
+
+
+def _ranked(days: Sequence[int], people: Sequence[int]) -> Cell:
+    """A cell from its counts: ``people[i]`` people took ``days[i]`` days (each number of days once, in any
+    order). The value of rank k (from 0, in the order of days) is the least days whose running count exceeds k;
+    a percentile interpolates between ranks floor(q x (n - 1)) and the next, as ``percentile_cont`` does."""
+    ordered = sorted(zip(days, people, strict=True))
+    running = list(accumulate(count for _, count in ordered))
+    n = running[-1]
+
+    def at(rank: int) -> int:  # past the last rank: the last value
+        return ordered[min(bisect_right(running, rank), len(ordered) - 1)][0]
+
+    ranks = {}
+    for name, q in (("median_days", HALF), ("p90_days", P90)):
+        low = int(q * (n - 1))
+        ranks[name] = _interpolated(n, q, at(low), at(low + 1))
+    return Cell(n, {}, ranks)
 
 
 def _interpolated(n: int, q: Decimal, low: int, high: int | None) -> Decimal:
@@ -218,16 +219,3 @@ def _of_cells(cells: dict[tuple[str, str], Cell]) -> Table:
 
 def _region(stored: str) -> str:
     return "unknown" if stored == NO_REGION else stored
-
-
-def _table(counts: Counts) -> Table:
-    cells = {
-        key: Cell(
-            sum(days.values()),
-            {},
-            {"median_days": quantile_of_counts(days, HALF), "p90_days": quantile_of_counts(days, P90)},
-        )
-        for key, days in counts.items()
-        if days
-    }
-    return _of_cells(cells)
