@@ -22,7 +22,7 @@ from sqlalchemy import Date, Integer, String, Table, bindparam, cast, delete, fu
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reporting_service.adapters.queries_sources import SOURCES, Dialect, scope_filter
+from reporting_service.adapters.queries_sources import SOURCES, Dialect, scope_filter, truncated
 from reporting_service.adapters.tables import fact_cohorts, fact_people
 from reporting_service.adapters.tables_durations import (
     NO_REGION,
@@ -257,7 +257,7 @@ async def _whole(connection: AsyncConnection, version: int) -> None:
     columns = ["version", "cohort_id", *KEY, "people"]
     await connection.execute(fact_duration_cohorts.insert().from_select(columns, _counted_from_facts(version, None)))
     d = fact_duration_cohorts.c
-    month = cast(func.date_trunc("month", d.day), Date)
+    month = truncated("month", d.day)
     for table, dated_by, dated in ((fact_duration_days, "day", d.day), (fact_duration_months, "month", month)):
         key = [dated, d.region, d.category, d.days]
         await connection.execute(

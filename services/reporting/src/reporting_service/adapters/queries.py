@@ -21,7 +21,7 @@ from reporting_service.adapters.queries_durations import DurationQueries, counte
 from reporting_service.adapters.queries_sources import SOURCES, Dialect, Source, dimension, scope_filter
 from reporting_service.adapters.queries_summaries import SummaryQueries, summarised
 from reporting_service.adapters.tables import fact_cohorts, fact_people
-from reporting_service.domain.indicators.figures import Cell, Table, quantile_of_counts
+from reporting_service.domain.indicators.figures import Cell, Table, group_label, quantile_of_counts
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.scoping import Scope
 
@@ -107,7 +107,7 @@ class IndicatorQueries:
             mask = row["grouping"] if keys else full
             # GROUPING() sets a bit per key not grouped by, the first key the highest bit.
             index = len(keys) - (full ^ mask).bit_length()
-            group = "" if index == len(keys) else _label(row[f"d{index}"])
+            group = "" if index == len(keys) else group_label(row[f"d{index}"])
             target = groupings.index(None) if index == len(keys) else self._nth_dimension(groupings, index)
             key = (group, str(row["category"]))
             found[target][key] = self._cell(source, row, {}, key)
@@ -155,7 +155,7 @@ class IndicatorQueries:
         days = await self._days(source, by, where) if source.days is not None else {}
         cells: dict[tuple[str, str], Cell] = {}
         for row in (await self._connection.execute(query)).mappings():
-            key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
+            key = (group_label(row["grp"]) if group is not None else "", str(row["category"]))
             cells[key] = self._cell(source, row, days, key)
         return Table(tuple(sorted({g for g, _ in cells})), cells)
 
@@ -170,7 +170,7 @@ class IndicatorQueries:
         query = query.group_by(*(k for k in [group] if k is not None), source.category, source.days)
         found: DayCounts = defaultdict(dict)
         for row in (await self._connection.execute(query)).mappings():
-            key = (_label(row["grp"]) if group is not None else "", str(row["category"]))
+            key = (group_label(row["grp"]) if group is not None else "", str(row["category"]))
             found[key][Decimal(row["days"])] = int(row["people"])
         return found
 
@@ -185,9 +185,3 @@ class IndicatorQueries:
         elif scope.kind == "funder":
             return False
         return (await self._connection.execute(query)).first() is not None
-
-
-def _label(value: object) -> str:
-    if isinstance(value, date):
-        return value.strftime("%Y-%m")  # a month, as its first day (``Dialect.month``)
-    return "unknown" if value is None else str(value)

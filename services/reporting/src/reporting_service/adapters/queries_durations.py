@@ -31,7 +31,7 @@ from reporting_service.adapters.tables_durations import (
     fact_duration_months,
     fact_duration_to_date,
 )
-from reporting_service.domain.indicators.figures import Cell, Table
+from reporting_service.domain.indicators.figures import Cell, Table, month_label
 from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
 
@@ -160,7 +160,7 @@ class DurationQueries:
             )
             for row in await self._connection.execute(kept):
                 ranks = {"median_days": Decimal(row.median_days), "p90_days": Decimal(row.p90_days)}
-                cells[(row.month.strftime("%Y-%m"), row.category)] = Cell(int(row.people), {}, ranks)
+                cells[(month_label(row.month), row.category)] = Cell(int(row.people), {}, ranks)
         # The days of the months the period cuts, each within its month: the first month's from the start, the
         # last month's up to the end (one range when the period is within a month).
         cut = [(start, min(end, first_whole - timedelta(days=1)))] if start < first_whole else []
@@ -183,7 +183,7 @@ class DurationQueries:
         cells = select(
             c.category, func.array_agg(c.days).label("days"), func.array_agg(c.people).label("people")
         ).group_by(c.category)
-        month = first.strftime("%Y-%m")
+        month = month_label(first)
         return {(month, row.category): _ranked(row.days, row.people) for row in await self._connection.execute(cells)}
 
 
@@ -191,12 +191,12 @@ def _ranked(days: Sequence[int], people: Sequence[int]) -> Cell:
     """A cell from its counts: ``people[i]`` people took ``days[i]`` days (each number of days once, in any
     order). The value of rank k (from 0, in the order of days) is the least days whose running count exceeds k;
     a percentile interpolates between ranks floor(q x (n - 1)) and the next, as ``percentile_cont`` does."""
-    ordered = sorted(zip(days, people, strict=True))
-    running = list(accumulate(count for _, count in ordered))
+    order = sorted(range(len(days)), key=days.__getitem__)
+    running = list(accumulate(map(people.__getitem__, order)))
     n = running[-1]
 
     def at(rank: int) -> int:  # past the last rank: the last value
-        return ordered[min(bisect_right(running, rank), len(ordered) - 1)][0]
+        return days[order[min(bisect_right(running, rank), len(order) - 1)]]
 
     ranks = {}
     for name, q in (("median_days", HALF), ("p90_days", P90)):

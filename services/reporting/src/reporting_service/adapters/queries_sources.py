@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import TIMESTAMP, Date, Integer, String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
@@ -35,6 +35,13 @@ p, c = fact_people.c, fact_cohorts.c
 Expression = ColumnElement[Any]
 
 
+def truncated(unit: str, day: Expression) -> Expression:
+    """PostgreSQL: the first day of the day's month or year, as a date. Truncated as a timestamp without time zone:
+    a date is otherwise cast to a timestamp with time zone, whose truncation converts through the session's zone on
+    every row (work_study_contracts' statement at national scale: 34 ms, 28 without)."""
+    return cast(func.date_trunc(unit, cast(day, TIMESTAMP)), Date)
+
+
 @dataclass(frozen=True)
 class Dialect:
     postgres: bool
@@ -46,7 +53,7 @@ class Dialect:
         """The month's first day on PostgreSQL (labelled YYYY-MM once grouped: a million dates sort and compare far
         faster than the text of their months, 0.4 s against 0.85 s measured); its text on SQLite."""
         if self.postgres:
-            return cast(func.date_trunc("month", day), Date)
+            return truncated("month", day)
         return func.strftime("%Y-%m", day)
 
     def days_between(self, start: Expression, end: Expression) -> Expression:

@@ -38,7 +38,7 @@ from reporting_service.adapters.tables_summaries import (
     fact_region_attendance,
     fact_region_cells,
 )
-from reporting_service.domain.indicators.figures import Cell, Table
+from reporting_service.domain.indicators.figures import Cell, Table, group_label
 from reporting_service.domain.indicators.registry import Indicator
 from reporting_service.domain.indicators.rules import add_months
 from reporting_service.domain.scoping import Scope
@@ -254,7 +254,7 @@ class SummaryQueries:
                 grouped = [key] if key is not None else []
                 query = base.add_columns(*(k.label("d0") for k in grouped)).group_by(*grouped, category)
                 for row in (await self._connection.execute(query)).mappings():
-                    found[index].append(((_label(row["d0"]) if grouped else "", str(row["category"])), row))
+                    found[index].append(((group_label(row["d0"]) if grouped else "", str(row["category"])), row))
             return found
         sets = [tuple_(key, category) for key in keys] + ([tuple_(category)] if None in groupings else [])
         labelled = [key.label(f"d{i}") for i, key in enumerate(keys)]
@@ -267,7 +267,7 @@ class SummaryQueries:
             if nth == len(keys):
                 found[groupings.index(None)].append((("", str(row["category"])), row))
             else:
-                found[dimensions[nth]].append(((_label(row[f"d{nth}"]), str(row["category"])), row))
+                found[dimensions[nth]].append(((group_label(row[f"d{nth}"]), str(row["category"])), row))
         return found
 
 
@@ -293,12 +293,6 @@ def _dimension(by: str | None, s: Any, month: Any) -> Any:
         "track": func.coalesce(s.track, c.track),
     }
     return columns[by]
-
-
-def _label(value: object) -> str:
-    if isinstance(value, date):
-        return value.strftime("%Y-%m")  # a month, as its first day
-    return "unknown" if value is None else str(value)
 
 
 def _table(cells: dict[tuple[str, str], Cell]) -> Table:

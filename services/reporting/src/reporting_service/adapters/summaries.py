@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Date as DateType
-from sqlalchemy import Delete, Insert, and_, cast, delete, func, literal, select, union_all
+from sqlalchemy import Delete, Insert, and_, delete, func, literal, select, union_all
 from sqlalchemy import Table as Table_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,7 +30,7 @@ from hopekit.db.sets import among
 from reporting_service.adapters import durations, regions
 from reporting_service.adapters.durations import of_cohorts
 from reporting_service.adapters.pending import PendingWrites
-from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter
+from reporting_service.adapters.queries_sources import SOURCES, Dialect, Expression, scope_filter, truncated
 from reporting_service.adapters.tables import fact_attendance_person_months, fact_cohorts, fact_people
 from reporting_service.adapters.tables_summaries import (
     fact_attendance_cells,
@@ -82,14 +82,14 @@ Cohorts = Collection[UUID | None] | None
 def month_of(d: Dialect, day: Expression) -> Expression:
     """The first day of the day's month, as a date on both databases."""
     if d.postgres:
-        return cast(func.date_trunc("month", day), DateType)
+        return truncated("month", day)
     return func.date(day, "start of month", type_=DateType)
 
 
 def year_of(d: Dialect, day: Expression) -> Expression:
     """The first day of the day's year, as a date on both databases."""
     if d.postgres:
-        return cast(func.date_trunc("year", day), DateType)
+        return truncated("year", day)
     return func.date(day, "start of year", type_=DateType)
 
 
