@@ -284,3 +284,17 @@ def test_work_study_contracts_count_each_contract_and_each_person_once_per_type(
     assert by_sector["construction"].figures == {"contracts": Decimal(7)}
     assert total(rows).figures == {"contracts": Decimal(22)}
     assert [row.group for row in series] == ["2025-09", "total"]
+
+
+def test_a_table_by_month_published_as_its_own_series_is_protected_as_two_equal_tables_are() -> None:
+    chance = random.Random(11)  # months of a few people each: small cells, hidden totals, complements
+    people = [
+        person(registered_on=date(2025, 1, 6) + timedelta(days=chance.randrange(200)), dimensions={"region": "11"})
+        for _ in range(25)
+    ]
+    indicator = BY_ID["entries"]
+    table = tabulate(indicator, people, "month", START, END, AS_OF)
+    alike = tabulate(indicator, people, "month", START, END, AS_OF)
+    once = publish(indicator, table, table)
+    assert once == publish(indicator, table, alike)
+    assert any(row.suppressed for row in once[0]), "some months hold fewer than five people"

@@ -113,7 +113,8 @@ async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filte
             groupings.append(None)
         found = await queries.tables(chosen, groupings, scope, filters.start, filters.end, as_of)
         totals = found[-1] if chosen.kind == "duration" else None
-        table, series = with_totals(found[0], totals), with_totals(found[0 if filters.by == "month" else 1], totals)
+        table = with_totals(found[0], totals)
+        series = table if filters.by == "month" else with_totals(found[1], totals)
     groups, monthly = publish(chosen, table, series)
     computed = IndicatorAnswer(chosen, filters, complete, groups, monthly)
     kept_here.keep(key, computed, len(groups) + len(monthly))

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from reporting_service.domain.indicators.facts import PersonFacts
 from reporting_service.domain.indicators.registry import Indicator
-from reporting_service.domain.suppression import ProtectedTable, protect_sharing_totals
+from reporting_service.domain.suppression import ProtectedTable, protect, protect_sharing_totals
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -147,6 +147,11 @@ def _group_of(person: PersonFacts, extra: Mapping[str, str], by: str, on: date) 
 
 def publish(indicator: Indicator, table: Table, series: Table) -> tuple[list[Row], list[Row]]:
     """The rows by group (with a ``total`` row) and the monthly series, with every small number suppressed."""
+    if series is table:
+        # By month the table is its own series: the two would be protected and written alike (their totals agree
+        # at once), so once (5 of time_in_step's 10 ms of publishing, 474 cells at national scale).
+        rows = _rows(indicator, table, protect(_counts(indicator, table)))
+        return rows, list(rows)
     grouped, monthly = protect_sharing_totals(_counts(indicator, table), _counts(indicator, series))
     return _rows(indicator, table, grouped), _rows(indicator, series, monthly)
 
