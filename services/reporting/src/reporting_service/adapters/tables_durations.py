@@ -64,7 +64,8 @@ fact_duration_days = Table(
 )
 """The same added up over the cohorts of a region: what the days of a month a period ends (or starts) within
 add. Read instead of the facts, whose steps ended in a month are found by day but joined to their people and
-cohorts to know their region (up to 20 ms at national scale at a month's end, against about 2 ms here)."""
+cohorts to know their region (up to 20 ms at national scale at a month's end; here 26 days' counts, 1,156 rows,
+are read from the index in 0.2 ms by EXPLAIN ANALYZE)."""
 
 fact_duration_months = Table(
     "fact_duration_months",
