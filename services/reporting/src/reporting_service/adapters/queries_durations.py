@@ -16,10 +16,11 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import Date, Integer, cast, func, literal, literal_column, select, tuple_, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, func, literal, literal_column, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters.durations import HALF, INDICATOR, P90, quarter_of
@@ -70,95 +71,30 @@ class DurationQueries:
             found["month"] = await self._months(start, end)
         return [found[by] for by in groupings]
 
-    # By region and in total: two counts to date apart, ranked by the database.
+    # By region and in total: two counts to date apart, ranked here.
 
     async def _period_ranks(self, start: date, end: date, by_region: bool) -> tuple[Table, Table]:
         """The period's people, median and 90th percentile per region and step (when ``by_region``), and per step
-        over every region.
-
-        The counts per (region, step, days) are added up (GROUPING SETS: by region, and over every region), and
-        each cell's come back as two arrays, days and people, ranked here (``_ranked``). Ranked in the statement
-        instead (windows of running sums over the counts in order of days), their sort alone took longer than the
-        rest of the statement: 21 ms against 5 at national scale (7,605 counts, 2 cores)."""
-        parts = [*self._to_date(end, 1), *self._to_date(start - timedelta(days=1), -1)]
-        every = union_all(*parts).subquery("parts")
-        # whole = 1: the row adds every region up (every row, when the regions are not asked for).
-        region: Any = every.c.region
-        whole: Any = func.grouping(every.c.region)
-        if not by_region:
-            region, whole = literal(NO_REGION), literal(1)
-        counts = (
-            select(
-                region.label("region"),
-                every.c.category,
-                every.c.days,
-                whole.label("whole"),
-                # Integers all the way (a sum of bigints is a numeric: 30 % of the statement's time, measured).
-                cast(func.sum(every.c.people), Integer).label("people"),
-            )
-            .group_by(
-                func.grouping_sets(
-                    *([tuple_(every.c.region, every.c.category, every.c.days)] if by_region else []),
-                    tuple_(every.c.category, every.c.days),
-                )
-            )
-            .having(func.sum(every.c.people) != 0)
-            .subquery("counts")
-        )
-        c = counts.c
-        cells = select(
-            c.region,
-            c.whole,
-            c.category,
-            func.array_agg(c.days).label("days"),
-            func.array_agg(c.people).label("people"),
-        ).group_by(c.region, c.whole, c.category)
+        over every region (``_period_statement``)."""
+        bounds = {"version": self._version, **_bounds("end", end), **_bounds("before", start - timedelta(days=1))}
         regions: dict[tuple[str, str], Cell] = {}
         totals: dict[tuple[str, str], Cell] = {}
-        for row in await self._connection.execute(cells):
+        for row in await self._connection.execute(_period_statement(by_region), bounds):
             if row.whole:
                 totals[("", row.category)] = _ranked(row.days, row.people)
             else:
                 regions[(_region(row.region), row.category)] = _ranked(row.days, row.people)
         return _of_cells(regions), _of_cells(totals)
 
-    def _to_date(self, day: date, sign: int) -> list[Any]:
-        """The counts of the steps ended on ``day`` or before, as three SELECTs of (region, category, days,
-        people x sign)."""
-        t, m = fact_duration_to_date.c, fact_duration_months.c
-        latest = (
-            select(func.max(t.quarter))
-            .where(t.version == self._version, t.quarter <= _last_ended_quarter(day))
-            .scalar_subquery()
-        )
-        quarter = select(t.region, t.category, t.days, (t.people * sign).label("people")).where(
-            t.version == self._version, t.quarter == latest
-        )
-        # The whole months after that quarter (all of them when none ended yet) up to the day's (its own when the
-        # day is its last), then the days of the day's month up to it (none when the month is whole).
-        month = _month_start(day + timedelta(days=1))
-        after = func.coalesce(latest + literal_column("interval '3 months'"), literal(date.min, Date))
-        months = select(m.region, m.category, m.days, (m.people * sign).label("people")).where(
-            m.version == self._version, m.month >= after, m.month < month
-        )
-        d = fact_duration_days.c
-        days = select(d.region, d.category, d.days, (d.people * sign).label("people")).where(
-            d.version == self._version, d.day >= month, d.day <= day
-        )
-        return [quarter, months, days]
-
-    # By month: the whole months' ranks as kept, the months cut by the period ranked from the facts.
+    # By month: the whole months' ranks as kept, the months cut by the period ranked from their days' counts.
 
     async def _months(self, start: date, end: date) -> Table:
         first_whole = start if start.day == 1 else add_months(_month_start(start), 1)
         after_last = _month_start(end + timedelta(days=1))  # the month after the last whole one
         cells: dict[tuple[str, str], Cell] = {}
-        r = fact_duration_month_ranks.c
         if first_whole < after_last:
-            kept = select(r.month, r.category, r.people, r.median_days, r.p90_days).where(
-                r.version == self._version, r.month >= first_whole, r.month < after_last
-            )
-            for row in await self._connection.execute(kept):
+            kept = {"version": self._version, "first": first_whole, "after": after_last}
+            for row in await self._connection.execute(_KEPT_RANKS, kept):
                 ranks = {"median_days": Decimal(row.median_days), "p90_days": Decimal(row.p90_days)}
                 cells[(month_label(row.month), row.category)] = Cell(int(row.people), {}, ranks)
         # The days of the months the period cuts, each within its month: the first month's from the start, the
@@ -172,19 +108,110 @@ class DurationQueries:
 
     async def _ranked_days(self, first: date, last: date) -> dict[tuple[str, str], Cell]:
         """The steps ended within [first, last] (days of one month) ranked per step, as that month's cells."""
-        d = fact_duration_days.c
-        counts = (
-            select(d.category, d.days, cast(func.sum(d.people), Integer).label("people"))
-            .where(d.version == self._version, d.day >= first, d.day <= last)
-            .group_by(d.category, d.days)
-            .subquery("counts")
-        )
-        c = counts.c
-        cells = select(
-            c.category, func.array_agg(c.days).label("days"), func.array_agg(c.people).label("people")
-        ).group_by(c.category)
         month = month_label(first)
-        return {(month, row.category): _ranked(row.days, row.people) for row in await self._connection.execute(cells)}
+        within = {"version": self._version, "first": first, "last": last}
+        rows = await self._connection.execute(_DAYS_RANKED, within)
+        return {(month, row.category): _ranked(row.days, row.people) for row in rows}
+
+
+# The statements are built once, their dates and version bound at each answer: built anew, their construction and
+# SQLAlchemy's walk of them for its cache key were 3 to 5 ms of an answer (profiled at national scale).
+_VERSION = bindparam("version", type_=Integer)
+
+
+def _bounds(name: str, day: date) -> dict[str, date]:
+    """The parameters of ``_to_date(name)`` for the counts to date at ``day``."""
+    return {
+        f"{name}_quarters_to": _last_ended_quarter(day),
+        f"{name}_month": _month_start(day + timedelta(days=1)),
+        f"{name}_day": day,
+    }
+
+
+def _to_date(name: str, sign: int) -> list[Any]:
+    """The counts of the steps ended on the day ``_bounds(name)`` gives or before, as three SELECTs of (region,
+    category, days, people x sign)."""
+    t, m, d = fact_duration_to_date.c, fact_duration_months.c, fact_duration_days.c
+    quarters_to, month = bindparam(f"{name}_quarters_to", type_=Date), bindparam(f"{name}_month", type_=Date)
+    latest = select(func.max(t.quarter)).where(t.version == _VERSION, t.quarter <= quarters_to).scalar_subquery()
+    quarter = select(t.region, t.category, t.days, (t.people * sign).label("people")).where(
+        t.version == _VERSION, t.quarter == latest
+    )
+    # The whole months after that quarter (all of them when none ended yet) up to the day's (its own when the day
+    # is its last), then the days of the day's month up to it (none when the month is whole).
+    after = func.coalesce(latest + literal_column("interval '3 months'"), literal(date.min, Date))
+    months = select(m.region, m.category, m.days, (m.people * sign).label("people")).where(
+        m.version == _VERSION, m.month >= after, m.month < month
+    )
+    days = select(d.region, d.category, d.days, (d.people * sign).label("people")).where(
+        d.version == _VERSION, d.day >= month, d.day <= bindparam(f"{name}_day", type_=Date)
+    )
+    return [quarter, months, days]
+
+
+@cache
+def _period_statement(by_region: bool) -> Any:
+    """The counts at the period's end less those before its start, added up per region, step and days (GROUPING
+    SETS: by region, and over every region), and each cell's given as two arrays, days and people, ranked by the
+    service (``_ranked``). Ranked in the statement instead (windows of running sums over the counts in order of
+    days), their sort alone took longer than the rest of the statement: 16 of its 21 ms at national scale (7,605
+    counts, 2 cores)."""
+    every = union_all(*_to_date("end", 1), *_to_date("before", -1)).subquery("parts")
+    # whole = 1: the row adds every region up (every row, when the regions are not asked for).
+    region: Any = every.c.region
+    whole: Any = func.grouping(every.c.region)
+    if not by_region:
+        region, whole = literal(NO_REGION), literal(1)
+    counts = (
+        select(
+            region.label("region"),
+            every.c.category,
+            every.c.days,
+            whole.label("whole"),
+            # Integers all the way (a sum of bigints is a numeric: 30 % of the statement's time, measured).
+            cast(func.sum(every.c.people), Integer).label("people"),
+        )
+        .group_by(
+            func.grouping_sets(
+                *([tuple_(every.c.region, every.c.category, every.c.days)] if by_region else []),
+                tuple_(every.c.category, every.c.days),
+            )
+        )
+        .having(func.sum(every.c.people) != 0)
+        .subquery("counts")
+    )
+    c = counts.c
+    return select(
+        c.region, c.whole, c.category, func.array_agg(c.days).label("days"), func.array_agg(c.people).label("people")
+    ).group_by(c.region, c.whole, c.category)
+
+
+def _kept_ranks() -> Any:
+    """The months' ranks kept, for the whole months in [first, after)."""
+    r = fact_duration_month_ranks.c
+    return select(r.month, r.category, r.people, r.median_days, r.p90_days).where(
+        r.version == _VERSION, r.month >= bindparam("first", type_=Date), r.month < bindparam("after", type_=Date)
+    )
+
+
+def _days_ranked() -> Any:
+    """The steps ended within [first, last] per step, as arrays of days and people."""
+    d = fact_duration_days.c
+    within = [d.version == _VERSION, d.day >= bindparam("first", type_=Date), d.day <= bindparam("last", type_=Date)]
+    counts = (
+        select(d.category, d.days, cast(func.sum(d.people), Integer).label("people"))
+        .where(*within)
+        .group_by(d.category, d.days)
+        .subquery("counts")
+    )
+    c = counts.c
+    return select(c.category, func.array_agg(c.days).label("days"), func.array_agg(c.people).label("people")).group_by(
+        c.category
+    )
+
+
+_KEPT_RANKS = _kept_ranks()
+_DAYS_RANKED = _days_ranked()
 
 
 def _ranked(days: Sequence[int], people: Sequence[int]) -> Cell:
