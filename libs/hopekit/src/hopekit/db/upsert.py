@@ -1,14 +1,23 @@
 """INSERT ... ON CONFLICT on both PostgreSQL and SQLite: the kit's inbox and order marks, and every service's
-projections (rows that events create or refresh, whatever order and however often they arrive)."""
+projections (rows that events create or refresh, whatever order and however often they arrive).
+
+On PostgreSQL the rows go as one array per column (``hopekit.db.unnested``): one execution whatever their count.
+On SQLite, an executemany."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hopekit.db.unnested import arrays_of, insert_unnested
+
+Rows = Sequence[Mapping[str, Any]]
 
 
 def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
@@ -16,24 +25,60 @@ def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-async def insert_ignore(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """The rows whose key is not there yet; those already there stay as they are."""
-    if rows:
-        await connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), list(rows))
+async def insert_ignore(connection: AsyncConnection, table: Table, rows: Rows) -> None:
+    """The rows whose key is not there yet; those already there stay as they are. Every row names the same
+    columns."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        await connection.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
+        return
+    columns = tuple(rows[0])
+    await connection.execute(_unnested(table, columns, None, ()), arrays_of(rows, columns))
 
 
 async def upsert(
-    connection: AsyncConnection,
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    keys: Sequence[str],
-    update: Sequence[str],
+    connection: AsyncConnection, table: Table, rows: Rows, keys: Sequence[str], update: Sequence[str]
 ) -> None:
-    """The rows inserted, or where ``keys`` are already there, their ``update`` columns replaced."""
+    """The rows inserted, or where ``keys`` are already there, their ``update`` columns replaced. Every row names the
+    same columns; of rows with the same keys, the first is inserted and the last's ``update`` columns are kept, as
+    if they were written one after the other."""
     if not rows:
         return
-    statement = dialect_insert(connection, table)
-    statement = statement.on_conflict_do_update(
+    if connection.dialect.name != "postgresql":
+        statement = sqlite.insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+        await connection.execute(statement, list(rows))
+        return
+    rows = _one_per_key(rows, keys, update)
+    columns = tuple(rows[0])
+    await connection.execute(_unnested(table, columns, tuple(keys), tuple(update)), arrays_of(rows, columns))
+
+
+@lru_cache(maxsize=512)
+def _unnested(table: Table, columns: tuple[str, ...], keys: tuple[str, ...] | None, update: tuple[str, ...]) -> Any:
+    """PostgreSQL's statement for rows of these columns: ignoring those whose key is there (``keys`` None), or
+    replacing their ``update`` columns."""
+    statement = insert_unnested(table, columns)
+    if keys is None:
+        return statement.on_conflict_do_nothing()
+    return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )
-    await connection.execute(statement, list(rows))
+
+
+def _one_per_key(rows: Rows, keys: Sequence[str], update: Sequence[str]) -> Rows:
+    """The rows with distinct keys: one statement may not update a row twice (PostgreSQL refuses it), where an
+    executemany wrote rows of the same keys one after the other. Such rows are folded as that wrote them: the first
+    row's values, the last one's ``update`` columns."""
+    key_of = itemgetter(*keys)
+    if len({key_of(row) for row in rows}) == len(rows):
+        return rows
+    folded: dict[Any, Mapping[str, Any]] = {}
+    for row in rows:
+        key = key_of(row)
+        first = folded.get(key)
+        folded[key] = row if first is None else {**first, **{name: row[name] for name in update}}
+    return list(folded.values())
