@@ -23,12 +23,14 @@ from sqlalchemy import (
     Table,
     Time,
     Uuid,
+    any_,
     select,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hopekit.db.types import UTCDateTime, hours, money
+from hopekit.db.unnested import array_of, insert_unnested
 from hopekit.db.upsert import insert_ignore, upsert
 from hopekit.testing import statements_sent
 
@@ -135,7 +137,7 @@ async def test_a_string_too_long_for_its_column_is_refused_not_cut(engine: Async
 
 
 async def test_a_naive_datetime_is_refused_as_the_column_type_refuses_it(engine: AsyncEngine) -> None:
-    with pytest.raises(Exception, match="naive datetime"):
+    with pytest.raises(StatementError, match="naive datetime"):
         async with engine.begin() as connection:
             await upsert(
                 connection, ledger, [_row(1, at=datetime(2026, 7, 1))], keys=["person", "line"], update=UPDATED
@@ -153,3 +155,30 @@ async def test_on_postgresql_the_rows_go_in_one_statement(engine: AsyncEngine) -
     assert len(sent) == 2
     assert all("unnest" in statement for statement in sent)
     assert len(await _stored(engine)) == 500
+
+
+async def test_a_longer_string_compared_as_an_array_finds_no_row_of_its_first_characters(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("arrays are PostgreSQL's")
+    stored = "line-1" + "x" * 10  # the column's 16 characters
+    async with engine.begin() as connection:
+        await insert_ignore(connection, ledger, [_row(1, line=stored)])
+        found = await connection.scalars(
+            select(ledger.c.line).where(ledger.c.line == any_(array_of(ledger, "line"))),
+            {"line": [stored + "yyy", stored]},
+        )
+        assert list(found) == [stored]
+        found = await connection.scalars(
+            select(ledger.c.line).where(ledger.c.line == any_(array_of(ledger, "line"))), {"line": [stored + "yyy"]}
+        )
+        assert list(found) == []
+
+
+def test_a_column_left_to_a_python_function_default_is_refused_on_postgresql() -> None:
+    """``from_select`` would call the function once: every row would have the same id."""
+    tagged = Table(
+        "kit_upsert_tagged", MetaData(), Column("id", Uuid, primary_key=True, default=uuid.uuid4), Column("tag", String)
+    )
+    with pytest.raises(ValueError, match=r"\['id'\]"):
+        insert_unnested(tagged, ("tag",))
+    insert_unnested(tagged, ("id", "tag"))

@@ -28,13 +28,8 @@ def dialect_insert(connection: AsyncConnection, table: Table) -> Any:
 async def insert_ignore(connection: AsyncConnection, table: Table, rows: Rows) -> None:
     """The rows whose key is not there yet; those already there stay as they are. Every row names the same
     columns."""
-    if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        await connection.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
-        return
-    columns = tuple(rows[0])
-    await connection.execute(_unnested(table, columns, None, ()), arrays_of(rows, columns))
+    if rows:
+        await _write(connection, table, rows, None, ())
 
 
 async def upsert(
@@ -43,25 +38,29 @@ async def upsert(
     """The rows inserted, or where ``keys`` are already there, their ``update`` columns replaced. Every row names the
     same columns; of rows with the same keys, the first is inserted and the last's ``update`` columns are kept, as
     if they were written one after the other."""
-    if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        statement = sqlite.insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-        )
-        await connection.execute(statement, list(rows))
-        return
-    rows = _one_per_key(rows, keys, update)
+    if rows:
+        await _write(connection, table, _one_per_key(rows, keys, update), tuple(keys), tuple(update))
+
+
+async def _write(
+    connection: AsyncConnection, table: Table, rows: Rows, keys: tuple[str, ...] | None, update: tuple[str, ...]
+) -> None:
+    dialect = connection.dialect.name
     columns = tuple(rows[0])
-    await connection.execute(_unnested(table, columns, tuple(keys), tuple(update)), arrays_of(rows, columns))
+    statement = _statement(dialect, table, columns, keys, update)
+    if dialect == "postgresql":
+        await connection.execute(statement, arrays_of(rows, columns))
+    else:
+        await connection.execute(statement, list(rows))
 
 
 @lru_cache(maxsize=512)
-def _unnested(table: Table, columns: tuple[str, ...], keys: tuple[str, ...] | None, update: tuple[str, ...]) -> Any:
-    """PostgreSQL's statement for rows of these columns: ignoring those whose key is there (``keys`` None), or
-    replacing their ``update`` columns."""
-    statement = insert_unnested(table, columns)
+def _statement(
+    dialect: str, table: Table, columns: tuple[str, ...], keys: tuple[str, ...] | None, update: tuple[str, ...]
+) -> Any:
+    """The statement for rows of these columns, ignoring those whose key is there (``keys`` None) or replacing their
+    ``update`` columns: on PostgreSQL from one array per column, on SQLite for an executemany."""
+    statement = insert_unnested(table, columns) if dialect == "postgresql" else sqlite.insert(table)
     if keys is None:
         return statement.on_conflict_do_nothing()
     return statement.on_conflict_do_update(
@@ -72,7 +71,7 @@ def _unnested(table: Table, columns: tuple[str, ...], keys: tuple[str, ...] | No
 def _one_per_key(rows: Rows, keys: Sequence[str], update: Sequence[str]) -> Rows:
     """The rows with distinct keys: one statement may not update a row twice (PostgreSQL refuses it), where an
     executemany wrote rows of the same keys one after the other. Such rows are folded as that wrote them: the first
-    row's values, the last one's ``update`` columns."""
+    row's values, the last one's ``update`` columns (on SQLite too: both give the same)."""
     key_of = itemgetter(*keys)
     if len({key_of(row) for row in rows}) == len(rows):
         return rows
