@@ -10,7 +10,6 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -43,14 +42,6 @@ SCHOOL = Principal(
     issued_at=1_780_000_000,
 )
 BODY = {"name": "Amina Diallo"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'kit.db'}"
-    url: str = request.getfixturevalue("postgres_database")
-    return url
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ One statement per poll: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` the rows
 events. A look-up first (``SELECT ... WHERE event_id IN (...)``) then an INSERT cost a statement more, and the
 look-up was the slowest statement of reporting's ingest (issue 17): PostgreSQL planned an IN list of up to a
 thousand parameters anew at every poll (38 ms a poll of 500). On PostgreSQL the rows go as one array per column,
-unnested (``hopekit.events.unnested``), so the statement is the same whatever the poll's size. A concurrent
+unnested (``hopekit.db.unnested``), so the statement is the same whatever the poll's size. A concurrent
 delivery of the same event (another replica's poll, before a rebalance settled) waits on the other transaction's
 row and then counts as a duplicate, where the look-up missed it and the INSERT failed the whole poll.
 """
@@ -21,8 +21,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.db.kit_tables import KitTables
+from hopekit.db.unnested import insert_unnested
 from hopekit.events.cloudevent import ReceivedEvent
-from hopekit.events.unnested import insert_unnested
 
 # SQLite takes a poll in pages (a multi-row VALUES of five parameters a row, within its limit on parameters).
 _SQLITE_PAGE = 500
@@ -31,7 +31,7 @@ _SQLITE_PAGE = 500
 @cache
 def _unnested(inbox: Table) -> Any:
     """The PostgreSQL statement: the consumer and the time once, the events as three arrays."""
-    statement = insert_unnested(inbox, ("consumer", "processed_at"), ("source", "event_id", "type"))
+    statement = insert_unnested(inbox, ("source", "event_id", "type"), fixed=("consumer", "processed_at"))
     return statement.on_conflict_do_nothing().returning(inbox.c.source, inbox.c.event_id)
 
 

@@ -30,9 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit import metrics, tracing
 from hopekit.db.kit_tables import KitTables
+from hopekit.db.unnested import array_of, insert_unnested
 from hopekit.db.upsert import dialect_insert
 from hopekit.events.cloudevent import ReceivedEvent
-from hopekit.events.unnested import array_of, insert_unnested
 from hopekit.logs import traceparent_var
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ async def advance_many(
 
 @cache
 def _marks_of(streams: Table) -> Any:
-    """PostgreSQL: a consumer's marks of the keys given as one array (``hopekit.events.unnested``)."""
+    """PostgreSQL: a consumer's marks of the keys given as one array (``hopekit.db.unnested``)."""
     return select(streams.c.source, streams.c.key, streams.c.last_sequence).where(
         streams.c.consumer == bindparam("consumer"), streams.c.key == any_(array_of(streams, "key"))
     )
@@ -152,7 +152,7 @@ def _marks_of(streams: Table) -> Any:
 @cache
 def _raise_unnested(streams: Table) -> Any:
     """PostgreSQL: ``_raise_marks`` for the marks given as arrays, the same statement whatever their count."""
-    statement = insert_unnested(streams, ("consumer",), ("source", "key", "last_sequence"))
+    statement = insert_unnested(streams, ("source", "key", "last_sequence"), fixed=("consumer",))
     return statement.on_conflict_do_update(
         index_elements=[streams.c.consumer, streams.c.source, streams.c.key],
         set_={"last_sequence": statement.excluded.last_sequence},

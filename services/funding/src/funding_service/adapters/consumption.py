@@ -21,11 +21,12 @@ from uuid import UUID
 from sqlalchemy import Date, Row, and_, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.sets import among, upsert_rows
+from funding_service.adapters.sets import among
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
+from hopekit.db.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ PostedKey = tuple[UUID, UUID, UUID]  # (person, session, line)
 async def keep_posted_rows(connection: AsyncConnection, rows: list[dict[str, object]]) -> None:
     """Insert or update ``consumption_posted`` rows; claimed_amount is not overwritten: what a claim took stays
     taken."""
-    await upsert_rows(connection, consumption_posted, rows, keys=_POSTED_KEYS, update=_POSTED_UPDATED)
+    await upsert(connection, consumption_posted, rows, keys=_POSTED_KEYS, update=_POSTED_UPDATED)
 
 
 @dataclass
@@ -129,7 +130,7 @@ class ConsumptionRepository:
                     tuple_(attendance_marks.c.beneficiary_id, attendance_marks.c.session_id).in_(unmarked)
                 )
             )
-        await upsert_rows(
+        await upsert(
             self._connection,
             attendance_marks,
             [row for row in marks.values() if row is not None],
@@ -312,7 +313,7 @@ class ConsumptionRepository:
             for person_id, mark_row in zip(marked, marks, strict=True):
                 writes.mark((person_id, session_id), mark_row)
         else:
-            await upsert_rows(self._connection, attendance_marks, marks, keys=_MARKS_KEYS, update=_MARKS_UPDATED)
+            await upsert(self._connection, attendance_marks, marks, keys=_MARKS_KEYS, update=_MARKS_UPDATED)
         held = {mark.session_id: mark.held_on for person in people for mark in person.marks.values()}
         # Only the rows the sheet changed (or moved to another day) are written, and only those it brought to
         # nothing are removed: a sheet's first version removes nothing, a duplicate writes nothing.

@@ -1,31 +1,21 @@
 """The ways a fact is written, each the same on PostgreSQL and SQLite, safe to repeat and to apply in any order:
 set if newer (a guard column), set once-only fields, keep the earliest, keep the latest, add a difference, insert
 once. Each writes many rows with one ``INSERT ... ON CONFLICT`` statement: on PostgreSQL executed once, the rows
-given as one array per column (``_statement``); on SQLite an executemany. The rows of one call have distinct keys
-(``adapters.pending`` folds a batch's writes per key first: a statement may update a row only once)."""
+given as one array per column (the kit's ``hopekit.db.unnested``); on SQLite an executemany. The rows of one call
+have distinct keys (``adapters.pending`` folds a batch's writes per key first: a statement may update a row only
+once)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from operator import itemgetter
 from typing import Any, Literal
 
-from sqlalchemy import (
-    Numeric,
-    Table,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    func,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import Table, and_, case, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hopekit.db.unnested import arrays_of, insert_unnested
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -54,21 +44,12 @@ def _statement(
     returning: tuple[str, ...] = (),
 ) -> Any:
     """The ``INSERT ... ON CONFLICT`` of a rule for rows of these columns, built once per shape (building one
-    cost more than sending it). On PostgreSQL the rows go as one array per column (``new_<column>``), unnested:
-    one execution and one set of parameters, where an executemany (asyncpg's pipelined prepared statement) has
-    SQLAlchemy build, and PostgreSQL bind and run, the statement once per row. On SQLite, an executemany."""
-    statement: Any
-    if dialect == "postgresql":
-        decimals = _decimals(table)
-        arrays = [
-            bindparam(f"new_{name}", type_=postgresql.ARRAY(Text() if name in decimals else table.c[name].type))
-            for name in names
-        ]
-        new = func.unnest(*arrays).table_valued(*names).render_derived(name="new")
-        values = [cast(new.c[name], table.c[name].type) if name in decimals else new.c[name] for name in names]
-        statement = postgresql.insert(table).from_select(list(names), select(*values))
-    else:
-        statement = sqlite.insert(table)
+    cost more than sending it). On PostgreSQL the rows go as one array per column (parameters named as the
+    columns), unnested: one execution and one set of parameters, where an executemany (asyncpg's pipelined
+    prepared statement) has SQLAlchemy build, and PostgreSQL bind and run, the statement once per row; NUMERIC
+    values go as text, cast back by the statement (asyncpg's binary encoding of a ``Decimal`` cost more than the
+    rest of a row together: ``hopekit.db.unnested``). On SQLite, an executemany."""
+    statement: Any = insert_unnested(table, names) if dialect == "postgresql" else sqlite.insert(table)
     excluded, index = statement.excluded, keys(table)
     if rule == "newer":
         assert guard is not None
@@ -104,7 +85,7 @@ async def _send(connection: AsyncConnection, table: Table, rows: Rows, rule: Rul
     names = tuple(rows[0])
     statement = _statement(dialect, table, names, rule, **shape)
     if dialect == "postgresql":
-        return await connection.execute(statement, _arrays(table, rows, names))
+        return await connection.execute(statement, arrays_of(rows, names))
     return await connection.execute(statement, list(rows))
 
 
@@ -161,31 +142,13 @@ async def insert_new_summed(
         return [(*key, amount) for key, amount in totals.items()]
     names = tuple(rows[0])
     query = _summed(table, names, tuple(by), summed)
-    return [tuple(row) for row in await connection.execute(query, _arrays(table, rows, names))]
+    return [tuple(row) for row in await connection.execute(query, arrays_of(rows, names))]
 
 
 @cache
 def _summed(table: Table, names: tuple[str, ...], by: tuple[str, ...], summed: str) -> Any:
     new = _statement("postgresql", table, names, "once", returning=(*by, summed)).cte("new")
     return select(*(new.c[name] for name in by), func.sum(new.c[summed])).group_by(*(new.c[name] for name in by))
-
-
-@cache
-def _decimals(table: Table) -> frozenset[str]:
-    """The table's NUMERIC columns: sent as text and cast by the statement, as asyncpg's binary encoding of a
-    ``Decimal`` (its digits taken apart in Python) cost more than the rest of a row together."""
-    return frozenset(column.name for column in table.c if isinstance(column.type, Numeric))
-
-
-def _arrays(table: Table, rows: Rows, names: tuple[str, ...]) -> dict[str, list[Any]]:
-    decimals = _decimals(table)
-    # Each row's values taken at once and turned into columns by zip (both in C), not a look-up per value.
-    get = itemgetter(*names)
-    columns = zip(*map(get, rows), strict=True) if len(names) > 1 else ([get(row) for row in rows],)
-    return {
-        f"new_{name}": [None if value is None else str(value) for value in values] if name in decimals else list(values)
-        for name, values in zip(names, columns, strict=True)
-    }
 
 
 async def insert_new(connection: AsyncConnection, table: Table, row: Mapping[str, Any]) -> bool:

@@ -9,8 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, cast, delete, func, insert, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.db.upsert import upsert
@@ -54,18 +53,6 @@ _KEYS = ["session_id", "beneficiary_id"]
 _UPDATED = ["status", "hours_attended", "recorded_at", "recorded_by", "recorded_by_org_id"]
 
 
-def _postgres_upsert() -> Any:
-    """INSERT ... SELECT unnest(array), ... ON CONFLICT: a batch bound as one array per column."""
-    values = select(*(func.unnest(cast(bindparam(c.name), postgresql.ARRAY(c.type))) for c in attendance.columns))
-    statement = postgresql.insert(attendance).from_select([c.name for c in attendance.columns], values)
-    return statement.on_conflict_do_update(
-        index_elements=_KEYS, set_={name: statement.excluded[name] for name in _UPDATED}
-    )
-
-
-_POSTGRES_UPSERT = _postgres_upsert()
-
-
 class AttendanceRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -97,13 +84,9 @@ class AttendanceRepository:
         return found
 
     async def write(self, rows: Sequence[dict[str, Any]], corrections: Sequence[dict[str, Any]]) -> None:
-        if rows and self._connection.dialect.name == "postgresql":
-            # One statement per batch, its values sent as one array per column: a bulk import spends
-            # its time checking rows, not binding 100,000 rows one value at a time.
-            columns = {column.name: [row[column.name] for row in rows] for column in attendance.columns}
-            await self._connection.execute(_POSTGRES_UPSERT, columns)
-        else:
-            await upsert(self._connection, attendance, rows, keys=_KEYS, update=_UPDATED)
+        # On PostgreSQL one statement per batch, its values sent as one array per column (the kit's upsert): a bulk
+        # import spends its time checking rows, not binding 100,000 rows one value at a time.
+        await upsert(self._connection, attendance, rows, keys=_KEYS, update=_UPDATED)
         if corrections:
             await self._connection.execute(insert(attendance_corrections), list(corrections))
 
