@@ -21,11 +21,11 @@ from uuid import UUID
 from sqlalchemy import Date, Row, and_, bindparam, delete, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.sets import among
 from funding_service.adapters.tables import MONEY, attendance_marks, consumption_posted
 from funding_service.domain.consumption import PersonHours, PostedAmounts, SessionMark
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import AttendanceStatus
+from hopekit.db.sets import among
 from hopekit.db.upsert import upsert
 
 

@@ -27,11 +27,11 @@ from sqlalchemy import DateTime, Engine, Numeric, String, Uuid, bindparam, func,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.sets import among
 from funding_service.adapters.tables import accounts, agreements, budget_lines, ledger_transactions, postings
 from funding_service.domain.ledger import AccountKey, Transaction
 from funding_service.domain.money import ZERO
 from funding_service.domain.vocabulary import Stage
+from hopekit.db.sets import among
 from hopekit.db.upsert import insert_ignore
 
 _ACCOUNTS = uuid5(NAMESPACE_URL, "urn:hope:funding:accounts")

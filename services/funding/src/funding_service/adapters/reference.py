@@ -11,7 +11,6 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from funding_service.adapters.sets import among
 from funding_service.adapters.tables import (
     agreement_documents,
     agreement_transitions,
@@ -28,6 +27,7 @@ from funding_service.domain.financing_plan import FinancingPlan
 from funding_service.domain.funder import Funder
 from funding_service.domain.vocabulary import AgreementStatus, CostType, FunderKind, Unit
 from hopekit.db.keyset import after_key
+from hopekit.db.sets import among
 
 
 class CodeTaken(FundingError):
