@@ -59,12 +59,12 @@ class IndicatorQueries:
         if not self._dialect.postgres:
             return [await self._table(*self._per_person(source, by, scope, start, end, where)) for by in groupings]
         # The national tables group a few hundred thousand rows: with the default 4 MB PostgreSQL sorts and hashes
-        # them on disk. JIT compiling took longer than these scans (up to 1.7 s of 12 s, measured). From its sixth
-        # run a prepared statement may get a generic plan, guessed without the period and statuses asked: it
-        # missed the index of the people on the path and probed each person's housing (people_without_housing 12
-        # -> 70 to 130 ms); planning each answer anew costs under 1 ms. Only this service's connections, which all
-        # serve reporting, keep the settings; set in one round trip.
-        settings = {"work_mem": WORK_MEM, "jit": "off", "plan_cache_mode": "force_custom_plan"}
+        # them on disk (JIT, which took longer than these scans, is off on every service's connections: the kit's
+        # ``make_engine``). From its sixth run a prepared statement may get a generic plan, guessed without the
+        # period and statuses asked: it missed the index of the people on the path and probed each person's housing
+        # (people_without_housing 12 -> 70 to 130 ms); planning each answer anew costs under 1 ms. Only this
+        # service's connections, which all serve reporting, keep the settings; set in one round trip.
+        settings = {"work_mem": WORK_MEM, "plan_cache_mode": "force_custom_plan"}
         await self._connection.execute(
             select(*(func.set_config(name, value, False) for name, value in settings.items()))
         )
