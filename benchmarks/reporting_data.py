@@ -346,7 +346,8 @@ async def copy(url: str, facts: Facts) -> None:
         await connection.execute(
             "VACUUM ANALYZE fact_indicator_days, fact_indicator_cells, fact_attendance_cells, fact_contract_days,"
             " fact_attendance_years, fact_people, fact_housing, fact_duration_to_date, fact_duration_months,"
-            " fact_duration_days, fact_duration_month_ranks, fact_region_cells, fact_region_attendance"
+            " fact_duration_days, fact_duration_month_ranks, fact_region_cells, fact_region_attendance,"
+            " fact_region_contracts"
         )
         # The seed's gigabytes written out now, as a running service's were long before: else the checkpoint that
         # follows the seed writes them while the answers are timed.

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Date, TextClause, Uuid, bindparam, inspect, text
+from sqlalchemy import Date, Integer, TextClause, Uuid, bindparam, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hopekit.db.migrations import downgrade, upgrade
@@ -162,8 +162,59 @@ def test_migration_0016_empties_time_in_steps_monthly_counts_and_notes_every_coh
     assert [str(uuid.UUID(str(row[0]))) for row in found[3:]] == [str(cohort)]
 
 
+def test_migration_0017_adds_up_the_contract_days_per_region_month_and_previous_month(database_url: str) -> None:
+    cohort = uuid.uuid4()
+    downgrade(SERVICE_ROOT, database_url, "0016")
+    days = (
+        "INSERT INTO fact_contract_days (version, cohort_id, sector_code, track, day, category, previous_day, people,"
+        " contracts) VALUES (1, :cohort, :sector, 'standard', :on, 'apprenticeship', {}, 1, :contracts)"
+    )
+    asyncio.run(
+        _run(
+            database_url,
+            [
+                (
+                    "INSERT INTO fact_summed_cohorts (version, cohort_id, region) VALUES (1, :cohort, '84')",
+                    [{"cohort": cohort}],
+                ),
+                (
+                    days.format("NULL"),
+                    [
+                        {"cohort": cohort, "sector": "construction", "on": date(2025, 3, 5), "contracts": 1},
+                        {"cohort": cohort, "sector": "logistics", "on": date(2025, 3, 20), "contracts": 2},
+                    ],
+                ),
+                (
+                    days.format("'2025-03-05'"),
+                    [{"cohort": cohort, "sector": "construction", "on": date(2025, 4, 2), "contracts": 1}],
+                ),
+            ],
+        )
+    )
+    upgrade(SERVICE_ROOT, database_url)
+    found = asyncio.run(
+        _run(
+            database_url,
+            [
+                (
+                    "SELECT month, region, category, previous_month, people, contracts FROM fact_region_contracts"
+                    " ORDER BY month",
+                    [],
+                ),
+            ],
+        )
+    )
+    if not database_url.startswith("postgresql"):
+        assert found == [], "the answers on SQLite add the cohorts' rows up themselves"
+        return
+    assert found == [
+        (date(2025, 3, 1), "84", "apprenticeship", None, 2, 3),
+        (date(2025, 4, 1), "84", "apprenticeship", date(2025, 3, 1), 1, 1),
+    ]
+
+
 TYPES = {"person": Uuid(), "agreement": Uuid(), "line": Uuid(), "movement": Uuid(), "assessment": Uuid()}
-TYPES |= {"cohort": Uuid()}
+TYPES |= {"cohort": Uuid(), "contracts": Integer()}
 TYPES |= {"amount": money(), "at": UTCDateTime(), "on": Date()}
 
 

@@ -12,12 +12,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, cast, delete, func, select, update
 
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.regions import REGIONAL
-from reporting_service.adapters.summaries import ATTENDANCE, SUMMARISED, sum_due, summarise
+from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, sum_due, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
     fact_cohorts,
@@ -25,7 +25,13 @@ from reporting_service.adapters.tables import (
     fact_people,
     summary_due,
 )
-from reporting_service.adapters.tables_summaries import MONEY, fact_region_attendance, fact_region_cells
+from reporting_service.adapters.tables_summaries import (
+    MONEY,
+    fact_contract_days,
+    fact_region_attendance,
+    fact_region_cells,
+    fact_region_contracts,
+)
 from reporting_service.domain.indicators.registry import BY_ID
 from reporting_service.domain.scoping import Scope
 
@@ -34,7 +40,13 @@ from .hand_made_facts import AS_OF, Cohort, people_of, with_later_facts, write
 pytestmark = pytest.mark.integration
 
 NATIONAL: list[str | None] = ["region", "month", None]
-PERIODS = [(date(2017, 1, 1), AS_OF), (date(2024, 2, 10), date(2025, 7, 31)), (date(2025, 3, 1), date(2025, 3, 31))]
+# From a month's first day (read per month), to its last or within it (the last month's days), and from within one.
+PERIODS = [
+    (date(2017, 1, 1), AS_OF),
+    (date(2024, 3, 1), date(2025, 7, 17)),
+    (date(2024, 2, 10), date(2025, 7, 31)),
+    (date(2025, 3, 1), date(2025, 3, 31)),
+]
 
 
 async def _regional(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -44,6 +56,14 @@ async def _regional(database: Database) -> dict[str, list[tuple[Any, ...]]]:
             rows = await connection.execute(select(table).where(table.c.version == 1))
             found[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return found
+
+
+def _keyed(cells: Any) -> dict[str, Any]:
+    """The regional key's columns as the cohorts' table holds them: the contract days' month is their day's."""
+    s = cells.c
+    if cells is not fact_contract_days:
+        return {"month": s.month}
+    return {"month": func.date_trunc("month", s.day), "previous_month": func.date_trunc("month", s.previous_day)}
 
 
 async def _added_up_now(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -60,14 +80,15 @@ async def _added_up_now(database: Database) -> dict[str, list[tuple[Any, ...]]]:
                 ["previous_month"],
                 ["people", "hours_recorded", "hours_attended"],
             ),
+            (fact_region_contracts, fact_contract_days, ["category"], ["people", "contracts"]),
         ):
             s = cells.c
             joined = cells.outerjoin(fact_cohorts, and_(c.version == s.version, c.cohort_id == s.cohort_id))
-            grouped = [s.version, s.month, c.region, *(s[name] for name in key)]
-            columns = {"version": s.version, "month": s.month, "region": c.region, **{name: s[name] for name in key}}
+            columns = {"version": s.version, "region": c.region, **{name: s[name] for name in key}, **_keyed(cells)}
+            grouped = list(columns.values())
             columns |= {name: func.sum(s[name]) for name in sums}
-            query = select(*(columns[column.name] for column in regional.columns)).select_from(joined)
-            rows = await connection.execute(query.where(s.version == 1).group_by(*grouped))
+            query = select(*(cast(columns[column.name], column.type) for column in regional.columns))
+            rows = await connection.execute(query.select_from(joined).where(s.version == 1).group_by(*grouped))
             found[regional.name] = sorted((tuple(row) for row in rows), key=repr)
     return found
 
@@ -76,7 +97,7 @@ async def _same_answers(database: Database) -> int:
     compared = 0
     async with database.engine.connect() as connection:
         queries = IndicatorQueries(connection, 1)
-        for indicator_id in (*SUMMARISED, ATTENDANCE):
+        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS):
             indicator = BY_ID[indicator_id]
             for start, end in PERIODS:
                 regional = await queries.tables(indicator, NATIONAL, Scope("everything"), start, end, AS_OF)
@@ -96,6 +117,7 @@ async def test_regional_rows_kept_by_difference_stay_the_cohorts_rows_added_up(p
     ]
     await write(postgres, cohorts, people)
     assert (await _regional(postgres))[fact_region_attendance.name]  # people's months summed under their region
+    assert (await _regional(postgres))[fact_region_contracts.name]  # and their contracts
     assert await _regional(postgres) == await _added_up_now(postgres)
     ids = [cohort.cohort_id for cohort in cohorts]
     late = ids[-1]

@@ -37,6 +37,7 @@ from reporting_service.adapters.tables_summaries import (
     fact_indicator_days,
     fact_region_attendance,
     fact_region_cells,
+    fact_region_contracts,
 )
 from reporting_service.domain.indicators.figures import Cell, Table, group_label
 from reporting_service.domain.indicators.registry import Indicator
@@ -205,17 +206,53 @@ class SummaryQueries:
 
     async def _contracts(self, groupings: Sequence[str | None], scope: Scope, start: date, end: date) -> list[Table]:
         """A person counts once per cell, on the first of their days with a contract of the type in the period
-        (by month: in the month's part of the period); every contract counts."""
+        (by month: in the month's part of the period); every contract counts. The whole programme's period that
+        starts on a month's first day reads its whole months from the regional rows, whose previous months then
+        tell who is counted, and its last month's days; any other reads the contract days."""
+        period = Period.of(start, end)
+        if start.day != 1 or period.months is None or not _national(self._dialect.postgres, groupings, scope):
+            return await self._contract_days(groupings, scope, start, start, end)
+        r = fact_region_contracts.c
+        first_month, last_month = period.months
+        first_ever = r.previous_month.is_(None)
+        counted = [or_(first_ever, r.previous_month < start), or_(first_ever, r.previous_month < r.month)]
+        where = [r.version == self._version, r.month >= first_month, r.month <= last_month]
+        found = await self._contract_rows(fact_region_contracts, r.month, groupings, scope, counted, where)
+        for first, last in period.edges:  # the days of the last month, when the period ends within it
+            read = await self._contract_days(groupings, scope, start, first, last)
+            found = [_added(a, b) for a, b in zip(found, read, strict=True)]
+        return found
+
+    async def _contract_days(
+        self, groupings: Sequence[str | None], scope: Scope, start: date, first: date, last: date
+    ) -> list[Table]:
+        """The contract days within [first, last] of the period starting on ``start``."""
         k = fact_contract_days.c
         month = month_of(self._dialect, k.day)
-        first = or_(k.previous_day.is_(None), k.previous_day < start)
+        before = or_(k.previous_day.is_(None), k.previous_day < start)
+        counted = [before, or_(before, k.previous_day < month)]
+        where = [k.version == self._version, k.day >= first, k.day <= last]
+        return await self._contract_rows(fact_contract_days, month, groupings, scope, counted, where)
+
+    async def _contract_rows(
+        self,
+        table: Table_,
+        month: Any,
+        groupings: Sequence[str | None],
+        scope: Scope,
+        counted: list[Any],
+        where: list[Any],
+    ) -> list[Table]:
+        """Contract rows added up per cell: the people whose row is their first in the period (``counted[0]``)
+        or, by month, in the month's part of it (``counted[1]``), and every contract."""
+        s = table.c
+        in_period, in_month = counted
         measures = [
-            func.coalesce(func.sum(k.people).filter(first), 0).label("first"),
-            func.coalesce(func.sum(k.people).filter(or_(first, k.previous_day < month)), 0).label("first_in_month"),
-            func.sum(k.contracts).label("contracts"),
+            func.coalesce(func.sum(s.people).filter(in_period), 0).label("first"),
+            func.coalesce(func.sum(s.people).filter(in_month), 0).label("first_in_month"),
+            func.sum(s.contracts).label("contracts"),
         ]
-        where = [k.version == self._version, k.day >= start, k.day <= end]
-        found = await self._grouped(fact_contract_days, month, groupings, k.category, measures, where, scope)
+        found = await self._grouped(table, month, groupings, s.category, measures, where, scope)
         return [
             _table(
                 {

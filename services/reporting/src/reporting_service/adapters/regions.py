@@ -19,13 +19,16 @@ from sqlalchemy import Table, and_, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 
 from reporting_service.adapters.durations import of_cohorts
+from reporting_service.adapters.queries_sources import truncated
 from reporting_service.adapters.tables import fact_cohorts
 from reporting_service.adapters.tables_summaries import (
     MONEY,
     fact_attendance_cells,
+    fact_contract_days,
     fact_indicator_cells,
     fact_region_attendance,
     fact_region_cells,
+    fact_region_contracts,
     fact_summed_cohorts,
 )
 
@@ -40,8 +43,11 @@ _OF: dict[str, tuple[Table, tuple[str, ...], tuple[str, ...]]] = {
         ("month", "previous_month"),
         ("people", "hours_recorded", "hours_attended"),
     ),
+    fact_region_contracts.name: (fact_contract_days, ("month", "category", "previous_month"), ("people", "contracts")),
 }
-REGIONAL = (fact_region_cells, fact_region_attendance)
+REGIONAL = (fact_region_cells, fact_region_attendance, fact_region_contracts)
+# A regional key the cohorts' table holds by day: the day's month.
+_MONTH_OF = {fact_region_contracts.name: {"month": "day", "previous_month": "previous_day"}}
 
 
 def taken_out(version: int, cohorts: Cohorts) -> list[Any]:
@@ -52,21 +58,27 @@ def taken_out(version: int, cohorts: Cohorts) -> list[Any]:
     return [_moved(regional, version, cohorts, -1) for regional in REGIONAL]
 
 
-def added(version: int, cohorts: Cohorts = None) -> list[Any]:
+def added(version: int, cohorts: Cohorts = None, regional_tables: tuple[Table, ...] = REGIONAL) -> list[Any]:
     """After these cohorts' rows are written: their region now noted, their rows added to it, the rows left
-    empty removed."""
+    empty removed (in ``regional_tables``: those a migration finds, when it runs)."""
     s, c = fact_summed_cohorts.c, fact_cohorts.c
     statements: list[Any] = []
     if cohorts is not None:
         statements.append(delete(fact_summed_cohorts).where(s.version == version, *of_cohorts(s.cohort_id, cohorts)))
     regions = select(c.version, c.cohort_id, c.region).where(c.version == version, *of_cohorts(c.cohort_id, cohorts))
     statements.append(fact_summed_cohorts.insert().from_select(["version", "cohort_id", "region"], regions))
-    for regional in REGIONAL:
+    for regional in regional_tables:
         statements.append(_moved(regional, version, cohorts, 1))
         # Seldom any: read through the table (a partial index on them, or the sums in an index, would keep
         # PostgreSQL from updating the rows in place).
         statements.append(delete(regional).where(regional.c.version == version, regional.c.people == 0))
     return statements
+
+
+def added_up(regional: Table, version: int) -> Any:
+    """A regional table filled for a version from its cohorts' rows, under the regions noted for them (a table a
+    migration adds beside the others)."""
+    return _moved(regional, version, None, 1)
 
 
 def _moved(regional: Table, version: int, cohorts: Cohorts, sign: int) -> Any:
@@ -76,7 +88,8 @@ def _moved(regional: Table, version: int, cohorts: Cohorts, sign: int) -> Any:
     cells, key, sums = _OF[regional.name]
     c, s = cells.c, fact_summed_cohorts.c
     summed = cells.outerjoin(fact_summed_cohorts, and_(s.version == c.version, s.cohort_id == c.cohort_id))
-    grouped = [c[name] for name in key]
+    by_day = _MONTH_OF.get(regional.name, {})
+    grouped = [truncated("month", c[by_day[name]]) if name in by_day else c[name] for name in key]
     rows = (
         select(literal(version), s.region, *grouped, *(func.sum(c[name]) * sign for name in sums))
         .select_from(summed)
