@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from hopekit.db.sets import among
 from hopekit.db.types import UTCDateTime, hours, money
 from hopekit.db.unnested import array_of, insert_unnested
 from hopekit.db.upsert import insert_ignore, upsert
@@ -182,3 +183,13 @@ def test_a_column_left_to_a_python_function_default_is_refused_on_postgresql() -
     with pytest.raises(ValueError, match=r"\['id'\]"):
         insert_unnested(tagged, ("tag",))
     insert_unnested(tagged, ("id", "tag"))
+
+
+async def test_a_longer_string_among_values_finds_no_row_of_its_first_characters(engine: AsyncEngine) -> None:
+    stored = "line-1" + "x" * 10  # the column's 16 characters
+    async with engine.begin() as connection:
+        await insert_ignore(connection, ledger, [_row(1, line=stored)])
+        named = among(connection, ledger.c.line, [stored + "yyy", stored])
+        assert list(await connection.scalars(select(ledger.c.line).where(named))) == [stored]
+        named = among(connection, ledger.c.line, [stored + "yyy"])
+        assert list(await connection.scalars(select(ledger.c.line).where(named))) == []

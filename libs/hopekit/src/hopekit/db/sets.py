@@ -16,10 +16,14 @@ from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hopekit.db.unnested import unbounded
+
 
 def among(connection: AsyncConnection, column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
-    """``column`` is one of ``values`` (an anonymous parameter: several in one statement keep apart)."""
+    """``column`` is one of ``values`` (an anonymous parameter: several in one statement keep apart). The array is
+    typed as the column, a string's without its length: cast to ``VARCHAR(n)[]``, a longer value would be cut and
+    find the row of its first n characters."""
     values = list(values)
     if connection.dialect.name != "postgresql":
         return column.in_(values)
-    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column == any_(bindparam(None, values, type_=ARRAY(unbounded(column.type))))

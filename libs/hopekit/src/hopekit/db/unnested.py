@@ -44,7 +44,7 @@ class _DecimalsAsText(TypeDecorator[list[Any]]):
         return None if value is None else [None if amount is None else str(amount) for amount in value]
 
 
-def _unbounded(kind: TypeEngine[Any]) -> TypeEngine[Any]:
+def unbounded(kind: TypeEngine[Any]) -> TypeEngine[Any]:
     """``kind``, but a string type without its length (the cast of a parameter to it cuts no value)."""
     if isinstance(kind, String) and kind.length is not None:
         unbounded = kind.copy()
@@ -57,13 +57,13 @@ def _array(column: Column[Any]) -> TypeEngine[Any]:
     """The type of ``column``'s array in an INSERT."""
     if isinstance(column.type, Numeric):
         return _DecimalsAsText()
-    return postgresql.ARRAY(_unbounded(column.type), dimensions=1)
+    return postgresql.ARRAY(unbounded(column.type), dimensions=1)
 
 
 def array_of(table: Table, column: str, name: str | None = None) -> Any:
     """The array parameter ``name`` (by default the column's name) of values of ``column``, to compare with
     (``= ANY``): typed as the column (a string's without its length: cut, a longer value would find a row)."""
-    return bindparam(name or column, type_=postgresql.ARRAY(_unbounded(table.c[column].type)))
+    return bindparam(name or column, type_=postgresql.ARRAY(unbounded(table.c[column].type)))
 
 
 @lru_cache(maxsize=512)
@@ -84,7 +84,7 @@ def insert_unnested(table: Table, arrays: tuple[str, ...], fixed: tuple[str, ...
         cast(new.c[column.name], column.type) if isinstance(column.type, Numeric) else new.c[column.name]
         for column in columns
     ]
-    values = [*(bindparam(name, type_=_unbounded(table.c[name].type)) for name in fixed), *unnested]
+    values = [*(bindparam(name, type_=unbounded(table.c[name].type)) for name in fixed), *unnested]
     return postgresql.insert(table).from_select([*fixed, *arrays], select(*values))
 
 
