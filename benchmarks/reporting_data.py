@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from reporting_service.adapters.levels import level_update
-from reporting_service.adapters.summaries import summarise
+from reporting_service.adapters.summaries import housing_for_night, summarise
 
 PEOPLE = 100_000
 COHORTS = 2_000
@@ -336,6 +336,9 @@ async def copy(url: str, facts: Facts) -> None:
     try:
         async with engine.begin() as summing:
             await summarise(summing, 1)
+        # people_without_housing's rows for the night the figures are complete to, as the service's job counts them.
+        async with engine.connect() as answering:
+            await housing_for_night(answering, 1, LAST_DAY)
     finally:
         await engine.dispose()
     # Vacuumed as autovacuum would have done on rows written long ago: the answers read the summaries (and the people

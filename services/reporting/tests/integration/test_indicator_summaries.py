@@ -20,12 +20,13 @@ from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.queries_summaries import summarised
 from reporting_service.adapters.regions import REGIONAL
-from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, summarise
+from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, HOUSING, SUMMARISED, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
+    summary_nights,
 )
 from reporting_service.adapters.tables_summaries import fact_attendance_years, fact_contract_days
 from reporting_service.domain.indicators.facts import AttendanceMonth, PersonFacts, WorkStudyContract
@@ -81,10 +82,10 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
     chance = random.Random(seed)  # reproducible random programmes
     cohorts, people = _programme(chance)
     await write(database, cohorts, people)  # summed as the consumers keep them
-    compared = 0
+    compared = housed = 0
     async with database.engine.connect() as connection:
         queries = IndicatorQueries(connection, 1)
-        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS):
+        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS, HOUSING):
             indicator = BY_ID[indicator_id]
             for _ in range(4):
                 start, end = _period(chance)
@@ -94,7 +95,9 @@ async def test_the_summaries_answer_what_the_facts_answer(database: Database, se
                     from_facts = await queries.from_facts(indicator, GROUPINGS, scope, start, end, AS_OF)
                     assert from_summaries == from_facts, (indicator_id, start, end, scope)
                     compared += sum(len(table.cells) for table in from_facts)
+                    housed += sum(cell.people for (_, kind), cell in from_facts[-1].cells.items() if kind == "housed")
     assert compared > 500  # the periods and scopes drawn found people
+    assert housed > 0  # and people housed the night asked among them
 
 
 async def _the_same_from_the_summaries(
@@ -213,3 +216,28 @@ async def test_the_cohorts_the_consumers_note_as_due_summed_again_equal_the_fact
     assert await _summaries(database) == kept
     async with database.engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(summary_due)) == 0
+
+
+async def test_people_without_housing_is_counted_again_for_each_night_asked(database: Database) -> None:
+    """Its rows hold one night: an answer for another night counts every cohort's again first, and the cohorts
+    summed again later keep to the night counted."""
+    cohorts, people = _programme(random.Random(11))
+    await write(database, cohorts, people)
+    housing, start = BY_ID[HOUSING], date(2017, 1, 1)
+    answers = []
+    for night in (AS_OF, AS_OF - timedelta(days=45), AS_OF):
+        async with database.engine.connect() as connection:
+            await connection.scalar(select(func.count()).select_from(summary_due))  # the answer has read already
+            queries = IndicatorQueries(connection, 1)
+            answered = await queries.tables(housing, GROUPINGS, Scope("everything"), start, AS_OF, night)
+            assert answered == await queries.from_facts(housing, GROUPINGS, Scope("everything"), start, AS_OF, night)
+            assert await connection.scalar(select(summary_nights.c.night)) == night
+        answers.append(answered)
+    # Placements cover the last night, none the one 45 days before (``hand_made_facts.with_later_facts``).
+    assert any(kind == "housed" for _, kind in answers[0][-1].cells)
+    assert not any(kind == "housed" for _, kind in answers[1][-1].cells)
+    assert answers[2] == answers[0]
+    kept = await _summaries(database)
+    async with database.engine.begin() as connection:  # every cohort summed again: for the night counted
+        await summarise(connection, 1)
+    assert await _summaries(database) == kept

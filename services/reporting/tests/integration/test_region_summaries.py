@@ -17,7 +17,7 @@ from sqlalchemy import and_, cast, delete, func, select, update
 from hopekit.uow import Database
 from reporting_service.adapters.queries import IndicatorQueries
 from reporting_service.adapters.regions import REGIONAL
-from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, SUMMARISED, sum_due, summarise
+from reporting_service.adapters.summaries import ATTENDANCE, CONTRACTS, HOUSING, SUMMARISED, sum_due, summarise
 from reporting_service.adapters.tables import (
     fact_attendance_cells,
     fact_cohorts,
@@ -97,7 +97,7 @@ async def _same_answers(database: Database) -> int:
     compared = 0
     async with database.engine.connect() as connection:
         queries = IndicatorQueries(connection, 1)
-        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS):
+        for indicator_id in (*SUMMARISED, ATTENDANCE, CONTRACTS, HOUSING):
             indicator = BY_ID[indicator_id]
             for start, end in PERIODS:
                 regional = await queries.tables(indicator, NATIONAL, Scope("everything"), start, end, AS_OF)

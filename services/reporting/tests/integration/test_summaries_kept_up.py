@@ -12,8 +12,10 @@ from sqlalchemy import select
 from hope_infra.testing import received
 from hopekit.uow import Database
 from reporting_service.adapters import versions
+from reporting_service.adapters.completeness import read_models_state
 from reporting_service.adapters.summaries import summarise
-from reporting_service.adapters.tables import summary_due
+from reporting_service.adapters.tables import summary_due, summary_nights
+from reporting_service.service_layer.indicators import figures_day
 from reporting_service.service_layer.summaries_job import sum_due_cohorts
 
 from .conftest import deliver
@@ -43,6 +45,9 @@ async def test_the_job_sums_the_active_version_s_due_cohorts_as_a_fresh_summing_
 
     assert await sum_due_cohorts(database) == 2
     assert await _due(database) == {}
+    async with database.engine.connect() as connection:  # people_without_housing counted for the figures' night
+        complete = (await read_models_state(connection)).complete_up_to
+        assert await connection.scalar(select(summary_nights.c.night)) == figures_day(complete)
     kept = await _summaries(database)
     assert kept["fact_indicator_cells"]
     async with database.engine.begin() as connection:

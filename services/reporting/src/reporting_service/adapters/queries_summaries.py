@@ -23,8 +23,10 @@ from reporting_service.adapters.summaries import (
     ATTENDANCE,
     CONTRACTS,
     DUE_AFTER,
+    HOUSING,
     SUMMARISED,
     SUMMED,
+    housing_for_night,
     month_of,
     sum_due_apart,
 )
@@ -86,7 +88,7 @@ def _previous_month(day: date) -> date:
 def summarised(indicator: Indicator, groupings: Sequence[str | None], scope: Scope) -> bool:
     """Whether the summaries answer: every scope but a funder's (a set of people, not of cohorts), every
     grouping but the funder's."""
-    known = indicator.id in SUMMARISED or indicator.id in (ATTENDANCE, CONTRACTS)
+    known = indicator.id in SUMMARISED or indicator.id in (ATTENDANCE, CONTRACTS, HOUSING)
     return known and scope.kind != "funder" and "funder" not in groupings
 
 
@@ -118,6 +120,8 @@ class SummaryQueries:
             return await self._attendance(groupings, scope, start, end)
         if indicator.id == CONTRACTS:
             return await self._contracts(groupings, scope, start, end)
+        if indicator.id == HOUSING:  # its rows counted for the night asked
+            await housing_for_night(self._connection, self._version, as_of)
         if indicator.id in DUE_AFTER:
             end = min(end, add_months(as_of, -DUE_AFTER[indicator.id]))
         period = Period.of(start, end)

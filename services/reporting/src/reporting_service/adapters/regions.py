@@ -75,16 +75,27 @@ def added(version: int, cohorts: Cohorts = None, regional_tables: tuple[Table, .
     return statements
 
 
+def indicator_taken_out(version: int, indicator_id: str) -> list[Any]:
+    """An indicator's regional rows removed, before its cohorts' rows are all replaced (``indicator_added``)."""
+    r = fact_region_cells.c
+    return [delete(fact_region_cells).where(r.version == version, r.indicator == indicator_id)]
+
+
+def indicator_added(version: int, indicator_id: str) -> list[Any]:
+    """An indicator's rows of every cohort added up under the regions noted for them."""
+    return [_moved(fact_region_cells, version, None, 1, fact_indicator_cells.c.indicator == indicator_id)]
+
+
 def added_up(regional: Table, version: int) -> Any:
     """A regional table filled for a version from its cohorts' rows, under the regions noted for them (a table a
     migration adds beside the others)."""
     return _moved(regional, version, None, 1)
 
 
-def _moved(regional: Table, version: int, cohorts: Cohorts, sign: int) -> Any:
-    """The cohorts' rows added to (``sign`` 1) or taken out of (-1) the regional rows of the region named for
-    them in ``fact_summed_cohorts``; the unique index (NULLS NOT DISTINCT) finds a row with an unknown region or
-    previous month too."""
+def _moved(regional: Table, version: int, cohorts: Cohorts, sign: int, *only: Any) -> Any:
+    """The cohorts' rows (those ``only`` holds true of, when given) added to (``sign`` 1) or taken out of (-1) the
+    regional rows of the region named for them in ``fact_summed_cohorts``; the unique index (NULLS NOT DISTINCT)
+    finds a row with an unknown region or previous month too."""
     cells, key, sums = _OF[regional.name]
     c, s = cells.c, fact_summed_cohorts.c
     summed = cells.outerjoin(fact_summed_cohorts, and_(s.version == c.version, s.cohort_id == c.cohort_id))
@@ -93,7 +104,7 @@ def _moved(regional: Table, version: int, cohorts: Cohorts, sign: int) -> Any:
     rows = (
         select(literal(version), s.region, *grouped, *(func.sum(c[name]) * sign for name in sums))
         .select_from(summed)
-        .where(c.version == version, *of_cohorts(c.cohort_id, cohorts))
+        .where(c.version == version, *of_cohorts(c.cohort_id, cohorts), *only)
         .group_by(s.region, *grouped)
     )
     upsert = insert(regional).from_select(["version", "region", *key, *sums], rows)

@@ -39,6 +39,7 @@ from reporting_service.adapters.tables_summaries import (
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
+    summary_nights,
 )
 from reporting_service.domain.indicators.facts import FOLLOW_UP_MONTHS
 from reporting_service.domain.scoping import Scope
@@ -46,9 +47,9 @@ from reporting_service.domain.scoping import Scope
 # The indicators summed in ``fact_indicator_cells``: a person counts once in a month (their rows share its day)
 # and nothing depends on the day the figures are asked for, but when a follow-up is due, which only bounds the
 # period (``DUE_AFTER``). Left to the facts: time_in_step (its ranks need every duration: a summary of days
-# per cohort and month has as many rows as the steps), people_without_housing (housed on the day asked).
-# work_study_contracts has a summary of its own (``CONTRACTS``): a person's two contracts of one type, in two
-# months, count once.
+# per cohort and month has as many rows as the steps). people_without_housing (housed the night asked) is summed
+# in the same rows for one night at a time (``HOUSING``, ``housing_for_night``). work_study_contracts has a
+# summary of its own (``CONTRACTS``): a person's two contracts of one type, in two months, count once.
 SUMMARISED = (
     "entries",
     "people_per_step",
@@ -62,6 +63,8 @@ SUMMARISED = (
 )
 ATTENDANCE = "attendance_rate"
 CONTRACTS = "work_study_contracts"
+# Summed like the others, but for the night ``summary_nights`` names: its categories depend on that night.
+HOUSING = "people_without_housing"
 # Employment at N months counts those who left at least N months before the day asked: the month summed is the
 # day they left, so that condition is the end of the period read, N months before that day.
 DUE_AFTER = {f"employment_at_{months}_months": months for months in FOLLOW_UP_MONTHS}
@@ -93,8 +96,8 @@ def year_of(d: Dialect, day: Expression) -> Expression:
     return func.date(day, "start of year", type_=DateType)
 
 
-def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
-    source = SOURCES[indicator_id](d, version, NEVER)
+def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts, as_of: date = NEVER) -> Any:
+    source = SOURCES[indicator_id](d, version, as_of)
     p = fact_people.c
     people = func.count(p.beneficiary_id.distinct()) if source.repeats else func.count()
     key = [p.cohort_id, p.sector_code, p.track, source.on, source.category]
@@ -111,21 +114,25 @@ def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts) -> Any:
 CELLS = ["indicator", "version", "cohort_id", "sector_code", "track"]
 
 
-def days_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
+def days_insert(d: Dialect, version: int, cohorts: Cohorts = None, night: date | None = None) -> Insert:
     """Every summarised indicator's rows per day of these cohorts (of every cohort when None), in one statement,
-    by the rules of ``queries_sources``."""
+    by the rules of ``queries_sources``; people_without_housing's too when a ``night`` is given."""
     selects = [_days(d, version, indicator_id, cohorts) for indicator_id in SUMMARISED]
+    if night is not None:
+        selects.append(_days(d, version, HOUSING, cohorts, night))
     columns = [*CELLS, "day", "category", "people", *MONEY]
     return fact_indicator_days.insert().from_select(columns, union_all(*selects))
 
 
-def months_insert(d: Dialect, version: int, cohorts: Cohorts = None) -> Insert:
-    """The rows per day added up per month (a person's contributions to an indicator share a day)."""
+def months_insert(d: Dialect, version: int, cohorts: Cohorts = None, indicator_id: str | None = None) -> Insert:
+    """The rows per day added up per month (a person's contributions to an indicator share a day): every
+    indicator's, or ``indicator_id``'s."""
     s = fact_indicator_days.c
     key = [*(s[name] for name in CELLS), month_of(d, s.day), s.category]
+    only = [] if indicator_id is None else [s.indicator == indicator_id]
     rows = (
         select(*key, func.sum(s.people), *(func.sum(s[name]) for name in MONEY))
-        .where(s.version == version, *of_cohorts(s.cohort_id, cohorts))
+        .where(s.version == version, *of_cohorts(s.cohort_id, cohorts), *only)
         .group_by(*key)
     )
     return fact_indicator_cells.insert().from_select([*CELLS, "month", "category", "people", *MONEY], rows)
@@ -240,11 +247,12 @@ def cells_delete(version: int, cohorts: Cohorts = None) -> list[Delete]:
     ]
 
 
-def statements(postgres: bool, version: int, cohorts: Cohorts = None) -> list[Any]:
-    """What sums these cohorts of a version again (every cohort when None): their rows deleted, then inserted."""
+def statements(postgres: bool, version: int, cohorts: Cohorts = None, night: date | None = None) -> list[Any]:
+    """What sums these cohorts of a version again (every cohort when None): their rows deleted, then inserted
+    (people_without_housing's for ``night``, when the version has one)."""
     d = Dialect(postgres)
     inserts = [
-        days_insert(d, version, cohorts),
+        days_insert(d, version, cohorts, night),
         months_insert(d, version, cohorts),
         attendance_insert(d, version, cohorts),
     ]
@@ -266,7 +274,8 @@ async def summarise(connection: AsyncConnection, version: int, cohorts: Cohorts 
     postgres = connection.dialect.name == "postgresql"
     # The regional rows (PostgreSQL only) move by the difference: what the cohorts' rows added comes out first.
     before, after = (regions.taken_out(version, cohorts), regions.added(version, cohorts)) if postgres else ([], [])
-    cohorts_rows = [*statements(postgres, version, cohorts), *statements_0014(postgres, version, cohorts)]
+    night = await connection.scalar(select(summary_nights.c.night).where(summary_nights.c.version == version))
+    cohorts_rows = [*statements(postgres, version, cohorts, night), *statements_0014(postgres, version, cohorts)]
     for statement in [*before, *cohorts_rows, *after]:
         await connection.execute(statement)
     if postgres:  # time_in_step's counts (``tables_durations``: PostgreSQL only)
@@ -322,6 +331,43 @@ async def sum_due_apart(connection: AsyncConnection, version: int) -> None:
         return
     async with connection.engine.begin() as summing:
         await sum_due(summing, version)
+
+
+async def housing_for_night(connection: AsyncConnection, version: int, night: date) -> None:
+    """people_without_housing's rows counted for ``night`` (the night an answer asks for), when they were counted
+    for another or not yet: in a transaction of its own, as ``sum_due_apart``, one at a time per version. Every
+    cohort's rows at once, about a second's work at national scale, once a day: answers then read a few thousand
+    summary rows instead of every person on the path with their placements."""
+    n = summary_nights.c
+    counted = select(n.night).where(n.version == version)
+    if await connection.scalar(counted) == night:
+        return
+    async with connection.engine.begin() as summing:
+        postgres = summing.dialect.name == "postgresql"
+        if postgres:
+            await summing.execute(select(func.pg_advisory_xact_lock(SUMMING, version)))
+            if await summing.scalar(counted) == night:  # counted by another answer meanwhile
+                return
+        for statement in _housing_statements(postgres, version, night):
+            await summing.execute(statement)
+
+
+def _housing_statements(postgres: bool, version: int, night: date) -> list[Any]:
+    """people_without_housing's rows of every cohort replaced by those of ``night``, and the night noted."""
+    d = Dialect(postgres)
+    s, t, n = fact_indicator_days.c, fact_indicator_cells.c, summary_nights.c
+    replaced: list[Any] = regions.indicator_taken_out(version, HOUSING) if postgres else []
+    replaced += [
+        delete(fact_indicator_days).where(s.version == version, s.indicator == HOUSING),
+        delete(fact_indicator_cells).where(t.version == version, t.indicator == HOUSING),
+        fact_indicator_days.insert().from_select(
+            [*CELLS, "day", "category", "people", *MONEY], _days(d, version, HOUSING, None, night)
+        ),
+        months_insert(d, version, None, HOUSING),
+        delete(summary_nights).where(n.version == version),
+        summary_nights.insert().values(version=version, night=night),
+    ]
+    return replaced + (regions.indicator_added(version, HOUSING) if postgres else [])
 
 
 async def sum_due(connection: AsyncConnection, version: int) -> int:

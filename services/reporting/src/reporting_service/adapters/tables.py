@@ -57,6 +57,7 @@ from reporting_service.adapters.tables_summaries import (
     fact_indicator_cells,
     fact_indicator_days,
     summary_due,
+    summary_nights,
 )
 from reporting_service.adapters.tables_work_and_support import (
     fact_consents,
@@ -159,4 +160,5 @@ __all__ = [
     "read_model_positions",
     "read_model_versions",
     "summary_due",
+    "summary_nights",
 ]

@@ -125,6 +125,16 @@ transaction that wrote the facts and summed again by the next answer that reads 
 (``adapters.summaries``): a poll of events costs a row per cohort, not a sum. Not a fact table: its rows say
 nothing a rebuild must give again."""
 
+summary_nights = Table(
+    "summary_nights",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("night", Date, nullable=False),
+)
+"""The night people_without_housing's summary rows were counted for (housed that night or not): the night the
+figures are complete to, which moves once a day. An answer for another night counts that indicator's rows again
+for every cohort first (``adapters.summaries.housing_for_night``); no row: not counted yet. Not a fact table."""
+
 # The national answers' own summaries (``adapters.regions``, PostgreSQL only): the cohorts' rows above added up per
 # region. The whole programme asked by region or by month (the dashboard's first page, the funders' reports) reads
 # a few thousand rows with no join, not the cohorts' tens of thousands joined to ``fact_cohorts``.

@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from reporting_service.adapters import summaries
 from reporting_service.adapters.tables import metadata, read_model_positions, read_model_versions
-from reporting_service.adapters.tables_summaries import summary_due
+from reporting_service.adapters.tables_summaries import summary_due, summary_nights
 
 FED_STATES = ("active", "building")
 
 
 def _versioned_tables() -> list[Table]:
     facts = [table for table in metadata.sorted_tables if table.name.startswith("fact_")]
-    return [*facts, read_model_positions, summary_due]
+    return [*facts, read_model_positions, summary_due, summary_nights]
 
 
 async def active_version(connection: AsyncConnection) -> int | None:

@@ -52,6 +52,14 @@ class IndicatorAnswer:
     series: list[Row]
 
 
+def figures_day(complete_up_to: datetime | None) -> date:
+    """The day (and night) figures are given for: the one they are complete to, never after today. A follow-up
+    is due only once its date has passed in figures that are complete up to then; the housed are those of that
+    night."""
+    today = datetime.now(UTC).date()
+    return min(complete_up_to.date(), today) if complete_up_to else today
+
+
 def indicator(indicator_id: str) -> Indicator:
     found = BY_ID.get(indicator_id)
     if found is None:
@@ -96,8 +104,7 @@ async def answer(uow: UnitOfWork, principal: Principal, indicator_id: str, filte
     scope = await scope_of(uow, principal, filters.cohort_id)
     state = await read_models_state(uow.connection)
     complete = state.complete_up_to
-    # A follow-up is due only once its date has passed in figures that are complete up to then.
-    as_of = min(complete.date(), datetime.now(UTC).date()) if complete else datetime.now(UTC).date()
+    as_of = figures_day(complete)
     key = (chosen.id, chosen.version, filters, scope, as_of, state)
     kept_here = kept_answers.of(uow.connection.engine.sync_engine)
     kept = kept_here.get(key)
