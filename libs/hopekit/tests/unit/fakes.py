@@ -15,9 +15,11 @@ from sqlalchemy import MetaData, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hope_contracts import EventContract
+from hopekit.app import ServiceApp, ServiceDefinition, build_service_app
 from hopekit.db.engine import make_engine
 from hopekit.db.kit_tables import KitTables, add_kit_tables
 from hopekit.db.metadata import make_metadata
+from hopekit.settings import ServiceSettings
 from hopekit.uow import Database, UnitOfWork
 
 metadata = make_metadata()
@@ -127,3 +129,19 @@ class FakeProducer:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def bare_service(settings: ServiceSettings, **definition: Any) -> ServiceApp:
+    """A service of the kit with nothing of its own (no routes, no tables but the kit's); ``definition``: the rest
+    of its ``ServiceDefinition`` (its jobs, say)."""
+    return build_service_app(
+        ServiceDefinition(
+            settings=settings,
+            title="svc",
+            description="a service",
+            kit_tables=add_kit_tables(MetaData()),
+            uow_class=UnitOfWork,
+            routers=[],
+            **definition,
+        )
+    )

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hopekit.app import ServiceDefinition, build_service_app
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.jobs import ScheduledJob, Scheduler
 from hopekit.metrics import SCHEDULED_LAST_SUCCESS, SCHEDULED_RUNS
 from hopekit.settings import ServiceSettings
 from hopekit.testing import running
-from hopekit.uow import Database, UnitOfWork
+from hopekit.uow import Database
+
+from .fakes import bare_service
 
 GUARD_S = 5.0  # never reached when the code is right: a wait for what must happen, not a measure of time
 
@@ -169,17 +170,7 @@ async def test_the_service_runs_its_jobs_while_it_runs_and_only_when_they_are_en
 
     def app(enabled: bool) -> Any:
         settings = ServiceSettings(service_name="svc", var_dir=tmp_path, log_json=False, scheduled_jobs_enabled=enabled)
-        return build_service_app(
-            ServiceDefinition(
-                settings=settings,
-                title="svc",
-                description="a service with a job",
-                kit_tables=add_kit_tables(MetaData()),
-                uow_class=UnitOfWork,
-                routers=[],
-                scheduled=[ScheduledJob("job", 3600, job)],
-            )
-        )
+        return bare_service(settings, scheduled=[ScheduledJob("job", 3600, job)])
 
     disabled = app(False)
     async with running(disabled):
