@@ -16,7 +16,7 @@ noting them costs about 3 % of it (0.5 s of the benchmark's 20 s live run). A wh
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -114,10 +114,17 @@ def _days(d: Dialect, version: int, indicator_id: str, cohorts: Cohorts, as_of: 
 CELLS = ["indicator", "version", "cohort_id", "sector_code", "track"]
 
 
-def days_insert(d: Dialect, version: int, cohorts: Cohorts = None, night: date | None = None) -> Insert:
-    """Every summarised indicator's rows per day of these cohorts (of every cohort when None), in one statement,
-    by the rules of ``queries_sources``; people_without_housing's too when a ``night`` is given."""
-    selects = [_days(d, version, indicator_id, cohorts) for indicator_id in SUMMARISED]
+def days_insert(
+    d: Dialect,
+    version: int,
+    cohorts: Cohorts = None,
+    night: date | None = None,
+    indicator_ids: Sequence[str] = SUMMARISED,
+) -> Insert:
+    """The summarised indicators' rows per day (every one's, or ``indicator_ids``') of these cohorts (of every
+    cohort when None), in one statement, by the rules of ``queries_sources``; people_without_housing's too when a
+    ``night`` is given."""
+    selects = [_days(d, version, indicator_id, cohorts) for indicator_id in indicator_ids]
     if night is not None:
         selects.append(_days(d, version, HOUSING, cohorts, night))
     columns = [*CELLS, "day", "category", "people", *MONEY]
@@ -360,9 +367,7 @@ def _housing_statements(postgres: bool, version: int, night: date) -> list[Any]:
     replaced += [
         delete(fact_indicator_days).where(s.version == version, s.indicator == HOUSING),
         delete(fact_indicator_cells).where(t.version == version, t.indicator == HOUSING),
-        fact_indicator_days.insert().from_select(
-            [*CELLS, "day", "category", "people", *MONEY], _days(d, version, HOUSING, None, night)
-        ),
+        days_insert(d, version, None, night, indicator_ids=()),
         months_insert(d, version, None, HOUSING),
         delete(summary_nights).where(n.version == version),
         summary_nights.insert().values(version=version, night=night),
