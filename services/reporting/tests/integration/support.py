@@ -19,11 +19,12 @@ __all__ = ["FACT_TABLES", "PROBLEM", "SERVICE_ROOT", "assert_problem", "facts_of
 FACT_TABLES = [table for table in metadata.sorted_tables if table.name.startswith("fact_")]
 
 
-async def facts_of(database: Database, version: int) -> dict[str, list[tuple[Any, ...]]]:
-    """Every fact row of a version, without the version, in a stable order: what two versions compare by."""
+async def facts_of(database: Database, version: int, rebuilt: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Every fact row of a version, without the version, in a stable order: what two versions compare by.
+    ``rebuilt``: written as a rebuild writes (no cohort noted due), it is summed whole, as its switch does."""
     found: dict[str, list[tuple[Any, ...]]] = {}
     async with database.engine.begin() as connection:
-        await sum_due(connection, version)  # the summaries as the next answer reads them
+        await sum_due(connection, version, whole=rebuilt)  # the summaries as the next answer reads them
     async with database.engine.connect() as connection:
         for table in FACT_TABLES:
             columns = [column for column in table.c if column.name != "version"]

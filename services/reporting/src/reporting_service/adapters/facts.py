@@ -101,9 +101,12 @@ class VersionFacts:
     """The read models of one version, inside the caller's transaction (no commits here). Writes wait in
     ``pending`` until ``flush`` (the unit of work's commit, or a read of the facts here)."""
 
-    def __init__(self, connection: AsyncConnection, version: int) -> None:
+    def __init__(self, connection: AsyncConnection, version: int, notes_due: bool = True) -> None:
+        """``notes_due``: note the cohorts its writes touch as due to be summed again (``summaries.note_due``);
+        not a rebuild's batches, whose version is summed whole when it is switched to (``versions.activate``)."""
         self.connection = connection
         self.version = version
+        self._notes_due = notes_due
         self._erased: dict[UUID, bool] = {}  # per person, as far as this transaction knows
         self._pending = PendingWrites()
         # Money movements waiting: their insert says which are new, and only those move ``fact_money``.
@@ -130,9 +133,12 @@ class VersionFacts:
         """Send every waiting write: movements first (they add to ``fact_money``), sheets, the tables one group
         writes, then under the writer lock the ``SHARED`` ones and the levels."""
         # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
-        people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
-        cohorts = await summaries.cohorts_of(self.connection, self.version, people)
-        cohorts |= summaries.cohorts_written(self._pending)
+        people: set[UUID] = set()
+        cohorts: set[UUID | None] = set()
+        if self._notes_due:
+            people = summaries.people_written(self._pending, self._movements.values(), *self._sheets.values())
+            cohorts = await summaries.cohorts_of(self.connection, self.version, people)
+            cohorts |= summaries.cohorts_written(self._pending)
         await self._write_movements()
         await self._write_sheets()
         await self._pending.flush(self.connection, lambda table: table.name not in SHARED)
@@ -142,7 +148,8 @@ class VersionFacts:
             await self._pending.flush(self.connection)
             if due:
                 await attest_levels(self.connection, self.version, sorted(due, key=str))
-        await summaries.note_due(self.connection, self.version, people, cohorts)
+        if self._notes_due:
+            await summaries.note_due(self.connection, self.version, people, cohorts)
 
     def level_due(self, person: UUID) -> None:
         """The person's step-3 end or French assessments moved: their level at the end of step 3 is recomputed

@@ -375,11 +375,12 @@ def _housing_statements(postgres: bool, version: int, night: date) -> list[Any]:
     return replaced + (regions.indicator_added(version, HOUSING) if postgres else [])
 
 
-async def sum_due(connection: AsyncConnection, version: int) -> int:
-    """Sum again the cohorts due in this version, in the caller's transaction. On PostgreSQL one transaction at a
-    time per version (an advisory lock held to its end): two summing one cohort together would each delete the
-    rows they see and insert their own, twice the rows; after the lock, each statement sees what the one before
-    committed."""
+async def sum_due(connection: AsyncConnection, version: int, whole: bool = False) -> int:
+    """Sum again the cohorts due in this version, in the caller's transaction; ``whole``: every cohort, due or not
+    (a rebuilt version: its batches noted none). On PostgreSQL one transaction at a time per version (an advisory
+    lock held to its end): two summing one cohort together would each delete the rows they see and insert their
+    own, twice the rows; after the lock, each statement sees what the one before committed. Returns how many
+    cohorts were due."""
     due = summary_due.c
     if connection.dialect.name == "postgresql":
         await connection.execute(select(func.pg_advisory_xact_lock(SUMMING, version)))
@@ -390,7 +391,7 @@ async def sum_due(connection: AsyncConnection, version: int) -> int:
             row.cohort_id for row in await connection.execute(select(due.cohort_id).where(due.version == version))
         }
         await connection.execute(delete(summary_due).where(due.version == version))
-    if cohorts:
-        # Past a few hundred cohorts (a version rebuilt, a migration) the whole version is summed in one go.
-        await summarise(connection, version, cohorts if len(cohorts) <= WHOLE else None)
+    if cohorts or whole:
+        # Past a few hundred cohorts (a migration) the whole version is summed in one go.
+        await summarise(connection, version, cohorts if len(cohorts) <= WHOLE and not whole else None)
     return len(cohorts)

@@ -50,5 +50,7 @@ class ReportingUnitOfWork(UnitOfWork):
         """The read models' versions this transaction writes (read once per transaction)."""
         if self._versions is None:
             numbers = [self._pinned] if self._pinned is not None else await versions.fed_versions(self.connection)
-            self._versions = [VersionFacts(self.connection, number) for number in numbers]
+            # A rebuild's batches note no cohort due: its version is summed whole when it is switched to.
+            notes_due = self._pinned is None
+            self._versions = [VersionFacts(self.connection, number, notes_due) for number in numbers]
         return self._versions

@@ -53,9 +53,11 @@ async def start_building(connection: AsyncConnection) -> int:
 async def activate(connection: AsyncConnection, version: int) -> list[int]:
     """Make ``version`` the one that answers; the one it replaces is retired. Returns the retired versions.
 
-    Its cohorts due are summed first, in the same transaction: a rebuilt version has them all due, and summing a
-    national programme takes tens of seconds, which its first answer would otherwise wait for."""
-    await summaries.sum_due(connection, version)
+    It is summed whole first, in the same transaction: a rebuild's batches note no cohort due (noting them was a
+    sixth of its time), and summing a national programme takes tens of seconds, which its first answer would
+    otherwise wait for. What the live consumers write into it meanwhile they note due, as ever: committed after
+    this summing, it is summed by the next answer or the job."""
+    await summaries.sum_due(connection, version, whole=True)
     versions = read_model_versions.c
     retired = [int(v) for v in await connection.scalars(select(versions.version).where(versions.state == "active"))]
     await connection.execute(update(read_model_versions).where(versions.state == "active").values(state="retired"))
