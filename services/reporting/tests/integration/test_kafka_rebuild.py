@@ -1,20 +1,22 @@
 """On PostgreSQL and a real Kafka: every service's events read from their topics by the running service (some
 records sent twice) make the live facts and the completeness marks on /metrics; a rebuild from the topics'
-beginning makes a new version with the same facts, and becomes the active one."""
+beginning makes a new version with the same facts, and becomes the active one; the records it cannot read it
+counts and skips."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from hope_contracts import EventContract
+from hope_contracts import EventContract, enrolment
 from hopekit.db.engine import make_engine
 from hopekit.events import cloudevent
 from hopekit.testing import TokenIssuer, running, service_settings
@@ -27,7 +29,7 @@ from reporting_service.events.replay import Replay
 from reporting_service.main import create_app
 from reporting_service.settings import ReportingSettings
 
-from .scenario import Cohort
+from .scenario import Cohort, at
 from .support import facts_of
 
 pytestmark = pytest.mark.integration
@@ -178,3 +180,54 @@ def test_the_rebuild_command_needs_kafka(postgres_url: str, monkeypatch: pytest.
     result = CliRunner().invoke(cli.app, ["rebuild"])
     assert result.exit_code == 2
     assert "HOPE_REPORTING_KAFKA_BOOTSTRAP" in result.output
+
+
+async def test_a_rebuild_counts_the_records_it_could_not_read_and_applies_the_rest(
+    database: Database, kafka_bootstrap: str
+) -> None:
+    """A record that is no CloudEvent and one whose payload does not validate are counted and skipped, as the live
+    consumers dead-letter them; the batch's other events are applied. On a topic of its own: the platform's topics
+    hold every earlier test's records."""
+    topic = f"hope.rebuild-{uuid.uuid4().hex[:8]}.events"
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    finally:
+        await admin.close()
+    person = uuid.uuid4()
+    registered = enrolment.BeneficiaryRegistered(
+        beneficiary_id=person,
+        track="group",
+        protection_status="refugee",
+        registered_by_org_id=uuid.uuid4(),
+        occurred_at=at(1),
+    )
+    key, value, headers = cloudevent.encode(
+        event_id=uuid.uuid4(),
+        source="/hope/enrolment",
+        type_=registered.event_type,
+        subject=registered.subject(),
+        time=registered.occurred_at,
+        key=registered.partition_key(),
+        payload=registered.model_dump_json().encode(),
+    )
+    invalid = json.dumps({**json.loads(value), "beneficiary_id": "not-a-person"}).encode()
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=b"not an event", key=key)
+        await producer.send_and_wait(topic, value=invalid, key=key, headers=headers)
+        await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+    rebuild = Replay(database, kafka_bootstrap, CONSUMERS, batch_size=50)
+    rebuild._topics = [topic]  # the enrolment consumer's handlers, on this topic alone
+    rebuilt = await rebuild.run()
+    assert (rebuilt.records_read, rebuilt.events_applied, rebuilt.records_refused) == (3, 1, 2)
+    async with database.engine.connect() as connection:
+        people = await connection.scalars(
+            select(fact_people.c.beneficiary_id).where(fact_people.c.version == rebuilt.version)
+        )
+        assert list(people) == [person]
