@@ -12,7 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from hopekit.db.engine import make_engine
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
-from reporting_service.events.incoming import CONSUMERS
 from reporting_service.events.replay import Rebuilt, Replay
 from reporting_service.settings import ReportingSettings
 
@@ -25,12 +24,14 @@ def main() -> None:
     """HOPE reporting commands."""
 
 
-async def _rebuild(settings: ReportingSettings, batch_size: int, keep_previous: bool, progress: Progress) -> Rebuilt:
+async def _rebuild(
+    settings: ReportingSettings, batch_size: int, workers: int | None, keep_previous: bool, progress: Progress
+) -> Rebuilt:
     assert settings.kafka_bootstrap is not None
     engine = make_engine(settings.database_url)
     task = progress.add_task("events", total=None)
     try:
-        replay = Replay(Database(engine=engine, tables=kit), settings.kafka_bootstrap, CONSUMERS, batch_size)
+        replay = Replay(Database(engine=engine, tables=kit), settings.kafka_bootstrap, batch_size, workers)
         return await replay.run(
             on_total=lambda total: progress.update(task, total=total),
             on_progress=lambda count: progress.advance(task, count),
@@ -44,6 +45,14 @@ async def _rebuild(settings: ReportingSettings, batch_size: int, keep_previous: 
 def rebuild(
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Events applied per transaction.")] = 500,
     keep_previous: Annotated[bool, typer.Option(help="Keep the replaced version's rows (retired).")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes sharing the topics (PostgreSQL; one on SQLite). By default, one per CPU, at most one"
+            " per topic.",
+        ),
+    ] = None,
 ) -> None:
     """Build the read models anew from the beginning of every domain topic, into a new version beside the
     active one, then switch to it. The service may keep running: its consumers feed both versions meanwhile.
@@ -55,7 +64,7 @@ def rebuild(
         raise typer.Exit(code=2)
     columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
-        done = asyncio.run(_rebuild(settings, batch_size, keep_previous, progress))
+        done = asyncio.run(_rebuild(settings, batch_size, workers, keep_previous, progress))
     console.print(
         f"version {done.version} active: {done.events_applied} events applied from {done.records_read} records"
         f" ({done.records_refused} refused); retired: {', '.join(map(str, done.retired)) or 'none'}"

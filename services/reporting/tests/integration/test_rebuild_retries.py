@@ -11,7 +11,6 @@ from sqlalchemy.exc import DBAPIError
 from hopekit.uow import Database
 from reporting_service.adapters import versions
 from reporting_service.events import replay
-from reporting_service.events.incoming import CONSUMERS
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +34,7 @@ def _failing(times: int, sqlstate: str, calls: list[int]) -> Any:
 async def _apply_a_batch(database: Database) -> tuple[int, int]:
     async with database.engine.begin() as connection:
         version = await versions.start_building(connection)
-    return await replay.Replay(database, "unused:9092", CONSUMERS)._apply(version, [])
+    return await replay.Replay(database, "unused:9092")._apply(version, [])
 
 
 async def test_a_batch_chosen_as_a_deadlocks_victim_is_applied_again(

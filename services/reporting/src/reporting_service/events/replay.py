@@ -8,7 +8,10 @@ read models' writes make a second application change nothing (``adapters/tables`
 batches, one transaction per batch, set-based as the live consumers' polls (``service_layer.ingest.apply_events``;
 no inbox row: the version is new, and applying twice is harmless). Each topic is read by a reader of its own, all
 at once, each topic's batches in order, as the live consumer groups apply their polls: what one topic's batch
-reads (a session's lines, a claim's payment) only that topic writes.
+reads (a session's lines, a claim's payment) only that topic writes. With ``workers`` above one (PostgreSQL), the
+topics are shared among that many processes, this one and others spawned (``replay_processes``), each share about
+as many records: the readers' Python work was the rebuild's bottleneck, one core busy while the database used a
+fifth of the other.
 """
 
 from __future__ import annotations
@@ -16,20 +19,26 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing import Queue
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.exc import DBAPIError
 
+from hopekit.db.engine import make_engine
 from hopekit.events.cloudevent import MalformedEvent, ReceivedEvent
 from hopekit.events.consumer import DEADLOCK, decode_record, sqlstate
 from hopekit.events.subscriptions import ConsumerSpec, Subscription
 from hopekit.uow import Database
 from reporting_service.adapters import completeness, versions
+from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
+from reporting_service.events.incoming import CONSUMERS
+from reporting_service.events.replay_processes import Bounds, Counts, ShareProcess
 from reporting_service.service_layer.ingest import apply_events
 
 log = logging.getLogger(__name__)
@@ -53,16 +62,19 @@ def handlers_of(specs: Sequence[ConsumerSpec]) -> dict[str, Subscription[Any, An
 
 
 class Replay:
-    """Reads the topics of ``specs`` from their beginning up to their ends as they were when it started."""
+    """Reads the service's topics (``CONSUMERS``) from their beginning up to their ends as they were when it
+    started."""
 
-    def __init__(
-        self, database: Database, bootstrap: str, specs: Sequence[ConsumerSpec], batch_size: int = 500
-    ) -> None:
+    def __init__(self, database: Database, bootstrap: str, batch_size: int = 500, workers: int | None = None) -> None:
+        """``workers``: the processes sharing the topics, by default one per CPU (at most one per topic)."""
         self._database = database
         self.bootstrap = bootstrap
-        self._topics = sorted({topic for spec in specs for topic in spec.topics})
-        self._handlers = handlers_of(specs)
+        self._topics = sorted({topic for spec in CONSUMERS for topic in spec.topics})
+        self._handlers = handlers_of(CONSUMERS)
         self.batch_size = batch_size
+        # SQLite writes one transaction at a time: other processes would only wait for it.
+        postgres = database.engine.dialect.name == "postgresql"
+        self.workers = max(1, workers or os.cpu_count() or 1) if postgres else 1
 
     async def run(
         self,
@@ -73,7 +85,6 @@ class Replay:
     ) -> Rebuilt:
         async with self._database.engine.begin() as connection:
             version = await versions.start_building(connection)
-        readers: list[_TopicReader] = []
         # The process's objects so far (modules, tables, schemas) are kept out of the collector's full passes while
         # the rebuild runs: its millions of short-lived objects set those passes off, which walked all of them
         # (a fifth of the rebuild's CPU per event). Not when the process froze its objects itself: that stays.
@@ -81,27 +92,30 @@ class Replay:
         if freezing:
             gc.collect()
             gc.freeze()
+        others: list[ShareProcess] = []
         try:
-            partitions = await self._partitions()
-            for topic in self._topics:
-                readers.append(_TopicReader(self, version, [p for p in partitions if p.topic == topic]))
-                await readers[-1].start()
-            on_total(sum(reader.total for reader in readers))
-            # One reader per topic at once, as the live consumer groups run: the read models do not depend on the
-            # order across topics, and one topic's transaction is written while another's is prepared.
-            counts = await asyncio.gather(*(reader.read(on_progress) for reader in readers))
+            # The ends are read once the new version exists: what arrives later the live consumers write to it.
+            bounds = await self._bounds()
+            on_total(sum(end - first for _, _, first, end in bounds))
+            here, *elsewhere = shares(bounds, self.workers)
+            url = self._database.engine.url.render_as_string(hide_password=False)
+            for share in elsewhere:
+                others.append(ShareProcess(_read_in_process, url, self.bootstrap, version, share, self.batch_size))
+            counts = await _all_or_none(
+                [self.read_share(version, here, on_progress), *(other.result(on_progress) for other in others)]
+            )
         except BaseException:
-            for reader in readers:
-                await reader.stop()
+            for other in others:
+                other.stop()
             async with self._database.engine.begin() as connection:
                 await versions.drop(connection, version)
             raise
         finally:
             if freezing:
                 gc.unfreeze()
-        for reader in readers:
-            await reader.stop()
-        applied, read, refused = (sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
+        for other in others:
+            other.stop()
+        applied, read, refused = (sum(column) for column in zip(*counts, strict=True))
         async with self._database.engine.begin() as connection:
             retired = await versions.activate(connection, version)
             if not keep_previous:
@@ -110,18 +124,43 @@ class Replay:
         completeness.forget_marks()
         return Rebuilt(version, applied, read, refused, retired)
 
-    async def _partitions(self) -> list[TopicPartition]:
+    async def read_share(self, version: int, share: Sequence[Bounds], on_progress: Progress) -> Counts:
+        """The share's partitions read into ``version``, one reader per topic, all at once: the read models do
+        not depend on the order across topics, and one topic's transaction is written while another's is
+        prepared."""
+        readers: list[_TopicReader] = []
+        try:
+            for topic in sorted({bounds[0] for bounds in share}):
+                readers.append(_TopicReader(self, version, [bounds for bounds in share if bounds[0] == topic]))
+                await readers[-1].start()
+            counts = await _all_or_none([reader.read(on_progress) for reader in readers])
+        finally:
+            for reader in readers:
+                await reader.stop()
+        applied, read, refused = (sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
+        return applied, read, refused
+
+    async def _bounds(self) -> list[Bounds]:
+        """Every partition of the topics, with its first offset and its end now."""
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
         await admin.start()
         try:
             described = await admin.describe_topics(self._topics)
         finally:
             await admin.close()
-        return sorted(
+        partitions = sorted(
             TopicPartition(topic["topic"], partition["partition"])
             for topic in described
             for partition in topic["partitions"]
         )
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, isolation_level="read_committed")
+        await consumer.start()
+        try:
+            firsts = await consumer.beginning_offsets(partitions)
+            ends = await consumer.end_offsets(partitions)
+        finally:
+            await consumer.stop()
+        return [(p.topic, p.partition, firsts[p], ends[p]) for p in partitions]
 
     async def _apply(self, version: int, records: list[ConsumerRecord[bytes, bytes]]) -> tuple[int, int]:
         """One transaction for the batch; a record no consumer could read is counted and skipped (the live
@@ -149,13 +188,72 @@ class Replay:
                 attempt += 1
 
 
-class _TopicReader:
-    """One topic read from its beginning up to the end it had when the rebuild started, on a consumer of its own."""
+def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
+    """The topics shared among at most ``workers`` processes, each topic whole (its batches in order, as its live
+    consumer group applies them), the largest first to the share with the fewest records so far; the smallest
+    share first (this process's: it also relays the others' progress)."""
+    records: dict[str, int] = {}
+    for topic, _, first, end in bounds:
+        records[topic] = records.get(topic, 0) + end - first
+    count = max(1, min(workers, len(records)))
+    topics: list[list[str]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for topic in sorted(records, key=lambda topic: (-records[topic], topic)):
+        least = totals.index(min(totals))
+        topics[least].append(topic)
+        totals[least] += records[topic]
+    order = sorted(range(count), key=totals.__getitem__)
+    return [[bounds_ for bounds_ in bounds if bounds_[0] in topics[index]] for index in order]
 
-    def __init__(self, replay: Replay, version: int, partitions: list[TopicPartition]) -> None:
-        self._replay, self._version, self._partitions = replay, version, partitions
-        self._ends: Mapping[TopicPartition, int] = {}
-        self.total = 0
+
+async def _all_or_none(awaitables: Sequence[Awaitable[Counts]]) -> list[Counts]:
+    """Every result, or the first error once the others are cancelled (readers that would go on writing a
+    version about to be dropped)."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def _read_in_process(
+    messages: Queue[tuple[str, Any]], url: str, bootstrap: str, version: int, share: list[Bounds], batch_size: int
+) -> None:
+    """A share's process (``ShareProcess``): reads its share into the version, then reports its counts or its
+    error."""
+    try:
+        counts = asyncio.run(_read_alone(url, bootstrap, version, share, batch_size, messages))
+    except BaseException as error:
+        messages.put(("failed", f"{type(error).__name__}: {error}"))
+        raise
+    messages.put(("done", counts))
+
+
+async def _read_alone(
+    url: str, bootstrap: str, version: int, share: list[Bounds], batch_size: int, messages: Queue[tuple[str, Any]]
+) -> Counts:
+    engine = make_engine(url)
+    try:
+        gc.collect()
+        gc.freeze()  # as ``Replay.run`` does, for this process's own objects
+        replay = Replay(Database(engine=engine, tables=kit), bootstrap, batch_size)
+        return await replay.read_share(version, share, lambda count: messages.put(("progress", count)))
+    finally:
+        await engine.dispose()
+
+
+class _TopicReader:
+    """One topic's partitions read from their first offsets up to the ends the rebuild saw, on a consumer of its
+    own."""
+
+    def __init__(self, replay: Replay, version: int, bounds: list[Bounds]) -> None:
+        self._replay, self._version = replay, version
+        self._partitions = [TopicPartition(topic, partition) for topic, partition, _, _ in bounds]
+        self._firsts = {TopicPartition(topic, partition): first for topic, partition, first, _ in bounds}
+        self._ends = {TopicPartition(topic, partition): end for topic, partition, _, end in bounds}
         self._started = False
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=replay.bootstrap,
@@ -164,21 +262,18 @@ class _TopicReader:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
-        self._pending: set[TopicPartition] = set()
+        self._pending = {p for p in self._partitions if self._ends[p] > self._firsts[p]}
 
     async def start(self) -> None:
-        """Assigned and at the beginning; ``total``: how many records it will read."""
+        """Assigned, each partition at its first offset."""
         consumer = self._consumer
         await consumer.start()
         self._started = True
         consumer.assign(self._partitions)
-        await consumer.seek_to_beginning(*self._partitions)
-        starts: Mapping[TopicPartition, int] = await consumer.beginning_offsets(self._partitions)
-        self._ends = await consumer.end_offsets(self._partitions)
-        self._pending = {p for p in self._partitions if self._ends[p] > starts[p]}
-        self.total = sum(self._ends[p] - starts[p] for p in self._partitions)
+        for partition in self._partitions:
+            consumer.seek(partition, self._firsts[partition])
 
-    async def read(self, on_progress: Progress) -> tuple[int, int, int]:
+    async def read(self, on_progress: Progress) -> Counts:
         consumer, ends = self._consumer, self._ends
         applied = read = refused = 0
         while self._pending:

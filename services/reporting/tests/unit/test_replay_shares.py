@@ -1,0 +1,91 @@
+"""How a rebuild shares the topics among processes, and how it hears from (and stops) the other processes."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+
+import pytest
+
+from reporting_service.events.replay import _all_or_none, _read_in_process, shares
+from reporting_service.events.replay_processes import ShareFailed, ShareProcess
+
+BOUNDS = [
+    ("hope.employment.events", 0, 0, 50),
+    ("hope.enrolment.events", 0, 0, 120),
+    ("hope.enrolment.events", 1, 10, 140),
+    ("hope.funding.events", 0, 0, 230),
+    ("hope.support.events", 0, 0, 70),
+    ("hope.training.events", 0, 0, 200),
+    ("hope.training.events", 1, 0, 210),
+]
+
+
+def _records(share: list[tuple[str, int, int, int]]) -> int:
+    return sum(end - first for _, _, first, end in share)
+
+
+def test_each_topic_goes_whole_to_one_share_and_the_shares_are_about_even() -> None:
+    two = shares(BOUNDS, 2)
+    assert sorted(bounds for share in two for bounds in share) == sorted(BOUNDS)
+    topics = [{topic for topic, *_ in share} for share in two]
+    assert not topics[0] & topics[1]
+    # The largest first: training (410), enrolment (250), funding (230) beside enrolment, then support and
+    # employment to the smaller share each time.
+    assert [_records(share) for share in two] == [480, 530]
+    assert _records(two[0]) <= _records(two[1])  # this process takes the smaller
+
+
+def test_one_worker_reads_everything_and_more_workers_than_topics_get_one_topic_each() -> None:
+    assert shares(BOUNDS, 1) == [BOUNDS]
+    many = shares(BOUNDS, 8)
+    assert len(many) == 5
+    assert all(len({topic for topic, *_ in share}) == 1 for share in many)
+
+
+async def test_the_first_failure_cancels_the_other_readers_and_is_raised_as_it_is() -> None:
+    cancelled: list[str] = []
+
+    async def reads_on() -> tuple[int, int, int]:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.append("reader")
+            raise
+        return 0, 0, 0
+
+    async def fails() -> tuple[int, int, int]:
+        await asyncio.sleep(0.01)
+        raise LookupError("a reader failed")
+
+    with pytest.raises(LookupError, match="a reader failed"):
+        await _all_or_none([reads_on(), fails()])
+    assert cancelled == ["reader"]
+    assert await _all_or_none([asyncio.sleep(0, (1, 2, 0)), asyncio.sleep(0, (3, 4, 1))]) == [(1, 2, 0), (3, 4, 1)]
+
+
+async def test_another_process_s_error_reaches_the_rebuild() -> None:
+    # Nothing listens on port 1: the process's Kafka consumer cannot start, and it says so.
+    other = ShareProcess(
+        _read_in_process,
+        "postgresql+asyncpg://nobody@127.0.0.1:1/nothing",
+        "127.0.0.1:1",
+        2,
+        [("hope.training.events", 0, 0, 10)],
+        500,
+    )
+    try:
+        with pytest.raises(ShareFailed, match=r"a rebuild process failed: .*Kafka"):
+            await other.result(lambda count: None)
+    finally:
+        other.stop()
+
+
+async def test_a_process_that_ends_without_a_word_is_a_failure_too() -> None:
+    other = ShareProcess(functools.partial(os._exit, 3))  # called with the queue: a TypeError, exit code 1
+    try:
+        with pytest.raises(ShareFailed, match=r"ended .* without its result"):
+            await other.result(lambda count: None)
+    finally:
+        other.stop()
