@@ -103,7 +103,7 @@ def _key_names(table: Table) -> tuple[str, ...]:
 def in_key_order(key: tuple[Any, ...]) -> tuple[Any, ...]:
     """A sort key for a row's key in the database's order: its UUIDs as their numbers (PostgreSQL orders them as
     their bytes; ``UUID.__lt__`` runs in Python, the text of each was slower still), the rest as it is."""
-    return tuple(part.int if isinstance(part, UUID) else part for part in key)
+    return tuple([part.int if isinstance(part, UUID) else part for part in key])  # a list: no generator's frames
 
 
 class PendingWrites:
