@@ -30,6 +30,12 @@ The rates follow the machine's load, the CPU per event less so (the live path al
 101 us per event at loads 1.7 to 6.6). At full size (``--events 1000000``, c3b5971, nothing else running, load
 1.6 at the start): live at once 6,990 events/s, in turns 7,168, 99 us per event; 1,000,000 events published in
 78 s, then rebuilt in 196.7 s (3.3 min; 5,085 events/s, 132 us of CPU per event, 14.8 statements per batch).
+On a slower machine (2026-12-06, nothing else running, load about 1), in one process, a rebuild's batches no longer
+noting the cohorts due (``versions.activate`` sums the version whole): 1,000,000 events in 280.1 s (202 us of CPU
+per event; the machine 60 % busy, the rebuild's process one core); the topics shared between two processes: 240.2
+and 249.3 s (4.0 and 4.2 min, 201 and 207 us of CPU per event over both). Live path, same day, five runs: at once
+5,025 to 6,077 events/s, in turns 3,702 to 5,624 (122 to 192 us of CPU per event: the same code gave 130 to 214 us
+from run to run).
 """
 
 from __future__ import annotations
