@@ -5,6 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +94,52 @@ async def test_a_process_that_ends_without_a_word_is_a_failure_too() -> None:
             await other.result(lambda count: None)
     finally:
         other.stop()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+PARENT = """
+import sys, time
+from reporting_service.events.replay import _read_in_process
+from reporting_service.events.replay_processes import ShareProcess
+if __name__ == "__main__":
+    other = ShareProcess(
+        _read_in_process, "postgresql+asyncpg://nobody@127.0.0.1:1/nothing", sys.argv[1], 2,
+        [("hope.training.events", 0, 0, 10)], 500,
+    )
+    print(other._process.pid, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_share_s_process_ends_when_the_rebuild_s_process_is_killed(tmp_path: Path) -> None:
+    """Killed, the rebuild's process cannot stop its others: each ends itself rather than go on writing."""
+    silent = socket.socket()  # a "Kafka" that takes the connection and never answers: the share waits on it
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    silent.settimeout(60)
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT)
+    port = silent.getsockname()[1]
+    parent = subprocess.Popen([sys.executable, str(script), f"127.0.0.1:{port}"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        connection, _ = silent.accept()  # the share is reading: its consumer is connected
+        assert not _ended(child)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while not _ended(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _ended(child)
+        connection.close()
+    finally:
+        parent.kill()
+        silent.close()

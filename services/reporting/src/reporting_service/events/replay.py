@@ -38,7 +38,7 @@ from reporting_service.adapters import completeness, versions
 from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
 from reporting_service.events.incoming import CONSUMERS
-from reporting_service.events.replay_processes import Bounds, Counts, ShareProcess
+from reporting_service.events.replay_processes import Bounds, Counts, ShareProcess, end_with_parent
 from reporting_service.service_layer.ingest import apply_events
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,7 @@ def _read_in_process(
 ) -> None:
     """A share's process (``ShareProcess``): reads its share into the version, then reports its counts or its
     error."""
+    end_with_parent()
     try:
         counts = asyncio.run(_read_alone(url, bootstrap, version, share, batch_size, messages))
     except BaseException as error:

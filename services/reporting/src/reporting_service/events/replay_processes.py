@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import queue
+import threading
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -21,6 +23,21 @@ Counts = tuple[int, int, int]  # applied, read, refused
 
 _SPAWN = multiprocessing.get_context("spawn")
 _POLL_S = 0.5
+
+
+def end_with_parent() -> None:
+    """In a share's process: end it as soon as the rebuild's process is gone, even killed. A daemon process is
+    stopped by a parent that exits normally only; an orphan would go on writing into a version that the next
+    rebuild drops, as rows of no version."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rebuild-parent-watch", daemon=True).start()
 
 
 class ShareFailed(RuntimeError):
