@@ -85,13 +85,7 @@ class Replay:
     ) -> Rebuilt:
         async with self._database.engine.begin() as connection:
             version = await versions.start_building(connection)
-        # The process's objects so far (modules, tables, schemas) are kept out of the collector's full passes while
-        # the rebuild runs: its millions of short-lived objects set those passes off, which walked all of them
-        # (a fifth of the rebuild's CPU per event). Not when the process froze its objects itself: that stays.
-        freezing = gc.get_freeze_count() == 0
-        if freezing:
-            gc.collect()
-            gc.freeze()
+        freezing = _freeze_so_far()
         others: list[ShareProcess] = []
         try:
             # The ends are read once the new version exists: what arrives later the live consumers write to it.
@@ -188,6 +182,17 @@ class Replay:
                 attempt += 1
 
 
+def _freeze_so_far() -> bool:
+    """Keep the process's objects so far (modules, tables, schemas) out of the collector's full passes while the
+    rebuild runs: its millions of short-lived objects set those passes off, which walked all of them (a fifth of
+    the rebuild's CPU per event). Not when the process froze its objects itself: that stays. Whether it froze."""
+    if gc.get_freeze_count():
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
     """The topics shared among at most ``workers`` processes, each topic whole (its batches in order, as its live
     consumer group applies them), the largest first to the share with the fewest records so far; the smallest
@@ -238,8 +243,7 @@ async def _read_alone(
 ) -> Counts:
     engine = make_engine(url)
     try:
-        gc.collect()
-        gc.freeze()  # as ``Replay.run`` does, for this process's own objects
+        _freeze_so_far()
         replay = Replay(Database(engine=engine, tables=kit), bootstrap, batch_size)
         return await replay.read_share(version, share, lambda count: messages.put(("progress", count)))
     finally:
