@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hopekit.db.sets import among
 from reporting_service.adapters import summaries, upserts
+from reporting_service.adapters.hours import HOURS, Key, PendingHours
 from reporting_service.adapters.levels import attest_levels
 from reporting_service.adapters.pending import PendingWrites, in_key_order
 from reporting_service.adapters.tables import (
@@ -40,7 +41,7 @@ from reporting_service.adapters.tables import (
     metadata,
 )
 from reporting_service.adapters.tables_scoping import funder_organisations
-from reporting_service.domain.facts import AttendanceLine, MoneyKind, Movement, beyond_commitment
+from reporting_service.domain.facts import AttendanceLine, HoursTotals, MoneyKind, Movement, beyond_commitment
 
 MONEY = ("committed", "released", "consumed", "claimed", "approved", "paid")
 # A consumption whose event says how much was drawn from the person's commitment is kept as its two parts, each
@@ -113,8 +114,9 @@ class VersionFacts:
         self._pending = PendingWrites()
         # Money movements waiting: their insert says which are new, and only those move ``fact_money``.
         self._movements: dict[tuple[Any, ...], dict[str, Any]] = {}
-        # Attendance sheets waiting: per session, the lines that replace its stored ones.
+        # Attendance sheets waiting: per session, the lines that replace its stored ones; and the hours they move.
         self._sheets: dict[UUID, list[dict[str, Any]]] = {}
+        self._hours = PendingHours()
         # A batch's sessions read ahead (``prefetch_sessions``): sheet time and lines, each used once.
         self._sheet_at: dict[UUID, datetime | None] = {}
         self._lines: dict[UUID, dict[UUID, tuple[int, Any, AttendanceLine]]] = {}
@@ -134,6 +136,8 @@ class VersionFacts:
     async def flush(self) -> None:
         """Send every waiting write: movements first (they add to ``fact_money``), sheets, the tables one group
         writes, then under the writer lock the ``SHARED`` ones and the levels."""
+        for table, rows in self._hours.take(self.version):
+            self._pending.write_many("add", table, rows, HOURS)
         # The indicators' summaries of the cohorts these people were in and are in are due to be summed again.
         people: set[UUID] = set()
         cohorts: set[UUID | None] = set()
@@ -182,10 +186,10 @@ class VersionFacts:
     async def latest(self, table: Table, key: Mapping[str, Any], column: str, value: Any) -> None:
         self._pending.write("latest", table, {**self._key(key), column: value}, [column])
 
-    async def add_many(self, table: Table, rows: Sequence[Mapping[str, Any]], amounts: Sequence[str]) -> None:
-        """Add ``amounts`` to each row's totals (a new row starts at them, with the row's other values; the rows
-        have the same columns)."""
-        self._pending.write_many("add", table, [{"version": self.version, **row} for row in rows], amounts)
+    def move_hours(self, changes: Iterable[tuple[Key, HoursTotals]]) -> None:
+        """Move people's attendance totals, each change on its (person, step, first day of the month): their
+        step's, that month's on the step and that month's over steps (``adapters.hours``)."""
+        self._hours.move(changes)
 
     async def insert_once(self, table: Table, row: Mapping[str, Any]) -> None:
         self._pending.write("once", table, self._key(row), [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import Table, and_, case, func, or_, select, true
@@ -49,7 +50,9 @@ def _statement(
     prepared statement) has SQLAlchemy build, and PostgreSQL bind and run, the statement once per row; NUMERIC
     values go as text, cast back by the statement (asyncpg's binary encoding of a ``Decimal`` cost more than the
     rest of a row together: ``hopekit.db.unnested``). On SQLite, an executemany."""
-    statement: Any = insert_unnested(table, names) if dialect == "postgresql" else sqlite.insert(table)
+    statement: Any = (
+        insert_unnested(table, *_arrays_and_fixed(names)) if dialect == "postgresql" else sqlite.insert(table)
+    )
     excluded, index = statement.excluded, keys(table)
     if rule == "newer":
         assert guard is not None
@@ -79,13 +82,33 @@ def _statement(
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 
+def _arrays_and_fixed(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns sent as arrays, and those sent once: the ``version``, the same on every row of a call (one
+    version's facts), not an array element per row to encode."""
+    if "version" in names:
+        return tuple(name for name in names if name != "version"), ("version",)
+    return names, ()
+
+
+def _parameters(rows: Rows, names: tuple[str, ...]) -> dict[str, Any]:
+    """The statement's parameters on PostgreSQL: an array per column, the fixed ones once."""
+    arrays, fixed = _arrays_and_fixed(names)
+    parameters = arrays_of(rows, arrays)
+    for name in fixed:
+        values = set(map(itemgetter(name), rows))
+        if len(values) != 1:
+            raise ValueError(f"rows of one statement with {len(values)} values of {name}")
+        (parameters[name],) = values
+    return parameters
+
+
 async def _send(connection: AsyncConnection, table: Table, rows: Rows, rule: Rule, **shape: Any) -> Any:
     """The rows (each with the same columns: ``adapters.pending`` groups them so) written by ``rule``."""
     dialect = connection.dialect.name
     names = tuple(rows[0])
     statement = _statement(dialect, table, names, rule, **shape)
     if dialect == "postgresql":
-        return await connection.execute(statement, arrays_of(rows, names))
+        return await connection.execute(statement, _parameters(rows, names))
     return await connection.execute(statement, list(rows))
 
 
@@ -142,7 +165,7 @@ async def insert_new_summed(
         return [(*key, amount) for key, amount in totals.items()]
     names = tuple(rows[0])
     query = _summed(table, names, tuple(by), summed)
-    return [tuple(row) for row in await connection.execute(query, arrays_of(rows, names))]
+    return [tuple(row) for row in await connection.execute(query, _parameters(rows, names))]
 
 
 @cache

@@ -3,38 +3,20 @@ hours and sessions, course completions, language levels, qualifications, absence
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-from uuid import UUID
-
 from hope_contracts import training
 from reporting_service.adapters.facts import VersionFacts
+from reporting_service.adapters.hours import Key
 from reporting_service.adapters.tables import (
     fact_absence_alerts,
-    fact_attendance_months,
-    fact_attendance_person_months,
     fact_course_completions,
     fact_courses,
     fact_language_assessments,
     fact_people,
-    fact_person_steps,
     fact_planned_sessions,
     fact_sessions,
 )
-from reporting_service.domain.facts import AttendanceLine, HoursTotals, first_of_month, sheet_difference
+from reporting_service.domain.facts import AttendanceLine, first_of_month, sheet_difference
 from reporting_service.service_layer.ingest import into_read_models
-
-HOURS = ("hours_recorded", "hours_attended", "hours_excused", "hours_unexcused", "sessions_recorded")
-
-
-def _amounts(change: HoursTotals) -> dict[str, Any]:
-    return {
-        "hours_recorded": change.recorded,
-        "hours_attended": change.attended,
-        "hours_excused": change.excused,
-        "hours_unexcused": change.unexcused,
-        "sessions_recorded": change.sessions,
-    }
 
 
 @into_read_models
@@ -53,25 +35,18 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
     }
     month = first_of_month(event.held_on)
     if all(step == event.step and first_of_month(day) == month for step, day, _ in before.values()):
-        # The sheet's first arrival, or a correction of it (the lines before on its own step and month): each
-        # person's step, month and month over steps move by the same difference, worked out once.
+        # The sheet's first arrival, or a correction of it (the lines before on its own step and month): the
+        # difference per person, worked out once.
         old = {person: line for person, (_, _, line) in before.items()}
-        changed = [(person, _amounts(change)) for person, change in sheet_difference(old, after).items()]
-        await facts.add_many(
-            fact_person_steps, [{"beneficiary_id": p, "step": event.step, **amounts} for p, amounts in changed], HOURS
-        )
-        await facts.add_many(
-            fact_attendance_months,
-            [{"beneficiary_id": p, "step": event.step, "month": month, **amounts} for p, amounts in changed],
-            HOURS,
-        )
-        await facts.add_many(
-            fact_attendance_person_months,
-            [{"beneficiary_id": p, "month": month, **amounts} for p, amounts in changed],
-            HOURS,
-        )
+        changes = sheet_difference(old, after).items()
+        facts.move_hours(((person, event.step, month), change) for person, change in changes)
     else:
-        await _moved_elsewhere(facts, event, before, after, month)
+        # Its course or day changed: the lines before come off their own step and month.
+        old_months: dict[Key, AttendanceLine] = {
+            (p, step, first_of_month(day)): line for p, (step, day, line) in before.items()
+        }
+        new_months: dict[Key, AttendanceLine] = {(p, event.step, month): line for p, line in after.items()}
+        facts.move_hours(sheet_difference(old_months, new_months).items())
     await facts.replace_lines(
         event.session_id,
         [
@@ -96,45 +71,6 @@ async def attendance_recorded(facts: VersionFacts, event: training.AttendanceRec
         "sheet_at": event.occurred_at,
     }
     await facts.set_if_newer(fact_sessions, {"session_id": event.session_id}, session, "sheet_at")
-
-
-async def _moved_elsewhere(
-    facts: VersionFacts,
-    event: training.AttendanceRecorded,
-    before: dict[UUID, tuple[int, Any, AttendanceLine]],
-    after: dict[UUID, AttendanceLine],
-    month: date,
-) -> None:
-    """The totals' differences when the session's lines before were on another step or month (its course or day
-    changed): per step, per month, and per month over steps, each apart."""
-    old_steps: dict[tuple[UUID, int], AttendanceLine] = {(p, step): line for p, (step, _, line) in before.items()}
-    new_steps: dict[tuple[UUID, int], AttendanceLine] = {(p, event.step): line for p, line in after.items()}
-    old_months: dict[tuple[UUID, int, date], AttendanceLine] = {
-        (p, step, first_of_month(day)): line for p, (step, day, line) in before.items()
-    }
-    new_months: dict[tuple[UUID, int, date], AttendanceLine] = {
-        (p, event.step, month): line for p, line in after.items()
-    }
-    steps = sheet_difference(old_steps, new_steps).items()
-    await facts.add_many(
-        fact_person_steps,
-        [{"beneficiary_id": person, "step": step, **_amounts(change)} for (person, step), change in steps],
-        HOURS,
-    )
-    months = sheet_difference(old_months, new_months).items()
-    await facts.add_many(
-        fact_attendance_months,
-        [{"beneficiary_id": p, "step": step, "month": day, **_amounts(change)} for (p, step, day), change in months],
-        HOURS,
-    )
-    over_steps: dict[tuple[UUID, date], HoursTotals] = {}
-    for (person, _, day), change in months:
-        over_steps[person, day] = over_steps.get((person, day), HoursTotals()) + change
-    await facts.add_many(
-        fact_attendance_person_months,
-        [{"beneficiary_id": person, "month": day, **_amounts(change)} for (person, day), change in over_steps.items()],
-        HOURS,
-    )
 
 
 @into_read_models
