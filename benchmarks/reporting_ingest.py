@@ -8,7 +8,8 @@
    process, without Kafka: the service's cost per record, not the broker's (the relay section measures the
    broker), nor the CloudEvent's decoding (about 24 us of CPU per event, measured apart). The events carry no
    ``sequence`` (``hope_infra.testing.received``): a poll's two order-mark statements
-   (``hopekit.events.ordering.advance_many``) are not in these figures.
+   (``hopekit.events.ordering.advance_many``) are not in these figures. Then the same in two replicas of the
+   service, each consumer group's partitions shared between two processes (``reporting_replicas``).
 2. Rebuild: ``events`` records (by default 1,000,000, the target's size) published on the domain topics, then
    ``hope-reporting rebuild``'s ``Replay`` reads every topic from its beginning into a new version, ``BATCH``
    events per transaction, in one process per CPU (at most one per topic), and switches to it. ``python -m
@@ -42,13 +43,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
-import itertools
 import os
 import resource
 import time
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,18 +56,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.environment import BenchEnvironment, bench_environment
 from benchmarks.report import Report
+from benchmarks.reporting_live import BATCH, apply_polls, held_history, polls_of
+from benchmarks.reporting_replicas import REPLICAS, run_replicas
 from benchmarks.reporting_stream import history
 from hope_infra.testing import received
-from hopekit.app import COLLECTOR_THRESHOLDS
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
 from hopekit.events import cloudevent
-from hopekit.events.cloudevent import ReceivedEvent
-from hopekit.events.consumer import process_poll
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
-from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
-from reporting_service.events.incoming import CONSUMERS
 from reporting_service.events.replay import Replay
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1] / "services" / "reporting"
@@ -77,7 +72,6 @@ LIVE_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_LIVE_EVENTS", "20000"))
 FULL_REBUILD = 1_000_000
 # Measured at the target's size: a rebuild slows as the tables grow (100,000 events went 20 % faster than 1,000,000).
 REBUILD_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_EVENTS", str(FULL_REBUILD)))
-BATCH = 500
 SECTION = "reporting_ingest"
 
 
@@ -103,47 +97,13 @@ class _Statements:
 
 
 async def _live(database: Database, statements: _Statements, *, at_once: bool = False) -> Measured:
-    """Each consumer group's events in polls of ``BATCH``, the groups taking turns, or ``at_once`` as the
-    service's consumer tasks run (one group's poll prepared in Python while another's is written)."""
-    specs = {topic: spec for spec in CONSUMERS for topic in spec.topics}
-    polls: dict[str, list[list[ReceivedEvent]]] = defaultdict(list)
-    for contract in history(LIVE_EVENTS):
-        event = received(contract)
-        group = polls[event.topic]
-        if not group or len(group[-1]) >= BATCH:
-            group.append([])
-        group[-1].append(event)
+    """Each consumer group's events in polls of ``BATCH``, the groups taking turns, or ``at_once``."""
+    polls = polls_of(received(contract) for contract in history(LIVE_EVENTS))
     count = sum(len(poll) for group in polls.values() for poll in group)
-    # The history is built before the clock starts; frozen, the collector does not walk its 20,000 events at every
-    # full collection (a third of the CPU per event), which a consumer holding one poll never has to. The collector
-    # then runs at a started service's thresholds (``hopekit.app.COLLECTOR_THRESHOLDS``).
-    gc.collect()
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
-    sent, cpu, started = statements.count, time.process_time(), time.perf_counter()
-
-    async def apply(poll: list[ReceivedEvent]) -> None:
-        spec = specs[poll[0].topic]
-        assert spec.batch is not None
-        await process_poll(f"reporting.{spec.name}", lambda: ReportingUnitOfWork(database), poll, spec.batch)
-
-    async def one_group(group: list[list[ReceivedEvent]]) -> None:
-        for poll in group:
-            await apply(poll)
-
-    try:
-        if at_once:
-            await asyncio.gather(*(one_group(group) for group in polls.values()))
-        else:
-            for round_ in itertools.zip_longest(*polls.values()):
-                for poll in round_:
-                    if poll:
-                        await apply(poll)
+    with held_history():
+        sent, cpu, started = statements.count, time.process_time(), time.perf_counter()
+        await apply_polls(database, polls, at_once=at_once)
         elapsed = time.perf_counter() - started
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
     transactions = sum(len(group) for group in polls.values())
     return Measured(
         count / elapsed, (time.process_time() - cpu) / count * 1e6, (statements.count - sent) / transactions
@@ -182,6 +142,21 @@ async def _publish(bootstrap: str, count: int) -> float:
     return time.perf_counter() - started
 
 
+async def _live_in_replicas(environment: BenchEnvironment, report: Report) -> None:
+    """The live path in two replicas of the service, on a database of their own (``reporting_replicas``)."""
+    events = [received(contract) for contract in history(LIVE_EVENTS)]
+    async with environment.database() as url:
+        await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+        rate, cpu_us = await asyncio.to_thread(run_replicas, url, events)
+    report.add(
+        SECTION,
+        f"live path in {REPLICAS} replicas of the service, the partitions shared ({LIVE_EVENTS:,} events)",
+        f"{rate:,.0f} events/s",
+        ">= 5,000 events/s",
+    )
+    report.add(SECTION, f"live path in {REPLICAS} replicas, CPU of the replicas per event", f"{cpu_us:,.0f} us")
+
+
 async def _live_at_once(environment: BenchEnvironment, report: Report) -> None:
     """The live path again on a database of its own (the first run's events would all be duplicates)."""
     async with environment.database() as url:
@@ -201,6 +176,7 @@ async def _live_at_once(environment: BenchEnvironment, report: Report) -> None:
 
 async def run(environment: BenchEnvironment, report: Report, events: int = REBUILD_EVENTS) -> None:
     await _live_at_once(environment, report)
+    await _live_in_replicas(environment, report)
     async with environment.database() as url:
         await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
         engine = make_engine(url)
