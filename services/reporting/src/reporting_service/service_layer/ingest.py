@@ -94,20 +94,23 @@ def _lists_of_people(contract: type[EventContract]) -> tuple[str, ...]:
     return tuple(name for name in ("entries", "lines") if name in contract.model_fields)
 
 
-def people_named(event: EventContract) -> set[UUID]:
-    """The people an event is about: its ``beneficiary_id`` and those of its entries or lines (sheets, money)."""
+def people_named(events: Iterable[EventContract]) -> set[UUID]:
+    """The people events are about: their ``beneficiary_id`` and those of their entries or lines (sheets,
+    money), in one set (a set per event, then their union, was a fortieth of a poll's CPU)."""
     found: set[UUID] = set()
-    if _names_a_person(type(event)):
-        person = event.beneficiary_id  # type: ignore[attr-defined]
-        if isinstance(person, UUID):
-            found.add(person)
-    for name in _lists_of_people(type(event)):
-        items: Sequence[BaseModel] = getattr(event, name) or ()
-        for item in items:
-            if _names_a_person(type(item)):
-                person = item.beneficiary_id  # type: ignore[attr-defined]
-                if isinstance(person, UUID):
-                    found.add(person)
+    add = found.add
+    for event in events:
+        if _names_a_person(type(event)):
+            person = event.beneficiary_id  # type: ignore[attr-defined]
+            if isinstance(person, UUID):
+                add(person)
+        for name in _lists_of_people(type(event)):
+            items: Sequence[BaseModel] = getattr(event, name) or ()
+            for item in items:
+                if _names_a_person(type(item)):
+                    person = item.beneficiary_id  # type: ignore[attr-defined]
+                    if isinstance(person, UUID):
+                        add(person)
     return found
 
 
@@ -155,7 +158,7 @@ async def apply_events(
             log.warning("event %s from %s skipped: its payload does not validate", event.id, event.source)
             continue
         chosen.append((event, handler))
-    people = {person for contract in contracts for person in people_named(contract)}
+    people = people_named(contracts)
     sessions = [c.session_id for c in contracts if isinstance(c, training.AttendanceRecorded)]
     for facts in await uow.fed_versions():
         await facts.erased_among(people)
