@@ -2,9 +2,9 @@
 sheets, then written once as the three totals they move (``fact_person_steps``, ``fact_attendance_months``,
 ``fact_attendance_person_months``).
 
-A sheet's difference used to be written to each of the three tables as it came, three rows folded per person and
-sheet (a third of a training poll's Python). The three are sums of one change per (person, step, month): folded
-there once, and summed into the other two when the transaction writes.
+A sheet's difference used to be written to each of the three tables as it came, three rows made and folded per
+person and sheet: a tenth of the live path's CPU (py-spy's samples, 20,000 events). The three are sums of one
+change per (person, step, month): folded there once, and summed into the other two when the transaction writes.
 """
 
 from __future__ import annotations
