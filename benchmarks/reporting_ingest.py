@@ -36,7 +36,10 @@ noting the cohorts due (``versions.activate`` sums the version whole): 1,000,000
 per event; the machine 60 % busy, the rebuild's process one core); the topics shared between two processes: 240.2
 and 249.3 s (4.0 and 4.2 min, 201 and 207 us of CPU per event over both). Live path, same day, five runs: at once
 5,025 to 6,077 events/s, in turns 3,702 to 5,624 (122 to 192 us of CPU per event: the same code gave 130 to 214 us
-from run to run).
+from run to run). On another machine of the same kind (2026-12-06, later; the same live path 187 to 249 us per
+event there), a poll's hours folded once (``adapters.hours``), the whole section: at once 3,401 events/s, two
+replicas 4,320 (272 us per event over both), in turns 3,305 (202 us); 1,000,000 events published in 212.3 s,
+rebuilt in 377.5 s (6.3 min, 279 us per event).
 """
 
 from __future__ import annotations
