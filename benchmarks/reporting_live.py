@@ -34,7 +34,7 @@ def polls_of(events: Iterable[ReceivedEvent]) -> Polls:
 
 
 async def apply_polls(database: Database, polls: Polls, *, at_once: bool) -> None:
-    """The polls through the consumer's batch path: each group's in turn, and the groups at once as the
+    """The polls through the consumer's batch path, each group's in their order: the groups at once, as the
     service's consumer tasks run them (one group's poll prepared in Python while another's is written), or
     taking turns (one poll at a time)."""
     specs = {topic: spec for spec in CONSUMERS for topic in spec.topics}
