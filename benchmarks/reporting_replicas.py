@@ -6,7 +6,7 @@ and Kafka gives each member a share of each topic's partitions (``hope_infra.kaf
 in process and without Kafka as in ``reporting_ingest``'s live path: the history's events are put on their
 partitions by their key (Kafka's default partitioner, murmur2), each topic's partitions dealt between the
 replicas as the range assignor deals them (the first half to the first member), and each replica applies its
-share as the service's consumer tasks do, its groups at once, the groups taking turns. Both write the same
+share as the service's consumer tasks do, its groups at once. Both write the same
 database; the clock starts when both are ready (their start, their connections and the history are not in it)
 and stops when the last is done.
 """
