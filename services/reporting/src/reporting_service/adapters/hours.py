@@ -56,6 +56,8 @@ class PendingHours:
     def take(self, version: int) -> Iterator[tuple[Table, list[dict[str, Any]]]]:
         """The rows to add to each table (emptying this): a change that adds up to nothing writes nothing."""
         changes, self._changes = self._changes, {}
+        if not changes:  # every flush asks, and most reads ahead flush with no sheet waiting
+            return
         steps: dict[tuple[UUID, int], list[Any]] = {}
         months: dict[tuple[UUID, date], list[Any]] = {}
         for (person, step, month), totals in changes.items():
