@@ -1,5 +1,6 @@
 """Servers for the benchmarks: PostgreSQL (local or HOPE_BENCH_DATABASE_URL) and Kafka (local broker
-provisioned like ``make run``, or HOPE_BENCH_KAFKA_BOOTSTRAP)."""
+provisioned like ``make run``, or HOPE_BENCH_KAFKA_BOOTSTRAP), its topics with the platform's partitions (six each,
+``hope_infra.kafka.ensure_topics``: what a rebuild shares among its processes)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def bench_environment() -> Iterator[BenchEnvironment]:
     with tempfile.TemporaryDirectory(prefix="hope-bench-") as work:
         external = os.environ.get("HOPE_BENCH_KAFKA_BOOTSTRAP")
         if external:
-            asyncio.run(ensure_topics(external, PLATFORM_TOPICS, partitions=3))
+            asyncio.run(ensure_topics(external, PLATFORM_TOPICS))
             yield BenchEnvironment(external, Path(work))
             return
         with LocalKafka(Path(work) / "kafka", port=find_free_port(), zk_port=find_free_port()) as kafka:
-            asyncio.run(ensure_topics(kafka.bootstrap_servers, PLATFORM_TOPICS, partitions=3))
+            asyncio.run(ensure_topics(kafka.bootstrap_servers, PLATFORM_TOPICS))
             yield BenchEnvironment(kafka.bootstrap_servers, Path(work))

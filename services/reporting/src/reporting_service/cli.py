@@ -49,8 +49,8 @@ def rebuild(
         int | None,
         typer.Option(
             min=1,
-            help="Processes sharing the topics (PostgreSQL; one on SQLite). By default, one per CPU, at most one"
-            " per topic.",
+            help="Processes sharing the topics' partitions (PostgreSQL; one on SQLite). By default, one per CPU, at"
+            " most one per partition.",
         ),
     ] = None,
 ) -> None:

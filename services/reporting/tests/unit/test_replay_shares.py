@@ -1,4 +1,4 @@
-"""How a rebuild shares the topics among processes, and how it hears from (and stops) the other processes."""
+"""How a rebuild shares the topics' partitions among processes, and how it hears from (and stops) the others."""
 
 from __future__ import annotations
 
@@ -31,22 +31,48 @@ def _records(share: list[tuple[str, int, int, int]]) -> int:
     return sum(end - first for _, _, first, end in share)
 
 
-def test_each_topic_goes_whole_to_one_share_and_the_shares_are_about_even() -> None:
+def test_each_topic_is_shared_by_its_partitions_and_the_shares_are_about_even() -> None:
     two = shares(BOUNDS, 2)
     assert sorted(bounds for share in two for bounds in share) == sorted(BOUNDS)
-    topics = [{topic for topic, *_ in share} for share in two]
-    assert not topics[0] & topics[1]
-    # The largest first: training (410), enrolment (250), funding (230) beside enrolment, then support and
-    # employment to the smaller share each time.
-    assert [_records(share) for share in two] == [480, 530]
-    assert _records(two[0]) <= _records(two[1])  # this process takes the smaller
+    # Training's and enrolment's two partitions go one to each share, the larger first (training's 1, 210
+    # records, then enrolment's 1, 130, to the share with fewer); funding (230) then to the share of training's 1
+    # (the totals tie at 330), support and employment to the other, the fewest records in all each time.
+    assert [[(topic, partition) for topic, partition, *_ in share] for share in two] == [
+        [
+            ("hope.employment.events", 0),
+            ("hope.enrolment.events", 1),
+            ("hope.support.events", 0),
+            ("hope.training.events", 0),
+        ],
+        [("hope.enrolment.events", 0), ("hope.funding.events", 0), ("hope.training.events", 1)],
+    ]
+    assert [_records(share) for share in two] == [450, 560]  # this process takes the smaller
 
 
-def test_one_worker_reads_everything_and_more_workers_than_topics_get_one_topic_each() -> None:
+def test_with_as_many_partitions_each_share_holds_half_of_every_topic() -> None:
+    """Six partitions a topic (the platform's), sized unevenly: whatever a record of each topic costs, the two
+    processes have about as much of each kind of work."""
+    sizes = {"hope.training.events": 4000, "hope.funding.events": 2200, "hope.enrolment.events": 2500}
+    bounds = [
+        (topic, partition, 0, size + 37 * partition * (1 if partition % 2 else -1))
+        for topic, size in sizes.items()
+        for partition in range(6)
+    ]
+    two = shares(bounds, 2)
+    assert sorted(bounds for share in two for bounds in share) == sorted(bounds)
+    for topic in sizes:
+        held = [_records([b for b in share if b[0] == topic]) for share in two]
+        assert len([b for b in two[0] if b[0] == topic]) == 3
+        assert abs(held[0] - held[1]) <= 0.05 * sum(held), (topic, held)
+    assert _records(two[0]) <= _records(two[1])
+
+
+def test_one_worker_reads_everything_and_more_workers_than_partitions_get_one_partition_each() -> None:
     assert shares(BOUNDS, 1) == [BOUNDS]
-    many = shares(BOUNDS, 8)
-    assert len(many) == 5
-    assert all(len({topic for topic, *_ in share}) == 1 for share in many)
+    many = shares(BOUNDS, 12)
+    assert len(many) == len(BOUNDS)
+    assert all(len(share) == 1 for share in many)
+    assert sorted(share[0] for share in many) == sorted(BOUNDS)
 
 
 async def test_the_first_failure_cancels_the_other_readers_and_is_raised_as_it_is() -> None:

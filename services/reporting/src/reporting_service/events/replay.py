@@ -7,11 +7,12 @@ to the end it saw, so each event reaches the new version from the rebuild, the l
 read models' writes make a second application change nothing (``adapters/tables``). Events are applied in
 batches, one transaction per batch, set-based as the live consumers' polls (``service_layer.ingest.apply_events``;
 no inbox row: the version is new, and applying twice is harmless). Each topic is read by a reader of its own, all
-at once, each topic's batches in order, as the live consumer groups apply their polls: what one topic's batch
-reads (a session's lines, a claim's payment) only that topic writes. With ``workers`` above one (PostgreSQL), the
-topics are shared among that many processes, this one and others spawned (``replay_processes``), each share about
-as many records: the readers' Python work was the rebuild's bottleneck, one core busy while the database used a
-fifth of the other.
+at once, each partition's batches in order, as the live consumer groups apply their polls: what a batch reads (a
+session's lines, a claim's approved lines) only events of the same key write, and those are on the same
+partition. With ``workers`` above one (PostgreSQL), the partitions are shared among that many processes, this one
+and others spawned (``replay_processes``), each share about the same part of every topic, as two live replicas
+share each consumer group's partitions: the readers' Python work was the rebuild's bottleneck, one core busy while
+the database used a fifth of the other.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Replay:
     started."""
 
     def __init__(self, database: Database, bootstrap: str, batch_size: int = 500, workers: int | None = None) -> None:
-        """``workers``: the processes sharing the topics, by default one per CPU (at most one per topic)."""
+        """``workers``: the processes sharing the partitions, by default one per CPU (at most one per partition)."""
         self._database = database
         self.bootstrap = bootstrap
         self._topics = sorted({topic for spec in CONSUMERS for topic in spec.topics})
@@ -194,21 +195,31 @@ def _freeze_so_far() -> bool:
 
 
 def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
-    """The topics shared among at most ``workers`` processes, each topic whole (its batches in order, as its live
-    consumer group applies them), the largest first to the share with the fewest records so far; the smallest
-    share first (this process's: it also relays the others' progress)."""
-    records: dict[str, int] = {}
-    for topic, _, first, end in bounds:
-        records[topic] = records.get(topic, 0) + end - first
-    count = max(1, min(workers, len(records)))
-    topics: list[list[str]] = [[] for _ in range(count)]
+    """The partitions shared among at most ``workers`` processes (a partition whole: its batches in order, as the
+    live consumer member that holds it applies them). Each topic's partitions, the largest first, go to the share
+    with the fewest of that topic's records so far (then the fewest in all), so that each share holds about the
+    same part of every topic, and so of every kind of work: a topic whole per share, the shares even in records,
+    left one process alone for the last quarter of a rebuild (a training sheet costs more than a registration).
+    The smallest share first (this process's: it also relays the others' progress); empty shares left out."""
+    count = max(1, min(workers, len(bounds)))
+    taken: list[list[Bounds]] = [[] for _ in range(count)]
     totals = [0] * count
-    for topic in sorted(records, key=lambda topic: (-records[topic], topic)):
-        least = totals.index(min(totals))
-        topics[least].append(topic)
-        totals[least] += records[topic]
-    order = sorted(range(count), key=totals.__getitem__)
-    return [[bounds_ for bounds_ in bounds if bounds_[0] in topics[index]] for index in order]
+    by_topic: dict[str, list[Bounds]] = {}
+    for partition in bounds:
+        by_topic.setdefault(partition[0], []).append(partition)
+    for topic in sorted(by_topic, key=lambda topic: (-_records(by_topic[topic]), topic)):
+        of_topic = [0] * count
+        for partition in sorted(by_topic[topic], key=lambda partition: (-_records([partition]), partition[1])):
+            least = min(range(count), key=lambda share: (of_topic[share], totals[share]))
+            taken[least].append(partition)
+            of_topic[least] += _records([partition])
+            totals[least] += _records([partition])
+    order = sorted((share for share in range(count) if taken[share]), key=totals.__getitem__)
+    return [sorted(taken[share]) for share in order]
+
+
+def _records(bounds: Sequence[Bounds]) -> int:
+    return sum(end - first for _, _, first, end in bounds)
 
 
 async def _all_or_none(awaitables: Sequence[Awaitable[Counts]]) -> list[Counts]:
