@@ -36,6 +36,14 @@ def test_only_the_gateway_is_published() -> None:
     assert _services()["gateway"]["ports"] == [f"{GATEWAY_PORT}:{GATEWAY_PORT}"]
 
 
+def test_reporting_runs_in_two_replicas_that_share_the_topics() -> None:
+    """Its consumers are bound to one core each: two replicas, whose consumer groups Kafka shares, and which no
+    host port keeps from being scaled."""
+    reporting = _services()["reporting"]
+    assert reporting["deploy"]["replicas"] == 2
+    assert "ports" not in reporting and reporting["expose"] == ["8106"]
+
+
 def test_the_services_trust_the_gateways_keys_and_the_gateway_knows_where_they_are() -> None:
     services = _services()
     gateway = services["gateway"]["environment"]
