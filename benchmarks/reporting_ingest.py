@@ -2,19 +2,21 @@
 
 1. Live path: ``LIVE_EVENTS`` events of a programme's history (``reporting_stream``) through the consumer's
    batch path, a poll of up to ``BATCH`` records per consumer group at a time, the groups taking turns, then
-   (on a database of its own) all at once as the service's consumer tasks run (``hopekit.events.consumer.
-   process_poll``: inbox rows, order marks, the facts of every fed version written set-based, the completeness
-   marks, one commit per poll; a poll chosen as a deadlock's victim applied again, as the consumer does). In
-   process, without Kafka: the service's cost per record, not the broker's (the relay section measures the
-   broker), nor the CloudEvent's decoding (about 24 us of CPU per event, measured apart). The events carry no
-   ``sequence`` (``hope_infra.testing.received``): a poll's two order-mark statements
-   (``hopekit.events.ordering.advance_many``) are not in these figures. Then the same in two replicas of the
-   service, each consumer group's partitions shared between two processes (``reporting_replicas``).
+   (``RUNS`` times, each on a database of its own, the median shown) all at once as the service's consumer
+   tasks run (``hopekit.events.consumer.process_poll``: inbox rows, order marks, the facts of every fed version
+   written set-based, the completeness marks, one commit per poll; a poll chosen as a deadlock's victim applied
+   again, as the consumer does). In process, without Kafka: the service's cost per record, not the broker's (the
+   relay section measures the broker), nor the CloudEvent's decoding (about 24 us of CPU per event, measured
+   apart). The events carry no ``sequence`` (``hope_infra.testing.received``): a poll's two order-mark
+   statements (``hopekit.events.ordering.advance_many``) are not in these figures. Then the same in two replicas
+   of the service, each consumer group's partitions shared between two processes (``reporting_replicas``),
+   ``RUNS`` times.
 2. Rebuild: ``events`` records (by default 1,000,000, the target's size) published on the domain topics, then
    ``hope-reporting rebuild``'s ``Replay`` reads every topic from its beginning into a new version, ``BATCH``
-   events per transaction, in one process per CPU (at most one per topic), and switches to it. ``python -m
-   benchmarks.reporting_ingest --events N`` (or ``HOPE_BENCH_REPORTING_EVENTS``) runs fewer, and the time for
-   1,000,000 is then extrapolated from their rate (too low: the processes' start is a second of a small run).
+   events per transaction, in one process per CPU (each topic's partitions shared among them), and switches to
+   it. ``python -m benchmarks.reporting_ingest --events N`` (or ``HOPE_BENCH_REPORTING_EVENTS``) runs fewer, and
+   the time for 1,000,000 is then extrapolated from their rate (too low: the processes' start is a second of a
+   small run).
 
 Both paths fold a batch's writes per row key in memory and write each table once per batch
 (``reporting_service.adapters.pending``); the tables several groups write (a person's row and steps) last, under
@@ -39,7 +41,12 @@ and 249.3 s (4.0 and 4.2 min, 201 and 207 us of CPU per event over both). Live p
 from run to run). On another machine of the same kind (2026-12-06, later; the same live path 187 to 249 us per
 event there), a poll's hours folded once (``adapters.hours``), the whole section: at once 3,401 events/s, two
 replicas 4,320 (272 us per event over both), in turns 3,305 (202 us); 1,000,000 events published in 212.3 s,
-rebuilt in 377.5 s (6.3 min, 279 us per event).
+rebuilt in 377.5 s (6.3 min, 279 us per event). On a third machine (2026-12-06, later still), before and after
+the partitions shared by the rebuild's processes (not whole topics) and a batch giving the event loop a turn every
+16 events: at once 5,947 events/s, two replicas 6,976, in turns 4,692; rebuild 266.1 s (4.4 min, 201 us); then
+three runs of the section: at once 5,604, 4,497, and 4,428 as the median of three (4,038 to 5,660), two replicas
+8,895, 4,991, and 6,528 as the median of three (6,516 to 7,066; 171 us per event), in turns 5,107, 4,701,
+4,114; rebuilt in 169.4, 178.1 and 183.9 s (2.8 to 3.1 min, 185 to 210 us per event).
 """
 
 from __future__ import annotations
