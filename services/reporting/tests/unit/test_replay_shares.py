@@ -73,6 +73,7 @@ def test_one_worker_reads_everything_and_more_workers_than_partitions_get_one_pa
     assert len(many) == len(BOUNDS)
     assert all(len(share) == 1 for share in many)
     assert sorted(share[0] for share in many) == sorted(BOUNDS)
+    assert shares([], 2) == [[]]  # no partition: this process alone, reading nothing
 
 
 async def test_the_first_failure_cancels_the_other_readers_and_is_raised_as_it_is() -> None:

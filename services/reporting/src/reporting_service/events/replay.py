@@ -200,7 +200,7 @@ def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
     with the fewest of that topic's records so far (then the fewest in all), so that each share holds about the
     same part of every topic, and so of every kind of work: a topic whole per share, the shares even in records,
     left one process alone for the last quarter of a rebuild (a training sheet costs more than a registration).
-    The smallest share first (this process's: it also relays the others' progress); empty shares left out."""
+    The smallest share first (this process's: it also relays the others' progress)."""
     count = max(1, min(workers, len(bounds)))
     taken: list[list[Bounds]] = [[] for _ in range(count)]
     totals = [0] * count
@@ -214,7 +214,8 @@ def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
             taken[least].append(partition)
             of_topic[least] += _records([partition])
             totals[least] += _records([partition])
-    order = sorted((share for share in range(count) if taken[share]), key=totals.__getitem__)
+    # Each share has a partition at least: one with none has the fewest records, and takes the next partition.
+    order = sorted(range(count), key=totals.__getitem__)
     return [sorted(taken[share]) for share in order]
 
 
