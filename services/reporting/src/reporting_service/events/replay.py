@@ -212,8 +212,9 @@ def shares(bounds: Sequence[Bounds], workers: int) -> list[list[Bounds]]:
         for partition in sorted(by_topic[topic], key=lambda partition: (-_records([partition]), partition[1])):
             least = min(range(count), key=lambda share: (of_topic[share], totals[share]))
             taken[least].append(partition)
-            of_topic[least] += _records([partition])
-            totals[least] += _records([partition])
+            records = _records([partition])
+            of_topic[least] += records
+            totals[least] += records
     # Each share has a partition at least: one with none has the fewest records, and takes the next partition.
     order = sorted(range(count), key=totals.__getitem__)
     return [sorted(taken[share]) for share in order]

@@ -154,8 +154,8 @@ async def apply_events(
     chosen: list[tuple[ReceivedEvent, Subscription[Any, Any]]] = []
     contracts: list[EventContract] = []
     refused = 0
-    for count, event in enumerate(events, 1):
-        if count % YIELD_EVERY == 0:
+    for index, event in enumerate(events):
+        if index % YIELD_EVERY == YIELD_EVERY - 1:
             await asyncio.sleep(0)
         handler = handlers.get(event.type)
         if handler is None:
