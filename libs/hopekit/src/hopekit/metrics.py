@@ -55,6 +55,12 @@ STALE_SKIPPED = Counter(
     "Events skipped because the consumer already applied a later event of the same aggregate.",
     ["consumer", "type"],
 )
+OFFSETS_LEFT = Counter(
+    "hope_consumer_offsets_left_total",
+    "A poll's partitions dealt to another member of the group while it was applied: their offsets left to the new"
+    " owner, which reads those records again (its inbox leaves them out).",
+    ["consumer"],
+)
 DUPLICATES_DROPPED = Counter(
     "hope_consumer_duplicates_dropped_total",
     "Events delivered again (a resend, or a poll replayed after a restart) that the inbox refused to apply twice.",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
@@ -160,7 +161,7 @@ class EventConsumer(Generic[U]):
                     positions[TopicPartition(partition.topic, partition.partition)] = records[-1].offset + 1
                 # One commit for the poll (a crash before it replays the poll, which the inbox makes harmless).
                 if positions:
-                    await consumer.commit(positions)
+                    await self._commit(consumer, positions)
         finally:
             # Leaving the group can wait on a busy coordinator (a commit retried while the broker is away).
             try:
@@ -168,6 +169,26 @@ class EventConsumer(Generic[U]):
             except TimeoutError:
                 log.warning("consumer %s did not leave its group within %ss", self.name, STOP_TIMEOUT_S)
                 await abandon(consumer)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, positions: dict[TopicPartition, int]) -> None:
+        """Commit the poll's positions on the partitions this member still holds. A member joining or leaving the
+        group while a poll was applied deals the partitions again: those taken from this member are not its to
+        commit (aiokafka refuses them, and a commit under the group's former generation fails). Their records were
+        applied and their inbox rows committed; the partitions' new owner reads them again from the last committed
+        offset and its inbox leaves them out. Raising here stopped the consumer, whose restart rejoined the group
+        and dealt the partitions once more (every replica's start set its peers' consumers off again)."""
+        held = consumer.assignment()
+        kept = {partition: offset for partition, offset in positions.items() if partition in held}
+        try:
+            if kept:
+                await consumer.commit(kept)
+        except (CommitFailedError, IllegalStateError) as error:
+            kept = {}
+            log.info(
+                "%s: the group was dealt again during a poll, its offsets left to the new owners (%s)", self.name, error
+            )
+        if len(kept) < len(positions):
+            metrics.OFFSETS_LEFT.labels(self.name).inc(len(positions) - len(kept))
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
