@@ -11,12 +11,15 @@
    statements (``hopekit.events.ordering.advance_many``) are not in these figures. Then the same in two replicas
    of the service, each consumer group's partitions shared between two processes (``reporting_replicas``),
    ``RUNS`` times.
-2. Rebuild: ``events`` records (by default 1,000,000, the target's size) published on the domain topics, then
-   ``hope-reporting rebuild``'s ``Replay`` reads every topic from its beginning into a new version, ``BATCH``
-   events per transaction, in one process per CPU (each topic's partitions shared among them), and switches to
-   it. ``python -m benchmarks.reporting_ingest --events N`` (or ``HOPE_BENCH_REPORTING_EVENTS``) runs fewer, and
-   the time for 1,000,000 is then extrapolated from their rate (too low: the processes' start is a second of a
-   small run).
+2. From Kafka: ``LIVE_KAFKA_EVENTS`` events published on the domain topics, then read by the service's own consumers
+   (``reporting_kafka``: Kafka's fetches, the CloudEvents' decoding, the polls' transactions and the offsets'
+   commits), in one process then in ``REPLICAS``, ``RUNS`` times each; the clock includes the groups' joining.
+3. Rebuild: ``events`` records (by default 1,000,000, the target's size) on the domain topics (the second path's
+   and more), then ``hope-reporting rebuild``'s ``Replay`` reads every topic from its beginning into a new
+   version, ``BATCH`` events per transaction, in one process per CPU (each topic's partitions shared among them),
+   and switches to it. ``python -m benchmarks.reporting_ingest --events N`` (or ``HOPE_BENCH_REPORTING_EVENTS``)
+   runs fewer, and the time for 1,000,000 is then extrapolated from their rate (too low: the processes' start is a
+   second of a small run).
 
 Both paths fold a batch's writes per row key in memory and write each table once per batch
 (``reporting_service.adapters.pending``); the tables several groups write (a person's row and steps) last, under
@@ -57,23 +60,21 @@ import os
 import resource
 import statistics
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import event as engine_events
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.environment import BenchEnvironment, bench_environment
 from benchmarks.report import Report
+from benchmarks.reporting_kafka import Counted, FromKafka, consume, publish
 from benchmarks.reporting_live import BATCH, apply_polls, held_history, polls_of
 from benchmarks.reporting_replicas import REPLICAS, run_replicas
 from benchmarks.reporting_stream import history
 from hope_infra.testing import received
 from hopekit.db.engine import make_engine
 from hopekit.db.migrations import upgrade
-from hopekit.events import cloudevent
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
 from reporting_service.events.replay import Replay
@@ -87,6 +88,8 @@ SECTION = "reporting_ingest"
 # The live path's runs of 20,000 events last a few seconds, and the same code gave rates twice as far apart from
 # one run of the section to the next on one machine (2026-12-06): each is run this many times, the median shown.
 RUNS = int(os.environ.get("HOPE_BENCH_REPORTING_LIVE_RUNS", "3"))
+# Published first, read by the service's consumers from Kafka (``reporting_kafka``), then part of the rebuild's.
+LIVE_KAFKA_EVENTS = int(os.environ.get("HOPE_BENCH_REPORTING_KAFKA_EVENTS", "100000"))
 
 
 @dataclass
@@ -128,32 +131,6 @@ def _cpu_with_children() -> float:
     """CPU seconds of this process and of its children that ended (a rebuild's other processes, once stopped)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-async def _publish(bootstrap: str, count: int) -> float:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=20)
-    await producer.start()
-    started = time.perf_counter()
-    try:
-        pending = []
-        for contract in history(count):
-            key, value, headers = cloudevent.encode(
-                event_id=uuid.uuid4(),
-                source=f"/hope/{contract.service()}",
-                type_=contract.event_type,
-                subject=contract.subject(),
-                time=getattr(contract, "occurred_at"),  # noqa: B009
-                key=contract.partition_key(),
-                payload=contract.model_dump_json().encode(),
-            )
-            pending.append(await producer.send(contract.topic(), value=value, key=key, headers=headers))
-            if len(pending) >= 5_000:
-                await asyncio.gather(*pending)
-                pending = []
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
-    return time.perf_counter() - started
 
 
 async def _live_in_replicas(environment: BenchEnvironment, report: Report) -> None:
@@ -208,9 +185,41 @@ def _runs(values: list[float]) -> str:
     return ", ".join(f"{value:,.0f}" for value in values)
 
 
+async def _live_from_kafka(environment: BenchEnvironment, report: Report) -> int:
+    """``LIVE_KAFKA_EVENTS`` events published, then read by the service's consumers (``reporting_kafka``), ``RUNS``
+    times (each on a database of its own, in consumer groups of its own); how many were published."""
+    published = Counted(history(LIVE_KAFKA_EVENTS))
+    published_s = await publish(environment.kafka_bootstrap, published)
+    report.add(SECTION, f"{LIVE_KAFKA_EVENTS:,} events published on the topics", f"{published_s:.1f} s")
+    for replicas in (1, REPLICAS):
+        runs: list[FromKafka] = []
+        for _ in range(RUNS):
+            async with environment.database() as url:
+                await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+                runs.append(
+                    await asyncio.to_thread(consume, environment.kafka_bootstrap, url, published.handled, replicas)
+                )
+        rates = [run.rate for run in runs]
+        report.add(
+            SECTION,
+            f"live path from Kafka, the service's consumers in {replicas} process(es) (those events read, decoded"
+            f" and applied, the groups' joining included; median of {RUNS} runs: {_runs(rates)})",
+            f"{statistics.median(rates):,.0f} events/s",
+            ">= 5,000 events/s",
+        )
+        report.add(
+            SECTION,
+            f"live path from Kafka in {replicas} process(es), their CPU per event, Kafka's client and the decoding"
+            f" included ({_runs([run.cpu_us_per_event for run in runs])})",
+            f"{statistics.median(run.cpu_us_per_event for run in runs):,.0f} us",
+        )
+    return LIVE_KAFKA_EVENTS
+
+
 async def run(environment: BenchEnvironment, report: Report, events: int = REBUILD_EVENTS) -> None:
     await _live_at_once(environment, report)
     await _live_in_replicas(environment, report)
+    on_topics = await _live_from_kafka(environment, report)
     async with environment.database() as url:
         await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
         engine = make_engine(url)
@@ -229,8 +238,13 @@ async def run(environment: BenchEnvironment, report: Report, events: int = REBUI
                 "live path, CPU of this process per event; statements per poll",
                 f"{live.cpu_us_per_event:,.0f} us; {live.statements_per_transaction:.1f}",
             )
-            published_s = await _publish(environment.kafka_bootstrap, events)
-            report.add(SECTION, f"{events:,} events published on the topics", f"{published_s:.1f} s")
+            more = max(events - on_topics, 0)
+            published_s = await publish(environment.kafka_bootstrap, history(more))
+            report.add(
+                SECTION,
+                f"{more:,} events more published on the topics ({on_topics + more:,} in all)",
+                f"{published_s:.1f} s",
+            )
             replay = Replay(database, environment.kafka_bootstrap, BATCH)
             cpu, started = _cpu_with_children(), time.perf_counter()
             rebuilt = await replay.run()
