@@ -49,7 +49,11 @@ the partitions shared by the rebuild's processes (not whole topics) and a batch 
 16 events: at once 5,947 events/s, two replicas 6,976, in turns 4,692; rebuild 266.1 s (4.4 min, 201 us); then
 three runs of the section: at once 5,604, 4,497, and 4,428 as the median of three (4,038 to 5,660), two replicas
 8,895, 4,991, and 6,528 as the median of three (6,516 to 7,066; 171 us per event), in turns 5,107, 4,701,
-4,114; rebuilt in 169.4, 178.1 and 183.9 s (2.8 to 3.1 min, 185 to 210 us per event).
+4,114; rebuilt in 169.4, 178.1 and 183.9 s (2.8 to 3.1 min, 185 to 210 us per event). On a fourth machine
+(2026-12-06, nothing else running), the same code: at once 6,999 (6,879 to 7,701), two replicas 9,220, in turns
+6,668 (99 us), rebuilt in 165.1 s (2.8 min); then with the path from Kafka: at once 6,188, two replicas 8,463, from
+Kafka in one process 4,060 (3,913 to 4,811; 171 to 211 us per event, Kafka's client, the decoding and the broker
+on the same two cores), in two 5,693 (4,997 to 6,489), in turns 5,257, rebuilt in 172.4 s (2.9 min).
 """
 
 from __future__ import annotations
