@@ -23,8 +23,8 @@ from aiokafka import AIOKafkaProducer
 from benchmarks.reporting_live import held_history
 from hope_contracts import EventContract
 from hopekit.db.engine import make_engine
-from hopekit.events import cloudevent
 from hopekit.runtime import EventRuntime
+from hopekit.testing import kafka_record
 from hopekit.uow import Database
 from reporting_service.adapters.tables import kit
 from reporting_service.adapters.unit_of_work import ReportingUnitOfWork
@@ -45,15 +45,7 @@ async def publish(bootstrap: str, contracts: Iterable[EventContract]) -> float:
     try:
         pending = []
         for contract in contracts:
-            key, value, headers = cloudevent.encode(
-                event_id=uuid.uuid4(),
-                source=f"/hope/{contract.service()}",
-                type_=contract.event_type,
-                subject=contract.subject(),
-                time=getattr(contract, "occurred_at"),  # noqa: B009
-                key=contract.partition_key(),
-                payload=contract.model_dump_json().encode(),
-            )
+            key, value, headers = kafka_record(contract, time=getattr(contract, "occurred_at"))  # noqa: B009
             pending.append(await producer.send(contract.topic(), value=value, key=key, headers=headers))
             if len(pending) >= 5_000:
                 await asyncio.gather(*pending)

@@ -1,4 +1,5 @@
-"""The event pipeline on real PostgreSQL and Kafka: outbox, relay, consumer, inbox, dead letters."""
+"""The event pipeline on real PostgreSQL and Kafka: outbox, relay, consumer, inbox, dead letters, a group dealt again
+while a member applies a poll."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from prometheus_client import REGISTRY
 from sqlalchemy import Column, Integer, String, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hope_contracts import EventContract
@@ -20,10 +22,12 @@ from hope_infra.kafka import ensure_topics
 from hopekit.db.kit_tables import add_kit_tables
 from hopekit.db.metadata import make_metadata
 from hopekit.events import cloudevent
+from hopekit.events.cloudevent import ReceivedEvent
 from hopekit.events.consumer import EventConsumer
 from hopekit.events.kafka import DLQ_TOPIC, make_producer
 from hopekit.events.relay import OutboxRelay
 from hopekit.events.subscriptions import ConsumerSpec, on
+from hopekit.testing import kafka_record
 from hopekit.uow import Database, UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -252,3 +256,94 @@ async def test_a_poison_message_goes_to_the_dlq_and_the_next_one_is_processed(
     assert b"this handler cannot cope" in by_attempts[1]["hope_dlq_reason"]
     assert by_attempts[1]["ce_type"] == failing.event_type.encode()
     assert by_attempts[1]["hope_dlq_topic"] == TOPIC.encode()
+
+
+async def count_things(uow: UnitOfWork, events: Sequence[ReceivedEvent]) -> None:
+    """A batch consumer's poll: each thing counted once more."""
+    for event in events:
+        statement = postgresql.insert(applied).values(thing_id=event.data["thing_id"], times=1)
+        await uow.connection.execute(
+            statement.on_conflict_do_update(index_elements=["thing_id"], set_={"times": applied.c.times + 1})
+        )
+
+
+class HeldUnitOfWork(UnitOfWork):
+    """The first member's first poll waits, before its transaction begins, until the test lets it go."""
+
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def __aenter__(self) -> HeldUnitOfWork:
+        if not self.release.is_set():
+            self.held.set()
+            await self.release.wait()
+        await super().__aenter__()
+        return self
+
+
+async def publish_things(producer: AIOKafkaProducer, topic: str, count: int) -> set[str]:
+    things = [uuid.uuid4() for _ in range(count)]
+    for thing in things:
+        key, value, headers = kafka_record(ThingHappened(thing_id=thing, occurred_at=datetime.now(UTC)))
+        await producer.send(topic, value=value, key=key, headers=headers)
+    await producer.flush()
+    return {str(thing) for thing in things}
+
+
+async def counted(database: Database) -> dict[str, int]:
+    async with database.engine.connect() as connection:
+        return dict((await connection.execute(select(applied.c.thing_id, applied.c.times))).all())
+
+
+def offsets_left(consumer: str) -> float:
+    return REGISTRY.get_sample_value("hope_consumer_offsets_left_total", {"consumer": consumer}) or 0.0
+
+
+async def test_a_member_whose_partitions_are_dealt_again_during_a_poll_keeps_consuming(
+    database: Database, producer: AIOKafkaProducer, kafka_bootstrap: str
+) -> None:
+    """A replica joining while another applies a poll: the other keeps consuming, and every event is applied once."""
+    topic = f"hope.kittest-{uuid.uuid4().hex[:8]}.events"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=4)
+    group = f"kittest-{uuid.uuid4().hex[:8]}"
+    HeldUnitOfWork.held, HeldUnitOfWork.release = asyncio.Event(), asyncio.Event()
+
+    def member(uow_class: type[UnitOfWork]) -> EventConsumer[UnitOfWork]:
+        return EventConsumer(
+            name=group,
+            topics=[topic],
+            bootstrap=kafka_bootstrap,
+            uow_factory=lambda: uow_class(database),
+            handlers=ConsumerSpec("things", [on(ThingHappened, apply_thing)]).handlers,
+            dlq_producer=producer,
+            batch=count_things,
+        )
+
+    first_things = await publish_things(producer, topic, 40)
+    first, second = member(HeldUnitOfWork), member(UnitOfWork)
+    async with running_task(first.run()) as first_task:
+        # The first member holds every partition and has polled; the second joins meanwhile and is dealt some of
+        # them, which it reads from their beginning (nothing committed yet) and applies.
+        await asyncio.wait_for(HeldUnitOfWork.held.wait(), 60)
+        async with running_task(second.run()):
+
+            async def second_applied_some() -> bool:
+                return second.processed_total > 0
+
+            await wait_for(second_applied_some, within_s=60)
+            left_before = offsets_left(group)
+            HeldUnitOfWork.release.set()
+
+            # The first member applies its poll (what the second applied is left out by the inbox), finds some of
+            # its partitions gone, and goes on: more events are applied by both.
+            everything = first_things | await publish_things(producer, topic, 40)
+
+            async def all_applied() -> bool:
+                return set(await counted(database)) == everything
+
+            await wait_for(all_applied, within_s=60)
+            assert not first_task.done(), "the first member stopped"
+            assert set((await counted(database)).values()) == {1}
+            assert offsets_left(group) > left_before, "the first member's poll had partitions dealt to the second"
+            assert first.processed_total > 0
+            assert first.processed_total + second.processed_total == len(everything)
