@@ -1,5 +1,6 @@
 """The deny-list's in-memory copy: what one instance knows at once, what it learns on reload, what it forgets."""
 
+import asyncio
 import time
 import uuid
 from collections.abc import Sequence
@@ -152,3 +153,44 @@ def test_a_token_asked_for_within_a_denials_second_is_dated_the_next_second() ->
     later = datetime(2026, 5, 4, 10, 0, 3, tzinfo=UTC)
     assert issue_instant(later, denial.first_valid_second) == later
     assert issue_instant(later, None) == later
+
+
+class CancellationLosingStore(SharedStore):
+    """A store whose client loses a cancellation that arrives inside a command (as redis-py has done): the command
+    ends normally and the caller never sees the cancellation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reloading = asyncio.Event()
+        self.closed = False
+
+    async def live(self) -> list[TokenDenial]:
+        self.reloading.set()
+        try:
+            await asyncio.sleep(0.05)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            assert current is not None
+            current.uncancel()  # lost
+        return await super().live()
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_stop_ends_the_reloads_even_when_the_store_loses_the_cancellation() -> None:
+    store = CancellationLosingStore()
+    revocations = Revocations(store, token_lifetime_s=900, refresh_s=0.01)
+    await revocations.start()
+    store.reloading.clear()
+    await asyncio.wait_for(store.reloading.wait(), 5)  # the loop is inside a reload
+    stopping = asyncio.create_task(revocations.stop())
+    done, _ = await asyncio.wait([stopping], timeout=2)  # not wait_for: its own cancellation would end the loop
+    if not done:
+        stopping.cancel()
+    assert done, "the stop waited on a loop that went on"
+    assert store.closed
+    reloads_after_stop = asyncio.Event()
+    store.reloading = reloads_after_stop
+    await asyncio.sleep(0.1)
+    assert not reloads_after_stop.is_set(), "the loop went on reloading after the stop"
