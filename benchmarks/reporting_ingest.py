@@ -64,6 +64,7 @@ import os
 import resource
 import statistics
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,16 +138,23 @@ def _cpu_with_children() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+async def _new_databases(environment: BenchEnvironment) -> AsyncIterator[str]:
+    """``RUNS`` databases of their own, one after the other, each migrated (a run's events would all be duplicates
+    in the last run's)."""
+    for _ in range(RUNS):
+        async with environment.database() as url:
+            await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
+            yield url
+
+
 async def _live_in_replicas(environment: BenchEnvironment, report: Report) -> None:
     """The live path in two replicas of the service, on a database of their own (``reporting_replicas``), ``RUNS``
     times."""
     events = [received(contract) for contract in history(LIVE_EVENTS)]
     rates: list[float] = []
     cpus: list[float] = []
-    for _ in range(RUNS):
-        async with environment.database() as url:
-            await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
-            rate, cpu_us = await asyncio.to_thread(run_replicas, url, events)
+    async for url in _new_databases(environment):
+        rate, cpu_us = await asyncio.to_thread(run_replicas, url, events)
         rates.append(rate)
         cpus.append(cpu_us)
     report.add(
@@ -164,17 +172,14 @@ async def _live_in_replicas(environment: BenchEnvironment, report: Report) -> No
 
 
 async def _live_at_once(environment: BenchEnvironment, report: Report) -> None:
-    """The live path again, ``RUNS`` times, each on a database of its own (the first run's events would all be
-    duplicates)."""
+    """The live path again, ``RUNS`` times, each on a database of its own."""
     rates: list[float] = []
-    for _ in range(RUNS):
-        async with environment.database() as url:
-            await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
-            engine = make_engine(url)
-            try:
-                live = await _live(Database(engine=engine, tables=kit), _Statements(engine), at_once=True)
-            finally:
-                await engine.dispose()
+    async for url in _new_databases(environment):
+        engine = make_engine(url)
+        try:
+            live = await _live(Database(engine=engine, tables=kit), _Statements(engine), at_once=True)
+        finally:
+            await engine.dispose()
         rates.append(live.rate)
     report.add(
         SECTION,
@@ -197,12 +202,8 @@ async def _live_from_kafka(environment: BenchEnvironment, report: Report) -> int
     report.add(SECTION, f"{LIVE_KAFKA_EVENTS:,} events published on the topics", f"{published_s:.1f} s")
     for replicas in (1, REPLICAS):
         runs: list[FromKafka] = []
-        for _ in range(RUNS):
-            async with environment.database() as url:
-                await asyncio.to_thread(upgrade, SERVICE_ROOT, url)
-                runs.append(
-                    await asyncio.to_thread(consume, environment.kafka_bootstrap, url, published.handled, replicas)
-                )
+        async for url in _new_databases(environment):
+            runs.append(await asyncio.to_thread(consume, environment.kafka_bootstrap, url, published.handled, replicas))
         rates = [run.rate for run in runs]
         report.add(
             SECTION,

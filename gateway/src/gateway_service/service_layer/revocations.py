@@ -9,7 +9,6 @@ denials still hold) until a reload succeeds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -113,6 +112,5 @@ class Revocations:
             if not done:
                 log.warning("the token deny-list's reload did not stop within %.0fs; closing without it", STOP_WAIT_S)
             elif not self._task.cancelled():
-                with contextlib.suppress(Exception):
-                    self._task.result()  # retrieved: a store error was already logged by the loop
+                self._task.result()  # the loop's own failure (not the store's: it logs those) is raised, as ever
         await self._store.close()
