@@ -53,7 +53,11 @@ three runs of the section: at once 5,604, 4,497, and 4,428 as the median of thre
 (2026-12-06, nothing else running), the same code: at once 6,999 (6,879 to 7,701), two replicas 9,220, in turns
 6,668 (99 us), rebuilt in 165.1 s (2.8 min); then with the path from Kafka: at once 6,188, two replicas 8,463, from
 Kafka in one process 4,060 (3,913 to 4,811; 171 to 211 us per event, Kafka's client, the decoding and the broker
-on the same two cores), in two 5,693 (4,997 to 6,489), in turns 5,257, rebuilt in 172.4 s (2.9 min).
+on the same two cores), in two 5,693 (4,997 to 6,489), in turns 5,257, rebuilt in 172.4 s (2.9 min). On a fifth
+(2026-12-06, later still, nothing else running), the section twice at 06401f2: at once 7,068 and 6,980, two
+replicas 10,025 and 8,841, from Kafka in one process 5,225 (5,121 to 5,280; 162 to 165 us per event) and 5,003
+(4,896 to 5,248; 165 to 177 us), in two 6,242 (6,116 to 6,756) and 6,715 (6,553 to 6,870), in turns 5,975 and
+7,644, rebuilt in 150.1 and 148.5 s (2.5 min, 184 and 185 us per event).
 """
 
 from __future__ import annotations

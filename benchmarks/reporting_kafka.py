@@ -3,6 +3,14 @@ consumers, in one process or in replicas, as a started service runs them (``hope
 consumer group per topic, each poll decoded from CloudEvents and applied in one transaction, its offsets committed
 after). Where the in-process live path (``reporting_live``) starts from decoded events, this figure has all of it:
 Kafka's fetches, the decoding, the transactions and the offsets' commits.
+
+The replicas run on asyncio's own event loop; the services run on uvloop (uvicorn's choice when it is installed,
+as ``uvicorn[standard]`` installs it). Measured alike (2026-12-06, one process, 100,000 events, scratch runs taking
+turns): 4,911 and 5,125 events/s on asyncio's loop (168 and 170 us of CPU per event), 4,519 and 5,134 on uvloop
+(194 and 169 us). Also tried there and left: the collector's young threshold at 25,000 instead of 10,000 (104
+young collections instead of 394, but 1.51 s in them instead of 1.28: a poll's objects are alive when it runs, and
+each collection walks more of them); polls of 1,000 records instead of 500 (medians 5,186 against 5,014 events/s,
+three runs each; the middle generation's collections took 0.95 s instead of 0.37, at most 88 ms each).
 """
 
 from __future__ import annotations
